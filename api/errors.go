@@ -1,0 +1,100 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Error kinds. Every *Error matches exactly one of them with errors.Is, so
+// callers can write errors.Is(err, api.ErrNotFound).
+var (
+	ErrUnauthorized  = errors.New("unauthorized")       // 401, or the token endpoint refused the credentials
+	ErrForbidden     = errors.New("forbidden")          // 403
+	ErrNotFound      = errors.New("not found")          // 404
+	ErrValidation    = errors.New("validation failed")  // 400, 422: the request broke a rule
+	ErrRateLimited   = errors.New("rate limited")       // 429
+	ErrServer        = errors.New("server error")       // 5xx
+	ErrNetwork       = errors.New("network error")      // no HTTP answer: refused, reset, timeout, DNS
+	ErrBadResponse   = errors.New("malformed response") // an answer that could not be decoded
+	ErrMethodRefused = errors.New("method not allowed") // 405
+)
+
+// Error is every failed Platform API call: what was asked, what came back.
+// It never holds a token or a client secret.
+type Error struct {
+	Status     int           // HTTP status; 0 when no answer arrived
+	Method     string        // HTTP method
+	Path       string        // URL path and query, with no credentials in it
+	Items      []ErrorItem   // the envelope's errors[]
+	RetryAfter time.Duration // from a Retry-After header, when given
+	Excerpt    string        // short, sanitised excerpt of a body that was not an envelope
+	Attempts   int           // how many times the request was sent
+	// MaybeApplied is set when a write (POST) failed in a way that does not
+	// tell whether the server applied it (a 504 or a dropped connection after
+	// the request was sent). The client does not repeat such a write.
+	MaybeApplied bool
+	Kind         error // one of the Err* kinds above
+	Err          error // the underlying cause, when there is one (already sanitised)
+}
+
+// Error renders a one-line summary: status, method, path, then the items.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Status != 0 {
+		fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
+	} else if e.Kind != nil {
+		b.WriteString(e.Kind.Error())
+	}
+	if e.Method != "" || e.Path != "" {
+		fmt.Fprintf(&b, " (%s %s)", e.Method, e.Path)
+	}
+	for i, it := range e.Items {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(it.String())
+	}
+	if len(e.Items) == 0 && e.Excerpt != "" {
+		fmt.Fprintf(&b, ": %s", e.Excerpt)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.MaybeApplied {
+		b.WriteString(" (the write may or may not have been applied; check before retrying)")
+	}
+	return b.String()
+}
+
+// Unwrap exposes the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches the error's kind.
+func (e *Error) Is(target error) bool { return target != nil && target == e.Kind }
+
+// KindForStatus maps an HTTP status to an error kind.
+func KindForStatus(status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusMethodNotAllowed:
+		return ErrMethodRefused
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		return ErrValidation
+	case status >= 500:
+		return ErrServer
+	default:
+		return ErrBadResponse
+	}
+}
