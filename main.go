@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runSandbox(ctx, args[1:], stdout, stderr)
 		case "get":
 			return runGet(ctx, args[1:], stdout, stderr)
+		case "config":
+			return runConfig(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
@@ -47,6 +49,7 @@ Usage:
   mpconsole sandbox [flags]                             serve the local Platform API sandbox
   mpconsole get KIND [ID] [--parent KIND=ID] [-o table|json]
                                                         print entities, for scripts
+  mpconsole config check|init [--config FILE]           validate or create the profiles file
 
 Run 'mpconsole COMMAND -h' for a command's flags.
 `
