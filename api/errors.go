@@ -38,6 +38,12 @@ type Error struct {
 	MaybeApplied bool
 	Kind         error // one of the Err* kinds above
 	Err          error // the underlying cause, when there is one (already sanitised)
+	// TokenEndpoint is set when the failure came from the OAuth token
+	// endpoint (Method and Path are then the token request's): nothing
+	// reached the API, and the credentials or the token URL are to check.
+	TokenEndpoint bool
+
+	notSent bool // the connection was never made: safe to repeat any method
 }
 
 // Error renders a one-line summary: status, method, path, then the items.

@@ -1,0 +1,440 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The resource catalogue (DESIGN.md, "The central idea"): one Descriptor
+// per entity kind says where the kind lives (path templates, parent), how
+// to show it (columns), what may be done with it (operations, actions) and
+// how to name it (id and display name, natural keys included). The table
+// view, the inspector, the editor, the command palette and `mpconsole get`
+// are generic over descriptors; adding a kind is adding a descriptor.
+//
+// Path templates use {placeholders}: {id} is the entity's own id, the
+// others are parent references (Ref keys): app, platform, service,
+// workspace, feed, module, ca. A kind's Key is the placeholder its
+// entities fill for their children (an app fills {app}).
+
+// Op is one generic operation, or a set of them.
+type Op uint8
+
+const (
+	OpList Op = 1 << iota
+	OpGet
+	OpCreate
+	OpUpdate
+	OpDelete
+	OpExists // HEAD by name (calculated attributes)
+)
+
+// Has reports whether every operation in o is in ops.
+func (ops Op) Has(o Op) bool { return ops&o == o }
+
+func (ops Op) String() string {
+	var names []string
+	for _, x := range []struct {
+		o Op
+		n string
+	}{{OpList, "list"}, {OpGet, "get"}, {OpCreate, "create"}, {OpUpdate, "update"}, {OpDelete, "delete"}, {OpExists, "exists"}} {
+		if ops.Has(x.o) {
+			names = append(names, x.n)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// Endpoint is a method and a path template.
+type Endpoint struct {
+	Method string
+	Path   string
+}
+
+// Paths are a kind's path templates, relative to its version's base.
+type Paths struct {
+	// List holds one or more templates, most specific first: the first whose
+	// placeholders the parent reference fills is used (audiences list per
+	// workspace when a workspace is given, account-wide otherwise).
+	List   []string
+	Get    string // "" when the API has no single GET: Get searches the list
+	Create Endpoint
+	Update Endpoint
+	Delete string
+	Exists string // HEAD path taking ?name= (v2 calculated attributes)
+}
+
+// Column is one column of a kind's table.
+type Column struct {
+	Title string
+	Width int                 // suggested width in cells; 0 for "what is left"
+	Value func(Entity) string // the cell text for an entity
+	get   func(object) string
+}
+
+// Action is an operation beyond the generic five (calculated attributes:
+// activate, discard the draft, read the activation and calculation status).
+type Action struct {
+	Name    string // "activate"
+	Title   string // "Activate"
+	Method  string
+	Path    string // template; {id} is the entity's id
+	Mutates bool   // a write: refused when read-only, confirmed first
+	Help    string
+}
+
+// Descriptor describes one kind of entity.
+type Descriptor struct {
+	Name      string   // canonical plural used on the command line: "apps"
+	Singular  string   // "app"
+	Title     string   // "Apps"
+	Aliases   []string // other names the palette and `get` accept
+	DataType  string   // the entities' data_type as documented
+	DataTypes []string // other spellings the API uses for the same kind
+	Version   Version  // V2: calculated attributes (no accountId, no envelope)
+	Parent    string   // the kind it is entered from ("" at the top)
+	Key       string   // the placeholder its entities fill for children ("app")
+	Ops       Op
+	Paths     Paths
+	Columns   []Column
+	Children  []string // kinds `enter` drills into, in display order
+	Actions   []Action
+	// Single kinds are one object per parent (service filtering, CA
+	// activation and calculation status): List returns one entity.
+	Single bool
+	// BodyArray: create/update bodies go as a JSON array (data points,
+	// data point filters); an object is wrapped.
+	BodyArray bool
+	Help      string // one line for help screens, with the §16 decisions
+
+	id       func(object) string
+	name     func(object) string
+	keyValue func(Entity) string
+}
+
+// V2 reports whether the kind lives on the v2 base (no accountId).
+func (d *Descriptor) V2() bool { return d.Version == V2 }
+
+// Writable reports whether any write exists for the kind.
+func (d *Descriptor) Writable() bool {
+	if d.Ops&(OpCreate|OpUpdate|OpDelete) != 0 {
+		return true
+	}
+	for _, a := range d.Actions {
+		if a.Mutates {
+			return true
+		}
+	}
+	return false
+}
+
+// Action returns the named action.
+func (d *Descriptor) Action(name string) (Action, bool) {
+	for _, a := range d.Actions {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// Needs lists the parent references a List of this kind cannot do without
+// (the placeholders of its least specific list template).
+func (d *Descriptor) Needs() []string {
+	if len(d.Paths.List) == 0 {
+		return placeholders(d.Paths.Get, false)
+	}
+	return placeholders(d.Paths.List[len(d.Paths.List)-1], false)
+}
+
+// Row renders the entity's cells for every column, decoding it once.
+func (d *Descriptor) Row(e Entity) []string {
+	o := decodeObject(e.Raw)
+	row := make([]string, len(d.Columns))
+	for i, c := range d.Columns {
+		row[i] = cleanText(c.get(o))
+	}
+	return row
+}
+
+// Entity is one entity as the console holds it: the raw JSON the server
+// sent, untouched (unknown fields round-trip), plus what the UI needs.
+type Entity struct {
+	Kind    *Descriptor
+	ID      string // id or natural key; "" when the kind has none (v2 create answers carry only an id)
+	Name    string // display name
+	Parents Ref    // the parent references it was fetched under
+	Raw     json.RawMessage
+}
+
+// Ref maps placeholders (app, platform, service, workspace, feed, module,
+// ca) to ids: where an entity lives.
+type Ref map[string]string
+
+// With returns a copy of r with k set to v.
+func (r Ref) With(k, v string) Ref {
+	out := make(Ref, len(r)+1)
+	for a, b := range r {
+		out[a] = b
+	}
+	out[k] = v
+	return out
+}
+
+// Clone copies r.
+func (r Ref) Clone() Ref {
+	out := make(Ref, len(r))
+	for a, b := range r {
+		out[a] = b
+	}
+	return out
+}
+
+// Ref is the reference for the entity's children: its parents plus its own
+// key (an app's Ref has app=its id).
+func (e Entity) Ref() Ref {
+	if e.Kind == nil || e.Kind.Key == "" {
+		return e.Parents.Clone()
+	}
+	v := e.ID
+	if e.Kind.keyValue != nil {
+		v = e.Kind.keyValue(e)
+	}
+	return e.Parents.With(e.Kind.Key, v)
+}
+
+// Row is the entity's table row.
+func (e Entity) Row() []string {
+	if e.Kind == nil {
+		return nil
+	}
+	return e.Kind.Row(e)
+}
+
+// entity builds an Entity of kind d from raw JSON.
+func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
+	o := decodeObject(raw)
+	e := Entity{Kind: d, Parents: parents.Clone(), Raw: raw}
+	if d.id != nil {
+		e.ID = d.id(o)
+	} else {
+		e.ID = str(o, "id")
+	}
+	if d.name != nil {
+		e.Name = cleanText(d.name(o))
+	} else {
+		e.Name = cleanText(str(o, "name"))
+	}
+	return e
+}
+
+// IDOf derives the id an entity body would have (used after an update
+// that changes a natural key). It returns "" when the body does not say.
+func (d *Descriptor) IDOf(body []byte) string {
+	o := decodeObject(body)
+	if o == nil {
+		return ""
+	}
+	if d.id != nil {
+		return d.id(o)
+	}
+	return str(o, "id")
+}
+
+// Catalog is the set of kinds, looked up by name or alias.
+type Catalog struct {
+	kinds  []*Descriptor
+	byName map[string]*Descriptor
+}
+
+// Kinds returns every kind in display order.
+func (c *Catalog) Kinds() []*Descriptor { return slices.Clone(c.kinds) }
+
+// Lookup finds a kind by name, singular, alias or title, ignoring case.
+func (c *Catalog) Lookup(name string) (*Descriptor, bool) {
+	d, ok := c.byName[normName(name)]
+	return d, ok
+}
+
+// Names lists every name and alias (for completion), sorted.
+func (c *Catalog) Names() []string {
+	out := make([]string, 0, len(c.byName))
+	for n := range c.byName {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func normName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s)
+}
+
+// DefaultCatalog returns the catalogue of every documented kind. It is
+// built once and must not be modified.
+var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds()) })
+
+// Lookup finds a kind in the default catalogue.
+func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }
+
+func newCatalog(ds []*Descriptor) *Catalog {
+	c := &Catalog{kinds: ds, byName: map[string]*Descriptor{}}
+	for _, d := range ds {
+		for i := range d.Columns {
+			g := d.Columns[i].get
+			d.Columns[i].Value = func(e Entity) string { return cleanText(g(decodeObject(e.Raw))) }
+		}
+		for _, n := range append([]string{d.Name, d.Singular, d.Title}, d.Aliases...) {
+			if n == "" {
+				continue
+			}
+			k := normName(n)
+			if prev, dup := c.byName[k]; dup && prev != d {
+				panic(fmt.Sprintf("api: catalogue name %q used by %s and %s", n, prev.Name, d.Name))
+			}
+			c.byName[k] = d
+		}
+	}
+	return c
+}
+
+// ---- reading fields out of raw entities ----
+
+// object is an entity decoded for display; numbers stay json.Number.
+type object = map[string]any
+
+func decodeObject(raw []byte) object {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var o object
+	if dec.Decode(&o) != nil {
+		return nil
+	}
+	return o
+}
+
+// text renders any JSON value as cell text.
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+func str(o object, key string) string { return text(o[key]) }
+
+func field(key string) func(object) string { return func(o object) string { return str(o, key) } }
+
+// when renders a timestamp field as "2006-01-02 15:04", or as sent when it
+// is in no known form.
+func when(key string) func(object) string {
+	return func(o object) string {
+		s := str(o, key)
+		if t, err := ParseTime(s); err == nil {
+			return t.Format("2006-01-02 15:04")
+		}
+		return s
+	}
+}
+
+func yesno(key string) func(object) string {
+	return func(o object) string {
+		switch v := o[key].(type) {
+		case bool:
+			if v {
+				return "yes"
+			}
+			return "no"
+		case string:
+			return v
+		}
+		return ""
+	}
+}
+
+func count(key string) func(object) string {
+	return func(o object) string {
+		if a, ok := o[key].([]any); ok {
+			return fmt.Sprint(len(a))
+		}
+		return ""
+	}
+}
+
+// pluck joins one field of every element of an array field.
+func pluck(key, sub string) func(object) string {
+	return func(o object) string {
+		a, _ := o[key].([]any)
+		var out []string
+		for _, x := range a {
+			if m, ok := x.(map[string]any); ok {
+				if s := text(m[sub]); s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+}
+
+// path reads a nested field: path("active_definition", "calculation_type").
+func path(keys ...string) func(object) string {
+	return func(o object) string {
+		var v any = o
+		for _, k := range keys {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return ""
+			}
+			v = m[k]
+		}
+		return text(v)
+	}
+}
+
+func col(title string, width int, get func(object) string) Column {
+	return Column{Title: title, Width: width, get: get}
+}
+
+// dataPointKey is the natural key of a data point or a filter (§2.8):
+// type, name, attribute name and event type.
+func dataPointKey(o object) string {
+	if str(o, "name") == "" && str(o, "type") == "" {
+		return ""
+	}
+	return joinKey(str(o, "type"), str(o, "name"), str(o, "attribute_name"), str(o, "event_type"))
+}
+
+func dataPointName(o object) string {
+	n := str(o, "name")
+	if a := str(o, "attribute_name"); a != "" {
+		n += " › " + a
+	}
+	return n
+}
+
+// serviceConfigAccount is a configuration's account label, with the
+// documented default.
+func serviceConfigAccount(o object) string {
+	if a := str(o, "account"); a != "" {
+		return a
+	}
+	return "Default Account"
+}

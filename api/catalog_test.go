@@ -1,0 +1,305 @@
+package api
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// knownPlaceholders are the parent references path templates may use.
+var knownPlaceholders = []string{"id", "app", "platform", "service", "workspace", "feed", "module", "ca"}
+
+func TestCatalogInvariants(t *testing.T) {
+	cat := DefaultCatalog()
+	keys := map[string]bool{"module": true} // module has no kind: it is given by hand
+	for _, d := range cat.Kinds() {
+		if d.Key != "" {
+			keys[d.Key] = true
+		}
+	}
+	for _, d := range cat.Kinds() {
+		t.Run(d.Name, func(t *testing.T) {
+			if d.Name == "" || d.Singular == "" || d.Title == "" || d.Help == "" {
+				t.Error("name, singular, title and help are required")
+			}
+			if got, ok := cat.Lookup(d.Name); !ok || got != d {
+				t.Error("not found by its own name")
+			}
+			for _, a := range append([]string{d.Singular}, d.Aliases...) {
+				if got, ok := cat.Lookup(a); !ok || got != d {
+					t.Errorf("alias %q does not resolve", a)
+				}
+			}
+			if d.Parent != "" {
+				if _, ok := cat.Lookup(d.Parent); !ok {
+					t.Errorf("parent %q is not a kind", d.Parent)
+				}
+			}
+			for _, c := range d.Children {
+				child, ok := cat.Lookup(c)
+				if !ok {
+					t.Errorf("child %q is not a kind", c)
+					continue
+				}
+				if child.Parent != d.Name {
+					t.Errorf("child %s has parent %q", c, child.Parent)
+				}
+			}
+			if len(d.Columns) == 0 {
+				t.Error("no columns")
+			}
+			for _, c := range d.Columns {
+				if c.Title == "" || c.Value == nil {
+					t.Errorf("column %+v incomplete", c.Title)
+				}
+			}
+			if d.Ops.Has(OpList) && len(d.Paths.List) == 0 && !d.Single {
+				t.Error("lists without a list path")
+			}
+			if d.Ops.Has(OpCreate) != (d.Paths.Create.Path != "") || d.Ops.Has(OpUpdate) != (d.Paths.Update.Path != "") ||
+				d.Ops.Has(OpDelete) != (d.Paths.Delete != "") || d.Ops.Has(OpExists) != (d.Paths.Exists != "") {
+				t.Errorf("operations %s disagree with the path templates", d.Ops)
+			}
+			if d.Single && d.Paths.Get == "" {
+				t.Error("a single kind needs a get path")
+			}
+			tmpls := append(slices.Clone(d.Paths.List), d.Paths.Get, d.Paths.Create.Path, d.Paths.Update.Path, d.Paths.Delete, d.Paths.Exists)
+			for _, a := range d.Actions {
+				tmpls = append(tmpls, a.Path)
+			}
+			for _, tm := range tmpls {
+				if tm != "" && !strings.HasPrefix(tm, "/") {
+					t.Errorf("template %q is not absolute", tm)
+				}
+				for _, p := range placeholders(tm, true) {
+					if !slices.Contains(knownPlaceholders, p) || (p != "id" && !keys[p]) {
+						t.Errorf("template %q uses unknown placeholder {%s}", tm, p)
+					}
+				}
+				if strings.Contains(tm, "accountId") && d.V2() {
+					t.Errorf("v2 template %q sends accountId", tm)
+				}
+			}
+			// Children's list paths are filled by this kind's reference.
+			for _, c := range d.Children {
+				child, _ := cat.Lookup(c)
+				for _, need := range child.Needs() {
+					if need != d.Key && !ancestorKey(cat, d, need) {
+						t.Errorf("child %s needs {%s}, which neither %s nor its ancestors give", c, need, d.Name)
+					}
+				}
+			}
+		})
+	}
+}
+
+// ancestorKey reports whether some ancestor of d (d excluded) fills key.
+func ancestorKey(cat *Catalog, d *Descriptor, key string) bool {
+	for d.Parent != "" {
+		d, _ = cat.Lookup(d.Parent)
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCatalogLookup(t *testing.T) {
+	tests := map[string]string{
+		"apps": "apps", "App": "apps", " APPLICATIONS ": "apps", "ca": "calculatedattributes",
+		"calculated-attributes": "calculatedattributes", "Calculated attributes": "calculatedattributes",
+		"ws": "workspaces", "subs": "subscriptions", "dp": "datapoints", "dpf": "filters", "sc": "serviceconfigs",
+		"catalog": "services", "partnerfeeds": "feeds", "oc": "outputs", "acct": "accounts", "users": "users",
+		"filtering": "servicefiltering", "activation": "activation", "calculation": "calculation",
+	}
+	for in, want := range tests {
+		d, ok := Lookup(in)
+		if !ok || d.Name != want {
+			t.Errorf("Lookup(%q) = %v, %v; want %s", in, d, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "apple", "platformz"} {
+		if d, ok := Lookup(bad); ok {
+			t.Errorf("Lookup(%q) = %s", bad, d.Name)
+		}
+	}
+	if names := DefaultCatalog().Names(); !slices.IsSorted(names) || len(names) < 40 {
+		t.Errorf("names: %d, sorted %v", len(names), slices.IsSorted(names))
+	}
+}
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		tmpl    string
+		ref     Ref
+		id      string
+		want    string
+		missing []string
+	}{
+		{"/apps/{app}/platforms/{id}", Ref{"app": "1"}, "ios", "/apps/1/platforms/ios", nil},
+		{"/accounts?accountId={id}", nil, "2", "/accounts?accountId=2", nil},
+		{"/apps/{app}/{service}/datapoints", Ref{"app": "1", "service": "Google Analytics/4"}, "", "/apps/1/Google%20Analytics%2F4/datapoints", nil},
+		{"/users/{id}", nil, "test40mparticle2Ecom", "/users/test40mparticle2Ecom", nil},
+		{"/x?name={id}", nil, "a&b c", "/x?name=a%26b+c", nil},
+		{"/apps/{app}/platforms/{platform}/services", Ref{"app": "1"}, "", "", []string{"platform"}},
+		{"/workspace/{workspace}/{module}/serviceconfigurations", nil, "", "", []string{"workspace", "module"}},
+	}
+	for _, tt := range tests {
+		got, err := expand("kind", tt.tmpl, tt.ref, tt.id)
+		var mr *MissingRefError
+		switch {
+		case tt.missing != nil:
+			if !errors.As(err, &mr) || !slices.Equal(mr.Missing, tt.missing) {
+				t.Errorf("expand(%q): err %v, want missing %v", tt.tmpl, err, tt.missing)
+			}
+		case err != nil:
+			t.Errorf("expand(%q): %v", tt.tmpl, err)
+		case got != tt.want:
+			t.Errorf("expand(%q) = %q, want %q", tt.tmpl, got, tt.want)
+		}
+	}
+	err := &MissingRefError{Kind: "outputs", Missing: []string{"workspace", "module"}}
+	if want := "outputs need workspace and module (--parent workspace=ID --parent module=ID)"; err.Error() != want {
+		t.Errorf("message %q", err.Error())
+	}
+}
+
+func TestListPathPicksMostSpecific(t *testing.T) {
+	d, _ := Lookup("audiences")
+	for ref, want := range map[string]string{"": "/audiences", "5": "/workspace/5/audiences"} {
+		r := Ref{}
+		if ref != "" {
+			r["workspace"] = ref
+		}
+		if got, err := d.listPath(r); err != nil || got != want {
+			t.Errorf("audiences under %v: %q, %v; want %q", r, got, err, want)
+		}
+	}
+	sf, _ := Lookup("servicefiltering")
+	if got, err := sf.listPath(Ref{"app": "1", "service": "Indicative"}); err != nil || got != "/apps/1/Indicative" {
+		t.Errorf("single kind list path %q, %v", got, err)
+	}
+}
+
+func TestEncodeUserID(t *testing.T) {
+	for in, want := range map[string]string{
+		"test@mparticle.com":     "test40mparticle2Ecom", // the reference's example (§14.2)
+		"first.last+tag@x.co.uk": "first2Elast2Btag40x2Eco2Euk",
+		"Ünï@x.io":               "C39CnC3AF40x2Eio",
+		"":                       "",
+	} {
+		if got := EncodeUserID(in); got != want {
+			t.Errorf("EncodeUserID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEntityIDsAndNames(t *testing.T) {
+	tests := []struct {
+		kind, raw string
+		id, name  string
+		row       []string
+	}{
+		{"apps", `{"id":1,"name":"Test App","platforms":[{"os":"Android"},{"os":"iOS"}],"created_on":"2014-06-11T19:43:45.617","last_modified_on":"2014-06-11T19:43:45.617","data_type":"application"}`,
+			"1", "Test App", []string{"1", "Test App", "Android, iOS", "2014-06-11 19:43", "2014-06-11 19:43"}},
+		{"platforms", `{"application_id":1,"os":"Android","access_keys":[{"key":"AccessKey","secret":null}],"crash_handling":"AppDefined","profile_merging":false,"push_attribution_timer":30}`,
+			"android", "Android", []string{"Android", "AccessKey", "AppDefined", "", "", "no", "30", ""}},
+		{"serviceconfigs", `{"account":null,"name":"GoogleAnalyticsEventForwarder","isActive":true,"isVisible":true,"settings":[{"name":"apiKey"}]}`,
+			"GoogleAnalyticsEventForwarder/Default Account", "GoogleAnalyticsEventForwarder",
+			[]string{"GoogleAnalyticsEventForwarder", "Default Account", "yes", "yes", "1"}},
+		{"workspaces", `{"id":"4302","name":"mP Traveller","data_type":"workspace","created_on":"2017-02-02T11:20:23"}`,
+			"4302", "mP Traveller", []string{"4302", "mP Traveller", "2017-02-02 11:20"}},
+		{"users", `{"first_name":"Test","last_name":"User","email":"test@mparticle.com"}`,
+			"test40mparticle2Ecom", "test@mparticle.com", []string{"test@mparticle.com", "Test", "User", "test40mparticle2Ecom"}},
+		{"datapoints", `{"name":"my/event","attribute_name":"attr","type":"EventAttribute","event_type":"navigation"}`,
+			"EventAttribute/my%2Fevent/attr/navigation", "my/event › attr", nil},
+		{"calculatedattributes", `{"id":5,"name":"ca1","active_definition":{"calculation_type":"sum"},"draft_definition":{"calculation_type":"count"},"audience_count":1}`,
+			"5", "ca1", []string{"5", "ca1", "active+draft", "sum", "1", ""}},
+		{"activation", `{"calculated_attribute_id":5678,"is_active":true,"activated_on":"2020-02-18T19:24:50.426Z","activated_by":"user@mparticle.com"}`,
+			"5678", "activation of 5678", []string{"5678", "yes", "2020-02-18 19:24", "user@mparticle.com"}},
+		{"services", `{"name":"ActionX","settings":[{"is_required":true,"name":"advertiserToken"},{"is_required":false,"name":"useCustomerId"}]}`,
+			"ActionX", "ActionX", []string{"ActionX", "2", "advertiserToken"}},
+		{"audiences", "{\"id\":7622,\"name\":\"Abandoned\\u001b[31m Cart\",\"size\":342}", "7622", "Abandoned[31m Cart", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			d, _ := Lookup(tt.kind)
+			e := d.entity([]byte(tt.raw), Ref{"x": "y"})
+			if e.ID != tt.id || e.Name != tt.name {
+				t.Errorf("id %q name %q; want %q %q", e.ID, e.Name, tt.id, tt.name)
+			}
+			if string(e.Raw) != tt.raw {
+				t.Error("raw changed")
+			}
+			if tt.row != nil && !slices.Equal(e.Row(), tt.row) {
+				t.Errorf("row %q\nwant %q", e.Row(), tt.row)
+			}
+			for i, c := range d.Columns {
+				if got := c.Value(e); got != e.Row()[i] {
+					t.Errorf("column %s: Value %q, Row %q", c.Title, got, e.Row()[i])
+				}
+			}
+		})
+	}
+}
+
+func TestEntityRefForChildren(t *testing.T) {
+	sc, _ := Lookup("serviceconfigs")
+	e := sc.entity([]byte(`{"name":"Indicative","account":"Prod"}`), Ref{"app": "1", "platform": "ios"})
+	ref := e.Ref()
+	if ref["app"] != "1" || ref["platform"] != "ios" || ref["service"] != "Indicative" {
+		t.Fatalf("ref %v", ref)
+	}
+	if e.Parents["service"] != "" {
+		t.Fatal("Ref modified the entity's parents")
+	}
+	au, _ := Lookup("audiences")
+	if got := au.entity([]byte(`{"id":1}`), nil).Ref(); len(got) != 0 {
+		t.Fatalf("a kind without a key adds nothing: %v", got)
+	}
+}
+
+func TestBodyPreparation(t *testing.T) {
+	dp, _ := Lookup("datapoints")
+	apps, _ := Lookup("apps")
+	tests := []struct {
+		d    *Descriptor
+		in   string
+		want string
+		err  bool
+	}{
+		{dp, ` {"name":"e","type":"event"} `, `[{"name":"e","type":"event"}]`, false},
+		{dp, `[{"name":"e"}]`, `[{"name":"e"}]`, false},
+		{apps, `{"name":"x"}`, `{"name":"x"}`, false},
+		{apps, `{"name":`, "", true},
+		{apps, "  ", "", true},
+	}
+	for _, tt := range tests {
+		got, err := tt.d.body([]byte(tt.in))
+		if (err != nil) != tt.err || string(got) != tt.want {
+			t.Errorf("%s body(%q) = %q, %v", tt.d.Name, tt.in, got, err)
+		}
+	}
+}
+
+func TestDeriveBaseURLs(t *testing.T) {
+	tests := []struct{ in, v1, v2 string }{
+		{"https://api.mparticle.com", "https://api.mparticle.com/v1", "https://api.mparticle.com/platform/v2"},
+		{"https://api.mparticle.com/v1/", "https://api.mparticle.com/v1", "https://api.mparticle.com/platform/v2"},
+		{"http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/platform/v2"},
+		{"http://proxy/mp/v1", "http://proxy/mp/v1", "http://proxy/mp/platform/v2"},
+		{"http://proxy/custom", "http://proxy/custom", "http://proxy/platform/v2"},
+	}
+	for _, tt := range tests {
+		v1, v2, err := DeriveBaseURLs(tt.in)
+		if err != nil || v1 != tt.v1 || v2 != tt.v2 {
+			t.Errorf("DeriveBaseURLs(%q) = %q, %q, %v", tt.in, v1, v2, err)
+		}
+	}
+	for _, bad := range []string{"", "api.mparticle.com", "ftp://x/v1", "http://user:pw@x/v1"} {
+		if _, _, err := DeriveBaseURLs(bad); err == nil {
+			t.Errorf("DeriveBaseURLs(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,343 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+)
+
+// kinds is every documented entity kind (issue 3 item 6), in the order the
+// palette lists them. The path choices follow platform-api.md §16:
+//   - /workspace (v1, singular) and /workspaces (v2, plural) exactly as
+//     documented (§16.1 item 1);
+//   - platforms are created with POST /apps/{app} (item 2), apps with
+//     POST /apps (item 3);
+//   - delete account is DELETE /accounts?accountId={id}; get and update of
+//     an account send accountId equal to the path id (items 4, 14);
+//   - service filtering is updated at /apps/{app}/{service} as the heading
+//     says, not at the curl's /datapoints URL (item 5);
+//   - feeds are updated at /workspace/{workspace}/partnerfeeds/{id} (item 6);
+//   - feed subscriptions are listed and created under the feed id,
+//     /partnerfeeds/{feed}/subscriptions (item 7, the suggested reading);
+//   - platform path segments are lower-cased OS names (item 10);
+//   - users are addressed by EncodeUserID(email) (item 67); the hidden
+//     create/delete user endpoints are not offered (item 68);
+//   - no kind has an operation the reference does not document (no
+//     single audience GET, no workspace GET, no subscription update, no
+//     service configuration delete: items 36, 40, 65, 70).
+func kinds() []*Descriptor {
+	return []*Descriptor{
+		{
+			Name: "accounts", Singular: "account", Title: "Accounts", Aliases: []string{"acc", "acct"},
+			DataType: "account",
+			Ops:      OpList | OpGet | OpCreate | OpUpdate | OpDelete,
+			Paths: Paths{
+				List:   []string{"/accounts"},
+				Get:    "/accounts/{id}?accountId={id}",
+				Create: Endpoint{http.MethodPost, "/accounts"},
+				Update: Endpoint{http.MethodPut, "/accounts/{id}?accountId={id}"},
+				Delete: "/accounts?accountId={id}",
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")),
+				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
+			Help: "Accounts the credential can reach. Delete takes the account id as accountId (no id in the path).",
+		},
+		{
+			Name: "apps", Singular: "app", Title: "Apps", Aliases: []string{"application", "applications"},
+			DataType: "application", DataTypes: []string{"app"}, Key: "app",
+			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete,
+			Paths: Paths{
+				List:   []string{"/apps"},
+				Get:    "/apps/{id}",
+				Create: Endpoint{http.MethodPost, "/apps"},
+				Update: Endpoint{http.MethodPut, "/apps/{id}"},
+				Delete: "/apps/{id}",
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")),
+				col("PLATFORMS", 24, pluck("platforms", "os")),
+				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
+			Children: []string{"platforms", "datapoints"},
+			Help:     "Apps (application families). Create takes a name and at least one platform; access-key secrets are returned only then.",
+		},
+		{
+			Name: "platforms", Singular: "platform", Title: "Platforms", Aliases: []string{"plat", "pf", "appplatforms"},
+			DataType: "platform", Parent: "apps", Key: "platform",
+			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete,
+			Paths: Paths{
+				List:   []string{"/apps/{app}/platforms"},
+				Get:    "/apps/{app}/platforms/{id}",
+				Create: Endpoint{http.MethodPost, "/apps/{app}"},
+				Update: Endpoint{http.MethodPut, "/apps/{app}/platforms/{id}"},
+				Delete: "/apps/{app}/platforms/{id}",
+			},
+			Columns: []Column{col("OS", 10, field("os")), col("ACCESS KEY", 0, pluck("access_keys", "key")),
+				col("CRASH HANDLING", 14, field("crash_handling")), col("NETWORK PERF", 12, field("network_performance")),
+				col("SOCIAL", 18, field("social_mode")), col("MERGING", 7, yesno("profile_merging")),
+				col("PUSH TIMER", 10, field("push_attribution_timer")), col("MODIFIED", 16, when("last_modified_on"))},
+			Children: []string{"serviceconfigs"},
+			id:       func(o object) string { return strings.ToLower(str(o, "os")) },
+			name:     field("os"),
+			Help:     "An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).",
+		},
+		{
+			Name: "serviceconfigs", Singular: "serviceconfig", Title: "Service configurations",
+			Aliases:  []string{"serviceconfigurations", "serviceconfiguration", "configs", "config", "sc", "forwarders", "platformservices"},
+			DataType: "service", Parent: "platforms", Key: "service",
+			Ops: OpList | OpGet | OpCreate | OpUpdate,
+			Paths: Paths{
+				List:   []string{"/apps/{app}/platforms/{platform}/services"},
+				Create: Endpoint{http.MethodPut, "/apps/{app}/platforms/{platform}/services"},
+				Update: Endpoint{http.MethodPut, "/apps/{app}/platforms/{platform}/services"},
+			},
+			Columns: []Column{col("SERVICE", 0, field("name")), col("ACCOUNT", 18, serviceConfigAccount),
+				col("ACTIVE", 6, yesno("isActive")), col("VISIBLE", 7, yesno("isVisible")), col("SETTINGS", 8, count("settings"))},
+			Children: []string{"filters", "servicefiltering"},
+			id:       serviceConfigKey,
+			keyValue: func(e Entity) string { return serviceNameOf(e) },
+			Help:     "Forwarding configurations of a platform, keyed by service name/account label. Create and update are one PUT on the collection (an upsert); there is no delete: set isActive false.",
+		},
+		{
+			Name: "services", Singular: "service", Title: "Services", Aliases: []string{"catalog", "catalogue", "integrations", "svc"},
+			DataType: "service", Key: "service",
+			Ops: OpList | OpGet,
+			Paths: Paths{
+				List: []string{"/services"},
+				Get:  "/services/{id}",
+			},
+			Columns: []Column{col("NAME", 0, field("name")), col("SETTINGS", 8, count("settings")),
+				col("REQUIRED", 40, requiredSettings)},
+			id:   field("name"),
+			Help: "The service catalogue: every integration and its settings (is_required, type).",
+		},
+		{
+			Name: "audiences", Singular: "audience", Title: "Audiences", Aliases: []string{"aud", "auds"},
+			DataType: "audience", Parent: "workspaces",
+			Ops: OpList | OpGet | OpDelete,
+			Paths: Paths{
+				List:   []string{"/workspace/{workspace}/audiences", "/audiences"},
+				Delete: "/audiences/{id}",
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("SIZE", 8, field("size")),
+				col("+24H", 6, field("added_last_24_hours")), col("-24H", 6, field("dropped_last_24_hours")),
+				col("STATUS", 8, field("status")), col("WORKSPACES", 20, pluck("workspaces", "name")),
+				col("OUTPUTS", 20, pluck("connected_outputs", "provider_name")), col("MODIFIED", 16, when("last_modified_on"))},
+			Help: "Active audiences: account-wide, or the single-workspace ones of a workspace. The API has no single GET (found in the list), no create, no update.",
+		},
+		{
+			Name: "workspaces", Singular: "workspace", Title: "Workspaces", Aliases: []string{"ws"},
+			DataType: "workspace", Key: "workspace",
+			Ops: OpList | OpGet,
+			Paths: Paths{
+				List: []string{"/workspace"},
+			},
+			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
+			Children: []string{"audiences", "feeds", "calculatedattributes"},
+			Help:     "Workspaces of the account (list only; ids arrive as strings).",
+		},
+		{
+			Name: "feeds", Singular: "feed", Title: "Feeds", Aliases: []string{"partnerfeeds", "partnerfeed", "inputs"},
+			DataType: "partner_feed", DataTypes: []string{"Partner Feed"}, Parent: "workspaces", Key: "feed",
+			Ops: OpList | OpGet | OpCreate | OpUpdate,
+			Paths: Paths{
+				List:   []string{"/workspace/{workspace}/partnerfeeds"},
+				Get:    "/partnerfeeds/{id}",
+				Create: Endpoint{http.MethodPost, "/workspace/{workspace}/partnerfeeds"},
+				Update: Endpoint{http.MethodPut, "/workspace/{workspace}/partnerfeeds/{id}"},
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("MODULE", 14, field("module_name")),
+				col("OS", 8, field("os")), col("DEBUG", 5, yesno("is_debug")), col("CREATED", 16, when("created_on"))},
+			Children: []string{"subscriptions"},
+			Help:     "Partner (input) feeds of a workspace. The list carries id, name and creation time; get adds module, os, debug and settings. No delete exists.",
+		},
+		{
+			Name: "outputs", Singular: "output", Title: "Output configurations",
+			Aliases:  []string{"outputconfigs", "outputconfigurations", "outputconfiguration", "oc"},
+			DataType: "Service Configuration", Parent: "workspaces",
+			Ops: OpList | OpGet,
+			Paths: Paths{
+				List: []string{"/workspace/{workspace}/{module}/serviceconfigurations"},
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
+			Help:    "Output configurations of one module in a workspace (give --parent module=NAME, e.g. indicative): the targets a feed subscription points to.",
+		},
+		{
+			Name: "subscriptions", Singular: "subscription", Title: "Feed subscriptions",
+			Aliases:  []string{"subs", "sub", "feedsubscriptions", "feedsubscription"},
+			DataType: "Partner Feed Subscription", DataTypes: []string{"PartnerFeed Subscription"}, Parent: "feeds",
+			Ops: OpList | OpGet | OpCreate,
+			Paths: Paths{
+				List:   []string{"/partnerfeeds/{feed}/subscriptions"},
+				Create: Endpoint{http.MethodPost, "/partnerfeeds/{feed}/subscriptions"},
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("OUTPUT", 0, field("config_name")),
+				col("OUTPUT ID", 10, field("service_configuration_id")), col("ACTIVE", 6, yesno("is_active")),
+				col("SETTINGS", 8, count("settings")), col("CREATED", 16, when("created_on"))},
+			name: field("config_name"),
+			Help: "Subscriptions of a feed to output configurations (the path segment is read as the feed id, §16 item 7). List and create only.",
+		},
+		{
+			Name: "users", Singular: "user", Title: "Users", Aliases: []string{"usr"},
+			DataType: "user",
+			Ops:      OpList | OpGet,
+			Paths: Paths{
+				List: []string{"/users"},
+				Get:  "/users/{id}",
+			},
+			Columns: []Column{col("EMAIL", 0, field("email")), col("FIRST NAME", 14, field("first_name")),
+				col("LAST NAME", 14, field("last_name")), col("ID", 30, func(o object) string { return EncodeUserID(str(o, "email")) })},
+			id:   func(o object) string { return EncodeUserID(str(o, "email")) },
+			name: field("email"),
+			Help: "People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom).",
+		},
+		{
+			Name: "datapoints", Singular: "datapoint", Title: "Data points", Aliases: []string{"dp", "dps"},
+			DataType: "datapoint", Parent: "apps",
+			Ops: OpList | OpGet | OpCreate, BodyArray: true,
+			Paths: Paths{
+				List:   []string{"/apps/{app}/datapoints"},
+				Create: Endpoint{http.MethodPut, "/apps/{app}/datapoints"},
+			},
+			Columns: []Column{col("TYPE", 19, field("type")), col("NAME", 0, field("name")),
+				col("ATTRIBUTE", 20, field("attribute_name")), col("EVENT TYPE", 16, field("event_type")),
+				col("CREATED", 16, when("created_on"))},
+			id:   dataPointKey,
+			name: dataPointName,
+			Help: "Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array (§16 item 55).",
+		},
+		{
+			Name: "filters", Singular: "filter", Title: "Data point filters",
+			Aliases:  []string{"datapointfilters", "datapointfilter", "dpf"},
+			DataType: "datapoint", Parent: "serviceconfigs",
+			Ops: OpList | OpGet | OpUpdate, BodyArray: true,
+			Paths: Paths{
+				List:   []string{"/apps/{app}/{service}/datapoints"},
+				Update: Endpoint{http.MethodPut, "/apps/{app}/{service}/datapoints"},
+			},
+			Columns: []Column{col("TYPE", 19, field("type")), col("NAME", 0, field("name")),
+				col("ATTRIBUTE", 20, field("attribute_name")), col("EVENT TYPE", 16, field("event_type")),
+				col("ENABLED", 7, yesno("enabled"))},
+			id:   dataPointKey,
+			name: dataPointName,
+			Help: "Which data points an app sends to one service (per app and service name, no platform). Updates are a PUT of an array.",
+		},
+		{
+			Name: "servicefiltering", Singular: "servicefilter", Title: "Service filtering",
+			Aliases:  []string{"filtering", "sendnew"},
+			DataType: "datapoint", Parent: "serviceconfigs", Single: true,
+			Ops: OpList | OpGet | OpUpdate,
+			Paths: Paths{
+				Get:    "/apps/{app}/{service}",
+				Update: Endpoint{http.MethodPut, "/apps/{app}/{service}"},
+			},
+			Columns: []Column{col("SERVICE", 0, field("name")), col("SEND NEW BY DEFAULT", 19, yesno("sendNewDataPointsByDefault"))},
+			id:      field("name"),
+			Help:    "Whether newly seen data points go to the service by default (sendNewDataPointsByDefault), per app and service.",
+		},
+		{
+			Name: "calculatedattributes", Singular: "calculatedattribute", Title: "Calculated attributes",
+			Aliases: []string{"ca", "cas", "calcattrs"},
+			Version: V2, Parent: "workspaces", Key: "ca",
+			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete | OpExists,
+			Paths: Paths{
+				List:   []string{"/workspaces/{workspace}/calculatedattributes"},
+				Get:    "/workspaces/{workspace}/calculatedattributes/{id}",
+				Create: Endpoint{http.MethodPost, "/workspaces/{workspace}/calculatedattributes"},
+				Update: Endpoint{http.MethodPut, "/workspaces/{workspace}/calculatedattributes/{id}"},
+				Delete: "/workspaces/{workspace}/calculatedattributes/{id}",
+				Exists: "/workspaces/{workspace}/calculatedattributes",
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("STATE", 12, caState),
+				col("CALCULATION", 16, caCalcType), col("AUDIENCES", 9, field("audience_count")),
+				col("MODIFIED", 16, when("last_modified_on"))},
+			Children: []string{"activation", "calculation"},
+			Actions: []Action{
+				{Name: "activate", Title: "Activate", Method: http.MethodPost, Mutates: true,
+					Path: "/workspaces/{workspace}/calculatedattributes/{id}/activation",
+					Help: "Make the draft the active definition and start calculating."},
+				{Name: "discard-draft", Title: "Discard draft", Method: http.MethodDelete, Mutates: true,
+					Path: "/workspaces/{workspace}/calculatedattributes/{id}/draft",
+					Help: "Throw the draft definition away."},
+				{Name: "activation-status", Title: "Activation status", Method: http.MethodGet,
+					Path: "/workspaces/{workspace}/calculatedattributes/{id}/activation"},
+				{Name: "calculation-status", Title: "Calculation status", Method: http.MethodGet,
+					Path: "/workspaces/{workspace}/calculatedattributes/{id}/calculation"},
+			},
+			Help: "Calculated attributes of a workspace (v2: no accountId, no envelope). Updates write the draft; activate makes it live.",
+		},
+		{
+			Name: "activation", Singular: "caactivation", Title: "Activation status",
+			Aliases: []string{"activations", "activationstatus"},
+			Version: V2, Parent: "calculatedattributes", Single: true,
+			Ops: OpList | OpGet,
+			Paths: Paths{
+				Get: "/workspaces/{workspace}/calculatedattributes/{ca}/activation",
+			},
+			Columns: []Column{col("CA", 8, field("calculated_attribute_id")), col("ACTIVE", 6, yesno("is_active")),
+				col("ACTIVATED ON", 16, when("activated_on")), col("ACTIVATED BY", 0, field("activated_by"))},
+			id:   field("calculated_attribute_id"),
+			name: func(o object) string { return "activation of " + str(o, "calculated_attribute_id") },
+			Help: "Whether a calculated attribute is active, since when and by whom.",
+		},
+		{
+			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
+			Aliases: []string{"calculations", "calculationstatus"},
+			Version: V2, Parent: "calculatedattributes", Single: true,
+			Ops: OpList | OpGet,
+			Paths: Paths{
+				Get: "/workspaces/{workspace}/calculatedattributes/{ca}/calculation",
+			},
+			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("REVISION", 8, field("revision_id")),
+				col("DONE", 5, yesno("is_calculated")), col("PERCENT", 7, field("calculation_percent_complete")),
+				col("ESTIMATED COMPLETION", 20, when("estimated_completion_time"))},
+			Help: "How far the calculation of a calculated attribute's active revision has got.",
+		},
+	}
+}
+
+func requiredSettings(o object) string {
+	a, _ := o["settings"].([]any)
+	var out []string
+	for _, x := range a {
+		if m, ok := x.(map[string]any); ok && m["is_required"] == true {
+			out = append(out, text(m["name"]))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// caState summarises a calculated attribute's lifecycle: draft only,
+// active, or active with a pending draft.
+func caState(o object) string {
+	active := o["active_definition"] != nil
+	draft := o["draft_definition"] != nil
+	switch {
+	case active && draft:
+		return "active+draft"
+	case active:
+		return "active"
+	case draft:
+		return "draft"
+	}
+	return ""
+}
+
+func caCalcType(o object) string {
+	if s := path("active_definition", "calculation_type")(o); s != "" {
+		return s
+	}
+	return path("draft_definition", "calculation_type")(o)
+}
+
+// serviceNameOf is a service configuration's service name (the {service}
+// its children's paths take).
+func serviceNameOf(e Entity) string {
+	return str(decodeObject(e.Raw), "name")
+}
+
+// serviceConfigKey is a service configuration's natural key, service name
+// and account label (§16 item 36).
+func serviceConfigKey(o object) string {
+	if str(o, "name") == "" {
+		return ""
+	}
+	return joinKey(str(o, "name"), serviceConfigAccount(o))
+}

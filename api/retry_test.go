@@ -1,0 +1,74 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestBackoffFullJitter(t *testing.T) {
+	p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}.withDefaults()
+	tests := []struct {
+		n          int
+		retryAfter time.Duration
+		u          float64
+		want       time.Duration
+	}{
+		{1, 0, 0, 0},                                  // full jitter reaches zero
+		{1, 0, 0.5, 50 * time.Millisecond},            // [0, 100ms)
+		{2, 0, 0.5, 100 * time.Millisecond},           // [0, 200ms)
+		{3, 0, 0.999, 399600 * time.Microsecond},      // [0, 400ms)
+		{5, 0, 0.5, 500 * time.Millisecond},           // ceiling capped at MaxDelay (1.6s → 1s)
+		{50, 0, 0.5, 500 * time.Millisecond},          // no overflow for large n
+		{1, 3 * time.Second, 0.5, 3 * time.Second},    // Retry-After is a floor
+		{4, 10 * time.Millisecond, 0.5, 400 * time.Millisecond}, // a short Retry-After does not shorten the backoff
+	}
+	for _, tt := range tests {
+		if got := p.backoff(tt.n, tt.retryAfter, tt.u); got != tt.want {
+			t.Errorf("backoff(%d, %v, %v) = %v, want %v", tt.n, tt.retryAfter, tt.u, got, tt.want)
+		}
+	}
+}
+
+func TestRetryPolicyDefaults(t *testing.T) {
+	p := RetryPolicy{}.withDefaults()
+	if p.MaxAttempts != DefaultMaxAttempts || p.BaseDelay != DefaultBaseDelay || p.MaxDelay != DefaultMaxDelay ||
+		p.MaxElapsed != DefaultMaxElapsed || p.MaxRetryAfter != DefaultMaxRetryAfter {
+		t.Fatalf("defaults not applied: %+v", p)
+	}
+}
+
+func TestRetryableStatus(t *testing.T) {
+	for _, status := range []int{200, 400, 401, 403, 404, 405, 422, 429, 500, 502, 503, 504} {
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodPost} {
+			want := false
+			switch status {
+			case 429:
+				want = true
+			case 502, 503, 504:
+				want = m != http.MethodPost
+			}
+			if got := retryableStatus(m, status); got != want {
+				t.Errorf("retryableStatus(%s, %d) = %v, want %v", m, status, got, want)
+			}
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		v    string
+		want time.Duration
+	}{
+		{"", 0}, {"2", 2 * time.Second}, {" 1.5 ", 1500 * time.Millisecond}, {"0", 0}, {"-3", 0},
+		{"Mon, 01 Jan 2024 12:00:07 GMT", 7 * time.Second},
+		{"Mon, 01 Jan 2024 11:00:00 GMT", 0}, // in the past
+		{"soon", 0},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.v, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
