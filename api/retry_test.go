@@ -14,13 +14,13 @@ func TestBackoffFullJitter(t *testing.T) {
 		u          float64
 		want       time.Duration
 	}{
-		{1, 0, 0, 0},                                  // full jitter reaches zero
-		{1, 0, 0.5, 50 * time.Millisecond},            // [0, 100ms)
-		{2, 0, 0.5, 100 * time.Millisecond},           // [0, 200ms)
-		{3, 0, 0.999, 399600 * time.Microsecond},      // [0, 400ms)
-		{5, 0, 0.5, 500 * time.Millisecond},           // ceiling capped at MaxDelay (1.6s → 1s)
-		{50, 0, 0.5, 500 * time.Millisecond},          // no overflow for large n
-		{1, 3 * time.Second, 0.5, 3 * time.Second},    // Retry-After is a floor
+		{1, 0, 0, 0},                                            // full jitter reaches zero
+		{1, 0, 0.5, 50 * time.Millisecond},                      // [0, 100ms)
+		{2, 0, 0.5, 100 * time.Millisecond},                     // [0, 200ms)
+		{3, 0, 0.999, 399600 * time.Microsecond},                // [0, 400ms)
+		{5, 0, 0.5, 500 * time.Millisecond},                     // ceiling capped at MaxDelay (1.6s → 1s)
+		{50, 0, 0.5, 500 * time.Millisecond},                    // no overflow for large n
+		{1, 3 * time.Second, 0.5, 3 * time.Second},              // Retry-After is a floor
 		{4, 10 * time.Millisecond, 0.5, 400 * time.Millisecond}, // a short Retry-After does not shorten the backoff
 	}
 	for _, tt := range tests {
