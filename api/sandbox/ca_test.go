@@ -962,15 +962,18 @@ func BenchmarkServeCA(b *testing.B) {
 			}
 		}
 	})
-	b.Run("create", func(b *testing.B) {
+	b.Run("create+delete", func(b *testing.B) {
 		book := caTestBook(b)
 		body := []byte(strings.Replace(caValidBody, `"conditions": []`,
 			`"conditions": [{"type":"number","operator":"between","attribute_name":"a","min_value":"1","max_value":"2"}]`, 1))
 		env := caTestEnv()
-		for i := range b.N {
-			body := bytes.Replace(body, []byte("Lifetime spend"), []byte("ca "+strconv.Itoa(i)), 1)
-			if res := serveCA(book, env, "POST", "", nil, body); res.Status != 201 {
+		for range b.N { // create and delete, so the book keeps its size
+			res := serveCA(book, env, "POST", "", nil, body)
+			if res.Status != 201 {
 				b.Fatalf("%d %s", res.Status, res.Body)
+			}
+			if res := serveCA(book, env, "DELETE", "/"+string(res.Body), nil, nil); res.Status != 204 {
+				b.Fatal(res.Status)
 			}
 		}
 	})
