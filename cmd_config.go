@@ -75,8 +75,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return 0
 }
 
-// loadConfig loads the profiles file and checks its [keys] table against
-// the keymap, so a bad binding is reported with the file's name.
+// loadConfig loads and validates the profiles file, [keys] included.
 func loadConfig(path string) (*config.File, error) {
 	return config.Load(path)
 }

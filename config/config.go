@@ -29,6 +29,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/keymap"
 )
 
 // EnvProfile is the name of the profile defined by the MPARTICLE_* variables.
@@ -59,6 +60,8 @@ type File struct {
 	// Warnings are problems that do not stop the console (a literal secret in
 	// a file others can read).
 	Warnings []string `toml:"-"`
+	// KeyMap is the default keymap with [keys] applied (validated).
+	KeyMap keymap.KeyMap `toml:"-"`
 }
 
 // keyList accepts `"x"` or `["x", "y"]` for a key binding.
@@ -214,6 +217,11 @@ func Parse(path string, data []byte) (*File, error) {
 				Field: "default_profile", Msg: fmt.Sprintf("names profile %q, which is not defined", f.DefaultProfile)})
 		}
 	}
+	km, err := keymap.Apply(f.KeyOverrides())
+	if err != nil {
+		errs = append(errs, keyErrors(path, lines, err)...)
+	}
+	f.KeyMap = km
 	if len(errs) > 0 {
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return nil, errs
@@ -398,4 +406,45 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// keyErrors turns keymap problems into file errors on the line of the
+// [keys] entry that caused them.
+func keyErrors(path string, lines lineIndex, err error) Errors {
+	var list []error
+	if ke, ok := err.(keymap.Errors); ok {
+		list = ke
+	} else {
+		list = []error{err}
+	}
+	var out Errors
+	for _, e := range list {
+		action := ""
+		var (
+			ua *keymap.UnknownActionError
+			ik *keymap.InvalidKeyError
+			ce *keymap.ConflictError
+		)
+		switch {
+		case errors.As(e, &ua):
+			action = ua.Action
+		case errors.As(e, &ik):
+			action = ik.Action
+		case errors.As(e, &ce):
+			action = ce.Actions[1]
+			if lines.find(toml.Key{"keys", action}) == lines.find(toml.Key{"keys"}) {
+				action = ce.Actions[0]
+			}
+		}
+		fe := &FieldError{File: path, Msg: strings.TrimPrefix(e.Error(), "keys: ")}
+		if action != "" {
+			fe.Field = "keys." + action
+			fe.Line = lines.find(toml.Key{"keys", action})
+		} else {
+			fe.Field = "keys"
+			fe.Line = lines.find(toml.Key{"keys"})
+		}
+		out = append(out, fe)
+	}
+	return out
 }

@@ -80,6 +80,8 @@ func TestParseBad(t *testing.T) {
 			[]string{`c.toml:5: profile "a": base_url: "ftp://h/v1": want an http:// or https:// URL`, `c.toml:6: profile "a": token_url: "http://": no host`}},
 		{"bad default", "default_profile = \"nope\"\n", []string{`c.toml:1: default_profile: names profile "nope", which is not defined`}},
 		{"bad key type", "[keys]\n\"global.quit\" = 3\n", []string{"c.toml"}},
+		{"unknown key action", "[keys]\n\"table.filtre\" = \"/\"\n", []string{`c.toml:2: keys.table.filtre: unknown action "table.filtre"`}},
+		{"key bound twice", "[keys]\n\"table.filter\" = \"/\"\n\"table.inspect\" = \"/\"\n", []string{`c.toml:3: keys.table.inspect: key "/" is bound to both`}},
 		{"bad colour", "[profiles.a]\nclient_id = \"x\"\nclient_secret = \"s\"\naccount_id = 1\ncolor = \"#12\"\n",
 			[]string{`c.toml:5: profile "a": color:`}},
 	}
