@@ -1,0 +1,767 @@
+// Package table is the console's one resource table: generic over columns
+// and rows, with a cursor, paging, sorting and a live filter, built to feel
+// the same with 100 000 rows as with 100.
+//
+// # Design
+//
+// The table keeps three index slices over the rows it was given and never
+// copies the rows themselves:
+//
+//	order    every row, in the current sort order (server order when unsorted)
+//	visible  the rows of order that match the filter, in the same order
+//	cursor   an index into visible; offset is the first visible row on screen
+//
+// View renders only the window [offset, offset+page) with lipgloss, so a
+// frame costs the same whatever the row count (bubbles' table rendered every
+// row; see STYLE.md). The filter is a case-insensitive substring match over
+// keys lower-cased once when the rows arrive (cells joined by a separator
+// that cannot be typed, so a match never spans two cells). When the new query
+// contains the previous one (typing one more character), only the previous
+// result is scanned: anything matching the longer query matched the shorter.
+//
+// Sorting is stable and numeric-aware: cells that are numbers compare as
+// numbers, other cells compare in natural order ("app9" < "app10"),
+// case-insensitively; equal cells keep server order. '>' and '<' move the
+// sort column, 'o' reverses it (see package keymap).
+//
+// The cursor follows the row ID: across a reload (SetRows), a sort and a
+// filter change, the same entity stays selected when it is still there.
+// State and Restore capture cursor ID, filter, sort and scroll position so
+// the root can restore a table on back-navigation, even before its rows have
+// been fetched again.
+//
+// The table never acts on rows itself: enter, i, e, c and ctrl+d send an
+// ActionMsg for the root to handle. Edit, create and delete are offered (in
+// keys and help) only when SetOps says the kind supports them.
+package table
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// Column describes one column.
+type Column struct {
+	Title string
+	// Width is the column's width in cells; for a flexible column, its
+	// minimum width (0: the title's width).
+	Width int
+	// Flex > 0 makes the column share the width left over by the fixed
+	// columns, in proportion to Flex.
+	Flex int
+	// Right aligns the column's cells right (numbers).
+	Right bool
+}
+
+// Row is one entity as the table shows it.
+type Row struct {
+	ID    string // stable identity, used to keep the cursor across reloads
+	Cells []string
+}
+
+// Ops says which write actions the table offers for its kind.
+type Ops struct {
+	Create, Edit, Delete bool
+}
+
+// Action is what the user asked to do with the selected row.
+type Action int
+
+// The actions a table sends.
+const (
+	Open    Action = iota + 1 // enter: drill into children, or inspect a leaf
+	Inspect                   // i
+	Edit                      // e
+	Create                    // c (Row is zero)
+	Delete                    // ctrl+d
+)
+
+func (a Action) String() string {
+	switch a {
+	case Open:
+		return "open"
+	case Inspect:
+		return "inspect"
+	case Edit:
+		return "edit"
+	case Create:
+		return "create"
+	case Delete:
+		return "delete"
+	}
+	return "action(" + strconv.Itoa(int(a)) + ")"
+}
+
+// ActionMsg asks the root to act on a row.
+type ActionMsg struct {
+	Action Action
+	Row    Row
+}
+
+// State is what back-navigation restores.
+type State struct {
+	CursorID string
+	Filter   string
+	SortCol  int // -1: server order
+	SortDesc bool
+	Offset   int // first row on screen
+}
+
+// Model is the table component.
+type Model struct {
+	common views.Common
+
+	cols   []Column
+	widths []int
+
+	rows    []Row
+	keys    []string // lower-cased search key per row
+	order   []int
+	visible []int
+	query   string // lower-cased query that visible was computed for
+
+	cursor int
+	offset int
+
+	sortCol  int
+	sortDesc bool
+
+	filter    string
+	filtering bool
+	input     textinput.Model
+
+	ops       Ops
+	loading   bool
+	emptyText string
+	wantID    string // cursor to restore when rows arrive
+}
+
+var _ views.Component = (*Model)(nil)
+
+// New returns an empty table with the given columns.
+func New(c views.Common, cols []Column) *Model {
+	m := &Model{common: c, sortCol: -1, emptyText: "No rows."}
+	m.input = textinput.New()
+	m.input.Prompt = "/"
+	m.input.SetStyles(c.Styles.TextInput())
+	m.SetColumns(cols)
+	return m
+}
+
+// SetColumns replaces the columns. A sort on a column that no longer exists
+// is dropped.
+func (m *Model) SetColumns(cols []Column) {
+	m.cols = append([]Column(nil), cols...)
+	if m.sortCol >= len(m.cols) {
+		m.sortCol, m.sortDesc = -1, false
+		m.resort()
+	}
+	m.layout()
+}
+
+// SetOps sets which write actions are offered.
+func (m *Model) SetOps(o Ops) { m.ops = o }
+
+// SetLoading marks the table as waiting for rows.
+func (m *Model) SetLoading(b bool) { m.loading = b }
+
+// SetEmptyText sets the text shown when there are no rows ("No apps.").
+func (m *Model) SetEmptyText(s string) { m.emptyText = s }
+
+// SetRows replaces the rows (a load or a reload). Sort and filter are
+// reapplied and the cursor stays on the same row ID when it is still there.
+func (m *Model) SetRows(rows []Row) {
+	id := m.wantID
+	if id == "" {
+		if r, ok := m.Selected(); ok {
+			id = r.ID
+		}
+	}
+	m.wantID = ""
+	m.loading = false
+	m.rows = rows
+	m.keys = make([]string, len(rows))
+	var b strings.Builder
+	for i, r := range rows {
+		b.Reset()
+		for j, c := range r.Cells {
+			if j > 0 {
+				b.WriteByte(keySep)
+			}
+			b.WriteString(c)
+		}
+		m.keys[i] = strings.ToLower(b.String())
+	}
+	m.resort()
+	if !m.selectID(id) {
+		m.clamp()
+	}
+}
+
+// keySep joins cells in a search key; it cannot be typed into the filter.
+const keySep = '\x1f'
+
+// Rows returns the rows as given.
+func (m *Model) Rows() []Row { return m.rows }
+
+// Len is the number of rows that pass the filter.
+func (m *Model) Len() int { return len(m.visible) }
+
+// Total is the number of rows.
+func (m *Model) Total() int { return len(m.rows) }
+
+// Filter is the current filter text.
+func (m *Model) Filter() string { return m.filter }
+
+// Filtering reports whether the filter prompt is open.
+func (m *Model) Filtering() bool { return m.filtering }
+
+// Sort returns the sort column (-1: server order) and direction.
+func (m *Model) Sort() (col int, desc bool) { return m.sortCol, m.sortDesc }
+
+// Cursor is the cursor's position among the visible rows.
+func (m *Model) Cursor() int { return m.cursor }
+
+// Selected returns the row under the cursor.
+func (m *Model) Selected() (Row, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return Row{}, false
+	}
+	return m.rows[m.visible[m.cursor]], true
+}
+
+// State captures cursor, filter, sort and scroll for back-navigation.
+func (m *Model) State() State {
+	st := State{Filter: m.filter, SortCol: m.sortCol, SortDesc: m.sortDesc, Offset: m.offset}
+	if r, ok := m.Selected(); ok {
+		st.CursorID = r.ID
+	} else {
+		st.CursorID = m.wantID
+	}
+	return st
+}
+
+// Restore reapplies a State. When the rows are not loaded yet, the cursor ID
+// is kept and applied when they arrive.
+func (m *Model) Restore(st State) {
+	m.filtering = false
+	m.input.Blur()
+	m.filter = st.Filter
+	m.input.SetValue(st.Filter)
+	m.sortCol, m.sortDesc = st.SortCol, st.SortDesc
+	if m.sortCol < -1 || m.sortCol >= len(m.cols) {
+		m.sortCol, m.sortDesc = -1, false
+	}
+	m.resort()
+	m.offset = max(0, st.Offset)
+	if len(m.rows) == 0 {
+		m.wantID = st.CursorID
+		m.cursor, m.offset = 0, 0
+		return
+	}
+	if !m.selectID(st.CursorID) {
+		m.cursor = 0
+	}
+	m.clamp()
+}
+
+// SetFilter sets the filter text, as if typed.
+func (m *Model) SetFilter(q string) {
+	m.filter = q
+	m.input.SetValue(q)
+	m.applyFilter()
+}
+
+// SetSize sets the table's size, including its header and filter lines.
+func (m *Model) SetSize(w, h int) {
+	m.common.SetSize(w, h)
+	m.input.SetWidth(max(1, w-2))
+	m.layout()
+	m.clamp()
+}
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Consumes takes every key while the filter prompt is open, and esc (back)
+// while a filter is applied, to clear it.
+func (m *Model) Consumes(msg tea.KeyPressMsg) bool {
+	if m.filtering {
+		return true
+	}
+	return m.filter != "" && key.Matches(msg, m.common.Keys.Global.Back)
+}
+
+// Update handles keys and pastes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if m.filtering {
+			return m, m.updatePrompt(msg)
+		}
+		return m, m.updateKeys(msg)
+	case tea.PasteMsg:
+		if m.filtering {
+			return m, m.updatePrompt(msg)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
+	k := m.common.Keys.Filter
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(kp, k.Accept):
+			m.filtering = false
+			m.input.Blur()
+			return nil
+		case key.Matches(kp, k.Cancel):
+			m.filtering = false
+			m.input.Blur()
+			m.SetFilter("")
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); v != m.filter {
+		m.filter = v
+		m.applyFilter()
+	}
+	return cmd
+}
+
+func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
+	nav, t := m.common.Keys.Nav, m.common.Keys.Table
+	switch {
+	case key.Matches(msg, nav.Up):
+		m.move(-1)
+	case key.Matches(msg, nav.Down):
+		m.move(1)
+	case key.Matches(msg, nav.PageUp):
+		m.offset -= m.page()
+		m.move(-m.page())
+	case key.Matches(msg, nav.PageDown):
+		m.offset += m.page()
+		m.move(m.page())
+	case key.Matches(msg, nav.Top):
+		m.cursor = 0
+		m.clamp()
+	case key.Matches(msg, nav.Bottom):
+		m.cursor = len(m.visible) - 1
+		m.clamp()
+	case key.Matches(msg, t.Filter):
+		m.filtering = true
+		m.input.SetValue(m.filter)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, m.common.Keys.Global.Back) && m.filter != "":
+		m.SetFilter("")
+	case key.Matches(msg, t.SortNext):
+		if len(m.cols) > 0 {
+			m.sortBy((m.sortCol+1)%len(m.cols), false)
+		}
+	case key.Matches(msg, t.SortPrev):
+		if len(m.cols) > 0 {
+			c := m.sortCol - 1
+			if c < 0 {
+				c = len(m.cols) - 1
+			}
+			m.sortBy(c, false)
+		}
+	case key.Matches(msg, t.SortReverse):
+		c := m.sortCol
+		if c < 0 && len(m.cols) > 0 {
+			c = 0
+		}
+		if c >= 0 {
+			m.sortBy(c, !m.sortDesc)
+		}
+	case key.Matches(msg, t.Open):
+		return m.act(Open)
+	case key.Matches(msg, t.Inspect):
+		return m.act(Inspect)
+	case key.Matches(msg, t.Edit) && m.ops.Edit:
+		return m.act(Edit)
+	case key.Matches(msg, t.Delete) && m.ops.Delete:
+		return m.act(Delete)
+	case key.Matches(msg, t.Create) && m.ops.Create:
+		return func() tea.Msg { return ActionMsg{Action: Create} }
+	}
+	return nil
+}
+
+func (m *Model) act(a Action) tea.Cmd {
+	r, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return ActionMsg{Action: a, Row: r} }
+}
+
+// ShortHelp is the one-line help: the prompt's keys while filtering, the
+// table's otherwise.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.keymap()
+	if m.filtering {
+		return km.ShortHelp(keymap.Filter)
+	}
+	return km.ShortHelp(keymap.Table)
+}
+
+// FullHelp is movement and the table's actions.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.keymap()
+	if m.filtering {
+		return km.FullHelp(keymap.Filter)
+	}
+	return km.FullHelp(keymap.Nav, keymap.Table)
+}
+
+// keymap returns the keys with unsupported write actions disabled, so help
+// does not offer them. Horizontal scrolling does not apply to the table.
+func (m *Model) keymap() keymap.KeyMap {
+	km := *m.common.Keys
+	km.Table.Create.SetEnabled(m.ops.Create)
+	km.Table.Edit.SetEnabled(m.ops.Edit)
+	km.Table.Delete.SetEnabled(m.ops.Delete)
+	km.Nav.Left.SetEnabled(false)
+	km.Nav.Right.SetEnabled(false)
+	return km
+}
+
+// --- cursor and window -----------------------------------------------------
+
+// page is the number of row lines on screen.
+func (m *Model) page() int {
+	h := m.common.Height - 1 // header
+	if m.filtering || m.filter != "" {
+		h--
+	}
+	return max(1, h)
+}
+
+func (m *Model) move(d int) {
+	m.cursor += d
+	m.clamp()
+}
+
+// clamp keeps the cursor within the rows and the window around the cursor.
+func (m *Model) clamp() {
+	n := len(m.visible)
+	if n == 0 {
+		m.cursor, m.offset = 0, 0
+		return
+	}
+	m.cursor = min(max(m.cursor, 0), n-1)
+	p := m.page()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+p {
+		m.offset = m.cursor - p + 1
+	}
+	m.offset = min(max(m.offset, 0), max(0, n-p))
+}
+
+// selectID moves the cursor to the row with the given ID, if visible.
+func (m *Model) selectID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i, r := range m.visible {
+		if m.rows[r].ID == id {
+			m.cursor = i
+			m.clamp()
+			return true
+		}
+	}
+	return false
+}
+
+// selectRow moves the cursor to the row index r (into rows), if visible.
+func (m *Model) selectRow(r int) bool {
+	if r < 0 {
+		return false
+	}
+	for i, v := range m.visible {
+		if v == r {
+			m.cursor = i
+			m.clamp()
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) selectedRow() int {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return -1
+	}
+	return m.visible[m.cursor]
+}
+
+// --- filter ----------------------------------------------------------------
+
+// applyFilter recomputes visible for m.filter, narrowing the previous result
+// when the query only grew, and keeps the selected row when it still matches
+// (the top row otherwise).
+func (m *Model) applyFilter() {
+	sel := m.selectedRow()
+	q := strings.ToLower(m.filter)
+	src := m.order
+	if m.query != "" && strings.Contains(q, m.query) {
+		src = m.visible
+	}
+	m.visible = filterRows(src, m.keys, q)
+	m.query = q
+	if !m.selectRow(sel) {
+		m.cursor, m.offset = 0, 0
+		m.clamp()
+	}
+}
+
+// filterRows returns the rows of src whose key contains q.
+func filterRows(src []int, keys []string, q string) []int {
+	if q == "" {
+		return src
+	}
+	out := make([]int, 0, min(len(src), 1024))
+	for _, r := range src {
+		if strings.Contains(keys[r], q) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// --- sort ------------------------------------------------------------------
+
+func (m *Model) sortBy(col int, desc bool) {
+	sel := m.selectedRow()
+	m.sortCol, m.sortDesc = col, desc
+	m.resort()
+	if !m.selectRow(sel) {
+		m.clamp()
+	}
+}
+
+// resort recomputes order for the sort and visible for the filter.
+func (m *Model) resort() {
+	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
+	m.visible = filterRows(m.order, m.keys, strings.ToLower(m.filter))
+	m.query = strings.ToLower(m.filter)
+}
+
+// --- rendering -------------------------------------------------------------
+
+const gap = 1 // spaces between columns; one more at each edge
+
+// layout computes column widths for the current width.
+func (m *Model) layout() {
+	m.widths = layoutColumns(m.cols, m.common.Width)
+}
+
+func layoutColumns(cols []Column, width int) []int {
+	widths := make([]int, len(cols))
+	avail := width - 2 - gap*max(0, len(cols)-1)
+	flexTotal := 0
+	for i, c := range cols {
+		w := c.Width
+		if w <= 0 {
+			w = ansi.StringWidth(c.Title) + 2 // room for a sort arrow
+		}
+		widths[i] = w
+		flexTotal += max(0, c.Flex)
+	}
+	used := 0
+	for i := range cols {
+		if used+widths[i] > avail {
+			widths[i] = max(0, avail-used)
+		}
+		used += widths[i]
+	}
+	if extra := avail - used; extra > 0 && flexTotal > 0 {
+		given, last := 0, -1
+		for i, c := range cols {
+			if c.Flex > 0 {
+				add := extra * c.Flex / flexTotal
+				widths[i] += add
+				given += add
+				last = i
+			}
+		}
+		widths[last] += extra - given
+	}
+	return widths
+}
+
+// View renders the header, the visible window of rows and the filter line.
+func (m *Model) View() tea.View {
+	return tea.NewView(m.render())
+}
+
+func (m *Model) render() string {
+	w, h := m.common.Width, m.common.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	st := m.common.Styles.Table
+	var b strings.Builder
+	b.Grow(w * h * 2)
+	m.renderHeader(&b)
+	lines := 1
+	p := m.page()
+
+	switch {
+	case len(m.visible) == 0:
+		msg := m.emptyText
+		switch {
+		case m.loading && len(m.rows) == 0:
+			msg = "Loading…"
+		case len(m.rows) > 0:
+			msg = "No rows match “" + views.Sanitize(m.filter) + "”. esc clears the filter."
+		}
+		b.WriteByte('\n')
+		b.WriteString(st.Empty.Render(views.Fit(" "+msg, w)))
+		lines++
+	default:
+		q := strings.ToLower(m.filter)
+		end := min(len(m.visible), m.offset+p)
+		for i := m.offset; i < end; i++ {
+			b.WriteByte('\n')
+			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, q)
+			lines++
+		}
+	}
+	if m.filtering || m.filter != "" {
+		for ; lines < h-1; lines++ {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+		if m.filtering {
+			b.WriteString(views.Truncate(" "+m.input.View(), w))
+		} else {
+			b.WriteString(" ")
+			b.WriteString(st.FilterPrompt.Render("/"))
+			b.WriteString(st.FilterText.Render(views.Truncate(views.Sanitize(m.filter), max(1, w-20))))
+			b.WriteString(m.common.Styles.Status.Hint.Render("  (esc clears)"))
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) renderHeader(b *strings.Builder) {
+	st := m.common.Styles.Table
+	b.WriteString(" ")
+	first := true
+	for i, c := range m.cols {
+		cw := m.widths[i]
+		if cw == 0 {
+			continue
+		}
+		if !first {
+			b.WriteString(strings.Repeat(" ", gap))
+		}
+		first = false
+		title := c.Title
+		style := st.Header
+		if i == m.sortCol {
+			style = st.HeaderSorted
+			if m.sortDesc {
+				title += " ↓"
+			} else {
+				title += " ↑"
+			}
+		}
+		b.WriteString(style.Render(align(views.Fit(title, cw), c.Right)))
+	}
+}
+
+// align moves the padding of a fitted cell to the left for right-aligned
+// columns.
+func align(s string, right bool) string {
+	if !right {
+		return s
+	}
+	t := strings.TrimRight(s, " ")
+	return strings.Repeat(" ", len(s)-len(t)) + t
+}
+
+// renderRow writes one row: plain stretches in the row style, filter matches
+// in the match style, each rendered once.
+func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
+	st := m.common.Styles.Table
+	base, hl := st.Row, st.Match
+	if selected {
+		base, hl = st.Selected, st.SelectedMatch
+	}
+	var plain strings.Builder
+	flush := func() {
+		if plain.Len() > 0 {
+			b.WriteString(base.Render(plain.String()))
+			plain.Reset()
+		}
+	}
+	plain.WriteByte(' ')
+	used := 1
+	first := true
+	for i, c := range m.cols {
+		cw := m.widths[i]
+		if cw == 0 {
+			continue
+		}
+		if !first {
+			plain.WriteString(strings.Repeat(" ", gap))
+			used += gap
+		}
+		first = false
+		cell := ""
+		if i < len(r.Cells) {
+			cell = views.Sanitize(r.Cells[i])
+		}
+		text := align(views.Fit(cell, cw), c.Right)
+		used += cw
+		if q == "" {
+			plain.WriteString(text)
+			continue
+		}
+		writeMatches(&plain, b, text, q, hl, flush)
+	}
+	if used < m.common.Width {
+		plain.WriteString(strings.Repeat(" ", m.common.Width-used))
+	}
+	flush()
+}
+
+// writeMatches writes text, highlighting the occurrences of q. Plain parts
+// accumulate in plain; a match flushes plain first.
+func writeMatches(plain, b *strings.Builder, text, q string, hl lipgloss.Style, flush func()) {
+	lt := strings.ToLower(text)
+	if len(lt) != len(text) {
+		// Lower-casing changed byte lengths (rare scripts): no highlight.
+		plain.WriteString(text)
+		return
+	}
+	for {
+		i := strings.Index(lt, q)
+		if i < 0 {
+			plain.WriteString(text)
+			return
+		}
+		plain.WriteString(text[:i])
+		flush()
+		b.WriteString(hl.Render(text[i : i+len(q)]))
+		text, lt = text[i+len(q):], lt[i+len(q):]
+	}
+}
