@@ -1,0 +1,680 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mpconsole/mpconsole/api"
+)
+
+// The seeded credentials (DESIGN.md). They are demo values of a local
+// sandbox, printed at start-up; they open nothing else.
+const (
+	DefaultClientID     = "sandbox"
+	DefaultClientSecret = "sandbox-secret" // admin on every account
+	ViewerClientID      = "viewer"
+	ViewerClientSecret  = "viewer-secret" // read-only, account 1 only (writes → 403)
+)
+
+// Defaults of Options.
+const (
+	DefaultTokenTTL      = 8 * time.Hour // the documented expires_in, 28800 s
+	DefaultAppLimit      = 200           // apps per account before `Exceeded app limit.`
+	DefaultActiveCALimit = 10            // active calculated attributes per account
+	DefaultRetentionDays = 90            // calculated-attribute retention (earliest date, `within`)
+)
+
+// Credential is a client id and secret the token endpoint accepts.
+type Credential struct {
+	ClientID string
+	Secret   string
+	Accounts []int64 // accounts it may reach; nil means every account
+	ReadOnly bool    // every write gets 403
+}
+
+// canReach reports whether the credential may see the account.
+func (c *Credential) canReach(acct int64) bool {
+	return c.Accounts == nil || slices.Contains(c.Accounts, acct)
+}
+
+// DefaultCredentials are the two seeded credentials: sandbox (admin, every
+// account) and viewer (read-only, account 1).
+func DefaultCredentials() []Credential {
+	return []Credential{
+		{ClientID: DefaultClientID, Secret: DefaultClientSecret},
+		{ClientID: ViewerClientID, Secret: ViewerClientSecret, Accounts: []int64{SeedAccountID}, ReadOnly: true},
+	}
+}
+
+// Options configure a sandbox. The zero value is a memory-only sandbox with
+// the default seed, the two default credentials and no faults.
+type Options struct {
+	Addr        string        // listen address for Start; default "127.0.0.1:0"
+	DataFile    string        // "" keeps everything in memory; else a bbolt file (created 0600)
+	TokenTTL    time.Duration // token lifetime; default 8h; at least 1s
+	Seed        string        // "default" (also ""), "empty" or "large:N"; ignored when DataFile already holds data
+	Faults      string        // the --fault spec, e.g. "504=0.3,429=0.1,reset=0.05"
+	FaultSeed   int64         // seed of the fault dice; 0 picks one at random
+	Latency     time.Duration // delay before every answer
+	Audience    string        // the audience the token endpoint demands; default api.DefaultAudience
+	Credentials []Credential  // nil means DefaultCredentials()
+	Log         io.Writer     // one line per request; nil discards
+	Now         func() time.Time
+	AppLimit    int // apps per account; default the seed's (DefaultAppLimit, or N+DefaultAppLimit for large:N)
+	// ActiveCALimit is the per-account limit on active calculated
+	// attributes; default DefaultActiveCALimit, negative for none.
+	ActiveCALimit int
+	RetentionDays int // default DefaultRetentionDays
+}
+
+// Server is a running (or, from New, ready-to-serve) sandbox.
+type Server struct {
+	opts     Options
+	now      func() time.Time
+	creds    []Credential
+	audience string
+	ttl      time.Duration
+	routes   *router
+	store    store
+
+	mu sync.RWMutex // guards st
+	st *state
+
+	tokens *tokenTable
+	faults *faultInjector
+
+	latency   atomic.Int64 // nanoseconds
+	tokenHits atomic.Int64
+	apiHits   atomic.Int64
+
+	logMu sync.Mutex
+	log   io.Writer
+
+	srv       *http.Server
+	url       string
+	done      chan struct{} // closed by Close
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New builds a sandbox without listening: serve Handler() yourself (e.g.
+// with httptest.NewServer). It opens the data file and seeds it when new.
+func New(opts Options) (*Server, error) {
+	s := &Server{opts: opts, now: opts.Now, done: make(chan struct{}), log: opts.Log}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = io.Discard
+	}
+	s.audience = opts.Audience
+	if s.audience == "" {
+		s.audience = api.DefaultAudience
+	}
+	s.ttl = opts.TokenTTL
+	if s.ttl == 0 {
+		s.ttl = DefaultTokenTTL
+	}
+	if s.ttl < time.Second {
+		return nil, fmt.Errorf("token TTL %s is too short: it must be at least 1s", s.ttl)
+	}
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("latency %s is negative", opts.Latency)
+	}
+	s.latency.Store(int64(opts.Latency))
+	creds, err := checkCredentials(opts.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	s.creds = creds
+	s.faults, err = newFaultInjector(opts.Faults, opts.FaultSeed)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := parseSeedSpec(opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	start := s.now()
+	var st *state
+	if opts.DataFile == "" {
+		// Memory only: the store rebuilds the same seed only if it must.
+		st, err = s.freshState(seed, start)
+		if err != nil {
+			return nil, err
+		}
+		s.store = newMemStore(func() ([]record, error) {
+			again, err := s.freshState(seed, start)
+			if err != nil {
+				return nil, err
+			}
+			return encodeAll(again)
+		})
+	} else {
+		bs, err := openBolt(opts.DataFile)
+		if err != nil {
+			return nil, err
+		}
+		s.store = bs
+		var ok bool
+		st, ok, err = loadState(s.store)
+		if err == nil && !ok { // a new data file: write the seed into it
+			st, err = s.freshState(seed, start)
+			var recs []record
+			if err == nil {
+				recs, err = encodeAll(st)
+			}
+			if err == nil {
+				err = s.store.apply(recs, nil)
+			}
+		}
+		if err != nil {
+			s.store.close()
+			return nil, err
+		}
+	}
+	s.st = st
+	s.tokens = newTokenTable(st.tokens)
+	st.tokens = nil
+	s.routes = newRouter(routeTable())
+	return s, nil
+}
+
+// freshState builds the seeded state of a new sandbox.
+func (s *Server) freshState(spec seedSpec, now time.Time) (*state, error) {
+	st, err := buildSeed(spec, now)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// checkCredentials fills in the defaults and refuses unusable credentials.
+func checkCredentials(in []Credential) ([]Credential, error) {
+	if in == nil {
+		return DefaultCredentials(), nil
+	}
+	seen := map[string]bool{}
+	out := make([]Credential, 0, len(in))
+	for i, c := range in {
+		switch {
+		case c.ClientID == "":
+			return nil, fmt.Errorf("credential %d: empty client id", i+1)
+		case c.Secret == "":
+			return nil, fmt.Errorf("credential %q: empty client secret", c.ClientID)
+		case seen[c.ClientID]:
+			return nil, fmt.Errorf("credential %q is given twice", c.ClientID)
+		}
+		seen[c.ClientID] = true
+		c.Accounts = slices.Clone(c.Accounts)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Start builds a sandbox and serves it on opts.Addr (default
+// 127.0.0.1:0) in the background until ctx ends or Close is called.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		s.store.close()
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after Close
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// Handler is the sandbox's HTTP handler (token endpoint, v1 and v2).
+func (s *Server) Handler() http.Handler { return s }
+
+// URL is the root URL ("http://127.0.0.1:PORT"), or "" when the server was
+// made with New and is served by the caller.
+func (s *Server) URL() string { return s.url }
+
+// V1URL is the v1 base URL.
+func (s *Server) V1URL() string { return s.url + "/v1" }
+
+// V2URL is the Calculated Attributes (v2) base URL.
+func (s *Server) V2URL() string { return s.url + "/platform/v2" }
+
+// TokenURL is the token endpoint.
+func (s *Server) TokenURL() string { return s.url + "/oauth/token" }
+
+// Close stops serving (letting requests in flight finish for up to five
+// seconds) and closes the store. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		var errs []error
+		if s.srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := s.srv.Shutdown(ctx); err != nil {
+				s.srv.Close()
+			}
+			cancel()
+		}
+		s.mu.Lock()
+		if err := s.store.close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+		s.mu.Unlock()
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// SetFaults replaces the fault mix (the --fault spec) at run time.
+func (s *Server) SetFaults(spec string) error {
+	mix, err := parseFaults(spec)
+	if err != nil {
+		return err
+	}
+	s.faults.setMix(mix)
+	return nil
+}
+
+// SetLatency changes the delay before every answer.
+func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(max(d, 0))) }
+
+// InjectNext makes the next n API requests (not token requests, not CORS
+// preflights) fail with the fault kind (see the Fault* constants). An
+// unknown kind is reported on the log and ignored.
+func (s *Server) InjectNext(kind string, n int) {
+	if !validFault(kind) {
+		s.logf("InjectNext: unknown fault kind %q ignored", kind)
+		return
+	}
+	s.faults.inject(kind, n)
+}
+
+// TokenRequests counts the token endpoint's requests, successful or not.
+func (s *Server) TokenRequests() int64 { return s.tokenHits.Load() }
+
+// APIRequests counts the v1 and v2 requests received (faulted ones too).
+func (s *Server) APIRequests() int64 { return s.apiHits.Load() }
+
+// RevokeTokens invalidates every token issued so far: the next API call with
+// one gets 401.
+func (s *Server) RevokeTokens() {
+	keys := s.tokens.revokeAll()
+	if len(keys) > 0 {
+		if err := s.store.apply(nil, keys); err != nil {
+			s.logf("revoke tokens: %v", err)
+		}
+	}
+}
+
+// ---- the request pipeline ----
+
+// ServeHTTP: CORS on every answer; the token endpoint; preflights; then
+// latency, faults and the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	info := &reqInfo{}
+	setCORS(sw.Header())
+	path := r.URL.Path
+	switch {
+	case strings.EqualFold(strings.TrimSuffix(path, "/"), "/oauth/token"):
+		s.sleep(r.Context())
+		s.serveToken(sw, r, info)
+	case r.Method == http.MethodOptions:
+		preflight(sw, r)
+	case isAPIPath(path):
+		s.serveAPI(sw, r, info)
+	case path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveIndex(sw)
+	default:
+		writeResponse(sw, failV1(http.StatusNotFound, codeNotFound, "No such endpoint: "+path+". The API lives under /v1/ and /platform/v2/; tokens at /oauth/token.", ""))
+	}
+	s.logRequest(r, sw.status, time.Since(start), info)
+}
+
+// reqInfo is what the log line says about a request beyond method and path.
+type reqInfo struct {
+	client string
+	fault  string
+}
+
+func isAPIPath(p string) bool {
+	lp := strings.ToLower(p)
+	return strings.HasPrefix(lp, "/v1/") || lp == "/v1" || strings.HasPrefix(lp, "/platform/v2/")
+}
+
+// serveAPI answers a v1 or v2 request, possibly replacing the answer with
+// an injected fault. 504 and reset model a gateway that lost the backend's
+// answer: the request is carried out, then the answer is lost. Every other
+// fault stops the request before it reaches the backend.
+func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
+	s.apiHits.Add(1)
+	s.sleep(r.Context())
+	v2 := !strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1")
+	if kind := s.faults.next(); kind != "" {
+		info.fault = kind
+		if kind == Fault504 || kind == FaultReset {
+			s.handle(r, info)
+		}
+		writeFault(w, kind, v2)
+		return
+	}
+	resp := s.handle(r, info)
+	writeResponse(w, resp)
+}
+
+// maxBody bounds request bodies.
+const maxBody = 8 << 20
+
+// handle runs the API pipeline: token, route, method, accountId and scope,
+// read-only credentials, body, then the operation under the model's lock.
+func (s *Server) handle(r *http.Request, info *reqInfo) response {
+	cred, fail := s.authenticate(r)
+	if fail != nil {
+		return *fail
+	}
+	info.client = cred.ClientID
+	rt, params, ok := s.routes.match(r.URL.EscapedPath())
+	if !ok {
+		return notFoundEndpoint(r)
+	}
+	o, ok := rt.lookup(r.Method)
+	if !ok {
+		resp := failFor(rt, http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			fmt.Sprintf("Method %s is not allowed on this path. Allowed: %s.", safeMethod(r.Method), rt.allow()))
+		resp.allow = rt.allow()
+		return resp
+	}
+	rq := &request{method: r.Method, route: rt, params: params, query: r.URL.Query(), cred: cred, now: s.now()}
+	write := isWrite(r.Method)
+	needAccount := !rt.v2 && !o.noAccount
+	if needAccount {
+		acct, fail := parseAccountID(rt, rq.query)
+		if fail != nil {
+			return *fail
+		}
+		rq.account = acct
+	}
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		switch {
+		case err != nil:
+			return failFor(rt, http.StatusBadRequest, codeBadRequest, "Could not read the request body.")
+		case len(body) > maxBody:
+			return failFor(rt, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("Request body is larger than %d bytes.", maxBody))
+		}
+		rq.body = body
+	}
+	// Under the lock: the account must exist and be reachable (404), then
+	// a read-only credential may not write (403), then the operation.
+	run := func(t *tx) response {
+		if needAccount {
+			if _, ok := s.st.accounts[rq.account]; !ok || !cred.canReach(rq.account) {
+				return failFor(rt, http.StatusNotFound, codeNotFound,
+					fmt.Sprintf("Account %d does not exist or you do not have access.", rq.account))
+			}
+		}
+		if !rt.v2 && write && cred.ReadOnly {
+			return forbidden(rt, cred, r.Method)
+		}
+		return o.fn(s, rq, t)
+	}
+	var resp response
+	if write || rt.v2 { // serveCA may update a book on any method
+		resp = s.writeOp(run)
+	} else {
+		s.mu.RLock()
+		resp = run(nil)
+		s.mu.RUnlock()
+	}
+	if r.Method == http.MethodHead && !rt.v2 {
+		if resp.status == http.StatusOK {
+			resp.status = http.StatusNoContent
+		}
+		resp.body = nil
+	}
+	return resp
+}
+
+// writeOp runs a write under the exclusive lock and makes it durable
+// before the answer goes out.
+func (s *Server) writeOp(run func(*tx) response) response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := newTx()
+	resp := run(t)
+	if !t.dirty() {
+		return resp
+	}
+	if resp.status >= 400 {
+		// A handler changed the model and then refused: never persist a
+		// half-done write; put the model back as the store has it.
+		s.reloadLocked("a refused write had changed the model")
+		return resp
+	}
+	puts, dels, err := t.encode()
+	if err == nil {
+		err = s.store.apply(puts, dels)
+	}
+	if err != nil {
+		s.reloadLocked(err.Error())
+		return failV1(http.StatusInternalServerError, codeInternal, "The sandbox could not save the change: "+err.Error(), "")
+	}
+	return resp
+}
+
+// reloadLocked rebuilds the model from the store after a failed write.
+func (s *Server) reloadLocked(why string) {
+	st, ok, err := loadState(s.store)
+	if err != nil || !ok {
+		s.logf("reload after failed write (%s) failed: %v; keeping the model in memory", why, err)
+		return
+	}
+	st.tokens = nil
+	s.st = st
+	s.logf("model reloaded from the store: %s", why)
+}
+
+// parseAccountID reads the accountId query parameter (any casing of the
+// name): 401 when it is missing (§2.3), 400 when it is not a positive integer.
+func parseAccountID(rt *route, q url.Values) (int64, *response) {
+	var raw []string
+	for k, v := range q {
+		if strings.EqualFold(k, "accountId") {
+			raw = append(raw, v...)
+		}
+	}
+	if len(raw) == 0 || raw[0] == "" {
+		f := failFor(rt, http.StatusUnauthorized, codeUnauthorized, "The accountId query parameter is required.")
+		return 0, &f
+	}
+	id, err := strconv.ParseInt(raw[0], 10, 64)
+	if err != nil || id < 1 {
+		f := failFor(rt, http.StatusBadRequest, codeBadRequest, "The accountId query parameter must be a positive integer.")
+		return 0, &f
+	}
+	return id, nil
+}
+
+func isWrite(method string) bool {
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
+}
+
+func forbidden(rt *route, cred *Credential, method string) response {
+	return failFor(rt, http.StatusForbidden, codeForbidden,
+		fmt.Sprintf("The credential %q is read-only: it may not %s.", cred.ClientID, safeMethod(method)))
+}
+
+// safeMethod keeps a hostile method token out of messages and logs.
+func safeMethod(m string) string {
+	if len(m) > 16 || strings.IndexFunc(m, func(c rune) bool { return c < 'A' || c > 'Z' }) >= 0 {
+		return "use this method"
+	}
+	return m
+}
+
+func notFoundEndpoint(r *http.Request) response {
+	msg := "No such endpoint: " + safeMethod(r.Method) + " " + r.URL.Path + "."
+	if strings.HasPrefix(strings.ToLower(r.URL.Path), "/platform/") {
+		return failV2(http.StatusNotFound, codeNotFound, msg)
+	}
+	return failV1(http.StatusNotFound, codeNotFound, msg, "")
+}
+
+// sleep waits the configured latency, or less when the request is
+// cancelled or the server closes.
+func (s *Server) sleep(ctx context.Context) {
+	d := time.Duration(s.latency.Load())
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
+}
+
+// serveIndex answers GET / with where things are.
+func (s *Server) serveIndex(w http.ResponseWriter) {
+	body, _ := json.Marshal(map[string]string{
+		"name":      "mpconsole sandbox: a local mParticle Platform API",
+		"v1":        "/v1",
+		"v2":        "/platform/v2",
+		"token_url": "/oauth/token",
+		"audience":  s.audience,
+	})
+	writeResponse(w, response{status: http.StatusOK, body: body})
+}
+
+// ---- CORS ----
+
+func setCORS(h http.Header) {
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "Allow, Retry-After, WWW-Authenticate")
+}
+
+// preflight answers every OPTIONS request: any origin, the methods the API
+// uses, and the headers the browser asks for (Authorization and
+// Content-Type at least). No token is needed.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	allowHeaders := "Authorization, Content-Type"
+	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" && len(req) < 1024 {
+		allowHeaders = req
+	}
+	h.Set("Access-Control-Allow-Headers", allowHeaders)
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Allow", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	h.Add("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ---- logging ----
+
+// statusWriter remembers the status for the log line. Unwrap lets
+// http.ResponseController reach the connection (for the reset fault).
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequest writes one line: time, method, path (query with anything
+// secret-looking redacted; tokens travel in headers and are never logged),
+// status, duration, client id, and the fault when one was injected.
+func (s *Server) logRequest(r *http.Request, status int, d time.Duration, info *reqInfo) {
+	if s.log == io.Discard {
+		return
+	}
+	st := strconv.Itoa(status)
+	if status == 0 {
+		st = "---" // connection dropped without an answer
+	}
+	client := info.client
+	if client == "" {
+		client = "-"
+	}
+	line := fmt.Sprintf("%s %s %s %s %s client=%s", s.now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		safeMethod(r.Method), logPath(r.URL), st, d.Round(time.Microsecond), strconv.Quote(client))
+	if info.fault != "" {
+		line += " fault=" + info.fault
+	}
+	s.logMu.Lock()
+	fmt.Fprintln(s.log, line)
+	s.logMu.Unlock()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.log == io.Discard {
+		return
+	}
+	s.logMu.Lock()
+	fmt.Fprintf(s.log, "%s sandbox: %s\n", s.now().UTC().Format("2006-01-02T15:04:05.000Z"), fmt.Sprintf(format, args...))
+	s.logMu.Unlock()
+}
+
+// logPath is the escaped path plus the query, with the values of
+// parameters whose name suggests a secret replaced.
+func logPath(u *url.URL) string {
+	p := u.EscapedPath()
+	if u.RawQuery == "" {
+		return p
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return p + "?<unparsable query>"
+	}
+	for k := range q {
+		lk := strings.ToLower(k)
+		if strings.Contains(lk, "token") || strings.Contains(lk, "secret") || strings.Contains(lk, "password") || strings.Contains(lk, "key") {
+			q[k] = []string{"REDACTED"}
+		}
+	}
+	return p + "?" + q.Encode()
+}

@@ -1,0 +1,48 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// serveCalculatedAttributes routes /platform/v2/workspaces/{workspaceId}/
+// calculatedattributes… to serveCA (ca.go). The workspace decides the
+// account (workspace ids are unique across the sandbox); no accountId is
+// needed (§9). A workspace the credential cannot reach is 404; a read-only
+// credential's write is 403. The book is persisted when serveCA changed it.
+func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
+	id, ok := rq.paramID("workspaceId")
+	w := s.st.workspaces[id]
+	if !ok || w == nil || s.st.accounts[w.AccountID] == nil || !rq.cred.canReach(w.AccountID) {
+		return failV2(http.StatusNotFound, codeNotFound,
+			fmt.Sprintf("Workspace %s does not exist or you do not have access.", quoteParam(rq.params["workspaceId"])))
+	}
+	if isWrite(rq.method) && rq.cred.ReadOnly {
+		return forbidden(rq.route, rq.cred, rq.method)
+	}
+	retention := s.opts.RetentionDays
+	if retention <= 0 {
+		retention = DefaultRetentionDays
+	}
+	limit := s.opts.ActiveCALimit
+	switch {
+	case limit == 0:
+		limit = DefaultActiveCALimit
+	case limit < 0:
+		limit = 0 // serveCA: no limit
+	}
+	book := s.st.book(w.ID)
+	env := caEnv{
+		Now:             rq.now,
+		User:            rq.cred.ClientID,
+		ActiveInAccount: s.st.activeCAs(w.AccountID),
+		ActiveLimit:     limit,
+		RetentionDays:   retention,
+		EarliestDate:    rq.now.AddDate(0, 0, -retention),
+	}
+	res := serveCA(book, env, rq.method, rq.params["rest"], rq.query, rq.body)
+	if res.Changed {
+		t.put(storedBook{w.ID, book})
+	}
+	return response{status: res.Status, body: res.Body, allow: res.Allow}
+}
