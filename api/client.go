@@ -56,14 +56,17 @@ type RetryEvent struct {
 // safe for concurrent use. Clients for other accounts of the same
 // credential come from WithAccount and share its token refresher.
 type Client struct {
-	cfg     Config
-	http    *http.Client
-	tokens  *Refresher
-	owns    bool // this client made its refresher and closes it
-	log     *slog.Logger
-	retry   RetryPolicy
-	v1, v2  *url.URL
-	account int64
+	cfg    Config
+	http   *http.Client
+	tokens *Refresher
+	owns   bool // this client made its refresher and closes it
+	// ownsHTTP: the client made its HTTP client and closes its idle
+	// connections on Close.
+	ownsHTTP bool
+	log      *slog.Logger
+	retry    RetryPolicy
+	v1, v2   *url.URL
+	account  int64
 }
 
 // New builds a client. It checks the configuration but makes no request:
@@ -104,7 +107,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = cfg.HTTPClient
 	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
+		// An own transport, so that Close can drop this client's idle
+		// connections instead of leaving them to the process.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		c.http = &http.Client{Timeout: 60 * time.Second, Transport: tr}
+		c.ownsHTTP = true
 	}
 	c.log = cfg.Logger
 	if c.log == nil {
@@ -159,7 +166,7 @@ func DeriveBaseURLs(base string) (v1, v2 string, err error) {
 func (c *Client) WithAccount(id int64) *Client {
 	cp := *c
 	cp.account = id
-	cp.owns = false
+	cp.owns, cp.ownsHTTP = false, false
 	return &cp
 }
 
@@ -174,10 +181,14 @@ func (c *Client) V1BaseURL() string { return c.v1.String() }
 func (c *Client) V2BaseURL() string { return c.v2.String() }
 
 // Close stops the token refresher if this client created it (clients from
-// WithAccount and from a Registry leave it to their owner).
+// WithAccount and from a Registry leave it to their owner) and closes the
+// idle connections of the HTTP client it made.
 func (c *Client) Close() {
 	if c.owns {
 		c.tokens.Close()
+	}
+	if c.ownsHTTP {
+		c.http.CloseIdleConnections()
 	}
 }
 

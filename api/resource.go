@@ -95,6 +95,35 @@ func expand(kind, tmpl string, ref Ref, id string) (string, error) {
 	return out, nil
 }
 
+// RefKeys lists the parent references (placeholders other than {id}) any
+// of the kind's paths use, in first-use order.
+func RefKeys(d *Descriptor) []string {
+	var out []string
+	tmpls := append(slices.Clone(d.Paths.List), d.Paths.Get, d.Paths.Create.Path, d.Paths.Update.Path, d.Paths.Delete, d.Paths.Exists)
+	for _, a := range d.Actions {
+		tmpls = append(tmpls, a.Path)
+	}
+	for _, t := range tmpls {
+		for _, p := range placeholders(t, false) {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// CheckRef reports (as a *MissingRefError) what a List of the kind, or
+// with one set a Get, would lack in ref; nil when ref suffices.
+func CheckRef(d *Descriptor, ref Ref, one bool) error {
+	if one && d.Paths.Get != "" {
+		_, err := expand(d.Name, d.Paths.Get, ref, "x")
+		return err
+	}
+	_, err := d.listPath(ref)
+	return err
+}
+
 // listPath picks the first list template the reference fills.
 func (d *Descriptor) listPath(ref Ref) (string, error) {
 	tmpls := d.Paths.List

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mpconsole/mpconsole/api/sandbox"
+)
+
+// getRun runs `mpconsole get ARGS…` through run() and returns the exit
+// code, stdout and stderr.
+func getRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"get"}, args...), nil, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// isolate keeps the test away from the user's profiles file, environment
+// profile and token cache.
+func isolate(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("MPCONSOLE_CONFIG", filepath.Join(dir, "config", "none.toml"))
+	for _, v := range []string{"MPARTICLE_CLIENT_ID", "MPARTICLE_CLIENT_SECRET", "MPARTICLE_ACCOUNT_ID",
+		"MPARTICLE_BASE_URL", "MPARTICLE_TOKEN_URL", "MPARTICLE_AUDIENCE"} {
+		t.Setenv(v, "")
+	}
+}
+
+func TestGetSandbox(t *testing.T) {
+	isolate(t)
+	code, out, errs := getRun(t, "apps", "--sandbox", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	apps := decodeArray(t, out)
+	if len(apps) == 0 {
+		t.Fatalf("no apps:\n%s", out)
+	}
+	for _, a := range apps {
+		if a["data_type"] != "application" || a["id"] == nil {
+			t.Fatalf("entity not as the API sent it: %v", a)
+		}
+	}
+	id := jsonID(apps[0]["id"])
+
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		stdout  []string // substrings expected on stdout
+		stderr  []string // substrings expected on stderr
+		nostdio bool     // stdout must be empty
+	}{
+		{name: "table", args: []string{"apps", "--sandbox"}, stdout: []string{"ID", "NAME", "PLATFORMS", "MODIFIED"}},
+		{name: "one by id, flags anywhere", args: []string{"--sandbox", "app", id, "-o", "json"}, stdout: []string{`"id": ` + id}},
+		{name: "children with --parent", args: []string{"platforms", "--parent", "app=" + id, "--sandbox"}, stdout: []string{"OS", "ACCESS KEY"}},
+		{name: "kind alias as parent key", args: []string{"platforms", "--sandbox", "--parent", "apps=" + id, "-o", "json"}, stdout: []string{`"application_id"`}},
+		{name: "v2 kind", args: []string{"ca", "--sandbox", "--parent", "workspace=" + firstWorkspace(t)}, stdout: []string{"STATE", "CALCULATION"}},
+		{name: "missing parent", args: []string{"platforms", "--sandbox"}, code: 2, stderr: []string{"platforms need app", "--parent app=ID"}, nostdio: true},
+		{name: "parent the kind does not take", args: []string{"apps", "--sandbox", "--parent", "workspace=1"}, code: 2, stderr: []string{"apps take no parent"}, nostdio: true},
+		{name: "bad parent syntax", args: []string{"platforms", "--sandbox", "--parent", "app"}, code: 2, stderr: []string{"want KIND=ID"}, nostdio: true},
+		{name: "unknown kind", args: []string{"gizmos", "--sandbox"}, code: 2, stderr: []string{`unknown kind "gizmos"`, "apps"}, nostdio: true},
+		{name: "no kind", args: []string{"--sandbox"}, code: 2, stderr: []string{"no KIND given"}, nostdio: true},
+		{name: "bad output", args: []string{"apps", "--sandbox", "-o", "yaml"}, code: 2, stderr: []string{`-o "yaml"`}, nostdio: true},
+		{name: "unknown flag", args: []string{"apps", "--sandbox", "--frob"}, code: 2, stderr: []string{"-frob is not a flag of get"}, nostdio: true},
+		{name: "too many args", args: []string{"apps", "1", "2", "--sandbox"}, code: 2, stderr: []string{"too many arguments"}, nostdio: true},
+		{name: "bad account", args: []string{"apps", "--sandbox", "--account", "x"}, code: 2, stderr: []string{`--account "x"`}, nostdio: true},
+		{name: "not found is an API error", args: []string{"apps", "99999999", "--sandbox"}, code: 1, stderr: []string{"404 Not Found (GET /v1/apps/99999999?accountId=1)"}, nostdio: true},
+		{name: "another account", args: []string{"apps", "--sandbox", "--account", "2", "-o", "json"}, stdout: []string{`"data_type": "application"`}},
+		{name: "account out of reach", args: []string{"apps", "--sandbox", "--account", "999"}, code: 1, stderr: []string{"404"}, nostdio: true},
+		{name: "help", args: []string{"-h"}, stdout: []string{"usage: mpconsole get KIND", "calculatedattributes", "--parent workspace=ID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := getRun(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+			if tt.nostdio && out != "" {
+				t.Errorf("stdout not empty: %s", out)
+			}
+		})
+	}
+}
+
+// TestGetEnvironmentProfile points the MPARTICLE_* variables at a sandbox
+// served on its own, as a script against a real account would.
+func TestGetEnvironmentProfile(t *testing.T) {
+	isolate(t)
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	t.Setenv("MPARTICLE_CLIENT_ID", sandbox.ViewerClientID)
+	t.Setenv("MPARTICLE_CLIENT_SECRET", sandbox.ViewerClientSecret)
+	t.Setenv("MPARTICLE_ACCOUNT_ID", "1")
+	t.Setenv("MPARTICLE_BASE_URL", srv.V1URL())
+	t.Setenv("MPARTICLE_TOKEN_URL", srv.TokenURL())
+
+	code, out, errs := getRun(t, "workspaces", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if ws := decodeArray(t, out); len(ws) == 0 {
+		t.Fatalf("no workspaces: %s", out)
+	}
+	// The token is cached (under XDG_CACHE_HOME here): the second run does
+	// not ask for one.
+	if code, _, errs := getRun(t, "users"); code != 0 {
+		t.Fatalf("second run: %d %s", code, errs)
+	}
+	if n := srv.TokenRequests(); n != 1 {
+		t.Fatalf("%d token requests for two runs, want 1 (cache)", n)
+	}
+
+	t.Setenv("MPARTICLE_CLIENT_SECRET", "not-the-secret")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, errs = getRun(t, "apps")
+	if code != 1 || out != "" || !strings.Contains(errs, "401") || !strings.Contains(errs, "token endpoint refused") {
+		t.Fatalf("bad secret: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if strings.Contains(errs, "not-the-secret") {
+		t.Fatalf("the secret is in the message: %s", errs)
+	}
+
+	t.Setenv("MPARTICLE_ACCOUNT_ID", "")
+	if code, _, errs := getRun(t, "apps"); code != 2 || !strings.Contains(errs, "MPARTICLE_ACCOUNT_ID is not set") {
+		t.Fatalf("incomplete environment: %d %s", code, errs)
+	}
+}
+
+func TestGetWithoutCredentials(t *testing.T) {
+	isolate(t)
+	code, out, errs := getRun(t, "apps")
+	if code != 2 || out != "" || !strings.Contains(errs, "no credentials") || !strings.Contains(errs, "--sandbox") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if code, _, errs := getRun(t, "apps", "--profile", "prod"); code != 2 || !strings.Contains(errs, "no credentials") {
+		t.Fatalf("--profile without a file: %d %s", code, errs)
+	}
+	if code, _, errs := getRun(t, "apps", "--sandbox", "--profile", "prod"); code != 2 || !strings.Contains(errs, "exclude each other") {
+		t.Fatalf("--sandbox with --profile: %d %s", code, errs)
+	}
+}
+
+// decodeArray reads get's JSON output, numbers kept as written.
+func decodeArray(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.UseNumber()
+	var v []map[string]any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("not a JSON array of objects: %v\n%s", err, out)
+	}
+	return v
+}
+
+func jsonID(v any) string { return fmt.Sprint(v) }
+
+// firstWorkspace asks the sandbox for a workspace that has calculated
+// attributes.
+func firstWorkspace(t *testing.T) string {
+	t.Helper()
+	code, out, errs := getRun(t, "workspaces", "--sandbox", "-o", "json")
+	if code != 0 {
+		t.Fatalf("workspaces: %d %s", code, errs)
+	}
+	for _, w := range decodeArray(t, out) {
+		id := jsonID(w["id"])
+		if code, out, _ := getRun(t, "ca", "--sandbox", "--parent", "workspace="+id, "-o", "json"); code == 0 && strings.TrimSpace(out) != "[]" {
+			return id
+		}
+	}
+	t.Fatal("no workspace with calculated attributes in the seed")
+	return ""
+}
