@@ -1,0 +1,141 @@
+package errview
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// Pane is the error pane: the last failed request, under the table. It
+// never takes focus; the root sets it, clears it, and gives it room.
+type Pane struct {
+	common    views.Common
+	err       error
+	report    Report
+	maxHeight int
+}
+
+// NewPane returns an empty pane.
+func NewPane(c views.Common) *Pane {
+	return &Pane{common: c, maxHeight: 8}
+}
+
+// Set shows err (nil clears).
+func (p *Pane) Set(err error) {
+	p.err = err
+	p.report = Describe(err)
+}
+
+// Clear hides the pane.
+func (p *Pane) Clear() { p.Set(nil) }
+
+// Err is the error shown, or nil.
+func (p *Pane) Err() error { return p.err }
+
+// Active reports whether an error is shown.
+func (p *Pane) Active() bool { return p.err != nil }
+
+// SetSize sets the pane's width and the most lines it may take (border
+// included). Fewer than 3 lines leaves room for nothing: the pane is hidden.
+func (p *Pane) SetSize(width, maxHeight int) {
+	p.common.SetSize(width, maxHeight)
+	p.maxHeight = maxHeight
+}
+
+// Height is the number of lines View takes: 0 when there is no error.
+func (p *Pane) Height() int {
+	if !p.Active() || p.maxHeight < 3 || p.common.Width < 10 {
+		return 0
+	}
+	return len(p.body()) + 2
+}
+
+// View renders the pane, or "" when there is no error.
+func (p *Pane) View() string {
+	if p.Height() == 0 {
+		return ""
+	}
+	st := p.common.Styles.ErrorPane
+	return st.Box.Width(p.common.Width).Render(strings.Join(p.body(), "\n"))
+}
+
+// innerWidth is the text width inside the border and padding.
+func (p *Pane) innerWidth() int {
+	return max(1, p.common.Width-p.common.Styles.ErrorPane.Box.GetHorizontalFrameSize())
+}
+
+// body returns the styled lines inside the border, clipped to the height.
+func (p *Pane) body() []string {
+	w := p.innerWidth()
+	st := p.common.Styles.ErrorPane
+	r := p.report
+
+	// Title line: ✗ title  request …  esc dismiss
+	dismiss := st.Dismiss.Render(p.common.Keys.Global.Back.Help().Key + " dismiss · " +
+		p.common.Keys.Global.ErrorLog.Help().Key + " log")
+	title := st.Title.Render("✗ " + r.Title)
+	if r.Request != "" {
+		title += "  " + st.Request.Render(views.Sanitize(r.Request))
+	}
+	room := w - ansi.StringWidth(dismiss) - 1
+	var head string
+	if room >= 10 {
+		title = views.Truncate(title, room)
+		head = title + strings.Repeat(" ", max(1, w-ansi.StringWidth(title)-ansi.StringWidth(dismiss))) + dismiss
+	} else {
+		head = views.Truncate(title, w)
+	}
+	lines := []string{head}
+
+	for _, it := range r.Items {
+		text := views.Sanitize(it.String())
+		for i, l := range wrap(text, w) {
+			if i == 0 && it.Code != "" && strings.HasPrefix(l, views.Sanitize(it.Code)+":") {
+				code := views.Sanitize(it.Code)
+				lines = append(lines, st.Code.Render(code)+st.Message.Render(l[len(code):]))
+				continue
+			}
+			lines = append(lines, st.Message.Render(l))
+		}
+	}
+	add := func(s string, style lipgloss.Style) {
+		for _, l := range wrap(s, w) {
+			lines = append(lines, style.Render(l))
+		}
+	}
+	if r.Excerpt != "" {
+		add("Answer: "+quote(r.Excerpt), st.Request)
+	}
+	for _, s := range r.Explain {
+		add(views.Sanitize(s), st.Hint)
+	}
+	if r.Cause != "" {
+		add("Cause: "+views.Sanitize(r.Cause), st.Request)
+	}
+	if r.Retry != "" {
+		add(r.Retry, st.Retry)
+	}
+	if r.Warning != "" {
+		add(r.Warning, st.Warning)
+	}
+
+	limit := p.maxHeight - 2
+	if len(lines) > limit {
+		more := len(lines) - limit + 1
+		lines = append(lines[:limit-1], st.Dismiss.Render(views.Truncate(
+			fmt.Sprintf("… %d more lines: %s opens the error log", more, p.common.Keys.Global.ErrorLog.Help().Key), w)))
+	}
+	return lines
+}
+
+// wrap word-wraps plain text to width, breaking long words.
+func wrap(s string, width int) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, width, ""), "\n")
+}
