@@ -16,10 +16,12 @@
 //     collection: 204 when a CA matches, else 404; HEAD elsewhere answers
 //     the GET status with no body.
 //   - Every failure but HEAD has the body {"errors":[{"code","message"}]}:
-//     malformed JSON, validation and activation errors are 400 with code
-//     VALIDATION_ERROR (§16 item 31); an unknown CA or sub-path is 404 with
-//     code NOT_FOUND; a method the path does not serve is 405 with code
-//     METHOD_NOT_ALLOWED and caResult.Allow for the Allow header.
+//     validation and activation errors are 400 with code VALIDATION_ERROR
+//     (§16 item 31); an empty, malformed or non-object body is 400 with code
+//     BAD_REQUEST and the sandbox's usual messages (parseBody); an unknown CA
+//     or sub-path is 404 with code NOT_FOUND; a method the path does not
+//     serve is 405 with code METHOD_NOT_ALLOWED and caResult.Allow for the
+//     Allow header.
 //   - A body may carry several errors: at most one per part (name,
 //     description, draft_definition's recipe_type, datapoint, conditions,
 //     calculation_type, time_period, seeding), in that order.
@@ -36,7 +38,6 @@
 //     nothing.
 //
 // Messages the reference does not give (each in the reference's own style):
-// `Request body is not valid JSON.`, `Request body must be a JSON object.`,
 // `Field 'X' must be a string.` (and `…must be a boolean.`, `…must be an
 // object.`, `…must be a date.`), `Field 'draft_definition.datapoint' is
 // required.`, `Field 'draft_definition.datapoint.event_type' is required.`,
@@ -106,7 +107,7 @@
 //
 // Further choices: time_period keeps only the fields of its type (date for
 // since, within and within_unit for within); the others are emitted as null.
-// An empty body on create or update is malformed JSON (400).
+// An empty body on create or update is refused like malformed JSON.
 package sandbox
 
 import (
@@ -733,15 +734,18 @@ func caUpdate(book *caBook, r *caRecord, env caEnv, body []byte) caResult {
 	return caResult{Status: http.StatusNoContent, Changed: true}
 }
 
-// caBody decodes a create or update body into a JSON object.
+// caBody decodes a create or update body into a JSON object. A body that is
+// empty, not JSON or not an object is refused as everywhere in the sandbox
+// (parseBody): 400 BAD_REQUEST.
 func caBody(body []byte) (map[string]json.RawMessage, *caResult) {
-	if !json.Valid(body) {
-		f := caFail(http.StatusBadRequest, api.CodeValidation, "Request body is not valid JSON.")
+	raw, err := parseBody(body)
+	if err != nil {
+		f := caFail(http.StatusBadRequest, codeBadRequest, err.Error())
 		return nil, &f
 	}
-	o, ok := jsonObject(body)
+	o, ok := jsonObject(raw)
 	if !ok {
-		f := caFail(http.StatusBadRequest, api.CodeValidation, "Request body must be a JSON object.")
+		f := caFail(http.StatusBadRequest, codeBadRequest, "Request body must be a JSON object.")
 		return nil, &f
 	}
 	return o, nil

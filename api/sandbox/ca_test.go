@@ -461,24 +461,26 @@ func TestCAErrors(t *testing.T) {
 			t.Errorf("messages\n%q\nwant\n%q", msgs, want)
 		}
 	})
-	for _, tt := range []struct{ name, method, rest, body, want string }{
-		{"create malformed", "POST", "", `{"name": "x"`, "Request body is not valid JSON."},
-		{"create trailing data", "POST", "", `{} {}`, "Request body is not valid JSON."},
-		{"create empty body", "POST", "", ``, "Request body is not valid JSON."},
-		{"create array", "POST", "", `[]`, "Request body must be a JSON object."},
-		{"update malformed", "PUT", "/10", `{`, "Request body is not valid JSON."},
-		{"update number", "PUT", "/10", `5678`, "Request body must be a JSON object."},
-		{"rename after activation", "PUT", "/11", `{"name": "Renamed"}`,
+	for _, tt := range []struct{ name, method, rest, body, code, want string }{
+		{"create malformed", "POST", "", `{"name": "x"`, "BAD_REQUEST", "Request body is not valid JSON"},
+		{"create trailing data", "POST", "", `{} {}`, "BAD_REQUEST", "Request body is not valid JSON"},
+		{"create empty body", "POST", "", ` `, "BAD_REQUEST", "Request body is empty"},
+		{"create array", "POST", "", `[]`, "BAD_REQUEST", "Request body must be a JSON object."},
+		{"update malformed", "PUT", "/10", `{`, "BAD_REQUEST", "Request body is not valid JSON"},
+		{"update number", "PUT", "/10", `5678`, "BAD_REQUEST", "Request body must be a JSON object."},
+		{"rename after activation", "PUT", "/11", `{"name": "Renamed"}`, "VALIDATION_ERROR",
 			"Calculated attribute name cannot be changed once the calculated attribute has been activated."},
-		{"activate without draft", "POST", "/11/activation", ``, "No draft definition was found to activate."},
+		{"activate without draft", "POST", "/11/activation", ``, "VALIDATION_ERROR", "No draft definition was found to activate."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := caTestBook(t)
 			res := caDo(t, b, caTestEnv(), tt.method, tt.rest, "", tt.body)
 			codes, msgs := caMessages(t, res)
-			if res.Status != http.StatusBadRequest || res.Changed || !reflect.DeepEqual(msgs, []string{tt.want}) ||
-				!reflect.DeepEqual(codes, []string{"VALIDATION_ERROR"}) {
-				t.Errorf("got %d changed=%v %s, want 400 %q", res.Status, res.Changed, res.Body, tt.want)
+			exact := tt.code == "VALIDATION_ERROR" || strings.HasSuffix(tt.want, ".")
+			if res.Status != http.StatusBadRequest || res.Changed || len(msgs) != 1 ||
+				exact && msgs[0] != tt.want || !strings.HasPrefix(msgs[0], tt.want) ||
+				!reflect.DeepEqual(codes, []string{tt.code}) {
+				t.Errorf("got %d changed=%v %s, want 400 %s %q", res.Status, res.Changed, res.Body, tt.code, tt.want)
 			}
 		})
 	}
