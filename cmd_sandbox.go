@@ -2,12 +2,166 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"net"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mpconsole/mpconsole/api/sandbox"
 )
 
-// runSandbox is replaced by the sandbox implementation.
+const sandboxUsage = `usage: mpconsole sandbox [--addr 127.0.0.1:8080] [--data FILE] [--token-ttl 8h]
+                         [--seed default|empty|large:N] [--fault SPEC] [--latency D]
+                         [--client-id ID --client-secret S]
+
+Serves a local mParticle Platform API on one listener: the token endpoint at
+/oauth/token, the v1 API under /v1/ and Calculated Attributes (v2) under
+/platform/v2/. It logs one line per request to stderr and stops cleanly on
+Ctrl+C (SIGINT) or SIGTERM.
+
+Flags:
+`
+
+// sandboxFlags is the parsed command line of `mpconsole sandbox`.
+type sandboxFlags struct {
+	opts         sandbox.Options
+	clientID     string
+	clientSecret string
+}
+
+func parseSandboxFlags(args []string, stderr io.Writer) (sandboxFlags, error) {
+	var f sandboxFlags
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, sandboxUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.opts.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.StringVar(&f.opts.DataFile, "data", "", "keep the data in this bbolt `file` (created 0600); default: memory only")
+	fs.DurationVar(&f.opts.TokenTTL, "token-ttl", sandbox.DefaultTokenTTL, "lifetime of issued tokens (expires_in)")
+	fs.StringVar(&f.opts.Seed, "seed", "default", "initial data: default, empty or large:N (ignored when --data already holds data)")
+	fs.StringVar(&f.opts.Faults, "fault", "", "inject faults into a share of API requests, e.g. `504=0.3,429=0.1,reset=0.05`\n(kinds: 500 502 503 504 429 reset html garbage)")
+	fs.Int64Var(&f.opts.FaultSeed, "fault-seed", 0, "seed of the fault dice, for a repeatable sequence (0: random)")
+	fs.DurationVar(&f.opts.Latency, "latency", 0, "delay every answer by this much, e.g. 200ms")
+	fs.StringVar(&f.clientID, "client-id", "", "add an admin credential with this client id")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "the secret of --client-id")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if (f.clientID == "") != (f.clientSecret == "") {
+		return f, errors.New("--client-id and --client-secret go together")
+	}
+	if f.clientID == sandbox.DefaultClientID || f.clientID == sandbox.ViewerClientID {
+		return f, fmt.Errorf("--client-id %q is already a seeded credential; choose another id", f.clientID)
+	}
+	if f.opts.TokenTTL < time.Second {
+		return f, errors.New("--token-ttl must be at least 1s")
+	}
+	if f.opts.Latency < 0 {
+		return f, errors.New("--latency must not be negative")
+	}
+	if _, _, err := net.SplitHostPort(f.opts.Addr); err != nil {
+		return f, fmt.Errorf("--addr %q: want host:port", f.opts.Addr)
+	}
+	if f.clientID != "" {
+		f.opts.Credentials = append(sandbox.DefaultCredentials(),
+			sandbox.Credential{ClientID: f.clientID, Secret: f.clientSecret})
+	}
+	return f, nil
+}
+
+// runSandbox serves the sandbox until ctx ends (SIGINT/SIGTERM from main).
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "sandbox: not implemented yet")
-	return 1
+	f, err := parseSandboxFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\nRun 'mpconsole sandbox -h' for the flags.\n", err)
+		return 2
+	}
+	f.opts.Log = stderr
+	srv, err := sandbox.Start(ctx, f.opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return 1
+	}
+	printSandboxBanner(stdout, srv, f)
+	if host, _, _ := net.SplitHostPort(f.opts.Addr); !isLoopbackHost(host) {
+		fmt.Fprintf(stderr, "sandbox: warning: listening on %s, beyond this machine; its demo credentials are public\n", f.opts.Addr)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "sandbox: shutting down")
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "sandbox: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// printSandboxBanner tells where everything is, the credentials (the
+// sandbox's own demo secrets; a --client-secret is not repeated) and one
+// example.
+func printSandboxBanner(w io.Writer, srv *sandbox.Server, f sandboxFlags) {
+	data := "memory only"
+	if f.opts.DataFile != "" {
+		data = f.opts.DataFile
+	}
+	fmt.Fprintf(w, "mpconsole sandbox: a local mParticle Platform API (data: %s)\n\n", data)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  v1 base URL\t%s\n", srv.V1URL())
+	fmt.Fprintf(tw, "  v2 base URL\t%s\n", srv.V2URL())
+	fmt.Fprintf(tw, "  token URL\t%s\n", srv.TokenURL())
+	fmt.Fprintf(tw, "  audience\t%s\n", srv.Audience())
+	fmt.Fprintf(tw, "  token lifetime\t%s (expires_in %d)\n", f.opts.TokenTTL, int64(f.opts.TokenTTL/time.Second))
+	if f.opts.Faults != "" {
+		fmt.Fprintf(tw, "  faults\t%s\n", f.opts.Faults)
+	}
+	if f.opts.Latency > 0 {
+		fmt.Fprintf(tw, "  latency\t%s\n", f.opts.Latency)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nCredentials (client id / secret):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  %s / %s\tadmin, every account\n", sandbox.DefaultClientID, sandbox.DefaultClientSecret)
+	fmt.Fprintf(tw, "  %s / %s\tread-only, account %d only\n", sandbox.ViewerClientID, sandbox.ViewerClientSecret, sandbox.SeedAccountID)
+	if f.clientID != "" {
+		fmt.Fprintf(tw, "  %s / (the --client-secret given)\tadmin, every account\n", f.clientID)
+	}
+	tw.Flush()
+	accts := srv.Accounts()
+	fmt.Fprintf(w, "\nAccounts (%d):", len(accts))
+	for i, a := range accts {
+		if i == 5 {
+			fmt.Fprintf(w, " …")
+			break
+		}
+		fmt.Fprintf(w, " %d %q", a.ID, a.Name)
+	}
+	acct := int64(sandbox.SeedAccountID)
+	if len(accts) > 0 {
+		acct = accts[0].ID
+	}
+	fmt.Fprintf(w, "\n\nTry:\n")
+	fmt.Fprintf(w, "  TOKEN=$(curl -s -X POST %s -H 'content-type: application/json' \\\n", srv.TokenURL())
+	fmt.Fprintf(w, "    -d '{\"client_id\":\"%s\",\"client_secret\":\"%s\",\"audience\":\"%s\",\"grant_type\":\"client_credentials\"}' \\\n",
+		sandbox.DefaultClientID, sandbox.DefaultClientSecret, srv.Audience())
+	fmt.Fprintf(w, "    | sed -E 's/.*\"access_token\": *\"([^\"]+)\".*/\\1/')\n")
+	fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/apps?accountId=%d'\n\n", srv.V1URL(), acct)
+	fmt.Fprintln(w, "Requests are logged to stderr. Stop with Ctrl+C.")
 }

@@ -292,6 +292,27 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
+// Audience is the audience the token endpoint demands.
+func (s *Server) Audience() string { return s.audience }
+
+// AccountSummary is an account's id and name.
+type AccountSummary struct {
+	ID   int64
+	Name string
+}
+
+// Accounts lists the sandbox's accounts by id (all of them, whatever the
+// credential).
+func (s *Server) Accounts() []AccountSummary {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]AccountSummary, 0, len(s.st.accountIDs))
+	for _, id := range s.st.accountIDs {
+		out = append(out, AccountSummary{id, s.st.accounts[id].Name})
+	}
+	return out
+}
+
 // SetFaults replaces the fault mix (the --fault spec) at run time.
 func (s *Server) SetFaults(spec string) error {
 	mix, err := parseFaults(spec)
