@@ -1,0 +1,251 @@
+// Package chrome renders the frame around the views: the header (profile,
+// account, API host, SANDBOX and READ-ONLY badges, breadcrumbs), the status
+// bar (token state, request spinner, notices, row count and filter) and the
+// message shown when the terminal is too small.
+//
+// # Design
+//
+// These are pure functions of plain values and the theme: the root fills a
+// Header or a Status from its state each frame and lays the result out. They
+// hold no state, read no clock (the root passes the token state's text, e.g.
+// api.TokenState.String()) and never exceed the width they are given, so
+// they are trivially testable. Everything shown comes from the caller;
+// names from the API are sanitised.
+package chrome
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// The console lays out from MinWidth×MinHeight up.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// HeaderHeight and StatusHeight are the lines Header.View and Status.View take.
+const (
+	HeaderHeight = 2
+	StatusHeight = 1
+)
+
+// TooSmall reports whether a terminal is below the minimum size.
+func TooSmall(width, height int) bool { return width < MinWidth || height < MinHeight }
+
+// TooSmallView fills width×height with a plain message saying the terminal
+// is too small and what it needs.
+func TooSmallView(st *theme.Styles, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	msg := fmt.Sprintf("Terminal too small: %d×%d.\nmpconsole needs at least %d×%d.\nEnlarge the window or use a smaller font.",
+		width, height, MinWidth, MinHeight)
+	msg = ansi.Wrap(msg, width, "")
+	lines := strings.Split(msg, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	out := make([]string, 0, height)
+	blank := strings.Repeat(" ", width)
+	top := (height - len(lines)) / 2
+	for range top {
+		out = append(out, blank)
+	}
+	for _, l := range lines {
+		lw := ansi.StringWidth(l)
+		left := (width - lw) / 2
+		out = append(out, strings.Repeat(" ", left)+st.TooSmall.Render(l)+strings.Repeat(" ", width-lw-left))
+	}
+	for len(out) < height {
+		out = append(out, blank)
+	}
+	return strings.Join(out, "\n")
+}
+
+// Header is what the header shows.
+type Header struct {
+	Profile      string
+	ProfileColor color.Color // the profile's colour; nil for the theme's
+	Account      string      // account name
+	AccountID    string
+	Host         string // API host, e.g. api.mparticle.com or 127.0.0.1:43125
+	Sandbox      bool
+	ReadOnly     bool
+	Breadcrumbs  []string // e.g. apps, Mobile App, platforms; the last is current
+}
+
+// View renders the header's two lines at width.
+func (h Header) View(st *theme.Styles, width int) string {
+	if width <= 0 {
+		return "\n"
+	}
+	hs := st.Header
+	var badges []string
+	if h.Sandbox {
+		badges = append(badges, hs.Sandbox.Render("SANDBOX"))
+	}
+	if h.ReadOnly {
+		badges = append(badges, hs.ReadOnly.Render("READ-ONLY"))
+	}
+	right := strings.Join(badges, " ")
+
+	var left []string
+	if h.Profile != "" {
+		left = append(left, st.ProfileBadge(h.ProfileColor).Render(views.Sanitize(h.Profile)))
+	}
+	acct := ""
+	if h.Account != "" {
+		acct = hs.Account.Render(views.Sanitize(h.Account))
+	}
+	if h.AccountID != "" {
+		id := hs.AccountID.Render("(" + views.Sanitize(h.AccountID) + ")")
+		if acct == "" {
+			id = hs.Account.Render("account " + views.Sanitize(h.AccountID))
+		}
+		acct = strings.TrimSpace(acct + " " + id)
+	}
+	if acct != "" {
+		left = append(left, acct)
+	}
+	if h.Host != "" {
+		left = append(left, hs.Host.Render(views.Sanitize(h.Host)))
+	}
+	line1 := joinLR(strings.Join(left, " "+hs.BreadcrumbSep.Render("·")+" "), right, width)
+	return line1 + "\n" + h.crumbs(st, width)
+}
+
+// crumbs renders the breadcrumbs; when they do not fit, the oldest are
+// replaced by an ellipsis.
+func (h Header) crumbs(st *theme.Styles, width int) string {
+	hs := st.Header
+	if len(h.Breadcrumbs) == 0 {
+		return ""
+	}
+	sep := hs.BreadcrumbSep.Render(" › ")
+	sepW := ansi.StringWidth(" › ")
+	parts := make([]string, len(h.Breadcrumbs))
+	for i, c := range h.Breadcrumbs {
+		c = views.Sanitize(c)
+		if i == len(h.Breadcrumbs)-1 {
+			parts[i] = hs.BreadcrumbCurrent.Render(c)
+		} else {
+			parts[i] = hs.Breadcrumb.Render(c)
+		}
+	}
+	// Drop crumbs from the front until the rest fits.
+	for first := 0; first < len(parts); first++ {
+		shown := parts[first:]
+		w := 0
+		for _, p := range shown {
+			w += ansi.StringWidth(p)
+		}
+		w += sepW * (len(shown) - 1)
+		if first > 0 {
+			w += 1 + sepW
+		}
+		if w <= width {
+			out := strings.Join(shown, sep)
+			if first > 0 {
+				out = hs.Breadcrumb.Render("…") + sep + out
+			}
+			return out
+		}
+	}
+	return views.Truncate(parts[len(parts)-1], width)
+}
+
+// Status is what the status bar shows.
+type Status struct {
+	Token     api.TokenState // the refresher's state: decides the colour
+	TokenText string         // its text, e.g. Token.String(); "" hides the token part
+	Busy      bool           // a request is in flight
+	Spinner   string         // the spinner's current frame, shown while Busy
+	Notice    string         // a transient message ("Copied 312 bytes…")
+	Rows      int            // rows shown (after the filter)
+	Total     int            // rows loaded
+	ShowRows  bool           // the focused view is a table
+	Filter    string         // the table's filter
+	Hint      string         // e.g. "? help"
+}
+
+// View renders the status bar's line at width. The row count and filter are
+// kept whole; the token text and the notice give way first.
+func (s Status) View(st *theme.Styles, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	ss := st.Status
+	var right []string
+	if s.Filter != "" {
+		right = append(right, ss.Filter.Render("/"+views.Truncate(views.Sanitize(s.Filter), 24)))
+	}
+	if s.ShowRows {
+		n := fmt.Sprintf("%d rows", s.Total)
+		if s.Filter != "" || s.Rows != s.Total {
+			n = fmt.Sprintf("%d of %d rows", s.Rows, s.Total)
+		}
+		right = append(right, ss.Count.Render(n))
+	}
+	if s.Hint != "" {
+		right = append(right, ss.Hint.Render(s.Hint))
+	}
+	r := strings.Join(right, "  ")
+
+	var left []string
+	if s.TokenText != "" {
+		left = append(left, tokenStyle(st, s.Token).Render("token "+views.Sanitize(s.TokenText)))
+	}
+	if s.Busy {
+		sp := s.Spinner
+		if sp == "" {
+			sp = "…"
+		}
+		left = append(left, ss.Spinner.Render(sp))
+	}
+	if s.Notice != "" {
+		left = append(left, ss.Notice.Render(views.Sanitize(s.Notice)))
+	}
+	return joinLR(strings.Join(left, "  "), r, width)
+}
+
+func tokenStyle(st *theme.Styles, t api.TokenState) lipgloss.Style {
+	switch t.Status {
+	case api.TokenValid:
+		if t.Err != nil {
+			return st.Status.TokenRenew
+		}
+		return st.Status.TokenValid
+	case api.TokenRenewing:
+		return st.Status.TokenRenew
+	case api.TokenFailed:
+		return st.Status.TokenFailed
+	}
+	return st.Status.TokenUnknown
+}
+
+// joinLR puts left and right on one line of exactly width cells, right
+// aligned right; left is truncated first, then right.
+func joinLR(left, right string, width int) string {
+	rw := ansi.StringWidth(right)
+	if rw > width {
+		right = views.Truncate(right, width)
+		rw = ansi.StringWidth(right)
+	}
+	room := width - rw
+	if right != "" && room > 0 {
+		room-- // one space between
+	}
+	left = " " + left
+	left = views.Truncate(left, max(0, room))
+	pad := width - ansi.StringWidth(left) - rw
+	return left + strings.Repeat(" ", max(0, pad)) + right
+}

@@ -1,0 +1,184 @@
+package chrome
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/ui/theme"
+)
+
+var dark = theme.New(theme.Options{Dark: true})
+
+func lines(s string) []string { return strings.Split(s, "\n") }
+
+func TestHeader(t *testing.T) {
+	red, _ := theme.ParseColor("#d70000")
+	h := Header{
+		Profile: "prod", ProfileColor: red, Account: "Acme Travel", AccountID: "1", Host: "127.0.0.1:43125",
+		Sandbox: true, ReadOnly: true, Breadcrumbs: []string{"apps", "Mobile App", "platforms"},
+	}
+	tests := []struct {
+		name  string
+		width int
+		want  []string
+	}{
+		{"wide", 120, []string{"prod", "Acme Travel (1)", "127.0.0.1:43125", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
+		{"minimum", 80, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
+		{"narrow keeps the badges", 24, []string{"SANDBOX", "READ-ONLY", "… › platforms"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := h.View(dark, tt.width)
+			ls := lines(v)
+			if len(ls) != HeaderHeight {
+				t.Fatalf("%d lines", len(ls))
+			}
+			if w := ansi.StringWidth(ls[0]); w != tt.width {
+				t.Errorf("first line is %d cells, want %d", w, tt.width)
+			}
+			if w := ansi.StringWidth(ls[1]); w > tt.width {
+				t.Errorf("breadcrumbs are %d cells", w)
+			}
+			plain := ansi.Strip(v)
+			for _, w := range tt.want {
+				if !strings.Contains(plain, w) {
+					t.Errorf("header lacks %q:\n%s", w, plain)
+				}
+			}
+		})
+	}
+	v := h.View(dark, 120)
+	if !strings.Contains(v, dark.Header.Sandbox.Render("SANDBOX")) || !strings.Contains(v, dark.Header.ReadOnly.Render("READ-ONLY")) {
+		t.Error("badges not styled by the theme")
+	}
+	if !strings.Contains(v, "48;2;215;0;0") {
+		t.Error("the profile colour is not used")
+	}
+	// No badges when not on the sandbox and not read-only.
+	plain := ansi.Strip(Header{Profile: "prod", AccountID: "77", Breadcrumbs: []string{"apps"}}.View(dark, 80))
+	if strings.Contains(plain, "SANDBOX") || strings.Contains(plain, "READ-ONLY") || !strings.Contains(plain, "account 77") {
+		t.Errorf("plain header:\n%s", plain)
+	}
+}
+
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// hasColour reports whether s sets a foreground or background colour.
+func hasColour(s string) bool {
+	for _, m := range sgr.FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestNoColorHeaderAndStatus(t *testing.T) {
+	nc := theme.New(theme.Options{NoColor: true})
+	red, _ := theme.ParseColor("red")
+	out := Header{Profile: "prod", ProfileColor: red, Account: "A", Sandbox: true, ReadOnly: true, Breadcrumbs: []string{"apps", "x"}}.View(nc, 100) +
+		Status{Token: api.TokenState{Status: api.TokenFailed}, TokenText: "failed: refused", Busy: true, Spinner: "⠋", ShowRows: true, Rows: 1, Total: 2, Filter: "a"}.View(nc, 100)
+	if !hasColour(Header{Profile: "prod", Sandbox: true}.View(dark, 100)) {
+		t.Fatal("the colour detector finds nothing in a coloured header")
+	}
+	if hasColour(out) {
+		t.Fatalf("colour under NO_COLOR: %q", out)
+	}
+	if !strings.Contains(out, nc.Header.Sandbox.Render("SANDBOX")) {
+		t.Fatal("badge")
+	}
+}
+
+func TestStatus(t *testing.T) {
+	valid := api.TokenState{Status: api.TokenValid, ValidUntil: time.Now().Add(8 * time.Hour)}
+	tests := []struct {
+		name  string
+		s     Status
+		want  []string
+		not   []string
+		style string
+	}{
+		{"valid token and rows", Status{Token: valid, TokenText: "valid for 7h59m", ShowRows: true, Rows: 12, Total: 12, Hint: "? help"},
+			[]string{"token valid for 7h59m", "12 rows", "? help"}, []string{"of"}, dark.Status.TokenValid.Render("token valid for 7h59m")},
+		{"filtered", Status{Token: valid, TokenText: "valid for 1h", ShowRows: true, Rows: 3, Total: 340, Filter: "mob"},
+			[]string{"/mob", "3 of 340 rows"}, nil, ""},
+		{"renewing", Status{Token: api.TokenState{Status: api.TokenRenewing}, TokenText: "renewing"},
+			[]string{"token renewing"}, []string{"rows"}, dark.Status.TokenRenew.Render("token renewing")},
+		{"renewal failed but token valid", Status{Token: api.TokenState{Status: api.TokenValid, Err: errors.New("x")}, TokenText: "valid for 1h; renewal failed: x"},
+			[]string{"renewal failed"}, nil, dark.Status.TokenRenew.Render("token valid for 1h; renewal failed: x")},
+		{"failed", Status{Token: api.TokenState{Status: api.TokenFailed}, TokenText: "failed: connection refused"},
+			[]string{"token failed: connection refused"}, nil, dark.Status.TokenFailed.Render("token failed: connection refused")},
+		{"busy", Status{Busy: true, Spinner: "⠙", Notice: "Copied 312 bytes"},
+			[]string{"⠙", "Copied 312 bytes"}, nil, ""},
+		{"idle has no spinner", Status{Spinner: "⠙"}, nil, []string{"⠙"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.s.View(dark, 100)
+			if w := ansi.StringWidth(v); w != 100 || strings.Contains(v, "\n") {
+				t.Fatalf("status is %d cells: %q", w, ansi.Strip(v))
+			}
+			plain := ansi.Strip(v)
+			for _, w := range tt.want {
+				if !strings.Contains(plain, w) {
+					t.Errorf("lacks %q: %q", w, plain)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(plain, n) {
+					t.Errorf("has %q: %q", n, plain)
+				}
+			}
+			if tt.style != "" && !strings.Contains(v, tt.style) {
+				t.Errorf("token not styled for its state: %q", v)
+			}
+		})
+	}
+	// A long token text gives way to the row count and filter.
+	s := Status{TokenText: "failed: " + strings.Repeat("very long reason ", 20), ShowRows: true, Rows: 5, Total: 99, Filter: "abc"}
+	plain := ansi.Strip(s.View(dark, 80))
+	if !strings.HasSuffix(plain, "/abc  5 of 99 rows") || ansi.StringWidth(plain) != 80 {
+		t.Fatalf("row count lost: %q", plain)
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	tests := []struct {
+		w, h  int
+		small bool
+	}{{80, 24, false}, {200, 60, false}, {79, 24, true}, {80, 23, true}, {20, 5, true}}
+	for _, tt := range tests {
+		if TooSmall(tt.w, tt.h) != tt.small {
+			t.Errorf("TooSmall(%d, %d)", tt.w, tt.h)
+		}
+	}
+	for _, sz := range [][2]int{{60, 20}, {30, 6}, {10, 2}} {
+		v := TooSmallView(dark, sz[0], sz[1])
+		ls := lines(v)
+		if len(ls) != sz[1] {
+			t.Fatalf("%v: %d lines", sz, len(ls))
+		}
+		for _, l := range ls {
+			if ansi.StringWidth(l) != sz[0] {
+				t.Fatalf("%v: line of %d cells", sz, ansi.StringWidth(l))
+			}
+		}
+	}
+	plain := ansi.Strip(TooSmallView(dark, 60, 20))
+	if !strings.Contains(plain, "Terminal too small: 60×20.") || !strings.Contains(plain, "at least 80×24") {
+		t.Fatalf("message:\n%s", plain)
+	}
+	if TooSmallView(dark, 0, 0) != "" {
+		t.Fatal("zero size")
+	}
+}
