@@ -1,0 +1,204 @@
+// Package confirm is the confirmation dialog: a question with No and Yes,
+// No focused by default, or (for deleting an account or an app) a prompt
+// where the user types the entity's name and presses enter.
+//
+// # Design
+//
+// The dialog is modal: it Consumes every key. It answers once, with a
+// ResultMsg carrying the ID the root gave it, so the root knows which
+// pending action the answer is for, and closes it. Enter on the default
+// focus answers No; only y (or moving to Yes, then enter) answers Yes. In
+// type-the-name mode y and n are ordinary letters: only the exact name
+// followed by enter confirms, and a wrong name says so without closing.
+package confirm
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// Options describe a dialog.
+type Options struct {
+	ID      string // echoed in ResultMsg
+	Title   string // "Delete app"
+	Message string // the question, naming the kind and the entity
+	Yes     string // label of the confirming button; default "Yes"
+	No      string // label of the refusing button; default "No"
+	Danger  bool   // destructive: the confirming button is styled as such
+	// RequireName, when set, asks the user to type it to confirm.
+	RequireName string
+}
+
+// ResultMsg is the dialog's answer.
+type ResultMsg struct {
+	ID        string
+	Confirmed bool
+}
+
+// Model is the dialog component.
+type Model struct {
+	common views.Common
+	opts   Options
+	yes    bool // the focused button is Yes
+	input  textinput.Model
+	err    string
+	done   bool
+}
+
+var _ views.Component = (*Model)(nil)
+
+// New returns a dialog with No focused.
+func New(c views.Common, o Options) *Model {
+	if o.Yes == "" {
+		o.Yes = "Yes"
+	}
+	if o.No == "" {
+		o.No = "No"
+	}
+	m := &Model{common: c, opts: o}
+	m.input = textinput.New()
+	m.input.Prompt = "> "
+	m.input.SetStyles(c.Styles.TextInput())
+	m.input.Placeholder = o.RequireName
+	if o.RequireName != "" {
+		m.input.Focus()
+	}
+	return m
+}
+
+// ID is the dialog's ID.
+func (m *Model) ID() string { return m.opts.ID }
+
+// Done reports whether the dialog has answered.
+func (m *Model) Done() bool { return m.done }
+
+// YesFocused reports whether the Yes button has the focus.
+func (m *Model) YesFocused() bool { return m.yes }
+
+// SetSize sets the room the dialog may use; it takes at most 64 columns.
+func (m *Model) SetSize(w, h int) {
+	m.common.SetSize(w, h)
+	m.input.SetWidth(max(1, m.boxWidth()-8))
+}
+
+func (m *Model) boxWidth() int { return max(20, min(m.common.Width, 64)) }
+
+// Init focuses the name prompt in type-the-name mode.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Consumes every key: the dialog is modal.
+func (m *Model) Consumes(tea.KeyPressMsg) bool { return true }
+
+// Update answers or moves the focus.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.done {
+		return m, nil
+	}
+	k := m.common.Keys.Dialog
+	kp, isKey := msg.(tea.KeyPressMsg)
+	if m.opts.RequireName != "" {
+		switch {
+		case isKey && key.Matches(kp, k.Accept):
+			if m.input.Value() == m.opts.RequireName {
+				return m, m.answer(true)
+			}
+			m.err = "That is not the name. Type “" + views.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
+			return m, nil
+		case isKey && key.Matches(kp, k.Cancel):
+			return m, m.answer(false)
+		}
+		if isKey || isPaste(msg) {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			m.err = ""
+			return m, cmd
+		}
+		return m, nil
+	}
+	if !isKey {
+		return m, nil
+	}
+	switch {
+	case key.Matches(kp, k.Yes):
+		return m, m.answer(true)
+	case key.Matches(kp, k.No), key.Matches(kp, k.Cancel):
+		return m, m.answer(false)
+	case key.Matches(kp, k.Toggle):
+		m.yes = !m.yes
+	case key.Matches(kp, k.Accept):
+		return m, m.answer(m.yes)
+	}
+	return m, nil
+}
+
+func isPaste(msg tea.Msg) bool {
+	_, ok := msg.(tea.PasteMsg)
+	return ok
+}
+
+func (m *Model) answer(yes bool) tea.Cmd {
+	m.done = true
+	id := m.opts.ID
+	return func() tea.Msg { return ResultMsg{ID: id, Confirmed: yes} }
+}
+
+// ShortHelp is the dialog's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.common.Keys.Dialog
+	if m.opts.RequireName != "" {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
+	return []key.Binding{k.Yes, k.No, k.Toggle, k.Accept, k.Cancel}
+}
+
+// FullHelp is the dialog's keys in one column.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// View renders the dialog box.
+func (m *Model) View() tea.View {
+	st := m.common.Styles.Dialog
+	box := st.Box
+	if m.opts.Danger {
+		box = st.DangerBox
+	}
+	bw := m.boxWidth()
+	inner := max(1, bw-box.GetHorizontalFrameSize())
+	var lines []string
+	if m.opts.Title != "" {
+		lines = append(lines, st.Title.Render(views.Truncate(views.Sanitize(m.opts.Title), inner)), "")
+	}
+	for _, l := range strings.Split(ansi.Wrap(views.Sanitize(m.opts.Message), inner, ""), "\n") {
+		lines = append(lines, st.Body.Render(l))
+	}
+	lines = append(lines, "")
+	if m.opts.RequireName != "" {
+		lines = append(lines, st.Body.Render(views.Truncate("Type “"+views.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
+		lines = append(lines, views.Truncate(m.input.View(), inner))
+		if m.err != "" {
+			for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
+				lines = append(lines, st.Error.Render(l))
+			}
+		}
+		k := m.common.Keys.Dialog
+		lines = append(lines, st.Hint.Render(views.Truncate(k.Accept.Help().Key+" confirm · "+k.Cancel.Help().Key+" cancel", inner)))
+	} else {
+		no, yes := st.Button, st.Button
+		if m.yes {
+			yes = st.ButtonActive
+			if m.opts.Danger {
+				yes = st.DangerActive
+			}
+		} else {
+			no = st.ButtonActive
+		}
+		buttons := no.Render(views.Sanitize(m.opts.No)) + "  " + yes.Render(views.Sanitize(m.opts.Yes))
+		lines = append(lines, views.Truncate(buttons, inner))
+	}
+	return tea.NewView(box.Width(bw).Render(strings.Join(lines, "\n")))
+}

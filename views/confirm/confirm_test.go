@@ -1,0 +1,139 @@
+package confirm
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/views/viewtest"
+)
+
+// answer sends keys and returns the results the dialog produced.
+func answer(m *Model, keys ...tea.Msg) []ResultMsg {
+	var out []ResultMsg
+	for _, k := range keys {
+		_, cmd := m.Update(k)
+		for _, msg := range viewtest.Run(cmd) {
+			if r, ok := msg.(ResultMsg); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func TestYesNo(t *testing.T) {
+	c := viewtest.Common()
+	d := c.Keys.Dialog
+	no := []ResultMsg{{ID: "del-1", Confirmed: false}}
+	yes := []ResultMsg{{ID: "del-1", Confirmed: true}}
+	tests := []struct {
+		name string
+		keys []tea.Msg
+		want []ResultMsg
+	}{
+		{"enter answers No by default", []tea.Msg{viewtest.Key(d.Accept)}, no},
+		{"y answers Yes", []tea.Msg{viewtest.Key(d.Yes)}, yes},
+		{"n answers No", []tea.Msg{viewtest.Key(d.No)}, no},
+		{"cancel answers No", []tea.Msg{viewtest.Key(d.Cancel)}, no},
+		{"toggle then enter answers Yes", []tea.Msg{viewtest.Key(d.Toggle), viewtest.Key(d.Accept)}, yes},
+		{"toggle twice then enter answers No", []tea.Msg{viewtest.Key(d.Toggle), viewtest.Press(d.Toggle.Keys()[1]), viewtest.Key(d.Accept)}, no},
+		{"other keys do nothing", []tea.Msg{viewtest.Press("x"), viewtest.Press("q"), viewtest.Press("ctrl+d")}, nil},
+		{"answers once", []tea.Msg{viewtest.Key(d.Yes), viewtest.Key(d.Yes), viewtest.Key(d.No)}, yes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(c, Options{ID: "del-1", Title: "Delete audience", Message: "Delete audience 77 “Lapsed users”?", Danger: true})
+			m.SetSize(100, 30)
+			if got := answer(m, tt.keys...); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestView(t *testing.T) {
+	c := viewtest.Common()
+	m := New(c, Options{ID: "x", Title: "Delete audience", Message: "Delete audience 77 “Lapsed users”? This cannot be undone.", Yes: "Delete", Danger: true})
+	m.SetSize(100, 30)
+	v := m.View().Content
+	plain := ansi.Strip(v)
+	for _, want := range []string{"Delete audience", "“Lapsed users”", "No", "Delete"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, plain)
+		}
+	}
+	st := c.Styles.Dialog
+	if !strings.Contains(v, st.ButtonActive.Render("No")) || !strings.Contains(v, st.Button.Render("Delete")) {
+		t.Fatal("No is not the focused button")
+	}
+	m.Update(viewtest.Key(c.Keys.Dialog.Toggle))
+	if v := m.View().Content; !strings.Contains(v, st.DangerActive.Render("Delete")) || !m.YesFocused() {
+		t.Fatal("a focused destructive button is not styled as such")
+	}
+	for _, l := range strings.Split(m.View().Content, "\n") {
+		if w := ansi.StringWidth(l); w > 64 {
+			t.Fatalf("dialog wider than 64: %d", w)
+		}
+	}
+	if !m.Consumes(viewtest.Press("q")) {
+		t.Fatal("a dialog is modal")
+	}
+	if len(m.ShortHelp()) != 5 || len(m.FullHelp()[0]) != 5 {
+		t.Fatal("help")
+	}
+}
+
+func TestTypeTheName(t *testing.T) {
+	c := viewtest.Common()
+	d := c.Keys.Dialog
+	newDialog := func() *Model {
+		m := New(c, Options{ID: "app-9", Title: "Delete app", Message: "Delete app 9 “Mobile App” and everything in it?", RequireName: "Mobile App", Danger: true})
+		m.SetSize(80, 24)
+		return m
+	}
+	m := newDialog()
+	// y and n are letters here: typing them answers nothing.
+	if got := answer(m, viewtest.Key(d.Yes), viewtest.Key(d.No)); got != nil {
+		t.Fatalf("y/n answered: %v", got)
+	}
+	// A wrong name does not confirm and says so.
+	if got := answer(m, viewtest.Key(d.Accept)); got != nil {
+		t.Fatalf("wrong name confirmed: %v", got)
+	}
+	if !strings.Contains(ansi.Strip(m.View().Content), "That is not the name") {
+		t.Fatalf("no message:\n%s", ansi.Strip(m.View().Content))
+	}
+	// Clearing and typing the exact name confirms.
+	m = newDialog()
+	for _, k := range viewtest.Type("Mobile Ap") {
+		m.Update(k)
+	}
+	if got := answer(m, viewtest.Key(d.Accept)); got != nil {
+		t.Fatal("a prefix of the name confirmed")
+	}
+	got := answer(m, viewtest.Press("p"), viewtest.Key(d.Accept))
+	if !reflect.DeepEqual(got, []ResultMsg{{ID: "app-9", Confirmed: true}}) {
+		t.Fatalf("exact name: %v", got)
+	}
+	// Pasting the name works; esc cancels.
+	m = newDialog()
+	m.Update(tea.PasteMsg{Content: "Mobile App"})
+	if got := answer(m, viewtest.Key(d.Accept)); len(got) != 1 || !got[0].Confirmed {
+		t.Fatalf("paste: %v", got)
+	}
+	m = newDialog()
+	if got := answer(m, viewtest.Key(d.Cancel)); !reflect.DeepEqual(got, []ResultMsg{{ID: "app-9"}}) {
+		t.Fatalf("cancel: %v", got)
+	}
+	plain := ansi.Strip(newDialog().View().Content)
+	if !strings.Contains(plain, "Type “Mobile App” to confirm:") || !strings.Contains(plain, "enter confirm · esc cancel") {
+		t.Fatalf("prompt:\n%s", plain)
+	}
+	if len(newDialog().ShortHelp()) != 2 {
+		t.Fatal("type-the-name help")
+	}
+}
