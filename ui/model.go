@@ -1,0 +1,522 @@
+// Package ui is the console's root Bubble Tea model: the layout (header,
+// body, error pane, status bar), the navigation stack, message routing and
+// the account the session works in.
+//
+// # Design
+//
+// Every screen is a views.Component. The root owns a stack of frames, one
+// per level the user drilled into (apps › My App › platforms); each frame
+// holds a generic table over a catalogue kind, the parent reference it was
+// opened under and the entities behind its rows. Overlays (inspector, help,
+// error log, palette, dialogs) sit above the stack and take the keyboard
+// while open. Views never do HTTP: they send messages, and the root turns
+// them into tea.Cmds that call the api client. Every reply is tagged with
+// the frame id and the account generation that asked (see tag), so a late
+// reply for a frame that was popped, or for an account the user left, is
+// dropped.
+//
+// Key routing: the focused component first says whether it Consumes the
+// key (a prompt being typed into, esc while a filter is applied); then the
+// root's global bindings; then the component. The error pane never takes
+// focus: it is dismissed by esc when nothing else wants esc, and by the next
+// navigation.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/errview"
+	"github.com/mpconsole/mpconsole/views/table"
+)
+
+// Options configure one console session.
+type Options struct {
+	Client   *api.Client  // the current account's client
+	Catalog  *api.Catalog // nil: api.DefaultCatalog()
+	Profile  string       // profile name shown in the header
+	Color    string       // the profile's header colour ("" for the theme's)
+	Host     string       // API host shown in the header
+	Sandbox  bool         // on the embedded or a local sandbox: the SANDBOX badge
+	ReadOnly bool         // refuse every write
+	Keys     *keymap.KeyMap
+	NoColor  bool
+	// StartKind is the first screen's kind; default "apps".
+	StartKind string
+	// Context bounds every request of the session; cancelled when it ends.
+	Context context.Context
+	// Now is the clock (tests may fix it); default time.Now.
+	Now func() time.Time
+}
+
+// frame is one level of the navigation stack.
+type frame struct {
+	id       int
+	kind     *api.Descriptor // nil for a chooser of child kinds
+	parent   api.Ref
+	crumb    string
+	table    *table.Model
+	byID     map[string]api.Entity
+	children []string // chooser frames: the kinds offered
+	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
+	loading  bool
+	loaded   time.Time
+}
+
+// overlay is a component drawn over the body that owns the keyboard.
+type overlay struct {
+	comp  views.Component
+	name  string
+	crumb string // shown at the end of the breadcrumbs
+}
+
+// noticeFor is how long a notice stays in the status bar.
+const noticeFor = 4 * time.Second
+
+// Model is the root model.
+type Model struct {
+	opts    Options
+	ctx     context.Context
+	cat     *api.Catalog
+	client  *api.Client
+	styles  *theme.Styles
+	keys    *keymap.KeyMap
+	common  views.Common
+	gen     int
+	nextID  int
+	stack   []*frame
+	overlay *overlay
+
+	account   string // account display name
+	token     api.TokenState
+	tokenSeen bool
+	inflight  int
+	spin      int
+	notice    string
+	noticeAt  time.Time
+
+	pane   *errview.Pane // the error pane under the body
+	errlog *errview.Log  // every error of the session; also the '!' overlay
+
+	width, height int
+}
+
+// New builds the root model.
+func New(o Options) *Model {
+	if o.Catalog == nil {
+		o.Catalog = api.DefaultCatalog()
+	}
+	if o.Keys == nil {
+		km := keymap.Default()
+		o.Keys = &km
+	}
+	if o.StartKind == "" {
+		o.StartKind = "apps"
+	}
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, client: o.Client, keys: o.Keys}
+	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
+	m.common = views.NewCommon(m.styles, m.keys)
+	m.pane = errview.NewPane(m.common)
+	m.errlog = errview.NewLog(m.common)
+	m.width, m.height = 80, 24
+	return m
+}
+
+// Init opens the first screen, asks for the account's name, watches the
+// token and the terminal's background colour.
+func (m *Model) Init() tea.Cmd {
+	d, ok := m.cat.Lookup(m.opts.StartKind)
+	if !ok {
+		d, _ = m.cat.Lookup("apps")
+	}
+	cmds := []tea.Cmd{
+		m.openRoot(d),
+		accountCmd(m.ctx, m.client, m.gen, m.cat),
+		watchToken(m.gen, m.client.Tokens().Watch(m.ctx)),
+		tea.RequestBackgroundColor,
+		tick(m.gen),
+	}
+	return tea.Batch(cmds...)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (m *Model) top() *frame {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	return m.stack[len(m.stack)-1]
+}
+
+// Update routes messages.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		*m.styles = *theme.New(theme.Options{Dark: msg.IsDark(), NoColor: m.opts.NoColor})
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case listMsg:
+		return m, m.onList(msg)
+	case entityMsg:
+		return m, m.onEntity(msg)
+	case accountMsg:
+		if msg.gen == m.gen && msg.err == nil {
+			m.account = msg.name
+		}
+		return m, nil
+	case tokenMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.token, m.tokenSeen = msg.state, true
+		return m, watchToken(msg.gen, msg.ch)
+	case tickMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.spin++
+		return m, tick(m.gen)
+	case views.ErrorMsg:
+		m.showError(msg.Err)
+		return m, nil
+	case views.NoticeMsg:
+		m.notice, m.noticeAt = msg.Text, m.opts.Now()
+		return m, nil
+	case table.ActionMsg:
+		return m, m.onTableAction(msg)
+	}
+	return m, m.forward(msg)
+}
+
+// forward gives a message to the focused component.
+func (m *Model) forward(msg tea.Msg) tea.Cmd {
+	if m.overlay != nil {
+		_, cmd := m.overlay.comp.Update(msg)
+		return cmd
+	}
+	if f := m.top(); f != nil {
+		_, cmd := f.table.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) focused() views.Component {
+	if m.overlay != nil {
+		return m.overlay.comp
+	}
+	if f := m.top(); f != nil {
+		return f.table
+	}
+	return nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	g := m.keys.Global
+	if key.Matches(msg, g.Interrupt) {
+		return tea.Quit
+	}
+	if c := m.focused(); c != nil && c.Consumes(msg) {
+		return m.forward(msg)
+	}
+	switch {
+	case key.Matches(msg, g.Back):
+		switch {
+		case m.overlay != nil:
+			m.overlay = nil
+		case m.pane.Active():
+			m.pane.Clear()
+			m.layout()
+		case len(m.stack) > 1:
+			m.pop()
+		}
+		return nil
+	case key.Matches(msg, g.Quit):
+		return tea.Quit
+	case key.Matches(msg, g.Help):
+		m.openHelp()
+		return nil
+	case key.Matches(msg, g.ErrorLog):
+		m.openErrorLog()
+		return nil
+	case key.Matches(msg, g.Palette):
+		return m.openPalette()
+	case key.Matches(msg, g.Refresh):
+		if m.overlay == nil {
+			return m.reload(m.top())
+		}
+	}
+	return m.forward(msg)
+}
+
+// layout sizes every component for the current window.
+func (m *Model) layout() {
+	m.pane.SetSize(m.width, m.height/3)
+	w, h := m.bodySize()
+	for _, f := range m.stack {
+		f.table.SetSize(w, h)
+	}
+	if m.overlay != nil {
+		m.overlay.comp.SetSize(w, h)
+	}
+}
+
+// newFrame makes a table frame for kind d under parent.
+func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame {
+	m.nextID++
+	cols := make([]table.Column, len(d.Columns))
+	for i, c := range d.Columns {
+		cols[i] = table.Column{Title: c.Title, Width: c.Width}
+		if c.Width == 0 {
+			cols[i].Flex = 1
+		}
+	}
+	t := table.New(m.common, cols)
+	writable := !m.opts.ReadOnly
+	t.SetOps(table.Ops{
+		Create: writable && d.Ops.Has(api.OpCreate),
+		Edit:   writable && d.Ops.Has(api.OpUpdate),
+		Delete: writable && d.Ops.Has(api.OpDelete),
+	})
+	t.SetEmptyText("No " + strings.ToLower(d.Title) + ".")
+	f := &frame{id: m.nextID, kind: d, parent: parent.Clone(), crumb: crumb, table: t}
+	w, h := m.bodySize()
+	t.SetSize(w, h)
+	return f
+}
+
+// openRoot replaces the stack with kind d. When d needs parents the session
+// does not have (":feeds" needs a workspace), the stack opens on the parent
+// kind and enter drills straight into d.
+func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
+	chain := []*api.Descriptor{d}
+	for {
+		missing := false
+		for _, need := range chain[0].Needs() {
+			if need != "" {
+				missing = true
+			}
+		}
+		if !missing || chain[0].Parent == "" {
+			break
+		}
+		p, ok := m.cat.Lookup(chain[0].Parent)
+		if !ok {
+			break
+		}
+		chain = append([]*api.Descriptor{p}, chain...)
+	}
+	m.stack = nil
+	m.pane.Clear()
+	f := m.newFrame(chain[0], nil, chain[0].Name)
+	for _, c := range chain[1:] {
+		f.then = append(f.then, c.Name)
+	}
+	m.stack = append(m.stack, f)
+	return m.reload(f)
+}
+
+// push opens kind d under parent as a new level.
+func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []string) tea.Cmd {
+	f := m.newFrame(d, parent, crumb)
+	f.then = then
+	m.stack = append(m.stack, f)
+	m.pane.Clear()
+	m.layout()
+	return m.reload(f)
+}
+
+// pop goes back one level; the table below keeps its cursor, filter and
+// sort (it was never destroyed) and is refreshed in the background.
+func (m *Model) pop() {
+	if len(m.stack) <= 1 {
+		return
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	m.pane.Clear()
+	m.layout()
+}
+
+// reload fetches the rows of frame f.
+func (m *Model) reload(f *frame) tea.Cmd {
+	if f == nil || f.kind == nil {
+		return nil
+	}
+	f.loading = true
+	f.table.SetLoading(true)
+	m.inflight++
+	return listCmd(m.ctx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
+}
+
+func (m *Model) frameByID(id int) *frame {
+	for _, f := range m.stack {
+		if f.id == id {
+			return f
+		}
+	}
+	return nil
+}
+
+func (m *Model) onList(msg listMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.inflight = max(0, m.inflight-1)
+	f := m.frameByID(msg.view)
+	if f == nil {
+		return nil
+	}
+	f.loading = false
+	f.table.SetLoading(false)
+	if msg.err != nil {
+		m.showError(msg.err)
+		return nil
+	}
+	f.loaded = m.opts.Now()
+	rows := make([]table.Row, len(msg.items))
+	f.byID = make(map[string]api.Entity, len(msg.items))
+	for i, e := range msg.items {
+		id := rowID(e, i)
+		f.byID[id] = e
+		rows[i] = table.Row{ID: id, Cells: e.Row()}
+	}
+	f.table.SetRows(rows)
+	return nil
+}
+
+// rowID is the entity's id, or its position when the kind has none.
+func rowID(e api.Entity, i int) string {
+	if e.ID != "" {
+		return e.ID
+	}
+	return "#" + strconv.Itoa(i)
+}
+
+func (m *Model) onEntity(msg entityMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.inflight = max(0, m.inflight-1)
+	if m.overlay == nil || m.overlay.name != inspectorName(msg.view) {
+		return nil
+	}
+	if msg.err != nil {
+		m.showError(msg.err)
+		return nil
+	}
+	m.setInspected(msg.entity)
+	return nil
+}
+
+func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
+	f := m.top()
+	if f == nil {
+		return nil
+	}
+	if f.kind == nil { // a chooser of child kinds
+		if msg.Action != table.Open {
+			return nil
+		}
+		d, ok := m.cat.Lookup(msg.Row.ID)
+		if !ok {
+			return nil
+		}
+		return m.push(d, f.parent, d.Name, nil)
+	}
+	e, ok := f.byID[msg.Row.ID]
+	switch msg.Action {
+	case table.Open:
+		if !ok {
+			return nil
+		}
+		return m.open(f, e)
+	case table.Inspect:
+		if !ok {
+			return nil
+		}
+		return m.inspect(f, e)
+	case table.Create, table.Edit, table.Delete:
+		if m.opts.ReadOnly {
+			m.notice, m.noticeAt = "read-only: this console sends no writes", m.opts.Now()
+			return nil
+		}
+		m.notice, m.noticeAt = msg.Action.String()+" is not available yet", m.opts.Now()
+	}
+	return nil
+}
+
+// open drills into an entity's children, or inspects a leaf.
+func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
+	children := f.kind.Children
+	if len(f.then) > 0 {
+		children = f.then[:1]
+	}
+	crumb := e.Name
+	if crumb == "" {
+		crumb = e.ID
+	}
+	switch len(children) {
+	case 0:
+		return m.inspect(f, e)
+	case 1:
+		d, ok := m.cat.Lookup(children[0])
+		if !ok {
+			return m.inspect(f, e)
+		}
+		var then []string
+		if len(f.then) > 1 {
+			then = slices.Clone(f.then[1:])
+		}
+		return m.push(d, e.Ref(), crumb+" › "+d.Name, then)
+	}
+	// Several kinds live under this entity: offer them.
+	m.nextID++
+	t := table.New(m.common, []table.Column{{Title: "KIND", Width: 24}, {Title: "WHAT", Flex: 1}})
+	rows := make([]table.Row, 0, len(children))
+	for _, c := range children {
+		if d, ok := m.cat.Lookup(c); ok {
+			rows = append(rows, table.Row{ID: d.Name, Cells: []string{d.Title, d.Help}})
+		}
+	}
+	t.SetRows(rows)
+	w, h := m.bodySize()
+	t.SetSize(w, h)
+	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children})
+	m.pane.Clear()
+	m.layout()
+	return nil
+}
+
+// showError puts err in the error pane and the log.
+func (m *Model) showError(err error) {
+	if err == nil {
+		return
+	}
+	m.pane.Set(err)
+	m.errlog.Add(errview.Entry{Time: m.opts.Now(), Err: err})
+	m.layout()
+}
+
+func inspectorName(view int) string { return fmt.Sprintf("inspector:%d", view) }

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+)
+
+// Replies from background work carry the view and the account generation
+// that asked (gh-dash's SectionMsg idea): a reply for a view that is gone, or
+// for the account the user has switched away from, is dropped, never shown
+// in the wrong place.
+type tag struct {
+	view int // frame id
+	gen  int // account generation
+}
+
+// listMsg is the answer to a List.
+type listMsg struct {
+	tag
+	items []api.Entity
+	err   error
+	took  time.Duration
+}
+
+// entityMsg is the answer to a Get made for the inspector.
+type entityMsg struct {
+	tag
+	entity api.Entity
+	err    error
+}
+
+// accountMsg carries the current account's display name.
+type accountMsg struct {
+	gen  int
+	name string
+	err  error
+}
+
+// tokenMsg is a token state published by the refresher.
+type tokenMsg struct {
+	gen   int
+	state api.TokenState
+	ch    <-chan api.TokenState
+}
+
+// retryMsg reports a retry the client is about to make, for the status bar.
+type retryMsg struct{ ev api.RetryEvent }
+
+// tickMsg drives the spinner and the token countdown.
+type tickMsg struct{ gen int }
+
+func listCmd(ctx context.Context, c *api.Client, t tag, d *api.Descriptor, parent api.Ref) tea.Cmd {
+	return func() tea.Msg {
+		start := time.Now()
+		items, err := c.List(ctx, d, parent)
+		return listMsg{tag: t, items: items, err: err, took: time.Since(start)}
+	}
+}
+
+func getCmd(ctx context.Context, c *api.Client, t tag, e api.Entity) tea.Cmd {
+	return func() tea.Msg {
+		got, err := c.Get(ctx, e.Kind, e.Parents, e.ID)
+		return entityMsg{tag: t, entity: got, err: err}
+	}
+}
+
+func accountCmd(ctx context.Context, c *api.Client, gen int, cat *api.Catalog) tea.Cmd {
+	d, ok := cat.Lookup("accounts")
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		e, err := c.Get(ctx, d, nil, itoa(c.AccountID()))
+		return accountMsg{gen: gen, name: e.Name, err: err}
+	}
+}
+
+// watchToken waits for the refresher's next state.
+func watchToken(gen int, ch <-chan api.TokenState) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return tokenMsg{gen: gen, state: s, ch: ch}
+	}
+}
+
+func tick(gen int) tea.Cmd {
+	return tea.Tick(time.Second/8, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}

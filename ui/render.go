@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"net/url"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/chrome"
+	"github.com/mpconsole/mpconsole/views/table"
+)
+
+// bodySize is the space left for the focused view.
+func (m *Model) bodySize() (int, int) {
+	h := m.height - chrome.HeaderHeight - chrome.StatusHeight - m.pane.Height()
+	return max(1, m.width), max(1, h)
+}
+
+// View renders the whole screen.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "mpconsole"
+	if chrome.TooSmall(m.width, m.height) {
+		v.Content = chrome.TooSmallView(m.styles, m.width, m.height)
+		return v
+	}
+	parts := []string{m.headerInfo().View(m.styles, m.width)}
+	body := ""
+	if c := m.focused(); c != nil {
+		body = c.View().Content
+	}
+	_, bh := m.bodySize()
+	body = views.Lines(body, m.width, bh)
+	if n := strings.Count(body, "\n") + 1; n < bh {
+		body += strings.Repeat("\n", bh-n)
+	}
+	parts = append(parts, body)
+	if m.pane.Active() {
+		parts = append(parts, m.pane.View())
+	}
+	parts = append(parts, m.statusInfo().View(m.styles, m.width))
+	v.Content = lipgloss.JoinVertical(lipgloss.Left, parts...)
+	return v
+}
+
+func (m *Model) headerInfo() chrome.Header {
+	h := chrome.Header{
+		Profile:   m.opts.Profile,
+		Account:   m.account,
+		AccountID: itoa(m.client.AccountID()),
+		Host:      m.opts.Host,
+		Sandbox:   m.opts.Sandbox,
+		ReadOnly:  m.opts.ReadOnly,
+	}
+	if h.Host == "" {
+		if u, err := url.Parse(m.client.V1BaseURL()); err == nil {
+			h.Host = u.Host
+		}
+	}
+	if m.opts.Color != "" {
+		if c, err := theme.ParseColor(m.opts.Color); err == nil {
+			h.ProfileColor = c
+		}
+	}
+	for _, f := range m.stack {
+		h.Breadcrumbs = append(h.Breadcrumbs, strings.Split(f.crumb, " › ")...)
+	}
+	if m.overlay != nil {
+		h.Breadcrumbs = append(h.Breadcrumbs, m.overlay.crumb)
+	}
+	return h
+}
+
+func (m *Model) statusInfo() chrome.Status {
+	s := chrome.Status{
+		Token:     m.token,
+		TokenText: m.tokenText(),
+		Busy:      m.inflight > 0,
+		Spinner:   spinnerFrame(m.spin),
+		Hint:      m.keys.Global.Help.Help().Key + " help",
+	}
+	if m.notice != "" && m.opts.Now().Sub(m.noticeAt) < noticeFor {
+		s.Notice = m.notice
+	}
+	if f := m.top(); f != nil && m.overlay == nil {
+		s.ShowRows = true
+		s.Rows, s.Total = f.table.Len(), f.table.Total()
+		s.Filter = f.table.Filter()
+	}
+	return s
+}
+
+func (m *Model) tokenText() string {
+	if !m.tokenSeen {
+		return "…"
+	}
+	return m.token.String()
+}
+
+// focusedTable is the table under the cursor when no overlay is open.
+func (m *Model) focusedTable() *table.Model {
+	if f := m.top(); f != nil && m.overlay == nil {
+		return f.table
+	}
+	return nil
+}
+
+func spinnerFrame(i int) string {
+	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+	return frames[i%len(frames)]
+}
