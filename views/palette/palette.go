@@ -1,0 +1,429 @@
+// Package palette is the ':' command palette: a prompt with completion over
+// the kinds of the catalogue (names and aliases) and a few commands:
+// "use NAME|ACCOUNT_ID", "history" and "quit" ("q").
+//
+// # Design
+//
+// The palette knows nothing of the catalogue or the profiles: the root gives
+// it Entries (a kind's name, aliases and a line of help) and Targets (the
+// profiles and accounts "use" can switch to) and receives a SubmitMsg naming
+// a command and its argument, or a CancelMsg. It is modal (Consumes every
+// key).
+//
+// Completion ranks an exact name or alias first, then names that start with
+// what was typed, then names that contain it, each group in the order given.
+// Enter runs an exact match; otherwise the highlighted suggestion; tab
+// completes to it (up/down choose). A leading ':' typed out of habit is
+// ignored. An unknown command keeps the palette open and says what is valid.
+package palette
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// Entry is something the palette completes: a kind, or a "use" target.
+type Entry struct {
+	Name    string   // canonical name, e.g. "apps"
+	Aliases []string // e.g. "app", "applications"
+	Help    string   // one line, e.g. "apps of the account"
+}
+
+// Command is what the user asked for.
+type Command int
+
+// The commands.
+const (
+	Kind    Command = iota + 1 // Arg: the kind's canonical name
+	Use                        // Arg: a profile name or an account id, as typed
+	History                    // the journal of writes
+	Quit
+)
+
+func (c Command) String() string {
+	switch c {
+	case Kind:
+		return "kind"
+	case Use:
+		return "use"
+	case History:
+		return "history"
+	case Quit:
+		return "quit"
+	}
+	return fmt.Sprintf("command(%d)", int(c))
+}
+
+// SubmitMsg is a command to run.
+type SubmitMsg struct {
+	Command Command
+	Arg     string
+}
+
+// CancelMsg closes the palette without a command.
+type CancelMsg struct{}
+
+// builtin commands, after the kinds.
+var builtins = []struct {
+	entry Entry
+	cmd   Command
+}{
+	{Entry{Name: "use", Help: "switch to a profile or an account: use NAME|ACCOUNT_ID"}, Use},
+	{Entry{Name: "history", Help: "the journal of writes, to revert one"}, History},
+	{Entry{Name: "quit", Aliases: []string{"q"}, Help: "leave mpconsole"}, Quit},
+}
+
+type candidate struct {
+	complete string // the input after completion
+	label    string
+	aliases  string
+	help     string
+	cmd      Command
+	arg      string
+	needsArg bool // "use" alone: complete, do not run
+}
+
+// Model is the palette component.
+type Model struct {
+	common  views.Common
+	entries []Entry
+	targets []Entry
+	input   textinput.Model
+	cands   []candidate
+	sel     int
+	err     string
+}
+
+var _ views.Component = (*Model)(nil)
+
+// New returns a palette with no kinds yet.
+func New(c views.Common) *Model {
+	m := &Model{common: c}
+	m.input = textinput.New()
+	m.input.Prompt = ":"
+	m.input.SetStyles(c.Styles.TextInput())
+	m.input.Placeholder = "kind, use NAME, history, q"
+	m.refresh()
+	return m
+}
+
+// SetEntries sets the kinds to complete.
+func (m *Model) SetEntries(e []Entry) {
+	m.entries = append([]Entry(nil), e...)
+	m.refresh()
+}
+
+// SetTargets sets what "use" completes: profiles and accounts.
+func (m *Model) SetTargets(t []Entry) {
+	m.targets = append([]Entry(nil), t...)
+	m.refresh()
+}
+
+// Open clears the prompt and focuses it.
+func (m *Model) Open() tea.Cmd {
+	m.input.SetValue("")
+	m.err = ""
+	m.refresh()
+	return m.input.Focus()
+}
+
+// Value is the text typed.
+func (m *Model) Value() string { return m.input.Value() }
+
+// Suggestions returns the completions shown, best first.
+func (m *Model) Suggestions() []string {
+	out := make([]string, len(m.cands))
+	for i, c := range m.cands {
+		out[i] = c.complete
+	}
+	return out
+}
+
+// Selected is the index of the highlighted suggestion.
+func (m *Model) Selected() int { return m.sel }
+
+// Err is the message shown after an unknown command.
+func (m *Model) Err() string { return m.err }
+
+// SetSize sets the room the palette may use; it takes at most 72 columns.
+func (m *Model) SetSize(w, h int) {
+	m.common.SetSize(w, h)
+	m.input.SetWidth(max(1, m.boxWidth()-6))
+}
+
+func (m *Model) boxWidth() int { return max(24, min(m.common.Width, 72)) }
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Consumes every key: the palette is modal.
+func (m *Model) Consumes(tea.KeyPressMsg) bool { return true }
+
+// Update handles typing, completion and submission.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := m.common.Keys.Palette
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(kp, k.Cancel):
+			return m, func() tea.Msg { return CancelMsg{} }
+		case key.Matches(kp, k.Accept):
+			return m, m.submit()
+		case key.Matches(kp, k.Complete):
+			if c, ok := m.current(); ok {
+				m.input.SetValue(c.complete)
+				m.input.CursorEnd()
+				m.refresh()
+			}
+			return m, nil
+		case key.Matches(kp, k.Next):
+			if len(m.cands) > 0 {
+				m.sel = (m.sel + 1) % len(m.cands)
+			}
+			return m, nil
+		case key.Matches(kp, k.Prev):
+			if len(m.cands) > 0 {
+				m.sel = (m.sel - 1 + len(m.cands)) % len(m.cands)
+			}
+			return m, nil
+		}
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		before := m.input.Value()
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		if m.input.Value() != before {
+			m.err = ""
+			m.refresh()
+		}
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) current() (candidate, bool) {
+	if m.sel < 0 || m.sel >= len(m.cands) {
+		return candidate{}, false
+	}
+	return m.cands[m.sel], true
+}
+
+// text is the typed command without a leading ':' and outer spaces.
+func (m *Model) text() string { return strings.TrimSpace(m.typed()) }
+
+// typed is the input without leading spaces and ':'; a trailing space is
+// kept ("use " lists the targets).
+func (m *Model) typed() string {
+	return strings.TrimLeft(strings.TrimLeft(m.input.Value(), " "), ":")
+}
+
+// submit resolves the typed text to a command.
+func (m *Model) submit() tea.Cmd {
+	t := m.text()
+	if t == "" {
+		return func() tea.Msg { return CancelMsg{} }
+	}
+	send := func(c Command, arg string) tea.Cmd {
+		return func() tea.Msg { return SubmitMsg{Command: c, Arg: arg} }
+	}
+	word, rest, _ := strings.Cut(t, " ")
+	rest = strings.TrimSpace(rest)
+	lw := strings.ToLower(word)
+	if lw == "use" {
+		if rest == "" {
+			if c, ok := m.current(); ok && c.cmd == Use && c.arg != "" {
+				return send(Use, c.arg)
+			}
+			m.input.SetValue("use ")
+			m.input.CursorEnd()
+			m.refresh()
+			if len(m.cands) == 0 {
+				m.err = "use needs a profile name or an account id: use NAME|ACCOUNT_ID"
+			}
+			return nil
+		}
+		// An exact target (any case) gives its canonical name; anything
+		// else is passed as typed, for the root to resolve (an account id).
+		for _, e := range m.targets {
+			if matchesExactly(e, rest) {
+				return send(Use, e.Name)
+			}
+		}
+		return send(Use, rest)
+	}
+	if rest == "" {
+		for _, e := range m.entries {
+			if matchesExactly(e, lw) {
+				return send(Kind, e.Name)
+			}
+		}
+		for _, b := range builtins {
+			if matchesExactly(b.entry, lw) {
+				return send(b.cmd, "")
+			}
+		}
+	}
+	if c, ok := m.current(); ok {
+		if c.needsArg {
+			m.input.SetValue(c.complete)
+			m.input.CursorEnd()
+			m.refresh()
+			return nil
+		}
+		return send(c.cmd, c.arg)
+	}
+	names := make([]string, 0, 4)
+	for i, e := range m.entries {
+		if i == 3 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, e.Name)
+	}
+	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", views.Sanitize(t), strings.Join(names, ", "))
+	return nil
+}
+
+func matchesExactly(e Entry, s string) bool {
+	if strings.EqualFold(e.Name, s) {
+		return true
+	}
+	for _, a := range e.Aliases {
+		if strings.EqualFold(a, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// rank scores how e matches q: 0 exact, 1 prefix, 2 substring, -1 none.
+func rank(e Entry, q string) int {
+	best := -1
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		ln := strings.ToLower(n)
+		r := -1
+		switch {
+		case ln == q:
+			r = 0
+		case strings.HasPrefix(ln, q):
+			r = 1
+		case strings.Contains(ln, q):
+			r = 2
+		}
+		if r >= 0 && (best < 0 || r < best) {
+			best = r
+		}
+	}
+	return best
+}
+
+// refresh recomputes the suggestions for the typed text.
+func (m *Model) refresh() {
+	raw := strings.ToLower(strings.TrimLeft(m.typed(), " "))
+	type ranked struct {
+		c candidate
+		r int
+	}
+	var rs []ranked
+	if q, isUse := strings.CutPrefix(raw, "use "); isUse {
+		q = strings.TrimSpace(q)
+		for _, e := range m.targets {
+			r := 1
+			if q != "" {
+				r = rank(e, q)
+			}
+			if r >= 0 {
+				rs = append(rs, ranked{candidate{complete: "use " + e.Name, label: "use " + e.Name, aliases: strings.Join(e.Aliases, ", "),
+					help: e.Help, cmd: Use, arg: e.Name}, r})
+			}
+		}
+	} else if lt := strings.TrimSpace(raw); !strings.Contains(lt, " ") {
+		for _, e := range m.entries {
+			if r := rankOrAll(e, lt); r >= 0 {
+				rs = append(rs, ranked{candidate{complete: e.Name, label: e.Name, aliases: strings.Join(e.Aliases, ", "),
+					help: e.Help, cmd: Kind, arg: e.Name}, r})
+			}
+		}
+		for _, b := range builtins {
+			if r := rankOrAll(b.entry, lt); r >= 0 {
+				c := candidate{complete: b.entry.Name, label: b.entry.Name, aliases: strings.Join(b.entry.Aliases, ", "), help: b.entry.Help, cmd: b.cmd}
+				if b.cmd == Use {
+					c.complete, c.needsArg = "use ", true
+				}
+				rs = append(rs, ranked{c, r})
+			}
+		}
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].r < rs[j].r })
+	m.cands = m.cands[:0]
+	for _, r := range rs {
+		m.cands = append(m.cands, r.c)
+	}
+	m.sel = 0
+}
+
+func rankOrAll(e Entry, q string) int {
+	if q == "" {
+		return 1
+	}
+	return rank(e, q)
+}
+
+// ShortHelp is the palette's keys.
+func (m *Model) ShortHelp() []key.Binding { return m.common.Keys.ShortHelp(keymap.Palette) }
+
+// FullHelp is the palette's keys.
+func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.FullHelp(keymap.Palette) }
+
+// View renders the prompt, the suggestions and any error.
+func (m *Model) View() tea.View {
+	st := m.common.Styles.Palette
+	bw := m.boxWidth()
+	inner := max(1, bw-st.Box.GetHorizontalFrameSize())
+	lines := []string{views.Truncate(m.input.View(), inner)}
+	if m.err != "" {
+		for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
+			lines = append(lines, st.Error.Render(l))
+		}
+	}
+	room := 8
+	if m.common.Height > 0 {
+		room = max(1, min(room, m.common.Height-2-len(lines)))
+	}
+	first := 0
+	if m.sel >= room {
+		first = m.sel - room + 1
+	}
+	nameW := 0
+	for _, c := range m.cands {
+		nameW = max(nameW, ansi.StringWidth(c.label))
+	}
+	nameW = min(nameW, inner/2)
+	for i := first; i < min(len(m.cands), first+room); i++ {
+		c := m.cands[i]
+		desc := c.help
+		if c.aliases != "" {
+			desc = "(" + c.aliases + ") " + desc
+		}
+		name := views.Fit(views.Sanitize(c.label), nameW)
+		rest := views.Fit(views.Sanitize(desc), max(0, inner-nameW-3))
+		if i == m.sel {
+			lines = append(lines, st.ItemSelected.Render(views.Fit(" "+name+"  "+rest, inner)))
+			continue
+		}
+		lines = append(lines, st.Item.Render(" "+name)+"  "+st.ItemDesc.Render(rest))
+	}
+	if len(m.cands) == 0 && m.err == "" && m.text() != "" {
+		lines = append(lines, st.ItemDesc.Render(views.Truncate("no match", inner)))
+	}
+	return tea.NewView(st.Box.Width(bw).Render(strings.Join(lines, "\n")))
+}
