@@ -72,12 +72,24 @@ type v2Errors struct {
 // encodeResp marshals a value the sandbox built itself; those never fail, but
 // a failure still becomes a clean 500 rather than a panic.
 func encodeResp(status int, v any) response {
-	b, err := json.Marshal(v)
+	b, err := marshalPlain(v)
 	if err != nil {
 		return response{status: http.StatusInternalServerError,
 			body: []byte(`{"data":[],"errors":[{"code":"INTERNAL_ERROR","message":"The sandbox could not encode its answer."}]}`)}
 	}
 	return response{status: status, body: b}
+}
+
+// marshalPlain is json.Marshal without HTML escaping: "&gt;" in a User
+// Insights fact name and "<" in a name travel as the API sends them.
+func marshalPlain(v any) ([]byte, error) {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // okEnv answers with the standard envelope; data must be a slice.
