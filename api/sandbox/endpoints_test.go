@@ -454,11 +454,11 @@ func TestHeadV1(t *testing.T) {
 	srv := startSB(t, Options{})
 	c := sbAdmin(t, srv)
 	for path, want := range map[string]int{
-		"/v1/apps/1?accountId=1":                    http.StatusNoContent,
-		"/v1/apps/999?accountId=1":                  http.StatusNotFound,
+		"/v1/apps/1?accountId=1":                     http.StatusNoContent,
+		"/v1/apps/999?accountId=1":                   http.StatusNotFound,
 		"/v1/users/test40mparticle2Ecom?accountId=1": http.StatusNoContent,
-		"/v1/apps/1/platforms/xbox?accountId=1":     http.StatusNotFound,
-		"/v1/audiences?accountId=1":                 http.StatusNoContent,
+		"/v1/apps/1/platforms/xbox?accountId=1":      http.StatusNotFound,
+		"/v1/audiences?accountId=1":                  http.StatusNoContent,
 	} {
 		r := c.do("HEAD", path, nil)
 		if r.status != want || len(r.body) != 0 {
