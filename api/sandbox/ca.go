@@ -410,14 +410,13 @@ func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
 		if on == "" {
 			on = now.UTC().Format(caActivatedLayout)
 		}
-		if by == "" {
-			by = r.CreatedBy
-		}
 		r.Revision = 1
 	}
 	if on != "" {
-		r.ActivatedOn = &on
-		r.ActivatedBy = &by
+		if by == "" {
+			by = r.CreatedBy
+		}
+		r.ActivatedOn, r.ActivatedBy = &on, &by
 	}
 	return r, nil
 }

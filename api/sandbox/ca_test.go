@@ -888,7 +888,8 @@ func TestLoadCASeedErrors(t *testing.T) {
 	}
 	// String ids and out-of-order items are fine; ids continue above the highest.
 	var items []json.RawMessage
-	_ = json.Unmarshal([]byte(`[{"id": "7", "name": "b"}, {"id": 3, "name": "a", "active_definition": `+def+`}]`), &items)
+	_ = json.Unmarshal([]byte(`[{"id": "7", "name": "b", "created_by": "z@example.com", "activated_on": "2020-01-01T00:00:00Z"},
+		{"id": 3, "name": "a", "active_definition": `+def+`}]`), &items)
 	b, err := loadCASeed(items, caTestNow)
 	if err != nil {
 		t.Fatal(err)
@@ -899,6 +900,9 @@ func TestLoadCASeedErrors(t *testing.T) {
 	a := b.Items[0]
 	if a.ActivatedOn == nil || *a.ActivatedOn != "2026-01-15T12:00:00.000Z" || a.Revision != 1 {
 		t.Errorf("an active seed without activated_on should count as activated now: %+v", a)
+	}
+	if z := b.Items[1]; z.ActivatedBy == nil || *z.ActivatedBy != "z@example.com" || z.Revision != 0 {
+		t.Errorf("activated_by should default to created_by: %+v", z)
 	}
 }
 
@@ -979,4 +983,21 @@ func BenchmarkServeCA(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoadCASeed measures seeding 1000 generated drafts (the
+// --seed large:N path); ns/op / 1000 is the cost of one seeded CA.
+func BenchmarkLoadCASeed(b *testing.B) {
+	items := make([]json.RawMessage, 0, 1000)
+	for i := 1; i <= 1000; i++ {
+		items = append(items, json.RawMessage(fmt.Sprintf(`{"id":%d,"name":"Attribute %06d","description":"generated",`+
+			`"created_by":"generator","created_on":"2020-01-01T00:00:00.000","last_modified_on":"2020-01-01T00:00:00.000",`+
+			`"draft_definition":{"recipe_type":"event","datapoint":{"type":"event","event_name":"Event %06d","event_type":"custom_event"},`+
+			`"conditions":[],"calculation_type":"count","time_period":{"type":"within","within":30,"within_unit":"days"}}}`, i, i, i)))
+	}
+	for b.Loop() {
+		if _, err := loadCASeed(items, caTestNow); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
