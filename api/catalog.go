@@ -111,8 +111,8 @@ type Descriptor struct {
 	BodyArray bool
 	Help      string // one line for help screens, with the §16 decisions
 
-	id       func(object) string
-	name     func(object) string
+	id       func(fields) string // "" → the "id" field
+	name     func(fields) string // "" → the "name" field
 	keyValue func(Entity) string
 }
 
@@ -217,17 +217,17 @@ func (e Entity) Row() []string {
 
 // entity builds an Entity of kind d from raw JSON.
 func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
-	o := decodeObject(raw)
+	f := splitObject(raw) // raw comes from a validated body
 	e := Entity{Kind: d, Parents: parents.Clone(), Raw: raw}
 	if d.id != nil {
-		e.ID = d.id(o)
+		e.ID = d.id(f)
 	} else {
-		e.ID = str(o, "id")
+		e.ID = fstr(f, "id")
 	}
 	if d.name != nil {
-		e.Name = cleanText(d.name(o))
+		e.Name = cleanText(d.name(f))
 	} else {
-		e.Name = cleanText(str(o, "name"))
+		e.Name = cleanText(fstr(f, "name"))
 	}
 	return e
 }
@@ -235,14 +235,14 @@ func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
 // IDOf derives the id an entity body would have (used after an update
 // that changes a natural key). It returns "" when the body does not say.
 func (d *Descriptor) IDOf(body []byte) string {
-	o := decodeObject(body)
-	if o == nil {
+	f := decodeFields(body)
+	if f == nil {
 		return ""
 	}
 	if d.id != nil {
-		return d.id(o)
+		return d.id(f)
 	}
-	return str(o, "id")
+	return fstr(f, "id")
 }
 
 // Catalog is the set of kinds, looked up by name or alias.
@@ -317,6 +317,36 @@ func decodeObject(raw []byte) object {
 	}
 	return o
 }
+
+// fields is an entity's top-level members, undecoded: enough for ids and
+// names, and much cheaper than decoding the whole entity.
+type fields = map[string]json.RawMessage
+
+func decodeFields(raw []byte) fields {
+	if !json.Valid(raw) {
+		return nil
+	}
+	return splitObject(raw)
+}
+
+// fstr renders a top-level member as text: strings unquoted, numbers and
+// booleans as written, null as "".
+func fstr(f fields, key string) string {
+	raw := bytes.TrimSpace(f[key])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return ""
+	case raw[0] == '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return s
+	}
+	return string(raw)
+}
+
+func ffield(key string) func(fields) string { return func(f fields) string { return fstr(f, key) } }
 
 // text renders any JSON value as cell text.
 func text(v any) string {
@@ -415,26 +445,26 @@ func col(title string, width int, get func(object) string) Column {
 
 // dataPointKey is the natural key of a data point or a filter (§2.8):
 // type, name, attribute name and event type.
-func dataPointKey(o object) string {
-	if str(o, "name") == "" && str(o, "type") == "" {
+func dataPointKey(f fields) string {
+	if fstr(f, "name") == "" && fstr(f, "type") == "" {
 		return ""
 	}
-	return joinKey(str(o, "type"), str(o, "name"), str(o, "attribute_name"), str(o, "event_type"))
+	return joinKey(fstr(f, "type"), fstr(f, "name"), fstr(f, "attribute_name"), fstr(f, "event_type"))
 }
 
-func dataPointName(o object) string {
-	n := str(o, "name")
-	if a := str(o, "attribute_name"); a != "" {
+func dataPointName(f fields) string {
+	n := fstr(f, "name")
+	if a := fstr(f, "attribute_name"); a != "" {
 		n += " › " + a
 	}
 	return n
 }
 
-// serviceConfigAccount is a configuration's account label, with the
-// documented default.
-func serviceConfigAccount(o object) string {
-	if a := str(o, "account"); a != "" {
-		return a
+// accountLabel is a service configuration's account label, with the
+// documented default for an absent or null one.
+func accountLabel(a string) string {
+	if a == "" {
+		return "Default Account"
 	}
-	return "Default Account"
+	return a
 }

@@ -60,25 +60,20 @@ func DecodeBody(body []byte) (Payload, error) {
 	if len(b) == 0 {
 		return Payload{Shape: ShapeEmpty}, nil
 	}
+	// One validating pass; the splits below then only look for boundaries.
 	if !json.Valid(b) {
 		return Payload{}, fmt.Errorf("body is not valid JSON")
 	}
+	b = append([]byte(nil), b...) // entities alias this copy, never the caller's buffer
 	switch b[0] {
 	case '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(b, &items); err != nil {
-			return Payload{}, fmt.Errorf("array body: %w", err)
-		}
-		return Payload{Shape: ShapeBareArray, Items: nonNull(items)}, nil
+		return Payload{Shape: ShapeBareArray, Items: nonNull(splitArray(b))}, nil
 	case '{':
-		var keys map[string]json.RawMessage
-		if err := json.Unmarshal(b, &keys); err != nil {
-			return Payload{}, fmt.Errorf("object body: %w", err)
-		}
+		keys := splitObject(b)
 		_, hasData := keys["data"]
 		_, hasErrors := keys["errors"]
 		if !hasData && !hasErrors {
-			return Payload{Shape: ShapeBareObject, Items: []json.RawMessage{json.RawMessage(append([]byte(nil), b...))}}, nil
+			return Payload{Shape: ShapeBareObject, Items: []json.RawMessage{b}}, nil
 		}
 		p := Payload{Shape: ShapeEnvelope}
 		p.DataType = firstString(keys["dataType"], keys["data_type"])
@@ -90,7 +85,7 @@ func DecodeBody(body []byte) (Payload, error) {
 		p.Errors = decodeErrors(keys["errors"])
 		return p, nil
 	default:
-		return Payload{Shape: ShapeBareScalar, Scalar: json.RawMessage(append([]byte(nil), b...))}, nil
+		return Payload{Shape: ShapeBareScalar, Scalar: b}, nil
 	}
 }
 
@@ -102,11 +97,7 @@ func decodeData(raw json.RawMessage) ([]json.RawMessage, error) {
 	}
 	switch raw[0] {
 	case '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, fmt.Errorf("envelope data: %w", err)
-		}
-		return nonNull(items), nil
+		return nonNull(splitArray(raw)), nil
 	case '{':
 		return []json.RawMessage{raw}, nil
 	default:

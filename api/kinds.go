@@ -74,8 +74,8 @@ func kinds() []*Descriptor {
 				col("SOCIAL", 18, field("social_mode")), col("MERGING", 7, yesno("profile_merging")),
 				col("PUSH TIMER", 10, field("push_attribution_timer")), col("MODIFIED", 16, when("last_modified_on"))},
 			Children: []string{"serviceconfigs"},
-			id:       func(o object) string { return strings.ToLower(str(o, "os")) },
-			name:     field("os"),
+			id:       func(f fields) string { return strings.ToLower(fstr(f, "os")) },
+			name:     ffield("os"),
 			Help:     "An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).",
 		},
 		{
@@ -88,7 +88,7 @@ func kinds() []*Descriptor {
 				Create: Endpoint{http.MethodPut, "/apps/{app}/platforms/{platform}/services"},
 				Update: Endpoint{http.MethodPut, "/apps/{app}/platforms/{platform}/services"},
 			},
-			Columns: []Column{col("SERVICE", 0, field("name")), col("ACCOUNT", 18, serviceConfigAccount),
+			Columns: []Column{col("SERVICE", 0, field("name")), col("ACCOUNT", 18, func(o object) string { return accountLabel(str(o, "account")) }),
 				col("ACTIVE", 6, yesno("isActive")), col("VISIBLE", 7, yesno("isVisible")), col("SETTINGS", 8, count("settings"))},
 			Children: []string{"filters", "servicefiltering"},
 			id:       serviceConfigKey,
@@ -105,7 +105,7 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("NAME", 0, field("name")), col("SETTINGS", 8, count("settings")),
 				col("REQUIRED", 40, requiredSettings)},
-			id:   field("name"),
+			id:   ffield("name"),
 			Help: "The service catalogue: every integration and its settings (is_required, type).",
 		},
 		{
@@ -171,7 +171,7 @@ func kinds() []*Descriptor {
 			Columns: []Column{col("ID", 8, field("id")), col("OUTPUT", 0, field("config_name")),
 				col("OUTPUT ID", 10, field("service_configuration_id")), col("ACTIVE", 6, yesno("is_active")),
 				col("SETTINGS", 8, count("settings")), col("CREATED", 16, when("created_on"))},
-			name: field("config_name"),
+			name: ffield("config_name"),
 			Help: "Subscriptions of a feed to output configurations (the path segment is read as the feed id, §16 item 7). List and create only.",
 		},
 		{
@@ -184,8 +184,8 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("EMAIL", 0, field("email")), col("FIRST NAME", 14, field("first_name")),
 				col("LAST NAME", 14, field("last_name")), col("ID", 30, func(o object) string { return EncodeUserID(str(o, "email")) })},
-			id:   func(o object) string { return EncodeUserID(str(o, "email")) },
-			name: field("email"),
+			id:   func(f fields) string { return EncodeUserID(fstr(f, "email")) },
+			name: ffield("email"),
 			Help: "People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom).",
 		},
 		{
@@ -229,7 +229,7 @@ func kinds() []*Descriptor {
 				Update: Endpoint{http.MethodPut, "/apps/{app}/{service}"},
 			},
 			Columns: []Column{col("SERVICE", 0, field("name")), col("SEND NEW BY DEFAULT", 19, yesno("sendNewDataPointsByDefault"))},
-			id:      field("name"),
+			id:      ffield("name"),
 			Help:    "Whether newly seen data points go to the service by default (sendNewDataPointsByDefault), per app and service.",
 		},
 		{
@@ -273,8 +273,8 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("CA", 8, field("calculated_attribute_id")), col("ACTIVE", 6, yesno("is_active")),
 				col("ACTIVATED ON", 16, when("activated_on")), col("ACTIVATED BY", 0, field("activated_by"))},
-			id:   field("calculated_attribute_id"),
-			name: func(o object) string { return "activation of " + str(o, "calculated_attribute_id") },
+			id:   ffield("calculated_attribute_id"),
+			name: func(f fields) string { return "activation of " + fstr(f, "calculated_attribute_id") },
 			Help: "Whether a calculated attribute is active, since when and by whom.",
 		},
 		{
@@ -330,14 +330,14 @@ func caCalcType(o object) string {
 // serviceNameOf is a service configuration's service name (the {service}
 // its children's paths take).
 func serviceNameOf(e Entity) string {
-	return str(decodeObject(e.Raw), "name")
+	return fstr(decodeFields(e.Raw), "name")
 }
 
 // serviceConfigKey is a service configuration's natural key, service name
 // and account label (§16 item 36).
-func serviceConfigKey(o object) string {
-	if str(o, "name") == "" {
+func serviceConfigKey(f fields) string {
+	if fstr(f, "name") == "" {
 		return ""
 	}
-	return joinKey(str(o, "name"), serviceConfigAccount(o))
+	return joinKey(fstr(f, "name"), accountLabel(fstr(f, "account")))
 }
