@@ -1,0 +1,158 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/ui"
+	"github.com/mpconsole/mpconsole/views/viewtest"
+)
+
+// driver runs the real root model the way Bubble Tea would: commands run in
+// goroutines, their messages come back through a channel, and the test
+// reads the rendered screen after each one.
+type driver struct {
+	t      *testing.T
+	m      tea.Model
+	msgs   chan tea.Msg
+	srv    *sandbox.Server
+	client *api.Client
+	ctx    context.Context
+}
+
+type fixture struct {
+	sandbox  sandbox.Options
+	ui       ui.Options
+	clientID string
+	secret   string
+	retry    api.RetryPolicy
+}
+
+func start(t *testing.T, fx fixture) *driver {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := sandbox.Start(ctx, fx.sandbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if fx.clientID == "" {
+		fx.clientID, fx.secret = sandbox.DefaultClientID, sandbox.DefaultClientSecret
+	}
+	if fx.retry.MaxAttempts == 0 {
+		fx.retry = api.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+	}
+	c, err := api.New(api.Config{
+		ClientID: fx.clientID, ClientSecret: fx.secret, AccountID: sandbox.SeedAccountID,
+		V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(),
+		NoCache: true, Retry: fx.retry,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	o := fx.ui
+	o.Client, o.Context, o.Profile, o.Sandbox = c, ctx, "sandbox", true
+	d := &driver{t: t, m: ui.New(o), msgs: make(chan tea.Msg, 64), srv: srv, client: c, ctx: ctx}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+	d.run(d.m.Init())
+	return d
+}
+
+// run executes a command in the background, as the program would.
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				d.run(c)
+			}
+			return
+		}
+		if msg == nil {
+			return
+		}
+		select {
+		case d.msgs <- msg:
+		case <-d.ctx.Done():
+		}
+	}()
+}
+
+func (d *driver) send(msg tea.Msg) {
+	var cmd tea.Cmd
+	d.m, cmd = d.m.Update(msg)
+	d.run(cmd)
+}
+
+func (d *driver) key(k string) { d.send(viewtest.Press(k)) }
+
+func (d *driver) typ(s string) {
+	for _, k := range viewtest.Type(s) {
+		d.send(k)
+	}
+}
+
+func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
+
+// until processes messages until the screen satisfies cond.
+func (d *driver) until(what string, cond func(screen string) bool) string {
+	d.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		s := d.screen()
+		if cond(s) {
+			return s
+		}
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+	}
+}
+
+func (d *driver) waitFor(texts ...string) string {
+	d.t.Helper()
+	return d.until(strings.Join(texts, " and "), func(s string) bool {
+		for _, x := range texts {
+			if !strings.Contains(s, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// settle processes messages until the status bar's spinner stops.
+func (d *driver) settle() string {
+	d.t.Helper()
+	return d.until("no request in flight", func(s string) bool { return !strings.ContainsAny(lastLine(s), "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") })
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return s[strings.LastIndex(s, "\n")+1:]
+}
+
+// line returns the screen line containing text, or "".
+func line(screen, text string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, text) {
+			return l
+		}
+	}
+	return ""
+}
