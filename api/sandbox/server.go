@@ -365,11 +365,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setCORS(sw.Header())
 	path := r.URL.Path
 	switch {
+	case r.Method == http.MethodOptions:
+		preflight(sw, r)
 	case strings.EqualFold(strings.TrimSuffix(path, "/"), "/oauth/token"):
 		s.sleep(r.Context())
 		s.serveToken(sw, r, info)
-	case r.Method == http.MethodOptions:
-		preflight(sw, r)
 	case isAPIPath(path):
 		s.serveAPI(sw, r, info)
 	case path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
