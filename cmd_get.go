@@ -19,10 +19,6 @@ import (
 	"github.com/mpconsole/mpconsole/config"
 )
 
-// sandboxAccount is the sandbox's first seeded account, the one `--sandbox`
-// opens (DESIGN.md: the default credential is admin on it).
-const sandboxAccount = 1
-
 const getUsage = `usage: mpconsole get KIND [ID] [--parent KIND=ID ...] [-o table|json]
                      [--profile NAME | --sandbox] [--config FILE] [--account ID]
 
@@ -251,7 +247,7 @@ func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) 
 		if err != nil {
 			return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
 		}
-		acct := int64(sandboxAccount)
+		acct := int64(sandbox.SeedAccountID)
 		if o.hasAcct {
 			acct = o.account
 		}

@@ -79,6 +79,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ClientSecret == "" {
 		return nil, errors.New("api: client secret is empty")
 	}
+	if cfg.AccountID <= 0 {
+		return nil, fmt.Errorf("api: account id %d: every v1 call needs a positive accountId", cfg.AccountID)
+	}
 	if cfg.V1BaseURL == "" {
 		cfg.V1BaseURL = DefaultV1BaseURL
 	}
@@ -163,6 +166,7 @@ func DeriveBaseURLs(base string) (v1, v2 string, err error) {
 
 // WithAccount returns a client for another account of the same
 // credential, sharing this client's token refresher and HTTP client.
+// An id that is not positive is kept as given; the API answers 401.
 func (c *Client) WithAccount(id int64) *Client {
 	cp := *c
 	cp.account = id
