@@ -77,10 +77,10 @@
 //     activation without a new draft gets `No draft definition was found to
 //     activate.`
 //  48. PUT merges at the top level: an absent name, description or
-//     draft_definition is left unchanged; an explicit null name or
-//     draft_definition gets the create's "is required" message; a given
-//     draft_definition replaces the whole draft (no deep merge, so omitted
-//     inner fields become null or false).
+//     draft_definition (or a null description) is left unchanged; an
+//     explicit null name or draft_definition gets the create's "is
+//     required" message; a given draft_definition replaces the whole draft
+//     (no deep merge, so omitted inner fields become null or false).
 //  49. The name filter (list and HEAD) is exact and case-sensitive; a present
 //     but empty ?name= matches no CA; HEAD without a name is 204 when the
 //     workspace has any CA. Name uniqueness uses the same comparison.
@@ -107,7 +107,9 @@
 //
 // Further choices: time_period keeps only the fields of its type (date for
 // since, within and within_unit for within); the others are emitted as null.
-// An empty body on create or update is refused like malformed JSON.
+// An empty body on create or update is refused like malformed JSON. The
+// earliest-date and retention rules apply when a draft is written, not when
+// it is activated (a seeded draft with an old date can still be activated).
 package sandbox
 
 import (
