@@ -38,6 +38,7 @@ import (
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/errview"
+	"github.com/mpconsole/mpconsole/views/palette"
 	"github.com/mpconsole/mpconsole/views/table"
 )
 
@@ -80,6 +81,10 @@ type overlay struct {
 	name  string
 	crumb string // shown at the end of the breadcrumbs
 }
+
+// minFlex is the narrowest a flexible (name) column gets; columns to its
+// right give way first on a narrow terminal.
+const minFlex = 20
 
 // noticeFor is how long a notice stays in the status bar.
 const noticeFor = 4 * time.Second
@@ -202,10 +207,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.showError(msg.Err)
 		return m, nil
 	case views.NoticeMsg:
-		m.notice, m.noticeAt = msg.Text, m.opts.Now()
+		m.setNotice(msg.Text)
 		return m, nil
 	case table.ActionMsg:
 		return m, m.onTableAction(msg)
+	case palette.SubmitMsg:
+		return m, m.onPalette(msg)
+	case palette.CancelMsg:
+		m.overlay = nil
+		return m, nil
 	}
 	return m, m.forward(msg)
 }
@@ -289,8 +299,8 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 	cols := make([]table.Column, len(d.Columns))
 	for i, c := range d.Columns {
 		cols[i] = table.Column{Title: c.Title, Width: c.Width}
-		if c.Width == 0 {
-			cols[i].Flex = 1
+		if c.Width == 0 { // the name: it takes what is left, and never less than minFlex
+			cols[i].Width, cols[i].Flex = minFlex, 1
 		}
 	}
 	t := table.New(m.common, cols)
@@ -459,10 +469,10 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		return m.inspect(f, e)
 	case table.Create, table.Edit, table.Delete:
 		if m.opts.ReadOnly {
-			m.notice, m.noticeAt = "read-only: this console sends no writes", m.opts.Now()
+			m.setNotice("read-only: this console sends no writes")
 			return nil
 		}
-		m.notice, m.noticeAt = msg.Action.String()+" is not available yet", m.opts.Now()
+		m.setNotice(msg.Action.String() + " is not available yet")
 	}
 	return nil
 }

@@ -33,6 +33,11 @@ func (m *Model) View() tea.View {
 	if c := m.focused(); c != nil {
 		body = c.View().Content
 	}
+	if m.overlay != nil && m.overlay.name == "palette" {
+		if f := m.top(); f != nil { // the palette opens over the table
+			body += "\n" + f.table.View().Content
+		}
+	}
 	_, bh := m.bodySize()
 	body = views.Lines(body, m.width, bh)
 	if n := strings.Count(body, "\n") + 1; n < bh {

@@ -160,3 +160,28 @@ func TestUnreachableAPI(t *testing.T) {
 	d.key("esc")
 	d.waitFor("Acme Shop") // the last good rows are still there
 }
+
+func TestPaletteOpensKinds(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.key(":")
+	d.typ("audiences")
+	d.key("enter")
+	s := d.waitFor("audiences", "Abandoned Cart")
+	if strings.Contains(s, "Acme Shop") {
+		t.Fatalf("still on apps:\n%s", s)
+	}
+	// An alias, and a kind that needs a parent: :ca opens workspaces first,
+	// and enter drills straight into the workspace's calculated attributes.
+	d.key(":")
+	d.typ("ca")
+	d.key("enter")
+	s = d.waitFor("workspaces")
+	d.settle()
+	d.key("enter")
+	d.waitFor("calculatedattributes")
+	d.settle()
+	// Help for the focused view comes from the keymap.
+	d.key("?")
+	d.waitFor("Everywhere", "filter")
+}
