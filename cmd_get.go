@@ -247,7 +247,7 @@ func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) 
 		if err != nil {
 			return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
 		}
-		acct := int64(sandbox.SeedAccountID)
+		acct := sandbox.SeedAccountID
 		if o.hasAcct {
 			acct = o.account
 		}

@@ -683,6 +683,14 @@ func TestTypedErrors(t *testing.T) {
 			api.ErrForbidden, 403, ""},
 		{"404 account out of reach", func() error { _, err := viewer.WithAccount(2).List(ctx, apps, nil); return err },
 			api.ErrNotFound, 404, ""},
+		{"v2 400 documented message", func() error {
+			wss, err := c.List(ctx, kind(t, "workspaces"), nil)
+			if err != nil {
+				return err
+			}
+			_, err = c.Create(ctx, kind(t, "ca"), wss[0].Ref(), []byte(`{"description":"no name"}`))
+			return err
+		}, api.ErrValidation, 400, "VALIDATION_ERROR: Field 'name' is required."},
 		{"v2 404", func() error {
 			_, err := c.Get(ctx, kind(t, "ca"), api.Ref{"workspace": "99999999"}, "1")
 			return err

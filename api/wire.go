@@ -2,6 +2,30 @@
 // background token refresher, the response envelope, typed errors, retries
 // and the resource catalogue. The wire types in this file are shared with the
 // sandbox (package api/sandbox), which implements the same contract.
+//
+// A Client is one credential working in one account (Config, New);
+// WithAccount gives a client for another account that shares the token.
+// Tokens come from a Refresher, one per credential (a Registry shares it
+// between clients made separately, e.g. SSH sessions): it exchanges the
+// credential through x/oauth2's client-credentials flow, keeps the token in
+// a 0600 file under the user cache dir, renews it in the background at 80%
+// of its lifetime, and publishes a TokenState (never the token) to
+// watchers. Every call goes through Client.Do: bearer token, accountId on
+// v1, retries with full-jitter backoff for idempotent methods, a POST
+// repeated only when it certainly was not applied, one token renewal on an
+// unexpected 401, and every failure an *Error.
+//
+// The catalogue (catalog.go, kinds.go) describes every kind once; List,
+// Get, Create, Update, Delete, Exists, NameExists and Act are generic over
+// it. Entities keep the server's bytes (Entity.Raw), so unknown fields
+// round-trip. Answers come in every shape the reference shows (DecodeBody).
+//
+// Beyond DESIGN.md: the token source is called Refresher and its channel
+// comes from Watch; calculated attributes' activation and calculation
+// status are both actions on the CA and read-only kinds of their own, so
+// the console can drill into them; decisions on the reference's
+// inconsistencies (platform-api.md §16) are listed on kinds() and in
+// docs/client.md.
 package api
 
 import (
