@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,4 +194,57 @@ func firstWorkspace(t *testing.T) string {
 	}
 	t.Fatal("no workspace with calculated attributes in the seed")
 	return ""
+}
+
+// TestGetProfileFromFile uses the profiles file: --profile NAME, and the
+// default profile when none is named.
+func TestGetProfileFromFile(t *testing.T) {
+	isolate(t)
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	path := filepath.Join(t.TempDir(), "config.toml")
+	file := fmt.Sprintf(`default_profile = "admin"
+
+[profiles.admin]
+client_id = %q
+client_secret = %q
+account_id = 1
+base_url = %q
+token_url = %q
+
+[profiles.second]
+client_id = %q
+client_secret_env = "SECOND_SECRET"
+account_id = 2
+base_url = %q
+token_url = %q
+`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, srv.V1URL(), srv.TokenURL(),
+		sandbox.DefaultClientID, srv.V1URL(), srv.TokenURL())
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MPCONSOLE_CONFIG", path)
+	t.Setenv("SECOND_SECRET", sandbox.DefaultClientSecret)
+
+	code, out1, errs := getRun(t, "accounts", "1", "-o", "json")
+	if code != 0 || !strings.Contains(out1, `"id": 1`) {
+		t.Fatalf("default profile: %d %s %s", code, out1, errs)
+	}
+	code, out2, errs := getRun(t, "apps", "--profile", "second", "-o", "json")
+	if code != 0 {
+		t.Fatalf("--profile second: %d %s", code, errs)
+	}
+	code, out3, _ := getRun(t, "apps", "-o", "json")
+	if code != 0 || out2 == out3 {
+		t.Fatalf("profile second (account 2) shows account 1's apps:\n%s", out2)
+	}
+	if code, _, errs := getRun(t, "apps", "--profile", "nope"); code != 2 || !strings.Contains(errs, `no profile "nope"`) {
+		t.Fatalf("unknown profile: %d %s", code, errs)
+	}
+	if code, _, errs := getRun(t, "apps", "--config", filepath.Join(t.TempDir(), "x.toml")); code != 2 || !strings.Contains(errs, "no credentials") {
+		t.Fatalf("--config to a missing file: %d %s", code, errs)
+	}
 }
