@@ -253,6 +253,9 @@ func NormalizeKey(k string) (string, error) {
 	if k == "" {
 		return "", fmt.Errorf("is empty")
 	}
+	if !utf8.ValidString(k) {
+		return "", fmt.Errorf("is not valid UTF-8")
+	}
 	if a, ok := keyAliases[strings.ToLower(k)]; ok && k != "+" {
 		return a, nil
 	}

@@ -258,6 +258,7 @@ func TestNormalizeKey(t *testing.T) {
 		{"\x01", "", "not a printable"},
 		{"", "", "empty"},
 		{"é", "é", ""},
+		{"\xff", "", "UTF-8"},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeKey(tt.in)

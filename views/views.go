@@ -34,6 +34,7 @@ package views
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -93,8 +94,12 @@ func NoticeCmd(text string) tea.Cmd {
 
 // Sanitize makes untrusted text (names and values from the API) safe to lay
 // out on one line: control characters, including ESC and C1 codes that could
-// drive the terminal, become spaces.
+// drive the terminal, become spaces, and invalid UTF-8 becomes U+FFFD (a
+// stray lead byte would otherwise swallow the escape sequence after it).
 func Sanitize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	clean := true
 	for _, r := range s {
 		if isControl(r) {

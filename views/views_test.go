@@ -17,6 +17,8 @@ func TestSanitize(t *testing.T) {
 		{"c1\u009bcsi", "c1 csi"},
 		{"del\x7f", "del "},
 		{"ünïcödé 日本", "ünïcödé 日本"},
+		{"bad\xc7", "bad\uFFFD"},
+		{"bad\xff\x1b[m", "bad\uFFFD [m"},
 	}
 	for _, tt := range tests {
 		if got := Sanitize(tt.in); got != tt.want {

@@ -121,7 +121,9 @@ func (m *Model) SetJSON(title string, data []byte) {
 		}
 	} else {
 		m.text = buf.String()
-		m.lines, m.segs = tokenize(m.text)
+		// Display a valid-UTF-8 copy, so tokens and lines keep the same
+		// bytes; y still copies the text as the server sent it.
+		m.lines, m.segs = tokenize(strings.ToValidUTF8(m.text, "\uFFFD"))
 	}
 	for i, l := range m.lines {
 		m.lines[i] = views.Sanitize(l)
