@@ -308,7 +308,11 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			c.cfg.OnRetry(RetryEvent{Method: req.Method, Path: path, Attempt: attempt, Err: e, Wait: wait})
 		}
 		if err := sleep(ctx, wait); err != nil {
-			e.Err = errors.Join(e.Err, err)
+			if e.Err == nil {
+				e.Err = err
+			} else {
+				e.Err = fmt.Errorf("%w; retry abandoned: %w", e.Err, err)
+			}
 			return nil, e
 		}
 	}

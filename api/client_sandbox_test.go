@@ -594,6 +594,14 @@ func TestWritesUnderFaults(t *testing.T) {
 			}
 		})
 	}
+	t.Run("POST answered with garbage", func(t *testing.T) {
+		srv.InjectNext("garbage", 1)
+		_, err := c.Create(ctx, apps, nil, appBody(uniqueName("garbage")))
+		var ae *api.Error
+		if !errors.As(err, &ae) || !errors.Is(err, api.ErrBadResponse) || !ae.MaybeApplied || ae.Attempts != 1 || ae.Status != 200 {
+			t.Fatalf("a 200 that cannot be read after a POST: %#v", err)
+		}
+	})
 	t.Run("POST after 429", func(t *testing.T) {
 		name := uniqueName("post-429")
 		srv.InjectNext("429", 1)
@@ -984,5 +992,27 @@ func BenchmarkBareHTTPGet(b *testing.B) {
 		if err != nil || resp.StatusCode != 200 {
 			b.Fatalf("%v %d", err, resp.StatusCode)
 		}
+	}
+}
+
+// TestContextCancelsRetries: a cancelled context ends the backoff wait;
+// the error keeps the last failure's kind and reaches the context's error.
+func TestContextCancelsRetries(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{})
+	cfg := sandboxConfig(t, srv)
+	cfg.Retry = api.RetryPolicy{MaxAttempts: 10, BaseDelay: time.Hour, MaxDelay: time.Hour, MaxElapsed: 10 * time.Hour}
+	waiting := make(chan struct{}, 1)
+	cfg.OnRetry = func(api.RetryEvent) { waiting <- struct{}{} }
+	c := newClient(t, cfg)
+	srv.InjectNext("503", 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-waiting; cancel() }()
+	_, err := c.List(ctx, kind(t, "apps"), nil)
+	var ae *api.Error
+	if !errors.As(err, &ae) || !errors.Is(err, api.ErrServer) || !errors.Is(err, context.Canceled) || ae.Attempts != 1 {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("multi-line error: %q", err)
 	}
 }

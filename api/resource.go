@@ -192,11 +192,13 @@ func (c *Client) items(resp *Response, method, path string, d *Descriptor) ([]js
 	return p.Items, nil
 }
 
-// badResponse is the error for a 2xx answer whose body is not JSON.
+// badResponse is the error for a 2xx answer whose body is not JSON. After
+// a POST the write may well have been applied: the error says so.
 func (c *Client) badResponse(resp *Response, method, path string, d *Descriptor, err error) *Error {
 	red := c.tokens.redactor()
 	return &Error{Status: resp.Status, Method: method, Path: c.fullPath(d, path), Kind: ErrBadResponse,
-		Excerpt: red.text(Excerpt(resp.Body, excerptLen)), Err: err, Attempts: resp.Attempts}
+		Excerpt: red.text(Excerpt(resp.Body, excerptLen)), Err: err, Attempts: resp.Attempts,
+		MaybeApplied: method == http.MethodPost}
 }
 
 // fullPath is the request path as an *Error shows it.
