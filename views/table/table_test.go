@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )
@@ -534,5 +536,27 @@ func TestPasteIntoTheFilter(t *testing.T) {
 	m.Update(tea.PasteMsg{Content: "app-00005"})
 	if m.Filter() != "app-00005" || m.Len() != 10 {
 		t.Fatalf("paste: %q %d", m.Filter(), m.Len())
+	}
+}
+
+// Under NO_COLOR the table has no colour at all and the cursor row is shown
+// in reverse video, so it stays visible.
+func TestNoColor(t *testing.T) {
+	km := keymap.Default()
+	c := views.NewCommon(theme.New(theme.Options{NoColor: true}), &km)
+	m := New(c, cols)
+	m.SetSize(80, 6)
+	m.SetRows(appRows(5))
+	m.SetFilter("app")
+	v := m.View().Content
+	if regexp.MustCompile("\x1b\\[[0-9;]*(3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]").MatchString(v) {
+		t.Fatalf("colour under NO_COLOR: %q", v)
+	}
+	first := strings.Split(v, "\n")[1]
+	if !strings.Contains(first, "\x1b[7m") && !strings.Contains(first, ";7m") && !strings.Contains(first, "[7;") {
+		t.Fatalf("cursor row not reversed: %q", first)
+	}
+	if second := strings.Split(v, "\n")[2]; strings.Contains(second, "7m") || !strings.Contains(second, "4m") {
+		t.Fatalf("another row is reversed, or its match not underlined: %q", second)
 	}
 }
