@@ -21,11 +21,12 @@
 // messages (a table's ActionMsg, the palette's SubmitMsg, ErrorMsg, …) and
 // the root turns those into requests, navigation or errors.
 //
-// Key routing contract: the root first asks the focused component whether it
-// Consumes the key (a prompt being typed into wants every key; a table with a
-// filter wants esc, to clear it). If it does not, the root matches its global
-// bindings, and only then forwards the key. Global keys therefore never fire
-// while the user types, and esc clears a filter before it goes back.
+// Key routing contract: the root matches global.interrupt (ctrl+c) first,
+// always. Then it asks the focused component whether it Consumes the key (a
+// prompt being typed into wants every key; a table with a filter wants esc,
+// to clear it). If it does not, the root matches its global bindings, and
+// only then forwards the key. Global keys therefore never fire while the
+// user types, and esc clears a filter before it goes back.
 //
 // Every key comes from Common.Keys and every style from Common.Styles; both
 // are pointers shared by all views of one session, so a restyle (the

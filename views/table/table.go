@@ -30,6 +30,10 @@
 // the root can restore a table on back-navigation, even before its rows have
 // been fetched again.
 //
+// Rows are given as a slice, not through a provider function: the filter
+// needs every row's search key up front anyway, and the table keeps the
+// caller's slice without copying it (do not modify it after SetRows).
+//
 // The table never acts on rows itself: enter, i, e, c and ctrl+d send an
 // ActionMsg for the root to handle. Edit, create and delete are offered (in
 // keys and help) only when SetOps says the kind supports them.
