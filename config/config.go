@@ -57,6 +57,8 @@ type File struct {
 	DefaultProfile string              `toml:"default_profile"`
 	Profiles       map[string]*Profile `toml:"profiles"`
 	Keys           map[string]keyList  `toml:"keys"`
+	// SSH holds the rights of the keys allowed in over `mpconsole ssh`.
+	SSH SSHConfig `toml:"ssh"`
 	// Warnings are problems that do not stop the console (a literal secret in
 	// a file others can read).
 	Warnings []string `toml:"-"`
@@ -217,6 +219,7 @@ func Parse(path string, data []byte) (*File, error) {
 				Field: "default_profile", Msg: fmt.Sprintf("names profile %q, which is not defined", f.DefaultProfile)})
 		}
 	}
+	errs = append(errs, f.SSH.validate(path, lines, f.Profiles)...)
 	km, err := keymap.Apply(f.KeyOverrides())
 	if err != nil {
 		errs = append(errs, keyErrors(path, lines, err)...)

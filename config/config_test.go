@@ -223,3 +223,35 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse("f.toml", data)
 	})
 }
+
+func TestSSHKeys(t *testing.T) {
+	src := `
+[profiles.a]
+client_id = "x"
+client_secret_env = "S"
+account_id = 1
+
+[[ssh.keys]]
+fingerprint = "SHA256:abc"
+name = "alice"
+profiles = ["a"]
+read_only = true
+`
+	f, err := Parse("c.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := f.SSH.Rights("SHA256:abc")
+	if !ok || !k.ReadOnly || k.Name != "alice" || len(k.Profiles) != 1 {
+		t.Fatalf("rights = %+v %v", k, ok)
+	}
+	if _, ok := f.SSH.Rights("SHA256:other"); ok {
+		t.Fatal("unknown key has rights")
+	}
+	bad := src + "\n[[ssh.keys]]\nfingerprint = \"MD5:1\"\nprofiles = [\"nope\"]\n"
+	_, err = Parse("c.toml", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), "is not a SHA256 key fingerprint") ||
+		!strings.Contains(err.Error(), `names profile "nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
