@@ -10,6 +10,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/ui"
 	"github.com/mpconsole/mpconsole/ui/theme"
@@ -21,16 +23,100 @@ With no profile configured (no MPARTICLE_* variables, no profiles file) the
 console starts the embedded sandbox and opens its account 1.
 `
 
+// session is what a console (local or over SSH) needs: the profiles with
+// their shared clients, and where to start.
+type session struct {
+	accounts *accounts.Manager
+	profile  string
+	file     *config.File
+	close    func()
+}
+
+// sessionFlags are the flags that choose credentials.
+type sessionFlags struct {
+	sandbox bool
+	profile string
+	config  string
+}
+
+func (sf *sessionFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&sf.sandbox, "sandbox", false, "use the embedded sandbox, whatever is configured")
+	fs.StringVar(&sf.profile, "profile", "", "profile to use (default: MPARTICLE_* variables, else the file's default)")
+	fs.StringVar(&sf.config, "config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
+}
+
+// openSession resolves the flags: --sandbox, or the MPARTICLE_* profile and
+// the profiles file; with nothing configured, the embedded sandbox. The
+// embedded sandbox listens on 127.0.0.1:0 and logs nowhere (the screen
+// belongs to the console).
+func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
+	var o accounts.Options
+	s := &session{close: func() {}}
+	if !sf.sandbox {
+		env, _, err := config.FromEnv(os.Getenv)
+		if err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		o.Env = env
+		path := sf.config
+		if path == "" {
+			if path, err = config.DefaultPath(os.Getenv); err != nil {
+				return nil, err
+			}
+		}
+		f, err := config.Load(path)
+		switch {
+		case errors.Is(err, config.ErrNoFile) && sf.config != "":
+			return nil, &usageError{err.Error()}
+		case errors.Is(err, config.ErrNoFile):
+		case err != nil:
+			return nil, &usageError{err.Error()}
+		default:
+			o.File, s.file = f, f
+		}
+		if o.Env == nil && o.File == nil {
+			if sf.profile != "" {
+				return nil, usagef("profile %q: no profiles file (%s) and no MPARTICLE_* variables", sf.profile, path)
+			}
+			sf.sandbox = true
+		}
+	}
+	if sf.sandbox {
+		srv, err := sandbox.Start(ctx, sandbox.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("starting the sandbox: %w", err)
+		}
+		o.Sandbox = srv
+		s.close = func() { srv.Close() }
+	}
+	s.accounts = accounts.New(o)
+	closeSrv := s.close
+	s.close = func() { s.accounts.Close(); closeSrv() }
+	if sf.profile != "" {
+		if _, ok := s.accounts.Profile(sf.profile); !ok {
+			s.close()
+			return nil, usagef("no profile %q", sf.profile)
+		}
+		s.profile = sf.profile
+	} else {
+		p, err := s.accounts.Default()
+		if err != nil {
+			s.close()
+			return nil, &usageError{err.Error()}
+		}
+		s.profile = p.Name
+	}
+	return s, nil
+}
+
 // runConsole starts the TUI.
 func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mpconsole", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, consoleUsage); fs.PrintDefaults() }
-	o := &getOptions{}
+	var sf sessionFlags
+	sf.register(fs)
 	readonly := fs.Bool("readonly", false, "refuse every write")
-	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox, whatever is configured")
-	fs.StringVar(&o.profile, "profile", "", "profile to use (default: MPARTICLE_* variables, else the file's default)")
-	fs.StringVar(&o.config, "config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -41,50 +127,34 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "mpconsole: unknown command %q (run 'mpconsole help')\n", fs.Arg(0))
 		return 2
 	}
-	uo := ui.Options{Context: ctx, NoColor: theme.NoColorEnv(os.Environ()), ReadOnly: *readonly}
-	if !o.sandbox && o.profile == "" && !configured(o.config) {
-		o.sandbox = true // nothing configured: the embedded sandbox
-	}
-	if o.sandbox {
-		uo.Profile, uo.Sandbox = "sandbox", true
-	} else {
-		p, err := chooseProfile(o)
-		if err != nil {
-			fmt.Fprintf(stderr, "mpconsole: %v\n", err)
-			return exitCode(err)
-		}
-		uo.Profile, uo.Color = p.Name, p.Color
-		uo.ReadOnly = uo.ReadOnly || p.ReadOnly
-	}
-	client, cleanup, err := getClient(ctx, o)
+	s, err := openSession(ctx, sf)
 	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return exitCode(err)
 	}
-	defer cleanup()
-	uo.Client = client
+	defer s.close()
+	if s.file != nil {
+		for _, w := range s.file.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+	}
+	// Resolve the first profile's secret now, on the terminal, before the
+	// screen is taken (a password manager may prompt).
+	if _, err := s.accounts.Client(ctx, s.profile, 0); err != nil {
+		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
+		return 1
+	}
+	uo := ui.Options{Context: ctx, Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
+		NoColor: theme.NoColorEnv(os.Environ())}
+	if s.file != nil {
+		uo.Keys = &s.file.KeyMap
+	}
 	p := tea.NewProgram(ui.New(uo), tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// configured reports whether any credential is configured: the MPARTICLE_*
-// variables or a profiles file.
-func configured(path string) bool {
-	if os.Getenv("MPARTICLE_CLIENT_ID") != "" {
-		return true
-	}
-	if path == "" {
-		var err error
-		if path, err = config.DefaultPath(os.Getenv); err != nil {
-			return false
-		}
-	}
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 func exitCode(err error) int {

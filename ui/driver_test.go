@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/ui"
@@ -25,14 +26,13 @@ type driver struct {
 	srv    *sandbox.Server
 	client *api.Client
 	ctx    context.Context
+	mgr    *accounts.Manager
 }
 
 type fixture struct {
-	sandbox  sandbox.Options
-	ui       ui.Options
-	clientID string
-	secret   string
-	retry    api.RetryPolicy
+	sandbox sandbox.Options
+	ui      ui.Options
+	retry   api.RetryPolicy
 }
 
 func start(t *testing.T, fx fixture) *driver {
@@ -44,24 +44,19 @@ func start(t *testing.T, fx fixture) *driver {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	if fx.clientID == "" {
-		fx.clientID, fx.secret = sandbox.DefaultClientID, sandbox.DefaultClientSecret
-	}
 	if fx.retry.MaxAttempts == 0 {
 		fx.retry = api.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
 	}
-	c, err := api.New(api.Config{
-		ClientID: fx.clientID, ClientSecret: fx.secret, AccountID: sandbox.SeedAccountID,
-		V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(),
-		NoCache: true, Retry: fx.retry,
-	})
+	mgr := accounts.New(accounts.Options{Sandbox: srv, Retry: fx.retry})
+	t.Cleanup(mgr.Close)
+	// An admin client of the same sandbox, for changes behind the console's back.
+	c, err := mgr.Client(ctx, accounts.SandboxProfile, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.Close)
 	o := fx.ui
-	o.Client, o.Context, o.Profile, o.Sandbox = c, ctx, "sandbox", true
-	d := &driver{t: t, m: ui.New(o), msgs: make(chan tea.Msg, 64), srv: srv, client: c, ctx: ctx}
+	o.Accounts, o.Context = mgr, ctx
+	d := &driver{t: t, m: ui.New(o), msgs: make(chan tea.Msg, 64), srv: srv, client: c, ctx: ctx, mgr: mgr}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 	d.run(d.m.Init())
 	return d

@@ -33,6 +33,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/ui/theme"
@@ -44,15 +45,23 @@ import (
 
 // Options configure one console session.
 type Options struct {
-	Client   *api.Client  // the current account's client
-	Catalog  *api.Catalog // nil: api.DefaultCatalog()
-	Profile  string       // profile name shown in the header
-	Color    string       // the profile's header colour ("" for the theme's)
-	Host     string       // API host shown in the header
-	Sandbox  bool         // on the embedded or a local sandbox: the SANDBOX badge
-	ReadOnly bool         // refuse every write
-	Keys     *keymap.KeyMap
-	NoColor  bool
+	// Accounts hands out the clients of every profile; the session starts
+	// on Profile (default: the Manager's default) in Account (0: the
+	// profile's own).
+	Accounts *accounts.Manager
+	Profile  string
+	Account  int64
+	// Allowed restricts the profiles this session may switch to (an SSH
+	// key's rights); nil allows every profile.
+	Allowed []string
+	// ReadOnly refuses every write, whatever the profile says (--readonly,
+	// or an SSH key's rights).
+	ReadOnly bool
+	// Remote is set for SSH sessions: no external editor.
+	Remote  bool
+	Catalog *api.Catalog // nil: api.DefaultCatalog()
+	Keys    *keymap.KeyMap
+	NoColor bool
 	// StartKind is the first screen's kind; default "apps".
 	StartKind string
 	// Context bounds every request of the session; cancelled when it ends.
@@ -94,7 +103,14 @@ type Model struct {
 	opts    Options
 	ctx     context.Context
 	cat     *api.Catalog
-	client  *api.Client
+	accts   *accounts.Manager
+	client  *api.Client      // nil until the first connection succeeds
+	profile accounts.Profile // the profile the session works in
+	genCtx  context.Context  // cancelled when the account changes
+	cancel  context.CancelFunc
+	saved   map[place][]*frame // the last view of each account, for coming back
+
+	switcherRows  map[string][]table.Row // the account switcher's rows, per profile
 	styles  *theme.Styles
 	keys    *keymap.KeyMap
 	common  views.Common
@@ -135,7 +151,8 @@ func New(o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, client: o.Client, keys: o.Keys}
+	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
+	m.genCtx, m.cancel = context.WithCancel(m.ctx)
 	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
 	m.common = views.NewCommon(m.styles, m.keys)
 	m.pane = errview.NewPane(m.common)
@@ -144,21 +161,19 @@ func New(o Options) *Model {
 	return m
 }
 
-// Init opens the first screen, asks for the account's name, watches the
-// token and the terminal's background colour.
+// Init connects to the starting profile and account, and asks for the
+// terminal's background colour.
 func (m *Model) Init() tea.Cmd {
-	d, ok := m.cat.Lookup(m.opts.StartKind)
-	if !ok {
-		d, _ = m.cat.Lookup("apps")
+	name := m.opts.Profile
+	if name == "" {
+		p, err := m.accts.Default()
+		if err != nil {
+			return views.ErrorCmd(err)
+		}
+		name = p.Name
 	}
-	cmds := []tea.Cmd{
-		m.openRoot(d),
-		accountCmd(m.ctx, m.client, m.gen, m.cat),
-		watchToken(m.gen, m.client.Tokens().Watch(m.ctx)),
-		tea.RequestBackgroundColor,
-		tick(m.gen),
-	}
-	return tea.Batch(cmds...)
+	m.profile, _ = m.accts.Profile(name)
+	return tea.Batch(m.connect(name, m.opts.Account), tea.RequestBackgroundColor, tick(m.gen))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -186,6 +201,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onList(msg)
 	case entityMsg:
 		return m, m.onEntity(msg)
+	case connectedMsg:
+		return m, m.onConnected(msg)
+	case accountsMsg:
+		m.onAccounts(msg)
+		return m, nil
 	case accountMsg:
 		if msg.gen == m.gen && msg.err == nil {
 			m.account = msg.name
@@ -198,9 +218,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.token, m.tokenSeen = msg.state, true
 		return m, watchToken(msg.gen, msg.ch)
 	case tickMsg:
-		if msg.gen != m.gen {
-			return m, nil
-		}
 		m.spin++
 		return m, tick(m.gen)
 	case views.ErrorMsg:
@@ -273,6 +290,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, g.Palette):
 		return m.openPalette()
+	case key.Matches(msg, g.Accounts):
+		return m.openSwitcher()
 	case key.Matches(msg, g.Refresh):
 		if m.overlay == nil {
 			return m.reload(m.top())
@@ -304,14 +323,9 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 		}
 	}
 	t := table.New(m.common, cols)
-	writable := !m.opts.ReadOnly
-	t.SetOps(table.Ops{
-		Create: writable && d.Ops.Has(api.OpCreate),
-		Edit:   writable && d.Ops.Has(api.OpUpdate),
-		Delete: writable && d.Ops.Has(api.OpDelete),
-	})
 	t.SetEmptyText("No " + strings.ToLower(d.Title) + ".")
 	f := &frame{id: m.nextID, kind: d, parent: parent.Clone(), crumb: crumb, table: t}
+	m.applyOps(f)
 	w, h := m.bodySize()
 	t.SetSize(w, h)
 	return f
@@ -377,7 +391,10 @@ func (m *Model) reload(f *frame) tea.Cmd {
 	f.loading = true
 	f.table.SetLoading(true)
 	m.inflight++
-	return listCmd(m.ctx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
+	if m.client == nil {
+		return nil
+	}
+	return listCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
 }
 
 func (m *Model) frameByID(id int) *frame {
@@ -441,6 +458,9 @@ func (m *Model) onEntity(msg entityMsg) tea.Cmd {
 }
 
 func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
+	if m.overlay != nil && m.overlay.name == switcherName {
+		return m.onSwitcherAction(msg)
+	}
 	f := m.top()
 	if f == nil {
 		return nil
@@ -468,7 +488,7 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		}
 		return m.inspect(f, e)
 	case table.Create, table.Edit, table.Delete:
-		if m.opts.ReadOnly {
+		if m.readOnly() {
 			m.setNotice("read-only: this console sends no writes")
 			return nil
 		}

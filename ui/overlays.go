@@ -20,7 +20,7 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 		return nil
 	}
 	m.inflight++
-	return getCmd(m.ctx, m.client, tag{view: f.id, gen: m.gen}, e)
+	return getCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, e)
 }
 
 func (m *Model) setInspected(e api.Entity) {

@@ -18,6 +18,13 @@ func (m *Model) openPalette() tea.Cmd {
 		entries = append(entries, palette.Entry{Name: d.Name, Aliases: d.Aliases, Help: d.Title})
 	}
 	p.SetEntries(entries)
+	var targets []palette.Entry
+	for _, pr := range m.accts.Profiles() {
+		if m.allowed(pr.Name) {
+			targets = append(targets, palette.Entry{Name: pr.Name, Help: fmt.Sprintf("profile, account %d on %s", pr.AccountID, pr.Host)})
+		}
+	}
+	p.SetTargets(targets)
 	w, h := m.bodySize()
 	p.SetSize(w, h)
 	m.overlay = &overlay{comp: p, name: "palette", crumb: ":"}
@@ -35,6 +42,8 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 			return nil
 		}
 		return m.openRoot(d)
+	case palette.Use:
+		return m.use(msg.Arg)
 	case palette.Quit:
 		return tea.Quit
 	default:

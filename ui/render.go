@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -54,20 +53,17 @@ func (m *Model) View() tea.View {
 
 func (m *Model) headerInfo() chrome.Header {
 	h := chrome.Header{
-		Profile:   m.opts.Profile,
-		Account:   m.account,
-		AccountID: itoa(m.client.AccountID()),
-		Host:      m.opts.Host,
-		Sandbox:   m.opts.Sandbox,
-		ReadOnly:  m.opts.ReadOnly,
+		Profile:  m.profile.Name,
+		Account:  m.account,
+		Host:     m.profile.Host,
+		Sandbox:  m.profile.Sandbox,
+		ReadOnly: m.readOnly(),
 	}
-	if h.Host == "" {
-		if u, err := url.Parse(m.client.V1BaseURL()); err == nil {
-			h.Host = u.Host
-		}
+	if m.client != nil {
+		h.AccountID = itoa(m.client.AccountID())
 	}
-	if m.opts.Color != "" {
-		if c, err := theme.ParseColor(m.opts.Color); err == nil {
+	if m.profile.Color != "" {
+		if c, err := theme.ParseColor(m.profile.Color); err == nil {
 			h.ProfileColor = c
 		}
 	}

@@ -1,0 +1,217 @@
+// Package accounts turns profiles into API clients. A Manager knows every
+// profile a console may use — the profiles file, the MPARTICLE_* `env`
+// profile, and the embedded sandbox when it runs — and hands out one
+// *api.Client per (profile, account). Every client of one credential shares
+// a single token refresher (an api.Registry), whichever account it works in
+// and whichever session (local or SSH) uses it, so switching accounts or
+// opening a second SSH session never fetches another token.
+//
+// Secrets are resolved the first time a profile's client is needed, not at
+// start-up, so a password manager is only asked when the profile is used.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/config"
+)
+
+// Profile is what the console shows of a profile. It holds no secret.
+type Profile struct {
+	Name      string
+	Color     string
+	ReadOnly  bool   // the profile is configured read-only
+	Sandbox   bool   // it points at the embedded sandbox
+	AccountID int64  // the account it opens on
+	Host      string // API host, for the header
+	ClientID  string
+}
+
+// Options configure a Manager.
+type Options struct {
+	File    *config.File    // nil: no profiles file
+	Env     *config.Profile // the MPARTICLE_* profile, if set
+	Getenv  func(string) string
+	Sandbox *sandbox.Server // the embedded sandbox, when it runs: adds the "sandbox" and "sandbox-viewer" profiles
+	// CacheDir is the token cache directory; "" is the user cache dir.
+	CacheDir string
+	NoCache  bool
+	Retry    api.RetryPolicy
+}
+
+// Sandbox profile names.
+const (
+	SandboxProfile = "sandbox"
+	ViewerProfile  = "sandbox-viewer"
+)
+
+// Manager hands out clients. It is safe for concurrent use.
+type Manager struct {
+	opts     Options
+	profiles map[string]*entry
+	order    []string
+	registry *api.Registry
+
+	mu      sync.Mutex
+	clients map[key]*api.Client
+}
+
+type entry struct {
+	info Profile
+	cfg  *config.Profile // nil for sandbox profiles
+	id   string
+	sec  string // sandbox profiles only: the demo secret
+}
+
+type key struct {
+	profile string
+	account int64
+}
+
+// New builds a Manager. It makes no request and resolves no secret.
+func New(o Options) *Manager {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	m := &Manager{opts: o, profiles: map[string]*entry{}, registry: api.NewRegistry(), clients: map[key]*api.Client{}}
+	add := func(e *entry) {
+		if _, dup := m.profiles[e.info.Name]; dup {
+			return
+		}
+		m.profiles[e.info.Name] = e
+		m.order = append(m.order, e.info.Name)
+	}
+	if o.Sandbox != nil {
+		host := hostOf(o.Sandbox.V1URL())
+		add(&entry{info: Profile{Name: SandboxProfile, Sandbox: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.DefaultClientID},
+			id: sandbox.DefaultClientID, sec: sandbox.DefaultClientSecret})
+		add(&entry{info: Profile{Name: ViewerProfile, Sandbox: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.ViewerClientID},
+			id: sandbox.ViewerClientID, sec: sandbox.ViewerClientSecret})
+	}
+	if o.Env != nil {
+		add(fromConfig(o.Env))
+	}
+	if o.File != nil {
+		for _, n := range o.File.ProfileNames() {
+			add(fromConfig(o.File.Profiles[n]))
+		}
+	}
+	return m
+}
+
+func fromConfig(p *config.Profile) *entry {
+	v1, _, _, _ := p.Endpoints()
+	return &entry{info: Profile{Name: p.Name, Color: p.Color, ReadOnly: p.ReadOnly, AccountID: p.AccountID,
+		Host: hostOf(v1), ClientID: p.ClientID}, cfg: p, id: p.ClientID}
+}
+
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Host
+	}
+	return u
+}
+
+// Profiles lists every profile, sandbox and env first, then the file's in
+// name order.
+func (m *Manager) Profiles() []Profile {
+	out := make([]Profile, 0, len(m.order))
+	for _, n := range m.order {
+		out = append(out, m.profiles[n].info)
+	}
+	return out
+}
+
+// Profile returns one profile.
+func (m *Manager) Profile(name string) (Profile, bool) {
+	e, ok := m.profiles[name]
+	if !ok {
+		return Profile{}, false
+	}
+	return e.info, true
+}
+
+// Default is the profile a console opens on: the env profile, else the
+// file's default (or only) profile, else the sandbox.
+func (m *Manager) Default() (Profile, error) {
+	if m.opts.Env != nil {
+		return m.profiles[m.opts.Env.Name].info, nil
+	}
+	if f := m.opts.File; f != nil {
+		if f.DefaultProfile != "" {
+			return m.profiles[f.DefaultProfile].info, nil
+		}
+		if names := f.ProfileNames(); len(names) == 1 {
+			return m.profiles[names[0]].info, nil
+		} else if len(names) > 1 && m.opts.Sandbox == nil {
+			return Profile{}, fmt.Errorf("%s has %d profiles and no default_profile: choose one with --profile (%v)", f.Path, len(names), names)
+		}
+	}
+	if m.opts.Sandbox != nil {
+		return m.profiles[SandboxProfile].info, nil
+	}
+	return Profile{}, errors.New("no profile: set MPARTICLE_CLIENT_ID, MPARTICLE_CLIENT_SECRET and MPARTICLE_ACCOUNT_ID, create a profiles file (mpconsole config init), or use --sandbox")
+}
+
+// ErrNoProfile is returned for a profile name that does not exist.
+var ErrNoProfile = errors.New("no such profile")
+
+// Client returns the client of a profile in an account (0: the profile's
+// own account). Clients are made once and shared.
+func (m *Manager) Client(ctx context.Context, profile string, account int64) (*api.Client, error) {
+	e, ok := m.profiles[profile]
+	if !ok {
+		names := append([]string(nil), m.order...)
+		sort.Strings(names)
+		return nil, fmt.Errorf("%w %q (profiles: %v)", ErrNoProfile, profile, names)
+	}
+	if account == 0 {
+		account = e.info.AccountID
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := key{profile, account}
+	if c, ok := m.clients[k]; ok {
+		return c, nil
+	}
+	cfg := api.Config{ClientID: e.id, AccountID: account, Registry: m.registry, CacheDir: m.opts.CacheDir,
+		NoCache: m.opts.NoCache, Retry: m.opts.Retry}
+	if e.cfg != nil {
+		secret, err := e.cfg.Secret(ctx, m.opts.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ClientSecret = secret
+		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL, cfg.Audience = e.cfg.Endpoints()
+	} else {
+		s := m.opts.Sandbox
+		cfg.ClientSecret = e.sec
+		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL = s.V1URL(), s.V2URL(), s.TokenURL()
+		cfg.NoCache = true // a fresh sandbox issues fresh tokens; nothing worth keeping
+	}
+	c, err := api.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", profile, err)
+	}
+	m.clients[k] = c
+	return c, nil
+}
+
+// Close stops every refresher.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	for _, c := range m.clients {
+		c.Close()
+	}
+	m.clients = map[key]*api.Client{}
+	m.mu.Unlock()
+	m.registry.Close()
+}

@@ -1,0 +1,102 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/ui"
+)
+
+func TestSwitchAccountsShowsEachAccountsOwnApps(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop", "Acme Production")
+	d.settle()
+	// Leave a view to come back to: a filter on the apps.
+	d.key("/")
+	d.typ("kiosk")
+	d.key("enter")
+	d.waitFor("1 of 4 rows")
+
+	d.key("A")
+	s := d.waitFor("Acme Staging", "Acme Production", "sandbox-viewer")
+	if !strings.Contains(s, "token valid for") {
+		t.Errorf("switcher lacks the token state:\n%s", s)
+	}
+	d.key("/")
+	d.typ("staging")
+	d.key("enter")
+	d.key("enter")
+	s = d.waitFor("Acme Shop (Staging)", "Acme Staging (2)")
+	if strings.Contains(s, "Acme Kiosk") || strings.Contains(s, "Acme Rewards") {
+		t.Fatalf("account 2 shows account 1's apps:\n%s", s)
+	}
+
+	// Back to account 1 with :use: the filtered view the user left.
+	d.key(":")
+	d.typ("use sandbox")
+	d.key("enter")
+	s = d.waitFor("Acme Production (1)", "1 of 4 rows", "Acme Kiosk")
+	if strings.Contains(s, "Staging") {
+		t.Fatalf("account 1 shows account 2's data:\n%s", s)
+	}
+}
+
+func TestLateReplyForThePreviousAccountIsDropped(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop", "Acme Production")
+	d.settle()
+	// A slow answer for account 1 is in flight when the user switches.
+	d.srv.SetLatency(800 * time.Millisecond)
+	d.key("ctrl+r")
+	d.srv.SetLatency(0)
+	d.key(":")
+	d.typ("use 2")
+	d.key("enter")
+	d.waitFor("Acme Shop (Staging)", "Acme Staging (2)")
+	// Let the slow account-1 answer arrive; it must not replace account 2's rows.
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if s := d.screen(); strings.Contains(s, "Acme Kiosk") || !strings.Contains(s, "Acme Staging (2)") {
+			t.Fatalf("a late reply for account 1 reached account 2's screen:\n%s", s)
+		}
+	}
+}
+
+func TestViewerProfileSeesOnlyAccountOneAndCannotWrite(t *testing.T) {
+	d := start(t, fixture{ui: ui.Options{Profile: accounts.ViewerProfile}})
+	d.waitFor("Acme Shop", "sandbox-viewer", "Acme Production (1)")
+	d.key("A")
+	d.waitFor("Acme Production")
+	d.settle()
+	s := d.screen()
+	if n := strings.Count(s, "sandbox-viewer"); n < 2 { // header and its row
+		t.Fatalf("viewer row missing:\n%s", s)
+	}
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "sandbox-viewer") && strings.Contains(l, "Acme Staging") {
+			t.Fatalf("the viewer credential lists account 2:\n%s", s)
+		}
+	}
+	d.key("esc")
+	// Account 2 is out of the viewer's reach: the API says 404.
+	d.key(":")
+	d.typ("use 2")
+	d.key("enter")
+	d.waitFor("404")
+}
+
+func TestAllowedProfilesRestrictSwitching(t *testing.T) {
+	d := start(t, fixture{ui: ui.Options{Allowed: []string{accounts.SandboxProfile}}})
+	d.waitFor("Acme Shop")
+	d.key(":")
+	d.typ("use sandbox-viewer")
+	d.key("enter")
+	d.waitFor(`may not use profile "sandbox-viewer"`)
+}
