@@ -110,14 +110,14 @@ type Model struct {
 	cancel  context.CancelFunc
 	saved   map[place][]*frame // the last view of each account, for coming back
 
-	switcherRows  map[string][]table.Row // the account switcher's rows, per profile
-	styles  *theme.Styles
-	keys    *keymap.KeyMap
-	common  views.Common
-	gen     int
-	nextID  int
-	stack   []*frame
-	overlay *overlay
+	switcherRows map[string][]table.Row // the account switcher's rows, per profile
+	styles       *theme.Styles
+	keys         *keymap.KeyMap
+	common       views.Common
+	gen          int
+	nextID       int
+	stack        []*frame
+	overlay      *overlay
 
 	account   string // account display name
 	token     api.TokenState
