@@ -67,6 +67,12 @@ func parseSandboxFlags(args []string, stderr io.Writer) (sandboxFlags, error) {
 	if f.opts.Latency < 0 {
 		return f, errors.New("--latency must not be negative")
 	}
+	if err := sandbox.ValidateSeed(f.opts.Seed); err != nil {
+		return f, err
+	}
+	if err := sandbox.ValidateFaults(f.opts.Faults); err != nil {
+		return f, fmt.Errorf("--fault: %w", err)
+	}
 	if _, _, err := net.SplitHostPort(f.opts.Addr); err != nil {
 		return f, fmt.Errorf("--addr %q: want host:port", f.opts.Addr)
 	}

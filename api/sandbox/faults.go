@@ -28,6 +28,12 @@ var faultKinds = []string{Fault500, Fault502, Fault503, Fault504, Fault429, Faul
 
 func validFault(kind string) bool { return slices.Contains(faultKinds, kind) }
 
+// ValidateFaults checks a --fault spec without starting anything.
+func ValidateFaults(spec string) error {
+	_, err := parseFaults(spec)
+	return err
+}
+
 // faultShare is one kind of a mix with its share of requests.
 type faultShare struct {
 	kind  string

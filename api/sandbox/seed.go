@@ -59,6 +59,12 @@ func (s seedSpec) String() string {
 // maxLargeSeed bounds large:N.
 const maxLargeSeed = 1_000_000
 
+// ValidateSeed checks a --seed value without building anything.
+func ValidateSeed(spec string) error {
+	_, err := parseSeedSpec(spec)
+	return err
+}
+
 func parseSeedSpec(s string) (seedSpec, error) {
 	switch s = strings.TrimSpace(s); {
 	case s == "" || s == "default":

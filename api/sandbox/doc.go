@@ -1,0 +1,55 @@
+// Package sandbox is a local, faithful implementation of the mParticle
+// Platform API (../../../shared/platform-api.md): the OAuth token endpoint,
+// every v1 resource group and the Calculated Attributes v2 API, on one
+// listener, with seeded data, fault injection and optional persistence.
+// `mpconsole sandbox` serves it; tests start it on 127.0.0.1:0 with Start
+// (or serve New(...).Handler() through httptest) and talk real HTTP to it.
+//
+// # Design
+//
+// A request goes through one pipeline (server.go): CORS headers on every
+// answer; OPTIONS preflights answered at once; the token endpoint; then,
+// for /v1 and /platform/v2, the latency, the fault dice, the bearer token
+// (401), the route table (router.go: 404, 405 with Allow), accountId (401
+// when missing, 400 when malformed; v1 only), the account's existence and
+// reach (404), read-only credentials (403), the body, and finally the
+// operation. Operations are plain functions of (server, request,
+// transaction) returning a status and an encoded body, listed in one route
+// table; literal path segments win over parameters, so /apps/{id}/platforms
+// is never taken for a service named "platforms".
+//
+// The whole model lives in memory (state.go), guarded by one RWMutex:
+// reads share it, writes hold it from validation until the change is
+// durable. A write validates everything first, then changes the model and
+// notes each changed entity in a tx; the tx is committed to the store in
+// one atomic step before the answer is written. If the commit fails, the
+// model is reloaded from the store, so memory never runs ahead of disk.
+//
+// The store (store.go) is a flat key space of JSON records behind a
+// three-method interface: memStore without --data (its base records, the
+// seed, are rebuilt only if a reload needs them, so a large seed starts
+// fast), and a bbolt file with --data (fsync per commit; a kill -9 loses at
+// most the write whose answer was not sent, and never tears the file).
+// The file is created 0600 and locked: a second sandbox on it is refused.
+//
+// The seed (seed.go) comes from assets/seed.json and passes through the same
+// checks as API writes (service settings against the catalogue, DataPoint
+// and filter rules). "large:N" generates N of every list kind in code.
+//
+// Calculated Attributes are one book per workspace (ca*.go, by another
+// author): v2.go finds the workspace's account, applies scope and read-only
+// rules, hands the request to serveCA, and persists the book when it
+// changed.
+//
+// # Departures and choices
+//
+// Beyond DESIGN.md: tokens are stored (in memory and in the data file) only
+// as SHA-256 hashes, so they survive a restart with --data like real SSO
+// tokens do, and the file never holds a usable token; --latency delays the
+// token endpoint too (it is slow in reality); 504 and reset faults carry the
+// request out before losing the answer (a gateway timing out on a backend
+// that did the work), while 500/502/503/429/html/garbage stop it before the
+// backend. Every decision on the reference's inconsistencies is listed, by
+// §16 number, in docs/inconsistencies.md; the sandbox's own error messages,
+// where the reference documents none, are listed in docs/sandbox.md.
+package sandbox
