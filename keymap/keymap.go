@@ -123,10 +123,16 @@ type InspectorKeys struct {
 
 // EditorKeys are the entity editor's actions.
 type EditorKeys struct {
-	Save     key.Binding // show the diff
-	Confirm  key.Binding // send, on the diff screen
-	External key.Binding // hand the text to $VISUAL/$EDITOR
-	Leave    key.Binding
+	Save      key.Binding // show the diff
+	Confirm   key.Binding // send, on the diff screen
+	External  key.Binding // hand the text to $VISUAL/$EDITOR
+	Leave     key.Binding
+	Cancel    key.Binding // back to editing, on the diff
+	Undo      key.Binding
+	Redo      key.Binding
+	Overwrite key.Binding // on a conflict: send over the server's newer version
+	Merge     key.Binding // on a conflict: keep editing against the newer version
+	Reload    key.Binding // on a conflict: take the server's version
 }
 
 // DialogKeys answer a confirmation dialog.
@@ -206,6 +212,12 @@ func registry() []action {
 		{"editor.confirm", Editor, []string{"y"}, "send (on the diff)", true, 0, func(k *KeyMap) *key.Binding { return &k.Editor.Confirm }},
 		{"editor.external", Editor, []string{"ctrl+e"}, "external editor", true, 0, func(k *KeyMap) *key.Binding { return &k.Editor.External }},
 		{"editor.leave", Editor, []string{"esc"}, "leave", true, 0, func(k *KeyMap) *key.Binding { return &k.Editor.Leave }},
+		{"editor.cancel", Editor, []string{"n"}, "back to editing (on the diff)", false, 0, func(k *KeyMap) *key.Binding { return &k.Editor.Cancel }},
+		{"editor.undo", Editor, []string{"ctrl+z"}, "undo", false, 1, func(k *KeyMap) *key.Binding { return &k.Editor.Undo }},
+		{"editor.redo", Editor, []string{"ctrl+y"}, "redo", false, 1, func(k *KeyMap) *key.Binding { return &k.Editor.Redo }},
+		{"editor.overwrite", Editor, []string{"o"}, "overwrite (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Overwrite }},
+		{"editor.merge", Editor, []string{"m"}, "merge by hand (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Merge }},
+		{"editor.reload", Editor, []string{"r"}, "reload the server's version (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Reload }},
 
 		{"dialog.yes", Dialog, []string{"y"}, "yes", true, 0, func(k *KeyMap) *key.Binding { return &k.Dialog.Yes }},
 		{"dialog.no", Dialog, []string{"n"}, "no", true, 0, func(k *KeyMap) *key.Binding { return &k.Dialog.No }},
