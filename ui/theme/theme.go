@@ -65,6 +65,8 @@ type Styles struct {
 	ErrorPane ErrorPaneStyles
 	ErrorLog  ErrorLogStyles
 	JSON      JSONStyles
+	Editor    EditorStyles
+	Diff      DiffStyles
 	Dialog    DialogStyles
 	Palette   PaletteStyles
 	Help      HelpStyles
@@ -154,6 +156,37 @@ type JSONStyles struct {
 	Match        lipgloss.Style
 	CurrentMatch lipgloss.Style
 	Info         lipgloss.Style
+}
+
+// EditorStyles style the JSON editor (its text uses JSONStyles).
+type EditorStyles struct {
+	Title         lipgloss.Style
+	Modified      lipgloss.Style // "modified" beside the title
+	Position      lipgloss.Style // "Ln 12, Col 5"
+	LineNo        lipgloss.Style
+	LineNoCurrent lipgloss.Style // the cursor's line
+	LineNoError   lipgloss.Style // the line of the first syntax error
+	Immutable     lipgloss.Style // gutter mark of a field the API will not change
+	Cursor        lipgloss.Style
+	Valid         lipgloss.Style // "valid JSON"
+	Invalid       lipgloss.Style // "line 3, column 7: …"
+	Refusal       lipgloss.Style // "id cannot be changed"
+	Message       lipgloss.Style
+	Hint          lipgloss.Style // enum values beside a field
+	Saving        lipgloss.Style
+}
+
+// DiffStyles style a structural JSON diff.
+type DiffStyles struct {
+	Title   lipgloss.Style
+	Summary lipgloss.Style
+	Path    lipgloss.Style
+	Added   lipgloss.Style // the "+" mark
+	Removed lipgloss.Style // the "-" mark
+	Changed lipgloss.Style // the "~" mark
+	Old     lipgloss.Style
+	New     lipgloss.Style
+	Arrow   lipgloss.Style
 }
 
 // DialogStyles style confirmation dialogs.
@@ -341,6 +374,33 @@ func New(o Options) *Styles {
 		Match:        p.or(p.fg(p.bg(n(), c.matchBg), c.onBright), underline),
 		CurrentMatch: p.or(p.fg(p.bg(n().Bold(true), c.curMatchBg), c.onBright), reverse),
 		Info:         p.or(p.fg(n(), c.muted), faint),
+	}
+	s.Editor = EditorStyles{
+		Title:         p.fg(n().Bold(true), c.accent),
+		Modified:      p.or(p.fg(n().Bold(true), c.warn), func(s lipgloss.Style) lipgloss.Style { return s.Italic(true) }),
+		Position:      p.or(p.fg(n(), c.muted), faint),
+		LineNo:        p.or(p.fg(n(), c.muted), faint),
+		LineNoCurrent: p.fg(n().Bold(true), c.fg),
+		LineNoError:   p.or(p.fg(n().Bold(true), c.errc), reverse),
+		Immutable:     p.fg(n().Bold(true), c.warn),
+		Cursor:        n().Reverse(true),
+		Valid:         p.fg(n(), c.ok),
+		Invalid:       p.fg(n().Bold(true), c.errc),
+		Refusal:       p.or(p.fg(n().Bold(true), c.errc), underline),
+		Message:       p.fg(n(), c.fg),
+		Hint:          p.or(p.fg(n().Italic(true), c.muted), faint),
+		Saving:        p.fg(n().Bold(true), c.accent),
+	}
+	s.Diff = DiffStyles{
+		Title:   p.fg(n().Bold(true), c.accent),
+		Summary: p.or(p.fg(n(), c.muted), faint),
+		Path:    p.fg(n().Bold(true), c.fg),
+		Added:   p.fg(n().Bold(true), c.ok),
+		Removed: p.fg(n().Bold(true), c.errc),
+		Changed: p.fg(n().Bold(true), c.warn),
+		Old:     p.or(p.fg(n(), c.errc), func(s lipgloss.Style) lipgloss.Style { return s.Strikethrough(true) }),
+		New:     p.or(p.fg(n(), c.ok), underline),
+		Arrow:   p.or(p.fg(n(), c.muted), faint),
 	}
 	s.Dialog = DialogStyles{
 		Box:          box,
