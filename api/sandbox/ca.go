@@ -52,64 +52,9 @@
 // allowed here.` (`This method is not allowed here.` for a method that is not
 // a plain word).
 //
-// # Decisions on the reference's inconsistencies (platform-api.md §16.7)
-//
-//  41. datapoint vs data_point: both are accepted on input (datapoint wins
-//     when a body has both); only datapoint is ever emitted or stored.
-//  42. time_period.type "all": create and update reject it with `Field
-//     'time_period.type' = 'all' is not supported.`; a seeded or stored
-//     definition that has it is tolerated and shown as it is.
-//  43. event_type and custom_event_type are free text (event_type must be a
-//     non-empty string); enum values (recipe_type, calculation_type, data
-//     point type, attribute_category, condition type and operator,
-//     time_period type, within_unit) are exact and lower case.
-//  44. event_name is required when event_type is custom_event (the documented
-//     message) and when the data point type is event_attribute (the table's
-//     rule, own message); otherwise it is optional.
-//  45. custom_event_type may be set only with event_type custom_event or
-//     commerce_event (the error's rule, not the table's).
-//  46. After the first activation a rename is refused with the documented
-//     message (sending the unchanged name is fine); description and
-//     draft_definition may still change, so a new draft can be activated.
-//  47. Activation moves the draft: active_definition becomes the draft and
-//     draft_definition becomes null. A CA therefore has three visible states
-//     (draft only, active only, active with a pending draft), and a second
-//     activation without a new draft gets `No draft definition was found to
-//     activate.`
-//  48. PUT merges at the top level: an absent name, description or
-//     draft_definition (or a null description) is left unchanged; an
-//     explicit null name or draft_definition gets the create's "is
-//     required" message; a given draft_definition replaces the whole draft
-//     (no deep merge, so omitted inner fields become null or false).
-//  49. The name filter (list and HEAD) is exact and case-sensitive; a present
-//     but empty ?name= matches no CA; HEAD without a name is 204 when the
-//     workspace has any CA. Name uniqueness uses the same comparison.
-//  50. Operators: date also accepts in_list (the documented message `Invalid
-//     datetime in-list condition values` exists); boolean has no in_list.
-//     exists, not_exists and empty take no value, values, min or max; in_list
-//     ignores value (kept as sent); only between and between_dates take min
-//     and max. Condition values must be JSON strings: numbers in decimal,
-//     booleans true or false (any case), dates in any §2.8 form; a range
-//     needs min <= max (else the maximum-value message). "" and [] count as
-//     empty. pattern is a Go (RE2) regular expression; an invalid one gets
-//     `Invalid condition definition`. The min/max messages apply to
-//     min_value/max_value (the reference's copy slip is ignored).
-//  51. conditions may be null or [] and are echoed as sent; a data point of
-//     type event may carry attribute_name and attribute_category.
-//  52. A never-activated CA has activation status is_active false with null
-//     activated_on/activated_by, and calculation status revision_id 0,
-//     is_calculated false, 0 % and a null estimated_completion_time.
-//     revision_id counts activations. A calculation runs linearly for 60 s
-//     from each activation (caCalcDuration), computed from caEnv.Now.
-//  53. JSON bodies are parsed whatever the Content-Type; the activation
-//     POST's body is ignored.
-//  54. The beta is enabled on every sandbox workspace.
-//
-// Further choices: time_period keeps only the fields of its type (date for
-// since, within and within_unit for within); the others are emitted as null.
-// An empty body on create or update is refused like malformed JSON. The
-// earliest-date and retention rules apply when a draft is written, not when
-// it is activated (a seeded draft with an old date can still be activated).
+// The decisions on the reference's inconsistencies (§16.7, items 41–54) are
+// listed in docs/inconsistencies.md.
+
 package sandbox
 
 import (
