@@ -53,13 +53,13 @@ func TestServiceConfigurationSemantics(t *testing.T) {
 	}
 	// A new configuration: account defaults to "Default Account", isVisible to true.
 	r := c.do("PUT", path, `{"name":"Iterable","isActive":true,"settings":[{"name":"apiKey","value":"itb"},{"name":"sendAsPushEvents","value":false}]}`).want(t, 202)
-	it := first(t, r.items(t))
+	it := sbFirst(t, r.items(t))
 	if it["account"] != "Default Account" || it["isVisible"] != true || it["settings"].([]any)[1].(map[string]any)["value"] != "False" {
 		t.Errorf("new configuration: %v", it)
 	}
 	// A short confidential value is masked entirely.
 	r = c.do("PUT", path, `{"name":"Iterable","settings":[{"name":"apiKey","value":"abc"}]}`).want(t, 202)
-	if v := first(t, r.items(t))["settings"].([]any)[0].(map[string]any)["value"]; v != "***" {
+	if v := sbFirst(t, r.items(t))["settings"].([]any)[0].(map[string]any)["value"]; v != "***" {
 		t.Errorf("short secret shown as %v", v)
 	}
 	// A hidden second forwarder for the same service is allowed (§7.2).
@@ -110,7 +110,7 @@ func TestFilterSemantics(t *testing.T) {
 	}
 	// The reference's curl sends the service-level object to /datapoints (§16 item 5).
 	r = c.do("PUT", filters, `{"sendNewDataPointsByDefault": false}`).want(t, 202)
-	if f := first(t, r.items(t)); f["sendNewDataPointsByDefault"] != false {
+	if f := sbFirst(t, r.items(t)); f["sendNewDataPointsByDefault"] != false {
 		t.Errorf("service-level update: %v", f)
 	}
 	// New DataPoints now start disabled; existing ones kept their switch.
@@ -147,17 +147,17 @@ func TestReferenceCurlVariants(t *testing.T) {
 	c := sbAdmin(t, srv)
 	// Create app by POST /apps/{id} with a create-app body.
 	r := c.do("POST", "/v1/apps/1?accountId=1", `{"name":"Test App","platforms":[{"os":"iOS"},{"os":"Android"}]}`).want(t, 201)
-	if a := first(t, r.items(t)); r.env(t).Kind() != "application" || a["name"] != "Test App" || len(a["platforms"].([]any)) != 2 {
+	if a := sbFirst(t, r.items(t)); r.env(t).Kind() != "application" || a["name"] != "Test App" || len(a["platforms"].([]any)) != 2 {
 		t.Errorf("created by POST /apps/1: %s", r.body)
 	}
 	// Update feed without the id in the path: by the body's name, or its id.
 	c.do("PUT", "/v1/workspace/4302/partnerfeeds?accountId=1", `{"module_name":"radar","name":"radariOSFeed","os":"ios","settings":[],"is_debug":false}`).want(t, 202)
-	f := first(t, c.do("GET", "/v1/partnerfeeds/689?accountId=1", nil).items(t))
+	f := sbFirst(t, c.do("GET", "/v1/partnerfeeds/689?accountId=1", nil).items(t))
 	if f["is_debug"] != false {
 		t.Errorf("feed not updated by name: %v", f)
 	}
 	c.do("PUT", "/v1/workspace/4302/partnerfeeds?accountId=1", `{"id":689,"name":"radar renamed"}`).want(t, 202)
-	if f := first(t, c.do("GET", "/v1/partnerfeeds/689?accountId=1", nil).items(t)); f["name"] != "radar renamed" || f["module_name"] != "radar" {
+	if f := sbFirst(t, c.do("GET", "/v1/partnerfeeds/689?accountId=1", nil).items(t)); f["name"] != "radar renamed" || f["module_name"] != "radar" {
 		t.Errorf("feed not updated by id: %v", f)
 	}
 	c.do("PUT", "/v1/workspace/4302/partnerfeeds?accountId=1", `{"name":"no such feed"}`).want(t, 404)

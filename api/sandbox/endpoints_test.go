@@ -94,7 +94,7 @@ func checkTimestamps(t *testing.T, body []byte) {
 	walk(v)
 }
 
-func first(t *testing.T, items []map[string]any) map[string]any {
+func sbFirst(t *testing.T, items []map[string]any) map[string]any {
 	t.Helper()
 	if len(items) == 0 {
 		t.Fatalf("no items")
@@ -126,17 +126,17 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"2 list accounts", "GET", "/v1/accounts?accountId=1", nil, 200, shapeEnv, "account", func(t *testing.T, r sbResp) {
-			if n := names(r.items(t), "name"); len(n) != 2 || n[0] != SeedAccountName || n[1] != SeedOtherAccountName {
+			if n := sbNames(r.items(t), "name"); len(n) != 2 || n[0] != SeedAccountName || n[1] != SeedOtherAccountName {
 				t.Errorf("accounts: %v", n)
 			}
 		}},
 		{"3 update account", "PUT", "/v1/accounts/2?accountId=1", map[string]string{"name": "Acme Staging EU"}, 202, shapeEnv, "account", func(t *testing.T, r sbResp) {
-			if first(t, r.items(t))["name"] != "Acme Staging EU" {
+			if sbFirst(t, r.items(t))["name"] != "Acme Staging EU" {
 				t.Errorf("rename not shown")
 			}
 		}},
 		{"4 create account (no accountId)", "POST", "/v1/accounts", map[string]string{"name": "New Account"}, 201, shapeEnv, "account", func(t *testing.T, r sbResp) {
-			if it := first(t, r.items(t)); it["id"] != float64(3) || it["name"] != "New Account" {
+			if it := sbFirst(t, r.items(t)); it["id"] != float64(3) || it["name"] != "New Account" {
 				t.Errorf("new account: %v", it)
 			}
 		}},
@@ -147,7 +147,7 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		// Apps (§5)
 		{"6 get app", "GET", "/v1/apps/1?accountId=1", nil, 200, shapeEnv, "application", func(t *testing.T, r sbResp) {
-			a := first(t, r.items(t))
+			a := sbFirst(t, r.items(t))
 			ps := a["platforms"].([]any)
 			if a["name"] != SeedAppName || a["data_type"] != "application" || len(ps) != 3 {
 				t.Fatalf("app: %v", a)
@@ -160,13 +160,13 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"7 list apps", "GET", "/v1/apps?accountId=1", nil, 200, shapeEnv, "application", func(t *testing.T, r sbResp) {
-			if n := names(r.items(t), "name"); len(n) != 4 || n[0] != SeedAppName {
+			if n := sbNames(r.items(t), "name"); len(n) != 4 || n[0] != SeedAppName {
 				t.Errorf("apps: %v", n)
 			}
 		}},
 		{"8 rename app", "PUT", "/v1/apps/2?accountId=1", map[string]string{"name": "Test App New Name"}, 202, shapeEnv, "application", nil},
 		{"9 create app", "POST", "/v1/apps?accountId=1", map[string]any{"name": "Test App", "platforms": []map[string]string{{"os": "iOS"}, {"os": "Android"}}}, 201, shapeEnv, "application", func(t *testing.T, r sbResp) {
-			a := first(t, r.items(t))
+			a := sbFirst(t, r.items(t))
 			ps := a["platforms"].([]any)
 			if a["id"] != float64(6) || len(ps) != 2 {
 				t.Fatalf("created app: %v", a)
@@ -190,25 +190,25 @@ func TestEveryEndpoint(t *testing.T) {
 		{"10 delete app", "DELETE", "/v1/apps/4?accountId=1", nil, 202, shapeEnv, "application", nil},
 		// App platforms (§6)
 		{"11 get platform", "GET", "/v1/apps/1/platforms/android?accountId=1", nil, 200, shapeEnv, "platform", func(t *testing.T, r sbResp) {
-			if p := first(t, r.items(t)); p["os"] != "Android" || p["application_id"] != float64(1) {
+			if p := sbFirst(t, r.items(t)); p["os"] != "Android" || p["application_id"] != float64(1) {
 				t.Errorf("platform: %v", p)
 			}
 		}},
 		{"12 list platforms", "GET", "/v1/apps/1/platforms?accountId=1", nil, 200, shapeEnv, "platform", func(t *testing.T, r sbResp) {
-			if n := names(r.items(t), "os"); strings.Join(n, ",") != "iOS,Android,MobileWeb" {
+			if n := sbNames(r.items(t), "os"); strings.Join(n, ",") != "iOS,Android,MobileWeb" {
 				t.Errorf("platforms: %v", n)
 			}
 		}},
 		{"13 update platform", "PUT", "/v1/apps/1/platforms/ios?accountId=1", map[string]any{"profile_merging": true, "push_attribution_timer": 45,
 			"crash_handling": "ForceCatch", "network_performance": "forcetrue", "social_mode": "FacebookAndTwitter"}, 202, shapeEnv, "platform", func(t *testing.T, r sbResp) {
-			p := first(t, r.items(t))
+			p := sbFirst(t, r.items(t))
 			if p["network_performance"] != "ForceTrue" || p["social_mode"] != "FacebookAndTwitter" || p["push_attribution_timer"] != float64(45) {
 				t.Errorf("updated platform: %v", p)
 			}
 		}},
 		{"14 create platform (POST /apps/{id})", "POST", "/v1/apps/3?accountId=1", map[string]any{"os": "android", "profile_merging": true, "push_attribution_timer": 30,
 			"crash_handling": "ForceCatch", "network_performance": "ForceTrue", "social_mode": "FacebookAndTwitter"}, 201, shapeEnv, "platform", func(t *testing.T, r sbResp) {
-			p := first(t, r.items(t))
+			p := sbFirst(t, r.items(t))
 			k := p["access_keys"].([]any)[0].(map[string]any)
 			if p["os"] != "Android" || p["crash_handling"] != "ForceCatch" || p["profile_merging"] != true || k["secret"] == nil {
 				t.Errorf("new platform: %v", p)
@@ -217,7 +217,7 @@ func TestEveryEndpoint(t *testing.T) {
 		{"15 delete platform", "DELETE", "/v1/apps/3/platforms/ROKU?accountId=1", nil, 202, shapeEnv, "platform", nil},
 		// App platform services (§7)
 		{"16 list service configurations", "GET", "/v1/apps/1/platforms/ios/services?accountId=1", nil, 200, shapeEnv, "service", func(t *testing.T, r sbResp) {
-			ga := first(t, r.items(t))
+			ga := sbFirst(t, r.items(t))
 			s0 := ga["settings"].([]any)[0].(map[string]any)
 			if ga["name"] != "GoogleAnalyticsEventForwarder" || s0["value"] != "*********** Key" || s0["isConfidential"] != true {
 				t.Errorf("masked setting: %v", s0)
@@ -260,14 +260,14 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"32 add DataPoints", "PUT", "/v1/apps/1/datapoints?accountId=1", `[{"name":"my new event","type":"event","event_type":"Navigation"}]`, 202, shapeEnv, "datapoint", func(t *testing.T, r sbResp) {
-			d := first(t, r.items(t))
+			d := sbFirst(t, r.items(t))
 			if d["type"] != "Event" || d["event_type"] != "navigation" || d["attribute_name"] != nil {
 				t.Errorf("added: %v", d)
 			}
 		}},
 		// DataPoint filters (§11)
 		{"33 get service filtering", "GET", "/v1/apps/1/GoogleAnalyticsEventForwarder?accountId=1", nil, 200, shapeEnv, "datapoint", func(t *testing.T, r sbResp) {
-			f := first(t, r.items(t))
+			f := sbFirst(t, r.items(t))
 			if len(f) != 2 || f["name"] != "GoogleAnalyticsEventForwarder" || f["sendNewDataPointsByDefault"] != true {
 				t.Errorf("service filtering: %v (no data_type on the entity)", f)
 			}
@@ -297,13 +297,13 @@ func TestEveryEndpoint(t *testing.T) {
 			}},
 		// Feeds (§12)
 		{"37 list feeds", "GET", "/v1/workspace/4302/partnerfeeds?accountId=1", nil, 200, shapeEnv, "partner_feed", func(t *testing.T, r sbResp) {
-			f := first(t, r.items(t))
+			f := sbFirst(t, r.items(t))
 			if f["id"] != "229" || f["data_type"] != "partner_feed" {
 				t.Errorf("feed summary (string id): %v", f)
 			}
 		}},
 		{"38 get feed", "GET", "/v1/partnerfeeds/229?accountId=1", nil, 200, shapeSnake, "Partner Feed", func(t *testing.T, r sbResp) {
-			f := first(t, r.items(t))
+			f := sbFirst(t, r.items(t))
 			if f["id"] != float64(229) || f["module_name"] != "MailChimp" || f["os"] != "Unknown" || len(f["settings"].([]any)) != 6 {
 				t.Errorf("feed: %v", f)
 			}
@@ -313,19 +313,19 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		{"39 create feed", "POST", "/v1/workspace/4302/partnerfeeds?accountId=1", `{"module_name":"radar","name":"radarAndroidFeed","os":"android","settings":[],"is_debug":true}`,
 			201, shapeSnake, "Partner Feed", func(t *testing.T, r sbResp) {
-				f := first(t, r.items(t))
+				f := sbFirst(t, r.items(t))
 				if len(f) != 3 || f["data_type"] != "Partner Feed" || f["id"] != float64(701) {
 					t.Errorf("created: %v", f)
 				}
 			}},
 		{"40 update feed", "PUT", "/v1/workspace/4302/partnerfeeds/689?accountId=1", `{"module_name":"radar","name":"radariOSFeed","os":"ios","settings":[{"name":"region","value":"eu"}],"is_debug":false}`,
 			202, shapeSnake, "Partner Feed", func(t *testing.T, r sbResp) {
-				if f := first(t, r.items(t)); f["id"] != float64(689) {
+				if f := sbFirst(t, r.items(t)); f["id"] != float64(689) {
 					t.Errorf("updated: %v", f)
 				}
 			}},
 		{"41 list output configurations", "GET", "/v1/workspace/4302/indicative/serviceconfigurations?accountId=1", nil, 200, shapeSnake, "Service Configuration", func(t *testing.T, r sbResp) {
-			if n := names(r.items(t), "name"); strings.Join(n, ",") != "config1,Indicative Main Project" {
+			if n := sbNames(r.items(t), "name"); strings.Join(n, ",") != "config1,Indicative Main Project" {
 				t.Errorf("output configurations: %v", n)
 			}
 		}},
@@ -342,7 +342,7 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		{"43 create subscription", "POST", "/v1/partnerfeeds/689/subscriptions?accountId=1", `{"service_configuration_id":24020,"is_active":false,"settings":[{"name":"useCustomerId","value":true}],"os":"ios"}`,
 			201, shapeSnake, "PartnerFeed Subscription", func(t *testing.T, r sbResp) {
-				if s := first(t, r.items(t)); s["data_type"] != "PartnerFeed Subscription" || s["id"] != float64(24575) {
+				if s := sbFirst(t, r.items(t)); s["data_type"] != "PartnerFeed Subscription" || s["id"] != float64(24575) {
 					t.Errorf("created: %v", s)
 				}
 			}},
@@ -354,9 +354,9 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		// Services (§13)
 		{"44 list services", "GET", "/v1/services?accountId=1", nil, 200, shapeEnv, "service", func(t *testing.T, r sbResp) {
-			n := names(r.items(t), "name")
+			n := sbNames(r.items(t), "name")
 			for _, want := range []string{"GoogleAnalyticsEventForwarder", "Indicative", "ActionX", "Mixpanel", "Amplitude", "Braze", "GoogleAds", "Facebook"} {
-				if !contains(n, want) {
+				if !sbContains(n, want) {
 					t.Errorf("catalogue lacks %s", want)
 				}
 			}
@@ -368,7 +368,7 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"45 get service", "GET", "/v1/services/Indicative?accountId=1", nil, 200, shapeEnv, "service", func(t *testing.T, r sbResp) {
-			s := first(t, r.items(t))
+			s := sbFirst(t, r.items(t))
 			st := s["settings"].([]any)
 			if len(st) != 3 || st[0].(map[string]any)["name"] != "apiKey" || st[0].(map[string]any)["is_required"] != true || st[2].(map[string]any)["type"] != "Bool" {
 				t.Errorf("Indicative: %v", s)
@@ -376,12 +376,12 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		// Users (§14)
 		{"46 list users", "GET", "/v1/users?accountId=1", nil, 200, shapeEnv, "user", func(t *testing.T, r sbResp) {
-			if n := names(r.items(t), "email"); len(n) != 5 || n[0] != "testuser@mparticle.com" {
+			if n := sbNames(r.items(t), "email"); len(n) != 5 || n[0] != "testuser@mparticle.com" {
 				t.Errorf("users: %v", n)
 			}
 		}},
 		{"47 get user by encoded email", "GET", "/v1/users/test40mparticle2Ecom?accountId=1", nil, 200, shapeEnv, "user", func(t *testing.T, r sbResp) {
-			if u := first(t, r.items(t)); u["email"] != "test@mparticle.com" || u["data_type"] != "user" {
+			if u := sbFirst(t, r.items(t)); u["email"] != "test@mparticle.com" || u["data_type"] != "user" {
 				t.Errorf("user: %v", u)
 			}
 		}},
@@ -389,7 +389,7 @@ func TestEveryEndpoint(t *testing.T) {
 		{"H2 delete user", "DELETE", "/v1/users/new2Eperson40acme2Eexample?accountId=1", nil, 202, shapeEnv, "user", nil},
 		// Workspaces (§15)
 		{"48 list workspaces", "GET", "/v1/workspace?accountId=1", nil, 200, shapeEnv, "workspace", func(t *testing.T, r sbResp) {
-			w := first(t, r.items(t))
+			w := sbFirst(t, r.items(t))
 			if w["id"] != "4302" || w["name"] != SeedWorkspaceName {
 				t.Errorf("workspace (string id): %v", w)
 			}

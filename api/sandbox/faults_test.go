@@ -156,9 +156,9 @@ func TestFaultsAndWrites(t *testing.T) {
 		res.Body.Close()
 		t.Fatalf("reset answered %d", res.StatusCode)
 	}
-	apps := names(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name")
+	apps := sbNames(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name")
 	for name, want := range map[string]bool{"after 504": true, "after reset": true, "after 503": false, "after 429": false} {
-		if contains(apps, name) != want {
+		if sbContains(apps, name) != want {
 			t.Errorf("app %q present = %v, want %v", name, !want, want)
 		}
 	}

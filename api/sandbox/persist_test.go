@@ -147,8 +147,8 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	}
 	startHandlerServer(t, srv2)
 	c = sbAdmin(t, srv2)
-	apps := names(c.do("GET", "/v1/apps?accountId=1", nil).want(t, 200).items(t), "name")
-	if !contains(apps, "Persisted") || !contains(apps, "Renamed") || contains(apps, "Acme Rewards") {
+	apps := sbNames(c.do("GET", "/v1/apps?accountId=1", nil).want(t, 200).items(t), "name")
+	if !sbContains(apps, "Persisted") || !sbContains(apps, "Renamed") || sbContains(apps, "Acme Rewards") {
 		t.Errorf("apps after restart: %v", apps)
 	}
 	if len(c.do("GET", "/v1/workspace/4302/audiences?accountId=1", nil).bareList(t)) != 1 {
@@ -158,8 +158,8 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	if !strings.Contains(cfgs, `"**********3456"`) {
 		t.Errorf("service configuration lost: %s", cfgs)
 	}
-	feeds := names(c.do("GET", "/v1/workspace/4303/partnerfeeds?accountId=1", nil).items(t), "name")
-	if !contains(feeds, "keep me") {
+	feeds := sbNames(c.do("GET", "/v1/workspace/4303/partnerfeeds?accountId=1", nil).items(t), "name")
+	if !sbContains(feeds, "keep me") {
 		t.Errorf("feeds: %v", feeds)
 	}
 	for _, f := range c.do("GET", "/v1/apps/1/Mixpanel/datapoints?accountId=1", nil).items(t) {
@@ -175,7 +175,7 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	}
 	// Ids keep counting from where they were.
 	r := c.do("POST", "/v1/apps?accountId=1", `{"name":"Next","platforms":[{"os":"iOS"}]}`).want(t, 201)
-	if id := first(t, r.items(t))["id"]; id != float64(7) {
+	if id := sbFirst(t, r.items(t))["id"]; id != float64(7) {
 		t.Errorf("next app id %v, want 7", id)
 	}
 	srv2.Close()
@@ -196,7 +196,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 	if r.status != 500 || !strings.Contains(r.message(), "could not save") {
 		t.Fatalf("write on a failing store: %d %q", r.status, r.message())
 	}
-	if n := names(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name"); contains(n, "Lost") || len(n) != 4 {
+	if n := sbNames(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name"); sbContains(n, "Lost") || len(n) != 4 {
 		t.Errorf("the failed write is visible: %v", n)
 	}
 }
@@ -297,9 +297,9 @@ func TestKill9(t *testing.T) {
 		t.Fatalf("reopen after kill -9: %v", err)
 	}
 	startHandlerServer(t, srv)
-	got := names(sbAdmin(t, srv).do("GET", "/v1/apps?accountId=1", nil).want(t, 200).items(t), "name")
+	got := sbNames(sbAdmin(t, srv).do("GET", "/v1/apps?accountId=1", nil).want(t, 200).items(t), "name")
 	for _, name := range acked {
-		if !contains(got, name) {
+		if !sbContains(got, name) {
 			t.Errorf("acknowledged write %s lost", name)
 		}
 	}
@@ -325,7 +325,7 @@ func TestConcurrentWriters(t *testing.T) {
 					t.Errorf("create: %d %s", r.status, r.message())
 					return
 				}
-				id := first(t, r.items(t))["id"].(float64)
+				id := sbFirst(t, r.items(t))["id"].(float64)
 				c.do("PUT", fmt.Sprintf("/v1/apps/%d?accountId=1", int(id)), fmt.Sprintf(`{"name":"renamed w%d-%d"}`, w, i)).want(t, 202)
 				// Everyone races for the same name: exactly one wins.
 				if r := c.do("PUT", fmt.Sprintf("/v1/apps/%d?accountId=1", int(id)), fmt.Sprintf(`{"name":"contested %d"}`, i)); r.status == 422 {
@@ -344,7 +344,7 @@ func TestConcurrentWriters(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	apps := names(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name")
+	apps := sbNames(c.do("GET", "/v1/apps?accountId=1", nil).items(t), "name")
 	if len(apps) != 4+writers*each {
 		t.Errorf("%d apps, want %d", len(apps), 4+writers*each)
 	}

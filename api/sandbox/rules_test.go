@@ -417,7 +417,7 @@ func TestUserIDEncoding(t *testing.T) {
 	c := sbAdmin(t, srv)
 	for _, id := range []string{"ops2Balerts40acme2Eexample", "OPS2BALERTS40ACME2EEXAMPLE", "ops%2Balerts%40acme.example"} {
 		r := c.do("GET", fmt.Sprintf("/v1/users/%s?accountId=1", id), nil)
-		if r.status != 200 || first(t, r.items(t))["email"] != "ops+alerts@acme.example" {
+		if r.status != 200 || sbFirst(t, r.items(t))["email"] != "ops+alerts@acme.example" {
 			t.Errorf("user %s: %d", id, r.status)
 		}
 	}

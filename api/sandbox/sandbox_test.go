@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -194,8 +193,8 @@ func (r sbResp) wantInvalid(t testing.TB, msg string) {
 	}
 }
 
-// names collects a string field of items.
-func names(items []map[string]any, field string) []string {
+// sbNames collects a string field of items.
+func sbNames(items []map[string]any, field string) []string {
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		s, _ := it[field].(string)
@@ -240,18 +239,9 @@ func (c *sbClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func contains(list []string, s string) bool {
+func sbContains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPrefixAny(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}

@@ -98,7 +98,7 @@ func TestDefaultSeed(t *testing.T) {
 		t.Errorf("CA %d should be calculated: %v", SeedCAActive, calc)
 	}
 	// The exported ids point at what they say.
-	if a := first(t, c.do("GET", fmt.Sprintf("/v1/apps/%d?accountId=1", SeedAppID), nil).items(t)); a["name"] != SeedAppName {
+	if a := sbFirst(t, c.do("GET", fmt.Sprintf("/v1/apps/%d?accountId=1", SeedAppID), nil).items(t)); a["name"] != SeedAppName {
 		t.Errorf("SeedAppID: %v", a["name"])
 	}
 	c.do("DELETE", fmt.Sprintf("/v1/apps/%d?accountId=1", SeedEmptyAppID), nil).want(t, 202)
@@ -108,7 +108,7 @@ func TestDefaultSeed(t *testing.T) {
 	c.do("GET", fmt.Sprintf("/platform/v2/workspaces/%d/calculatedattributes", SeedOtherWSID), nil).want(t, 200)
 	c.do("DELETE", fmt.Sprintf("/v1/audiences/%d?accountId=1", SeedAudienceID), nil).want(t, 202)
 	c.do("DELETE", fmt.Sprintf("/v1/audiences/%d?accountId=1", SeedMultiAudience), nil).want(t, 202)
-	if o := first(t, c.do("GET", "/v1/workspace/4302/indicative/serviceconfigurations?accountId=1", nil).items(t)); o["id"] != float64(24016) {
+	if o := sbFirst(t, c.do("GET", "/v1/workspace/4302/indicative/serviceconfigurations?accountId=1", nil).items(t)); o["id"] != float64(24016) {
 		t.Errorf("output configurations: %v", o)
 	}
 	_ = SeedOutputConfigID
@@ -123,7 +123,7 @@ func TestEmptySeed(t *testing.T) {
 	}
 	c.do("GET", "/v1/apps?accountId=1", nil).want(t, 404)
 	r := c.do("POST", "/v1/accounts", `{"name":"First"}`).want(t, 201)
-	if id := first(t, r.items(t))["id"]; id != float64(1) {
+	if id := sbFirst(t, r.items(t))["id"]; id != float64(1) {
 		t.Errorf("first account id %v", id)
 	}
 	if n := len(c.do("GET", "/v1/services?accountId=1", nil).items(t)); n < 10 {
@@ -180,7 +180,7 @@ func TestLargeSeed(t *testing.T) {
 	}
 	// Small N keeps the first N services of the catalogue.
 	small := startSB(t, Options{Seed: "large:3"})
-	if got := names(sbAdmin(t, small).do("GET", "/v1/services?accountId=1", nil).items(t), "name"); len(got) != 3 || got[0] != "GoogleAnalyticsEventForwarder" {
+	if got := sbNames(sbAdmin(t, small).do("GET", "/v1/services?accountId=1", nil).items(t), "name"); len(got) != 3 || got[0] != "GoogleAnalyticsEventForwarder" {
 		t.Errorf("large:3 services: %v", got)
 	}
 }

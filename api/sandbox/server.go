@@ -408,6 +408,9 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		return
 	}
 	resp := s.handle(r, info)
+	if r.Method == http.MethodHead {
+		resp.body = nil // whatever the status
+	}
 	writeResponse(w, resp)
 }
 
@@ -475,11 +478,8 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		resp = run(nil)
 		s.mu.RUnlock()
 	}
-	if r.Method == http.MethodHead && !rt.v2 {
-		if resp.status == http.StatusOK {
-			resp.status = http.StatusNoContent
-		}
-		resp.body = nil
+	if r.Method == http.MethodHead && resp.status == http.StatusOK && !rt.v2 {
+		resp.status = http.StatusNoContent // v1 HEAD: 204 where GET is 200
 	}
 	return resp
 }
