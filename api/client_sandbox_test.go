@@ -271,22 +271,30 @@ func TestTokenRenewedAheadOfExpiry(t *testing.T) {
 	if fetches < 5 {
 		t.Fatalf("only %d token requests in 10 s of 2 s tokens: not renewing", fetches)
 	}
-	// Each new token was published while the previous one was still valid.
+	// Each renewal started while the previous token was valid (IssuedAt is
+	// when its request began), and with time to spare: at 80% of the
+	// lifetime. How late the watcher saw it depends on scheduling, so it is
+	// only logged.
 	mu.Lock()
 	defer mu.Unlock()
-	var prev time.Time
+	var prev api.TokenState
 	renewals := 0
+	var lateSeen time.Duration
 	for _, x := range states {
-		if x.s.Status != api.TokenValid || x.s.ValidUntil.Equal(prev) {
+		if x.s.Status != api.TokenValid || x.s.ValidUntil.Equal(prev.ValidUntil) {
 			continue
 		}
-		if !prev.IsZero() {
+		if !prev.ValidUntil.IsZero() {
 			renewals++
-			if !x.at.Before(prev) {
-				t.Errorf("token renewed %v after the previous one expired", x.at.Sub(prev))
+			if lead := prev.ValidUntil.Sub(x.s.IssuedAt); lead < prev.ValidUntil.Sub(prev.IssuedAt)/10 {
+				t.Errorf("renewal began %v before expiry: not ahead of it", lead)
 			}
+			lateSeen = max(lateSeen, x.at.Sub(prev.ValidUntil))
 		}
-		prev = x.s.ValidUntil
+		prev = x.s
+	}
+	if lateSeen > 0 {
+		t.Logf("a renewal reached the watcher %v after the previous token's expiry", lateSeen)
 	}
 	if renewals < 4 {
 		t.Errorf("saw %d renewals in %d states", renewals, len(states))
@@ -924,14 +932,15 @@ func countByName(t *testing.T, c *api.Client, d *api.Descriptor, ref api.Ref, na
 	return n
 }
 
-// closedAddr is a loopback address nothing listens on.
+// closedAddr is a loopback address nothing listens on: port 1 (tcpmux),
+// which no service here binds. (Taking a free port and closing it would
+// race with every other test on the machine binding 127.0.0.1:0.)
 func closedAddr(t testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	const addr = "127.0.0.1:1"
+	if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		conn.Close()
+		t.Fatalf("something listens on %s; the refused-connection tests need it closed", addr)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	return addr
 }
 
