@@ -229,7 +229,7 @@ func TestLatency(t *testing.T) {
 		}
 		close(done)
 	}()
-	for srv.APIRequests() < 2 {
+	for srv.APIRequests() < 3 { // the sleeper has arrived
 		time.Sleep(time.Millisecond)
 	}
 	srv.Close()
