@@ -38,6 +38,7 @@ import (
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/errview"
 	"github.com/mpconsole/mpconsole/views/palette"
 	"github.com/mpconsole/mpconsole/views/table"
@@ -111,6 +112,7 @@ type Model struct {
 	saved   map[place][]*frame // the last view of each account, for coming back
 
 	switcherRows map[string][]table.Row // the account switcher's rows, per profile
+	pending      *pendingWrite          // what the open dialog acts on
 	styles       *theme.Styles
 	keys         *keymap.KeyMap
 	common       views.Common
@@ -228,6 +230,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case table.ActionMsg:
 		return m, m.onTableAction(msg)
+	case confirm.ResultMsg:
+		return m, m.onConfirm(msg)
+	case wroteMsg:
+		return m, m.onWrote(msg)
 	case palette.SubmitMsg:
 		return m, m.onPalette(msg)
 	case palette.CancelMsg:
@@ -489,8 +495,11 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		return m.inspect(f, e)
 	case table.Create, table.Edit, table.Delete:
 		if m.readOnly() {
-			m.setNotice("read-only: this console sends no writes")
+			m.setNotice(readOnlyNotice)
 			return nil
+		}
+		if msg.Action == table.Delete && ok {
+			return m.confirmDelete(f, e)
 		}
 		m.setNotice(msg.Action.String() + " is not available yet")
 	}

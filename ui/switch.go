@@ -112,11 +112,11 @@ func (m *Model) applyOps(f *frame) {
 	if f.kind == nil {
 		return
 	}
-	w := !m.readOnly()
 	f.table.SetOps(table.Ops{
-		Create: w && f.kind.Ops.Has(api.OpCreate),
-		Edit:   w && f.kind.Ops.Has(api.OpUpdate),
-		Delete: w && f.kind.Ops.Has(api.OpDelete),
+		Create:   f.kind.Ops.Has(api.OpCreate),
+		Edit:     f.kind.Ops.Has(api.OpUpdate),
+		Delete:   f.kind.Ops.Has(api.OpDelete),
+		ReadOnly: m.readOnly(),
 	})
 }
 

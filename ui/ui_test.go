@@ -185,3 +185,60 @@ func TestPaletteOpensKinds(t *testing.T) {
 	d.key("?")
 	d.waitFor("Everywhere", "filter")
 }
+
+func TestDeleteAsksAndDefaultsToNo(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key(":")
+	d.typ("audiences")
+	d.key("enter")
+	d.waitFor("Abandoned Cart")
+	d.settle()
+	d.key("/")
+	d.typ("abandoned")
+	d.key("enter")
+	d.key("ctrl+d")
+	d.waitFor("Delete audience", "7622", "Abandoned Cart")
+	d.key("enter") // No is focused
+	d.waitFor("nothing deleted")
+	d.settle()
+	d.waitFor("Abandoned Cart")
+
+	d.key("ctrl+d")
+	d.waitFor("Delete audience")
+	d.key("y")
+	d.waitFor("delete audience 7622: done")
+	d.key("esc") // clear the filter
+	s := d.settle()
+	if strings.Contains(s, "Abandoned Cart") {
+		t.Fatalf("audience still listed:\n%s", s)
+	}
+}
+
+func TestDeleteAppAsksForItsNameAndShowsTheRule(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("ctrl+d")
+	d.waitFor("Delete app")
+	d.typ("Acme Shop")
+	d.key("enter")
+	d.waitFor("422", "Deleting an app that has active platforms is not allowed.")
+	d.settle()
+	d.waitFor("4 rows")
+}
+
+func TestReadOnlyWriteKeysSendNothing(t *testing.T) {
+	d := start(t, fixture{ui: uiOptionsReadOnly()})
+	d.waitFor("Acme Shop")
+	d.settle()
+	before := d.srv.APIRequests()
+	for _, k := range []string{"ctrl+d", "e", "c"} {
+		d.key(k)
+		d.waitFor("read-only: this console sends no writes")
+	}
+	if n := d.srv.APIRequests(); n != before {
+		t.Fatalf("read-only console sent %d requests", n-before)
+	}
+}

@@ -75,6 +75,10 @@ type Row struct {
 // Ops says which write actions the table offers for its kind.
 type Ops struct {
 	Create, Edit, Delete bool
+	// ReadOnly: the session may not write. Help offers no write key, but
+	// the keys of the kind's operations still send their ActionMsg, so the
+	// root can say the console is read-only instead of ignoring the key.
+	ReadOnly bool
 }
 
 // Action is what the user asked to do with the selected row.
@@ -436,9 +440,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 // does not offer them. Horizontal scrolling does not apply to the table.
 func (m *Model) keymap() keymap.KeyMap {
 	km := *m.common.Keys
-	km.Table.Create.SetEnabled(m.ops.Create)
-	km.Table.Edit.SetEnabled(m.ops.Edit)
-	km.Table.Delete.SetEnabled(m.ops.Delete)
+	km.Table.Create.SetEnabled(m.ops.Create && !m.ops.ReadOnly)
+	km.Table.Edit.SetEnabled(m.ops.Edit && !m.ops.ReadOnly)
+	km.Table.Delete.SetEnabled(m.ops.Delete && !m.ops.ReadOnly)
 	km.Nav.Left.SetEnabled(false)
 	km.Nav.Right.SetEnabled(false)
 	return km

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/views/confirm"
+)
+
+// wroteMsg is the answer to a write made from a table.
+type wroteMsg struct {
+	tag
+	op     string // "delete", "create", "update", or an action's name
+	entity api.Entity
+	after  api.Entity // the server's version after a create or update
+	err    error
+}
+
+// readOnlyNotice is what a write key says in a read-only session.
+const readOnlyNotice = "read-only: this console sends no writes (--readonly or the profile's read_only)"
+
+// confirmDelete asks before deleting e. The default answer is No; accounts
+// and apps ask for their name to be typed.
+func (m *Model) confirmDelete(f *frame, e api.Entity) tea.Cmd {
+	what := e.Kind.Singular
+	label := e.ID
+	if e.Name != "" && e.Name != e.ID {
+		label = fmt.Sprintf("%s %q", e.ID, e.Name)
+	}
+	o := confirm.Options{
+		ID:      fmt.Sprintf("delete:%d:%s", f.id, e.ID),
+		Title:   "Delete " + what,
+		Message: fmt.Sprintf("Delete %s %s from %s? This cannot be undone.", what, label, m.placeLabel()),
+		Yes:     "Delete",
+		Danger:  true,
+	}
+	if e.Kind.Name == "accounts" || e.Kind.Name == "apps" {
+		o.RequireName = e.Name
+		if o.RequireName == "" {
+			o.RequireName = e.ID
+		}
+	}
+	d := confirm.New(m.common, o)
+	w, h := m.bodySize()
+	d.SetSize(w, h)
+	m.overlay = &overlay{comp: d, name: o.ID, crumb: "delete"}
+	m.pending = &pendingWrite{frame: f.id, entity: e}
+	return nil
+}
+
+// pendingWrite is what a dialog that is open will act on.
+type pendingWrite struct {
+	frame  int
+	entity api.Entity
+}
+
+func (m *Model) placeLabel() string {
+	acct := m.account
+	if m.client != nil {
+		if acct == "" {
+			acct = "account " + itoa(m.client.AccountID())
+		} else {
+			acct += " (" + itoa(m.client.AccountID()) + ")"
+		}
+	}
+	return acct
+}
+
+func (m *Model) onConfirm(msg confirm.ResultMsg) tea.Cmd {
+	m.overlay = nil
+	p := m.pending
+	m.pending = nil
+	if p == nil || !msg.Confirmed {
+		m.setNotice("nothing deleted")
+		return nil
+	}
+	if m.readOnly() {
+		m.setNotice(readOnlyNotice)
+		return nil
+	}
+	m.inflight++
+	c, t, e := m.client, tag{view: p.frame, gen: m.gen}, p.entity
+	ctx := m.genCtx
+	return func() tea.Msg {
+		err := c.Delete(ctx, e.Kind, e.Parents, e.ID)
+		return wroteMsg{tag: t, op: "delete", entity: e, err: err}
+	}
+}
+
+func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.inflight = max(0, m.inflight-1)
+	if msg.err != nil {
+		m.showError(explainWrite(msg.err))
+		return nil
+	}
+	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
+	return m.reload(m.frameByID(msg.view))
+}
+
+// explainWrite adds what a 403 on a write means.
+func explainWrite(err error) error {
+	if errors.Is(err, api.ErrForbidden) {
+		return fmt.Errorf("this credential may not write: %w", err)
+	}
+	return err
+}
+
