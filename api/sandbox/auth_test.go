@@ -260,3 +260,32 @@ func TestCustomCredentialsAndAudience(t *testing.T) {
 		}
 	}
 }
+
+// Expired tokens are dropped from memory and from the store as new ones
+// are issued.
+func TestExpiredTokensArePruned(t *testing.T) {
+	clock := &sbClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	srv := startSB(t, Options{TokenTTL: time.Minute, Now: clock.now})
+	old := sbAdmin(t, srv)
+	clock.advance(2 * time.Minute)
+	for range 255 {
+		sbAdmin(t, srv)
+	}
+	srv.tokens.mu.Lock()
+	n := len(srv.tokens.byHash)
+	_, kept := srv.tokens.byHash[hashToken(old.token)]
+	srv.tokens.mu.Unlock()
+	if kept || n != 255 {
+		t.Errorf("after pruning: %d tokens, expired one kept: %v", n, kept)
+	}
+	stored := 0
+	srv.store.load(func(k string, _ []byte) error {
+		if strings.HasPrefix(k, "token/") {
+			stored++
+		}
+		return nil
+	})
+	if stored != 255 {
+		t.Errorf("%d tokens in the store, want 255", stored)
+	}
+}
