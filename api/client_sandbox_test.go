@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -1023,5 +1024,87 @@ func TestContextCancelsRetries(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "\n") {
 		t.Fatalf("multi-line error: %q", err)
+	}
+}
+
+// TestRenewalFailureBacksOff: when the token endpoint stops answering, the
+// refresher keeps serving the old token, says that renewal failed and when
+// it tries next, backs off instead of hammering the endpoint, reports the
+// failure once the token has expired, and recovers when the endpoint is
+// back. The endpoint is the real sandbox behind a switch that drops token
+// requests' connections.
+func TestRenewalFailureBacksOff(t *testing.T) {
+	srv, err := sandbox.New(sandbox.Options{TokenTTL: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	var down atomic.Bool
+	var mu sync.Mutex
+	var whileDown []time.Time
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && r.URL.Path == "/oauth/token" {
+			mu.Lock()
+			whileDown = append(whileDown, time.Now())
+			mu.Unlock()
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	cfg := sandboxConfig(t, srv)
+	cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL = front.URL+"/v1", front.URL+"/platform/v2", front.URL+"/oauth/token"
+	c := newClient(t, cfg)
+	ctx := context.Background()
+	apps := kind(t, "apps")
+	if _, err := c.List(ctx, apps, nil); err != nil {
+		t.Fatal(err)
+	}
+	first := c.Tokens().State()
+	down.Store(true)
+
+	wctx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	var sawFailingWhileValid, sawFailed bool
+	for s := range c.Tokens().Watch(wctx) {
+		switch {
+		case s.Status == api.TokenValid && s.Err != nil:
+			sawFailingWhileValid = true
+			if s.NextTry.IsZero() || !errors.Is(s.Err, api.ErrNetwork) || !s.ValidUntil.Equal(first.ValidUntil) {
+				t.Errorf("renewal failure while valid: %+v", s)
+			}
+			if !strings.Contains(s.String(), "renewal failed") {
+				t.Errorf("state text %q", s)
+			}
+		case s.Status == api.TokenFailed:
+			sawFailed = true
+			if s.Err == nil || s.NextTry.IsZero() {
+				t.Errorf("failed state: %+v", s)
+			}
+		}
+		if sawFailed {
+			break
+		}
+	}
+	if !sawFailingWhileValid || !sawFailed {
+		t.Fatalf("states seen: failing-while-valid %v, failed %v", sawFailingWhileValid, sawFailed)
+	}
+	mu.Lock()
+	attempts := len(whileDown)
+	mu.Unlock()
+	// From 80% of a 2 s lifetime to expiry, backing off from 100 ms: a few
+	// attempts, not a tight loop.
+	if attempts < 2 || attempts > 12 {
+		t.Errorf("%d token requests while the endpoint was down", attempts)
+	}
+	down.Store(false)
+	if _, err := c.List(ctx, apps, nil); err != nil {
+		t.Fatalf("after the endpoint came back: %v", err)
+	}
+	if s := c.Tokens().State(); s.Status != api.TokenValid || s.Err != nil || !s.NextTry.IsZero() {
+		t.Fatalf("recovered state: %+v", s)
 	}
 }
