@@ -289,7 +289,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return &Response{Status: http.StatusNoContent, Header: http.Header{}, Attempts: attempt}, nil
 		}
 		retry := c.retryable(req.Method, e)
-		if e.Status >= 500 || (e.Status == 0 && errors.Is(e, ErrNetwork) && !e.notSent) {
+		if !e.TokenEndpoint && (e.Status >= 500 || (e.Status == 0 && errors.Is(e, ErrNetwork) && !e.notSent)) {
 			hadAmbiguous = true
 		}
 		if !retry || attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
