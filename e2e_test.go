@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,7 +31,8 @@ func TestEndToEndInATerminal(t *testing.T) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	sock := "mpc-e2e-" + filepath.Base(dir)
+	// A socket of its own: concurrent runs (two checkouts, -count=2) must not meet.
+	sock := fmt.Sprintf("mpc-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())
 	tm := func(args ...string) string {
 		t.Helper()
 		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
