@@ -303,3 +303,46 @@ func TestDeriveBaseURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestWritableRefKeysCheckRef(t *testing.T) {
+	for name, want := range map[string]bool{"apps": true, "workspaces": false, "users": false, "audiences": true,
+		"calculatedattributes": true, "activation": false, "filters": true, "services": false} {
+		if d, _ := Lookup(name); d.Writable() != want {
+			t.Errorf("%s writable = %v", name, !want)
+		}
+	}
+	for name, want := range map[string][]string{
+		"apps": nil, "platforms": {"app"}, "feeds": {"workspace"}, "audiences": {"workspace"},
+		"outputs": {"workspace", "module"}, "filters": {"app", "service"}, "activation": {"workspace", "ca"},
+	} {
+		if d, _ := Lookup(name); !slices.Equal(RefKeys(d), want) {
+			t.Errorf("RefKeys(%s) = %v, want %v", name, RefKeys(d), want)
+		}
+	}
+	feeds, _ := Lookup("feeds")
+	if err := CheckRef(feeds, nil, true); err != nil {
+		t.Errorf("get feed needs no workspace: %v", err)
+	}
+	var mr *MissingRefError
+	if err := CheckRef(feeds, nil, false); !errors.As(err, &mr) || mr.Missing[0] != "workspace" {
+		t.Errorf("list feeds without workspace: %v", err)
+	}
+	act, _ := Lookup("activation")
+	if err := CheckRef(act, Ref{"workspace": "1"}, true); !errors.As(err, &mr) || !slices.Equal(mr.Missing, []string{"ca"}) {
+		t.Errorf("activation without ca: %v", err)
+	}
+}
+
+func TestErrorItemsFromObject(t *testing.T) {
+	tests := map[string][]ErrorItem{
+		`{"error":"invalid_client","error_description":"Unauthorized"}`: {{Code: "invalid_client", Message: "Unauthorized"}},
+		`{"message":"Internal server error"}`:                           {{Message: "Internal server error"}},
+		`{"id":5}`:                                                      nil,
+		`{"error":""}`:                                                  nil,
+	}
+	for in, want := range tests {
+		if got := errorItemsFromObject([]byte(in)); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", in, got, want)
+		}
+	}
+}
