@@ -288,18 +288,23 @@ func checkURL(s string) error {
 }
 
 // Endpoints fills in the documented defaults for whatever the profile leaves
-// out. A base_url ending in /v1 implies the v2 URL on the same host.
+// out. A base_url implies the v2 URL on the same host (api.DeriveBaseURLs):
+// "http://127.0.0.1:8080" and "http://127.0.0.1:8080/v1" both mean a
+// sandbox's /v1 and /platform/v2.
 func (p *Profile) Endpoints() (v1, v2, token, audience string) {
 	v1, v2, token, audience = p.BaseURL, p.V2BaseURL, p.TokenURL, p.Audience
-	if v1 == "" {
+	switch {
+	case v1 == "":
 		v1 = api.DefaultV1BaseURL
-	}
-	v1 = strings.TrimRight(v1, "/")
-	if v2 == "" {
-		if root, ok := strings.CutSuffix(v1, "/v1"); ok {
-			v2 = root + "/platform/v2"
-		} else {
+		if v2 == "" {
 			v2 = api.DefaultV2BaseURL
+		}
+	default:
+		if dv1, dv2, err := api.DeriveBaseURLs(v1); err == nil {
+			v1 = dv1
+			if v2 == "" {
+				v2 = dv2
+			}
 		}
 	}
 	if token == "" {
@@ -308,7 +313,7 @@ func (p *Profile) Endpoints() (v1, v2, token, audience string) {
 	if audience == "" {
 		audience = api.DefaultAudience
 	}
-	return v1, strings.TrimRight(v2, "/"), token, audience
+	return strings.TrimRight(v1, "/"), strings.TrimRight(v2, "/"), token, audience
 }
 
 // SecretSource says where the secret comes from, without revealing it.

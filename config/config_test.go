@@ -53,6 +53,10 @@ token_url = "http://127.0.0.1:8080/oauth/token"
 	if v2 != "http://127.0.0.1:8080/platform/v2" {
 		t.Fatalf("derived v2 = %s", v2)
 	}
+	bare := Profile{BaseURL: "http://127.0.0.1:8080"}
+	if v1, v2, _, _ := bare.Endpoints(); v1 != "http://127.0.0.1:8080/v1" || v2 != "http://127.0.0.1:8080/platform/v2" {
+		t.Fatalf("bare host: %s %s", v1, v2)
+	}
 	keys := f.KeyOverrides()
 	if strings.Join(keys["global.quit"], " ") != "q ctrl+q" || strings.Join(keys["table.filter"], " ") != "/" {
 		t.Fatalf("keys = %v", keys)

@@ -110,4 +110,3 @@ func explainWrite(err error) error {
 	}
 	return err
 }
-
