@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -37,6 +38,9 @@ type sessionFlags struct {
 	sandbox bool
 	profile string
 	config  string
+	// explicit: with nothing configured, fail instead of starting the
+	// embedded sandbox (mpconsole get).
+	explicit bool
 }
 
 func (sf *sessionFlags) register(fs *flag.FlagSet) {
@@ -66,7 +70,7 @@ func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
 		}
 		f, err := config.Load(path)
 		switch {
-		case errors.Is(err, config.ErrNoFile) && sf.config != "":
+		case errors.Is(err, config.ErrNoFile) && sf.config != "" && !sf.explicit:
 			return nil, &usageError{err.Error()}
 		case errors.Is(err, config.ErrNoFile):
 		case err != nil:
@@ -75,8 +79,9 @@ func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
 			o.File, s.file = f, f
 		}
 		if o.Env == nil && o.File == nil {
-			if sf.profile != "" {
-				return nil, usagef("profile %q: no profiles file (%s) and no MPARTICLE_* variables", sf.profile, path)
+			if sf.profile != "" || sf.explicit {
+				return nil, usagef("no credentials: set MPARTICLE_CLIENT_ID, MPARTICLE_CLIENT_SECRET and MPARTICLE_ACCOUNT_ID, "+
+					"create a profiles file (mpconsole config init), or use --sandbox (%s: %v)", path, config.ErrNoFile)
 			}
 			sf.sandbox = true
 		}
@@ -95,7 +100,11 @@ func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
 	if sf.profile != "" {
 		if _, ok := s.accounts.Profile(sf.profile); !ok {
 			s.close()
-			return nil, usagef("no profile %q", sf.profile)
+			var names []string
+			for _, p := range s.accounts.Profiles() {
+				names = append(names, p.Name)
+			}
+			return nil, usagef("no profile %q (profiles: %s)", sf.profile, strings.Join(names, ", "))
 		}
 		s.profile = sf.profile
 	} else {

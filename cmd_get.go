@@ -8,15 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/mpconsole/mpconsole/api"
-	"github.com/mpconsole/mpconsole/api/sandbox"
-	"github.com/mpconsole/mpconsole/config"
 )
 
 const getUsage = `usage: mpconsole get KIND [ID] [--parent KIND=ID ...] [-o table|json]
@@ -239,98 +236,25 @@ func printGetUsage(w io.Writer) {
 	tw.Flush()
 }
 
-// getClient builds the API client from --sandbox, the MPARTICLE_*
-// variables or a profile. cleanup releases it (and stops the sandbox).
+// getClient builds the API client the way the console does (openSession),
+// except that with nothing configured it says so instead of starting the
+// sandbox: a script should not read demo data by accident. cleanup releases
+// the client (and stops an embedded sandbox).
 func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) {
-	if o.sandbox {
-		srv, err := sandbox.Start(ctx, sandbox.Options{})
-		if err != nil {
-			return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
-		}
-		acct := sandbox.SeedAccountID
-		if o.hasAcct {
-			acct = o.account
-		}
-		c, err := api.New(api.Config{
-			ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, AccountID: acct,
-			V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(),
-			NoCache: true, // a fresh sandbox issues fresh tokens; nothing worth keeping
-		})
-		if err != nil {
-			srv.Close()
-			return nil, nil, err
-		}
-		return c, func() { c.Close(); srv.Close() }, nil
-	}
-	p, err := chooseProfile(o)
+	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	secret, err := p.Secret(ctx, os.Getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	v1, v2, tokenURL, audience := p.Endpoints()
-	acct := p.AccountID
+	var acct int64
 	if o.hasAcct {
 		acct = o.account
 	}
-	c, err := api.New(api.Config{
-		ClientID: p.ClientID, ClientSecret: secret, AccountID: acct,
-		V1BaseURL: v1, V2BaseURL: v2, TokenURL: tokenURL, Audience: audience,
-	})
+	c, err := s.accounts.Client(ctx, s.profile, acct)
 	if err != nil {
-		return nil, nil, &usageError{fmt.Sprintf("profile %q: %v", p.Name, err)}
+		s.close()
+		return nil, nil, &usageError{err.Error()}
 	}
-	return c, c.Close, nil
-}
-
-// chooseProfile: --profile NAME, else the MPARTICLE_* environment (it wins
-// over the file), else the file's default profile (or its only one).
-func chooseProfile(o *getOptions) (*config.Profile, error) {
-	if o.profile == "" || o.profile == config.EnvProfile {
-		p, ok, err := config.FromEnv(os.Getenv)
-		if err != nil {
-			return nil, &usageError{err.Error()}
-		}
-		if ok {
-			return p, nil
-		}
-		if o.profile == config.EnvProfile {
-			return nil, usagef("profile %q: MPARTICLE_CLIENT_ID is not set", config.EnvProfile)
-		}
-	}
-	path := o.config
-	if path == "" {
-		var err error
-		if path, err = config.DefaultPath(os.Getenv); err != nil {
-			return nil, &usageError{err.Error()}
-		}
-	}
-	f, err := config.Load(path)
-	if errors.Is(err, config.ErrNoFile) {
-		return nil, usagef("no credentials: set MPARTICLE_CLIENT_ID, MPARTICLE_CLIENT_SECRET and MPARTICLE_ACCOUNT_ID, "+
-			"create a profiles file (mpconsole config init), or use --sandbox (%v)", err)
-	}
-	if err != nil {
-		return nil, &usageError{err.Error()}
-	}
-	name := o.profile
-	if name == "" {
-		name = f.DefaultProfile
-	}
-	if name == "" {
-		names := f.ProfileNames()
-		if len(names) != 1 {
-			return nil, usagef("%s: no default_profile; choose one with --profile (%s)", f.Path, strings.Join(names, ", "))
-		}
-		name = names[0]
-	}
-	p, ok := f.Profiles[name]
-	if !ok {
-		return nil, usagef("%s: no profile %q (profiles: %s)", f.Path, name, strings.Join(f.ProfileNames(), ", "))
-	}
-	return p, nil
+	return c, s.close, nil
 }
 
 // reportGetError prints a failure and picks the exit status: 2 for what
