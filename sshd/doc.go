@@ -1,0 +1,42 @@
+// Package sshd serves the console over SSH, with charm.land/wish/v2 and its
+// Bubble Tea middleware: a bastion host holds the API credentials, and
+// people browse with nothing but an SSH client and a key.
+//
+// # Design
+//
+// One Server holds one accounts.Manager for every session, so every session
+// using a credential shares its client and its token refresher (a second
+// session fetches no token). Each session gets its own Bubble Tea program
+// and root model (view, filter, account), its own window size (resizes are
+// forwarded by the middleware) and its own colour profile and NO_COLOR from
+// the session's TERM and environment. The programs install no signal
+// handler: SIGINT and SIGTERM reach the server's context, and shutdown
+// quits every program, tells its user why, and waits a grace period before
+// cutting connections.
+//
+// Authentication is by public key only, against the authorized keys file,
+// read again at every login (no restart to add or revoke a key). The server
+// sets no password or keyboard-interactive handler, so clients are not even
+// offered those methods; an unknown key fails the handshake, before any
+// session or UI exists. Key options in the file are refused at start-up
+// rather than ignored; rights per key come from the profiles file's
+// [[ssh.keys]] (config.SSHConfig): the profiles a key may use and
+// read-only. A key without an entry gets what the command line says.
+//
+// Middleware order: gate (outermost) refuses sessions without a PTY (one
+// line, exit 1), with a command, over the session limit or during shutdown;
+// it registers the session, starts its idle watch, runs the Bubble Tea
+// middleware, then writes why the session closed (idle, shutdown) and logs
+// the disconnection. Idle means no input from the user: output (a token
+// being renewed, a spinner) does not keep a session open. The server's
+// connection-level idle timeout is set a minute longer, as a backstop for
+// connections that hold no session.
+//
+// The log (Options.Log) has one line per connection, disconnection and
+// refusal: user name, key fingerprint, remote address, duration, reason.
+// Fingerprints are public; passwords are never read, so never logged.
+//
+// The PTY is emulated (charm.land/ssh's default): the server allocates no
+// pseudo-terminal, input and output go through the SSH channel, and an idle
+// session costs only its program and model (BenchmarkIdleSessionMemory).
+package sshd

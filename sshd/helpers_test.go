@@ -1,0 +1,352 @@
+package sshd
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// harness is a real server on 127.0.0.1:0 over the embedded sandbox, with
+// an authorized keys file in t.TempDir().
+type harness struct {
+	t       *testing.T
+	ctx     context.Context
+	cancel  context.CancelFunc
+	dir     string
+	sb      *sandbox.Server
+	sbLog   *syncBuffer // the sandbox's request log: one line per request
+	mgr     *accounts.Manager
+	log     *syncBuffer // the server's log
+	srv     *Server
+	akPath  string
+	anyKey  gossh.Signer // an authorized key
+	opts    Options
+	started bool
+}
+
+type setup struct {
+	opts    func(*Options)
+	manager func(h *harness) accounts.Options // nil: the sandbox alone
+}
+
+func newHarness(t *testing.T, su setup) *harness {
+	t.Helper()
+	h := &harness{t: t, dir: t.TempDir(), sbLog: &syncBuffer{}, log: &syncBuffer{}}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	t.Cleanup(h.cancel)
+	var err error
+	h.sb, err = sandbox.Start(h.ctx, sandbox.Options{Log: h.sbLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.sb.Close() })
+	h.akPath = filepath.Join(h.dir, "authorized_keys")
+	mo := accounts.Options{Sandbox: h.sb, NoCache: true}
+	if su.manager != nil {
+		mo = su.manager(h)
+	}
+	mo.Retry = api.RetryPolicy{MaxAttempts: 2, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+	h.mgr = accounts.New(mo)
+	t.Cleanup(h.mgr.Close)
+	h.anyKey = h.newKey(true)
+	h.opts = Options{
+		Addr:           "127.0.0.1:0",
+		HostKey:        filepath.Join(h.dir, "host_ed25519"),
+		AuthorizedKeys: h.akPath,
+		Accounts:       h.mgr,
+		Log:            h.log,
+		ShutdownGrace:  10 * time.Second,
+	}
+	if su.opts != nil {
+		su.opts(&h.opts)
+	}
+	h.srv, err = Start(h.ctx, h.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := h.srv.Close(); err != nil {
+			t.Errorf("server: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", h.log.String())
+		}
+	})
+	return h
+}
+
+// newKey makes an ed25519 key; an authorized one is appended to the
+// authorized keys file.
+func (h *harness) newKey(authorized bool) gossh.Signer {
+	h.t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if authorized {
+		f, err := os.OpenFile(h.akPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		fmt.Fprintf(f, "%s", gossh.MarshalAuthorizedKey(s.PublicKey()))
+		f.Close()
+	}
+	return s
+}
+
+func fingerprint(s gossh.Signer) string { return gossh.FingerprintSHA256(s.PublicKey()) }
+
+// dial connects with the given auth methods, checking the host key.
+func (h *harness) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	cfg := &gossh.ClientConfig{
+		User: user,
+		Auth: auth,
+		HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {
+			if got := gossh.FingerprintSHA256(key); got != h.srv.HostKeyFingerprint() {
+				return fmt.Errorf("host key %s, want %s", got, h.srv.HostKeyFingerprint())
+			}
+			return nil
+		},
+		Timeout: 10 * time.Second,
+	}
+	return gossh.Dial("tcp", h.srv.Addr().String(), cfg)
+}
+
+// term is one client session with a PTY, its output applied to a terminal
+// emulator.
+type term struct {
+	t      testing.TB
+	client *gossh.Client
+	sess   *gossh.Session
+	stdin  io.WriteCloser
+	vt     *vt
+	stderr *syncBuffer
+	raw    *syncBuffer // everything the session sent to stdout
+	exit   chan error
+	copied sync.WaitGroup
+}
+
+// open dials with a key, asks for a PTY of w×ht and a shell.
+func (h *harness) open(key gossh.Signer, w, ht int) *term {
+	h.t.Helper()
+	tm, err := openTerm(h.t, h, key, w, ht, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tm
+}
+
+func openTerm(t testing.TB, h *harness, key gossh.Signer, w, ht int, env map[string]string) (*term, error) {
+	c, err := h.dial("alice", gossh.PublicKeys(key))
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &syncBuffer{}, raw: &syncBuffer{}, exit: make(chan error, 1)}
+	t.Cleanup(tm.close)
+	if tm.sess, err = c.NewSession(); err != nil {
+		return nil, err
+	}
+	for k, v := range env {
+		if err := tm.sess.Setenv(k, v); err != nil {
+			return nil, fmt.Errorf("setenv %s: %w", k, err)
+		}
+	}
+	if err := tm.sess.RequestPty("xterm-256color", ht, w, gossh.TerminalModes{}); err != nil {
+		return nil, fmt.Errorf("pty: %w", err)
+	}
+	if tm.stdin, err = tm.sess.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := tm.sess.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := tm.sess.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	tm.copied.Add(2)
+	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.raw), stdout) }()
+	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.stderr), stderr) }()
+	if err := tm.sess.Shell(); err != nil {
+		return nil, fmt.Errorf("shell: %w", err)
+	}
+	go func() { tm.exit <- tm.sess.Wait() }()
+	return tm, nil
+}
+
+func (tm *term) close() {
+	tm.sess.Close()
+	tm.client.Close()
+}
+
+// keys the tests type, as a terminal sends them.
+var keySeq = map[string]string{
+	"esc": "\x1b", "enter": "\r", "ctrl+d": "\x04", "ctrl+c": "\x03", "up": "\x1b[A", "down": "\x1b[B",
+}
+
+// key sends one named key or one character.
+func (tm *term) key(k string) {
+	tm.t.Helper()
+	s, ok := keySeq[k]
+	if !ok {
+		s = k
+	}
+	if _, err := io.WriteString(tm.stdin, s); err != nil {
+		tm.t.Fatalf("typing %q: %v", k, err)
+	}
+}
+
+// typ types text a character at a time, as a person would.
+func (tm *term) typ(s string) {
+	for _, r := range s {
+		tm.key(string(r))
+	}
+}
+
+// resize changes the client's window: the emulator first, then the
+// window-change request.
+func (tm *term) resize(w, ht int) {
+	tm.t.Helper()
+	tm.vt.Resize(w, ht)
+	if err := tm.sess.WindowChange(ht, w); err != nil {
+		tm.t.Fatalf("window-change: %v", err)
+	}
+}
+
+// until waits for the screen to satisfy cond.
+func (tm *term) until(what string, cond func(screen string) bool) string {
+	tm.t.Helper()
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	poll := time.NewTicker(50 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		s := tm.vt.Screen()
+		if cond(s) {
+			return s
+		}
+		select {
+		case <-tm.vt.changed:
+		case <-poll.C:
+		case <-deadline.C:
+			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+	}
+}
+
+// waitFor waits until the screen shows every text.
+func (tm *term) waitFor(texts ...string) string {
+	tm.t.Helper()
+	return tm.until(strings.Join(texts, " and "), func(s string) bool {
+		for _, x := range texts {
+			if !strings.Contains(s, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitExit waits for the session to end and returns its exit status.
+func (tm *term) waitExit() int {
+	tm.t.Helper()
+	select {
+	case err := <-tm.exit:
+		tm.copied.Wait()
+		var ee *gossh.ExitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &ee):
+			return ee.ExitStatus()
+		default:
+			tm.t.Fatalf("session ended without a status: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		tm.t.Fatalf("session did not end; screen:\n%s", tm.vt.Screen())
+	}
+	return -1
+}
+
+// waitLog waits for the server log to contain every text on one line.
+func (h *harness) waitLog(texts ...string) string {
+	h.t.Helper()
+	return h.waitLogT(h.t, texts...)
+}
+
+// waitLogT is waitLog failing t (a subtest).
+func (h *harness) waitLogT(t testing.TB, texts ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, l := range strings.Split(h.log.String(), "\n") {
+			ok := true
+			for _, x := range texts {
+				ok = ok && strings.Contains(l, x)
+			}
+			if ok {
+				return l
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %q; log:\n%s", texts, h.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// writes lists the API requests that were not reads, from the sandbox log.
+func (h *harness) writes() []string {
+	var out []string
+	for _, l := range strings.Split(h.sbLog.String(), "\n") {
+		if l == "" || strings.Contains(l, "/oauth/token") {
+			continue
+		}
+		for _, m := range []string{"POST ", "PUT ", "PATCH ", "DELETE "} {
+			if strings.Contains(l, m) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}

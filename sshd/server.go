@@ -1,0 +1,498 @@
+package sshd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/config"
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/ui"
+	"github.com/mpconsole/mpconsole/ui/theme"
+)
+
+// Defaults of Options.
+const (
+	DefaultAddr          = "127.0.0.1:2222"
+	DefaultMaxSessions   = 32
+	DefaultIdleTimeout   = 30 * time.Minute
+	DefaultShutdownGrace = 5 * time.Second
+	// handshakeTimeout bounds a connection that has not authenticated yet.
+	handshakeTimeout = 30 * time.Second
+	// connIdleSlack is added to the idle timeout for the connection-level
+	// backstop (see Start): the session-level check, which tells the user
+	// why, always fires first.
+	connIdleSlack = time.Minute
+)
+
+// Options configure a Server.
+type Options struct {
+	// Addr is the listen address; default DefaultAddr. Tests use 127.0.0.1:0.
+	Addr string
+	// HostKey is the server's private key file; an ed25519 key is generated
+	// (0600) when it does not exist.
+	HostKey string
+	// AuthorizedKeys lists the public keys allowed in, in OpenSSH format. It
+	// is read again at every login, so adding or removing a key needs no
+	// restart.
+	AuthorizedKeys string
+	// Accounts hands out the API clients; one Manager serves every session,
+	// so every session using a credential shares its client and its token
+	// refresher.
+	Accounts *accounts.Manager
+	// Profile is the profile sessions start on; "" is the Manager's default.
+	Profile string
+	// Rights are the per-key restrictions of the profiles file
+	// ([[ssh.keys]]); a key without an entry gets what the options say.
+	Rights config.SSHConfig
+	// ReadOnly makes every session read-only (--readonly).
+	ReadOnly bool
+	// Keys is the keymap (the profiles file's [keys]); nil is the default.
+	// Each session gets its own copy.
+	Keys *keymap.KeyMap
+	// MaxSessions is how many sessions may be open at once; default
+	// DefaultMaxSessions.
+	MaxSessions int
+	// IdleTimeout closes a session that received no input for that long;
+	// default DefaultIdleTimeout, negative for never.
+	IdleTimeout time.Duration
+	// ShutdownGrace is how long sessions get to close on shutdown before
+	// their connections are cut; default DefaultShutdownGrace.
+	ShutdownGrace time.Duration
+	// Log receives one line per connection, disconnection and refusal;
+	// nil discards.
+	Log io.Writer
+}
+
+// Server is a running SSH server.
+type Server struct {
+	o      Options
+	srv    *ssh.Server
+	ln     net.Listener
+	log    *slog.Logger
+	hostFP string
+	keys   keymap.KeyMap
+
+	mu       sync.Mutex
+	attempts map[string]*attempt // by remote address, until the connection closes
+	sessions map[ssh.Session]*session
+	nextID   int
+	closing  bool
+	wg       sync.WaitGroup // one per registered session
+
+	stopOnce sync.Once
+	done     chan struct{} // closed when the server has stopped
+	err      error         // why Serve stopped, if not a shutdown
+}
+
+// Start checks the options, loads (or makes) the host key, listens, and
+// serves until ctx is cancelled or Close is called. Cancelling ctx shuts
+// down as Close does: every session is told and closed.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	if o.Accounts == nil {
+		return nil, errors.New("sshd: no accounts manager")
+	}
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = DefaultShutdownGrace
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.Profile != "" {
+		if _, ok := o.Accounts.Profile(o.Profile); !ok {
+			return nil, fmt.Errorf("sshd: no profile %q", o.Profile)
+		}
+	}
+	signer, err := loadHostKey(o.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := readAuthorizedKeys(o.AuthorizedKeys); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		o:        o,
+		log:      slog.New(slog.NewTextHandler(o.Log, nil)),
+		hostFP:   gossh.FingerprintSHA256(signer.PublicKey()),
+		sessions: map[ssh.Session]*session{},
+		attempts: map[string]*attempt{},
+		done:     make(chan struct{}),
+	}
+	if o.Keys != nil {
+		s.keys = *o.Keys
+	} else {
+		s.keys = keymap.Default()
+	}
+	s.srv, err = wish.NewServer(
+		// The host key first: wish generates (and writes to the working
+		// directory) a key of its own when none is set.
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.authorize),
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program),
+			s.gate,
+		),
+		func(srv *ssh.Server) error {
+			srv.HandshakeTimeout = handshakeTimeout
+			if o.IdleTimeout > 0 {
+				// A connection-level backstop, for connections that hold
+				// no session; the session-level check fires first.
+				srv.IdleTimeout = o.IdleTimeout + connIdleSlack
+			}
+			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{AuthLogCallback: s.authLog}
+			}
+			srv.ConnectionFailedCallback = s.connFailed
+			srv.ConnectionCloseCallback = func(conn net.Conn) {
+				s.mu.Lock()
+				delete(s.attempts, conn.RemoteAddr().String())
+				s.mu.Unlock()
+			}
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("sshd: %w", err)
+	}
+	s.ln, err = net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("sshd: %w", err)
+	}
+	s.log.Info("listening", "addr", s.ln.Addr().String(), "host_key", s.hostFP,
+		"max_sessions", o.MaxSessions, "idle_timeout", idleText(o.IdleTimeout), "read_only", o.ReadOnly)
+	served := make(chan error, 1)
+	go func() { served <- s.srv.Serve(s.ln) }()
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.shutdown()
+		case err := <-served:
+			s.mu.Lock()
+			closing := s.closing
+			s.mu.Unlock()
+			if !closing && !errors.Is(err, ssh.ErrServerClosed) {
+				s.err = err
+				s.log.Error("serve", "error", err.Error())
+			}
+			s.shutdown()
+		}
+	}()
+	return s, nil
+}
+
+func idleText(d time.Duration) string {
+	if d < 0 {
+		return "never"
+	}
+	return d.String()
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// HostKeyFingerprint is the host key's SHA256 fingerprint, for users to
+// check on first connection.
+func (s *Server) HostKeyFingerprint() string { return s.hostFP }
+
+// Sessions is the number of open sessions.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Close shuts the server down and waits until it has stopped. It returns
+// the error that stopped serving, if any other than the shutdown.
+func (s *Server) Close() error {
+	s.shutdown()
+	return s.Wait()
+}
+
+// Wait blocks until the server has stopped.
+func (s *Server) Wait() error {
+	<-s.done
+	return s.err
+}
+
+// Done is closed when the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// shutdown stops accepting, tells every session and waits up to the grace
+// period for them to close; then it kills what is left and closes every
+// connection.
+func (s *Server) shutdown() {
+	s.stopOnce.Do(func() {
+		s.mu.Lock()
+		s.closing = true
+		open := make([]*session, 0, len(s.sessions))
+		for _, st := range s.sessions {
+			open = append(open, st)
+		}
+		s.mu.Unlock()
+		s.ln.Close()
+		if len(open) > 0 {
+			s.log.Info("shutting down", "sessions", len(open))
+		}
+		for _, st := range open {
+			st.stop(reasonShutdown)
+		}
+		grace := time.NewTimer(s.o.ShutdownGrace)
+		defer grace.Stop()
+		ended := make(chan struct{})
+		go func() { s.wg.Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-grace.C:
+			s.log.Warn("sessions still open after the grace period: killing them")
+			s.mu.Lock()
+			for _, st := range s.sessions {
+				st.kill()
+			}
+			s.mu.Unlock()
+		}
+		// Every session has said goodbye and sent its exit status (gate
+		// exits before it unregisters): what is left are connections
+		// without a session, and those being cut.
+		s.srv.Close()
+		<-ended
+		s.log.Info("stopped")
+		close(s.done)
+	})
+}
+
+// authorize is the public key handler: the key must be in the authorized
+// keys file, read again at each attempt. Refusals are logged with the key's
+// fingerprint (public, never a secret).
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	keys, err := readAuthorizedKeys(s.o.AuthorizedKeys)
+	if err != nil {
+		s.log.Error("refusing every key until the authorized keys file is fixed", "error", err.Error())
+		return false
+	}
+	if _, ok := findKey(keys, key); ok {
+		return true
+	}
+	s.log.Info("refused key", "user", ctx.User(), "key", gossh.FingerprintSHA256(key), "addr", ctx.RemoteAddr().String())
+	return false
+}
+
+// attempt is what a connection tried before it authenticated or failed.
+type attempt struct {
+	user    string
+	methods []string
+}
+
+// authLog notes each authentication attempt of a connection: the user name
+// and the method (never what was sent with it), for the line logged if the
+// connection fails. The server offers only publickey, so clients do not
+// even send a password.
+func (s *Server) authLog(conn gossh.ConnMetadata, method string, _ error) {
+	addr := conn.RemoteAddr().String()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.attempts[addr]
+	if a == nil {
+		a = &attempt{}
+		s.attempts[addr] = a
+	}
+	a.user = conn.User()
+	if !slices.Contains(a.methods, method) {
+		a.methods = append(a.methods, method)
+	}
+}
+
+// connFailed logs a connection that did not get in: its user name and the
+// methods it tried, when it got that far.
+func (s *Server) connFailed(conn net.Conn, err error) {
+	addr := conn.RemoteAddr().String()
+	s.mu.Lock()
+	a := s.attempts[addr]
+	delete(s.attempts, addr)
+	s.mu.Unlock()
+	if a == nil {
+		s.log.Info("refused", "addr", addr, "reason", err.Error())
+		return
+	}
+	s.log.Info("refused", "user", a.user, "addr", addr, "methods", strings.Join(a.methods, ","), "reason", err.Error())
+}
+
+// Messages shown to a user whose session is refused or closed.
+const (
+	msgNoPTY        = "mpconsole is a terminal console: connect from a terminal (ssh -t), not with a command or a pipe."
+	msgCommand      = "mpconsole runs no command: connect with plain ssh, without one."
+	msgFull         = "mpconsole: the server is full (%d sessions open); try again later."
+	msgClosing      = "mpconsole: the server is shutting down."
+	msgNoProfile    = "mpconsole: your key may use the profiles %v, none of which this server offers."
+	reasonShutdown  = "shutdown"
+	reasonIdle      = "idle"
+	reasonQuit      = "quit"
+	reasonClientEnd = "connection closed"
+)
+
+// refuse tells the user why in one line and closes the session.
+func (s *Server) refuse(sess ssh.Session, fp, why, msg string) {
+	s.log.Info("refused session", "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(), "reason", why)
+	fmt.Fprintln(sess.Stderr(), msg)
+	_ = sess.Exit(1)
+}
+
+// gate is the outer middleware: it refuses what the console cannot serve,
+// resolves the key's rights, registers the session (or refuses it when the
+// server is full or closing), runs the console, then says why it closed.
+func (s *Server) gate(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		fp := ""
+		if k := sess.PublicKey(); k != nil {
+			fp = gossh.FingerprintSHA256(k)
+		}
+		if _, _, ok := sess.Pty(); !ok {
+			s.refuse(sess, fp, "no terminal", msgNoPTY)
+			return
+		}
+		if sess.RawCommand() != "" {
+			s.refuse(sess, fp, "command given", msgCommand)
+			return
+		}
+		st, msg := s.register(sess, fp)
+		if st == nil {
+			s.refuse(sess, fp, msg, msg)
+			return
+		}
+		defer s.unregister(st)
+		s.log.Info("connect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
+			"profile", st.profile, "read_only", st.readOnly)
+		if s.o.IdleTimeout > 0 {
+			go st.watchIdle(s.o.IdleTimeout)
+		}
+		next(sess)
+		reason := st.why()
+		switch reason {
+		case reasonIdle:
+			fmt.Fprintf(sess.Stderr(), "mpconsole: closed after %s without input.\n", s.o.IdleTimeout)
+		case reasonShutdown:
+			fmt.Fprintln(sess.Stderr(), msgClosing)
+		case "":
+			reason = reasonQuit
+			if sess.Context().Err() != nil {
+				reason = reasonClientEnd
+			}
+		}
+		_ = sess.Exit(0)
+		s.log.Info("disconnect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
+			"duration", time.Since(st.start).Round(time.Millisecond).String(), "reason", reason)
+	}
+}
+
+// register admits a session: it applies the key's rights and the session
+// limit. It returns nil and the message for the user when it refuses.
+func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
+	readOnly := s.o.ReadOnly
+	var allowed []string
+	if r, ok := s.o.Rights.Rights(fp); ok {
+		readOnly = readOnly || r.ReadOnly
+		if len(r.Profiles) > 0 {
+			allowed = slices.Clone(r.Profiles)
+		}
+	}
+	profile, ok := s.startProfile(allowed)
+	if !ok {
+		return nil, fmt.Sprintf(msgNoProfile, allowed)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, msgClosing
+	}
+	if len(s.sessions) >= s.o.MaxSessions {
+		return nil, fmt.Sprintf(msgFull, len(s.sessions))
+	}
+	s.nextID++
+	st := newSession(sess, s.nextID, profile, allowed, readOnly)
+	s.sessions[sess] = st
+	s.wg.Add(1)
+	return st, ""
+}
+
+func (s *Server) unregister(st *session) {
+	st.end()
+	s.mu.Lock()
+	delete(s.sessions, st.sess)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// startProfile is where a session starts: the server's profile (or the
+// Manager's default) when the key may use it, else the first profile the
+// key may use.
+func (s *Server) startProfile(allowed []string) (string, bool) {
+	name := s.o.Profile
+	if name == "" {
+		if p, err := s.o.Accounts.Default(); err == nil {
+			name = p.Name
+		}
+	}
+	if allowed == nil || slices.Contains(allowed, name) {
+		return name, name != ""
+	}
+	for _, p := range s.o.Accounts.Profiles() {
+		if slices.Contains(allowed, p.Name) {
+			return p.Name, true
+		}
+	}
+	return "", false
+}
+
+// program builds the session's own Bubble Tea program: its own model (view,
+// filter, account), its own window size and colour profile (from the
+// PTY request and the session's environment), input watched for the idle
+// timeout. Signals are the server's to handle, not each program's.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	s.mu.Lock()
+	st := s.sessions[sess]
+	s.mu.Unlock()
+	if st == nil {
+		return nil
+	}
+	km := s.keys
+	m := ui.New(ui.Options{
+		Accounts: s.o.Accounts,
+		Profile:  st.profile,
+		Allowed:  st.allowed,
+		ReadOnly: st.readOnly,
+		Remote:   true,
+		Keys:     &km,
+		NoColor:  theme.NoColorEnv(sess.Environ()),
+		Context:  st.ctx,
+	})
+	opts := append(bm.MakeOptions(sess),
+		tea.WithInput(st.input()),
+		tea.WithoutSignalHandler(),
+		tea.WithContext(st.killCtx),
+	)
+	p := tea.NewProgram(m, opts...)
+	st.setProgram(p)
+	return p
+}

@@ -1,0 +1,395 @@
+package sshd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/config"
+)
+
+func TestAuthorizedKeySeesTheAppsAndQuits(t *testing.T) {
+	h := newHarness(t, setup{})
+	tm := h.open(h.anyKey, 100, 30)
+	s := tm.waitFor("Acme Shop", "Acme Rewards", "Acme Kiosk", "4 rows", "SANDBOX")
+	if strings.Contains(s, "READ-ONLY") {
+		t.Errorf("a key without rights got a read-only session:\n%s", s)
+	}
+	fp := fingerprint(h.anyKey)
+	h.waitLog("msg=connect", "user=alice", "key="+fp, "addr=127.0.0.1:", "profile=sandbox")
+	tm.key("q")
+	if code := tm.waitExit(); code != 0 {
+		t.Errorf("exit status %d after q, want 0", code)
+	}
+	l := h.waitLog("msg=disconnect", "user=alice", "key="+fp, "addr=127.0.0.1:", "reason=quit")
+	if !strings.Contains(l, "duration=") {
+		t.Errorf("disconnect line without a duration: %s", l)
+	}
+	if n := h.srv.Sessions(); n != 0 {
+		t.Errorf("%d sessions open after quitting", n)
+	}
+}
+
+func TestRefusedBeforeAnyUI(t *testing.T) {
+	h := newHarness(t, setup{})
+	stranger := h.newKey(false)
+	tests := []struct {
+		name string
+		auth gossh.AuthMethod
+		log  []string
+	}{
+		{"unknown key", gossh.PublicKeys(stranger), []string{"msg=\"refused key\"", "key=" + fingerprint(stranger)}},
+		// The server offers neither password nor keyboard-interactive: the
+		// client finds no method left to try and never sends the secret.
+		{"password", gossh.Password("hunter2"), []string{"msg=refused", "methods=none "}},
+		{"keyboard-interactive", gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+			return []string{"hunter2"}, nil
+		}), []string{"msg=refused", "methods=none "}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			user := "mallory-" + strings.ReplaceAll(tc.name, " ", "-")
+			c, err := h.dial(user, tc.auth)
+			if err == nil {
+				c.Close()
+				t.Fatal("connected")
+			}
+			if !strings.Contains(err.Error(), "unable to authenticate") || !strings.Contains(err.Error(), "no supported methods remain") {
+				t.Errorf("error %q, want an authentication failure", err)
+			}
+			h.waitLogT(t, append([]string{"user=" + user + " "}, tc.log...)...)
+		})
+	}
+	if strings.Contains(h.log.String(), "hunter2") {
+		t.Errorf("a password reached the log:\n%s", h.log.String())
+	}
+	if n := h.sb.APIRequests(); n != 0 {
+		t.Errorf("the sandbox saw %d API requests: a UI started for a refused client", n)
+	}
+	if n := h.sb.TokenRequests(); n != 0 {
+		t.Errorf("the sandbox saw %d token requests for refused clients", n)
+	}
+}
+
+func TestNoTerminalOrACommandIsExplainedInOneLine(t *testing.T) {
+	h := newHarness(t, setup{})
+	tests := []struct {
+		name string
+		pty  bool
+		cmd  string
+		want string
+	}{
+		{"shell without a pty", false, "", msgNoPTY},
+		{"command without a pty", false, "ls", msgNoPTY},
+		{"command with a pty", true, "ls", msgCommand},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := h.dial("alice", gossh.PublicKeys(h.anyKey))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			sess, err := c.NewSession()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.pty {
+				if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr syncBuffer
+			sess.Stdout, sess.Stderr = &stdout, &stderr
+			if tc.cmd != "" {
+				err = sess.Run(tc.cmd)
+			} else {
+				if err = sess.Shell(); err == nil {
+					err = sess.Wait()
+				}
+			}
+			ee, ok := err.(*gossh.ExitError)
+			if !ok || ee.ExitStatus() != 1 {
+				t.Fatalf("session ended with %v, want exit status 1", err)
+			}
+			got := strings.TrimRight(stderr.String(), "\r\n")
+			if got != tc.want {
+				t.Errorf("stderr %q, want the one line %q", stderr.String(), tc.want)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout %q, want nothing", stdout.String())
+			}
+		})
+	}
+	if n := h.sb.APIRequests(); n != 0 {
+		t.Errorf("%d API requests: a console started", n)
+	}
+}
+
+func TestTwoSessionsAreIndependentAndShareOneRefresher(t *testing.T) {
+	h := newHarness(t, setup{})
+	a := h.open(h.anyKey, 100, 30)
+	b := h.open(h.newKey(true), 100, 30)
+	a.waitFor("Acme Shop", "4 rows")
+	b.waitFor("Acme Shop", "4 rows")
+
+	a.key("/")
+	a.typ("kiosk")
+	sa := a.waitFor("1 of 4 rows", "Acme Kiosk")
+	if strings.Contains(sa, "Acme Rewards") {
+		t.Fatalf("A's filter did not narrow:\n%s", sa)
+	}
+	b.key("/")
+	b.typ("rew")
+	sb := b.waitFor("1 of 4 rows", "Acme Rewards")
+	if strings.Contains(sb, "Acme Kiosk") || strings.Contains(sb, "kiosk") {
+		t.Fatalf("B shows A's filter:\n%s", sb)
+	}
+	b.key("enter")
+	b.key("esc") // clears B's filter
+	b.waitFor("4 rows", "Acme Kiosk", "Acme Shop")
+	// A still shows its own filter, whatever B did.
+	sa = a.waitFor("1 of 4 rows", "Acme Kiosk")
+	if strings.Contains(sa, "Acme Rewards") || strings.Contains(sa, "rew") {
+		t.Fatalf("A changed with B:\n%s", sa)
+	}
+	// One credential, one client: the second session fetched no token.
+	if n := h.sb.TokenRequests(); n != 1 {
+		t.Errorf("%d token requests for two sessions of one credential, want 1", n)
+	}
+}
+
+func TestResizeRelaysOut(t *testing.T) {
+	h := newHarness(t, setup{})
+	tm := h.open(h.anyKey, 100, 30)
+	tm.waitFor("Acme Shop", "4 rows")
+	tm.resize(60, 20)
+	s := tm.waitFor("Terminal too small: 60×20")
+	if strings.Contains(s, "Acme Shop") {
+		t.Errorf("the table is still drawn below the minimum size:\n%s", s)
+	}
+	tm.resize(120, 32)
+	s = tm.until("the table at 120 columns", func(s string) bool {
+		return strings.Contains(s, "Acme Shop") && !strings.Contains(s, "too small")
+	})
+	// The status bar is on the last row of the new size.
+	lines := strings.Split(s, "\n")
+	if len(lines) != 32 || !strings.Contains(lines[31], "4 rows") {
+		t.Errorf("status bar not on row 32 after growing:\n%s", s)
+	}
+}
+
+// rightsHarness serves the sandbox plus a file profile "staging" (the
+// sandbox's viewer credential), with [[ssh.keys]] rights from a profiles
+// file written in t.TempDir().
+func rightsHarness(t *testing.T, rights func(ro, staging string) string) (*harness, gossh.Signer, gossh.Signer) {
+	var roKey, stagingKey gossh.Signer
+	var file *config.File
+	h := newHarness(t, setup{
+		manager: func(h *harness) accounts.Options {
+			roKey, stagingKey = h.newKey(true), h.newKey(true)
+			text := fmt.Sprintf(`
+[profiles.staging]
+client_id = "viewer"
+client_secret_env = "STAGING_SECRET"
+account_id = 1
+base_url = %q
+v2_base_url = %q
+token_url = %q
+`, h.sb.V1URL(), h.sb.V2URL(), h.sb.TokenURL()) + rights(fingerprint(roKey), fingerprint(stagingKey))
+			path := filepath.Join(h.dir, "config.toml")
+			if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if file, err = config.Load(path); err != nil {
+				t.Fatal(err)
+			}
+			return accounts.Options{Sandbox: h.sb, File: file, NoCache: true, CacheDir: t.TempDir(),
+				Getenv: func(k string) string {
+					if k == "STAGING_SECRET" {
+						return "viewer-secret"
+					}
+					return ""
+				}}
+		},
+		opts: func(o *Options) { o.Rights = file.SSH; o.Profile = accounts.SandboxProfile },
+	})
+	return h, roKey, stagingKey
+}
+
+func TestReadOnlyKeyCannotWrite(t *testing.T) {
+	h, roKey, _ := rightsHarness(t, func(ro, _ string) string {
+		return fmt.Sprintf("\n[[ssh.keys]]\nfingerprint = %q\nname = \"auditor\"\nread_only = true\n", ro)
+	})
+	tm := h.open(roKey, 100, 30)
+	tm.waitFor("READ-ONLY", "Acme Shop", "4 rows")
+	h.waitLog("msg=connect", "key="+fingerprint(roKey), "read_only=true")
+	// Every write key, and what would confirm one.
+	for _, k := range []string{"ctrl+d", "y", "enter", "e", "c", "ctrl+d", "Acme Shop", "enter"} {
+		tm.key(k)
+	}
+	tm.key("esc")
+	tm.key("?") // help: a screen change that proves every key above was read
+	tm.waitFor("help")
+	if w := h.writes(); len(w) > 0 {
+		t.Errorf("a read-only session sent writes:\n%s", strings.Join(w, "\n"))
+	}
+	// The server's own default is read-write: another key is not read-only.
+	other := h.open(h.anyKey, 100, 30)
+	s := other.waitFor("Acme Shop", "4 rows")
+	if strings.Contains(s, "READ-ONLY") {
+		t.Errorf("a key without rights is read-only:\n%s", s)
+	}
+}
+
+func TestKeyRestrictedToAProfile(t *testing.T) {
+	h, _, stagingKey := rightsHarness(t, func(_, staging string) string {
+		return fmt.Sprintf("\n[[ssh.keys]]\nfingerprint = %q\nprofiles = [\"staging\"]\n", staging)
+	})
+	// The server starts sessions on "sandbox"; this key may only use staging.
+	tm := h.open(stagingKey, 120, 30)
+	tm.waitFor("staging", "Acme Shop")
+	h.waitLog("msg=connect", "key="+fingerprint(stagingKey), "profile=staging")
+	tm.key("A")
+	s := tm.waitFor("PROFILE", "staging")
+	for _, p := range []string{accounts.SandboxProfile + " ", accounts.ViewerProfile} {
+		if strings.Contains(s, p) {
+			t.Errorf("the switcher offers %q to a key restricted to staging:\n%s", p, s)
+		}
+	}
+}
+
+func TestSessionLimit(t *testing.T) {
+	h := newHarness(t, setup{opts: func(o *Options) { o.MaxSessions = 2 }})
+	a := h.open(h.anyKey, 100, 30)
+	b := h.open(h.anyKey, 100, 30)
+	a.waitFor("Acme Shop")
+	b.waitFor("Acme Shop")
+	c := h.open(h.anyKey, 100, 30)
+	if code := c.waitExit(); code != 1 {
+		t.Errorf("third session exit status %d, want 1", code)
+	}
+	want := fmt.Sprintf(msgFull, 2)
+	if got := strings.TrimRight(c.stderr.String(), "\r\n"); got != want {
+		t.Errorf("third session told %q, want %q", got, want)
+	}
+	h.waitLog("msg=\"refused session\"", "server is full")
+	// A place frees when a session ends.
+	a.key("q")
+	a.waitExit()
+	h.waitLog("msg=disconnect", "reason=quit")
+	d := h.open(h.anyKey, 100, 30)
+	d.waitFor("Acme Shop")
+}
+
+func TestShutdownTellsEverySession(t *testing.T) {
+	h := newHarness(t, setup{})
+	a := h.open(h.anyKey, 100, 30)
+	b := h.open(h.newKey(true), 100, 30)
+	a.waitFor("Acme Shop")
+	b.waitFor("Acme Shop")
+	h.cancel() // what SIGINT/SIGTERM do to main's context
+	for _, tm := range []*term{a, b} {
+		tm.waitExit()
+		if !strings.Contains(tm.stderr.String(), msgClosing) {
+			t.Errorf("session not told: stderr %q", tm.stderr.String())
+		}
+		// The console left the alternate screen: the message is on the
+		// normal screen.
+		tm.waitFor(msgClosing)
+	}
+	select {
+	case <-h.srv.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not stop")
+	}
+	if err := h.srv.Wait(); err != nil {
+		t.Errorf("Wait: %v", err)
+	}
+	if _, err := h.dial("alice", gossh.PublicKeys(h.anyKey)); err == nil {
+		t.Error("a connection was accepted after shutdown")
+	}
+	h.waitLog("msg=disconnect", "reason=shutdown")
+}
+
+func TestIdleSessionIsClosed(t *testing.T) {
+	h := newHarness(t, setup{opts: func(o *Options) { o.IdleTimeout = 300 * time.Millisecond }})
+	tm := h.open(h.anyKey, 100, 30)
+	tm.waitExit()
+	if want := "mpconsole: closed after 300ms without input."; !strings.Contains(tm.stderr.String(), want) {
+		t.Errorf("stderr %q, want %q", tm.stderr.String(), want)
+	}
+	h.waitLog("msg=disconnect", "reason=idle")
+}
+
+func TestAuthorizedKeysAreReadAtEachLogin(t *testing.T) {
+	h := newHarness(t, setup{})
+	late := h.newKey(false)
+	if _, err := h.dial("bob", gossh.PublicKeys(late)); err == nil {
+		t.Fatal("an unlisted key connected")
+	}
+	line := gossh.MarshalAuthorizedKey(late.PublicKey())
+	f, err := os.OpenFile(h.akPath, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(line)
+	f.Close()
+	c, err := h.dial("bob", gossh.PublicKeys(late))
+	if err != nil {
+		t.Fatalf("a key added while running: %v", err)
+	}
+	c.Close()
+	// A file broken while running refuses everyone, and says why.
+	if err := os.WriteFile(h.akPath, []byte("garbage\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.dial("bob", gossh.PublicKeys(late)); err == nil {
+		t.Fatal("connected with a broken authorized keys file")
+	}
+	h.waitLog("refusing every key", "authorized_keys:1")
+}
+
+func TestColourFollowsTheSessionEnvironment(t *testing.T) {
+	h := newHarness(t, setup{})
+	plain, err := openTerm(t, h, h.anyKey, 100, 30, map[string]string{"NO_COLOR": "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coloured := h.open(h.anyKey, 100, 30)
+	plain.waitFor("Acme Shop", "4 rows", "token valid")
+	coloured.waitFor("Acme Shop", "4 rows", "token valid")
+	if c := colourSGR(plain.raw.String()); c != "" {
+		t.Errorf("NO_COLOR session got colour %q", c)
+	}
+	if colourSGR(coloured.raw.String()) == "" {
+		t.Error("the session without NO_COLOR got no colour either: the test proves nothing")
+	}
+}
+
+// colourSGR returns the first SGR sequence that sets a colour, or "".
+func colourSGR(out string) string {
+	for _, m := range sgr.FindAllStringSubmatch(out, -1) {
+		for _, p := range strings.Split(m[1], ";") {
+			p, _, _ = strings.Cut(p, ":")
+			var n int
+			if _, err := fmt.Sscan(p, &n); err != nil {
+				continue
+			}
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return m[0]
+			}
+		}
+	}
+	return ""
+}
+
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
