@@ -43,6 +43,16 @@ type Config struct {
 	UserAgent string
 }
 
+type retryObserverKey struct{}
+
+// WithRetryObserver returns a context whose requests report each retry to
+// f before waiting for it. Clients are shared (by accounts and SSH
+// sessions), so a session watches its own requests this way rather than
+// through Config.OnRetry.
+func WithRetryObserver(ctx context.Context, f func(RetryEvent)) context.Context {
+	return context.WithValue(ctx, retryObserverKey{}, f)
+}
+
 // RetryEvent describes one retry about to happen.
 type RetryEvent struct {
 	Method  string
@@ -304,8 +314,12 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		}
 		c.log.Info("retrying", "method", req.Method, "path", path, "status", e.Status,
 			"kind", kindName(e.Kind), "attempt", attempt, "wait", wait.String())
+		ev := RetryEvent{Method: req.Method, Path: path, Attempt: attempt, Err: e, Wait: wait}
 		if c.cfg.OnRetry != nil {
-			c.cfg.OnRetry(RetryEvent{Method: req.Method, Path: path, Attempt: attempt, Err: e, Wait: wait})
+			c.cfg.OnRetry(ev)
+		}
+		if f, ok := ctx.Value(retryObserverKey{}).(func(RetryEvent)); ok {
+			f(ev)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			if e.Err == nil {

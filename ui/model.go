@@ -113,6 +113,9 @@ type Model struct {
 
 	switcherRows map[string][]table.Row // the account switcher's rows, per profile
 	pending      *pendingWrite          // what the open dialog acts on
+	retries      chan api.RetryEvent    // retries of this session's requests, from the client
+	retry        *api.RetryEvent        // the last one, shown until a request succeeds
+	retryAt      time.Time
 	styles       *theme.Styles
 	keys         *keymap.KeyMap
 	common       views.Common
@@ -154,7 +157,8 @@ func New(o Options) *Model {
 		o.Now = time.Now
 	}
 	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
-	m.genCtx, m.cancel = context.WithCancel(m.ctx)
+	m.retries = make(chan api.RetryEvent, 8)
+	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
 	m.common = views.NewCommon(m.styles, m.keys)
 	m.pane = errview.NewPane(m.common)
@@ -175,7 +179,7 @@ func (m *Model) Init() tea.Cmd {
 		name = p.Name
 	}
 	m.profile, _ = m.accts.Profile(name)
-	return tea.Batch(m.connect(name, m.opts.Account), tea.RequestBackgroundColor, tick(m.gen))
+	return tea.Batch(m.connect(name, m.opts.Account), tea.RequestBackgroundColor, tick(m.gen), m.watchRetries())
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -219,6 +223,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.token, m.tokenSeen = msg.state, true
 		return m, watchToken(msg.gen, msg.ch)
+	case retryMsg:
+		ev := msg.ev
+		m.retry, m.retryAt = &ev, m.opts.Now()
+		return m, m.watchRetries()
 	case tickMsg:
 		m.spin++
 		return m, tick(m.gen)
@@ -423,6 +431,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	}
 	f.loading = false
 	f.table.SetLoading(false)
+	m.retry = nil
 	if msg.err != nil {
 		m.showError(msg.err)
 		return nil

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -49,6 +51,41 @@ type tokenMsg struct {
 
 // retryMsg reports a retry the client is about to make, for the status bar.
 type retryMsg struct{ ev api.RetryEvent }
+
+// observeRetry is called by the client (on its goroutine) before each
+// retry of this session's requests; it never blocks.
+func (m *Model) observeRetry(ev api.RetryEvent) {
+	select {
+	case m.retries <- ev:
+	default:
+	}
+}
+
+// watchRetries waits for the next retry report.
+func (m *Model) watchRetries() tea.Cmd {
+	ch, done := m.retries, m.ctx.Done()
+	return func() tea.Msg {
+		select {
+		case ev := <-ch:
+			return retryMsg{ev: ev}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// retryText is the status bar's note about a retry in progress.
+func retryText(ev *api.RetryEvent) string {
+	why := "failed"
+	if ev.Err != nil {
+		if ev.Err.Status != 0 {
+			why = strconv.Itoa(ev.Err.Status)
+		} else if ev.Err.Kind != nil {
+			why = ev.Err.Kind.Error()
+		}
+	}
+	return fmt.Sprintf("retrying %s %s in %s (attempt %d: %s)", ev.Method, ev.Path, ev.Wait.Round(10*time.Millisecond), ev.Attempt, why)
+}
 
 // tickMsg drives the spinner and the token countdown.
 type tickMsg struct{ gen int }

@@ -87,6 +87,9 @@ func (m *Model) statusInfo() chrome.Status {
 	if m.notice != "" && m.opts.Now().Sub(m.noticeAt) < noticeFor {
 		s.Notice = m.notice
 	}
+	if m.retry != nil && m.inflight > 0 && m.opts.Now().Sub(m.retryAt) < noticeFor {
+		s.Notice = retryText(m.retry)
+	}
 	if f := m.top(); f != nil && m.overlay == nil {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()

@@ -59,7 +59,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	}
 	m.gen++
 	m.cancel()
-	m.genCtx, m.cancel = context.WithCancel(m.ctx)
+	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.inflight = 0
 	gen, ctx, mgr := m.gen, m.genCtx, m.accts
 	p, _ := mgr.Profile(profile)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views"
@@ -240,5 +241,18 @@ func TestReadOnlyWriteKeysSendNothing(t *testing.T) {
 	}
 	if n := d.srv.APIRequests(); n != before {
 		t.Fatalf("read-only console sent %d requests", n-before)
+	}
+}
+
+func TestRetryStateShowsInTheStatusBar(t *testing.T) {
+	d := start(t, fixture{retry: api.RetryPolicy{MaxAttempts: 3, BaseDelay: 300 * time.Millisecond, MaxDelay: 300 * time.Millisecond}})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.srv.InjectNext("503", 1)
+	d.key("ctrl+r")
+	d.waitFor("retrying GET /v1/apps", "attempt 1: 503")
+	s := d.settle()
+	if strings.Contains(s, "retrying") || !strings.Contains(s, "Acme Shop") {
+		t.Fatalf("after the retry succeeded:\n%s", s)
 	}
 }
