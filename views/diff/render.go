@@ -1,0 +1,290 @@
+package diff
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/views"
+)
+
+// maxValueLines is how many lines one long value may take in a diff; the
+// rest is elided.
+const maxValueLines = 8
+
+type role uint8
+
+const (
+	rolePlain role = iota
+	rolePath
+	roleAdded
+	roleRemoved
+	roleChanged
+	roleOld
+	roleNew
+	roleArrow
+)
+
+type span struct {
+	text string
+	role role
+}
+
+// row is one rendered line, unstyled: styles are applied when it is drawn,
+// so a theme change reaches it.
+type row []span
+
+// WholeDocument names the path "" in a rendered diff.
+const WholeDocument = "(the whole document)"
+
+// layout lays changes out in rows for a width. A change whose values fit
+// takes one line ("~ name: "old" → "new""); otherwise its values go on
+// lines of their own below the path, wrapped, at most maxValueLines each.
+func layout(cs []Change, width int) []row {
+	width = max(width, 20)
+	var rows []row
+	for _, c := range cs {
+		mark := span{"~ ", roleChanged}
+		switch c.Kind {
+		case Added:
+			mark = span{"+ ", roleAdded}
+		case Removed:
+			mark = span{"- ", roleRemoved}
+		}
+		path := views.Sanitize(c.Path)
+		if path == "" {
+			path = WholeDocument
+		}
+		old, cur := views.Sanitize(c.Old), views.Sanitize(c.New)
+		one := row{mark, {path, rolePath}, {": ", rolePlain}}
+		switch c.Kind {
+		case Changed:
+			one = append(one, span{old, roleOld}, span{" → ", roleArrow}, span{cur, roleNew})
+		case Added:
+			one = append(one, span{cur, roleNew})
+		case Removed:
+			one = append(one, span{old, roleOld})
+		}
+		if rowWidth(one) <= width {
+			rows = append(rows, one)
+			continue
+		}
+		rows = append(rows, row{mark, {views.Truncate(path, width-2), rolePath}})
+		if c.Kind != Added {
+			rows = appendValue(rows, "  - ", old, roleOld, width)
+		}
+		if c.Kind != Removed {
+			rows = appendValue(rows, "  + ", cur, roleNew, width)
+		}
+	}
+	return rows
+}
+
+func appendValue(rows []row, lead, v string, r role, width int) []row {
+	inner := max(1, width-len(lead))
+	parts := strings.Split(ansi.Hardwrap(v, inner, false), "\n")
+	if len(parts) > maxValueLines {
+		parts = append(parts[:maxValueLines-1], "…")
+	}
+	for i, p := range parts {
+		l := lead
+		if i > 0 {
+			l = strings.Repeat(" ", len(lead))
+		}
+		rows = append(rows, row{{l, r}, {p, r}})
+	}
+	return rows
+}
+
+func rowWidth(r row) int {
+	w := 0
+	for _, s := range r {
+		w += ansi.StringWidth(s.text)
+	}
+	return w
+}
+
+func (r row) render(st *theme.Styles) string {
+	var b strings.Builder
+	for _, s := range r {
+		b.WriteString(roleStyle(st, s.role).Render(s.text))
+	}
+	return b.String()
+}
+
+func (r row) plain() string {
+	var b strings.Builder
+	for _, s := range r {
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+func roleStyle(st *theme.Styles, r role) lipgloss.Style {
+	d := st.Diff
+	switch r {
+	case rolePath:
+		return d.Path
+	case roleAdded:
+		return d.Added
+	case roleRemoved:
+		return d.Removed
+	case roleChanged:
+		return d.Changed
+	case roleOld:
+		return d.Old
+	case roleNew:
+		return d.New
+	case roleArrow:
+		return d.Arrow
+	}
+	return lipgloss.NewStyle()
+}
+
+// Lines renders changes for a width, styled.
+func Lines(st *theme.Styles, cs []Change, width int) []string {
+	rows := layout(cs, width)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = views.Truncate(r.render(st), width)
+	}
+	return out
+}
+
+// Text renders changes as plain text, one per line where they fit: for
+// logs, the clipboard and tests.
+func Text(cs []Change, width int) string {
+	rows := layout(cs, width)
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = r.plain()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Model shows a diff: a title with a summary, and the changes, scrollable
+// with the nav keys and the mouse wheel. It is not modal: it Consumes no key.
+type Model struct {
+	common  views.Common
+	title   string
+	changes []Change
+	rows    []row
+	rowsW   int
+	off     int
+}
+
+var _ views.Component = (*Model)(nil)
+
+// New returns an empty diff view.
+func New(c views.Common) *Model { return &Model{common: c} }
+
+// SetChanges shows changes under a title ("Changes to app 4821").
+func (m *Model) SetChanges(title string, cs []Change) {
+	m.title, m.changes, m.rows, m.off = title, cs, nil, 0
+}
+
+// Changes are the changes shown.
+func (m *Model) Changes() []Change { return m.changes }
+
+// Title is the title shown.
+func (m *Model) Title() string { return m.title }
+
+// SetSize sets the view's size: a title line and the changes.
+func (m *Model) SetSize(w, h int) {
+	m.common.SetSize(w, h)
+	m.clamp()
+}
+
+func (m *Model) layoutRows() []row {
+	if m.rows == nil || m.rowsW != m.common.Width {
+		m.rows, m.rowsW = layout(m.changes, m.common.Width), m.common.Width
+	}
+	return m.rows
+}
+
+func (m *Model) bodyHeight() int { return max(1, m.common.Height-1) }
+
+func (m *Model) clamp() {
+	m.off = max(0, min(m.off, len(m.layoutRows())-m.bodyHeight()))
+}
+
+// Offset is the first row on screen.
+func (m *Model) Offset() int { return m.off }
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Consumes no key: the diff only scrolls.
+func (m *Model) Consumes(tea.KeyPressMsg) bool { return false }
+
+// Update scrolls.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	n := m.common.Keys.Nav
+	page := m.bodyHeight()
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, n.Up):
+			m.off--
+		case key.Matches(msg, n.Down):
+			m.off++
+		case key.Matches(msg, n.PageUp):
+			m.off -= page
+		case key.Matches(msg, n.PageDown):
+			m.off += page
+		case key.Matches(msg, n.Top):
+			m.off = 0
+		case key.Matches(msg, n.Bottom):
+			m.off = len(m.layoutRows())
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.off -= 3
+		case tea.MouseWheelDown:
+			m.off += 3
+		}
+	}
+	m.clamp()
+	return m, nil
+}
+
+// ShortHelp is scrolling.
+func (m *Model) ShortHelp() []key.Binding {
+	n := m.common.Keys.Nav
+	return []key.Binding{n.Up, n.Down, n.PageDown}
+}
+
+// FullHelp is scrolling.
+func (m *Model) FullHelp() [][]key.Binding { return m.common.Keys.FullHelp(keymap.Nav) }
+
+// View renders the title, the summary and the rows on screen.
+func (m *Model) View() tea.View {
+	w, h := m.common.Width, m.common.Height
+	if w <= 0 || h <= 0 {
+		return tea.NewView("")
+	}
+	st := m.common.Styles
+	rows := m.layoutRows()
+	var b strings.Builder
+	head := st.Diff.Title.Render(views.Sanitize(m.title))
+	if m.title != "" {
+		head += "  "
+	}
+	head += st.Diff.Summary.Render(Summary(m.changes))
+	if len(rows) > h-1 {
+		head += st.Diff.Summary.Render(" · " + strconv.Itoa(m.off+1) + "-" + strconv.Itoa(min(len(rows), m.off+h-1)) + " of " + strconv.Itoa(len(rows)) + " lines")
+	}
+	b.WriteString(views.Truncate(head, w))
+	for i := m.off; i < len(rows) && i < m.off+h-1; i++ {
+		b.WriteByte('\n')
+		b.WriteString(views.Truncate(rows[i].render(st), w))
+	}
+	return tea.NewView(b.String())
+}
