@@ -213,8 +213,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onAccounts(msg)
 		return m, nil
 	case accountMsg:
-		if msg.gen == m.gen && msg.err == nil {
-			m.account = msg.name
+		if msg.gen == m.gen {
+			m.inflight = max(0, m.inflight-1)
+			if msg.err == nil {
+				m.account = msg.name
+			}
 		}
 		return m, nil
 	case tokenMsg:

@@ -85,6 +85,7 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	m.account, m.token, m.tokenSeen = "", api.TokenState{}, false
 	m.overlay = nil
 	m.pane.Clear()
+	m.inflight++ // the account's name
 	cmds := []tea.Cmd{
 		accountCmd(m.genCtx, m.client, m.gen, m.cat),
 		watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)),

@@ -93,8 +93,8 @@ func TestErrorsRenderInThePaneAndTheConsoleKeepsWorking(t *testing.T) {
 	// 504 on every attempt: the pane names the status, the request and the retries.
 	d.srv.InjectNext("504", 3) // every attempt of the retry policy
 	d.key("ctrl+r")
-	s := d.waitFor("504")
-	if !strings.Contains(s, "GET") || !strings.Contains(s, "/v1/apps") {
+	s := d.waitFor("504 Gateway Timeout", "Gave up after 3 attempts")
+	if !strings.Contains(s, "GET /v1/apps") {
 		t.Fatalf("504 pane lacks the request:\n%s", s)
 	}
 	d.key("esc") // dismiss
@@ -152,10 +152,8 @@ func TestUnreachableAPI(t *testing.T) {
 	d.settle()
 	d.srv.Close()
 	d.key("ctrl+r")
-	s := d.until("a network error", func(s string) bool {
-		return strings.Contains(s, "refused") || strings.Contains(s, "network")
-	})
-	if !strings.Contains(strings.ToLower(s), "check") {
+	s := d.settle()
+	if !strings.Contains(s, "refused") || !strings.Contains(strings.ToLower(s), "check") {
 		t.Fatalf("no advice on what to check:\n%s", s)
 	}
 	d.key("esc")
