@@ -44,19 +44,20 @@ func (s *syncBuffer) String() string {
 // harness is a real server on 127.0.0.1:0 over the embedded sandbox, with
 // an authorized keys file in t.TempDir().
 type harness struct {
-	t       *testing.T
-	ctx     context.Context
-	cancel  context.CancelFunc
-	dir     string
-	sb      *sandbox.Server
-	sbLog   *syncBuffer // the sandbox's request log: one line per request
-	mgr     *accounts.Manager
-	log     *syncBuffer // the server's log
-	srv     *Server
-	akPath  string
-	anyKey  gossh.Signer // an authorized key
-	opts    Options
-	started bool
+	t      testing.TB
+	ctx    context.Context
+	cancel context.CancelFunc
+	dir    string
+	sb     *sandbox.Server
+	sbLog  *syncBuffer // the sandbox's request log: one line per request
+	mgr    *accounts.Manager
+	log    *syncBuffer // the server's log
+	srv    *Server
+	akPath string
+	anyKey gossh.Signer // an authorized key
+	opts   Options
+	addr   string // the server's address
+	hostFP string // and its host key's fingerprint
 }
 
 type setup struct {
@@ -64,7 +65,7 @@ type setup struct {
 	manager func(h *harness) accounts.Options // nil: the sandbox alone
 }
 
-func newHarness(t *testing.T, su setup) *harness {
+func newHarness(t testing.TB, su setup) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), sbLog: &syncBuffer{}, log: &syncBuffer{}}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
@@ -99,6 +100,7 @@ func newHarness(t *testing.T, su setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.addr, h.hostFP = h.srv.Addr().String(), h.srv.HostKeyFingerprint()
 	t.Cleanup(func() {
 		if err := h.srv.Close(); err != nil {
 			t.Errorf("server: %v", err)
@@ -114,14 +116,7 @@ func newHarness(t *testing.T, su setup) *harness {
 // authorized keys file.
 func (h *harness) newKey(authorized bool) gossh.Signer {
 	h.t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	s := newSigner(h.t)
 	if authorized {
 		f, err := os.OpenFile(h.akPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
@@ -129,6 +124,19 @@ func (h *harness) newKey(authorized bool) gossh.Signer {
 		}
 		fmt.Fprintf(f, "%s", gossh.MarshalAuthorizedKey(s.PublicKey()))
 		f.Close()
+	}
+	return s
+}
+
+func newSigner(t testing.TB) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return s
 }
@@ -141,14 +149,14 @@ func (h *harness) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, er
 		User: user,
 		Auth: auth,
 		HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {
-			if got := gossh.FingerprintSHA256(key); got != h.srv.HostKeyFingerprint() {
-				return fmt.Errorf("host key %s, want %s", got, h.srv.HostKeyFingerprint())
+			if got := gossh.FingerprintSHA256(key); got != h.hostFP {
+				return fmt.Errorf("host key %s, want %s", got, h.hostFP)
 			}
 			return nil
 		},
 		Timeout: 10 * time.Second,
 	}
-	return gossh.Dial("tcp", h.srv.Addr().String(), cfg)
+	return gossh.Dial("tcp", h.addr, cfg)
 }
 
 // term is one client session with a PTY, its output applied to a terminal
