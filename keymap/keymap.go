@@ -102,6 +102,7 @@ type TableKeys struct {
 	Edit        key.Binding
 	Create      key.Binding
 	Delete      key.Binding
+	Actions     key.Binding // the kind's other operations (activate a calculated attribute, …)
 	SortNext    key.Binding
 	SortPrev    key.Binding
 	SortReverse key.Binding
@@ -196,6 +197,7 @@ func registry() []action {
 		{"table.edit", Table, []string{"e"}, "edit", false, 1, func(k *KeyMap) *key.Binding { return &k.Table.Edit }},
 		{"table.create", Table, []string{"c"}, "create", false, 1, func(k *KeyMap) *key.Binding { return &k.Table.Create }},
 		{"table.delete", Table, []string{"ctrl+d"}, "delete", false, 1, func(k *KeyMap) *key.Binding { return &k.Table.Delete }},
+		{"table.actions", Table, []string{"a"}, "actions (activate, status, …)", false, 1, func(k *KeyMap) *key.Binding { return &k.Table.Actions }},
 		{"table.sort_next", Table, []string{">"}, "sort by next column", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortNext }},
 		{"table.sort_prev", Table, []string{"<"}, "sort by previous column", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortPrev }},
 		{"table.sort_reverse", Table, []string{"o"}, "reverse sort order", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortReverse }},

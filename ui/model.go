@@ -245,6 +245,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onConfirm(msg)
 	case wroteMsg:
 		return m, m.onWrote(msg)
+	case actedMsg:
+		return m, m.onActed(msg)
 	case palette.SubmitMsg:
 		return m, m.onPalette(msg)
 	case palette.CancelMsg:
@@ -479,6 +481,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 	if m.overlay != nil && m.overlay.name == switcherName {
 		return m.onSwitcherAction(msg)
 	}
+	if m.overlay != nil && m.overlay.name == actionsName {
+		return m.onActionChosen(msg)
+	}
 	f := m.top()
 	if f == nil {
 		return nil
@@ -514,6 +519,10 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 			return m.confirmDelete(f, e)
 		}
 		m.setNotice(msg.Action.String() + " is not available yet")
+	case table.Actions:
+		if ok {
+			return m.openActions(f, e)
+		}
 	}
 	return nil
 }

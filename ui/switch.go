@@ -117,6 +117,7 @@ func (m *Model) applyOps(f *frame) {
 		Create:   f.kind.Ops.Has(api.OpCreate),
 		Edit:     f.kind.Ops.Has(api.OpUpdate),
 		Delete:   f.kind.Ops.Has(api.OpDelete),
+		Actions:  len(f.kind.Actions) > 0,
 		ReadOnly: m.readOnly(),
 	})
 }

@@ -254,3 +254,48 @@ func TestRetryStateShowsInTheStatusBar(t *testing.T) {
 		t.Fatalf("after the retry succeeded:\n%s", s)
 	}
 }
+
+func TestCalculatedAttributeActions(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.key(":")
+	d.typ("ca")
+	d.key("enter")
+	d.waitFor("mP Traveller")
+	d.settle()
+	d.key("/")
+	d.typ("traveller")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor("Lifetime Purchases")
+	d.settle()
+	d.key("/")
+	d.typ("lifetime")
+	d.key("enter")
+
+	// A read action shows its answer in the inspector.
+	d.key("a")
+	d.waitFor("Activate", "Discard draft", "Activation status")
+	d.key("/")
+	d.typ("activation status")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor(`"is_active": false`, "Activation status")
+	d.key("esc")
+
+	// A write asks first (default No), then runs.
+	d.key("a")
+	d.waitFor("Activate")
+	d.key("enter") // the cursor is on Activate
+	d.waitFor("Activate calculatedattribute 6")
+	d.key("y")
+	d.waitFor("Activate calculatedattribute 6: done")
+	d.settle()
+	d.key("a")
+	d.waitFor("Calculation status")
+	d.key("/")
+	d.typ("activation status")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor(`"is_active": true`)
+}

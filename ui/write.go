@@ -55,6 +55,7 @@ func (m *Model) confirmDelete(f *frame, e api.Entity) tea.Cmd {
 type pendingWrite struct {
 	frame  int
 	entity api.Entity
+	action string // a kind's action to run; "" for a delete
 }
 
 func (m *Model) placeLabel() string {
@@ -74,12 +75,20 @@ func (m *Model) onConfirm(msg confirm.ResultMsg) tea.Cmd {
 	p := m.pending
 	m.pending = nil
 	if p == nil || !msg.Confirmed {
-		m.setNotice("nothing deleted")
+		if p != nil && p.action != "" {
+			m.setNotice("nothing done")
+		} else {
+			m.setNotice("nothing deleted")
+		}
 		return nil
 	}
 	if m.readOnly() {
 		m.setNotice(readOnlyNotice)
 		return nil
+	}
+	if p.action != "" {
+		a, _ := p.entity.Kind.Action(p.action)
+		return m.act(p.frame, p.entity, a)
 	}
 	m.inflight++
 	c, t, e := m.client, tag{view: p.frame, gen: m.gen}, p.entity

@@ -75,6 +75,8 @@ type Row struct {
 // Ops says which write actions the table offers for its kind.
 type Ops struct {
 	Create, Edit, Delete bool
+	// Actions: the kind has other operations (the root lists them).
+	Actions bool
 	// ReadOnly: the session may not write. Help offers no write key, but
 	// the keys of the kind's operations still send their ActionMsg, so the
 	// root can say the console is read-only instead of ignoring the key.
@@ -91,6 +93,7 @@ const (
 	Edit                      // e
 	Create                    // c (Row is zero)
 	Delete                    // ctrl+d
+	Actions                   // a: the kind's other operations
 )
 
 func (a Action) String() string {
@@ -105,6 +108,8 @@ func (a Action) String() string {
 		return "create"
 	case Delete:
 		return "delete"
+	case Actions:
+		return "actions"
 	}
 	return "action(" + strconv.Itoa(int(a)) + ")"
 }
@@ -403,6 +408,8 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		return m.act(Edit)
 	case key.Matches(msg, t.Delete) && m.ops.Delete:
 		return m.act(Delete)
+	case key.Matches(msg, t.Actions) && m.ops.Actions:
+		return m.act(Actions)
 	case key.Matches(msg, t.Create) && m.ops.Create:
 		return func() tea.Msg { return ActionMsg{Action: Create} }
 	}
@@ -443,6 +450,7 @@ func (m *Model) keymap() keymap.KeyMap {
 	km.Table.Create.SetEnabled(m.ops.Create && !m.ops.ReadOnly)
 	km.Table.Edit.SetEnabled(m.ops.Edit && !m.ops.ReadOnly)
 	km.Table.Delete.SetEnabled(m.ops.Delete && !m.ops.ReadOnly)
+	km.Table.Actions.SetEnabled(m.ops.Actions)
 	km.Nav.Left.SetEnabled(false)
 	km.Nav.Right.SetEnabled(false)
 	return km

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/views/confirm"
+	"github.com/mpconsole/mpconsole/views/inspector"
+	"github.com/mpconsole/mpconsole/views/table"
+)
+
+const actionsName = "actions"
+
+// actedMsg is the answer to one of a kind's actions.
+type actedMsg struct {
+	tag
+	action api.Action
+	entity api.Entity
+	body   json.RawMessage
+	err    error
+}
+
+// openActions lists the selected entity's other operations (a calculated
+// attribute's activate, discard draft, activation and calculation status).
+func (m *Model) openActions(f *frame, e api.Entity) tea.Cmd {
+	t := table.New(m.common, []table.Column{{Title: "ACTION", Width: 20}, {Title: "WHAT", Width: minFlex, Flex: 1}, {Title: "KIND", Width: 6}})
+	rows := make([]table.Row, 0, len(e.Kind.Actions))
+	for _, a := range e.Kind.Actions {
+		kind := "read"
+		if a.Mutates {
+			kind = "write"
+		}
+		rows = append(rows, table.Row{ID: a.Name, Cells: []string{a.Title, a.Help, kind}})
+	}
+	t.SetRows(rows)
+	w, h := m.bodySize()
+	t.SetSize(w, h)
+	m.overlay = &overlay{comp: t, name: actionsName, crumb: "actions"}
+	m.pending = &pendingWrite{frame: f.id, entity: e}
+	return nil
+}
+
+// onActionChosen runs a read action at once and asks before a write.
+func (m *Model) onActionChosen(msg table.ActionMsg) tea.Cmd {
+	p := m.pending
+	if p == nil || (msg.Action != table.Open && msg.Action != table.Inspect) {
+		return nil
+	}
+	a, ok := p.entity.Kind.Action(msg.Row.ID)
+	if !ok {
+		return nil
+	}
+	m.overlay = nil
+	if !a.Mutates {
+		m.pending = nil
+		return m.act(p.frame, p.entity, a)
+	}
+	if m.readOnly() {
+		m.pending = nil
+		m.setNotice(readOnlyNotice)
+		return nil
+	}
+	p.action = a.Name
+	d := confirm.New(m.common, confirm.Options{
+		ID:      "action:" + a.Name,
+		Title:   a.Title,
+		Message: fmt.Sprintf("%s %s %s in %s?", a.Title, p.entity.Kind.Singular, entityLabel(p.entity), m.placeLabel()),
+		Yes:     a.Title,
+	})
+	w, h := m.bodySize()
+	d.SetSize(w, h)
+	m.overlay = &overlay{comp: d, name: "confirm:" + a.Name, crumb: a.Name}
+	return nil
+}
+
+func entityLabel(e api.Entity) string {
+	if e.Name != "" && e.Name != e.ID {
+		return fmt.Sprintf("%s %q", e.ID, e.Name)
+	}
+	return e.ID
+}
+
+// act runs an action in the background.
+func (m *Model) act(frame int, e api.Entity, a api.Action) tea.Cmd {
+	m.inflight++
+	c, ctx, t := m.client, m.genCtx, tag{view: frame, gen: m.gen}
+	return func() tea.Msg {
+		body, err := c.Act(ctx, e.Kind, e.Parents, e.ID, a.Name)
+		return actedMsg{tag: t, action: a, entity: e, body: body, err: err}
+	}
+}
+
+func (m *Model) onActed(msg actedMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.inflight = max(0, m.inflight-1)
+	if msg.err != nil {
+		m.showError(explainWrite(msg.err))
+		return nil
+	}
+	if msg.action.Mutates {
+		m.setNotice(fmt.Sprintf("%s %s %s: done", msg.action.Title, msg.entity.Kind.Singular, msg.entity.ID))
+		return m.reload(m.frameByID(msg.view))
+	}
+	in := inspector.New(m.common)
+	w, h := m.bodySize()
+	in.SetSize(w, h)
+	in.SetJSON(fmt.Sprintf("%s · %s %s", msg.action.Title, msg.entity.Kind.Singular, entityLabel(msg.entity)), msg.body)
+	m.overlay = &overlay{comp: in, name: "result", crumb: msg.action.Name}
+	return nil
+}
