@@ -34,6 +34,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runGet(ctx, args[1:], stdout, stderr)
 		case "config":
 			return runConfig(ctx, args[1:], stdout, stderr)
+		case "ssh":
+			return runSSH(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
@@ -50,6 +52,8 @@ Usage:
   mpconsole get KIND [ID] [--parent KIND=ID] [-o table|json]
                                                         print entities, for scripts
   mpconsole config check|init [--config FILE]           validate or create the profiles file
+  mpconsole ssh [--addr HOST:PORT] [--authorized-keys FILE] [--readonly]
+                                                        serve the console over SSH
 
 Run 'mpconsole COMMAND -h' for a command's flags.
 `

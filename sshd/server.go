@@ -37,6 +37,9 @@ const (
 	// backstop (see Start): the session-level check, which tells the user
 	// why, always fires first.
 	connIdleSlack = time.Minute
+	// hangupWait is how long shutdown waits for clients to close their
+	// connections once their sessions have ended.
+	hangupWait = time.Second
 )
 
 // Options configure a Server.
@@ -274,9 +277,14 @@ func (s *Server) shutdown() {
 			s.mu.Unlock()
 		}
 		// Every session has said goodbye and sent its exit status (gate
-		// exits before it unregisters): what is left are connections
-		// without a session, and those being cut.
-		s.srv.Close()
+		// exits before it unregisters). Clients hang up on their own; give
+		// them a moment, so they do not report a connection cut, then cut
+		// what is left.
+		hangup, cancel := context.WithTimeout(context.Background(), hangupWait)
+		defer cancel()
+		if err := s.srv.Shutdown(hangup); err != nil {
+			s.srv.Close()
+		}
 		<-ended
 		s.log.Info("stopped")
 		close(s.done)

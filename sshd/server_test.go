@@ -305,6 +305,7 @@ func TestShutdownTellsEverySession(t *testing.T) {
 		// The console left the alternate screen: the message is on the
 		// normal screen.
 		tm.waitFor(msgClosing)
+		tm.close() // a client hangs up when its session ends
 	}
 	select {
 	case <-h.srv.Done():

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/mpconsole/mpconsole/config"
+	"github.com/mpconsole/mpconsole/sshd"
+)
+
+const sshUsage = `usage: mpconsole ssh [--addr 127.0.0.1:2222] [--host-key FILE] [--authorized-keys FILE]
+                     [--profile NAME | --sandbox] [--config FILE] [--readonly]
+                     [--max-sessions 32] [--idle-timeout 30m]
+
+Serves the console over SSH: every connection gets a console of its own on
+the profiles this server holds; nobody needs the API credentials. Only the
+public keys listed in the authorized keys file get in (no passwords); the
+profiles file's [[ssh.keys]] limits a key to some profiles or to read-only.
+Connections, disconnections and refusals are logged to standard error.
+
+The host key and the authorized keys file live beside the profiles file
+unless given; the host key (ed25519) is generated on first start.
+`
+
+// runSSH serves the console over SSH until ctx ends (SIGINT, SIGTERM).
+func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mpconsole ssh", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, sshUsage); fs.PrintDefaults() }
+	var sf sessionFlags
+	sf.register(fs)
+	addr := fs.String("addr", sshd.DefaultAddr, "listen address")
+	hostKey := fs.String("host-key", "", "host private key, generated when missing (default: ssh_host_ed25519_key beside the profiles file)")
+	authKeys := fs.String("authorized-keys", "", "public keys allowed in, OpenSSH format (default: authorized_keys beside the profiles file)")
+	readonly := fs.Bool("readonly", false, "every session refuses every write")
+	maxSessions := fs.Int("max-sessions", sshd.DefaultMaxSessions, "sessions open at once; more are refused with a message")
+	idle := fs.Duration("idle-timeout", sshd.DefaultIdleTimeout, "close a session after this long without input; 0 never does")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "mpconsole ssh: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	case *maxSessions < 1:
+		fmt.Fprintf(stderr, "mpconsole ssh: --max-sessions %d: want at least 1\n", *maxSessions)
+		return 2
+	case *idle < 0:
+		fmt.Fprintf(stderr, "mpconsole ssh: --idle-timeout %s: want a positive duration, or 0 for never\n", *idle)
+		return 2
+	}
+	dir, err := sshDir(sf.config)
+	if err != nil && (*hostKey == "" || *authKeys == "") {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v; give --host-key and --authorized-keys\n", err)
+		return 2
+	}
+	if *hostKey == "" {
+		*hostKey = filepath.Join(dir, "ssh_host_ed25519_key")
+	}
+	if *authKeys == "" {
+		*authKeys = filepath.Join(dir, "authorized_keys")
+	}
+
+	s, err := openSession(ctx, sf)
+	if err != nil {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+		return exitCode(err)
+	}
+	defer s.close()
+	file := s.file
+	if file == nil {
+		// On the sandbox the profiles are not read, but the keys' rights
+		// still are: --sandbox must not lift a key's read-only.
+		if file, err = rightsFile(sf.config); err != nil {
+			fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+			return exitCode(err)
+		}
+	}
+	o := sshd.Options{
+		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
+		Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
+		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr,
+	}
+	if *idle == 0 {
+		o.IdleTimeout = -1
+	}
+	if file != nil {
+		for _, w := range file.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+		o.Rights, o.Keys = file.SSH, &file.KeyMap
+	}
+	// Resolve the starting profile's secret now, so a broken one fails the
+	// start instead of every session.
+	if _, err := s.accounts.Client(ctx, s.profile, 0); err != nil {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+		return 1
+	}
+	srv, err := sshd.Start(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+		return 1
+	}
+	host, port, _ := net.SplitHostPort(srv.Addr().String())
+	fmt.Fprintf(stdout, "mpconsole ssh: serving profile %s on %s (host key %s)\n", s.profile, srv.Addr(), srv.HostKeyFingerprint())
+	fmt.Fprintf(stdout, "connect with: ssh -p %s %s\n", port, host)
+	if err := srv.Wait(); err != nil {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// sshDir is the directory of the profiles file, where the host key and
+// the authorized keys live by default.
+func sshDir(configFlag string) (string, error) {
+	path := configFlag
+	if path == "" {
+		var err error
+		if path, err = config.DefaultPath(os.Getenv); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Dir(path), nil
+}
+
+// rightsFile reads the profiles file for its [[ssh.keys]] when the session
+// did not (--sandbox). A missing file is no rights, unless --config named it.
+func rightsFile(configFlag string) (*config.File, error) {
+	path := configFlag
+	if path == "" {
+		var err error
+		if path, err = config.DefaultPath(os.Getenv); err != nil {
+			return nil, nil
+		}
+	}
+	f, err := config.Load(path)
+	switch {
+	case errors.Is(err, config.ErrNoFile) && configFlag == "":
+		return nil, nil
+	case err != nil:
+		return nil, &usageError{err.Error()}
+	}
+	return f, nil
+}
