@@ -1,6 +1,7 @@
 package sshd
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -394,3 +395,44 @@ func colourSGR(out string) string {
 }
 
 var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+func TestCopyReachesTheClientAsOSC52(t *testing.T) {
+	h := newHarness(t, setup{})
+	tm := h.open(h.anyKey, 100, 30)
+	tm.waitFor("Acme Shop", "4 rows")
+	tm.key("i")
+	tm.waitFor(`"name": "Acme Shop"`)
+	tm.key("y")
+	tm.waitFor("clipboard")
+	raw := tm.raw.String()
+	i := strings.Index(raw, "\x1b]52;c;")
+	if i < 0 {
+		t.Fatalf("no OSC 52 sequence in the output")
+	}
+	payload := raw[i+len("\x1b]52;c;"):]
+	end := strings.IndexAny(payload, "\x07\x1b")
+	if end < 0 {
+		t.Fatalf("unterminated OSC 52")
+	}
+	text, err := base64.StdEncoding.DecodeString(payload[:end])
+	if err != nil {
+		t.Fatalf("OSC 52 payload: %v", err)
+	}
+	if !strings.Contains(string(text), `"name": "Acme Shop"`) {
+		t.Errorf("copied %q, want the app's JSON", text)
+	}
+}
+
+func TestErrorPaneOverSSH(t *testing.T) {
+	h := newHarness(t, setup{})
+	tm := h.open(h.anyKey, 100, 30)
+	tm.waitFor("Acme Shop", "4 rows")
+	h.sb.InjectNext("504", 5) // more than the retries
+	tm.key("ctrl+r")
+	tm.waitFor("504 Gateway Timeout", "GET /v1/apps")
+	tm.key("esc")
+	s := tm.until("the pane dismissed", func(s string) bool { return !strings.Contains(s, "504") })
+	if !strings.Contains(s, "Acme Shop") {
+		t.Errorf("the table is gone after the error:\n%s", s)
+	}
+}
