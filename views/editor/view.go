@@ -1,0 +1,306 @@
+package editor
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/diff"
+)
+
+// ShortHelp is the keys of the current step.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.common.Keys.Editor
+	if m.dialog != nil {
+		return m.dialog.ShortHelp()
+	}
+	switch m.mode {
+	case reviewing:
+		return []key.Binding{k.Confirm, m.backKey()}
+	case saving:
+		return nil
+	case conflicted:
+		return []key.Binding{k.Overwrite, k.Merge, k.Reload, m.backKey()}
+	}
+	out := []key.Binding{k.Save}
+	if m.opts.External {
+		out = append(out, k.External)
+	}
+	return append(out, k.Leave, k.Undo)
+}
+
+// backKey is editor.cancel described as going back to the text.
+func (m *Model) backKey() key.Binding {
+	b := m.common.Keys.Editor.Cancel
+	b.SetHelp(b.Help().Key, "back to editing")
+	return b
+}
+
+// FullHelp is the editor's actions, then the text keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.common.Keys.Editor
+	if m.dialog != nil {
+		return m.dialog.FullHelp()
+	}
+	switch m.mode {
+	case reviewing, saving:
+		return append([][]key.Binding{{k.Confirm, m.backKey(), k.Leave}}, m.common.Keys.FullHelp(keymap.Nav)...)
+	case conflicted:
+		return append([][]key.Binding{{k.Overwrite, k.Merge, k.Reload, m.backKey()}}, m.common.Keys.FullHelp(keymap.Nav)...)
+	}
+	actions := []key.Binding{k.Save, k.Confirm, k.Leave, k.Undo, k.Redo}
+	if m.opts.External {
+		actions = append(actions, k.External)
+	}
+	text := m.keys.all()
+	return [][]key.Binding{actions, text[:len(text)/2], text[len(text)/2:]}
+}
+
+// View renders the title, the text (or the diff) and the status line.
+func (m *Model) View() tea.View {
+	w, h := m.common.Width, m.common.Height
+	if w <= 0 || h <= 0 {
+		return tea.NewView("")
+	}
+	m.ensureChecked()
+	var lines []string
+	lines = append(lines, m.titleLine(w))
+	switch m.mode {
+	case editing:
+		lines = append(lines, m.textLines(w)...)
+		lines = append(lines, m.theirsLines(w)...)
+	default:
+		body := strings.Split(m.review.View().Content, "\n")
+		for len(body) < h-2 {
+			body = append(body, "")
+		}
+		lines = append(lines, body[:h-2]...)
+	}
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:h-1], views.Truncate(m.statusLine(w), w))
+	if h == 1 {
+		lines = lines[:1]
+	}
+	if m.dialog != nil {
+		lines = overlay(lines, strings.Split(m.dialog.View().Content, "\n"), w)
+	}
+	return tea.NewView(strings.Join(lines, "\n"))
+}
+
+func (m *Model) titleLine(w int) string {
+	st := m.common.Styles.Editor
+	left := st.Title.Render(views.Sanitize(m.opts.Title))
+	if m.Dirty() {
+		left += " " + st.Modified.Render("● modified")
+	}
+	l, c := m.Cursor()
+	right := st.Position.Render(fmt.Sprintf("Ln %d, Col %d · %d lines", l, c, len(m.buf.lines)))
+	left = views.Truncate(left, max(1, w-ansi.StringWidth(right)-1))
+	pad := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if pad < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", pad) + right
+}
+
+func (m *Model) gutterWidth() int {
+	return len(fmt.Sprint(len(m.buf.lines))) + 2
+}
+
+func (m *Model) contentWidth() int {
+	return max(1, m.common.Width-m.gutterWidth())
+}
+
+// textLines renders the lines on screen.
+func (m *Model) textLines(w int) []string {
+	st := m.common.Styles
+	h := m.bodyHeight()
+	gw := m.gutterWidth()
+	cw := max(1, w-gw)
+	errLine := -1
+	if m.chk.err != nil {
+		errLine = m.chk.err.Line - 1
+	}
+	out := make([]string, 0, h)
+	for i := 0; i < h; i++ {
+		n := m.top + i
+		if n >= len(m.buf.lines) {
+			out = append(out, "")
+			continue
+		}
+		num := fmt.Sprintf("%*d", gw-2, n+1)
+		switch {
+		case n == errLine:
+			num = st.Editor.LineNoError.Render(num)
+		case n == m.buf.cur.line:
+			num = st.Editor.LineNoCurrent.Render(num)
+		default:
+			num = st.Editor.LineNo.Render(num)
+		}
+		mark := " "
+		if n < len(m.chk.marks) && m.chk.marks[n]&markImmutable != 0 {
+			mark = st.Editor.Immutable.Render("•")
+		}
+		out = append(out, num+mark+" "+m.renderLine(n, cw))
+	}
+	return out
+}
+
+// renderLine highlights line n, draws the cursor on it, cuts it to the
+// horizontal scroll and adds its hint when there is room.
+func (m *Model) renderLine(n, cw int) string {
+	st := m.common.Styles
+	line := m.buf.lines[n]
+	curCol := -1
+	if n == m.buf.cur.line && m.mode == editing && m.dialog == nil {
+		curCol = m.buf.cur.col
+	}
+	m.segBuf = lexLine(line, m.segBuf)
+	var b strings.Builder
+	for _, sg := range m.segBuf {
+		style := classStyle(st, sg.class)
+		if curCol >= sg.start && curCol < sg.end {
+			_, size := firstRune(line[curCol:])
+			if curCol > sg.start {
+				b.WriteString(style.Render(views.Sanitize(line[sg.start:curCol])))
+			}
+			b.WriteString(st.Editor.Cursor.Render(views.Sanitize(line[curCol : curCol+size])))
+			if curCol+size < sg.end {
+				b.WriteString(style.Render(views.Sanitize(line[curCol+size : sg.end])))
+			}
+			continue
+		}
+		b.WriteString(style.Render(views.Sanitize(line[sg.start:sg.end])))
+	}
+	width := displayWidth(line)
+	if curCol == len(line) {
+		b.WriteString(st.Editor.Cursor.Render(" "))
+		width++
+	}
+	s := b.String()
+	if m.left > 0 || width > cw {
+		s = ansi.Cut(s, m.left, m.left+cw)
+	}
+	if i, ok := m.chk.hints[n]; ok && m.left == 0 {
+		if room := cw - width - 2; room > 6 {
+			s += "  " + st.Editor.Hint.Render(views.Truncate("← "+views.Sanitize(m.opts.Hints[i].Text), room))
+		}
+	}
+	return s
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+// theirsLines lists the server's changes while merging by hand.
+func (m *Model) theirsLines(w int) []string {
+	th := m.theirsHeight()
+	if th == 0 {
+		return nil
+	}
+	st := m.common.Styles
+	head := st.Diff.Title.Render("Changed on the server") + "  " + st.Diff.Summary.Render(diff.Summary(m.theirs))
+	out := []string{views.Truncate(head, w)}
+	rows := diff.Lines(st, m.theirs, w)
+	if len(rows) > th-1 {
+		rows = rows[:th-1]
+		if th-1 > 0 {
+			rows[th-2] = st.Diff.Summary.Render(fmt.Sprintf("… %d more lines", len(diff.Lines(st, m.theirs, w))-(th-2)))
+		}
+	}
+	return append(out, rows...)
+}
+
+func (m *Model) statusLine(w int) string {
+	st := m.common.Styles.Editor
+	k := m.common.Keys.Editor
+	switch m.mode {
+	case reviewing:
+		return st.Message.Render(k.Confirm.Help().Key+" send · "+m.backKey().Help().Key+"/"+k.Leave.Help().Key+" back to editing") +
+			st.Hint.Render("  (↑/↓ scroll)")
+	case saving:
+		return st.Saving.Render("saving…")
+	case conflicted:
+		return st.Message.Render(fmt.Sprintf("%s overwrite with your text · %s merge by hand · %s reload the server's version · %s back",
+			k.Overwrite.Help().Key, k.Merge.Help().Key, k.Reload.Help().Key, k.Leave.Help().Key))
+	}
+	var left string
+	switch {
+	case m.msg != "" && m.msgKind == refusalMsg:
+		left = st.Refusal.Render(m.msg)
+	case m.msg != "":
+		left = st.Message.Render(m.msg)
+	case m.chk.err != nil:
+		left = st.Invalid.Render("✗ " + m.chk.err.Error())
+	default:
+		left = st.Valid.Render("✓ valid JSON")
+		if m.hasMarks() {
+			left += "  " + st.Immutable.Render("•") + st.Hint.Render(" the API will not change these fields")
+		}
+	}
+	right := ""
+	if i, ok := m.chk.hints[m.buf.cur.line]; ok {
+		right = st.Hint.Render(views.Sanitize(m.opts.Hints[i].Path + ": " + m.opts.Hints[i].Text))
+	}
+	if right == "" {
+		return left
+	}
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+2+rw > w {
+		right = views.Truncate(right, max(0, w-lw-2))
+		rw = ansi.StringWidth(right)
+		if rw == 0 {
+			return left
+		}
+	}
+	return left + strings.Repeat(" ", max(2, w-lw-rw)) + right
+}
+
+func (m *Model) hasMarks() bool {
+	for _, mk := range m.chk.marks {
+		if mk&markImmutable != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// overlay draws box centred over lines, each w cells wide.
+func overlay(lines, box []string, w int) []string {
+	bw := 0
+	for _, l := range box {
+		bw = max(bw, ansi.StringWidth(l))
+	}
+	x := max(0, (w-bw)/2)
+	y := max(0, (len(lines)-len(box))/2)
+	out := append([]string(nil), lines...)
+	for i, bl := range box {
+		j := y + i
+		if j >= len(out) {
+			break
+		}
+		base := out[j]
+		left := ansi.Cut(base, 0, x)
+		if lw := ansi.StringWidth(left); lw < x {
+			left += strings.Repeat(" ", x-lw)
+		}
+		bl = views.Truncate(bl, w-x)
+		right := ""
+		if end := x + ansi.StringWidth(bl); end < w {
+			right = ansi.Cut(base, end, w)
+		}
+		out[j] = left + bl + right
+	}
+	return out
+}
