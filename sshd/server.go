@@ -397,11 +397,14 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		}
 		next(sess)
 		reason := st.why()
+		// The goodbye goes to standard output, after the console's last
+		// frame and its leaving the alternate screen: one stream keeps
+		// the order, so it lands on the normal screen.
 		switch reason {
 		case reasonIdle:
-			fmt.Fprintf(sess.Stderr(), "mpconsole: closed after %s without input.\n", s.o.IdleTimeout)
+			fmt.Fprintf(sess, "mpconsole: closed after %s without input.\n", s.o.IdleTimeout)
 		case reasonShutdown:
-			fmt.Fprintln(sess.Stderr(), msgClosing)
+			fmt.Fprintln(sess, msgClosing)
 		case "":
 			reason = reasonQuit
 			if sess.Context().Err() != nil {
