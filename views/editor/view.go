@@ -2,10 +2,12 @@ package editor
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
@@ -129,33 +131,77 @@ func (m *Model) textLines(w int) []string {
 		errLine = m.chk.err.Line - 1
 	}
 	out := make([]string, 0, h)
+	p := m.paints()
+	lineNo, lineNoCur, lineNoErr := paintOf(st.Editor.LineNo), paintOf(st.Editor.LineNoCurrent), paintOf(st.Editor.LineNoError)
+	mark := st.Editor.Immutable.Render("•")
+	var b strings.Builder
 	for i := 0; i < h; i++ {
 		n := m.top + i
 		if n >= len(m.buf.lines) {
 			out = append(out, "")
 			continue
 		}
-		num := fmt.Sprintf("%*d", gw-2, n+1)
+		num := strconv.Itoa(n + 1)
+		num = strings.Repeat(" ", max(0, gw-2-len(num))) + num
+		b.Reset()
 		switch {
 		case n == errLine:
-			num = st.Editor.LineNoError.Render(num)
+			lineNoErr.write(&b, num)
 		case n == m.buf.cur.line:
-			num = st.Editor.LineNoCurrent.Render(num)
+			lineNoCur.write(&b, num)
 		default:
-			num = st.Editor.LineNo.Render(num)
+			lineNo.write(&b, num)
 		}
-		mark := " "
 		if n < len(m.chk.marks) && m.chk.marks[n]&markImmutable != 0 {
-			mark = st.Editor.Immutable.Render("•")
+			b.WriteString(mark)
+		} else {
+			b.WriteByte(' ')
 		}
-		out = append(out, num+mark+" "+m.renderLine(n, cw))
+		b.WriteByte(' ')
+		b.WriteString(m.renderLine(n, cw, p))
+		out = append(out, b.String())
 	}
 	return out
 }
 
+// paint is a style reduced to the escape sequences around its text, so
+// that drawing a segment is two string concatenations instead of a
+// lipgloss render (which dominated the frame time).
+type paint struct{ pre, post string }
+
+func paintOf(st lipgloss.Style) paint {
+	const mark = "\x00"
+	pre, post, ok := strings.Cut(st.Render(mark), mark)
+	if !ok {
+		return paint{}
+	}
+	return paint{pre, post}
+}
+
+func (p paint) write(b *strings.Builder, s string) {
+	b.WriteString(p.pre)
+	b.WriteString(s)
+	b.WriteString(p.post)
+}
+
+// paints are the styles of one frame: the token classes, then the cursor.
+type paints struct {
+	class  [punctTok + 1]paint
+	cursor paint
+}
+
+func (m *Model) paints() *paints {
+	st := m.common.Styles
+	p := &paints{cursor: paintOf(st.Editor.Cursor)}
+	for c := range p.class {
+		p.class[c] = paintOf(classStyle(st, class(c)))
+	}
+	return p
+}
+
 // renderLine highlights line n, draws the cursor on it, cuts it to the
 // horizontal scroll and adds its hint when there is room.
-func (m *Model) renderLine(n, cw int) string {
+func (m *Model) renderLine(n, cw int, p *paints) string {
 	st := m.common.Styles
 	line := m.buf.lines[n]
 	curCol := -1
@@ -164,24 +210,25 @@ func (m *Model) renderLine(n, cw int) string {
 	}
 	m.segBuf = lexLine(line, m.segBuf)
 	var b strings.Builder
+	b.Grow(len(line) * 3)
 	for _, sg := range m.segBuf {
-		style := classStyle(st, sg.class)
+		style := p.class[sg.class]
 		if curCol >= sg.start && curCol < sg.end {
 			_, size := firstRune(line[curCol:])
 			if curCol > sg.start {
-				b.WriteString(style.Render(views.Sanitize(line[sg.start:curCol])))
+				style.write(&b, views.Sanitize(line[sg.start:curCol]))
 			}
-			b.WriteString(st.Editor.Cursor.Render(views.Sanitize(line[curCol : curCol+size])))
+			p.cursor.write(&b, views.Sanitize(line[curCol:curCol+size]))
 			if curCol+size < sg.end {
-				b.WriteString(style.Render(views.Sanitize(line[curCol+size : sg.end])))
+				style.write(&b, views.Sanitize(line[curCol+size:sg.end]))
 			}
 			continue
 		}
-		b.WriteString(style.Render(views.Sanitize(line[sg.start:sg.end])))
+		style.write(&b, views.Sanitize(line[sg.start:sg.end]))
 	}
 	width := displayWidth(line)
 	if curCol == len(line) {
-		b.WriteString(st.Editor.Cursor.Render(" "))
+		p.cursor.write(&b, " ")
 		width++
 	}
 	s := b.String()
@@ -235,6 +282,10 @@ func (m *Model) statusLine(w int) string {
 		return st.Message.Render(fmt.Sprintf("%s overwrite with your text · %s merge by hand · %s reload the server's version · %s back",
 			k.Overwrite.Help().Key, k.Merge.Help().Key, k.Reload.Help().Key, k.Leave.Help().Key))
 	}
+	right := ""
+	if i, ok := m.chk.hints[m.buf.cur.line]; ok {
+		right = st.Hint.Render(views.Sanitize(m.opts.Hints[i].Path + ": " + m.opts.Hints[i].Text))
+	}
 	var left string
 	switch {
 	case m.msg != "" && m.msgKind == refusalMsg:
@@ -245,13 +296,9 @@ func (m *Model) statusLine(w int) string {
 		left = st.Invalid.Render("✗ " + m.chk.err.Error())
 	default:
 		left = st.Valid.Render("✓ valid JSON")
-		if m.hasMarks() {
+		if right == "" && m.hasMarks() {
 			left += "  " + st.Immutable.Render("•") + st.Hint.Render(" the API will not change these fields")
 		}
-	}
-	right := ""
-	if i, ok := m.chk.hints[m.buf.cur.line]; ok {
-		right = st.Hint.Render(views.Sanitize(m.opts.Hints[i].Path + ": " + m.opts.Hints[i].Text))
 	}
 	if right == "" {
 		return left
