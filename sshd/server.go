@@ -57,7 +57,8 @@ type Options struct {
 	// so every session using a credential shares its client and its token
 	// refresher.
 	Accounts *accounts.Manager
-	// Profile is the profile sessions start on; "" is the Manager's default.
+	// Profile is the profile sessions start on; "" is the Manager's
+	// default. A key that may not use it starts on the first profile it may.
 	Profile string
 	// Rights are the per-key restrictions of the profiles file
 	// ([[ssh.keys]]); a key without an entry gets what the options say.
@@ -124,10 +125,15 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	if o.Profile != "" {
-		if _, ok := o.Accounts.Profile(o.Profile); !ok {
-			return nil, fmt.Errorf("sshd: no profile %q", o.Profile)
+	if o.Profile == "" {
+		p, err := o.Accounts.Default()
+		if err != nil {
+			return nil, fmt.Errorf("sshd: %w", err)
 		}
+		o.Profile = p.Name
+	}
+	if _, ok := o.Accounts.Profile(o.Profile); !ok {
+		return nil, fmt.Errorf("sshd: no profile %q", o.Profile)
 	}
 	signer, err := loadHostKey(o.HostKey)
 	if err != nil {
@@ -455,18 +461,11 @@ func (s *Server) unregister(st *session) {
 	s.wg.Done()
 }
 
-// startProfile is where a session starts: the server's profile (or the
-// Manager's default) when the key may use it, else the first profile the
-// key may use.
+// startProfile is where a session starts: the server's profile when the
+// key may use it, else the first profile the key may use.
 func (s *Server) startProfile(allowed []string) (string, bool) {
-	name := s.o.Profile
-	if name == "" {
-		if p, err := s.o.Accounts.Default(); err == nil {
-			name = p.Name
-		}
-	}
-	if allowed == nil || slices.Contains(allowed, name) {
-		return name, name != ""
+	if allowed == nil || slices.Contains(allowed, s.o.Profile) {
+		return s.o.Profile, true
 	}
 	for _, p := range s.o.Accounts.Profiles() {
 		if slices.Contains(allowed, p.Name) {

@@ -433,3 +433,26 @@ func TestErrorPaneOverSSH(t *testing.T) {
 		t.Errorf("the table is gone after the error:\n%s", s)
 	}
 }
+
+func TestKeyWhoseProfilesAreNotServedIsRefused(t *testing.T) {
+	var key gossh.Signer
+	h := newHarness(t, setup{
+		manager: func(h *harness) accounts.Options {
+			key = h.newKey(true)
+			return accounts.Options{Sandbox: h.sb, NoCache: true}
+		},
+		opts: func(o *Options) {
+			o.Rights = config.SSHConfig{Keys: []config.SSHKey{{Fingerprint: fingerprint(key), Profiles: []string{"prod"}}}}
+		},
+	})
+	tm := h.open(key, 100, 30)
+	if code := tm.waitExit(); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if got, want := strings.TrimRight(tm.stderr.String(), "\r\n"), fmt.Sprintf(msgNoProfile, []string{"prod"}); got != want {
+		t.Errorf("told %q, want %q", got, want)
+	}
+	if n := h.sb.APIRequests(); n != 0 {
+		t.Errorf("%d API requests for a refused session", n)
+	}
+}
