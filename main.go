@@ -3,6 +3,8 @@
 //	mpconsole                 the console (on the embedded sandbox when nothing is configured)
 //	mpconsole sandbox …       serve the local Platform API sandbox over HTTP
 //	mpconsole get KIND [ID]   headless read of any kind, for scripts
+//	mpconsole ssh …           serve the console over SSH
+//	mpconsole config …        check or create the profiles file
 //
 // main only parses the command line and wires config → api → ui.
 package main

@@ -93,7 +93,7 @@ func New(o Options) *Manager {
 		host := hostOf(o.Sandbox.V1URL())
 		add(&entry{info: Profile{Name: SandboxProfile, Sandbox: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.DefaultClientID},
 			id: sandbox.DefaultClientID, sec: sandbox.DefaultClientSecret})
-		add(&entry{info: Profile{Name: ViewerProfile, Sandbox: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.ViewerClientID},
+		add(&entry{info: Profile{Name: ViewerProfile, Sandbox: true, ReadOnly: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.ViewerClientID},
 			id: sandbox.ViewerClientID, sec: sandbox.ViewerClientSecret})
 	}
 	if o.Env != nil {

@@ -116,6 +116,9 @@ type Model struct {
 	retries      chan api.RetryEvent    // retries of this session's requests, from the client
 	retry        *api.RetryEvent        // the last one, shown until a request succeeds
 	retryAt      time.Time
+	tickID       int  // the newest scheduled tick
+	tickPending  bool // a tick is scheduled
+	tickFast     bool // at the fast rate
 	styles       *theme.Styles
 	keys         *keymap.KeyMap
 	common       views.Common
@@ -179,7 +182,7 @@ func (m *Model) Init() tea.Cmd {
 		name = p.Name
 	}
 	m.profile, _ = m.accts.Profile(name)
-	return tea.Batch(m.connect(name, m.opts.Account), tea.RequestBackgroundColor, tick(m.gen), m.watchRetries())
+	return tea.Batch(m.connect(name, m.opts.Account), tea.RequestBackgroundColor, m.watchRetries())
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -191,8 +194,17 @@ func (m *Model) top() *frame {
 	return m.stack[len(m.stack)-1]
 }
 
-// Update routes messages.
+// Update routes messages, then makes sure the screen ticks at the rate it
+// needs (see schedule).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if _, ok := msg.(tickMsg); ok {
+		return m, cmd
+	}
+	return m, tea.Batch(cmd, m.schedule())
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -231,8 +243,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.retry, m.retryAt = &ev, m.opts.Now()
 		return m, m.watchRetries()
 	case tickMsg:
+		if msg.id != m.tickID {
+			return m, nil // superseded by a tick at another rate
+		}
+		m.tickPending = false
 		m.spin++
-		return m, tick(m.gen)
+		return m, m.schedule()
 	case views.ErrorMsg:
 		m.showError(msg.Err)
 		return m, nil

@@ -87,8 +87,17 @@ func retryText(ev *api.RetryEvent) string {
 	return fmt.Sprintf("retrying %s %s in %s (attempt %d: %s)", ev.Method, ev.Path, ev.Wait.Round(10*time.Millisecond), ev.Attempt, why)
 }
 
-// tickMsg drives the spinner and the token countdown.
-type tickMsg struct{ gen int }
+// tickMsg drives the spinner and the token countdown. Only the newest
+// scheduled tick (id) schedules the next one.
+type tickMsg struct{ id int }
+
+// Tick rates: fast while the spinner turns, a notice is up or a retry is
+// pending; slow otherwise, just enough for the token countdown. An idle
+// session (dozens of them on an SSH bastion) costs next to nothing.
+const (
+	fastTick = time.Second / 8
+	slowTick = 30 * time.Second
+)
 
 func listCmd(ctx context.Context, c *api.Client, t tag, d *api.Descriptor, parent api.Ref) tea.Cmd {
 	return func() tea.Msg {
@@ -127,6 +136,24 @@ func watchToken(gen int, ch <-chan api.TokenState) tea.Cmd {
 	}
 }
 
-func tick(gen int) tea.Cmd {
-	return tea.Tick(time.Second/8, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+// busy reports whether the screen animates: the spinner, a notice, a retry.
+func (m *Model) busy() bool {
+	now := m.opts.Now()
+	return m.inflight > 0 || (m.notice != "" && now.Sub(m.noticeAt) < noticeFor) || m.retry != nil
+}
+
+// schedule starts the next tick at the rate the screen needs, unless one at
+// that rate is already pending.
+func (m *Model) schedule() tea.Cmd {
+	fast := m.busy()
+	if m.tickPending && m.tickFast == fast {
+		return nil
+	}
+	m.tickID++
+	m.tickPending, m.tickFast = true, fast
+	d, id := slowTick, m.tickID
+	if fast {
+		d = fastTick
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{id: id} })
 }
