@@ -109,7 +109,8 @@ type Descriptor struct {
 	// BodyArray: create/update bodies go as a JSON array (data points,
 	// data point filters); an object is wrapped.
 	BodyArray bool
-	Help      string // one line for help screens, with the §16 decisions
+	Help      string   // one line for help screens, with the §16 decisions
+	Edit      EditSpec // what the editor needs (edits.go)
 
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field
@@ -284,7 +285,11 @@ func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(na
 
 func newCatalog(ds []*Descriptor) *Catalog {
 	c := &Catalog{kinds: ds, byName: map[string]*Descriptor{}}
+	specs := editSpecs()
 	for _, d := range ds {
+		if spec, ok := specs[d.Name]; ok && d.Edit.Updatable == nil && d.Edit.Template == "" {
+			d.Edit = spec
+		}
 		for i := range d.Columns {
 			g := d.Columns[i].get
 			d.Columns[i].Value = func(e Entity) string { return cleanText(g(decodeObject(e.Raw))) }
