@@ -52,8 +52,12 @@ func newBuffer(text string) *buffer {
 	return b
 }
 
-// normalize makes line ends \n.
+// normalize makes line ends \n and the text valid UTF-8 (invalid bytes
+// become U+FFFD), so that the buffer only ever holds whole characters.
 func normalize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if strings.IndexByte(s, '\r') < 0 {
 		return s
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -81,7 +82,7 @@ func (m *Model) View() tea.View {
 		for len(body) < h-2 {
 			body = append(body, "")
 		}
-		lines = append(lines, body[:h-2]...)
+		lines = append(lines, body[:max(0, h-2)]...)
 	}
 	for len(lines) < h-1 {
 		lines = append(lines, "")
@@ -159,6 +160,10 @@ func (m *Model) textLines(w int) []string {
 		}
 		b.WriteByte(' ')
 		b.WriteString(m.renderLine(n, cw, p))
+		if w <= gw { // narrower than the gutter: only part of it shows
+			out = append(out, ansi.Truncate(b.String(), w, ""))
+			continue
+		}
 		out = append(out, b.String())
 	}
 	return out
@@ -234,6 +239,9 @@ func (m *Model) renderLine(n, cw int, p *paints) string {
 	s := b.String()
 	if m.left > 0 || width > cw {
 		s = ansi.Cut(s, m.left, m.left+cw)
+		if ansi.StringWidth(s) > cw { // a wide character across the left edge
+			s = ansi.Truncate(s, cw, "")
+		}
 	}
 	if i, ok := m.chk.hints[n]; ok && m.left == 0 {
 		if room := cw - width - 2; room > 6 {
@@ -243,12 +251,7 @@ func (m *Model) renderLine(n, cw int, p *paints) string {
 	return s
 }
 
-func firstRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
-}
+func firstRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 
 // theirsLines lists the server's changes while merging by hand.
 func (m *Model) theirsLines(w int) []string {
