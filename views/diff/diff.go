@@ -174,6 +174,10 @@ func (d *Doc) Select(p Pattern) []Match {
 		}
 		ps := p.segs[i]
 		switch {
+		case !ps.isIndex && n.kind == arrayKind: // implicit [*]
+			for j, e := range n.elems {
+				rec(e, i, appendSeg(path, Index(j)))
+			}
 		case ps.isIndex && n.kind == arrayKind:
 			for j, e := range n.elems {
 				if ps.index < 0 || ps.index == j {

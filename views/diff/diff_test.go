@@ -125,6 +125,9 @@ func TestParsePattern(t *testing.T) {
 		{in: `["a.b"]`, match: []Seg{Key("a.b")}, noMatch: []Seg{Key("a"), Key("b")}},
 		{in: "[*]", match: []Seg{Index(7)}, noMatch: []Seg{Key("x")}},
 		{in: "a.b", noMatch: []Seg{Key("a")}},
+		{in: "platforms.os", match: []Seg{Key("platforms"), Index(3), Key("os")}, noMatch: []Seg{Key("platforms"), Index(3)}},
+		{in: "l.x", match: []Seg{Key("l"), Index(0), Index(1), Key("x")}},
+		{in: "id", match: []Seg{Index(0), Key("id")}, noMatch: []Seg{Key("id"), Index(0)}},
 		{in: "", err: "empty"},
 		{in: "a..b", err: "empty step"},
 		{in: "a.", err: "empty step"},
@@ -207,6 +210,12 @@ func TestSelect(t *testing.T) {
 	got := d.Select(MustPatterns("platforms[*].os")[0])
 	if len(got) != 2 || got[0].Path != "platforms[0].os" || got[1].Value != `"Android"` {
 		t.Fatalf("%+v", got)
+	}
+	if implicit := d.Select(MustPatterns("platforms.os")[0]); !reflect.DeepEqual(implicit, got) {
+		t.Fatalf("a key step into an array: %+v", implicit)
+	}
+	if (Pattern{}).Match(nil) || d.Select(Pattern{}) != nil {
+		t.Fatal("the zero pattern selects something")
 	}
 	if got := d.Select(MustPatterns("os[*]")[0]); got != nil {
 		t.Fatalf("a string has no elements: %+v", got)

@@ -24,7 +24,8 @@
 // list[3].field, and ["odd key"] for keys that are not plain identifiers.
 // The same notation, with [*] for "any index", makes a Pattern, which is how
 // the editor names the fields the API will not change
-// ("platforms[*].access_keys").
+// ("platforms[*].access_keys"); a key step applied to an array applies to
+// each element, so "platforms.access_keys" says the same.
 package diff
 
 import (

@@ -60,7 +60,9 @@ func isIdent(k string) bool {
 }
 
 // Pattern selects fields: a path whose index steps may be [*], "any index".
-// "id", "platforms[*].access_keys", "settings[\"api key\"]".
+// "id", "platforms[*].access_keys", "settings[\"api key\"]". A key step
+// applied to an array applies to each element: "platforms.access_keys" is
+// "platforms[*].access_keys".
 type Pattern struct {
 	text string
 	segs []patSeg
@@ -174,17 +176,28 @@ func (p Pattern) String() string { return p.text }
 // Len is the number of steps.
 func (p Pattern) Len() int { return len(p.segs) }
 
-// Match reports whether a concrete path is one the pattern selects.
+// Match reports whether a concrete path is one the pattern selects. A key
+// step also reaches into arrays: "platforms.os" selects platforms[2].os,
+// as "platforms[*].os" does (an array has no keys, so this is never
+// ambiguous).
 func (p Pattern) Match(path []Seg) bool {
-	if len(path) != len(p.segs) {
-		return false
+	if len(p.segs) == 0 {
+		return false // the zero Pattern selects nothing
 	}
-	for i, ps := range p.segs {
-		if !ps.match(path[i]) {
+	i, j := 0, 0
+	for i < len(p.segs) && j < len(path) {
+		ps, s := p.segs[i], path[j]
+		if !ps.isIndex && s.IsIndex {
+			j++ // implicit [*]
+			continue
+		}
+		if !ps.match(s) {
 			return false
 		}
+		i++
+		j++
 	}
-	return true
+	return i == len(p.segs) && j == len(path)
 }
 
 func (ps patSeg) match(s Seg) bool {

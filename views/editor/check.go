@@ -419,14 +419,14 @@ func (c *checker) array(depth int) {
 func (c *checker) lookup() (bool, int) {
 	protected := false
 	for _, p := range c.protect {
-		if p.Len() == len(c.path) && p.Match(c.path) {
+		if p.Match(c.path) {
 			protected = true
 			break
 		}
 	}
 	hint := -1
 	for i, p := range c.hints {
-		if p.Len() == len(c.path) && p.Match(c.path) {
+		if p.Match(c.path) {
 			hint = i
 			break
 		}

@@ -259,11 +259,12 @@ func (m *Model) Text() string { return m.buf.Text() }
 // SetText replaces the text (the external editor's result, a restored
 // draft), as one undoable step. To restore a draft, open the editor on the
 // server's text and call SetText with the draft: it is then unsaved, and
-// ctrl+z shows the server's text again.
-func (m *Model) SetText(s string) tea.Cmd {
+// ctrl+z shows the server's text again. SetText schedules no DraftMsg (the
+// root is not in Update): a root that wants the new text saved at once
+// calls Changed.
+func (m *Model) SetText(s string) {
 	m.buf.SetText(s)
 	m.scrollToCursor()
-	return m.changed()
 }
 
 // Dirty reports whether the text differs from the text the editor opened

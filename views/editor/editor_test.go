@@ -34,7 +34,7 @@ const appJSON = `{
 }`
 
 var appImmutable = []string{"id", "data_type", "created_on", "last_modified_on",
-	"platforms[*].application_id", "platforms[*].access_keys", "platforms[*].created_on", "platforms[*].data_type"}
+	"platforms[*].application_id", "platforms.access_keys", "platforms[*].created_on", "platforms.data_type"}
 
 var appHints = []Hint{
 	{Path: "platforms[*].os", Text: "iOS | tvOS | Android | MobileWeb | Roku | Alexa | SmartTV | FireTV | Xbox"},
@@ -393,9 +393,12 @@ func TestExternalEditor(t *testing.T) {
 	}
 	// The root runs $EDITOR and hands back the result.
 	edited := strings.Replace(appJSON, "Mobile App", "Edited", 1)
-	drive(m, m.SetText(edited+"\r\n"))
+	m.SetText(edited + "\r\n")
 	if m.Text() != edited+"\n" || !m.Dirty() {
 		t.Fatalf("text %q", m.Text())
+	}
+	if text, ok := m.Changed(); !ok || text != edited+"\n" {
+		t.Fatal("Changed after SetText")
 	}
 	drive(m, keys("ctrl+z")...)
 	if m.Text() != appJSON {
