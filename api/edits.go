@@ -210,3 +210,56 @@ func dropNested(v json.RawMessage, keys []string) json.RawMessage {
 	}
 	return b
 }
+
+// WithFields returns current with the Updatable fields taken from from
+// (fields from lacks are left as they are), keeping current's key order.
+// Reverting an update writes the previous version's fields over the
+// entity as it is now: protected fields (timestamps, ids) stay current.
+func (d *Descriptor) WithFields(current, from []byte) ([]byte, error) {
+	var src map[string]json.RawMessage
+	if err := json.Unmarshal(from, &src); err != nil {
+		return nil, fmt.Errorf("%s: previous version: %w", d.Name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(current))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("%s: current version is not a JSON object", d.Name)
+	}
+	var out bytes.Buffer
+	out.WriteByte('{')
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%s: current version: %w", d.Name, err)
+		}
+		k, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("%s: current version: %w", d.Name, err)
+		}
+		if nv, ok := src[k]; ok && slices.Contains(d.Edit.Updatable, k) {
+			v = nv
+		}
+		seen[k] = true
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		out.Write(kb)
+		out.WriteByte(':')
+		out.Write(v)
+	}
+	for _, k := range d.Edit.Updatable {
+		if v, ok := src[k]; ok && !seen[k] {
+			if out.Len() > 1 {
+				out.WriteByte(',')
+			}
+			kb, _ := json.Marshal(k)
+			out.Write(kb)
+			out.WriteByte(':')
+			out.Write(v)
+		}
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
+}

@@ -45,3 +45,16 @@ func TestUpdateBodyAndProtected(t *testing.T) {
 		t.Fatal("array accepted as an app update")
 	}
 }
+
+func TestWithFieldsKeepsOrderAndProtectedFields(t *testing.T) {
+	apps, _ := Lookup("apps")
+	cur := []byte(`{"id":3,"name":"Now","platforms":[],"last_modified_on":"new"}`)
+	prev := []byte(`{"id":3,"name":"Before","platforms":[{"os":"iOS"}],"last_modified_on":"old"}`)
+	got, err := apps.WithFields(cur, prev)
+	if err != nil || string(got) != `{"id":3,"name":"Before","platforms":[],"last_modified_on":"new"}` {
+		t.Fatalf("%s %v", got, err)
+	}
+	if _, err := apps.WithFields([]byte(`[]`), prev); err == nil {
+		t.Fatal("array accepted")
+	}
+}

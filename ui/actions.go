@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/inspector"
 	"github.com/mpconsole/mpconsole/views/table"
@@ -103,6 +104,8 @@ func (m *Model) onActed(msg actedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.action.Mutates {
+		m.record(state.Entry{Op: state.OpAction, Action: msg.action.Name, Kind: msg.entity.Kind.Name,
+			Parent: map[string]string(msg.entity.Parents), ID: msg.entity.ID, Name: msg.entity.Name, Before: msg.entity.Raw})
 		m.setNotice(fmt.Sprintf("%s %s %s: done", msg.action.Title, msg.entity.Kind.Singular, msg.entity.ID))
 		return m.reload(m.frameByID(msg.view))
 	}

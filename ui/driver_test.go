@@ -56,6 +56,12 @@ func start(t *testing.T, fx fixture) *driver {
 	}
 	o := fx.ui
 	o.Accounts, o.Context = mgr, ctx
+	if o.StateDir == "" {
+		o.StateDir = t.TempDir()
+	}
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" } // no $EDITOR from the machine running the tests
+	}
 	d := &driver{t: t, m: ui.New(o), msgs: make(chan tea.Msg, 64), srv: srv, client: c, ctx: ctx, mgr: mgr}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 	d.run(d.m.Init())
@@ -97,6 +103,17 @@ func (d *driver) typ(s string) {
 	for _, k := range viewtest.Type(s) {
 		d.send(k)
 	}
+}
+
+// setLine replaces line n (1-based) of the open editor's text.
+func (d *driver) setLine(n int, text string) {
+	d.key("ctrl+home")
+	for range n - 1 {
+		d.key("down")
+	}
+	d.key("home")
+	d.key("ctrl+k")
+	d.typ(text)
 }
 
 func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }

@@ -25,6 +25,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +37,11 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
+	"github.com/mpconsole/mpconsole/views/editor"
 	"github.com/mpconsole/mpconsole/views/errview"
 	"github.com/mpconsole/mpconsole/views/palette"
 	"github.com/mpconsole/mpconsole/views/table"
@@ -59,7 +62,14 @@ type Options struct {
 	// or an SSH key's rights).
 	ReadOnly bool
 	// Remote is set for SSH sessions: no external editor.
-	Remote  bool
+	Remote bool
+	// Owner names who drafts belong to on a shared host (an SSH key's
+	// fingerprint); "" locally.
+	Owner string
+	// StateDir holds drafts and the journal; "" is the user state dir.
+	StateDir string
+	// Getenv reads $VISUAL and $EDITOR; default os.Getenv.
+	Getenv  func(string) string
 	Catalog *api.Catalog // nil: api.DefaultCatalog()
 	Keys    *keymap.KeyMap
 	NoColor bool
@@ -116,9 +126,15 @@ type Model struct {
 	retries      chan api.RetryEvent    // retries of this session's requests, from the client
 	retry        *api.RetryEvent        // the last one, shown until a request succeeds
 	retryAt      time.Time
-	tickID       int  // the newest scheduled tick
-	tickPending  bool // a tick is scheduled
-	tickFast     bool // at the fast rate
+	editing      *editing       // the open editor, if any
+	history      []state.Entry  // the journal as :history lists it
+	draftText    string         // a draft offered for restoring
+	drafts       state.Drafts   // unsaved edits, per entity
+	journal      *state.Journal // every successful write
+	stateErr     error          // why there are no drafts or journal
+	tickID       int            // the newest scheduled tick
+	tickPending  bool           // a tick is scheduled
+	tickFast     bool           // at the fast rate
 	styles       *theme.Styles
 	keys         *keymap.KeyMap
 	common       views.Common
@@ -159,8 +175,23 @@ func New(o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
 	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
 	m.retries = make(chan api.RetryEvent, 8)
+	dir := o.StateDir
+	if dir == "" {
+		d, err := state.Dir()
+		if err != nil {
+			m.stateErr = fmt.Errorf("no state directory, so no drafts and no journal: %w", err)
+		}
+		dir = d
+	}
+	m.drafts = state.Drafts{Dir: dir, Now: o.Now}
+	if dir != "" {
+		m.journal = state.NewJournal(dir)
+	}
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
 	m.common = views.NewCommon(m.styles, m.keys)
@@ -258,7 +289,25 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case table.ActionMsg:
 		return m, m.onTableAction(msg)
 	case confirm.ResultMsg:
+		switch msg.ID {
+		case "restore-draft":
+			return m, m.onRestoreAnswer(msg.Confirmed)
+		case "quit":
+			if msg.Confirmed {
+				return m, tea.Quit
+			}
+			m.overlay = &overlay{comp: m.editing.ed, name: editorName, crumb: m.overlayCrumb(m.editing)}
+			return m, nil
+		}
 		return m, m.onConfirm(msg)
+	case editor.DraftMsg, editor.CloseMsg, editor.ExternalMsg, editor.SaveMsg:
+		return m, m.onEditorMsg(msg)
+	case revertMsg:
+		return m, m.onRevert(msg)
+	case savedMsg:
+		return m, m.onSaved(msg)
+	case externalDoneMsg:
+		return m, m.onExternalDone(msg)
 	case wroteMsg:
 		return m, m.onWrote(msg)
 	case actedMsg:
@@ -298,7 +347,7 @@ func (m *Model) focused() views.Component {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
 	if key.Matches(msg, g.Interrupt) {
-		return tea.Quit
+		return m.quitWithUnsaved()
 	}
 	if c := m.focused(); c != nil && c.Consumes(msg) {
 		return m.forward(msg)
@@ -500,6 +549,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 	if m.overlay != nil && m.overlay.name == actionsName {
 		return m.onActionChosen(msg)
 	}
+	if m.overlay != nil && m.overlay.name == historyName {
+		return m.onHistoryAction(msg)
+	}
 	f := m.top()
 	if f == nil {
 		return nil
@@ -531,10 +583,14 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 			m.setNotice(readOnlyNotice)
 			return nil
 		}
-		if msg.Action == table.Delete && ok {
+		switch {
+		case msg.Action == table.Delete && ok:
 			return m.confirmDelete(f, e)
+		case msg.Action == table.Edit && ok:
+			return m.openEditor(f, f.kind, f.parent, &e)
+		case msg.Action == table.Create:
+			return m.openEditor(f, f.kind, f.parent, nil)
 		}
-		m.setNotice(msg.Action.String() + " is not available yet")
 	case table.Actions:
 		if ok {
 			return m.openActions(f, e)

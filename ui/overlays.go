@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/json"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
@@ -48,3 +50,15 @@ func (m *Model) openErrorLog() {
 	m.errlog.Top()
 	m.overlay = &overlay{comp: m.errlog, name: "errorlog", crumb: "errors"}
 }
+
+// inspectRaw opens the inspector on a document that is not an entity.
+func (m *Model) inspectRaw(title string, raw []byte, crumb string) {
+	in := inspector.New(m.common)
+	w, h := m.bodySize()
+	in.SetSize(w, h)
+	in.SetJSON(title, raw)
+	m.overlay = &overlay{comp: in, name: "raw", crumb: crumb}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+func jsonMarshal(v any) ([]byte, error)   { return json.Marshal(v) }

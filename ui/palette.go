@@ -44,6 +44,8 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 		return m.openRoot(d)
 	case palette.Use:
 		return m.use(msg.Arg)
+	case palette.History:
+		return m.openHistory()
 	case palette.Quit:
 		return tea.Quit
 	default:

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/views/confirm"
 )
 
@@ -108,6 +109,8 @@ func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
 		m.showError(explainWrite(msg.err))
 		return nil
 	}
+	m.record(state.Entry{Op: state.OpDelete, Kind: msg.entity.Kind.Name, Parent: map[string]string(msg.entity.Parents),
+		ID: msg.entity.ID, Name: msg.entity.Name, Before: msg.entity.Raw})
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))
 }

@@ -1,0 +1,411 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/state"
+	"github.com/mpconsole/mpconsole/views/confirm"
+	"github.com/mpconsole/mpconsole/views/diff"
+	"github.com/mpconsole/mpconsole/views/editor"
+	"github.com/mpconsole/mpconsole/views/inspector"
+)
+
+const editorName = "editor"
+
+// editing is the state of the open editor: what it edits and where.
+type editing struct {
+	frame  int
+	kind   *api.Descriptor
+	parent api.Ref
+	id     string // "" when creating
+	name   string
+	key    state.Key
+	ed     *editor.Model
+	place  place // where it was opened: a save never goes to another account
+}
+
+// savedMsg is the answer to a save from the editor.
+type savedMsg struct {
+	tag
+	ed      *editing
+	created bool
+	before  []byte // the server's version the user edited (nil for a create)
+	after   api.Entity
+	server  []byte // on a conflict: the server's current version
+	err     error
+}
+
+// draftKey names a draft of what an editor edits.
+func (m *Model) draftKey(d *api.Descriptor, parent api.Ref, id string) state.Key {
+	k := state.Key{Profile: m.profile.Name, Kind: d.Name, ID: id, Parent: map[string]string(parent.Clone())}
+	if m.opts.Owner != "" {
+		k.Profile = m.opts.Owner + "@" + k.Profile // SSH: each key's drafts are its own
+	}
+	if m.client != nil {
+		k.Account = m.client.AccountID()
+	}
+	return k
+}
+
+func pretty(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, bytes.TrimSpace(raw), "", "  "); err != nil {
+		return string(raw)
+	}
+	return b.String() + "\n"
+}
+
+// externalEditor is $VISUAL or $EDITOR, when the session is local.
+func (m *Model) externalEditor() string {
+	if m.opts.Remote {
+		return ""
+	}
+	if v := m.opts.Getenv("VISUAL"); v != "" {
+		return v
+	}
+	return m.opts.Getenv("EDITOR")
+}
+
+// openEditor opens the editor on an entity (e.Kind set, e.ID non-empty) or
+// on a create template (id ""). A draft left by a failed save, a crash or a
+// dropped SSH connection is offered first.
+func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.Entity) tea.Cmd {
+	ed := &editing{frame: f.id, kind: d, parent: parent.Clone(), place: place{m.profile.Name, m.client.AccountID()}}
+	o := editor.Options{External: m.externalEditor() != ""}
+	if m.opts.Remote {
+		o.ExternalReason = "the external editor is not offered over SSH"
+	} else if !o.External {
+		o.ExternalReason = "set $VISUAL or $EDITOR to use an external editor"
+	}
+	for _, p := range sortedKeys(d.Edit.Hints) {
+		o.Hints = append(o.Hints, editor.Hint{Path: p, Text: d.Edit.Hints[p]})
+	}
+	if e != nil {
+		ed.id, ed.name = e.ID, e.Name
+		o.Title = fmt.Sprintf("%s %s", d.Singular, entityLabel(*e))
+		o.Text, o.Original, o.Immutable = pretty(e.Raw), e.Raw, d.Protected(e.Raw)
+	} else {
+		o.Title = "new " + d.Singular
+		o.Text = d.PrettyTemplate()
+	}
+	ed.key = m.draftKey(d, parent, ed.id)
+	ed.ed = editor.New(m.common, o)
+	w, h := m.bodySize()
+	ed.ed.SetSize(w, h)
+	m.editing = ed
+	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: o.Title}
+	if text, at, ok, err := m.drafts.Load(ed.key); err == nil && ok && text != o.Text {
+		d := confirm.New(m.common, confirm.Options{
+			ID:      "restore-draft",
+			Title:   "Restore your draft?",
+			Message: fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (No opens the server's version and discards the draft.)", o.Title, at.Local().Format("2006-01-02 15:04")),
+			Yes:     "Restore",
+			No:      "Discard",
+		})
+		d.SetSize(w, h)
+		m.draftText = text
+		m.overlay = &overlay{comp: d, name: "restore-draft", crumb: "draft"}
+	} else if err != nil {
+		m.showError(fmt.Errorf("reading the draft: %w", err))
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// onRestoreAnswer puts the editor back with the draft or without it.
+func (m *Model) onRestoreAnswer(restore bool) tea.Cmd {
+	ed := m.editing
+	if ed == nil {
+		m.overlay = nil
+		return nil
+	}
+	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: m.overlayCrumb(ed)}
+	text := m.draftText
+	m.draftText = ""
+	if !restore {
+		if err := m.drafts.Delete(ed.key); err != nil {
+			m.showError(fmt.Errorf("discarding the draft: %w", err))
+		}
+		return nil
+	}
+	ed.ed.SetText(text)
+	return nil
+}
+
+func (m *Model) overlayCrumb(ed *editing) string {
+	if ed.id == "" {
+		return "new " + ed.kind.Singular
+	}
+	return "edit " + ed.kind.Singular
+}
+
+// onEditorMsg handles what the editor asks for.
+func (m *Model) onEditorMsg(msg tea.Msg) tea.Cmd {
+	ed := m.editing
+	if ed == nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case editor.DraftMsg:
+		var err error
+		if msg.Dirty {
+			err = m.drafts.Save(ed.key, msg.Text)
+		} else {
+			err = m.drafts.Delete(ed.key)
+		}
+		if err != nil {
+			m.showError(fmt.Errorf("saving the draft: %w", err))
+		}
+	case editor.CloseMsg:
+		m.closeEditor(true)
+	case editor.ExternalMsg:
+		return m.runExternal(msg.Text)
+	case editor.SaveMsg:
+		return m.save(ed, msg)
+	}
+	return nil
+}
+
+func (m *Model) closeEditor(dropDraft bool) {
+	if ed := m.editing; ed != nil && dropDraft {
+		if err := m.drafts.Delete(ed.key); err != nil {
+			m.showError(fmt.Errorf("discarding the draft: %w", err))
+		}
+	}
+	m.editing = nil
+	if m.overlay != nil && (m.overlay.name == editorName || m.overlay.name == "restore-draft") {
+		m.overlay = nil
+	}
+}
+
+// save sends an edit or a create. An update first re-reads the entity: if
+// it changed on the server since the editor opened, the editor shows what
+// changed and nothing is sent.
+func (m *Model) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
+	if m.readOnly() {
+		ed.ed.SaveFailed(fmt.Errorf("read-only: this console sends no writes"))
+		m.setNotice(readOnlyNotice)
+		return nil
+	}
+	if m.client == nil || (place{m.profile.Name, m.client.AccountID()}) != ed.place {
+		ed.ed.SaveFailed(fmt.Errorf("the session has switched to another account since the editor opened"))
+		return nil
+	}
+	m.inflight++
+	c, ctx, t := m.client, m.genCtx, tag{view: ed.frame, gen: m.gen}
+	body, base := msg.Body, msg.Base
+	return func() tea.Msg {
+		if ed.id == "" {
+			e, err := c.Create(ctx, ed.kind, ed.parent, body)
+			return savedMsg{tag: t, ed: ed, created: true, after: e, err: err}
+		}
+		cur, err := c.Get(ctx, ed.kind, ed.parent, ed.id)
+		if err != nil {
+			return savedMsg{tag: t, ed: ed, err: fmt.Errorf("re-reading before the update: %w", err)}
+		}
+		if same, err := diff.Equal(cur.Raw, base); err == nil && !same {
+			return savedMsg{tag: t, ed: ed, server: cur.Raw}
+		}
+		ub, err := ed.kind.UpdateBody(body)
+		if err != nil {
+			return savedMsg{tag: t, ed: ed, err: err}
+		}
+		after, err := c.Update(ctx, ed.kind, ed.parent, ed.id, ub)
+		return savedMsg{tag: t, ed: ed, before: cur.Raw, after: after, err: err}
+	}
+}
+
+func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	m.inflight = max(0, m.inflight-1)
+	ed := msg.ed
+	if m.editing != ed {
+		return nil // the editor was closed meanwhile; the journal still records a write below
+	}
+	switch {
+	case msg.server != nil:
+		ed.ed.Conflict(msg.server)
+		return nil
+	case msg.err != nil:
+		err := explainWrite(msg.err)
+		ed.ed.SaveFailed(err)
+		m.showError(err)
+		return nil
+	}
+	op := state.OpUpdate
+	if msg.created {
+		op = state.OpCreate
+	}
+	m.record(state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent), ID: firstNonEmpty(msg.after.ID, ed.id),
+		Name: firstNonEmpty(msg.after.Name, ed.name), Before: msg.before, After: msg.after.Raw})
+	m.closeEditor(true)
+	m.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(msg.after.ID, ed.id)))
+	f := m.frameByID(ed.frame)
+	if f != nil && msg.after.ID != "" {
+		st := f.table.State()
+		st.CursorID = msg.after.ID
+		f.table.Restore(st)
+	}
+	cmd := m.reload(f)
+	if msg.created {
+		m.showSecrets(msg.after)
+	}
+	return cmd
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// record appends a write to the journal.
+func (m *Model) record(e state.Entry) {
+	if m.journal == nil {
+		return
+	}
+	e.Profile = m.profile.Name
+	if m.client != nil {
+		e.Account = m.client.AccountID()
+	}
+	e.Time = m.opts.Now()
+	if err := m.journal.Append(e); err != nil {
+		m.showError(fmt.Errorf("the write succeeded, but the journal could not record it: %w", err))
+	}
+}
+
+// showSecrets shows, once, the access-key secrets a create returned (the
+// API never returns them again).
+func (m *Model) showSecrets(e api.Entity) {
+	type secret struct {
+		OS     string `json:"os,omitempty"`
+		Key    string `json:"key"`
+		Secret string `json:"secret"`
+	}
+	var out []secret
+	var walk func(any, string)
+	walk = func(n any, os string) {
+		switch t := n.(type) {
+		case map[string]any:
+			if o, ok := t["os"].(string); ok {
+				os = o
+			}
+			if keys, ok := t["access_keys"].([]any); ok {
+				for _, k := range keys {
+					if km, ok := k.(map[string]any); ok {
+						if s, ok := km["secret"].(string); ok && s != "" {
+							key, _ := km["key"].(string)
+							out = append(out, secret{OS: os, Key: key, Secret: s})
+						}
+					}
+				}
+			}
+			for _, c := range t {
+				walk(c, os)
+			}
+		case []any:
+			for _, c := range t {
+				walk(c, os)
+			}
+		}
+	}
+	var doc any
+	if json.Unmarshal(e.Raw, &doc) != nil {
+		return
+	}
+	walk(doc, "")
+	if len(out) == 0 {
+		return
+	}
+	b, _ := json.Marshal(out)
+	in := inspector.New(m.common)
+	w, h := m.bodySize()
+	in.SetSize(w, h)
+	in.SetJSON("Access key secrets — shown this once: the API never returns them again. y copies them.", b)
+	m.overlay = &overlay{comp: in, name: "secrets", crumb: "secrets"}
+}
+
+// runExternal hands the text to $VISUAL/$EDITOR and takes the result back.
+func (m *Model) runExternal(text string) tea.Cmd {
+	editorCmd := m.externalEditor()
+	if editorCmd == "" {
+		m.setNotice("no external editor: set $VISUAL or $EDITOR (not offered over SSH)")
+		return nil
+	}
+	f, err := os.CreateTemp("", "mpconsole-*.json")
+	if err != nil {
+		m.showError(fmt.Errorf("external editor: %w", err))
+		return nil
+	}
+	path := f.Name()
+	_, werr := f.WriteString(text)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
+		m.showError(fmt.Errorf("external editor: %w", werr))
+		return nil
+	}
+	cmd := exec.Command("sh", "-c", editorCmd+` "$1"`, "sh", path)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		defer os.Remove(path)
+		b, rerr := os.ReadFile(path)
+		if err == nil {
+			err = rerr
+		}
+		return externalDoneMsg{text: string(b), err: err}
+	})
+}
+
+// externalDoneMsg is the external editor's result.
+type externalDoneMsg struct {
+	text string
+	err  error
+}
+
+func (m *Model) onExternalDone(msg externalDoneMsg) tea.Cmd {
+	if msg.err != nil {
+		m.showError(fmt.Errorf("external editor: %w (your text in the console is unchanged)", msg.err))
+		return nil
+	}
+	if m.editing == nil {
+		return nil
+	}
+	m.editing.ed.SetText(msg.text)
+	return nil
+}
+
+// quitWithUnsaved asks before quitting with an editor holding changes.
+func (m *Model) quitWithUnsaved() tea.Cmd {
+	if m.editing == nil || !m.editing.ed.Dirty() {
+		return tea.Quit
+	}
+	d := confirm.New(m.common, confirm.Options{
+		ID:      "quit",
+		Title:   "Quit with unsaved changes?",
+		Message: "Your edit is kept as a draft and offered again when you open " + m.overlayCrumb(m.editing) + ". Quit now?",
+		Yes:     "Quit",
+		No:      "Keep editing",
+	})
+	w, h := m.bodySize()
+	d.SetSize(w, h)
+	m.overlay = &overlay{comp: d, name: "quit", crumb: "quit"}
+	return nil
+}
