@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )
@@ -764,4 +767,38 @@ func bigDoc(n int) string {
 	}
 	b.WriteString("\n  ]\n}")
 	return b.String()
+}
+
+// Under NO_COLOR the editor draws no colour, and the cursor, the marks and
+// the error line stay visible through reverse video and bold.
+func TestNoColor(t *testing.T) {
+	km := viewtest.Common().Keys
+	c := views.NewCommon(theme.New(theme.Options{Dark: true, NoColor: true}), km)
+	m := New(c, Options{Title: "app", Text: appJSON, Original: []byte(appJSON), Immutable: appImmutable, DraftEvery: time.Millisecond})
+	m.SetSize(100, 24)
+	goTo(t, m, "4821,")
+	drive(m, keys("delete")...)
+	drive(m, typed("x")...)
+	v := m.View().Content
+	for _, p := range sgrParams(v) {
+		if (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 107) {
+			t.Fatalf("colour SGR %d under NO_COLOR", p)
+		}
+	}
+	if !strings.Contains(v, "\x1b[7m") {
+		t.Fatal("no reverse video (cursor, error line)")
+	}
+}
+
+var sgrRe = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+func sgrParams(s string) []int {
+	var out []int
+	for _, m := range sgrRe.FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			out = append(out, n)
+		}
+	}
+	return out
 }
