@@ -35,8 +35,11 @@
 // cursor jumps to the error), a change to a protected field ("id cannot be
 // changed"; compared structurally with the server's version, the cursor
 // jumps to the field), and text that changes nothing. Otherwise it shows
-// the structural diff (views/diff) from Options.Original to the text; y
-// emits SaveMsg. The root re-reads the entity first (issue 5, item 6): if
+// the structural diff (views/diff) from Options.Original to the text,
+// without the protected fields (the API does not change them); y emits
+// SaveMsg. After a conflict a protected field may hold the value the text
+// came from or the server's newer one (a timestamp the server moved is not
+// the user's change), not a third. The root re-reads the entity first (issue 5, item 6): if
 // it differs from SaveMsg.Base it calls Conflict with the server's version,
 // which shows what changed there and offers o (overwrite: review again
 // against the newer version, then send), m (merge by hand: keep editing
@@ -173,6 +176,7 @@ type Model struct {
 	hints    []diff.Pattern
 	original *diff.Doc
 	origRaw  []byte
+	opened   *diff.Doc // the server's version the text came from (at open, or reloaded)
 
 	chk    checked
 	chkVer int
@@ -226,6 +230,7 @@ func New(c views.Common, o Options) *Model {
 		m.hints = append(m.hints, p)
 	}
 	m.setOriginal(o.Original)
+	m.opened = m.original
 	if len(bad) > 0 {
 		m.say(refusalMsg, "ignored: "+strings.Join(bad, "; "))
 	}
@@ -551,13 +556,11 @@ func (m *Model) save() tea.Cmd {
 		m.say(refusalMsg, "Cannot save: "+err.Error())
 		return nil
 	}
-	if m.original != nil {
-		if bad := diff.Touched(m.original, doc, m.protect); len(bad) > 0 {
-			m.refuseProtected(bad)
-			return nil
-		}
+	if bad := m.touched(doc); len(bad) > 0 {
+		m.refuseProtected(bad)
+		return nil
 	}
-	cs := diff.Docs(m.original, doc)
+	cs := m.unprotected(diff.Docs(m.original, doc))
 	if len(cs) == 0 {
 		m.say(infoMsg, "Nothing to save: the text does not change the server's version.")
 		return nil
@@ -570,6 +573,60 @@ func (m *Model) save() tea.Cmd {
 	m.mode = reviewing
 	m.layout()
 	return nil
+}
+
+// touched lists the protected fields the user changed: those whose value
+// in the text is neither the one the text came from nor the server's
+// current one (after a conflict the server may have moved a timestamp the
+// user never touched, and a user merging by hand may copy the new one).
+func (m *Model) touched(doc *diff.Doc) []diff.Change {
+	if m.original == nil {
+		return nil // creating: nothing to protect
+	}
+	bad := diff.Touched(m.original, doc, m.protect)
+	if m.opened == nil || m.opened == m.original || len(bad) == 0 {
+		return bad
+	}
+	fromOpened := map[string]bool{}
+	for _, c := range diff.Touched(m.opened, doc, m.protect) {
+		fromOpened[c.Path] = true
+	}
+	var out []diff.Change
+	for _, c := range bad {
+		if fromOpened[c.Path] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// unprotected drops changes to protected fields from a review: the API
+// does not change them, so they are not "what will change" (after a
+// conflict, the server's newer timestamp would otherwise show as going
+// back).
+func (m *Model) unprotected(cs []diff.Change) []diff.Change {
+	if m.original == nil {
+		return cs
+	}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if !m.isProtected(c.Segs) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isProtected reports whether a path is a protected field or inside one.
+func (m *Model) isProtected(path []diff.Seg) bool {
+	for k := 1; k <= len(path); k++ {
+		for _, p := range m.protect {
+			if p.Match(path[:k]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m *Model) refuseProtected(bad []diff.Change) {
@@ -646,6 +703,7 @@ func (m *Model) conflictKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 	case key.Matches(msg, k.Reload):
 		m.setOriginal(server)
+		m.opened = m.original
 		m.theirs = nil
 		m.mode = editing
 		var pretty bytes.Buffer
