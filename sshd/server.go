@@ -487,7 +487,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	km := s.keys
+	owner := ""
+	if k := sess.PublicKey(); k != nil {
+		owner = gossh.FingerprintSHA256(k) // drafts are each key's own on a shared host
+	}
 	m := ui.New(ui.Options{
+		Owner:    owner,
 		Accounts: s.o.Accounts,
 		Profile:  st.profile,
 		Allowed:  st.allowed,
