@@ -12,6 +12,7 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/ui"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )
@@ -33,6 +34,8 @@ type fixture struct {
 	sandbox sandbox.Options
 	ui      ui.Options
 	retry   api.RetryPolicy
+	// file, when set, is a profiles file; %s stands for the sandbox's URL.
+	file string
 }
 
 func start(t *testing.T, fx fixture) *driver {
@@ -47,7 +50,15 @@ func start(t *testing.T, fx fixture) *driver {
 	if fx.retry.MaxAttempts == 0 {
 		fx.retry = api.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
 	}
-	mgr := accounts.New(accounts.Options{Sandbox: srv, Retry: fx.retry})
+	ao := accounts.Options{Sandbox: srv, Retry: fx.retry, NoCache: true}
+	if fx.file != "" {
+		f, err := config.Parse("test.toml", []byte(strings.ReplaceAll(fx.file, "%s", srv.URL())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ao.File = f
+	}
+	mgr := accounts.New(ao)
 	t.Cleanup(mgr.Close)
 	// An admin client of the same sandbox, for changes behind the console's back.
 	c, err := mgr.Client(ctx, accounts.SandboxProfile, 0)

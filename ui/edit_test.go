@@ -160,3 +160,107 @@ func TestRevertFromTheJournal(t *testing.T) {
 		t.Fatalf("after revert: %q", e.Name)
 	}
 }
+
+// drillInto opens app "Acme Shop" and one of its platforms.
+func drillIntoPlatform(d *driver, os string) {
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("/")
+	d.typ("acme shop")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor("Platforms", "Data points")
+	d.key("enter")
+	d.waitFor("MobileWeb")
+	d.settle()
+	d.key("/")
+	d.typ(os)
+	d.key("enter")
+}
+
+func TestCreatePlatformShowsItsSecretOnce(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("/")
+	d.typ("kiosk")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor("Platforms")
+	d.key("enter")
+	d.waitFor("Roku")
+	d.settle()
+	d.key("c")
+	d.waitFor("new platform", `"os": "Android"`)
+	d.key("ctrl+s")
+	d.key("y")
+	s := d.waitFor("shown this once", `"secret"`, `"os": "Android"`)
+	_ = s
+	d.key("esc")
+	d.waitFor("Android", "3 rows")
+	platforms, _ := api.Lookup("platforms")
+	got, err := d.client.Get(context.Background(), platforms, api.Ref{"app": "3"}, "android")
+	if err != nil || !strings.Contains(string(got.Raw), `"secret":null`) {
+		t.Fatalf("the API returns the secret again, or no platform: %s %v", got.Raw, err)
+	}
+}
+
+func TestConfigureAServiceOnAPlatform(t *testing.T) {
+	d := start(t, fixture{})
+	drillIntoPlatform(d, "android")
+	d.key("enter")
+	d.waitFor("Braze", "Indicative")
+	d.settle()
+	d.key("c")
+	d.waitFor("new serviceconfig", "GoogleAnalyticsEventForwarder")
+	d.setLine(9, `      "value": "UA-1234-5"`)
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("create serviceconfig")
+	d.settle()
+	sc, _ := api.Lookup("serviceconfigs")
+	list, err := d.client.List(context.Background(), sc, api.Ref{"app": "1", "platform": "android"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range list {
+		if strings.Contains(string(e.Raw), "GoogleAnalyticsEventForwarder") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("GA not configured on Android: %d configs", len(list))
+	}
+}
+
+func TestACredentialThatMayNotWriteIsExplained(t *testing.T) {
+	// A profile of the viewer credential that the file does not mark read-only:
+	// the console sends the write and the API refuses it with 403.
+	d := start(t, fixture{ui: ui.Options{Profile: "viewer-rw"}, file: `
+[profiles.viewer-rw]
+client_id = "viewer"
+client_secret = "viewer-secret"
+account_id = 1
+base_url = "%s"
+token_url = "%s/oauth/token"
+`})
+	openApp(d, "kiosk")
+	d.setLine(3, `  "name": "Nope",`)
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("this credential may not write", "403")
+	if e := getApp(t, d, "3"); e.Name != "Acme Kiosk" {
+		t.Fatalf("server changed: %q", e.Name)
+	}
+}
+
+func TestQuittingWithUnsavedChangesAsksFirst(t *testing.T) {
+	d := start(t, fixture{})
+	openApp(d, "kiosk")
+	d.setLine(3, `  "name": "Unsaved",`)
+	d.key("ctrl+c")
+	d.waitFor("Quit with unsaved changes?")
+	d.key("enter") // No is the default: keep editing
+	d.waitFor(`"name": "Unsaved"`)
+}
