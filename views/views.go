@@ -10,6 +10,8 @@
 //	views/helpview   full help for the focused view, generated from the keymap
 //	views/confirm    the confirmation dialog (default No, optional type-the-name)
 //	views/chrome     header, status bar and the "terminal too small" message
+//	views/editor     the JSON editor: validation, protected fields, review, drafts
+//	views/diff       the structural JSON diff the editor and the journal show
 //
 // # Design
 //
