@@ -226,6 +226,15 @@ func (d *Descriptor) WithFields(current, from []byte) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	out.WriteByte('{')
+	put := func(k string, v json.RawMessage) {
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		out.Write(kb)
+		out.WriteByte(':')
+		out.Write(v)
+	}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -241,23 +250,11 @@ func (d *Descriptor) WithFields(current, from []byte) ([]byte, error) {
 			v = nv
 		}
 		seen[k] = true
-		if out.Len() > 1 {
-			out.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		out.Write(kb)
-		out.WriteByte(':')
-		out.Write(v)
+		put(k, v)
 	}
 	for _, k := range d.Edit.Updatable {
 		if v, ok := src[k]; ok && !seen[k] {
-			if out.Len() > 1 {
-				out.WriteByte(',')
-			}
-			kb, _ := json.Marshal(k)
-			out.Write(kb)
-			out.WriteByte(':')
-			out.Write(v)
+			put(k, v)
 		}
 	}
 	out.WriteByte('}')

@@ -95,17 +95,17 @@ func (m *Model) act(frame int, e api.Entity, a api.Action) tea.Cmd {
 }
 
 func (m *Model) onActed(msg actedMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
-	m.inflight = max(0, m.inflight-1)
 	if msg.err != nil {
 		m.showError(explainWrite(msg.err))
 		return nil
 	}
 	if msg.action.Mutates {
-		m.record(state.Entry{Op: state.OpAction, Action: msg.action.Name, Kind: msg.entity.Kind.Name,
-			Parent: map[string]string(msg.entity.Parents), ID: msg.entity.ID, Name: msg.entity.Name, Before: msg.entity.Raw})
+		e := entryFor(state.OpAction, msg.entity)
+		e.Action = msg.action.Name
+		m.record(m.here(), e)
 		m.setNotice(fmt.Sprintf("%s %s %s: done", msg.action.Title, msg.entity.Kind.Singular, msg.entity.ID))
 		return m.reload(m.frameByID(msg.view))
 	}

@@ -78,7 +78,7 @@ func (m *Model) externalEditor() string {
 // on a create template (id ""). A draft left by a failed save, a crash or a
 // dropped SSH connection is offered first.
 func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.Entity) tea.Cmd {
-	ed := &editing{frame: f.id, kind: d, parent: parent.Clone(), place: place{m.profile.Name, m.client.AccountID()}}
+	ed := &editing{frame: f.id, kind: d, parent: parent.Clone(), place: m.here()}
 	o := editor.Options{External: m.externalEditor() != ""}
 	if m.opts.Remote {
 		o.ExternalReason = "the external editor is not offered over SSH"
@@ -203,7 +203,7 @@ func (m *Model) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
 		m.setNotice(readOnlyNotice)
 		return nil
 	}
-	if m.client == nil || (place{m.profile.Name, m.client.AccountID()}) != ed.place {
+	if m.client == nil || m.here() != ed.place {
 		ed.ed.SaveFailed(fmt.Errorf("the session has switched to another account since the editor opened"))
 		return nil
 	}
@@ -232,10 +232,18 @@ func (m *Model) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
-	m.inflight = max(0, m.inflight-1)
 	ed := msg.ed
-	if m.editing != ed {
-		return nil // the editor was closed meanwhile; the journal still records a write below
+	op := state.OpUpdate
+	if msg.created {
+		op = state.OpCreate
+	}
+	entry := state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent), ID: firstNonEmpty(msg.after.ID, ed.id),
+		Name: firstNonEmpty(msg.after.Name, ed.name), Before: msg.before, After: msg.after.Raw}
+	if !m.arrived(msg.gen) || m.editing != ed {
+		if msg.err == nil && msg.server == nil {
+			m.record(ed.place, entry) // written, though the user has moved on
+		}
+		return nil
 	}
 	switch {
 	case msg.server != nil:
@@ -247,12 +255,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		m.showError(err)
 		return nil
 	}
-	op := state.OpUpdate
-	if msg.created {
-		op = state.OpCreate
-	}
-	m.record(state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent), ID: firstNonEmpty(msg.after.ID, ed.id),
-		Name: firstNonEmpty(msg.after.Name, ed.name), Before: msg.before, After: msg.after.Raw})
+	m.record(ed.place, entry)
 	m.closeEditor(true)
 	m.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(msg.after.ID, ed.id)))
 	f := m.frameByID(ed.frame)
@@ -275,15 +278,26 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// record appends a write to the journal.
-func (m *Model) record(e state.Entry) {
+// here is where the session works now.
+func (m *Model) here() place {
+	p := place{profile: m.profile.Name}
+	if m.client != nil {
+		p.account = m.client.AccountID()
+	}
+	return p
+}
+
+// entryFor is the journal entry of a write on e.
+func entryFor(op state.Op, e api.Entity) state.Entry {
+	return state.Entry{Op: op, Kind: e.Kind.Name, Parent: map[string]string(e.Parents), ID: e.ID, Name: e.Name, Before: e.Raw}
+}
+
+// record appends a write made in place p to the journal.
+func (m *Model) record(p place, e state.Entry) {
 	if m.journal == nil {
 		return
 	}
-	e.Profile = m.profile.Name
-	if m.client != nil {
-		e.Account = m.client.AccountID()
-	}
+	e.Profile, e.Account = p.profile, p.account
 	e.Time = m.opts.Now()
 	if err := m.journal.Append(e); err != nil {
 		m.showError(fmt.Errorf("the write succeeded, but the journal could not record it: %w", err))

@@ -111,10 +111,9 @@ func (m *Model) onHistoryAction(msg table.ActionMsg) tea.Cmd {
 }
 
 func (m *Model) onRevert(msg revertMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
-	m.inflight = max(0, m.inflight-1)
 	if msg.err != nil {
 		m.showError(fmt.Errorf("reverting: %w", msg.err))
 		return nil

@@ -256,11 +256,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onAccounts(msg)
 		return m, nil
 	case accountMsg:
-		if msg.gen == m.gen {
-			m.inflight = max(0, m.inflight-1)
-			if msg.err == nil {
-				m.account = msg.name
-			}
+		if m.arrived(msg.gen) && msg.err == nil {
+			m.account = msg.name
 		}
 		return m, nil
 	case tokenMsg:
@@ -491,10 +488,9 @@ func (m *Model) frameByID(id int) *frame {
 }
 
 func (m *Model) onList(msg listMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
-	m.inflight = max(0, m.inflight-1)
 	f := m.frameByID(msg.view)
 	if f == nil {
 		return nil
@@ -527,10 +523,9 @@ func rowID(e api.Entity, i int) string {
 }
 
 func (m *Model) onEntity(msg entityMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
-	m.inflight = max(0, m.inflight-1)
 	if m.overlay == nil || m.overlay.name != inspectorName(msg.view) {
 		return nil
 	}

@@ -87,6 +87,16 @@ func retryText(ev *api.RetryEvent) string {
 	return fmt.Sprintf("retrying %s %s in %s (attempt %d: %s)", ev.Method, ev.Path, ev.Wait.Round(10*time.Millisecond), ev.Attempt, why)
 }
 
+// arrived accounts for a reply: false when it belongs to an account
+// generation the session has left (drop it), else it is no longer in flight.
+func (m *Model) arrived(gen int) bool {
+	if gen != m.gen {
+		return false
+	}
+	m.inflight = max(0, m.inflight-1)
+	return true
+}
+
 // tickMsg drives the spinner and the token countdown. Only the newest
 // scheduled tick (id) schedules the next one.
 type tickMsg struct{ id int }

@@ -55,7 +55,10 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 		return nil
 	}
 	if m.client != nil && len(m.stack) > 0 {
-		m.saved[place{m.profile.Name, m.client.AccountID()}] = m.stack
+		m.saved[m.here()] = m.stack
+	}
+	if m.editing != nil {
+		m.closeEditor(false) // its draft stays, offered when the entity is opened again
 	}
 	m.gen++
 	m.cancel()

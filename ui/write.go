@@ -101,16 +101,14 @@ func (m *Model) onConfirm(msg confirm.ResultMsg) tea.Cmd {
 }
 
 func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
-	m.inflight = max(0, m.inflight-1)
 	if msg.err != nil {
 		m.showError(explainWrite(msg.err))
 		return nil
 	}
-	m.record(state.Entry{Op: state.OpDelete, Kind: msg.entity.Kind.Name, Parent: map[string]string(msg.entity.Parents),
-		ID: msg.entity.ID, Name: msg.entity.Name, Before: msg.entity.Raw})
+	m.record(m.here(), entryFor(state.OpDelete, msg.entity))
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))
 }
