@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mpconsole/mpconsole/internal/testutil"
+
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 )
@@ -220,7 +222,7 @@ func TestTokenRenewedAheadOfExpiry(t *testing.T) {
 		t.Skip("10 s run")
 	}
 	srv := startSandbox(t, sandbox.Options{TokenTTL: 2 * time.Second})
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	cfg := sandboxConfig(t, srv)
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	c := newClient(t, cfg)
@@ -735,7 +737,7 @@ func TestTypedErrors(t *testing.T) {
 // token state's text.
 func TestSecretsNeverLeak(t *testing.T) {
 	srv := startSandbox(t, sandbox.Options{})
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := sandboxConfig(t, srv)
 	cfg.Logger = logger
@@ -944,19 +946,6 @@ func closedAddr(t testing.TB) string {
 	}
 	return addr
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-func (s *syncBuffer) Len() int       { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Len() }
 
 // ---- benchmarks ----
 

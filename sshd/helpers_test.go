@@ -1,7 +1,6 @@
 package sshd
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -16,30 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mpconsole/mpconsole/internal/testutil"
+
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 )
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // harness is a real server on 127.0.0.1:0 over the embedded sandbox, with
 // an authorized keys file in t.TempDir().
@@ -49,9 +32,9 @@ type harness struct {
 	cancel context.CancelFunc
 	dir    string
 	sb     *sandbox.Server
-	sbLog  *syncBuffer // the sandbox's request log: one line per request
+	sbLog  *testutil.SyncBuffer // the sandbox's request log: one line per request
 	mgr    *accounts.Manager
-	log    *syncBuffer // the server's log
+	log    *testutil.SyncBuffer // the server's log
 	srv    *Server
 	akPath string
 	anyKey gossh.Signer // an authorized key
@@ -67,7 +50,7 @@ type setup struct {
 
 func newHarness(t testing.TB, su setup) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: t.TempDir(), sbLog: &syncBuffer{}, log: &syncBuffer{}}
+	h := &harness{t: t, dir: t.TempDir(), sbLog: &testutil.SyncBuffer{}, log: &testutil.SyncBuffer{}}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	t.Cleanup(h.cancel)
 	var err error
@@ -167,8 +150,8 @@ type term struct {
 	sess   *gossh.Session
 	stdin  io.WriteCloser
 	vt     *vt
-	stderr *syncBuffer
-	raw    *syncBuffer // everything the session sent to stdout
+	stderr *testutil.SyncBuffer
+	raw    *testutil.SyncBuffer // everything the session sent to stdout
 	exit   chan error
 	copied sync.WaitGroup
 }
@@ -188,7 +171,7 @@ func openTerm(t testing.TB, h *harness, key gossh.Signer, w, ht int, env map[str
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &syncBuffer{}, raw: &syncBuffer{}, exit: make(chan error, 1)}
+	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
 	t.Cleanup(tm.close)
 	if tm.sess, err = c.NewSession(); err != nil {
 		return nil, err

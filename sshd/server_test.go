@@ -14,6 +14,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/config"
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
 func TestAuthorizedKeySeesTheAppsAndQuits(t *testing.T) {
@@ -107,7 +108,7 @@ func TestNoTerminalOrACommandIsExplainedInOneLine(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			var stdout, stderr syncBuffer
+			var stdout, stderr testutil.SyncBuffer
 			sess.Stdout, sess.Stderr = &stdout, &stderr
 			if tc.cmd != "" {
 				err = sess.Run(tc.cmd)

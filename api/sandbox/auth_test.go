@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mpconsole/mpconsole/internal/testutil"
+
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -137,7 +139,7 @@ func asRetrieveError(err error, re **oauth2.RetrieveError) bool {
 
 func TestBearerTokenRules(t *testing.T) {
 	clock := &sbClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-	log := &syncBuffer{}
+	log := &testutil.SyncBuffer{}
 	srv := startSB(t, Options{TokenTTL: time.Hour, Now: clock.now, Log: log})
 	admin := sbAdmin(t, srv)
 	noTok := &sbClient{t: t, srv: srv, hc: http.DefaultClient}

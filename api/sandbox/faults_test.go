@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -54,7 +56,7 @@ func TestParseFaults(t *testing.T) {
 }
 
 func TestInjectedFaults(t *testing.T) {
-	log := &syncBuffer{}
+	log := &testutil.SyncBuffer{}
 	srv := startSB(t, Options{Log: log})
 	c := sbAdmin(t, srv)
 	tests := []struct {
