@@ -104,11 +104,12 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: o.Title}
 	if text, at, ok, err := m.drafts.Load(ed.key); err == nil && ok && text != o.Text {
 		d := confirm.New(m.common, confirm.Options{
-			ID:      "restore-draft",
-			Title:   "Restore your draft?",
-			Message: fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (No opens the server's version and discards the draft.)", o.Title, at.Local().Format("2006-01-02 15:04")),
-			Yes:     "Restore",
-			No:      "Discard",
+			ID:       "restore-draft",
+			Title:    "Restore your draft?",
+			Message:  fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (Discard opens the server's version and deletes the draft; esc keeps it for later.)", o.Title, at.Local().Format("2006-01-02 15:04")),
+			Yes:      "Restore",
+			No:       "Discard",
+			FocusYes: true, // enter loses nothing; esc keeps the draft for later
 		})
 		d.SetSize(w, h)
 		m.draftText = text
@@ -129,12 +130,18 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // onRestoreAnswer puts the editor back with the draft or without it.
-func (m *Model) onRestoreAnswer(restore bool) tea.Cmd {
+func (m *Model) onRestoreAnswer(msg confirm.ResultMsg) tea.Cmd {
 	ed := m.editing
 	if ed == nil {
 		m.overlay = nil
 		return nil
 	}
+	if msg.Dismissed { // not now: close the editor, keep the draft on disk
+		m.editing, m.overlay, m.draftText = nil, nil, ""
+		m.setNotice("draft kept: editing " + entityWord(ed) + " offers it again")
+		return nil
+	}
+	restore := msg.Confirmed
 	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: m.overlayCrumb(ed)}
 	text := m.draftText
 	m.draftText = ""
@@ -148,11 +155,16 @@ func (m *Model) onRestoreAnswer(restore bool) tea.Cmd {
 	return nil
 }
 
-func (m *Model) overlayCrumb(ed *editing) string {
+// overlayCrumb is the editor's breadcrumb: the same as its title, so the
+// breadcrumbs do not change when a dialog over the editor closes.
+func (m *Model) overlayCrumb(ed *editing) string { return entityWord(ed) }
+
+// entityWord names what an editor edits: app 2 "Acme Shop", or new app.
+func entityWord(ed *editing) string {
 	if ed.id == "" {
 		return "new " + ed.kind.Singular
 	}
-	return "edit " + ed.kind.Singular
+	return ed.kind.Singular + " " + entityLabel(api.Entity{ID: ed.id, Name: ed.name})
 }
 
 // onEditorMsg handles what the editor asks for.
@@ -414,7 +426,7 @@ func (m *Model) quitWithUnsaved() tea.Cmd {
 	d := confirm.New(m.common, confirm.Options{
 		ID:      "quit",
 		Title:   "Quit with unsaved changes?",
-		Message: "Your edit is kept as a draft and offered again when you open " + m.overlayCrumb(m.editing) + ". Quit now?",
+		Message: "Your edit of " + entityWord(m.editing) + " is kept as a draft and offered again when you edit it next time. Quit now?",
 		Yes:     "Quit",
 		No:      "Keep editing",
 	})

@@ -288,7 +288,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case confirm.ResultMsg:
 		switch msg.ID {
 		case "restore-draft":
-			return m, m.onRestoreAnswer(msg.Confirmed)
+			return m, m.onRestoreAnswer(msg)
 		case "quit":
 			if msg.Confirmed {
 				return m, tea.Quit

@@ -7,7 +7,10 @@
 // The dialog is modal: it Consumes every key. It answers once, with a
 // ResultMsg carrying the ID the root gave it, so the root knows which
 // pending action the answer is for, and closes it. Enter on the default
-// focus answers No; only y (or moving to Yes, then enter) answers Yes. In
+// focus answers No; only y (or moving to Yes, then enter) answers Yes. A
+// question where Yes is the safe answer ("restore your draft?") focuses Yes
+// instead (FocusYes), and esc is reported as Dismissed, so the root can
+// tell "I chose No" from "not now". In
 // type-the-name mode y and n are ordinary letters: only the exact name
 // followed by enter confirms, and a wrong name says so without closing.
 package confirm
@@ -33,12 +36,16 @@ type Options struct {
 	Danger  bool   // destructive: the confirming button is styled as such
 	// RequireName, when set, asks the user to type it to confirm.
 	RequireName string
+	// FocusYes focuses Yes at first: for questions where Yes loses nothing.
+	FocusYes bool
 }
 
 // ResultMsg is the dialog's answer.
 type ResultMsg struct {
 	ID        string
 	Confirmed bool
+	// Dismissed: the user pressed cancel (esc) rather than choosing.
+	Dismissed bool
 }
 
 // Model is the dialog component.
@@ -61,7 +68,7 @@ func New(c views.Common, o Options) *Model {
 	if o.No == "" {
 		o.No = "No"
 	}
-	m := &Model{common: c, opts: o}
+	m := &Model{common: c, opts: o, yes: o.FocusYes && o.RequireName == ""}
 	m.input = textinput.New()
 	m.input.Prompt = "> "
 	m.input.SetStyles(c.Styles.TextInput())
@@ -111,7 +118,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.err = "That is not the name. Type “" + views.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
 			return m, nil
 		case isKey && key.Matches(kp, k.Cancel):
-			return m, m.answer(false)
+			return m, m.dismiss()
 		}
 		if isKey || isPaste(msg) {
 			var cmd tea.Cmd
@@ -127,7 +134,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(kp, k.Yes):
 		return m, m.answer(true)
-	case key.Matches(kp, k.No), key.Matches(kp, k.Cancel):
+	case key.Matches(kp, k.Cancel):
+		return m, m.dismiss()
+	case key.Matches(kp, k.No):
 		return m, m.answer(false)
 	case key.Matches(kp, k.Toggle):
 		m.yes = !m.yes
@@ -140,6 +149,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func isPaste(msg tea.Msg) bool {
 	_, ok := msg.(tea.PasteMsg)
 	return ok
+}
+
+// dismiss answers No, marked as a dismissal.
+func (m *Model) dismiss() tea.Cmd {
+	m.done = true
+	id := m.opts.ID
+	return func() tea.Msg { return ResultMsg{ID: id, Dismissed: true} }
 }
 
 func (m *Model) answer(yes bool) tea.Cmd {

@@ -30,23 +30,28 @@ func TestYesNo(t *testing.T) {
 	d := c.Keys.Dialog
 	no := []ResultMsg{{ID: "del-1", Confirmed: false}}
 	yes := []ResultMsg{{ID: "del-1", Confirmed: true}}
+	dismissed := []ResultMsg{{ID: "del-1", Dismissed: true}}
 	tests := []struct {
-		name string
-		keys []tea.Msg
-		want []ResultMsg
+		name     string
+		focusYes bool
+		keys     []tea.Msg
+		want     []ResultMsg
 	}{
-		{"enter answers No by default", []tea.Msg{viewtest.Key(d.Accept)}, no},
-		{"y answers Yes", []tea.Msg{viewtest.Key(d.Yes)}, yes},
-		{"n answers No", []tea.Msg{viewtest.Key(d.No)}, no},
-		{"cancel answers No", []tea.Msg{viewtest.Key(d.Cancel)}, no},
-		{"toggle then enter answers Yes", []tea.Msg{viewtest.Key(d.Toggle), viewtest.Key(d.Accept)}, yes},
-		{"toggle twice then enter answers No", []tea.Msg{viewtest.Key(d.Toggle), viewtest.Press(d.Toggle.Keys()[1]), viewtest.Key(d.Accept)}, no},
-		{"other keys do nothing", []tea.Msg{viewtest.Press("x"), viewtest.Press("q"), viewtest.Press("ctrl+d")}, nil},
-		{"answers once", []tea.Msg{viewtest.Key(d.Yes), viewtest.Key(d.Yes), viewtest.Key(d.No)}, yes},
+		{"enter answers No by default", false, []tea.Msg{viewtest.Key(d.Accept)}, no},
+		{"y answers Yes", false, []tea.Msg{viewtest.Key(d.Yes)}, yes},
+		{"n answers No", false, []tea.Msg{viewtest.Key(d.No)}, no},
+		{"cancel answers No, as a dismissal", false, []tea.Msg{viewtest.Key(d.Cancel)}, dismissed},
+		{"focus on Yes: enter answers Yes", true, []tea.Msg{viewtest.Key(d.Accept)}, yes},
+		{"focus on Yes: toggle then enter answers No", true, []tea.Msg{viewtest.Key(d.Toggle), viewtest.Key(d.Accept)}, no},
+		{"focus on Yes: cancel is a dismissal", true, []tea.Msg{viewtest.Key(d.Cancel)}, dismissed},
+		{"toggle then enter answers Yes", false, []tea.Msg{viewtest.Key(d.Toggle), viewtest.Key(d.Accept)}, yes},
+		{"toggle twice then enter answers No", false, []tea.Msg{viewtest.Key(d.Toggle), viewtest.Press(d.Toggle.Keys()[1]), viewtest.Key(d.Accept)}, no},
+		{"other keys do nothing", false, []tea.Msg{viewtest.Press("x"), viewtest.Press("q"), viewtest.Press("ctrl+d")}, nil},
+		{"answers once", false, []tea.Msg{viewtest.Key(d.Yes), viewtest.Key(d.Yes), viewtest.Key(d.No)}, yes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := New(c, Options{ID: "del-1", Title: "Delete audience", Message: "Delete audience 77 “Lapsed users”?", Danger: true})
+			m := New(c, Options{ID: "del-1", Title: "Delete audience", Message: "Delete audience 77 “Lapsed users”?", Danger: true, FocusYes: tt.focusYes})
 			m.SetSize(100, 30)
 			if got := answer(m, tt.keys...); !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)
@@ -126,7 +131,7 @@ func TestTypeTheName(t *testing.T) {
 		t.Fatalf("paste: %v", got)
 	}
 	m = newDialog()
-	if got := answer(m, viewtest.Key(d.Cancel)); !reflect.DeepEqual(got, []ResultMsg{{ID: "app-9"}}) {
+	if got := answer(m, viewtest.Key(d.Cancel)); !reflect.DeepEqual(got, []ResultMsg{{ID: "app-9", Dismissed: true}}) {
 		t.Fatalf("cancel: %v", got)
 	}
 	plain := ansi.Strip(newDialog().View().Content)
