@@ -358,7 +358,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.pane.Clear()
 			m.layout()
 		case len(m.stack) > 1:
-			m.pop()
+			return m.pop()
 		}
 		return nil
 	case key.Matches(msg, g.Quit):
@@ -454,14 +454,16 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 }
 
 // pop goes back one level; the table below keeps its cursor, filter and
-// sort (it was never destroyed) and is refreshed in the background.
-func (m *Model) pop() {
+// sort (it was never destroyed) and is refreshed in the background, so a
+// write made further down (a platform created under an app) shows in it.
+func (m *Model) pop() tea.Cmd {
 	if len(m.stack) <= 1 {
-		return
+		return nil
 	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.pane.Clear()
 	m.layout()
+	return m.reload(m.top())
 }
 
 // reload fetches the rows of frame f.

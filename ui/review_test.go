@@ -57,3 +57,36 @@ func TestQuitQuestionNamesTheEntity(t *testing.T) {
 		t.Fatalf("breadcrumbs after keep editing:\n%s", s)
 	}
 }
+
+// Going back shows the table as it is now: a platform created under an app
+// appears in the app's row of the apps table the user returns to.
+func TestBackRefreshesTheTableItReturnsTo(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Legacy")
+	d.settle()
+	d.key("/")
+	d.typ("legacy")
+	d.key("enter")
+	d.waitFor("1 of 4 rows")
+	d.key("enter") // the chooser: platforms, data points
+	d.waitFor("Platforms", "Data points")
+	d.key("enter")
+	d.waitFor("No platforms.")
+	d.key("c")
+	d.waitFor("new platform")
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("shown this once")
+	d.key("esc")
+	d.waitFor("create platform android: saved")
+	d.key("esc")
+	d.waitFor("Platforms", "Data points")
+	d.key("esc")
+	d.settle()
+	s := d.until("Acme Legacy's row to list its new platform", func(s string) bool {
+		return strings.Contains(line(s, "Acme Legacy"), "Android")
+	})
+	if !strings.Contains(s, "/legacy") || !strings.Contains(s, "1 of 4 rows") {
+		t.Fatalf("the filter was not kept:\n%s", s)
+	}
+}
