@@ -268,6 +268,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		return nil
 	}
 	m.record(ed.place, entry)
+	if ed.kind.Name == "accounts" && msg.after.Name != "" && msg.after.ID == itoa(m.here().account) {
+		m.account = msg.after.Name // the header names the account the session works in
+	}
 	m.closeEditor(true)
 	m.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(msg.after.ID, ed.id)))
 	f := m.frameByID(ed.frame)

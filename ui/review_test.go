@@ -90,3 +90,25 @@ func TestBackRefreshesTheTableItReturnsTo(t *testing.T) {
 		t.Fatalf("the filter was not kept:\n%s", s)
 	}
 }
+
+// Renaming the account the session works in renames it in the header.
+func TestRenamingTheCurrentAccountUpdatesTheHeader(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key(":")
+	d.typ("accounts")
+	d.key("enter")
+	d.waitFor("Acme Staging")
+	d.settle()
+	d.key("e")
+	d.waitFor(`"name": "Acme Production"`)
+	d.setLine(3, `  "name": "Acme Renamed",`)
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("update account 1: saved")
+	s := d.settle()
+	if h := strings.SplitN(s, "\n", 2)[0]; !strings.Contains(h, "Acme Renamed (1)") {
+		t.Fatalf("header after renaming the current account: %q", h)
+	}
+}
