@@ -189,9 +189,13 @@ func (s Status) View(st *theme.Styles, width int) string {
 		right = append(right, ss.Filter.Render("/"+views.Truncate(views.Sanitize(s.Filter), 24)))
 	}
 	if s.ShowRows {
-		n := fmt.Sprintf("%d rows", s.Total)
+		unit := "rows"
+		if s.Total == 1 {
+			unit = "row"
+		}
+		n := fmt.Sprintf("%d %s", s.Total, unit)
 		if s.Filter != "" || s.Rows != s.Total {
-			n = fmt.Sprintf("%d of %d rows", s.Rows, s.Total)
+			n = fmt.Sprintf("%d of %d %s", s.Rows, s.Total, unit)
 		}
 		right = append(right, ss.Count.Render(n))
 	}

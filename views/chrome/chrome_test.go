@@ -112,6 +112,8 @@ func TestStatus(t *testing.T) {
 			[]string{"token valid for 7h59m", "12 rows", "? help"}, []string{"of"}, dark.Status.TokenValid.Render("token valid for 7h59m")},
 		{"filtered", Status{Token: valid, TokenText: "valid for 1h", ShowRows: true, Rows: 3, Total: 340, Filter: "mob"},
 			[]string{"/mob", "3 of 340 rows"}, nil, ""},
+		{"one row", Status{Token: valid, TokenText: "valid for 1h", ShowRows: true, Rows: 1, Total: 1},
+			[]string{"1 row"}, []string{"1 rows"}, ""},
 		{"renewing", Status{Token: api.TokenState{Status: api.TokenRenewing}, TokenText: "renewing"},
 			[]string{"token renewing"}, []string{"rows"}, dark.Status.TokenRenew.Render("token renewing")},
 		{"renewal failed but token valid", Status{Token: api.TokenState{Status: api.TokenValid, Err: errors.New("x")}, TokenText: "valid for 1h; renewal failed: x"},
