@@ -378,7 +378,38 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.reload(m.top())
 		}
 	}
+	if why := m.unsupported(msg); why != "" {
+		m.setNotice(why)
+		return nil
+	}
 	return m.forward(msg)
+}
+
+// unsupported says why a write key does nothing on the table in front (the
+// kind has no such operation), rather than ignoring the key silently.
+func (m *Model) unsupported(msg tea.KeyPressMsg) string {
+	f := m.top()
+	if m.overlay != nil || f == nil {
+		return ""
+	}
+	what := "this list"
+	var ops api.Op
+	actions := false
+	if f.kind != nil {
+		what, ops, actions = strings.ToLower(f.kind.Title), f.kind.Ops, len(f.kind.Actions) > 0
+	}
+	t := m.keys.Table
+	switch {
+	case key.Matches(msg, t.Edit) && !ops.Has(api.OpUpdate):
+		return what + " cannot be edited: the API has no update for them"
+	case key.Matches(msg, t.Create) && !ops.Has(api.OpCreate):
+		return what + " cannot be created: the API has no create for them"
+	case key.Matches(msg, t.Delete) && !ops.Has(api.OpDelete):
+		return what + " cannot be deleted: the API has no delete for them"
+	case key.Matches(msg, t.Actions) && !actions:
+		return what + " have no other operations"
+	}
+	return ""
 }
 
 // layout sizes every component for the current window.

@@ -112,3 +112,27 @@ func TestRenamingTheCurrentAccountUpdatesTheHeader(t *testing.T) {
 		t.Fatalf("header after renaming the current account: %q", h)
 	}
 }
+
+// A write key on a kind the API cannot write says so instead of doing
+// nothing, and sends nothing.
+func TestWriteKeysOnAReadOnlyKindSayWhy(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key(":")
+	d.typ("users")
+	d.key("enter")
+	d.waitFor("testuser@mparticle.com")
+	d.settle()
+	for _, tt := range []struct{ key, want string }{
+		{"e", "users cannot be edited"},
+		{"c", "users cannot be created"},
+		{"ctrl+d", "users cannot be deleted"},
+		{"a", "users have no other operations"},
+	} {
+		d.key(tt.key)
+		if s := d.screen(); !strings.Contains(lastLine(s), tt.want) {
+			t.Fatalf("%s on users: status bar %q, want %q", tt.key, lastLine(s), tt.want)
+		}
+	}
+}
