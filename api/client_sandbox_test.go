@@ -430,6 +430,18 @@ func TestTokenCacheOnDisk(t *testing.T) {
 	if err := json.Unmarshal(b, &f); err != nil || f.AccessToken == "" {
 		t.Fatalf("corrupt cache file not replaced: %q", b)
 	}
+
+	// The same client id with a wrong secret is not handed the cached
+	// token: it asks the token endpoint, which refuses it.
+	bad := cfg
+	bad.ClientSecret = "wrong-secret"
+	c4 := newClient(t, bad)
+	if _, err := c4.List(ctx, apps, nil); !errors.Is(err, api.ErrUnauthorized) {
+		t.Fatalf("wrong secret with a cached token: %v", err)
+	}
+	if n := srv.TokenRequests(); n != 3 {
+		t.Fatalf("wrong secret: %d token requests in all, want 3", n)
+	}
 }
 
 // TestUnexpected401RenewsOnce: revoked tokens are replaced once, and the

@@ -214,7 +214,7 @@ func NewRefresher(cfg TokenConfig) *Refresher {
 			dir = d
 		}
 		if dir != "" {
-			r.cache = &tokenCache{dir: dir, tokenURL: cfg.TokenURL, clientID: cfg.ClientID, audience: cfg.Audience}
+			r.cache = &tokenCache{dir: dir, tokenURL: cfg.TokenURL, clientID: cfg.ClientID, audience: cfg.Audience, secret: cfg.ClientSecret}
 		}
 	}
 	r.ctx, r.cancel = context.WithCancel(context.Background())

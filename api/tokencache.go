@@ -49,17 +49,22 @@ type tokenCache struct {
 	tokenURL string
 	clientID string
 	audience string
+	// secret is part of the file's key (hashed, never written): a profile
+	// with the same client id but a wrong secret must not be handed the
+	// token another profile earned with the right one.
+	secret string
 }
 
 // cacheKey is the file name for a credential: a hash, so that neither the
-// client id nor the URL appear in directory listings.
-func cacheKey(tokenURL, clientID, audience string) string {
-	h := sha256.Sum256([]byte(tokenURL + "\x00" + clientID + "\x00" + audience))
+// client id, the URL nor anything of the secret appear in directory
+// listings.
+func cacheKey(tokenURL, clientID, audience, secret string) string {
+	h := sha256.Sum256([]byte(tokenURL + "\x00" + clientID + "\x00" + audience + "\x00" + secret))
 	return "token-" + hex.EncodeToString(h[:16]) + ".json"
 }
 
 func (c tokenCache) path() string {
-	return filepath.Join(c.dir, cacheKey(c.tokenURL, c.clientID, c.audience))
+	return filepath.Join(c.dir, cacheKey(c.tokenURL, c.clientID, c.audience, c.secret))
 }
 
 // load returns the cached token when there is a usable one. A missing,
