@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -19,6 +20,13 @@ type EditSpec struct {
 	// Drop are nested fields the server shows but does not take back
 	// (a service configuration's settings[*].isConfidential).
 	Drop []string
+	// DropMasked leaves out of the body every confidential setting whose
+	// value is still the mask the API showed ("*********** Key"): the
+	// console never sends a mask where a secret belongs. The sandbox
+	// merges settings, so the stored secret stays; what the real API does
+	// with a setting left out is undocumented (§16 item 37), and sending
+	// the mask back would be worse.
+	DropMasked bool
 	// Template is the documented create body, pretty-printed.
 	Template string
 	// Hints maps a field pattern ("os", "platforms[*].os") to its valid
@@ -71,8 +79,9 @@ func editSpecs() map[string]EditSpec {
 			Hints: withOS(platformSettings, hintOS),
 		},
 		"serviceconfigs": {
-			Updatable: []string{"account", "name", "isActive", "isVisible", "settings"},
-			Drop:      []string{"isConfidential"},
+			Updatable:  []string{"account", "name", "isActive", "isVisible", "settings"},
+			Drop:       []string{"isConfidential"},
+			DropMasked: true,
 			Template: `{ "account": "Default Account", "name": "GoogleAnalyticsEventForwarder", "isActive": true, "isVisible": true,
   "settings": [ { "name": "apiKey", "value": "" } ] }`,
 			Hints: map[string]string{"name": "a service from :services", "settings[*].name": "a setting of the service (see :services)",
@@ -167,6 +176,9 @@ func (d *Descriptor) UpdateBody(edited []byte) ([]byte, error) {
 		if !ok {
 			continue
 		}
+		if d.Edit.DropMasked && k == "settings" {
+			v = dropMasked(v)
+		}
 		if len(d.Edit.Drop) > 0 {
 			v = dropNested(v, d.Edit.Drop)
 		}
@@ -177,6 +189,34 @@ func (d *Descriptor) UpdateBody(edited []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
 	return b, nil
+}
+
+// maskedValue is how the API masks a confidential value: every character
+// but the last four replaced by '*' (or all of a short one).
+var maskedValue = regexp.MustCompile(`^\*+[^*]{0,4}$`)
+
+// dropMasked removes the confidential settings that still hold their mask.
+func dropMasked(v json.RawMessage) json.RawMessage {
+	var settings []map[string]json.RawMessage
+	if json.Unmarshal(v, &settings) != nil {
+		return v
+	}
+	kept := settings[:0]
+	for _, st := range settings {
+		var conf bool
+		var val string
+		_ = json.Unmarshal(st["isConfidential"], &conf)
+		_ = json.Unmarshal(st["value"], &val)
+		if conf && maskedValue.MatchString(val) {
+			continue
+		}
+		kept = append(kept, st)
+	}
+	b, err := json.Marshal(kept)
+	if err != nil {
+		return v
+	}
+	return b
 }
 
 // dropNested removes the named keys from every object inside v.

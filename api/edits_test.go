@@ -38,8 +38,15 @@ func TestUpdateBodyAndProtected(t *testing.T) {
 	body, err = sc.UpdateBody([]byte(`{"account":"Default Account","name":"GA","isActive":true,"isVisible":true,
 		"settings":[{"name":"apiKey","value":"****Key","isConfidential":true}],"data_type":"service"}`))
 	if err != nil || strings.Contains(string(body), "isConfidential") || strings.Contains(string(body), "data_type") ||
-		!strings.Contains(string(body), `"value":"****Key"`) {
+		strings.Contains(string(body), `****Key`) {
 		t.Fatalf("service config body %s %v", body, err)
+	}
+	// A confidential setting the user typed a new value into is sent; a
+	// non-confidential value that happens to start with '*' is sent.
+	body, _ = sc.UpdateBody([]byte(`{"name":"GA","settings":[{"name":"apiKey","value":"new-key","isConfidential":true},
+		{"name":"pattern","value":"***","isConfidential":false},{"name":"other","value":"*******1234","isConfidential":true}]}`))
+	if !strings.Contains(string(body), `"new-key"`) || !strings.Contains(string(body), `"***"`) || strings.Contains(string(body), "1234") {
+		t.Fatalf("masked settings: %s", body)
 	}
 	if _, err := apps.UpdateBody([]byte(`[1]`)); err == nil {
 		t.Fatal("array accepted as an app update")
