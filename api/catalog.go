@@ -111,6 +111,10 @@ type Descriptor struct {
 	BodyArray bool
 	Help      string   // one line for help screens, with the §16 decisions
 	Edit      EditSpec // what the editor needs (edits.go)
+	// Pick names, for a placeholder no parent kind fills, the kind whose
+	// entity ids are its values: output configurations need a module,
+	// chosen from the services.
+	Pick map[string]string
 
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field

@@ -85,6 +85,12 @@ func TestCatalogInvariants(t *testing.T) {
 			for _, c := range d.Children {
 				child, _ := cat.Lookup(c)
 				for _, need := range child.Needs() {
+					if _, picked := child.Pick[need]; picked {
+						if _, ok := cat.Lookup(child.Pick[need]); !ok {
+							t.Errorf("child %s picks {%s} from unknown kind %s", c, need, child.Pick[need])
+						}
+						continue
+					}
 					if need != d.Key && !ancestorKey(cat, d, need) {
 						t.Errorf("child %s needs {%s}, which neither %s nor its ancestors give", c, need, d.Name)
 					}

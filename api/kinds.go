@@ -130,7 +130,7 @@ func kinds() []*Descriptor {
 				List: []string{"/workspace"},
 			},
 			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
-			Children: []string{"audiences", "feeds", "calculatedattributes"},
+			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs"},
 			Help:     "Workspaces of the account (list only; ids arrive as strings).",
 		},
 		{
@@ -157,7 +157,8 @@ func kinds() []*Descriptor {
 				List: []string{"/workspace/{workspace}/{module}/serviceconfigurations"},
 			},
 			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
-			Help:    "Output configurations of one module in a workspace (give --parent module=NAME, e.g. indicative): the targets a feed subscription points to.",
+			Pick:    map[string]string{"module": "services"},
+			Help:    "Output configurations of one module in a workspace (give --parent module=NAME, e.g. indicative; the console asks for the module from the services): the targets a feed subscription points to.",
 		},
 		{
 			Name: "subscriptions", Singular: "subscription", Title: "Feed subscriptions",

@@ -91,6 +91,7 @@ type frame struct {
 	byID     map[string]api.Entity
 	children []string // chooser frames: the kinds offered
 	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
+	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
 	loading  bool
 	loaded   time.Time
 }
@@ -475,7 +476,25 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 }
 
 // push opens kind d under parent as a new level.
+//
+// A kind that needs a value no parent gives (output configurations need a
+// module) opens, first, the list it is picked from (Descriptor.Pick): enter
+// there fills the value and goes on to the kind.
 func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []string) tea.Cmd {
+	for _, need := range d.Needs() {
+		from, ok := d.Pick[need]
+		if parent[need] != "" || !ok {
+			continue
+		}
+		if pd, ok := m.cat.Lookup(from); ok {
+			f := m.newFrame(pd, parent, crumb+" › choose a "+need)
+			f.then, f.pick = append([]string{d.Name}, then...), need
+			m.stack = append(m.stack, f)
+			m.pane.Clear()
+			m.layout()
+			return m.reload(f)
+		}
+	}
 	f := m.newFrame(d, parent, crumb)
 	f.then = then
 	m.stack = append(m.stack, f)
@@ -629,6 +648,13 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 
 // open drills into an entity's children, or inspects a leaf.
 func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
+	if f.pick != "" && len(f.then) > 0 {
+		d, ok := m.cat.Lookup(f.then[0])
+		if !ok {
+			return nil
+		}
+		return m.push(d, f.parent.With(f.pick, e.ID), e.ID+" › "+d.Name, slices.Clone(f.then[1:]))
+	}
 	children := f.kind.Children
 	if len(f.then) > 0 {
 		children = f.then[:1]

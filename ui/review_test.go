@@ -136,3 +136,27 @@ func TestWriteKeysOnAReadOnlyKindSayWhy(t *testing.T) {
 		}
 	}
 }
+
+func TestOutputsAskForTheirModule(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.key(":")
+	d.typ("outputs")
+	d.key("enter")
+	d.waitFor("mP Traveller")
+	d.settle()
+	d.key("/")
+	d.typ("traveller")
+	d.key("enter")
+	d.key("enter")
+	d.waitFor("choose a module", "Indicative")
+	d.settle()
+	d.key("/")
+	d.typ("indicative")
+	d.key("enter")
+	d.key("enter")
+	s := d.waitFor("outputs", "Indicative Main Project")
+	if strings.Contains(s, "needs module") {
+		t.Fatalf("still asks for --parent:\n%s", s)
+	}
+}
