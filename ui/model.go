@@ -554,6 +554,12 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 		m.showError(msg.err)
 		return nil
 	}
+	if f == m.top() && m.pane.Active() && m.editing == nil {
+		// The view the user looks at just loaded: an older failure no
+		// longer describes it (the error log keeps it).
+		m.pane.Clear()
+		m.layout()
+	}
 	f.loaded = m.opts.Now()
 	rows := make([]table.Row, len(msg.items))
 	f.byID = make(map[string]api.Entity, len(msg.items))

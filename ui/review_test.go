@@ -160,3 +160,19 @@ func TestOutputsAskForTheirModule(t *testing.T) {
 		t.Fatalf("still asks for --parent:\n%s", s)
 	}
 }
+
+func TestASuccessfulRefreshClearsAnOlderFailure(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.srv.InjectNext("500", 1) // not retried
+	d.key("ctrl+r")
+	d.waitFor("500 Internal Server Error")
+	d.key("ctrl+r")
+	s := d.settle()
+	if strings.Contains(s, "500 Internal Server Error") {
+		t.Fatalf("the pane still shows a failure the refresh superseded:\n%s", s)
+	}
+	d.key("!")
+	d.waitFor("500") // the log keeps it
+}

@@ -193,6 +193,7 @@ func (m *Model) accountsCmd(profile string) tea.Cmd {
 		}
 		d, _ := cat.Lookup("accounts")
 		list, err := c.List(ctx, d, nil)
+		// A failed list still reports the credential's token state.
 		return accountsMsg{profile: profile, accounts: list, token: c.Tokens().State(), err: err}
 	}
 }
@@ -203,7 +204,11 @@ func (m *Model) onAccounts(msg accountsMsg) {
 		return
 	}
 	if msg.err != nil {
-		m.switcherRows[msg.profile] = []table.Row{m.switcherRow(p, p.AccountID, "(unreachable: see the error)", "")}
+		tok := ""
+		if msg.token.Status != api.TokenNone {
+			tok = msg.token.String()
+		}
+		m.switcherRows[msg.profile] = []table.Row{m.switcherRow(p, p.AccountID, "(unreachable: see the error)", tok)}
 		m.showError(fmt.Errorf("profile %q: %w", msg.profile, msg.err))
 	} else {
 		rows := make([]table.Row, 0, len(msg.accounts))
