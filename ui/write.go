@@ -109,6 +109,9 @@ func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
 		return nil
 	}
 	m.record(m.here(), entryFor(state.OpDelete, msg.entity))
+	if err := m.drafts.Delete(m.draftKey(msg.entity.Kind, msg.entity.Parents, msg.entity.ID)); err != nil && m.journal != nil {
+		m.showError(fmt.Errorf("deleting the entity's draft: %w", err))
+	}
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))
 }
