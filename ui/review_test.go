@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/ui"
 )
 
@@ -175,4 +176,27 @@ func TestASuccessfulRefreshClearsAnOlderFailure(t *testing.T) {
 	}
 	d.key("!")
 	d.waitFor("500") // the log keeps it
+}
+
+func TestReboundKeysDriveTheConsole(t *testing.T) {
+	km, err := keymap.Apply(map[string][]string{"table.filter": {"f"}, "global.palette": {";"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := start(t, fixture{ui: ui.Options{Keys: &km}})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("f")
+	d.typ("kiosk")
+	d.key("enter")
+	d.waitFor("1 of 4 rows")
+	d.key(";")
+	d.typ("ws")
+	d.key("enter")
+	d.waitFor("mP Traveller")
+	d.key("?")
+	d.waitFor("filter")
+	if s := d.screen(); !strings.Contains(line(s, "filter"), "f") {
+		t.Fatalf("help does not show the rebound key:\n%s", s)
+	}
 }
