@@ -144,6 +144,7 @@ type Model struct {
 
 	cursor int
 	offset int
+	colOff int // columns after the first scrolled off to the left
 
 	sortCol  int
 	sortDesc bool
@@ -373,6 +374,16 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, nav.Bottom):
 		m.cursor = len(m.visible) - 1
 		m.clamp()
+	case key.Matches(msg, nav.Right):
+		if m.moreRight() {
+			m.colOff++
+			m.layout()
+		}
+	case key.Matches(msg, nav.Left):
+		if m.colOff > 0 {
+			m.colOff--
+			m.layout()
+		}
 	case key.Matches(msg, t.Filter):
 		m.filtering = true
 		m.input.SetValue(m.filter)
@@ -444,15 +455,15 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 // keymap returns the keys with unsupported write actions disabled, so help
-// does not offer them. Horizontal scrolling does not apply to the table.
+// does not offer them, nor horizontal scrolling when every column shows.
 func (m *Model) keymap() keymap.KeyMap {
 	km := *m.common.Keys
 	km.Table.Create.SetEnabled(m.ops.Create && !m.ops.ReadOnly)
 	km.Table.Edit.SetEnabled(m.ops.Edit && !m.ops.ReadOnly)
 	km.Table.Delete.SetEnabled(m.ops.Delete && !m.ops.ReadOnly)
 	km.Table.Actions.SetEnabled(m.ops.Actions)
-	km.Nav.Left.SetEnabled(false)
-	km.Nav.Right.SetEnabled(false)
+	km.Nav.Left.SetEnabled(m.colOff > 0)
+	km.Nav.Right.SetEnabled(m.moreRight())
 	return km
 }
 
@@ -584,8 +595,41 @@ func (m *Model) resort() {
 const gap = 1 // spaces between columns; one more at each edge
 
 // layout computes column widths for the current width.
+//
+// Columns that do not fit are cut from the right. left/right (nav) scroll
+// the columns after the first (the id stays), so every column can be read
+// on an 80-column terminal; ‹ and › in the header say there is more.
 func (m *Model) layout() {
-	m.widths = layoutColumns(m.cols, m.common.Width)
+	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
+	vis := make([]int, 0, len(m.cols))
+	for i := range m.cols {
+		if i == 0 || i > m.colOff {
+			vis = append(vis, i)
+		}
+	}
+	sub := make([]Column, len(vis))
+	for j, i := range vis {
+		sub[j] = m.cols[i]
+	}
+	w := layoutColumns(sub, m.common.Width)
+	m.widths = make([]int, len(m.cols))
+	for j, i := range vis {
+		m.widths[i] = w[j]
+	}
+}
+
+// moreRight reports whether a column is cut or hidden on the right.
+func (m *Model) moreRight() bool {
+	for i := max(1, m.colOff+1); i < len(m.cols); i++ {
+		want := m.cols[i].Width
+		if want <= 0 {
+			want = ansi.StringWidth(m.cols[i].Title)
+		}
+		if m.widths[i] < want {
+			return true
+		}
+	}
+	return false
 }
 
 func layoutColumns(cols []Column, width int) []int {
@@ -680,6 +724,7 @@ func (m *Model) render() string {
 func (m *Model) renderHeader(b *strings.Builder) {
 	st := m.common.Styles.Table
 	b.WriteString(" ")
+	used := 1
 	first := true
 	for i, c := range m.cols {
 		cw := m.widths[i]
@@ -687,9 +732,15 @@ func (m *Model) renderHeader(b *strings.Builder) {
 			continue
 		}
 		if !first {
-			b.WriteString(strings.Repeat(" ", gap))
+			sep := strings.Repeat(" ", gap)
+			if i > 0 && m.colOff > 0 && i == m.colOff+1 {
+				sep = st.Header.Render("‹") + strings.Repeat(" ", gap-1) // columns hidden here
+			}
+			b.WriteString(sep)
+			used += gap
 		}
 		first = false
+		used += cw
 		title := c.Title
 		style := st.Header
 		if i == m.sortCol {
@@ -701,6 +752,9 @@ func (m *Model) renderHeader(b *strings.Builder) {
 			}
 		}
 		b.WriteString(style.Render(align(views.Fit(title, cw), c.Right)))
+	}
+	if m.moreRight() && used < m.common.Width {
+		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render("›"))
 	}
 }
 

@@ -560,3 +560,33 @@ func TestNoColor(t *testing.T) {
 		t.Fatalf("another row is reversed, or its match not underlined: %q", second)
 	}
 }
+
+func TestColumnsThatDoNotFitScroll(t *testing.T) {
+	c := viewtest.Common()
+	wide := []Column{{Title: "ID", Width: 6}, {Title: "NAME", Width: 30}, {Title: "A", Width: 20},
+		{Title: "B", Width: 20}, {Title: "LAST", Width: 20}}
+	m := New(c, wide)
+	m.SetRows([]Row{{ID: "1", Cells: []string{"1", "first app", "aaa", "bbb", "the last column"}}})
+	m.SetSize(80, 10)
+	view := func() string { return viewtest.Plain(m.View()) }
+	if strings.Contains(view(), "the last column") || !strings.Contains(view(), "›") {
+		t.Fatalf("the last column fits at 80 or no › says there is more:\n%s", view())
+	}
+	right, left := viewtest.Key(c.Keys.Nav.Right), viewtest.Key(c.Keys.Nav.Left)
+	for range 5 { // more presses than columns: it stops at the last
+		m.Update(right)
+	}
+	s := view()
+	if !strings.Contains(s, "the last column") || !strings.Contains(s, "1") || !strings.Contains(s, "‹") {
+		t.Fatalf("scrolled right:\n%s", s)
+	}
+	if strings.Contains(s, "›") {
+		t.Fatalf("› with nothing more on the right:\n%s", s)
+	}
+	for range 5 {
+		m.Update(left)
+	}
+	if s := view(); !strings.Contains(s, "first app") || strings.Contains(s, "‹") {
+		t.Fatalf("scrolled back:\n%s", s)
+	}
+}
