@@ -318,7 +318,7 @@ func caState(o object) string {
 	case draft:
 		return "draft"
 	}
-	return ""
+	return "no definition" // never activated and its draft discarded
 }
 
 func caCalcType(o object) string {
