@@ -124,6 +124,7 @@ type Model struct {
 
 	switcherRows map[string][]table.Row // the account switcher's rows, per profile
 	pending      *pendingWrite          // what the open dialog acts on
+	paneFrom     int                    // the frame whose loading put the pane's error there, if one did
 	retries      chan api.RetryEvent    // retries of this session's requests, from the client
 	retry        *api.RetryEvent        // the last one, shown until a request succeeds
 	retryAt      time.Time
@@ -552,11 +553,12 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	m.retry = nil
 	if msg.err != nil {
 		m.showError(msg.err)
+		m.paneFrom = f.id
 		return nil
 	}
-	if f == m.top() && m.pane.Active() && m.editing == nil {
-		// The view the user looks at just loaded: an older failure no
-		// longer describes it (the error log keeps it).
+	if f.id == m.paneFrom && m.pane.Active() {
+		// The view whose loading failed has loaded: that failure no longer
+		// describes it (the error log keeps it).
 		m.pane.Clear()
 		m.layout()
 	}
@@ -707,6 +709,7 @@ func (m *Model) showError(err error) {
 		return
 	}
 	m.pane.Set(err)
+	m.paneFrom = 0
 	m.errlog.Add(errview.Entry{Time: m.opts.Now(), Err: err})
 	m.layout()
 }

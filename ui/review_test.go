@@ -200,3 +200,20 @@ func TestReboundKeysDriveTheConsole(t *testing.T) {
 		t.Fatalf("help does not show the rebound key:\n%s", s)
 	}
 }
+
+func TestUseAnAccountThatDoesNotExistStaysPut(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop", "Acme Production (1)")
+	d.settle()
+	d.key(":")
+	d.typ("use 99")
+	d.key("enter")
+	s := d.waitFor("404", "Account 99 does not exist")
+	if !strings.Contains(s, "Acme Production (1)") || !strings.Contains(s, "Acme Shop") {
+		t.Fatalf("the session left account 1:\n%s", s)
+	}
+	s = d.settle()
+	if !strings.Contains(s, "4 rows") {
+		t.Fatalf("the view did not reload:\n%s", s)
+	}
+}

@@ -64,13 +64,21 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	m.cancel()
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.inflight = 0
-	gen, ctx, mgr := m.gen, m.genCtx, m.accts
+	gen, ctx, mgr, cat := m.gen, m.genCtx, m.accts, m.cat
 	p, _ := mgr.Profile(profile)
 	return func() tea.Msg {
 		c, err := mgr.Client(ctx, profile, account)
 		acct := account
 		if c != nil {
 			acct = c.AccountID()
+		}
+		if err == nil && account != 0 && account != p.AccountID {
+			// An account typed by hand (":use 99"): make sure the
+			// credential reaches it before leaving the current one.
+			d, _ := cat.Lookup("accounts")
+			if _, gerr := c.Get(ctx, d, nil, itoa(account)); gerr != nil {
+				err = fmt.Errorf("account %d: %w", account, gerr)
+			}
 		}
 		return connectedMsg{gen: gen, profile: p, account: acct, client: c, err: err}
 	}
@@ -82,7 +90,12 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.showError(fmt.Errorf("connecting to profile %q: %w", msg.profile.Name, msg.err))
-		return nil
+		// The session stays where it was; what was in flight there (the
+		// view, the token watch) went with the old generation: start again.
+		if m.client == nil {
+			return nil
+		}
+		return tea.Batch(m.reload(m.top()), watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)))
 	}
 	m.profile, m.client = msg.profile, msg.client
 	m.account, m.token, m.tokenSeen = "", api.TokenState{}, false
