@@ -418,6 +418,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			}
 		}
 		_ = sess.Exit(0)
+		s.unregister(st) // before the log line, so a session is gone once it is logged as gone
 		s.log.Info("disconnect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
 			"duration", time.Since(st.start).Round(time.Millisecond).String(), "reason", reason)
 	}
@@ -453,12 +454,18 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 	return st, ""
 }
 
+//
+// It may be called twice (before the disconnect line, and deferred in case
+// the console panicked): only the first call counts.
 func (s *Server) unregister(st *session) {
-	st.end()
 	s.mu.Lock()
+	_, ok := s.sessions[st.sess]
 	delete(s.sessions, st.sess)
 	s.mu.Unlock()
-	s.wg.Done()
+	if ok {
+		st.end()
+		s.wg.Done()
+	}
 }
 
 // startProfile is where a session starts: the server's profile when the
