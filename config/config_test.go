@@ -9,8 +9,6 @@ import (
 	"testing"
 )
 
-func noEnv(string) string { return "" }
-
 func TestParseGood(t *testing.T) {
 	src := `
 default_profile = "prod"

@@ -454,9 +454,9 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 	return st, ""
 }
 
-//
-// It may be called twice (before the disconnect line, and deferred in case
-// the console panicked): only the first call counts.
+// unregister forgets a session and ends it. It may be called twice (before
+// the disconnect line, and deferred in case the console panicked): only the
+// first call counts.
 func (s *Server) unregister(st *session) {
 	s.mu.Lock()
 	_, ok := s.sessions[st.sess]

@@ -9,7 +9,6 @@ import (
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/chrome"
-	"github.com/mpconsole/mpconsole/views/table"
 )
 
 // bodySize is the space left for the focused view.
@@ -103,14 +102,6 @@ func (m *Model) tokenText() string {
 		return "…"
 	}
 	return m.token.String()
-}
-
-// focusedTable is the table under the cursor when no overlay is open.
-func (m *Model) focusedTable() *table.Model {
-	if f := m.top(); f != nil && m.overlay == nil {
-		return f.table
-	}
-	return nil
 }
 
 func spinnerFrame(i int) string {

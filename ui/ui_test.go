@@ -42,7 +42,7 @@ func TestDrillDownAndBackRestoreCursorAndFilter(t *testing.T) {
 	d.key("enter") // open Acme Rewards: platforms and data points live under it
 	d.waitFor("Platforms", "Data points")
 	d.key("enter") // platforms
-	s = d.waitFor("apps", "Acme Rewards", "platforms", "tvOS")
+	d.waitFor("apps", "Acme Rewards", "platforms", "tvOS")
 	d.settle()
 	d.key("esc")
 	d.key("esc")
@@ -175,7 +175,7 @@ func TestPaletteOpensKinds(t *testing.T) {
 	d.key(":")
 	d.typ("ca")
 	d.key("enter")
-	s = d.waitFor("workspaces")
+	d.waitFor("workspaces")
 	d.settle()
 	d.key("enter")
 	d.waitFor("calculatedattributes")

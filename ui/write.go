@@ -14,9 +14,8 @@ import (
 // wroteMsg is the answer to a write made from a table.
 type wroteMsg struct {
 	tag
-	op     string // "delete", "create", "update", or an action's name
+	op     string // "delete"
 	entity api.Entity
-	after  api.Entity // the server's version after a create or update
 	err    error
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // record is one stored key and its JSON value.
@@ -111,7 +112,7 @@ var boltBucket = []byte("sandbox")
 // running sandbox is reported instead of waited for.
 func openBolt(path string) (*boltStore, error) {
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second, InitialMmapSize: 256 << 20})
-	if errors.Is(err, bbolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("data file %s is locked by another process (is another sandbox using it?)", path)
 	}
 	if err != nil {
