@@ -295,7 +295,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.Confirmed {
 				return m, tea.Quit
 			}
-			m.overlay = &overlay{comp: m.editing.ed, name: editorName, crumb: m.overlayCrumb(m.editing)}
+			m.overlay = nil
+			if m.editing != nil { // a save may have landed, and closed it, while the question was up
+				m.overlay = &overlay{comp: m.editing.ed, name: editorName, crumb: m.overlayCrumb(m.editing)}
+			}
 			return m, nil
 		}
 		return m, m.onConfirm(msg)

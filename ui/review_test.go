@@ -217,3 +217,22 @@ func TestUseAnAccountThatDoesNotExistStaysPut(t *testing.T) {
 		t.Fatalf("the view did not reload:\n%s", s)
 	}
 }
+
+// A save that lands while "Quit with unsaved changes?" is up closes the
+// editor; answering "keep editing" then goes back to the table (it
+// dereferenced the closed editor).
+func TestSaveLandingUnderTheQuitQuestion(t *testing.T) {
+	d := start(t, fixture{})
+	openApp(d, "kiosk")
+	d.setLine(3, `  "name": "Kiosk Saved Meanwhile",`)
+	d.key("ctrl+s")
+	d.waitFor("Kiosk Saved Meanwhile") // the diff
+	d.key("y")                         // sent; the answer waits until the driver reads it
+	d.key("ctrl+c")
+	d.waitFor("Quit with unsaved changes?")
+	d.waitFor("update app 3: saved")
+	d.key("n")
+	d.until("the table", func(s string) bool {
+		return !strings.Contains(s, "Quit with unsaved changes?") && strings.Contains(s, "Kiosk Saved Meanwhile") && strings.Contains(s, "rows")
+	})
+}
