@@ -107,6 +107,9 @@ type overlay struct {
 // right give way first on a narrow terminal.
 const minFlex = 20
 
+// notConnected is what a view says when the session has no client yet.
+const notConnected = "not connected: choose a profile that works with A or :use"
+
 // noticeFor is how long a notice stays in the status bar.
 const noticeFor = 4 * time.Second
 
@@ -520,17 +523,19 @@ func (m *Model) pop() tea.Cmd {
 	return m.reload(m.top())
 }
 
-// reload fetches the rows of frame f.
+// reload fetches the rows of frame f. With no connection there is nothing
+// to ask (and nothing would ever answer, so nothing is marked in flight).
 func (m *Model) reload(f *frame) tea.Cmd {
 	if f == nil || f.kind == nil {
+		return nil
+	}
+	if m.client == nil {
+		m.setNotice(notConnected)
 		return nil
 	}
 	f.loading = true
 	f.table.SetLoading(true)
 	m.inflight++
-	if m.client == nil {
-		return nil
-	}
 	return listCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
 }
 

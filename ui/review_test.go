@@ -236,3 +236,25 @@ func TestSaveLandingUnderTheQuitQuestion(t *testing.T) {
 		return !strings.Contains(s, "Quit with unsaved changes?") && strings.Contains(s, "Kiosk Saved Meanwhile") && strings.Contains(s, "rows")
 	})
 }
+
+// A session whose profile cannot connect still opens kinds from the
+// palette; nothing is asked, so the spinner must not turn for ever.
+func TestOpeningAKindWithoutAConnectionDoesNotSpinForEver(t *testing.T) {
+	d := start(t, fixture{ui: ui.Options{Profile: "broken"}, file: `
+[profiles.broken]
+client_id = "sandbox"
+client_secret_env = "MPCONSOLE_TEST_UNSET_SECRET"
+account_id = 1
+base_url = "%s"
+token_url = "%s/oauth/token"
+`})
+	d.waitFor("MPCONSOLE_TEST_UNSET_SECRET")
+	d.key(":")
+	d.typ("apps")
+	d.key("enter")
+	d.until("the palette to close", func(s string) bool { return !strings.Contains(s, ":apps") })
+	s := d.settle()
+	if !strings.Contains(s, "not connected") {
+		t.Fatalf("no word on why nothing loads:\n%s", s)
+	}
+}
