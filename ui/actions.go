@@ -21,6 +21,7 @@ type actedMsg struct {
 	action api.Action
 	entity api.Entity
 	body   json.RawMessage
+	place  place // where it ran
 	err    error
 }
 
@@ -87,15 +88,24 @@ func entityLabel(e api.Entity) string {
 // act runs an action in the background.
 func (m *Model) act(frame int, e api.Entity, a api.Action) tea.Cmd {
 	m.inflight++
-	c, ctx, t := m.client, m.genCtx, tag{view: frame, gen: m.gen}
+	c, ctx, t, pl := m.client, m.genCtx, tag{view: frame, gen: m.gen}, m.here()
 	return func() tea.Msg {
 		body, err := c.Act(ctx, e.Kind, e.Parents, e.ID, a.Name)
-		return actedMsg{tag: t, action: a, entity: e, body: body, err: err}
+		return actedMsg{tag: t, action: a, entity: e, body: body, place: pl, err: err}
 	}
 }
 
+// onActed journals an action that changed something in the place it ran,
+// even when the answer lands after the user switched account, and shows
+// the outcome only if the session is still where it asked.
 func (m *Model) onActed(msg actedMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
+	current := m.arrived(msg.gen)
+	if msg.err == nil && msg.action.Mutates {
+		e := entryFor(state.OpAction, msg.entity)
+		e.Action = msg.action.Name
+		m.record(msg.place, e)
+	}
+	if !current {
 		return nil
 	}
 	if msg.err != nil {
@@ -103,9 +113,6 @@ func (m *Model) onActed(msg actedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.action.Mutates {
-		e := entryFor(state.OpAction, msg.entity)
-		e.Action = msg.action.Name
-		m.record(m.here(), e)
 		m.setNotice(fmt.Sprintf("%s %s %s: done", msg.action.Title, msg.entity.Kind.Singular, msg.entity.ID))
 		return m.reload(m.frameByID(msg.view))
 	}

@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +30,10 @@ type driver struct {
 	client *api.Client
 	ctx    context.Context
 	mgr    *accounts.Manager
+	// hold, when set, keeps the messages it matches from the model (in
+	// held) until release: a test decides when an answer lands.
+	hold func(tea.Msg) bool
+	held []tea.Msg
 }
 
 type fixture struct {
@@ -140,10 +146,29 @@ func (d *driver) until(what string, cond func(screen string) bool) string {
 		}
 		select {
 		case msg := <-d.msgs:
+			if d.hold != nil && d.hold(msg) {
+				d.held = append(d.held, msg)
+				continue
+			}
 			d.send(msg)
 		case <-deadline:
 			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
 		}
+	}
+}
+
+// holdTypes holds the messages of the named types (e.g. "ui.wroteMsg").
+func (d *driver) holdTypes(types ...string) {
+	d.hold = func(msg tea.Msg) bool { return slices.Contains(types, fmt.Sprintf("%T", msg)) }
+}
+
+// release stops holding and gives the held messages to the model, in the
+// order they arrived.
+func (d *driver) release() {
+	held := d.held
+	d.hold, d.held = nil, nil
+	for _, msg := range held {
+		d.send(msg)
 	}
 }
 

@@ -16,6 +16,8 @@ type wroteMsg struct {
 	tag
 	op     string // "delete"
 	entity api.Entity
+	place  place     // where it was written
+	draft  state.Key // the entity's draft there
 	err    error
 }
 
@@ -92,24 +94,30 @@ func (m *Model) onConfirm(msg confirm.ResultMsg) tea.Cmd {
 	}
 	m.inflight++
 	c, t, e := m.client, tag{view: p.frame, gen: m.gen}, p.entity
-	ctx := m.genCtx
+	ctx, pl, dk := m.genCtx, m.here(), m.draftKey(e.Kind, e.Parents, e.ID)
 	return func() tea.Msg {
 		err := c.Delete(ctx, e.Kind, e.Parents, e.ID)
-		return wroteMsg{tag: t, op: "delete", entity: e, err: err}
+		return wroteMsg{tag: t, op: "delete", entity: e, place: pl, draft: dk, err: err}
 	}
 }
 
+// onWrote journals a delete in the place it was made, even when the answer
+// lands after the user switched account (the entity is gone all the same),
+// and shows the outcome only if the session is still where it asked.
 func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
+	current := m.arrived(msg.gen)
+	if msg.err == nil {
+		m.record(msg.place, entryFor(state.OpDelete, msg.entity))
+		if err := m.drafts.Delete(msg.draft); err != nil {
+			m.showError(fmt.Errorf("deleting the entity's draft: %w", err))
+		}
+	}
+	if !current {
 		return nil
 	}
 	if msg.err != nil {
 		m.showError(explainWrite(msg.err))
 		return nil
-	}
-	m.record(m.here(), entryFor(state.OpDelete, msg.entity))
-	if err := m.drafts.Delete(m.draftKey(msg.entity.Kind, msg.entity.Parents, msg.entity.ID)); err != nil && m.journal != nil {
-		m.showError(fmt.Errorf("deleting the entity's draft: %w", err))
 	}
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))

@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"testing"
+
+	"github.com/mpconsole/mpconsole/state"
+	"github.com/mpconsole/mpconsole/ui"
+)
+
+// A delete is journaled in the account it was made in, whenever its answer
+// lands: after the user switched account (it was dropped, unjournaled), or
+// sent while a switch was under way and answered after it (it was
+// journaled in the new account).
+func TestADeleteIsJournaledWhereItWasMade(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// switchFirst: ":use 2" is asked before the delete and answered after it.
+		switchFirst bool
+	}{
+		{name: "answered after the switch"},
+		{name: "sent while switching", switchFirst: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d := start(t, fixture{ui: ui.Options{StateDir: dir}})
+			d.waitFor("Acme Shop")
+			d.settle()
+			d.key(":")
+			d.typ("audiences")
+			d.key("enter")
+			d.waitFor("Abandoned Cart")
+			d.settle()
+			d.key("/")
+			d.typ("abandoned")
+			d.key("enter")
+
+			use2 := func() {
+				d.key(":")
+				d.typ("use 2")
+				d.key("enter")
+			}
+			if tc.switchFirst {
+				d.holdTypes("ui.connectedMsg", "ui.wroteMsg")
+				use2()
+				d.until("the switch to be answered", func(string) bool { return len(d.held) == 1 })
+			} else {
+				d.holdTypes("ui.wroteMsg")
+			}
+			d.key("ctrl+d")
+			d.waitFor("Delete audience", "7622")
+			d.key("y")
+			want := len(d.held) + 1
+			d.until("the delete to be answered", func(string) bool { return len(d.held) == want })
+			if !tc.switchFirst {
+				use2()
+				d.waitFor("Acme Staging (2)")
+			}
+			d.release()
+			d.waitFor("Acme Staging (2)")
+			d.settle()
+
+			entries, err := state.NewJournal(dir).List()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 {
+				t.Fatalf("journal has %d entries, want the delete: %+v", len(entries), entries)
+			}
+			if e := entries[0]; e.Op != state.OpDelete || e.ID != "7622" || e.Profile != "sandbox" || e.Account != 1 {
+				t.Fatalf("journaled %s %s %s in %s/%d, want delete 7622 in sandbox/1", e.Op, e.Kind, e.ID, e.Profile, e.Account)
+			}
+		})
+	}
+}
