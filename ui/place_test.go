@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mpconsole/mpconsole/state"
@@ -70,5 +71,29 @@ func TestADeleteIsJournaledWhereItWasMade(t *testing.T) {
 				t.Fatalf("journaled %s %s %s in %s/%d, want delete 7622 in sandbox/1", e.Op, e.Kind, e.ID, e.Profile, e.Account)
 			}
 		})
+	}
+}
+
+// An editor opened while a switch is under way edits the account being
+// left: the switch closes it (its draft kept), and nothing of it lingers
+// (ctrl+c asked about its unsaved changes, and "keep editing" brought it
+// back over the other account).
+func TestAnEditorOpenedWhileSwitchingClosesWithTheSwitch(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.holdTypes("ui.connectedMsg")
+	d.key(":")
+	d.typ("use 2")
+	d.key("enter")
+	d.until("the switch to be answered", func(string) bool { return len(d.held) == 1 })
+	d.key("e")
+	d.waitFor(`"name":`)
+	d.setLine(3, `  "name": "Unsaved",`)
+	d.release()
+	d.waitFor("Acme Staging (2)", "Acme Shop (Staging)")
+	d.key("ctrl+c")
+	if s := d.screen(); strings.Contains(s, "Quit with unsaved changes?") {
+		t.Fatalf("the closed editor still counts as open:\n%s", s)
 	}
 }

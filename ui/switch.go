@@ -57,9 +57,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	if m.client != nil && len(m.stack) > 0 {
 		m.saved[m.here()] = m.stack
 	}
-	if m.editing != nil {
-		m.closeEditor(false) // its draft stays, offered when the entity is opened again
-	}
+	m.closeOverlays()
 	m.gen++
 	m.cancel()
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
@@ -99,7 +97,7 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	}
 	m.profile, m.client = msg.profile, msg.client
 	m.account, m.token, m.tokenSeen = "", api.TokenState{}, false
-	m.overlay = nil
+	m.closeOverlays() // what was opened while connecting belongs to the place left
 	m.pane.Clear()
 	m.inflight++ // the account's name
 	cmds := []tea.Cmd{
@@ -122,6 +120,16 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 		cmds = append(cmds, m.openRoot(d))
 	}
 	return tea.Batch(cmds...)
+}
+
+// closeOverlays closes whatever is open over the stack and forgets what it
+// was about to act on. An open editor keeps its draft, offered when the
+// entity is opened again.
+func (m *Model) closeOverlays() {
+	if m.editing != nil {
+		m.closeEditor(false)
+	}
+	m.overlay, m.pending, m.draftText = nil, nil, ""
 }
 
 // applyOps offers a frame's write keys only where this place may write.
