@@ -94,6 +94,9 @@ func (m *Model) arrived(gen int) bool {
 		return false
 	}
 	m.inflight = max(0, m.inflight-1)
+	if m.inflight == 0 {
+		m.retry = nil // nothing left that could be retrying
+	}
 	return true
 }
 
@@ -101,8 +104,8 @@ func (m *Model) arrived(gen int) bool {
 // scheduled tick (id) schedules the next one.
 type tickMsg struct{ id int }
 
-// Tick rates: fast while the spinner turns, a notice is up or a retry is
-// pending; slow otherwise, just enough for the token countdown. An idle
+// Tick rates: fast while the spinner turns (a retry is shown only then) or
+// a notice is up; slow otherwise, just enough for the token countdown. An idle
 // session (dozens of them on an SSH bastion) costs next to nothing.
 const (
 	fastTick = time.Second / 8
@@ -146,10 +149,19 @@ func watchToken(gen int, ch <-chan api.TokenState) tea.Cmd {
 	}
 }
 
-// busy reports whether the screen animates: the spinner, a notice, a retry.
-func (m *Model) busy() bool {
-	now := m.opts.Now()
-	return m.inflight > 0 || (m.notice != "" && now.Sub(m.noticeAt) < noticeFor) || m.retry != nil
+// busy reports whether the screen animates: the spinner (and the retry
+// note, shown only while a request is in flight) or a notice.
+func (m *Model) busy() bool { return m.inflight > 0 || m.noticeShowing() }
+
+// noticeShowing reports whether the status bar shows the notice.
+func (m *Model) noticeShowing() bool {
+	return m.notice != "" && m.opts.Now().Sub(m.noticeAt) < noticeFor
+}
+
+// retrying reports whether the status bar shows the last retry: a request
+// is still in flight and the retry is recent.
+func (m *Model) retrying() bool {
+	return m.retry != nil && m.inflight > 0 && m.opts.Now().Sub(m.retryAt) < noticeFor
 }
 
 // schedule starts the next tick at the rate the screen needs, unless one at

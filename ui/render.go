@@ -83,10 +83,10 @@ func (m *Model) statusInfo() chrome.Status {
 		Spinner:   spinnerFrame(m.spin),
 		Hint:      m.keys.Global.Help.Help().Key + " help",
 	}
-	if m.notice != "" && m.opts.Now().Sub(m.noticeAt) < noticeFor {
+	if m.noticeShowing() {
 		s.Notice = m.notice
 	}
-	if m.retry != nil && m.inflight > 0 && m.opts.Now().Sub(m.retryAt) < noticeFor {
+	if m.retrying() {
 		s.Notice = retryText(m.retry)
 	}
 	if f := m.top(); f != nil && m.overlay == nil {
