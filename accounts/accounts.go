@@ -62,6 +62,17 @@ type Manager struct {
 
 	mu      sync.Mutex
 	clients map[key]*api.Client
+	making  map[key]*making // clients being made; a second caller waits for the first
+	closed  bool
+}
+
+// making is a client being made: resolving a secret may run a command for
+// a while, and the Manager's lock is not held meanwhile, so every other
+// profile (and every other session) gets its clients without waiting.
+type making struct {
+	done chan struct{} // closed when c and err are set
+	c    *api.Client
+	err  error
 }
 
 type entry struct {
@@ -81,7 +92,8 @@ func New(o Options) *Manager {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	m := &Manager{opts: o, profiles: map[string]*entry{}, registry: api.NewRegistry(), clients: map[key]*api.Client{}}
+	m := &Manager{opts: o, profiles: map[string]*entry{}, registry: api.NewRegistry(), clients: map[key]*api.Client{},
+		making: map[key]*making{}}
 	add := func(e *entry) {
 		if _, dup := m.profiles[e.info.Name]; dup {
 			return
@@ -165,7 +177,9 @@ func (m *Manager) Default() (Profile, error) {
 var ErrNoProfile = errors.New("no such profile")
 
 // Client returns the client of a profile in an account (0: the profile's
-// own account). Clients are made once and shared.
+// own account). Clients are made once and shared; while one is being made
+// (its secret resolved), callers for it wait and every other caller goes
+// on.
 func (m *Manager) Client(ctx context.Context, profile string, account int64) (*api.Client, error) {
 	e, ok := m.profiles[profile]
 	if !ok {
@@ -176,12 +190,50 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 	if account == 0 {
 		account = e.info.AccountID
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	k := key{profile, account}
-	if c, ok := m.clients[k]; ok {
-		return c, nil
+	for {
+		m.mu.Lock()
+		if c, ok := m.clients[k]; ok {
+			m.mu.Unlock()
+			return c, nil
+		}
+		if mk, ok := m.making[k]; ok {
+			m.mu.Unlock()
+			select {
+			case <-mk.done:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("profile %q: %w", profile, ctx.Err())
+			}
+			if mk.err != nil && errors.Is(mk.err, context.Canceled) && ctx.Err() == nil {
+				continue // the caller that was making it gave up; this one has not
+			}
+			return mk.c, mk.err
+		}
+		mk := &making{done: make(chan struct{})}
+		m.making[k] = mk
+		m.mu.Unlock()
+
+		c, err := m.newClient(ctx, e, account)
+		m.mu.Lock()
+		delete(m.making, k)
+		switch {
+		case err != nil:
+		case m.closed:
+			c.Close()
+			c, err = nil, fmt.Errorf("profile %q: the console is shutting down", profile)
+		default:
+			m.clients[k] = c
+		}
+		m.mu.Unlock()
+		mk.c, mk.err = c, err
+		close(mk.done)
+		return c, err
 	}
+}
+
+// newClient makes the client of profile e in an account, resolving the
+// secret first. It holds no lock.
+func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.Client, error) {
 	cfg := api.Config{ClientID: e.id, AccountID: account, Registry: m.registry, CacheDir: m.opts.CacheDir,
 		NoCache: m.opts.NoCache, Retry: m.opts.Retry}
 	if e.cfg != nil {
@@ -199,15 +251,15 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 	}
 	c, err := api.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("profile %q: %w", profile, err)
+		return nil, fmt.Errorf("profile %q: %w", e.info.Name, err)
 	}
-	m.clients[k] = c
 	return c, nil
 }
 
 // Close stops every refresher.
 func (m *Manager) Close() {
 	m.mu.Lock()
+	m.closed = true // a client still being made is closed when it is ready
 	for _, c := range m.clients {
 		c.Close()
 	}

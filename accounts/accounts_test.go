@@ -2,10 +2,16 @@ package accounts
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/config"
 )
@@ -97,5 +103,76 @@ func TestSandboxClientsShareOneRefresher(t *testing.T) {
 	v, err := m.Client(ctx, ViewerProfile, 0)
 	if err != nil || v.Tokens() == c1.Tokens() {
 		t.Fatalf("viewer: %v, shares the admin refresher: %v", err, v.Tokens() == c1.Tokens())
+	}
+}
+
+// A secret command that takes its time (a password manager waiting for a
+// touch) holds up only the clients of its own profile: another profile's
+// client, and a second caller of the same profile, wait for nothing and
+// for it respectively. The Manager's lock was held while the command ran.
+func TestASlowSecretHoldsUpOnlyItsProfile(t *testing.T) {
+	ctx := context.Background()
+	srv, err := sandbox.Start(ctx, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	started, proceed := filepath.Join(dir, "started"), filepath.Join(dir, "proceed")
+	for _, p := range []string{started, proceed} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skipf("no fifo: %v", err)
+		}
+	}
+	f, err := config.Parse("c.toml", []byte(fmt.Sprintf(`
+[profiles.slow]
+client_id = "sandbox"
+client_secret_command = "echo > %s; cat %s"
+account_id = 1
+base_url = %q
+`, started, proceed, srv.URL())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{File: f, Sandbox: srv, NoCache: true})
+	defer m.Close()
+
+	type result struct {
+		c   *api.Client
+		err error
+	}
+	slow := make(chan result, 2)
+	for range 2 {
+		go func() {
+			c, err := m.Client(ctx, "slow", 0)
+			slow <- result{c, err}
+		}()
+	}
+	// The command has started: one caller is making the client.
+	if _, err := os.ReadFile(started); err != nil {
+		t.Fatal(err)
+	}
+	other := make(chan error, 1)
+	go func() {
+		_, err := m.Client(ctx, SandboxProfile, 0)
+		other <- err
+	}()
+	select {
+	case err := <-other:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case r := <-slow:
+		t.Fatalf("the slow profile's client came first (%v)", r.err)
+	case <-time.After(20 * time.Second): // a deadlock detector, not a timing assertion
+		go os.WriteFile(proceed, []byte("x\n"), 0o600) // let the command end
+		t.Fatal("another profile's client waits for the slow secret")
+	}
+	if err := os.WriteFile(proceed, []byte("the-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, b2 := <-slow, <-slow
+	if a.err != nil || b2.err != nil || a.c != b2.c {
+		t.Fatalf("two callers of one profile: %v %v, same client %v", a.err, b2.err, a.c == b2.c)
 	}
 }
