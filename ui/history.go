@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -67,7 +68,7 @@ func nameOf(raw []byte) string {
 	var v struct {
 		Name string `json:"name"`
 	}
-	if err := jsonUnmarshal(raw, &v); err != nil {
+	if err := json.Unmarshal(raw, &v); err != nil {
 		return ""
 	}
 	return v.Name
@@ -142,7 +143,7 @@ func (m *Model) inspectHistory(id string) tea.Cmd {
 	if err != nil || i < 0 || i >= len(m.history) {
 		return nil
 	}
-	b, err := jsonMarshal(m.history[i])
+	b, err := json.Marshal(m.history[i])
 	if err != nil {
 		return nil
 	}

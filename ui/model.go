@@ -92,8 +92,6 @@ type frame struct {
 	children []string // chooser frames: the kinds offered
 	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
 	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
-	loading  bool
-	loaded   time.Time
 }
 
 // overlay is a component drawn over the body that owns the keyboard.
@@ -533,7 +531,6 @@ func (m *Model) reload(f *frame) tea.Cmd {
 		m.setNotice(notConnected)
 		return nil
 	}
-	f.loading = true
 	f.table.SetLoading(true)
 	m.inflight++
 	return listCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
@@ -556,7 +553,6 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	if f == nil {
 		return nil
 	}
-	f.loading = false
 	f.table.SetLoading(false)
 	m.retry = nil
 	if msg.err != nil {
@@ -570,7 +566,6 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 		m.pane.Clear()
 		m.layout()
 	}
-	f.loaded = m.opts.Now()
 	rows := make([]table.Row, len(msg.items))
 	f.byID = make(map[string]api.Entity, len(msg.items))
 	for i, e := range msg.items {

@@ -25,7 +25,6 @@ type listMsg struct {
 	tag
 	items []api.Entity
 	err   error
-	took  time.Duration
 }
 
 // entityMsg is the answer to a Get made for the inspector.
@@ -114,9 +113,8 @@ const (
 
 func listCmd(ctx context.Context, c *api.Client, t tag, d *api.Descriptor, parent api.Ref) tea.Cmd {
 	return func() tea.Msg {
-		start := time.Now()
 		items, err := c.List(ctx, d, parent)
-		return listMsg{tag: t, items: items, err: err, took: time.Since(start)}
+		return listMsg{tag: t, items: items, err: err}
 	}
 }
 

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
@@ -59,6 +57,3 @@ func (m *Model) inspectRaw(title string, raw []byte, crumb string) {
 	in.SetJSON(title, raw)
 	m.overlay = &overlay{comp: in, name: "raw", crumb: crumb}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-func jsonMarshal(v any) ([]byte, error)   { return json.Marshal(v) }
