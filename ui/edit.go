@@ -254,6 +254,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if !m.arrived(msg.gen) || m.editing != ed {
 		if msg.err == nil && msg.server == nil {
 			m.record(ed.place, entry) // written, though the user has moved on
+			if err := m.drafts.Delete(ed.key); err != nil && m.journal != nil {
+				m.showError(fmt.Errorf("deleting the saved edit's draft: %w", err))
+			}
 		}
 		return nil
 	}

@@ -31,11 +31,30 @@ func (m *Model) openHistory() tea.Cmd {
 		m.showError(m.stateErr)
 		return nil
 	}
-	entries, err := m.journal.List()
-	if err != nil {
-		m.showError(fmt.Errorf("reading the journal: %w", err))
+	j, gen := m.journal, m.gen
+	m.inflight++
+	return func() tea.Msg {
+		entries, err := j.List() // the journal only grows: read it off the UI thread
+		return historyMsg{gen: gen, entries: entries, err: err}
+	}
+}
+
+// historyMsg is the journal, read for :history.
+type historyMsg struct {
+	gen     int
+	entries []state.Entry
+	err     error
+}
+
+func (m *Model) onHistory(msg historyMsg) tea.Cmd {
+	if !m.arrived(msg.gen) {
 		return nil
 	}
+	if msg.err != nil {
+		m.showError(fmt.Errorf("reading the journal: %w", msg.err))
+		return nil
+	}
+	entries := msg.entries
 	t := table.New(m.common, []table.Column{
 		{Title: "TIME", Width: 19}, {Title: "WHERE", Width: 20}, {Title: "OP", Width: 8},
 		{Title: "KIND", Width: 16}, {Title: "ID", Width: 12}, {Title: "NAME", Width: minFlex, Flex: 1},

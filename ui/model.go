@@ -305,6 +305,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onConfirm(msg)
 	case editor.DraftMsg, editor.CloseMsg, editor.ExternalMsg, editor.SaveMsg:
 		return m, m.onEditorMsg(msg)
+	case historyMsg:
+		return m, m.onHistory(msg)
 	case revertMsg:
 		return m, m.onRevert(msg)
 	case savedMsg:

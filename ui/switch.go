@@ -224,6 +224,9 @@ func (m *Model) onAccounts(msg accountsMsg) {
 	if !ok || m.switcherRows == nil {
 		return
 	}
+	if msg.err != nil && (m.overlay == nil || m.overlay.name != switcherName) {
+		return // the switcher is closed: its rows, and their errors, no longer matter
+	}
 	if msg.err != nil {
 		tok := ""
 		if msg.token.Status != api.TokenNone {
