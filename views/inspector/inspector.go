@@ -255,24 +255,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
-	f := m.common.Keys.Filter
-	if kp, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(kp, f.Accept):
-			m.searching = false
-			m.input.Blur()
-			return nil
-		case key.Matches(kp, f.Cancel):
-			m.searching = false
-			m.input.Blur()
-			m.search("")
-			return nil
+	cmd, end := views.UpdatePrompt(m.common.Keys.Filter, &m.input, msg)
+	switch end {
+	case views.PromptAccepted:
+		m.searching = false
+	case views.PromptCleared:
+		m.searching = false
+		m.search("")
+	default:
+		if v := m.input.Value(); v != m.query {
+			m.search(v)
 		}
-	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := m.input.Value(); v != m.query {
-		m.search(v)
 	}
 	return cmd
 }

@@ -332,25 +332,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
-	k := m.common.Keys.Filter
-	if kp, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(kp, k.Accept):
-			m.filtering = false
-			m.input.Blur()
-			return nil
-		case key.Matches(kp, k.Cancel):
-			m.filtering = false
-			m.input.Blur()
-			m.SetFilter("")
-			return nil
+	cmd, end := views.UpdatePrompt(m.common.Keys.Filter, &m.input, msg)
+	switch end {
+	case views.PromptAccepted:
+		m.filtering = false
+	case views.PromptCleared:
+		m.filtering = false
+		m.SetFilter("")
+	default:
+		if v := m.input.Value(); v != m.filter {
+			m.filter = v
+			m.applyFilter()
 		}
-	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := m.input.Value(); v != m.filter {
-		m.filter = v
-		m.applyFilter()
 	}
 	return cmd
 }
