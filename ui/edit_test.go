@@ -19,16 +19,43 @@ func getApp(t *testing.T, d *driver, id string) api.Entity {
 	return e
 }
 
-// openApp filters the apps to one and opens the editor on it.
-func openApp(d *driver, filter string) {
+// filterApps waits for the apps and filters them down to one.
+func filterApps(d *driver, filter string) {
 	d.waitFor("Acme Shop")
 	d.settle()
 	d.key("/")
 	d.typ(filter)
 	d.key("enter")
 	d.waitFor("1 of 4 rows")
+}
+
+// openApp filters the apps to one and opens the editor on it.
+func openApp(d *driver, filter string) {
+	filterApps(d, filter)
 	d.key("e")
 	d.waitFor(`"name":`)
+}
+
+// leaveDraft makes a save of app 3 fail (empty name), types on, waits for
+// the draft on disk, and starts a new console (a restart) on the same state
+// directory, asking it to edit the app again: "Restore your draft?" is up.
+func leaveDraft(t *testing.T) (d2 *driver, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	d := start(t, fixture{ui: ui.Options{StateDir: dir}})
+	openApp(d, "kiosk")
+	d.setLine(3, `  "name": "",`)
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("App name must be specified.")
+	d.setLine(3, `  "name": "Draft Name",`)
+	d.until("the draft to be written", func(string) bool { return draftCount(t, dir) == 1 })
+
+	d2 = start(t, fixture{ui: ui.Options{StateDir: dir}})
+	filterApps(d2, "kiosk")
+	d2.key("e")
+	d2.waitFor("Restore your draft?")
+	return d2, dir
 }
 
 func TestRenameAppAndReadItBack(t *testing.T) {
@@ -97,26 +124,7 @@ func TestConcurrentChangeIsDetectedBeforeOverwriting(t *testing.T) {
 }
 
 func TestDraftSurvivesAFailedSaveAndARestart(t *testing.T) {
-	dir := t.TempDir()
-	d := start(t, fixture{ui: ui.Options{StateDir: dir}})
-	openApp(d, "kiosk")
-	d.setLine(3, `  "name": "",`)
-	d.key("ctrl+s")
-	d.key("y")
-	d.waitFor("App name must be specified.")
-	d.setLine(3, `  "name": "Draft Name",`)
-	d.until("the draft to be written", func(string) bool { return draftCount(t, dir) == 1 })
-
-	// A new console (a restart) on the same state directory offers the draft.
-	d2 := start(t, fixture{ui: ui.Options{StateDir: dir}})
-	d2.waitFor("Acme Shop")
-	d2.settle()
-	d2.key("/")
-	d2.typ("kiosk")
-	d2.key("enter")
-	d2.waitFor("1 of 4 rows")
-	d2.key("e")
-	d2.waitFor("Restore your draft?")
+	d2, _ := leaveDraft(t) // a new console on the same state directory offers the draft
 	d2.key("y")
 	d2.waitFor(`"name": "Draft Name"`)
 }

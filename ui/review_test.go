@@ -11,25 +11,7 @@ import (
 // A draft left by a failed save is offered again; dismissing the question
 // (esc) must not throw it away, and enter restores it.
 func TestRestoreQuestionKeepsTheDraftOnEscAndRestoresOnEnter(t *testing.T) {
-	dir := t.TempDir()
-	d := start(t, fixture{ui: ui.Options{StateDir: dir}})
-	openApp(d, "kiosk")
-	d.setLine(3, `  "name": "",`)
-	d.key("ctrl+s")
-	d.key("y")
-	d.waitFor("App name must be specified.")
-	d.setLine(3, `  "name": "Draft Name",`)
-	d.until("the draft to be written", func(string) bool { return draftCount(t, dir) == 1 })
-
-	d2 := start(t, fixture{ui: ui.Options{StateDir: dir}})
-	d2.waitFor("Acme Shop")
-	d2.settle()
-	d2.key("/")
-	d2.typ("kiosk")
-	d2.key("enter")
-	d2.waitFor("1 of 4 rows")
-	d2.key("e")
-	d2.waitFor("Restore your draft?")
+	d2, dir := leaveDraft(t)
 	d2.key("esc")
 	d2.until("the question to close", func(s string) bool { return !strings.Contains(s, "Restore your draft?") })
 	if n := draftCount(t, dir); n != 1 {
