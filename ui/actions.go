@@ -109,7 +109,7 @@ func (m *Model) onActed(msg actedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.showError(explainWrite(msg.err))
+		m.showError(msg.err)
 		return nil
 	}
 	if msg.action.Mutates {

@@ -265,7 +265,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		ed.ed.Conflict(msg.server)
 		return nil
 	case msg.err != nil:
-		err := explainWrite(msg.err)
+		err := msg.err
 		ed.ed.SaveFailed(err)
 		m.showError(err)
 		return nil

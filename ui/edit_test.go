@@ -257,7 +257,7 @@ token_url = "%s/oauth/token"
 	d.setLine(3, `  "name": "Nope",`)
 	d.key("ctrl+s")
 	d.key("y")
-	d.waitFor("this credential may not write", "403")
+	d.waitFor("This credential may not write", "403") // the error pane explains a 403 on a write
 	if e := getApp(t, d, "3"); e.Name != "Acme Kiosk" {
 		t.Fatalf("server changed: %q", e.Name)
 	}

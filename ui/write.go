@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -116,17 +115,9 @@ func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.showError(explainWrite(msg.err))
+		m.showError(msg.err)
 		return nil
 	}
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))
-}
-
-// explainWrite adds what a 403 on a write means.
-func explainWrite(err error) error {
-	if errors.Is(err, api.ErrForbidden) {
-		return fmt.Errorf("this credential may not write: %w", err)
-	}
-	return err
 }
