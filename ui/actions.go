@@ -38,9 +38,7 @@ func (m *Model) openActions(f *frame, e api.Entity) tea.Cmd {
 		rows = append(rows, table.Row{ID: a.Name, Cells: []string{a.Title, a.Help, kind}})
 	}
 	t.SetRows(rows)
-	w, h := m.bodySize()
-	t.SetSize(w, h)
-	m.overlay = &overlay{comp: t, name: actionsName, crumb: "actions"}
+	m.show(t, actionsName, "actions")
 	m.pending = &pendingWrite{frame: f.id, entity: e}
 	return nil
 }
@@ -72,9 +70,7 @@ func (m *Model) onActionChosen(msg table.ActionMsg) tea.Cmd {
 		Message: fmt.Sprintf("%s %s %s in %s?", a.Title, p.entity.Kind.Singular, entityLabel(p.entity), m.placeLabel()),
 		Yes:     a.Title,
 	})
-	w, h := m.bodySize()
-	d.SetSize(w, h)
-	m.overlay = &overlay{comp: d, name: "confirm:" + a.Name, crumb: a.Name}
+	m.show(d, "confirm:"+a.Name, a.Name)
 	return nil
 }
 
@@ -117,9 +113,7 @@ func (m *Model) onActed(msg actedMsg) tea.Cmd {
 		return m.reload(m.frameByID(msg.view))
 	}
 	in := inspector.New(m.common)
-	w, h := m.bodySize()
-	in.SetSize(w, h)
+	m.show(in, "result", msg.action.Name)
 	in.SetJSON(fmt.Sprintf("%s · %s %s", msg.action.Title, msg.entity.Kind.Singular, entityLabel(msg.entity)), msg.body)
-	m.overlay = &overlay{comp: in, name: "result", crumb: msg.action.Name}
 	return nil
 }

@@ -98,10 +98,8 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 	}
 	ed.key = m.draftKey(d, parent, ed.id)
 	ed.ed = editor.New(m.common, o)
-	w, h := m.bodySize()
-	ed.ed.SetSize(w, h)
 	m.editing = ed
-	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: o.Title}
+	m.show(ed.ed, editorName, o.Title)
 	if text, at, ok, err := m.drafts.Load(ed.key); err == nil && ok && text != o.Text {
 		d := confirm.New(m.common, confirm.Options{
 			ID:       "restore-draft",
@@ -111,9 +109,8 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 			No:       "Discard",
 			FocusYes: true, // enter loses nothing; esc keeps the draft for later
 		})
-		d.SetSize(w, h)
 		m.draftText = text
-		m.overlay = &overlay{comp: d, name: "restore-draft", crumb: "draft"}
+		m.show(d, "restore-draft", "draft")
 	} else if err != nil {
 		m.showError(fmt.Errorf("reading the draft: %w", err))
 	}
@@ -367,10 +364,8 @@ func (m *Model) showSecrets(e api.Entity) {
 	}
 	b, _ := json.Marshal(out)
 	in := inspector.New(m.common)
-	w, h := m.bodySize()
-	in.SetSize(w, h)
+	m.show(in, "secrets", "secrets")
 	in.SetJSON("Access key secrets — shown this once: the API never returns them again. y copies them.", b)
-	m.overlay = &overlay{comp: in, name: "secrets", crumb: "secrets"}
 }
 
 // runExternal hands the text to $VISUAL/$EDITOR and takes the result back.
@@ -436,8 +431,6 @@ func (m *Model) quitWithUnsaved() tea.Cmd {
 		Yes:     "Quit",
 		No:      "Keep editing",
 	})
-	w, h := m.bodySize()
-	d.SetSize(w, h)
-	m.overlay = &overlay{comp: d, name: "quit", crumb: "quit"}
+	m.show(d, "quit", "quit")
 	return nil
 }

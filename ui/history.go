@@ -76,9 +76,7 @@ func (m *Model) onHistory(msg historyMsg) tea.Cmd {
 			e.Time.Local().Format("2006-01-02 15:04:05"), fmt.Sprintf("%s/%d", e.Profile, e.Account), op, e.Kind, e.ID, name}}
 	}
 	t.SetRows(rows)
-	w, h := m.bodySize()
-	t.SetSize(w, h)
-	m.overlay = &overlay{comp: t, name: historyName, crumb: "history"}
+	m.show(t, historyName, "history")
 	m.history = entries
 	return nil
 }

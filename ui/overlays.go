@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/inspector"
 )
 
@@ -12,9 +13,7 @@ import (
 // settings); the list's copy is shown meanwhile.
 func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	in := inspector.New(m.common)
-	w, h := m.bodySize()
-	in.SetSize(w, h)
-	m.overlay = &overlay{comp: in, name: inspectorName(f.id), crumb: "inspect"}
+	m.show(in, inspectorName(f.id), "inspect")
 	m.setInspected(e)
 	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
 		return nil
@@ -43,17 +42,21 @@ func (m *Model) setInspected(e api.Entity) {
 
 // openErrorLog shows every error of the session, newest first.
 func (m *Model) openErrorLog() {
-	w, h := m.bodySize()
-	m.errlog.SetSize(w, h)
+	m.show(m.errlog, "errorlog", "errors")
 	m.errlog.Top()
-	m.overlay = &overlay{comp: m.errlog, name: "errorlog", crumb: "errors"}
 }
 
 // inspectRaw opens the inspector on a document that is not an entity.
 func (m *Model) inspectRaw(title string, raw []byte, crumb string) {
 	in := inspector.New(m.common)
-	w, h := m.bodySize()
-	in.SetSize(w, h)
+	m.show(in, "raw", crumb)
 	in.SetJSON(title, raw)
-	m.overlay = &overlay{comp: in, name: "raw", crumb: crumb}
+}
+
+// show opens comp over the body, sized to it, as the overlay named name
+// (crumb ends the breadcrumbs).
+func (m *Model) show(comp views.Component, name, crumb string) {
+	w, h := m.bodySize()
+	comp.SetSize(w, h)
+	m.overlay = &overlay{comp: comp, name: name, crumb: crumb}
 }

@@ -25,9 +25,7 @@ func (m *Model) openPalette() tea.Cmd {
 		}
 	}
 	p.SetTargets(targets)
-	w, h := m.bodySize()
-	p.SetSize(w, h)
-	m.overlay = &overlay{comp: p, name: "palette", crumb: ":"}
+	m.show(p, "palette", ":")
 	return p.Open()
 }
 

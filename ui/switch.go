@@ -176,9 +176,7 @@ func (m *Model) openSwitcher() tea.Cmd {
 		{Title: "NAME", Width: minFlex, Flex: 1}, {Title: "TOKEN", Width: 24}, {Title: "MODE", Width: 10},
 	})
 	t.SetEmptyText("No profiles.")
-	w, h := m.bodySize()
-	t.SetSize(w, h)
-	m.overlay = &overlay{comp: t, name: switcherName, crumb: "accounts"}
+	m.show(t, switcherName, "accounts")
 	m.switcherRows = map[string][]table.Row{}
 	var cmds []tea.Cmd
 	for _, p := range m.accts.Profiles() {

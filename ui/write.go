@@ -45,9 +45,7 @@ func (m *Model) confirmDelete(f *frame, e api.Entity) tea.Cmd {
 		}
 	}
 	d := confirm.New(m.common, o)
-	w, h := m.bodySize()
-	d.SetSize(w, h)
-	m.overlay = &overlay{comp: d, name: o.ID, crumb: "delete"}
+	m.show(d, o.ID, "delete")
 	m.pending = &pendingWrite{frame: f.id, entity: e}
 	return nil
 }
