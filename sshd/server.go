@@ -395,6 +395,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			s.refuse(sess, fp, msg, msg)
 			return
 		}
+		defer s.wg.Done() // last: after the disconnect line
 		defer s.unregister(st)
 		s.log.Info("connect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
 			"profile", st.profile, "read_only", st.readOnly)
@@ -456,7 +457,9 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 
 // unregister forgets a session and ends it. It may be called twice (before
 // the disconnect line, and deferred in case the console panicked): only the
-// first call counts.
+// first call counts. The session's place in s.wg is released separately,
+// after its disconnect line, so a shutdown returns only once every session
+// has been logged as gone.
 func (s *Server) unregister(st *session) {
 	s.mu.Lock()
 	_, ok := s.sessions[st.sess]
@@ -464,7 +467,6 @@ func (s *Server) unregister(st *session) {
 	s.mu.Unlock()
 	if ok {
 		st.end()
-		s.wg.Done()
 	}
 }
 
