@@ -265,6 +265,23 @@ func (tm *term) until(what string, cond func(screen string) bool) string {
 	}
 }
 
+// waitRaw waits until the raw output (escape sequences and all) satisfies
+// cond: what a terminal was sent can trail the screen it shows.
+func (tm *term) waitRaw(what string, cond func(raw string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		raw := tm.raw.String()
+		if cond(raw) {
+			return raw
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("timed out waiting for %s in the output", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // waitFor waits until the screen shows every text.
 func (tm *term) waitFor(texts ...string) string {
 	tm.t.Helper()
