@@ -212,7 +212,7 @@ func TestUpdateIfUnchanged(t *testing.T) {
 			t.Fatalf("Before = %s, want the version compared %s", res.Before, base.Raw)
 		}
 		if res.After.Name != mine || res.After.ID != base.ID {
-			t.Fatalf("After = %+v", res.After)
+			t.Fatalf("After = %s", res.After.Raw)
 		}
 		if got := serverName(t, base.ID); got != mine {
 			t.Fatalf("server has %q", got)
@@ -235,7 +235,7 @@ func TestUpdateIfUnchanged(t *testing.T) {
 			t.Fatalf("requests: %q, want the re-read only", log.Since())
 		}
 		if ce.Kind != "apps" || ce.ID != base.ID || !strings.Contains(err.Error(), "not sent") {
-			t.Fatalf("conflict: %+v %q", ce, err)
+			t.Fatalf("conflict: kind %q id %q: %q", ce.Kind, ce.ID, err)
 		}
 		cur, err := c.Get(ctx, apps, nil, base.ID)
 		if err != nil {
