@@ -41,7 +41,8 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "wrote %s (mode 0600); edit it, then run: mpconsole config check\n", *path)
+		fmt.Fprintf(stdout, "wrote %s (mode 0600): a commented example that defines no profile yet, so mpconsole\n"+
+			"still starts the embedded sandbox; uncomment a profile, fill it in, then run: mpconsole config check\n", *path)
 		return 0
 	}
 	f, err := loadConfig(*path)
@@ -57,6 +58,10 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", f.Path)
+	if len(f.Profiles) == 0 {
+		fmt.Fprintln(stdout, "no profile defined: mpconsole starts the embedded sandbox (uncomment or add a [profiles.NAME] table to use a real account)")
+		return 0
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tCLIENT ID\tACCOUNT\tSECRET FROM\tAPI\tMODE")
 	for _, name := range f.ProfileNames() {

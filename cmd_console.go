@@ -10,8 +10,10 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	xterm "github.com/charmbracelet/x/term"
 
 	"github.com/mpconsole/mpconsole/accounts"
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/ui"
@@ -33,6 +35,10 @@ type session struct {
 	close    func()
 }
 
+// retryPolicy is the API clients' retry policy; the zero value is the
+// documented default (5 attempts, 45 s in all). Tests shorten it.
+var retryPolicy api.RetryPolicy
+
 // sessionFlags are the flags that choose credentials.
 type sessionFlags struct {
 	sandbox bool
@@ -50,11 +56,13 @@ func (sf *sessionFlags) register(fs *flag.FlagSet) {
 }
 
 // openSession resolves the flags: --sandbox, or the MPARTICLE_* profile and
-// the profiles file; with nothing configured, the embedded sandbox. The
+// the profiles file; with nothing configured (no variables, and no file or
+// one that defines no profile, as `config init` writes it), the embedded
+// sandbox. The
 // embedded sandbox listens on 127.0.0.1:0 and logs nowhere (the screen
 // belongs to the console).
 func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
-	var o accounts.Options
+	o := accounts.Options{Retry: retryPolicy}
 	s := &session{close: func() {}}
 	if !sf.sandbox {
 		env, _, err := config.FromEnv(os.Getenv)
@@ -78,10 +86,14 @@ func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
 		default:
 			o.File, s.file = f, f
 		}
-		if o.Env == nil && o.File == nil {
+		if o.Env == nil && (o.File == nil || len(o.File.Profiles) == 0) {
 			if sf.profile != "" || sf.explicit {
+				why := fmt.Sprintf("%s: %v", path, config.ErrNoFile)
+				if o.File != nil {
+					why = path + " defines no profile"
+				}
 				return nil, usagef("no credentials: set MPARTICLE_CLIENT_ID, MPARTICLE_CLIENT_SECRET and MPARTICLE_ACCOUNT_ID, "+
-					"create a profiles file (mpconsole config init), or use --sandbox (%s: %v)", path, config.ErrNoFile)
+					"add a profile to the profiles file (mpconsole config init writes an example), or use --sandbox (%s)", why)
 			}
 			sf.sandbox = true
 		}
@@ -136,6 +148,10 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "mpconsole: unknown command %q (run 'mpconsole help')\n", fs.Arg(0))
 		return 2
 	}
+	if !isTerminal(stdin) || !isTerminal(stdout) {
+		fmt.Fprintln(stderr, "mpconsole needs a terminal; for scripts use mpconsole get")
+		return 2
+	}
 	s, err := openSession(ctx, sf)
 	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
@@ -164,6 +180,13 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1
 	}
 	return 0
+}
+
+// isTerminal reports whether v is a file open on a terminal; the console
+// reads keys from stdin and draws on stdout, so it needs both.
+func isTerminal(v any) bool {
+	f, ok := v.(interface{ Fd() uintptr })
+	return ok && xterm.IsTerminal(f.Fd())
 }
 
 func exitCode(err error) int {

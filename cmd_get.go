@@ -276,8 +276,14 @@ func reportGetError(stderr io.Writer, err error) int {
 	for _, it := range ae.Items {
 		fmt.Fprintf(stderr, "  %s\n", it)
 	}
-	if ae.TokenEndpoint {
-		fmt.Fprintln(stderr, "  (the token endpoint refused: check the client id, the secret and the token URL)")
+	switch {
+	case !ae.TokenEndpoint:
+	case errors.Is(ae, api.ErrUnauthorized):
+		fmt.Fprintln(stderr, "  (the token endpoint refused the credentials: check the client id, the secret and the audience)")
+	case errors.Is(ae, api.ErrNetwork):
+		fmt.Fprintln(stderr, "  (no answer from the token endpoint: check the token URL and the network)")
+	default:
+		fmt.Fprintln(stderr, "  (the token endpoint answered without a token: check the token URL)")
 	}
 	return 1
 }

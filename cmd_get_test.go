@@ -5,12 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/views/errview"
 )
 
 // getRun runs `mpconsole get ARGS…` through run() and returns the exit
@@ -246,5 +252,143 @@ token_url = %q
 	}
 	if code, _, errs := getRun(t, "apps", "--config", filepath.Join(t.TempDir(), "x.toml")); code != 2 || !strings.Contains(errs, "no credentials") {
 		t.Fatalf("--config to a missing file: %d %s", code, errs)
+	}
+}
+
+// silentAddr starts a TCP listener that accepts connections and never
+// answers, and returns its address.
+func silentAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	return ln.Addr().String()
+}
+
+// shortRetry gives the API clients of this test a budget of a fraction of
+// a second instead of the documented 45 s.
+func shortRetry(t *testing.T) api.RetryPolicy {
+	t.Helper()
+	p := api.RetryPolicy{MaxAttempts: 5, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxElapsed: 600 * time.Millisecond}
+	old := retryPolicy
+	retryPolicy = p
+	t.Cleanup(func() { retryPolicy = old })
+	return p
+}
+
+// TestGetGivesUpWithinBudget: against an API that accepts connections and
+// never answers, get and the console's clients stop within the retry
+// budget, after the documented number of attempts, and say so.
+func TestGetGivesUpWithinBudget(t *testing.T) {
+	isolate(t)
+	p := shortRetry(t)
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	silent := silentAddr(t)
+	t.Setenv("MPARTICLE_CLIENT_ID", sandbox.ViewerClientID)
+	t.Setenv("MPARTICLE_CLIENT_SECRET", sandbox.ViewerClientSecret)
+	t.Setenv("MPARTICLE_ACCOUNT_ID", "1")
+	t.Setenv("MPARTICLE_TOKEN_URL", srv.TokenURL())
+
+	for _, where := range []struct{ name, env, url string }{
+		{"API", "MPARTICLE_BASE_URL", "http://" + silent + "/v1"},
+		{"token endpoint", "MPARTICLE_TOKEN_URL", "http://" + silent + "/oauth/token"},
+	} {
+		t.Run(where.name, func(t *testing.T) {
+			t.Setenv(where.env, where.url)
+			start := time.Now()
+			code, out, errs := getRun(t, "apps")
+			took := time.Since(start)
+			if code != 1 || out != "" {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+			}
+			if took > p.MaxElapsed+500*time.Millisecond {
+				t.Errorf("get took %v with a budget of %v", took, p.MaxElapsed)
+			}
+			if !strings.Contains(errs, "gave up after 5 attempts in ") || !strings.Contains(errs, "no answer within") {
+				t.Errorf("stderr does not say how it gave up: %s", errs)
+			}
+
+			// The console's clients come from the same session code; its
+			// error pane reads the attempts from the error.
+			s, err := openSession(context.Background(), sessionFlags{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.close()
+			c, err := s.accounts.Client(context.Background(), s.profile, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apps, _ := api.Lookup("apps")
+			start = time.Now()
+			_, err = c.List(context.Background(), apps, nil)
+			if took := time.Since(start); took > p.MaxElapsed+500*time.Millisecond {
+				t.Errorf("the console's request took %v with a budget of %v", took, p.MaxElapsed)
+			}
+			r := errview.Describe(err)
+			if r.Title != "Timed out" || !strings.Contains(r.Retry, "5 attempts") {
+				t.Errorf("error pane: title %q, retry %q (%v)", r.Title, r.Retry, err)
+			}
+		})
+	}
+}
+
+// TestGetTokenEndpointRefused: a closed port at the token URL is reported
+// as a network failure, not as refused credentials.
+func TestGetTokenEndpointRefused(t *testing.T) {
+	isolate(t)
+	shortRetry(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	t.Setenv("MPARTICLE_CLIENT_ID", "someone")
+	t.Setenv("MPARTICLE_CLIENT_SECRET", "a-secret-value")
+	t.Setenv("MPARTICLE_ACCOUNT_ID", "1")
+	t.Setenv("MPARTICLE_BASE_URL", "http://"+closed+"/v1")
+	t.Setenv("MPARTICLE_TOKEN_URL", "http://"+closed+"/oauth/token")
+	code, out, errs := getRun(t, "apps")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	for _, want := range []string{"could not reach the token endpoint (POST /oauth/token)", "connection refused",
+		"no answer from the token endpoint: check the token URL", "gave up after 5 attempts"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	for _, bad := range []string{"refused the credentials", "client id", "a-secret-value"} {
+		if strings.Contains(errs, bad) {
+			t.Errorf("stderr says %q:\n%s", bad, errs)
+		}
 	}
 }

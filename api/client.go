@@ -123,7 +123,9 @@ func New(cfg Config) (*Client, error) {
 		// An own transport, so that Close can drop this client's idle
 		// connections instead of leaving them to the process.
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		c.http = &http.Client{Timeout: 60 * time.Second, Transport: tr}
+		// No client-wide timeout: every attempt carries its own deadline
+		// (RetryPolicy.attemptTimeout), and so does every token request.
+		c.http = &http.Client{Transport: tr}
 		c.ownsHTTP = true
 	}
 	c.log = cfg.Logger
@@ -134,6 +136,10 @@ func New(cfg Config) (*Client, error) {
 		TokenURL: cfg.TokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		Audience: cfg.Audience, HTTPClient: c.http, CacheDir: cfg.CacheDir, NoCache: cfg.NoCache,
 		Logger: c.log,
+		// One token request may take what one attempt may take when the
+		// budget is shared evenly, so a token endpoint that never answers
+		// costs each attempt its own request rather than one long wait.
+		FetchTimeout: c.retry.MaxElapsed / time.Duration(c.retry.MaxAttempts),
 	}
 	if cfg.Registry != nil {
 		c.tokens = cfg.Registry.Refresher(tc)
@@ -266,16 +272,19 @@ func (c *Client) url(req Request) (*url.URL, error) {
 	return &u, nil
 }
 
-// Do sends a request with authentication and retries (issue 3 items 1, 4
-// and 5) and returns the answer when its status is 2xx, or an *Error.
+// Do sends a request with authentication and retries and returns the
+// answer when its status is 2xx, or an *Error.
 //
 // Idempotent methods are retried on 429, 502, 503, 504 and transport
-// failures, with exponential backoff and full jitter, honouring
-// Retry-After, within the policy's attempt and time bounds. A POST is
-// retried only when it certainly was not applied (429, or a connection
-// that was never made); after a 5xx or a dropped connection the error has
-// MaybeApplied set instead. An unexpected 401 drops the token, renews it
-// and repeats the call once.
+// failures (an attempt that outlives its deadline included), with
+// exponential backoff and full jitter, honouring Retry-After, within the
+// policy's attempt and time bounds: each attempt has a deadline of its own,
+// a share of what is left of the policy's MaxElapsed, so the whole call
+// ends within MaxElapsed however the server behaves. A POST is retried only
+// when it certainly was not applied (429, or a connection that was never
+// made); after a 5xx, a dropped connection or a timeout the error has
+// MaybeApplied set instead. An unexpected 401 drops the token, renews it and
+// repeats the call once.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if req.Method == "" {
 		req.Method = http.MethodGet
@@ -289,10 +298,11 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	renewed := false
 	hadAmbiguous := false // an earlier attempt may have been applied
 	for attempt := 1; ; attempt++ {
-		resp, e := c.once(ctx, req, u, path, &renewed, attempt)
+		resp, e := c.attempt(ctx, req, u, path, &renewed, attempt, time.Since(start))
 		if e == nil {
 			return resp, nil
 		}
+		e.Elapsed = time.Since(start)
 		if e.Status == http.StatusNotFound && req.Method == http.MethodDelete && hadAmbiguous {
 			// The earlier DELETE went through before its answer was lost.
 			c.log.Info("delete already applied by an earlier attempt", "path", path, "attempt", attempt)
@@ -302,14 +312,15 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if !e.TokenEndpoint && (e.Status >= 500 || (e.Status == 0 && errors.Is(e, ErrNetwork) && !e.notSent)) {
 			hadAmbiguous = true
 		}
-		if !retry || attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+		if !retry || ctx.Err() != nil {
 			return nil, e
 		}
-		if e.RetryAfter > c.retry.MaxRetryAfter {
+		e.gaveUp = true // from here on, every return is a retryable failure left unretried
+		if attempt >= c.retry.MaxAttempts || e.RetryAfter > c.retry.MaxRetryAfter {
 			return nil, e
 		}
 		wait := c.retry.backoff(attempt, e.RetryAfter, jitter())
-		if time.Since(start)+wait > c.retry.MaxElapsed {
+		if time.Since(start)+wait >= c.retry.MaxElapsed {
 			return nil, e
 		}
 		c.log.Info("retrying", "method", req.Method, "path", path, "status", e.Status,
@@ -322,14 +333,43 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			f(ev)
 		}
 		if err := sleep(ctx, wait); err != nil {
+			e.gaveUp = false
 			if e.Err == nil {
 				e.Err = err
 			} else {
 				e.Err = fmt.Errorf("%w; retry abandoned: %w", e.Err, err)
 			}
+			e.Elapsed = time.Since(start)
 			return nil, e
 		}
 	}
+}
+
+// attempt makes attempt number n under its own deadline, its share of the
+// retry budget left after elapsed. An attempt that runs out of it while
+// ctx is still live is marked timedOut, its cause saying how long it had.
+func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path string, renewed *bool, n int, elapsed time.Duration) (*Response, *Error) {
+	limit := c.retry.attemptTimeout(n, elapsed)
+	if limit <= 0 {
+		// Only reachable with a budget spent before the first attempt.
+		return nil, &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Attempts: n, timedOut: true,
+			Err: &attemptTimeoutError{limit: 0, err: context.DeadlineExceeded}, notSent: true}
+	}
+	actx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	resp, e := c.once(actx, req, u, path, renewed, n)
+	if e == nil || actx.Err() == nil || ctx.Err() != nil {
+		return resp, e
+	}
+	e.timedOut = true
+	e.Err = &attemptTimeoutError{limit: limit, err: e.Err}
+	if e.tokenWait {
+		// The attempt never got past the token request.
+		e.TokenEndpoint = true
+		e.Method, e.Path = http.MethodPost, c.tokens.tokenPath()
+		e.MaybeApplied = false
+	}
+	return resp, e
 }
 
 // retryable decides whether a failed attempt may be repeated.
@@ -341,6 +381,10 @@ func (c *Client) retryable(method string, e *Error) bool {
 		return retryableTokenError(e)
 	case e.Status != 0:
 		return retryableStatus(method, e.Status)
+	case e.timedOut:
+		// The attempt's own deadline, not the caller's: like a dropped
+		// connection, it may be repeated when nothing can be applied twice.
+		return idempotent(method) || e.notSent
 	case errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded):
 		return false
 	case errors.Is(e, ErrNetwork):
@@ -362,7 +406,7 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 				cp.TokenEndpoint = true
 				return nil, &cp
 			}
-			return nil, &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Err: err, Attempts: attempt}
+			return nil, &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Err: err, Attempts: attempt, tokenWait: true}
 		}
 		red.secrets = append(red.secrets, tok)
 		var body io.Reader

@@ -32,6 +32,9 @@ type Error struct {
 	RetryAfter time.Duration // from a Retry-After header, when given
 	Excerpt    string        // short, sanitised excerpt of a body that was not an envelope
 	Attempts   int           // how many times the request was sent
+	// Elapsed is how long the whole call took, every attempt and every
+	// wait between them included.
+	Elapsed time.Duration
 	// MaybeApplied is set when a write (POST) failed in a way that does not
 	// tell whether the server applied it (a 504 or a dropped connection after
 	// the request was sent). The client does not repeat such a write.
@@ -44,6 +47,15 @@ type Error struct {
 	TokenEndpoint bool
 
 	notSent bool // the connection was never made: safe to repeat any method
+	// timedOut: the attempt ran out of its share of the retry budget while
+	// the caller's context was still live; repeatable like a dropped
+	// connection.
+	timedOut bool
+	// tokenWait: the attempt was still waiting for a token when it failed.
+	tokenWait bool
+	// gaveUp: the failure was one the client retries, and it stopped
+	// because the attempts or the time budget ran out.
+	gaveUp bool
 }
 
 // Error renders a one-line summary: status, method, path, then the items.
@@ -51,6 +63,10 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Status != 0 {
 		fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
+	} else if e.TokenEndpoint && e.Kind == ErrNetwork {
+		// Nothing came back from the token endpoint: a network failure,
+		// not a verdict on the credentials.
+		b.WriteString("could not reach the token endpoint")
 	} else if e.Kind != nil {
 		b.WriteString(e.Kind.Error())
 	}
@@ -71,11 +87,44 @@ func (e *Error) Error() string {
 	if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}
+	switch {
+	case e.gaveUp:
+		fmt.Fprintf(&b, " (gave up after %s in %s)", plural(e.Attempts, "attempt"), roundDur(e.Elapsed))
+	case e.Attempts > 1:
+		fmt.Fprintf(&b, " (after %s in %s)", plural(e.Attempts, "attempt"), roundDur(e.Elapsed))
+	}
 	if e.MaybeApplied {
 		b.WriteString(" (the write may or may not have been applied; check before retrying)")
 	}
 	return b.String()
 }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// attemptTimeoutError is the cause of an attempt that ran out of its share
+// of the retry budget. It unwraps to what the transport reported (a
+// context.DeadlineExceeded), so errors.Is still finds the deadline.
+type attemptTimeoutError struct {
+	limit time.Duration
+	err   error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("no answer within %s", roundDur(e.limit))
+	}
+	return fmt.Sprintf("no answer within %s: %v", roundDur(e.limit), e.err)
+}
+
+func (e *attemptTimeoutError) Unwrap() error { return e.err }
+
+// Timeout reports true, as net.Error timeouts do.
+func (e *attemptTimeoutError) Timeout() bool { return true }
 
 // Unwrap exposes the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }

@@ -9,13 +9,21 @@ import (
 	"time"
 )
 
-// RetryPolicy bounds how a request is retried (issue 3 item 5). The zero
-// value means the defaults below.
+// RetryPolicy bounds how a request is retried. The zero value means the
+// defaults below.
+//
+// MaxElapsed is a budget for the whole call, attempts and waits included:
+// each attempt gets its own deadline, an equal share of what is left of the
+// budget for the attempts still allowed (remaining / (MaxAttempts −
+// attempt + 1)), so a server that accepts the connection and never answers
+// costs MaxAttempts attempts of about MaxElapsed/MaxAttempts each and the
+// call ends within MaxElapsed. An attempt that fails fast leaves its share
+// to the ones after it.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; default 5
 	BaseDelay   time.Duration // first backoff ceiling; default 250ms
 	MaxDelay    time.Duration // largest single backoff; default 8s
-	MaxElapsed  time.Duration // give up once this much time has passed; default 45s
+	MaxElapsed  time.Duration // the whole call's budget, attempts and waits included; default 45s
 	// MaxRetryAfter caps how long a Retry-After header may make the client
 	// wait before one retry; a longer wait ends the call with the error
 	// (RetryAfter set) instead. Default 30s.
@@ -30,6 +38,17 @@ const (
 	DefaultMaxElapsed    = 45 * time.Second
 	DefaultMaxRetryAfter = 30 * time.Second
 )
+
+// attemptTimeout is the deadline of attempt number n (1 = the first) when
+// elapsed has already been spent: an equal share of the rest of the budget
+// among the attempts still allowed. It is 0 when the budget is spent.
+func (p RetryPolicy) attemptTimeout(n int, elapsed time.Duration) time.Duration {
+	left := p.MaxElapsed - elapsed
+	if left <= 0 {
+		return 0
+	}
+	return left / time.Duration(max(p.MaxAttempts-n+1, 1))
+}
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {

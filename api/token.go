@@ -585,6 +585,15 @@ func (r *Refresher) fetch(red redactor) (token, error) {
 		rec.mu.Lock()
 		netErr := rec.err
 		rec.mu.Unlock()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && r.ctx.Err() == nil {
+			// The request outlived FetchTimeout, possibly while its answer
+			// was being read (x/oauth2 then keeps only the text): no
+			// answer, a network failure.
+			if netErr == nil {
+				netErr = context.DeadlineExceeded
+			}
+			netErr = &attemptTimeoutError{limit: r.cfg.FetchTimeout, err: netErr}
+		}
 		return token{}, r.tokenError(err, netErr, red)
 	}
 	if t.AccessToken == "" {

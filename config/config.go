@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +35,17 @@ import (
 
 // EnvProfile is the name of the profile defined by the MPARTICLE_* variables.
 const EnvProfile = "env"
+
+// Names of the embedded sandbox's profiles (the accounts package defines
+// them under these names). A profile in the file may not take them: the
+// console would not know which of the two a name means.
+const (
+	SandboxProfile       = "sandbox"
+	SandboxViewerProfile = "sandbox-viewer"
+)
+
+// ReservedProfiles are the profile names the file may not define.
+var ReservedProfiles = []string{SandboxProfile, SandboxViewerProfile}
 
 // Profile is one credential and the account it opens on.
 type Profile struct {
@@ -211,6 +223,10 @@ func Parse(path string, data []byte) (*File, error) {
 	for _, name := range f.ProfileNames() {
 		p := f.Profiles[name]
 		p.Name = name
+		if slices.Contains(ReservedProfiles, name) {
+			errs = append(errs, &FieldError{File: path, Line: lines.find(toml.Key{"profiles", name}), Profile: name,
+				Field: "name", Msg: fmt.Sprintf("%q is the name of an embedded sandbox profile; choose another (e.g. \"local-%s\")", name, name)})
+		}
 		errs = append(errs, p.validate(path, lines)...)
 	}
 	if f.DefaultProfile != "" {

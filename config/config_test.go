@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -86,6 +87,11 @@ func TestParseBad(t *testing.T) {
 		{"key bound twice", "[keys]\n\"table.filter\" = \"/\"\n\"table.inspect\" = \"/\"\n", []string{`c.toml:3: keys.table.inspect: key "/" is bound to both`}},
 		{"bad colour", "[profiles.a]\nclient_id = \"x\"\nclient_secret = \"s\"\naccount_id = 1\ncolor = \"#12\"\n",
 			[]string{`c.toml:5: profile "a": color:`}},
+		{"embedded sandbox's name", "\n[profiles.sandbox]\nclient_id = \"x\"\nclient_secret_env = \"E\"\naccount_id = 1\n",
+			[]string{`c.toml:2: profile "sandbox": name: "sandbox" is the name of an embedded sandbox profile; choose another (e.g. "local-sandbox")`}},
+		{"embedded viewer's name, with other problems", "[profiles.\"sandbox-viewer\"]\nclient_id = \"x\"\n",
+			[]string{`c.toml:1: profile "sandbox-viewer": name: "sandbox-viewer" is the name of an embedded sandbox profile`,
+				`profile "sandbox-viewer": account_id: missing`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -183,8 +189,8 @@ func TestInit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example does not load: %v", err)
 	}
-	if f.DefaultProfile != "sandbox" || len(f.Warnings) != 0 {
-		t.Fatalf("example: %+v", f)
+	if f.DefaultProfile != "" || len(f.Profiles) != 0 || len(f.Warnings) != 0 {
+		t.Fatalf("example: default %q, profiles %v, warnings %v", f.DefaultProfile, f.ProfileNames(), f.Warnings)
 	}
 	if err := Init(path); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("second init: %v", err)
@@ -255,5 +261,32 @@ read_only = true
 	if err == nil || !strings.Contains(err.Error(), "is not a SHA256 key fingerprint") ||
 		!strings.Contains(err.Error(), `names profile "nope"`) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestExampleDefinesNoProfile: the file `config init` writes parses, and
+// every profile in it is commented out, so it leaves the console on the
+// embedded sandbox; uncommented, its profiles are valid.
+func TestExampleDefinesNoProfile(t *testing.T) {
+	setting := regexp.MustCompile(`^(\[[a-z]|[a-z_"][a-z_."]*\s*=)`)
+	f, err := Parse("example.toml", []byte(Example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Profiles) != 0 || f.DefaultProfile != "" || len(f.Keys) != 0 {
+		t.Fatalf("example defines something: profiles %v, default %q, keys %v", f.ProfileNames(), f.DefaultProfile, f.Keys)
+	}
+	var lines []string
+	for _, l := range strings.Split(Example, "\n") {
+		if rest, ok := strings.CutPrefix(l, "# "); ok && setting.MatchString(rest) {
+			lines = append(lines, rest)
+		}
+	}
+	f, err = Parse("uncommented.toml", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatalf("the example, uncommented: %v", err)
+	}
+	if got := strings.Join(f.ProfileNames(), ","); got != "local,production,staging" || f.DefaultProfile != "production" {
+		t.Fatalf("uncommented example: profiles %q, default %q", got, f.DefaultProfile)
 	}
 }

@@ -7,21 +7,18 @@ import (
 	"path/filepath"
 )
 
-// Example is the commented file `mpconsole config init` writes.
+// Example is the commented file `mpconsole config init` writes. Every
+// setting in it is commented out, so the file defines no profile and the
+// console still starts on the embedded sandbox until a profile is
+// uncommented.
 const Example = `# mpconsole profiles. Each profile is one API credential and the account it opens on.
 # Switch between them in the console with A, or :use NAME.
+#
+# Everything below is commented out: while no profile is defined, mpconsole starts the
+# embedded sandbox (profiles "sandbox" and "sandbox-viewer", names a profile here may not take).
+# Uncomment a profile and fill it in, then run: mpconsole config check
 
-default_profile = "sandbox"
-
-# A standalone sandbox started with: mpconsole sandbox --addr 127.0.0.1:8080
-[profiles.sandbox]
-client_id     = "sandbox"
-client_secret = "sandbox-secret"      # a literal secret: keep this file chmod 600
-account_id    = 1
-base_url      = "http://127.0.0.1:8080/v1"
-v2_base_url   = "http://127.0.0.1:8080/platform/v2"
-token_url     = "http://127.0.0.1:8080/oauth/token"
-color         = "#5f87ff"
+# default_profile = "production"
 
 # Production: the secret comes from a password manager, never from this file.
 # [profiles.production]
@@ -39,6 +36,17 @@ color         = "#5f87ff"
 # base_url          = "https://api.mparticle.com/v1"       # the default
 # token_url         = "https://sso.auth.mparticle.com/oauth/token"  # the default
 # audience          = "https://api.mparticle.com"          # the default
+
+# A standalone sandbox, started in another terminal with:
+#   mpconsole sandbox --addr 127.0.0.1:8080
+# [profiles.local]
+# client_id     = "sandbox"
+# client_secret = "sandbox-secret"      # a literal secret: keep this file chmod 600
+# account_id    = 1
+# base_url      = "http://127.0.0.1:8080/v1"
+# v2_base_url   = "http://127.0.0.1:8080/platform/v2"
+# token_url     = "http://127.0.0.1:8080/oauth/token"
+# color         = "#5f87ff"
 
 # Rebind keys: action = key or [keys]. 'mpconsole config check' lists problems.
 # [keys]
