@@ -272,9 +272,9 @@ func (c *Client) url(req Request) (*url.URL, error) {
 // Idempotent methods are retried on 429, 502, 503, 504 and transport
 // failures, with exponential backoff and full jitter, honouring
 // Retry-After, within the policy's attempt and time bounds. A POST is
-// retried only when it certainly was not applied (429, or a connection
-// that was never made); after a 5xx or a dropped connection the error has
-// MaybeApplied set instead. An unexpected 401 drops the token, renews it
+// retried only when it certainly was not applied (429, 503, or a
+// connection that was never made); after another 5xx or a dropped
+// connection the error has MaybeApplied set instead. An unexpected 401 drops the token, renews it
 // and repeats the call once.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if req.Method == "" {
@@ -434,8 +434,8 @@ func (c *Client) errorFrom(method, path string, resp *http.Response, body []byte
 	} else {
 		e.Excerpt = red.text(Excerpt(body, excerptLen))
 	}
-	if method == http.MethodPost && resp.StatusCode >= 500 {
-		e.MaybeApplied = true
+	if method == http.MethodPost && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable {
+		e.MaybeApplied = true // a 503 declined the request before any work (docs/client.md)
 	}
 	return e
 }
