@@ -109,7 +109,7 @@ type Descriptor struct {
 	// BodyArray: create/update bodies go as a JSON array (data points,
 	// data point filters); an object is wrapped.
 	BodyArray bool
-	Help      string   // one line for help screens, with the §16 decisions
+	Help      string   // one line in the user's words (palette, chooser); the §16 decisions are comments in kinds.go
 	Edit      EditSpec // what the editor needs (edits.go)
 	// Pick names, for a placeholder no parent kind fills, the kind whose
 	// entity ids are its values: output configurations need a module,

@@ -281,10 +281,10 @@ func (c *Client) url(req Request) (*url.URL, error) {
 // policy's attempt and time bounds: each attempt has a deadline of its own,
 // a share of what is left of the policy's MaxElapsed, so the whole call
 // ends within MaxElapsed however the server behaves. A POST is retried only
-// when it certainly was not applied (429, or a connection that was never
-// made); after a 5xx, a dropped connection or a timeout the error has
-// MaybeApplied set instead. An unexpected 401 drops the token, renews it and
-// repeats the call once.
+// when it certainly was not applied (429, 503, or a connection that was
+// never made); after another 5xx, a dropped connection or a timeout the
+// error has MaybeApplied set instead. An unexpected 401 drops the token,
+// renews it and repeats the call once.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if req.Method == "" {
 		req.Method = http.MethodGet
@@ -478,8 +478,8 @@ func (c *Client) errorFrom(method, path string, resp *http.Response, body []byte
 	} else {
 		e.Excerpt = red.text(Excerpt(body, excerptLen))
 	}
-	if method == http.MethodPost && resp.StatusCode >= 500 {
-		e.MaybeApplied = true
+	if method == http.MethodPost && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable {
+		e.MaybeApplied = true // a 503 declined the request before any work (docs/client.md)
 	}
 	return e
 }

@@ -636,6 +636,33 @@ func TestWritesUnderFaults(t *testing.T) {
 			t.Fatalf("created %+v", e)
 		}
 	})
+	t.Run("POST after 503 is repeated: the server declined it", func(t *testing.T) {
+		name := uniqueName("post-503")
+		srv.InjectNext("503", 1)
+		before := srv.APIRequests()
+		e, err := c.Create(ctx, apps, nil, appBody(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.APIRequests() - before; n != 2 || e.Name != name || countByName(t, c, apps, nil, name) != 1 {
+			t.Fatalf("sent %d times, created %+v", n, e)
+		}
+	})
+	t.Run("POST answered 503 to the end is not in doubt", func(t *testing.T) {
+		cfg := sandboxConfig(t, srv)
+		cfg.Retry.MaxAttempts = 2
+		c2 := newClient(t, cfg)
+		name := uniqueName("post-503-503")
+		srv.InjectNext("503", 2)
+		_, err := c2.Create(ctx, apps, nil, appBody(name))
+		var ae *api.Error
+		if !errors.As(err, &ae) || ae.Status != 503 || ae.MaybeApplied || ae.Attempts != 2 {
+			t.Fatalf("want a 503 after two attempts, not in doubt: %#v", err)
+		}
+		if n := countByName(t, c, apps, nil, name); n != 0 {
+			t.Fatalf("%d apps named %s after a 503", n, name)
+		}
+	})
 	t.Run("POST when the connection is refused", func(t *testing.T) {
 		cfg := sandboxConfig(t, srv)
 		cfg.V1BaseURL = "http://" + closedAddr(t) + "/v1"

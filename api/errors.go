@@ -36,8 +36,9 @@ type Error struct {
 	// wait between them included.
 	Elapsed time.Duration
 	// MaybeApplied is set when a write (POST) failed in a way that does not
-	// tell whether the server applied it (a 504 or a dropped connection after
-	// the request was sent). The client does not repeat such a write.
+	// tell whether the server applied it (a 500, 502 or 504, or a dropped
+	// connection after the request was sent; not a 503, which declines the
+	// request before any work). The client does not repeat such a write.
 	MaybeApplied bool
 	Kind         error // one of the Err* kinds above
 	Err          error // the underlying cause, when there is one (already sanitised)

@@ -39,7 +39,8 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")),
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
-			Help: "Accounts the credential can reach. Delete takes the account id as accountId (no id in the path).",
+			// Accounts the credential can reach. Delete takes the account id as accountId (no id in the path).
+			Help: "The accounts your credentials can reach.",
 		},
 		{
 			Name: "apps", Singular: "app", Title: "Apps", Aliases: []string{"application", "applications"},
@@ -56,7 +57,8 @@ func kinds() []*Descriptor {
 				col("PLATFORMS", 24, pluck("platforms", "os")),
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
 			Children: []string{"platforms", "datapoints"},
-			Help:     "Apps (application families). Create takes a name and at least one platform; access-key secrets are returned only then.",
+			// Apps (application families). Create takes a name and at least one platform; access-key secrets are returned only then.
+			Help: "Your apps: each groups the platforms (iOS, Android, web, …) that send data.",
 		},
 		{
 			Name: "platforms", Singular: "platform", Title: "Platforms", Aliases: []string{"plat", "pf", "appplatforms"},
@@ -76,7 +78,8 @@ func kinds() []*Descriptor {
 			Children: []string{"serviceconfigs"},
 			id:       func(f fields) string { return strings.ToLower(fstr(f, "os")) },
 			name:     ffield("os"),
-			Help:     "An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).",
+			// An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).
+			Help: "The platforms of an app (iOS, Android, web, …), with their access keys and settings.",
 		},
 		{
 			Name: "serviceconfigs", Singular: "serviceconfig", Title: "Service configurations",
@@ -93,7 +96,8 @@ func kinds() []*Descriptor {
 			Children: []string{"filters", "servicefiltering"},
 			id:       serviceConfigKey,
 			keyValue: func(e Entity) string { return serviceNameOf(e) },
-			Help:     "Forwarding configurations of a platform, keyed by service name/account label. Create and update are one PUT on the collection (an upsert); there is no delete: set isActive false.",
+			// Forwarding configurations of a platform, keyed by service name/account label. Create and update are one PUT on the collection (an upsert); there is no delete: set isActive false.
+			Help: "Where a platform forwards its data: one per connected service. Switch one off to stop it; they cannot be deleted.",
 		},
 		{
 			Name: "services", Singular: "service", Title: "Services", Aliases: []string{"catalog", "catalogue", "integrations", "svc"},
@@ -105,8 +109,9 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("NAME", 0, field("name")), col("SETTINGS", 8, count("settings")),
 				col("REQUIRED", 40, requiredSettings)},
-			id:   ffield("name"),
-			Help: "The service catalogue: every integration and its settings (is_required, type).",
+			id: ffield("name"),
+			// The service catalogue: every integration and its settings (is_required, type).
+			Help: "Every integration data can be forwarded to, and the settings each one needs.",
 		},
 		{
 			Name: "audiences", Singular: "audience", Title: "Audiences", Aliases: []string{"aud", "auds"},
@@ -120,7 +125,8 @@ func kinds() []*Descriptor {
 				col("+24H", 6, field("added_last_24_hours")), col("-24H", 6, field("dropped_last_24_hours")),
 				col("STATUS", 8, field("status")), col("WORKSPACES", 20, pluck("workspaces", "name")),
 				col("OUTPUTS", 20, pluck("connected_outputs", "provider_name")), col("MODIFIED", 16, when("last_modified_on"))},
-			Help: "Active audiences: account-wide, or the single-workspace ones of a workspace. The API has no single GET (found in the list), no create, no update.",
+			// Active audiences: account-wide, or the single-workspace ones of a workspace. The API has no single GET (found in the list), no create, no update.
+			Help: "Audiences of the account or of a workspace: their size, and where they are sent.",
 		},
 		{
 			Name: "workspaces", Singular: "workspace", Title: "Workspaces", Aliases: []string{"ws"},
@@ -131,7 +137,8 @@ func kinds() []*Descriptor {
 			},
 			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
 			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs"},
-			Help:     "Workspaces of the account (list only; ids arrive as strings).",
+			// Workspaces of the account (list only; ids arrive as strings).
+			Help: "The account's workspaces: audiences, feeds and calculated attributes live in them.",
 		},
 		{
 			Name: "feeds", Singular: "feed", Title: "Feeds", Aliases: []string{"partnerfeeds", "partnerfeed", "inputs"},
@@ -146,7 +153,8 @@ func kinds() []*Descriptor {
 			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("MODULE", 14, field("module_name")),
 				col("OS", 8, field("os")), col("DEBUG", 5, yesno("is_debug")), col("CREATED", 16, when("created_on"))},
 			Children: []string{"subscriptions"},
-			Help:     "Partner (input) feeds of a workspace. The list carries id, name and creation time; get adds module, os, debug and settings. No delete exists.",
+			// Partner (input) feeds of a workspace. The list carries id, name and creation time; get adds module, os, debug and settings. No delete exists.
+			Help: "Data coming into a workspace from partners.",
 		},
 		{
 			Name: "outputs", Singular: "output", Title: "Output configurations",
@@ -158,7 +166,8 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
 			Pick:    map[string]string{"module": "services"},
-			Help:    "Output configurations of one module in a workspace (give --parent module=NAME, e.g. indicative; the console asks for the module from the services): the targets a feed subscription points to.",
+			// Output configurations of one module in a workspace (give --parent module=NAME, e.g. indicative; the console asks for the module from the services): the targets a feed subscription points to.
+			Help: "Where a workspace sends data, for one service (pick the service first): what feeds subscribe to.",
 		},
 		{
 			Name: "subscriptions", Singular: "subscription", Title: "Feed subscriptions",
@@ -173,7 +182,8 @@ func kinds() []*Descriptor {
 				col("OUTPUT ID", 10, field("service_configuration_id")), col("ACTIVE", 6, yesno("is_active")),
 				col("SETTINGS", 8, count("settings")), col("CREATED", 16, when("created_on"))},
 			name: ffield("config_name"),
-			Help: "Subscriptions of a feed to output configurations (the path segment is read as the feed id, §16 item 7). List and create only.",
+			// Subscriptions of a feed to output configurations (the path segment is read as the feed id, §16 item 7). List and create only.
+			Help: "The outputs a feed sends its data to.",
 		},
 		{
 			Name: "users", Singular: "user", Title: "Users", Aliases: []string{"usr"},
@@ -187,7 +197,8 @@ func kinds() []*Descriptor {
 				col("LAST NAME", 14, field("last_name")), col("ID", 30, func(o object) string { return EncodeUserID(str(o, "email")) })},
 			id:   func(f fields) string { return EncodeUserID(fstr(f, "email")) },
 			name: ffield("email"),
-			Help: "People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom).",
+			// People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom).
+			Help: "The people with access to the account.",
 		},
 		{
 			Name: "datapoints", Singular: "datapoint", Title: "Data points", Aliases: []string{"dp", "dps"},
@@ -202,7 +213,8 @@ func kinds() []*Descriptor {
 				col("CREATED", 16, when("created_on"))},
 			id:   dataPointKey,
 			name: dataPointName,
-			Help: "Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array (§16 item 55).",
+			// Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array (§16 item 55).
+			Help: "The events and attributes an app has sent, one data point each.",
 		},
 		{
 			Name: "filters", Singular: "filter", Title: "Data point filters",
@@ -218,7 +230,8 @@ func kinds() []*Descriptor {
 				col("ENABLED", 7, yesno("enabled"))},
 			id:   dataPointKey,
 			name: dataPointName,
-			Help: "Which data points an app sends to one service (per app and service name, no platform). Updates are a PUT of an array.",
+			// Which data points an app sends to one service (per app and service name, no platform). Updates are a PUT of an array.
+			Help: "Which of an app's data points reach a service, switched on or off one by one.",
 		},
 		{
 			Name: "servicefiltering", Singular: "servicefilter", Title: "Service filtering",
@@ -231,7 +244,8 @@ func kinds() []*Descriptor {
 			},
 			Columns: []Column{col("SERVICE", 0, field("name")), col("SEND NEW BY DEFAULT", 19, yesno("sendNewDataPointsByDefault"))},
 			id:      ffield("name"),
-			Help:    "Whether newly seen data points go to the service by default (sendNewDataPointsByDefault), per app and service.",
+			// Whether newly seen data points go to the service by default (sendNewDataPointsByDefault), per app and service.
+			Help: "Whether data points seen for the first time go to a service by default.",
 		},
 		{
 			Name: "calculatedattributes", Singular: "calculatedattribute", Title: "Calculated attributes",
@@ -262,7 +276,8 @@ func kinds() []*Descriptor {
 				{Name: "calculation-status", Title: "Calculation status", Method: http.MethodGet,
 					Path: "/workspaces/{workspace}/calculatedattributes/{id}/calculation"},
 			},
-			Help: "Calculated attributes of a workspace (v2: no accountId, no envelope). Updates write the draft; activate makes it live.",
+			// Calculated attributes of a workspace (v2: no accountId, no envelope). Updates write the draft; activate makes it live.
+			Help: "Values computed per user from their events. Edits stay a draft until activated.",
 		},
 		{
 			Name: "activation", Singular: "caactivation", Title: "Activation status",
@@ -276,7 +291,8 @@ func kinds() []*Descriptor {
 				col("ACTIVATED ON", 16, when("activated_on")), col("ACTIVATED BY", 0, field("activated_by"))},
 			id:   ffield("calculated_attribute_id"),
 			name: func(f fields) string { return "activation of " + fstr(f, "calculated_attribute_id") },
-			Help: "Whether a calculated attribute is active, since when and by whom.",
+			// Whether a calculated attribute is active, since when and by whom.
+			Help: "Whether a calculated attribute is live, since when and by whom.",
 		},
 		{
 			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
@@ -289,7 +305,8 @@ func kinds() []*Descriptor {
 			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("REVISION", 8, field("revision_id")),
 				col("DONE", 5, yesno("is_calculated")), col("PERCENT", 7, field("calculation_percent_complete")),
 				col("ESTIMATED COMPLETION", 20, when("estimated_completion_time"))},
-			Help: "How far the calculation of a calculated attribute's active revision has got.",
+			// How far the calculation of a calculated attribute's active revision has got.
+			Help: "How far the calculation of a calculated attribute has got.",
 		},
 	}
 }

@@ -87,13 +87,14 @@ func (p RetryPolicy) backoff(n int, retryAfter time.Duration, u float64) time.Du
 }
 
 // retryableStatus reports whether an answer with this status may be sent
-// again: 429, 502, 503 and 504 for idempotent methods, only 429 for POST
-// (a 429 is refused before any work is done).
+// again: 429, 502, 503 and 504 for idempotent methods, only 429 and 503 for
+// POST (both are the server declining the request before any work is done;
+// a 502 or 504 may come after the work, its answer lost).
 func retryableStatus(method string, status int) bool {
 	switch status {
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent(method)
 	}
 	return false

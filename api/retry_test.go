@@ -44,9 +44,9 @@ func TestRetryableStatus(t *testing.T) {
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodPost} {
 			want := false
 			switch status {
-			case 429:
+			case 429, 503:
 				want = true
-			case 502, 503, 504:
+			case 502, 504:
 				want = m != http.MethodPost
 			}
 			if got := retryableStatus(m, status); got != want {

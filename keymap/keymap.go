@@ -134,6 +134,7 @@ type EditorKeys struct {
 	Overwrite key.Binding // on a conflict: send over the server's newer version
 	Merge     key.Binding // on a conflict: keep editing against the newer version
 	Reload    key.Binding // on a conflict: take the server's version
+	Help      key.Binding // the editor's keys: '?' is text there
 }
 
 // DialogKeys answer a confirmation dialog.
@@ -220,6 +221,7 @@ func registry() []action {
 		{"editor.overwrite", Editor, []string{"o"}, "overwrite (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Overwrite }},
 		{"editor.merge", Editor, []string{"m"}, "merge by hand (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Merge }},
 		{"editor.reload", Editor, []string{"r"}, "reload the server's version (on a conflict)", false, 2, func(k *KeyMap) *key.Binding { return &k.Editor.Reload }},
+		{"editor.help", Editor, []string{"f1"}, "help", true, 1, func(k *KeyMap) *key.Binding { return &k.Editor.Help }},
 
 		{"dialog.yes", Dialog, []string{"y"}, "yes", true, 0, func(k *KeyMap) *key.Binding { return &k.Dialog.Yes }},
 		{"dialog.no", Dialog, []string{"n"}, "no", true, 0, func(k *KeyMap) *key.Binding { return &k.Dialog.No }},

@@ -92,6 +92,7 @@ type frame struct {
 	children []string // chooser frames: the kinds offered
 	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
 	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
+	openID   string   // the entity to open when the rows arrive (":apps 3")
 }
 
 // overlay is a component drawn over the body that owns the keyboard.
@@ -474,7 +475,7 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 	}
 	m.stack = nil
 	m.pane.Clear()
-	f := m.newFrame(chain[0], nil, chain[0].Name)
+	f := m.newFrame(chain[0], nil, rootCrumb(chain))
 	for _, c := range chain[1:] {
 		f.then = append(f.then, c.Name)
 	}
@@ -576,7 +577,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 		rows[i] = table.Row{ID: id, Cells: e.Row()}
 	}
 	f.table.SetRows(rows)
-	return nil
+	return m.openPending(f)
 }
 
 // rowID is the entity's id, or its position when the kind has none.

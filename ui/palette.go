@@ -2,11 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views/helpview"
 	"github.com/mpconsole/mpconsole/views/palette"
+	"github.com/mpconsole/mpconsole/views/table"
 )
 
 // openPalette opens ':' over the current view, completing the catalogue's
@@ -15,7 +18,7 @@ func (m *Model) openPalette() tea.Cmd {
 	p := palette.New(m.common)
 	entries := make([]palette.Entry, 0, len(m.cat.Kinds()))
 	for _, d := range m.cat.Kinds() {
-		entries = append(entries, palette.Entry{Name: d.Name, Aliases: d.Aliases, Help: d.Title})
+		entries = append(entries, palette.Entry{Name: d.Name, Aliases: d.Aliases, Help: d.Help})
 	}
 	p.SetEntries(entries)
 	var targets []palette.Entry
@@ -39,7 +42,22 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 			m.showError(fmt.Errorf("no kind %q", msg.Arg))
 			return nil
 		}
-		return m.openRoot(d)
+		cmd := m.openRoot(d)
+		f := m.top()
+		if msg.Open == "" && msg.Filter == "" || f == nil {
+			return cmd
+		}
+		if f.kind != d { // the parent list comes first: what was typed is for d
+			m.setNotice(fmt.Sprintf("pick %s first: %q is for %s", article(f.kind.Singular), msg.Open+msg.Filter, d.Name))
+			return cmd
+		}
+		if msg.Filter != "" {
+			f.table.SetFilter(msg.Filter)
+		} else {
+			f.openID = msg.Open
+			f.table.Restore(table.State{CursorID: msg.Open, SortCol: -1})
+		}
+		return cmd
 	case palette.Use:
 		return m.use(msg.Arg)
 	case palette.History:
@@ -67,6 +85,39 @@ func (m *Model) openHelp() {
 	w, hh := m.bodySize()
 	h.SetSize(w, hh)
 	m.overlay = &overlay{comp: h, name: "help", crumb: "help"}
+}
+
+// openPending opens the entity ":apps 3" asked for, once frame f's rows
+// have arrived: as enter on its row would.
+func (m *Model) openPending(f *frame) tea.Cmd {
+	id := f.openID
+	if id == "" {
+		return nil
+	}
+	f.openID = ""
+	e, ok := f.byID[id]
+	if r, sel := f.table.Selected(); !ok || !sel || r.ID != id {
+		m.setNotice(fmt.Sprintf("no %s %q in this list", f.kind.Singular, id))
+		return nil
+	}
+	return m.open(f, e)
+}
+
+// rootCrumb is the crumb of the first frame of a root: a list opened to
+// pick a parent says what to pick, and for what.
+func rootCrumb(chain []*api.Descriptor) string {
+	first, last := chain[0], chain[len(chain)-1]
+	if len(chain) == 1 {
+		return first.Name
+	}
+	return fmt.Sprintf("%s — pick %s for its %s", first.Name, article(first.Singular), strings.ToLower(last.Title))
+}
+
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func (m *Model) setNotice(s string) { m.notice, m.noticeAt = s, m.opts.Now() }

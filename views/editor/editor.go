@@ -83,6 +83,7 @@ import (
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/diff"
+	"github.com/mpconsole/mpconsole/views/helpview"
 )
 
 // Hint is text shown beside a field, such as its valid values.
@@ -185,6 +186,7 @@ type Model struct {
 	review   *diff.Model
 	theirs   []diff.Change // the server's changes while merging by hand
 	dialog   *confirm.Model
+	help     *helpview.Model // the editor's keys, open after editor.help
 	msg      string
 	msgKind  msgKind
 	top      int // first line on screen
@@ -385,9 +387,12 @@ func (m *Model) SetSize(w, h int) {
 // layout sizes the parts that depend on the size and the mode.
 func (m *Model) layout() {
 	w, h := m.common.Width, m.common.Height
-	m.review.SetSize(w, max(1, h-2))
+	m.review.SetSize(w, max(1, h-3))
 	if m.dialog != nil {
 		m.dialog.SetSize(w, h)
+	}
+	if m.help != nil {
+		m.help.SetSize(w, max(1, h-2))
 	}
 	m.scrollToCursor()
 }
@@ -416,6 +421,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if m.dialog != nil {
 			return m, m.updateDialog(msg)
+		}
+		if m.help != nil {
+			m.helpKey(msg)
+			return m, nil
+		}
+		if m.mode != saving && key.Matches(msg, m.common.Keys.Editor.Help) {
+			m.openHelp()
+			return m, nil
 		}
 		switch m.mode {
 		case editing:
@@ -758,9 +771,32 @@ func (m *Model) updateDialog(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// bodyHeight is the number of text lines on screen.
+// openHelp shows the editor's keys in place of the text ('?' is text
+// here, so editor.help opens it, not global.help).
+func (m *Model) openHelp() {
+	// Only the editor's own keys: the global ones do not reach a modal
+	// editor (but for ctrl+c, which the root takes first).
+	groups := m.FullHelp()
+	m.help = helpview.New(m.common)
+	m.help.Set("Keys", helpview.Section{Title: "Editor", Groups: groups})
+	m.layout()
+}
+
+// helpKey closes the help on editor.help, editor.leave or global.back, and
+// scrolls it otherwise.
+func (m *Model) helpKey(msg tea.KeyPressMsg) {
+	k := m.common.Keys
+	if key.Matches(msg, k.Editor.Help, k.Editor.Leave, k.Global.Back) {
+		m.help = nil
+		return
+	}
+	m.help.Update(msg)
+}
+
+// bodyHeight is the number of text lines on screen: all but the title,
+// the status line and the hint line.
 func (m *Model) bodyHeight() int {
-	return max(1, m.common.Height-2-m.theirsHeight())
+	return max(1, m.common.Height-3-m.theirsHeight())
 }
 
 // theirsHeight is the height of the list of the server's changes while

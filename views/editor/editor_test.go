@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/viewtest"
@@ -125,7 +126,14 @@ func only[T any](msgs []tea.Msg) []T {
 
 func plain(m *Model) string { return viewtest.Plain(m.View()) }
 
+// status is the status line, above the hint line.
 func status(m *Model) string {
+	lines := strings.Split(plain(m), "\n")
+	return lines[len(lines)-2]
+}
+
+// hintLine is the last line: the keys of the step.
+func hintLine(m *Model) string {
 	lines := strings.Split(plain(m), "\n")
 	return lines[len(lines)-1]
 }
@@ -280,7 +288,7 @@ func TestSaveFlow(t *testing.T) {
 		t.Fatalf("no review: %q", status(m))
 	}
 	v := plain(m)
-	for _, want := range []string{"Changes to app 4821 · Mobile App  1 changed", `~ name: "Mobile App" → "Mbile"`, "y send · n/esc back to editing"} {
+	for _, want := range []string{"Changes to app 4821 · Mobile App  1 changed", `~ name: "Mobile App" → "Mbile"`, "y send · n back to editing"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("review lacks %q:\n%s", want, v)
 		}
@@ -487,7 +495,7 @@ func TestConflict(t *testing.T) {
 		v := plain(m)
 		for _, want := range []string{"Changed on the server since you opened it  2 changed",
 			`~ platforms[0].crash_handling: "AppDefined" → "ForceCatch"`, `~ last_modified_on: "2014-06-11T19:43:45.617" → "2024-01-01T00:00:00"`,
-			"o overwrite with your text · m merge by hand · r reload the server's version"} {
+			"o overwrites the server's version with your text, m merges by hand, r reloads", "o overwrite · m merge · r reload theirs · esc back"} {
 			if !strings.Contains(v, want) {
 				t.Fatalf("conflict view lacks %q:\n%s", want, v)
 			}
@@ -650,8 +658,8 @@ func TestView(t *testing.T) {
 			t.Errorf("no line %s", k)
 		}
 	}
-	if !strings.Contains(lines[23], "✓ valid JSON  • the API will not change these fields") {
-		t.Fatalf("status %q", lines[23])
+	if !strings.Contains(lines[22], "✓ valid JSON  • the API will not change these fields") {
+		t.Fatalf("status %q", lines[22])
 	}
 	// The hint is beside the field, and under the text when the cursor is on it.
 	if !strings.Contains(v, `"os": "iOS",  ← iOS | tvOS | Android`) {
@@ -703,11 +711,11 @@ func TestLargeDocument(t *testing.T) {
 	if len(lines) != 40 {
 		t.Fatalf("%d lines", len(lines))
 	}
-	if !strings.HasPrefix(strings.TrimSpace(lines[38]), fmt.Sprint(len(m.buf.lines))) {
-		t.Fatalf("last line on screen: %q", lines[38])
+	if !strings.HasPrefix(strings.TrimSpace(lines[37]), fmt.Sprint(len(m.buf.lines))) {
+		t.Fatalf("last line on screen: %q", lines[37])
 	}
 	drive(m, keys("pgup")...)
-	if l, _ := m.Cursor(); l != len(m.buf.lines)-37 {
+	if l, _ := m.Cursor(); l != len(m.buf.lines)-36 {
 		t.Fatalf("page up to line %d", l)
 	}
 }
@@ -721,7 +729,7 @@ func TestHelpPerStep(t *testing.T) {
 		}
 		return out
 	}
-	if got := names(); !reflect.DeepEqual(got, []string{"diff, then save", "external editor", "leave", "undo"}) {
+	if got := names(); !reflect.DeepEqual(got, []string{"diff, then save", "external editor", "leave", "undo", "help"}) {
 		t.Fatalf("editing help %v", got)
 	}
 	if len(m.FullHelp()) != 3 {
@@ -729,7 +737,7 @@ func TestHelpPerStep(t *testing.T) {
 	}
 	goTo(t, m, "Mobile")
 	drive(m, seq(typed("x"), keys("ctrl+s"))...)
-	if got := names(); !reflect.DeepEqual(got, []string{"send (on the diff)", "back to editing"}) {
+	if got := names(); !reflect.DeepEqual(got, []string{"send (on the diff)", "back to editing", "help"}) {
 		t.Fatalf("review help %v", got)
 	}
 	if len(m.FullHelp()) < 2 {
@@ -740,7 +748,7 @@ func TestHelpPerStep(t *testing.T) {
 		t.Fatal("help while saving")
 	}
 	m.Conflict([]byte(`{"id":4821}`))
-	if got := names(); len(got) != 4 || got[0] != "overwrite (on a conflict)" {
+	if got := names(); len(got) != 5 || got[0] != "overwrite (on a conflict)" {
 		t.Fatalf("conflict help %v", got)
 	}
 	if len(m.FullHelp()) < 2 {
@@ -812,4 +820,118 @@ func sgrParams(s string) []int {
 		}
 	}
 	return out
+}
+
+// The hint line says how to use the editor and the diff at every size the
+// console runs at, and names the keys as bound.
+func TestHintLine(t *testing.T) {
+	tests := []struct {
+		name     string
+		w, h     int
+		external bool
+		want     []string
+		not      []string
+	}{
+		{"80×24", 80, 24, true, []string{"ctrl+s review · esc leave · ctrl+e $EDITOR · ctrl+z undo · f1 help"}, nil},
+		{"60×16: undo gives way first", 60, 16, true, []string{"ctrl+s review · esc leave · ctrl+e $EDITOR · f1 help"}, []string{"undo"}},
+		{"60×16 over SSH", 60, 16, false, []string{"ctrl+s review · esc leave · ctrl+z undo · f1 help"}, []string{"$EDITOR"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newApp(t, func(o *Options) { o.External = tt.external })
+			m.SetSize(tt.w, tt.h)
+			lines := strings.Split(plain(m), "\n")
+			if len(lines) != tt.h {
+				t.Fatalf("%d lines at %d×%d", len(lines), tt.w, tt.h)
+			}
+			for _, l := range lines {
+				if ansi.StringWidth(l) > tt.w {
+					t.Fatalf("line wider than %d: %q", tt.w, l)
+				}
+			}
+			last := lines[len(lines)-1]
+			for _, w := range tt.want {
+				if last != w {
+					t.Fatalf("hint line %q, want %q", last, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(last, n) {
+					t.Fatalf("hint line %q has %q", last, n)
+				}
+			}
+			// The diff has its own keys, on the same line.
+			goTo(t, m, "Mobile")
+			drive(m, seq(typed("x"), keys("ctrl+s"))...)
+			if !m.Reviewing() {
+				t.Fatalf("no review: %q", status(m))
+			}
+			if h := hintLine(m); !strings.HasPrefix(h, "y send · n back to editing") || !strings.Contains(h, "f1 help") {
+				t.Fatalf("diff hint line %q", h)
+			}
+			if n := len(strings.Split(plain(m), "\n")); n != tt.h {
+				t.Fatalf("%d lines on the diff at %d×%d", n, tt.w, tt.h)
+			}
+		})
+	}
+}
+
+func TestHintLineNamesReboundKeys(t *testing.T) {
+	km, err := keymap.Apply(map[string][]string{"editor.save": {"f5"}, "editor.help": {"alt+h"}, "editor.confirm": {"Y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(views.NewCommon(theme.New(theme.Options{Dark: true}), &km), Options{Title: "x", Text: appJSON, Original: []byte(appJSON)})
+	m.SetSize(80, 24)
+	if h := hintLine(m); h != "f5 review · esc leave · ctrl+z undo · alt+h help" {
+		t.Fatalf("hint line %q", h)
+	}
+	goTo(t, m, "Mobile")
+	drive(m, seq(typed("x"), keys("f5"))...)
+	if h := hintLine(m); !strings.HasPrefix(h, "Y send · n back to editing") {
+		t.Fatalf("diff hint line %q", h)
+	}
+	if s := status(m); !strings.Contains(s, "until you press Y") {
+		t.Fatalf("diff status %q", s)
+	}
+}
+
+// '?' is text in the editor; f1 shows the editor's keys and esc (or f1)
+// goes back to the text, which is untouched.
+func TestHelpKeyInTheEditor(t *testing.T) {
+	m := newApp(t, nil)
+	m.SetSize(60, 16)
+	goTo(t, m, "Mobile")
+	drive(m, typed("?")...)
+	if !strings.Contains(m.Text(), `"?Mobile App"`) {
+		t.Fatalf("? did not type: %s", m.Text())
+	}
+	text := m.Text()
+	for _, closeKey := range []string{"esc", "f1"} {
+		drive(m, keys("f1")...)
+		v := plain(m)
+		if !strings.Contains(v, "diff, then save") || !strings.Contains(v, "word left") || strings.Contains(v, "quit") {
+			t.Fatalf("help does not list the editor's keys:\n%s", v)
+		}
+		if h := hintLine(m); !strings.HasPrefix(h, "esc back to the text") {
+			t.Fatalf("hint line in help %q", h)
+		}
+		drive(m, keys("x", "pgdown")...)
+		drive(m, keys(closeKey)...)
+		if m.help != nil || m.Text() != text {
+			t.Fatalf("%s did not close the help, or a key reached the text", closeKey)
+		}
+		if got := len(only[CloseMsg](drive(m))); got != 0 {
+			t.Fatal("closing the help closed the editor")
+		}
+	}
+	// On the diff too.
+	drive(m, keys("ctrl+s", "f1")...)
+	if m.help == nil || !m.Reviewing() {
+		t.Fatal("f1 on the diff")
+	}
+	drive(m, keys("esc")...)
+	if m.help != nil || !m.Reviewing() {
+		t.Fatal("esc on the diff's help should go back to the diff")
+	}
 }

@@ -22,19 +22,29 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.dialog != nil {
 		return m.dialog.ShortHelp()
 	}
+	if m.help != nil {
+		return []key.Binding{m.closeHelpKey()}
+	}
 	switch m.mode {
 	case reviewing:
-		return []key.Binding{k.Confirm, m.backKey()}
+		return []key.Binding{k.Confirm, m.backKey(), k.Help}
 	case saving:
 		return nil
 	case conflicted:
-		return []key.Binding{k.Overwrite, k.Merge, k.Reload, m.backKey()}
+		return []key.Binding{k.Overwrite, k.Merge, k.Reload, m.backKey(), k.Help}
 	}
 	out := []key.Binding{k.Save}
 	if m.opts.External {
 		out = append(out, k.External)
 	}
-	return append(out, k.Leave, k.Undo)
+	return append(out, k.Leave, k.Undo, k.Help)
+}
+
+// closeHelpKey is editor.leave described as closing the editor's help.
+func (m *Model) closeHelpKey() key.Binding {
+	b := m.common.Keys.Editor.Leave
+	b.SetHelp(b.Help().Key, "back to the text")
+	return b
 }
 
 // backKey is editor.cancel described as going back to the text.
@@ -50,13 +60,16 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.dialog != nil {
 		return m.dialog.FullHelp()
 	}
+	if m.help != nil {
+		return append([][]key.Binding{{m.closeHelpKey()}}, m.common.Keys.FullHelp(keymap.Nav)...)
+	}
 	switch m.mode {
 	case reviewing, saving:
-		return append([][]key.Binding{{k.Confirm, m.backKey(), k.Leave}}, m.common.Keys.FullHelp(keymap.Nav)...)
+		return append([][]key.Binding{{k.Confirm, m.backKey(), k.Leave, k.Help}}, m.common.Keys.FullHelp(keymap.Nav)...)
 	case conflicted:
-		return append([][]key.Binding{{k.Overwrite, k.Merge, k.Reload, m.backKey()}}, m.common.Keys.FullHelp(keymap.Nav)...)
+		return append([][]key.Binding{{k.Overwrite, k.Merge, k.Reload, m.backKey(), k.Help}}, m.common.Keys.FullHelp(keymap.Nav)...)
 	}
-	actions := []key.Binding{k.Save, k.Confirm, k.Leave, k.Undo, k.Redo}
+	actions := []key.Binding{k.Save, k.Confirm, k.Leave, k.Undo, k.Redo, k.Help}
 	if m.opts.External {
 		actions = append(actions, k.External)
 	}
@@ -64,37 +77,101 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{actions, text[:len(text)/2], text[len(text)/2:]}
 }
 
-// View renders the title, the text (or the diff) and the status line.
+// View renders the title, the text (or the diff, or the editor's help),
+// the status line and the hint line. The hint line (the keys of the step,
+// from the keymap) is always the last line, so how to save and how to
+// leave are on screen however small the terminal.
 func (m *Model) View() tea.View {
 	w, h := m.common.Width, m.common.Height
 	if w <= 0 || h <= 0 {
 		return tea.NewView("")
 	}
 	m.ensureChecked()
-	var lines []string
-	lines = append(lines, m.titleLine(w))
-	switch m.mode {
-	case editing:
-		lines = append(lines, m.textLines(w)...)
-		lines = append(lines, m.theirsLines(w)...)
+	var body []string
+	switch {
+	case m.help != nil:
+		body = strings.Split(m.help.View().Content, "\n")
+	case m.mode == editing:
+		body = append(m.textLines(w), m.theirsLines(w)...)
 	default:
-		body := strings.Split(m.review.View().Content, "\n")
-		for len(body) < h-2 {
-			body = append(body, "")
-		}
-		lines = append(lines, body[:max(0, h-2)]...)
+		body = strings.Split(m.review.View().Content, "\n")
 	}
-	for len(lines) < h-1 {
-		lines = append(lines, "")
+	foot := []string{views.Truncate(m.statusLine(w), w), m.hintLine(w)}
+	if m.help != nil {
+		foot = foot[1:]
 	}
-	lines = append(lines[:h-1], views.Truncate(m.statusLine(w), w))
-	if h == 1 {
-		lines = lines[:1]
+	switch {
+	case h <= 1:
+		foot = nil
+	case h <= 3:
+		foot = foot[len(foot)-1:] // the hint line before the status
 	}
+	room := max(0, h-1-len(foot))
+	for len(body) < room {
+		body = append(body, "")
+	}
+	lines := append([]string{m.titleLine(w)}, body[:room]...)
+	lines = append(lines, foot...)
 	if m.dialog != nil {
 		lines = overlay(lines, strings.Split(m.dialog.View().Content, "\n"), w)
 	}
 	return tea.NewView(strings.Join(lines, "\n"))
+}
+
+// hint is one key of the hint line; keep orders which give way first when
+// the line is too narrow (the highest goes first).
+type hint struct {
+	key  key.Binding
+	desc string
+	keep int
+}
+
+// hintLine is the keys of the current step in "key what · key what" form,
+// named by their bindings (a rebound key shows its new name). When the
+// line does not fit, whole hints give way, least needed first; the help key
+// stays, and the help lists the rest.
+func (m *Model) hintLine(w int) string {
+	k := m.common.Keys.Editor
+	var hs []hint
+	switch {
+	case m.help != nil:
+		hs = []hint{{m.closeHelpKey(), "back to the text", 0}, {m.common.Keys.Nav.Down, "scroll", 1}}
+	case m.mode == editing:
+		hs = []hint{{k.Save, "review", 0}, {k.Leave, "leave", 0}}
+		if m.opts.External {
+			hs = append(hs, hint{k.External, "$EDITOR", 2})
+		}
+		hs = append(hs, hint{k.Undo, "undo", 3}, hint{k.Help, "help", 1})
+	case m.mode == reviewing:
+		hs = []hint{{k.Confirm, "send", 0}, {k.Cancel, "back to editing", 0}, {m.common.Keys.Nav.Down, "scroll", 2}, {k.Help, "help", 1}}
+	case m.mode == conflicted:
+		hs = []hint{{k.Overwrite, "overwrite", 0}, {k.Merge, "merge", 0}, {k.Reload, "reload theirs", 0},
+			{k.Leave, "back", 1}, {k.Help, "help", 1}}
+	default:
+		return ""
+	}
+	st := m.common.Styles.Help
+	sep := st.Sep.Render(" · ")
+	for {
+		parts := make([]string, 0, len(hs))
+		width := 0
+		for _, x := range hs {
+			kn := x.key.Help().Key
+			parts = append(parts, st.Key.Render(kn)+" "+st.Desc.Render(x.desc))
+			width += ansi.StringWidth(kn) + 1 + ansi.StringWidth(x.desc)
+		}
+		width += 3 * max(0, len(hs)-1)
+		worst := -1
+		for i, x := range hs {
+			if x.keep > 0 && (worst < 0 || x.keep > hs[worst].keep) {
+				worst = i
+			}
+		}
+		if width <= w || worst < 0 {
+			return views.Truncate(strings.Join(parts, sep), w)
+		}
+		hs = append(hs[:worst:worst], hs[worst+1:]...)
+	}
 }
 
 func (m *Model) titleLine(w int) string {
@@ -277,13 +354,12 @@ func (m *Model) statusLine(w int) string {
 	k := m.common.Keys.Editor
 	switch m.mode {
 	case reviewing:
-		return st.Message.Render(k.Confirm.Help().Key+" send · "+m.backKey().Help().Key+"/"+k.Leave.Help().Key+" back to editing") +
-			st.Hint.Render("  (↑/↓ scroll)")
+		return st.Message.Render("Nothing is sent until you press " + k.Confirm.Help().Key + ".")
 	case saving:
 		return st.Saving.Render("saving…")
 	case conflicted:
-		return st.Message.Render(fmt.Sprintf("%s overwrite with your text · %s merge by hand · %s reload the server's version · %s back",
-			k.Overwrite.Help().Key, k.Merge.Help().Key, k.Reload.Help().Key, k.Leave.Help().Key))
+		return st.Message.Render(fmt.Sprintf("%s overwrites the server's version with your text, %s merges by hand, %s reloads the server's version.",
+			k.Overwrite.Help().Key, k.Merge.Help().Key, k.Reload.Help().Key))
 	}
 	right := ""
 	if i, ok := m.chk.hints[m.buf.cur.line]; ok {

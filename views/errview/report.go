@@ -95,11 +95,28 @@ func Describe(err error) Report {
 		r.Cause = e.Err.Error()
 	}
 	r.Retry = retryText(e)
-	if e.MaybeApplied {
-		r.Warning = "This write may or may not have been applied: the connection failed after the request was sent, " +
-			"so it was not repeated. Refresh and check before trying again."
-	}
+	r.Warning = writeWarning(e)
 	return r
+}
+
+// writeWarning says what a failed write left behind, when that is in doubt:
+// the client marks a POST MaybeApplied when its answer was lost (the
+// connection failed after the request was sent) or when the server answered
+// in a way that does not say whether it acted (500, 502, 504, or a success
+// whose body could not be read). A 503 is the server declining the request
+// before doing any work (see docs/client.md), so it is not in doubt.
+func writeWarning(e *api.Error) string {
+	if !e.MaybeApplied {
+		return ""
+	}
+	const check = " It was not repeated. Refresh and check before trying again."
+	switch {
+	case e.Status >= 200 && e.Status < 300:
+		return fmt.Sprintf("This write may or may not have been applied: the server answered %s, but its answer could not be read.", statusTitle(e.Status)) + check
+	case e.Status != 0:
+		return fmt.Sprintf("This write may or may not have been applied: the server answered %s, which does not say whether it did the work first.", statusTitle(e.Status)) + check
+	}
+	return "This write may or may not have been applied: the connection failed after the request was sent, before an answer arrived." + check
 }
 
 func (r *Report) describeToken(e *api.Error, where string) {
@@ -150,34 +167,57 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 	}
 }
 
+// describeStatus explains an answer with a status. The first sentence
+// says who answered: the server, with its status, when the body was the
+// API's (or empty) and did not explain itself; "an answer … not the
+// API's" when the body was a page,
+// text or broken JSON (a proxy, a login page or another service may have
+// answered instead).
 func (r *Report) describeStatus(e *api.Error) {
 	s := e.Status
+	notAPI := len(e.Items) == 0 && e.Excerpt != "" || s >= 200 && s < 300 && errors.Is(e, api.ErrBadResponse)
+	lead := "The server answered " + statusTitle(s) + ". "
+	if notAPI {
+		r.Explain = append(r.Explain, fmt.Sprintf("An answer came back (%s), but it was not the API's.", statusTitle(s)))
+		lead = ""
+	}
+	say := func(msg string) {
+		msg = lead + msg
+		r.Explain = append(r.Explain, msg)
+	}
+	write := e.Method != "" && e.Method != http.MethodGet && e.Method != http.MethodHead
 	switch {
 	case s == http.StatusUnauthorized:
-		r.Explain = append(r.Explain, "The API refused the access token, even after renewing it. "+
+		say("The API refused the access token, even after renewing it. " +
 			"Check that the credential may use this account; the API also answers 401 when the account id is missing.")
 	case s == http.StatusForbidden:
-		if e.Method == "" || e.Method == http.MethodGet || e.Method == http.MethodHead {
-			r.Explain = append(r.Explain, "This credential may not read this.")
+		if !write {
+			say("This credential may not read this.")
 		} else {
-			r.Explain = append(r.Explain, "This credential may not write: it is read-only for this account.")
+			say("This credential may not write: it is read-only for this account.")
 		}
 	case s == http.StatusNotFound:
-		r.Explain = append(r.Explain, "Not found: the entity may have been deleted, or it is outside this account. Refresh the list.")
+		say("The entity may have been deleted, or it is outside this account. Refresh the list.")
 	case s == http.StatusMethodNotAllowed:
-		r.Explain = append(r.Explain, "The API does not allow this method on this path.")
+		say("The API does not allow this method on this path.")
 	case s == http.StatusTooManyRequests:
-		r.Explain = append(r.Explain, "The API is rate limiting this credential.")
+		say("The API is rate limiting this credential.")
+	case s == http.StatusServiceUnavailable:
+		msg := "The service is unavailable for now; this is usually transient."
+		if write {
+			msg += " It declined the request before doing any work, so nothing was changed."
+		}
+		say(msg)
 	case s >= 500:
 		msg := "The server failed to handle the request."
-		if s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout {
+		if s == http.StatusBadGateway || s == http.StatusGatewayTimeout {
 			msg = "The server, or a gateway in front of it, failed; this is usually transient."
 		}
-		r.Explain = append(r.Explain, msg)
+		say(msg)
 	case s >= 200 && s < 300:
-		r.Explain = append(r.Explain, "The answer could not be read as the API's JSON.")
+		say("The answer could not be read as the API's JSON.")
 	case (s == http.StatusBadRequest || s == http.StatusUnprocessableEntity) && len(e.Items) == 0 && e.Excerpt == "":
-		r.Explain = append(r.Explain, "The API rejected the request without saying why.")
+		say("The API rejected the request without saying why.")
 	}
 	r.explainBody(e)
 }

@@ -62,37 +62,75 @@ func TestPaneRendersRealFailures(t *testing.T) {
 	closed := "http://" + ln.Addr().String()
 	ln.Close()
 
+	create := func(name string) error {
+		_, err := good.Create(ctx, apps, api.Ref{}, []byte(`{"name":"`+name+`","platforms":[{"os":"iOS"}]}`))
+		return err
+	}
 	tests := []struct {
 		name string
 		call func(t *testing.T) error
 		want []string
+		not  []string
 	}{
+		// Three things can happen; the first sentence says which.
+		// 1. The server answered with a status.
+		{"a create answered 503 to the end", func(t *testing.T) error {
+			srv.InjectNext(sandbox.Fault503, fastRetry.MaxAttempts)
+			return create("err-503")
+		}, []string{"503 Service Unavailable  POST /v1/apps", "The server answered 503 Service Unavailable.",
+			"declined the request before doing any work, so nothing was changed", "Gave up after 3 attempts"},
+			[]string{"may or may not", "connection failed"}},
+		{"a create answered 504", func(t *testing.T) error {
+			srv.InjectNext(sandbox.Fault504, 1)
+			return create("err-504")
+		}, []string{"The server answered 504 Gateway Timeout.",
+			"may or may not have been applied: the server answered 504 Gateway Timeout", "Refresh and check"},
+			[]string{"connection failed"}},
+		{"a list answered 500", func(t *testing.T) error {
+			srv.InjectNext(sandbox.Fault500, 1)
+			_, err := good.List(ctx, apps, api.Ref{})
+			return err
+		}, []string{"500 Internal Server Error", "The server answered 500 Internal Server Error. The server failed"}, []string{"may or may not"}},
+		// 2. The connection failed before an answer.
+		{"a create whose connection drops", func(t *testing.T) error {
+			srv.InjectNext(sandbox.FaultReset, 1)
+			return create("err-reset")
+		}, []string{"Connection dropped", "before the answer arrived",
+			"may or may not have been applied: the connection failed after the request was sent"},
+			[]string{"The server answered"}},
+		// 3. An answer came, but not the API's.
+		{"a 200 with broken JSON", func(t *testing.T) error {
+			srv.InjectNext(sandbox.FaultGarbage, 1)
+			_, err := good.List(ctx, apps, api.Ref{})
+			return err
+		}, []string{"An answer came back (200 OK), but it was not the API's.", "Check the base URL"}, []string{"The server answered"}},
 		{"422 from an empty name", func(t *testing.T) error {
 			_, err := good.Update(ctx, apps, api.Ref{}, list[0].ID, []byte(`{"name":""}`))
 			return err
-		}, []string{"422 Unprocessable Entity", "PUT /v1/apps/" + list[0].ID, "VALIDATION_ERROR: App name must be specified."}},
+		}, []string{"422 Unprocessable Entity", "PUT /v1/apps/" + list[0].ID, "VALIDATION_ERROR: App name must be specified."}, nil},
 		{"404", func(t *testing.T) error {
 			_, err := good.Get(ctx, apps, api.Ref{}, "987654")
 			return err
-		}, []string{"404 Not Found", "/v1/apps/987654", "deleted"}},
+		}, []string{"404 Not Found", "/v1/apps/987654", "deleted"}, nil},
 		{"504 after retries", func(t *testing.T) error {
 			srv.InjectNext(sandbox.Fault504, fastRetry.MaxAttempts)
 			_, err := good.List(ctx, apps, api.Ref{})
 			return err
-		}, []string{"504 Gateway Timeout", "GET /v1/apps", "Gave up after 3 attempts"}},
+		}, []string{"504 Gateway Timeout", "GET /v1/apps", "Gave up after 3 attempts"}, nil},
 		{"an HTML page from a proxy", func(t *testing.T) error {
 			srv.InjectNext(sandbox.FaultHTML, fastRetry.MaxAttempts)
 			_, err := good.List(ctx, apps, api.Ref{})
 			return err
-		}, []string{"502 Bad Gateway", "not the API's JSON", "proxy", "Check the base URL"}},
+		}, []string{"502 Bad Gateway", "An answer came back (502 Bad Gateway), but it was not the API's.", "proxy", "Check the base URL"},
+			[]string{"The server answered"}},
 		{"unreachable API", func(t *testing.T) error {
 			_, err := client(t, func(c *api.Config) { c.V1BaseURL = closed + "/v1" }).List(ctx, apps, api.Ref{})
 			return err
-		}, []string{"Connection refused", "Nothing is listening at " + strings.TrimPrefix(closed, "http://"), "Check the base URL"}},
+		}, []string{"Connection refused", "Nothing is listening at " + strings.TrimPrefix(closed, "http://"), "Check the base URL"}, nil},
 		{"bad credentials", func(t *testing.T) error {
 			_, err := client(t, func(c *api.Config) { c.ClientSecret = "wrong-secret" }).List(ctx, apps, api.Ref{})
 			return err
-		}, []string{"Credentials refused", "token endpoint", "client_id and client secret"}},
+		}, []string{"Credentials refused", "token endpoint", "client_id and client secret"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +145,11 @@ func TestPaneRendersRealFailures(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(v, w) {
 					t.Errorf("pane lacks %q:\n%s", w, v)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(v, n) {
+					t.Errorf("pane has %q:\n%s", n, v)
 				}
 			}
 			if strings.Contains(v, sandbox.DefaultClientSecret) || strings.Contains(v, "wrong-secret") {

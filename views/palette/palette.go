@@ -13,8 +13,15 @@
 // Completion ranks an exact name or alias first, then names that start with
 // what was typed, then names that contain it, each group in the order given.
 // Enter runs an exact match; otherwise the highlighted suggestion; tab
-// completes to it (up/down choose). A leading ':' typed out of habit is
-// ignored. An unknown command keeps the palette open and says what is valid.
+// completes to it (up/down choose). With nothing typed no suggestion is
+// highlighted and enter closes the palette; up or down highlights one, and
+// enter then runs it. A leading ':' typed out of habit is ignored. An
+// unknown command keeps the palette open and says what is valid.
+//
+// A kind may be followed by one argument, as in k9s: "apps 3" opens the
+// apps with app 3 selected and opened (as enter on it would), "apps /shop"
+// opens the apps filtered by "shop". The selected suggestion is marked with
+// a › as well as its style, so it shows without colour.
 package palette
 
 import (
@@ -67,6 +74,10 @@ func (c Command) String() string {
 type SubmitMsg struct {
 	Command Command
 	Arg     string
+	// For Kind: the entity to select and open ("apps 3"), or the filter to
+	// apply ("apps /shop"); at most one is set.
+	Open   string
+	Filter string
 }
 
 // CancelMsg closes the palette without a command.
@@ -89,7 +100,9 @@ type candidate struct {
 	help     string
 	cmd      Command
 	arg      string
-	needsArg bool // "use" alone: complete, do not run
+	open     string // Kind: the entity to open
+	filter   string // Kind: the filter to apply
+	needsArg bool   // "use" alone: complete, do not run
 }
 
 // Model is the palette component.
@@ -148,7 +161,8 @@ func (m *Model) Suggestions() []string {
 	return out
 }
 
-// Selected is the index of the highlighted suggestion.
+// Selected is the index of the highlighted suggestion; -1 when none is
+// (nothing typed, no arrow pressed).
 func (m *Model) Selected() int { return m.sel }
 
 // Err is the message shown after an unknown command.
@@ -191,6 +205,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(kp, k.Prev):
 			if len(m.cands) > 0 {
+				if m.sel < 0 {
+					m.sel = 0
+				}
 				m.sel = (m.sel - 1 + len(m.cands)) % len(m.cands)
 			}
 			return m, nil
@@ -229,11 +246,21 @@ func (m *Model) typed() string {
 // submit resolves the typed text to a command.
 func (m *Model) submit() tea.Cmd {
 	t := m.text()
-	if t == "" {
-		return func() tea.Msg { return CancelMsg{} }
-	}
 	send := func(c Command, arg string) tea.Cmd {
 		return func() tea.Msg { return SubmitMsg{Command: c, Arg: arg} }
+	}
+	if t == "" {
+		c, ok := m.current() // chosen with the arrows, if at all
+		switch {
+		case !ok:
+			return func() tea.Msg { return CancelMsg{} }
+		case c.needsArg:
+			m.input.SetValue(c.complete)
+			m.input.CursorEnd()
+			m.refresh()
+			return nil
+		}
+		return send(c.cmd, c.arg)
 	}
 	word, rest, _ := strings.Cut(t, " ")
 	rest = strings.TrimSpace(rest)
@@ -260,6 +287,14 @@ func (m *Model) submit() tea.Cmd {
 		}
 		return send(Use, rest)
 	}
+	if rest != "" {
+		for _, e := range m.entries {
+			if matchesExactly(e, lw) {
+				c := kindWithArg(e, rest)
+				return func() tea.Msg { return SubmitMsg{Command: Kind, Arg: c.arg, Open: c.open, Filter: c.filter} }
+			}
+		}
+	}
 	if rest == "" {
 		for _, e := range m.entries {
 			if matchesExactly(e, lw) {
@@ -279,7 +314,7 @@ func (m *Model) submit() tea.Cmd {
 			m.refresh()
 			return nil
 		}
-		return send(c.cmd, c.arg)
+		return func() tea.Msg { return SubmitMsg{Command: c.cmd, Arg: c.arg, Open: c.open, Filter: c.filter} }
 	}
 	names := make([]string, 0, 4)
 	for i, e := range m.entries {
@@ -291,6 +326,23 @@ func (m *Model) submit() tea.Cmd {
 	}
 	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", views.Sanitize(t), strings.Join(names, ", "))
 	return nil
+}
+
+// kindWithArg is the candidate for a kind followed by an argument: "/text"
+// filters, anything else is the id of the entity to open.
+func kindWithArg(e Entry, arg string) candidate {
+	c := candidate{complete: e.Name + " " + arg, label: e.Name + " " + arg, cmd: Kind, arg: e.Name}
+	if f, ok := strings.CutPrefix(arg, "/"); ok {
+		c.filter = f
+		c.help = "open " + e.Name + " filtered by “" + f + "”"
+		if f == "" {
+			c.help = "open " + e.Name + " (type the filter after /)"
+		}
+		return c
+	}
+	c.open = arg
+	c.help = "open " + e.Name + " with " + arg + " selected, and open it"
+	return c
 }
 
 func matchesExactly(e Entry, s string) bool {
@@ -346,6 +398,14 @@ func (m *Model) refresh() {
 					help: e.Help, cmd: Use, arg: e.Name}, r})
 			}
 		}
+	} else if word, arg, ok := strings.Cut(strings.TrimSpace(m.typed()), " "); ok && strings.TrimSpace(arg) != "" {
+		// A kind and its argument: the one suggestion says what will happen.
+		for _, e := range m.entries {
+			if matchesExactly(e, strings.ToLower(word)) {
+				rs = append(rs, ranked{kindWithArg(e, strings.TrimSpace(arg)), 0})
+				break
+			}
+		}
 	} else if lt := strings.TrimSpace(raw); !strings.Contains(lt, " ") {
 		for _, e := range m.entries {
 			if r := rankOrAll(e, lt); r >= 0 {
@@ -369,6 +429,9 @@ func (m *Model) refresh() {
 		m.cands = append(m.cands, r.c)
 	}
 	m.sel = 0
+	if m.text() == "" {
+		m.sel = -1 // nothing typed: nothing chosen until an arrow says so
+	}
 }
 
 func rankOrAll(e Entry, q string) int {
@@ -400,7 +463,7 @@ func (m *Model) View() tea.View {
 		room = max(1, min(room, m.common.Height-2-len(lines)))
 	}
 	first := 0
-	if m.sel >= room {
+	if m.sel >= room && m.sel >= 0 {
 		first = m.sel - room + 1
 	}
 	nameW := 0
@@ -417,7 +480,7 @@ func (m *Model) View() tea.View {
 		name := views.Fit(views.Sanitize(c.label), nameW)
 		rest := views.Fit(views.Sanitize(desc), max(0, inner-nameW-3))
 		if i == m.sel {
-			lines = append(lines, st.ItemSelected.Render(views.Fit(" "+name+"  "+rest, inner)))
+			lines = append(lines, st.ItemSelected.Render(views.Fit("›"+name+"  "+rest, inner)))
 			continue
 		}
 		lines = append(lines, st.Item.Render(" "+name)+"  "+st.ItemDesc.Render(rest))

@@ -66,25 +66,25 @@ func TestSubmit(t *testing.T) {
 		keys []tea.Msg
 		want []tea.Msg
 	}{
-		{"a kind by name", "apps", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Kind, "apps"}}},
-		{"a kind by alias, any case", "CA", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Kind, "calculated-attributes"}}},
-		{"a leading colon is ignored", ":audiences", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Kind, "audiences"}}},
-		{"an exact alias wins over a prefix", "aud", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Kind, "audiences"}}},
-		{"a prefix runs the best suggestion", "wor", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Kind, "workspaces"}}},
-		{"next suggestion", "a", []tea.Msg{next, accept}, []tea.Msg{SubmitMsg{Kind, "audiences"}}},
-		{"tab completes, enter runs", "fe", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Kind, "feeds"}}},
-		{"use a profile", "use prod", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Use, "prod"}}},
-		{"use an account id, as typed", "use 12345", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Use, "12345"}}},
-		{"use by a target's alias", "use acme travel eu", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Use, "2"}}},
-		{"use with a suggestion", "use stag", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Use, "staging"}}},
-		{"history", "history", []tea.Msg{accept}, []tea.Msg{SubmitMsg{History, ""}}},
-		{"q", "q", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Quit, ""}}},
-		{"quit", "quit", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Quit, ""}}},
+		{"a kind by name", "apps", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "apps"}}},
+		{"a kind by alias, any case", "CA", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "calculated-attributes"}}},
+		{"a leading colon is ignored", ":audiences", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "audiences"}}},
+		{"an exact alias wins over a prefix", "aud", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "audiences"}}},
+		{"a prefix runs the best suggestion", "wor", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "workspaces"}}},
+		{"next suggestion", "a", []tea.Msg{next, accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "audiences"}}},
+		{"tab completes, enter runs", "fe", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "feeds"}}},
+		{"use a profile", "use prod", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "prod"}}},
+		{"use an account id, as typed", "use 12345", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "12345"}}},
+		{"use by a target's alias", "use acme travel eu", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "2"}}},
+		{"use with a suggestion", "use stag", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "staging"}}},
+		{"history", "history", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: History, Arg: ""}}},
+		{"q", "q", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Quit, Arg: ""}}},
+		{"quit", "quit", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Quit, Arg: ""}}},
 		{"empty enter closes", "", []tea.Msg{accept}, []tea.Msg{CancelMsg{}}},
 		{"cancel", "apps", []tea.Msg{viewtest.Key(k.Cancel)}, []tea.Msg{CancelMsg{}}},
 		{"unknown stays open", "frobnicate", []tea.Msg{accept}, nil},
 		{"use alone completes to the targets", "use", []tea.Msg{accept}, nil},
-		{"use, then enter on the first target", "use", []tea.Msg{accept, accept}, []tea.Msg{SubmitMsg{Use, "prod"}}},
+		{"use, then enter on the first target", "use", []tea.Msg{accept, accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "prod"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +109,7 @@ func TestSuggestions(t *testing.T) {
 		{"use ", []string{"use prod", "use staging", "use 2"}},
 		{"use ac", []string{"use 2"}},
 		{"zzz", nil},
-		{"apps extra", nil},
+		{"apps extra", []string{"apps extra"}}, // a kind and the id to open
 	}
 	for _, tt := range tests {
 		m := newPalette(t)
@@ -206,5 +206,70 @@ func TestReboundPaletteKeys(t *testing.T) {
 	run(m, "", viewtest.Press("ctrl+t"))
 	if m.Value() != "feeds" {
 		t.Fatalf("value %q", m.Value())
+	}
+}
+
+func TestArrowsChooseWithNothingTyped(t *testing.T) {
+	k := viewtest.Common().Keys.Palette
+	accept, next, prev := viewtest.Key(k.Accept), viewtest.Key(k.Next), viewtest.Key(k.Prev)
+	tests := []struct {
+		name string
+		keys []tea.Msg
+		want []tea.Msg
+	}{
+		{"down chooses the first", []tea.Msg{next, accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "apps"}}},
+		{"down twice the second", []tea.Msg{next, next, accept}, []tea.Msg{SubmitMsg{Command: Kind, Arg: "audiences"}}},
+		{"up chooses the last", []tea.Msg{prev, accept}, []tea.Msg{SubmitMsg{Command: Quit}}},
+		{"enter alone closes", []tea.Msg{accept}, []tea.Msg{CancelMsg{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newPalette(t)
+			if got := run(m, "", tt.keys...); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+	// Nothing is highlighted (or marked) until an arrow is pressed, so
+	// enter never runs a suggestion the user did not choose.
+	m := newPalette(t)
+	if m.Selected() != -1 || strings.Contains(viewtest.PlainString(m.View().Content), "›") {
+		t.Fatalf("a suggestion is chosen with nothing typed:\n%s", viewtest.PlainString(m.View().Content))
+	}
+	run(m, "", next)
+	if !strings.Contains(viewtest.PlainString(m.View().Content), "›apps") {
+		t.Fatalf("the chosen suggestion is not marked:\n%s", viewtest.PlainString(m.View().Content))
+	}
+}
+
+func TestKindWithAnArgument(t *testing.T) {
+	accept := viewtest.Key(viewtest.Common().Keys.Palette.Accept)
+	tests := []struct {
+		text string
+		want SubmitMsg
+		help string
+	}{
+		{"apps 3", SubmitMsg{Command: Kind, Arg: "apps", Open: "3"}, "open apps with 3 selected, and open it"},
+		{"app 3", SubmitMsg{Command: Kind, Arg: "apps", Open: "3"}, "open apps with 3 selected"},
+		{":apps /shop", SubmitMsg{Command: Kind, Arg: "apps", Filter: "shop"}, "open apps filtered by “shop”"},
+		{"WS  /eu west", SubmitMsg{Command: Kind, Arg: "workspaces", Filter: "eu west"}, "filtered by “eu west”"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			m := newPalette(t)
+			run(m, tt.text)
+			if v := viewtest.PlainString(m.View().Content); !strings.Contains(v, tt.help) {
+				t.Fatalf("the suggestion does not say what enter does:\n%s", v)
+			}
+			got := run(m, "", accept)
+			if !reflect.DeepEqual(got, []tea.Msg{tt.want}) {
+				t.Fatalf("got %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+	// An argument after something that is not a kind is still unknown.
+	m := newPalette(t)
+	if got := run(m, "frob 3", accept); got != nil || !strings.Contains(m.Err(), "Unknown command") {
+		t.Fatalf("got %#v, err %q", got, m.Err())
 	}
 }

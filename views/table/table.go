@@ -589,9 +589,12 @@ const gap = 1 // spaces between columns; one more at each edge
 
 // layout computes column widths for the current width.
 //
-// Columns that do not fit are cut from the right. left/right (nav) scroll
-// the columns after the first (the id stays), so every column can be read
-// on an 80-column terminal; ‹ and › in the header say there is more.
+// The first column and the flexible (name) column always show; the other
+// columns follow in order while they fit whole, and the first that does not
+// fit hides itself and every column after it (a column cut to a few cells
+// cannot be read). left/right (nav) scroll the columns after the first (the
+// id stays), so every column can be read on a narrow terminal; ‹ and › in
+// the header say there is more.
 func (m *Model) layout() {
 	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
 	vis := make([]int, 0, len(m.cols))
@@ -614,40 +617,76 @@ func (m *Model) layout() {
 // moreRight reports whether a column is cut or hidden on the right.
 func (m *Model) moreRight() bool {
 	for i := max(1, m.colOff+1); i < len(m.cols); i++ {
-		want := m.cols[i].Width
-		if want <= 0 {
-			want = ansi.StringWidth(m.cols[i].Title)
-		}
-		if m.widths[i] < want {
+		if m.widths[i] < wantWidth(m.cols[i]) {
 			return true
 		}
 	}
 	return false
 }
 
+// wantWidth is the width a column asks for: its own, or its title's with
+// room for a sort arrow.
+func wantWidth(c Column) int {
+	if c.Width > 0 {
+		return c.Width
+	}
+	return ansi.StringWidth(c.Title) + 2
+}
+
+// layoutColumns gives each column its width within width cells (a margin
+// of one cell each side, gap cells between shown columns); a hidden column
+// gets 0. The first and the flexible columns are placed first, and are cut
+// (from the right) only when they alone do not fit; the rest show whole,
+// in order, until one does not fit. What is left goes to the flexible
+// columns.
 func layoutColumns(cols []Column, width int) []int {
 	widths := make([]int, len(cols))
-	avail := width - 2 - gap*max(0, len(cols)-1)
-	flexTotal := 0
+	avail := width - 2
+	keep := make([]bool, len(cols))
+	used, shown := 0, 0
 	for i, c := range cols {
-		w := c.Width
-		if w <= 0 {
-			w = ansi.StringWidth(c.Title) + 2 // room for a sort arrow
+		if i == 0 || c.Flex > 0 {
+			keep[i] = true
+			used += wantWidth(c)
+			shown++
+		}
+	}
+	used += gap * max(0, shown-1)
+	for i, c := range cols {
+		if keep[i] {
+			continue
+		}
+		if used+gap+wantWidth(c) > avail {
+			break
+		}
+		keep[i] = true
+		used += gap + wantWidth(c)
+		shown++
+	}
+	// Lay the kept columns out left to right, cutting what overflows.
+	used = 0
+	flexTotal := 0
+	first := true
+	for i, c := range cols {
+		if !keep[i] {
+			continue
+		}
+		if !first {
+			used += gap
+		}
+		first = false
+		w := wantWidth(c)
+		if used+w > avail {
+			w = max(0, avail-used)
 		}
 		widths[i] = w
+		used += w
 		flexTotal += max(0, c.Flex)
-	}
-	used := 0
-	for i := range cols {
-		if used+widths[i] > avail {
-			widths[i] = max(0, avail-used)
-		}
-		used += widths[i]
 	}
 	if extra := avail - used; extra > 0 && flexTotal > 0 {
 		given, last := 0, -1
 		for i, c := range cols {
-			if c.Flex > 0 {
+			if keep[i] && c.Flex > 0 {
 				add := extra * c.Flex / flexTotal
 				widths[i] += add
 				given += add
@@ -761,6 +800,10 @@ func align(s string, right bool) string {
 	return strings.Repeat(" ", len(s)-len(t)) + t
 }
 
+// cursorMark marks the cursor row in the left margin, so the row a key
+// acts on shows without colour or reverse video (NO_COLOR, TERM=dumb).
+const cursorMark = "›"
+
 // renderRow writes one row: plain stretches in the row style, filter matches
 // in the match style, each rendered once.
 func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
@@ -776,7 +819,11 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 			plain.Reset()
 		}
 	}
-	plain.WriteByte(' ')
+	if selected {
+		plain.WriteString(cursorMark) // the cursor, without colour
+	} else {
+		plain.WriteByte(' ')
+	}
 	used := 1
 	first := true
 	for i, c := range m.cols {

@@ -569,7 +569,8 @@ func TestColumnsThatDoNotFitScroll(t *testing.T) {
 	m.SetRows([]Row{{ID: "1", Cells: []string{"1", "first app", "aaa", "bbb", "the last column"}}})
 	m.SetSize(80, 10)
 	view := func() string { return viewtest.Plain(m.View()) }
-	if strings.Contains(view(), "the last column") || !strings.Contains(view(), "›") {
+	header := func() string { return strings.Split(view(), "\n")[0] }
+	if strings.Contains(view(), "the last column") || !strings.HasSuffix(header(), "›") {
 		t.Fatalf("the last column fits at 80 or no › says there is more:\n%s", view())
 	}
 	right, left := viewtest.Key(c.Keys.Nav.Right), viewtest.Key(c.Keys.Nav.Left)
@@ -580,7 +581,7 @@ func TestColumnsThatDoNotFitScroll(t *testing.T) {
 	if !strings.Contains(s, "the last column") || !strings.Contains(s, "1") || !strings.Contains(s, "‹") {
 		t.Fatalf("scrolled right:\n%s", s)
 	}
-	if strings.Contains(s, "›") {
+	if strings.Contains(header(), "›") {
 		t.Fatalf("› with nothing more on the right:\n%s", s)
 	}
 	for range 5 {
@@ -588,5 +589,94 @@ func TestColumnsThatDoNotFitScroll(t *testing.T) {
 	}
 	if s := view(); !strings.Contains(s, "first app") || strings.Contains(s, "‹") {
 		t.Fatalf("scrolled back:\n%s", s)
+	}
+}
+
+// The cursor row is marked in the margin, so the row ctrl+d acts on shows
+// with no colour and no reverse video (TERM=dumb strips both).
+func TestCursorRowIsMarkedWithoutColour(t *testing.T) {
+	km := keymap.Default()
+	c := views.NewCommon(theme.New(theme.Options{NoColor: true}), &km)
+	m := New(c, cols)
+	m.SetSize(60, 8)
+	m.SetRows(appRows(5))
+	check := func(want int) {
+		t.Helper()
+		lines := strings.Split(viewtest.Plain(m.View()), "\n")
+		if strings.HasPrefix(lines[0], cursorMark) {
+			t.Fatalf("the header is marked: %q", lines[0])
+		}
+		for i, l := range lines[1:6] {
+			marked := strings.HasPrefix(l, cursorMark+" ")
+			if marked != (i == want) {
+				t.Fatalf("row %d marked=%v, cursor on %d:\n%s", i, marked, want, strings.Join(lines, "\n"))
+			}
+			if !marked && !strings.HasPrefix(l, " ") {
+				t.Fatalf("row %d does not start with the margin: %q", i, l)
+			}
+		}
+	}
+	check(0)
+	send(m, viewtest.Key(c.Keys.Nav.Down), viewtest.Key(c.Keys.Nav.Down))
+	check(2)
+	// The mark stays on the cursor row through a filter.
+	m.SetFilter("app-00000")
+	check(2)
+}
+
+// At 60 columns the name keeps its room: the columns right of it hide
+// whole (not cut to a sliver), the header says there is more, and
+// scrolling right still shows them.
+func TestNarrowTableHidesColumnsRightOfTheName(t *testing.T) {
+	c := viewtest.Common()
+	apps := []Column{{Title: "ID", Width: 8}, {Title: "NAME", Width: 20, Flex: 1},
+		{Title: "PLATFORMS", Width: 24}, {Title: "CREATED", Width: 16}, {Title: "MODIFIED", Width: 16}}
+	m := New(c, apps)
+	m.SetRows([]Row{{ID: "3", Cells: []string{"3", "Shop with a long name", "iOS, Android", "2024-01-02 10:00", "2024-03-04 11:00"}}})
+	m.SetSize(60, 6)
+	v := viewtest.Plain(m.View())
+	lines := strings.Split(v, "\n")
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 60 {
+			t.Fatalf("line of %d cells at 60: %q", w, l)
+		}
+	}
+	if !strings.Contains(lines[0], "PLATFORMS") || strings.Contains(lines[0], "CREA") || !strings.HasSuffix(lines[0], "›") {
+		t.Fatalf("header at 60: %q", lines[0])
+	}
+	if !strings.Contains(lines[1], "Shop with a long name") || !strings.Contains(lines[1], "iOS, Android") || strings.Contains(lines[1], "…") {
+		t.Fatalf("row at 60 is cut: %q", lines[1])
+	}
+	if got := m.widths; got[3] != 0 || got[4] != 0 || got[1] < 20 {
+		t.Fatalf("widths at 60: %v", got)
+	}
+	// Scrolling right brings the hidden columns in, whole.
+	right := viewtest.Key(c.Keys.Nav.Right)
+	m.Update(right)
+	m.Update(right)
+	s := viewtest.Plain(m.View())
+	if !strings.Contains(s, "2024-01-02 10:00") || !strings.Contains(s, "2024-03-04 11:00") || !strings.Contains(s, "‹") {
+		t.Fatalf("scrolled right at 60:\n%s", s)
+	}
+}
+
+func TestLayoutColumnsHidesWhatDoesNotFitWhole(t *testing.T) {
+	cs := []Column{{Title: "ID", Width: 8}, {Title: "NAME", Width: 20, Flex: 1}, {Title: "A", Width: 24}, {Title: "B", Width: 16}}
+	tests := []struct {
+		width int
+		want  []int
+	}{
+		{120, []int{8, 120 - 2 - 3 - 8 - 24 - 16, 24, 16}},
+		{73, []int{8, 20, 24, 16}},
+		{72, []int{8, 72 - 2 - 2 - 8 - 24, 24, 0}},
+		{60, []int{8, 60 - 2 - 2 - 8 - 24, 24, 0}},
+		{54, []int{8, 54 - 2 - 1 - 8, 0, 0}},
+		{20, []int{8, 20 - 2 - 1 - 8, 0, 0}},
+		{5, []int{3, 0, 0, 0}},
+	}
+	for _, tt := range tests {
+		if got := layoutColumns(cs, tt.width); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("width %d: %v, want %v", tt.width, got, tt.want)
+		}
 	}
 }
