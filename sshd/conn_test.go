@@ -114,12 +114,12 @@ func TestConnectionsWithoutASessionCountAndAreLogged(t *testing.T) {
 func TestIdleConnectionWithoutASessionIsClosed(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	h := newHarness(t, setup{opts: func(o *Options) { o.IdleTimeout = idle }})
+	start := time.Now() // before the dial: the server's idle time starts at the login
 	c, local, _, err := h.dialRaw("alice", gossh.PublicKeys(h.anyKey))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	start := time.Now()
 	closed := make(chan struct{})
 	go func() { c.Wait(); close(closed) }()
 	// Keep-alives, as ssh -o ServerAliveInterval sends them, until the

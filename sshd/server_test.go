@@ -246,7 +246,7 @@ func TestReadOnlyKeyCannotWrite(t *testing.T) {
 	})
 	tm := h.open(roKey, 100, 30)
 	tm.waitFor("READ-ONLY", "Acme Shop", "4 rows")
-	h.waitLog("msg=connect", "key="+fingerprint(roKey), "read_only=true")
+	h.waitLog(`msg="session start"`, "key="+fingerprint(roKey), "read_only=true")
 	// Every write key, and what would confirm one.
 	for _, k := range []string{"ctrl+d", "y", "enter", "e", "c", "ctrl+d", "Acme Shop", "enter"} {
 		tm.key(k)
@@ -272,7 +272,7 @@ func TestKeyRestrictedToAProfile(t *testing.T) {
 	// The server starts sessions on "sandbox"; this key may only use staging.
 	tm := h.open(stagingKey, 120, 30)
 	tm.waitFor("staging", "Acme Shop")
-	h.waitLog("msg=connect", "key="+fingerprint(stagingKey), "profile=staging")
+	h.waitLog(`msg="session start"`, "key="+fingerprint(stagingKey), "profile=staging")
 	tm.key("A")
 	s := tm.waitFor("PROFILE", "staging")
 	for _, p := range []string{accounts.SandboxProfile + " ", accounts.ViewerProfile} {
