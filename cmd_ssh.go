@@ -39,8 +39,8 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	hostKey := fs.String("host-key", "", "host private key, generated when missing (default: ssh_host_ed25519_key beside the profiles file)")
 	authKeys := fs.String("authorized-keys", "", "public keys allowed in, OpenSSH format (default: authorized_keys beside the profiles file)")
 	readonly := fs.Bool("readonly", false, "every session refuses every write")
-	maxSessions := fs.Int("max-sessions", sshd.DefaultMaxSessions, "sessions open at once; more are refused with a message")
-	idle := fs.Duration("idle-timeout", sshd.DefaultIdleTimeout, "close a session after this long without input; 0 never does")
+	maxSessions := fs.Int("max-sessions", sshd.DefaultMaxSessions, "connections held at once, with or without a session, and sessions open at once; more are refused with a message")
+	idle := fs.Duration("idle-timeout", sshd.DefaultIdleTimeout, "close a session, or a connection without one, after this long without input; 0 never does")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -27,13 +27,23 @@
 // line, exit 1), with a command, over the session limit or during shutdown;
 // it registers the session, starts its idle watch, runs the Bubble Tea
 // middleware, then writes why the session closed (idle, shutdown) and logs
-// the disconnection. Idle means no input from the user: output (a token
-// being renewed, a spinner) does not keep a session open. The server's
-// connection-level idle timeout is set a minute longer, as a backstop for
-// connections that hold no session.
+// the session's end. Idle means no input from the user: output (a token
+// being renewed, a spinner) does not keep a session open.
 //
-// The log (Options.Log) has one line per connection, disconnection and
-// refusal: user name, key fingerprint, remote address, duration, reason.
+// Connections are counted apart from sessions (conn.go): a connection is
+// admitted once its key is verified (VerifiedPublicKeyCallback), whether or
+// not it opens a session (ssh -N), and counts against MaxSessions from
+// then until it closes; one over the limit fails its login, told why in the
+// authentication banner. An admitted connection without a session that
+// saw no session input for the idle timeout is closed: keep-alives are not
+// input. Only session channels are served: agent forwarding is refused
+// (the ssh package would say yes), and port forwarding, x11 and
+// subsystems stay refused.
+//
+// The log (Options.Log) has one line per connection, session,
+// disconnection and refusal: user name, key fingerprint, remote address,
+// duration, reason. Failed logins from one host are logged in full once,
+// then summed up in a line a minute (failLog, on Options.Now's clock).
 // Fingerprints are public; passwords are never read, so never logged.
 //
 // The PTY is emulated (charm.land/ssh's default): the server allocates no

@@ -41,6 +41,25 @@ type harness struct {
 	opts   Options
 	addr   string // the server's address
 	hostFP string // and its host key's fingerprint
+	clock  *clock // the server's Now
+}
+
+// clock is a clock the test moves.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }
 
 type setup struct {
@@ -50,7 +69,8 @@ type setup struct {
 
 func newHarness(t testing.TB, su setup) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: t.TempDir(), sbLog: &testutil.SyncBuffer{}, log: &testutil.SyncBuffer{}}
+	h := &harness{t: t, dir: t.TempDir(), sbLog: &testutil.SyncBuffer{}, log: &testutil.SyncBuffer{},
+		clock: &clock{t: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	t.Cleanup(h.cancel)
 	var err error
@@ -75,6 +95,7 @@ func newHarness(t testing.TB, su setup) *harness {
 		Accounts:       h.mgr,
 		Log:            h.log,
 		ShutdownGrace:  10 * time.Second,
+		Now:            h.clock.now,
 	}
 	if su.opts != nil {
 		su.opts(&h.opts)
@@ -128,6 +149,19 @@ func fingerprint(s gossh.Signer) string { return gossh.FingerprintSHA256(s.Publi
 
 // dial connects with the given auth methods, checking the host key.
 func (h *harness) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	c, _, _, err := h.dialRaw(user, auth...)
+	return c, err
+}
+
+// dialRaw is dial returning also, whatever the outcome, the client's
+// address (the server logs it as the remote one) and the authentication
+// banner the server sent.
+func (h *harness) dialRaw(user string, auth ...gossh.AuthMethod) (c *gossh.Client, local, banner string, err error) {
+	nc, err := net.DialTimeout("tcp", h.addr, 10*time.Second)
+	if err != nil {
+		return nil, "", "", err
+	}
+	local = nc.LocalAddr().String()
 	cfg := &gossh.ClientConfig{
 		User: user,
 		Auth: auth,
@@ -137,9 +171,16 @@ func (h *harness) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, er
 			}
 			return nil
 		},
-		Timeout: 10 * time.Second,
+		BannerCallback: func(msg string) error { banner += msg; return nil },
 	}
-	return gossh.Dial("tcp", h.addr, cfg)
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	sc, chans, reqs, err := gossh.NewClientConn(nc, h.addr, cfg)
+	if err != nil {
+		nc.Close()
+		return nil, local, banner, err
+	}
+	nc.SetDeadline(time.Time{})
+	return gossh.NewClient(sc, chans, reqs), local, banner, nil
 }
 
 // term is one client session with a PTY, its output applied to a terminal
@@ -171,38 +212,61 @@ func openTerm(t testing.TB, h *harness, key gossh.Signer, w, ht int, env map[str
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
-	t.Cleanup(tm.close)
-	if tm.sess, err = c.NewSession(); err != nil {
+	return startTerm(t, c, w, ht, env)
+}
+
+// startTerm opens a session with a PTY of w×ht and a shell on a client.
+func startTerm(t testing.TB, c *gossh.Client, w, ht int, env map[string]string) (*term, error) {
+	tm, err := newTerm(t, c, w, ht)
+	if err != nil {
 		return nil, err
 	}
+	return tm, tm.start(w, ht, env)
+}
+
+// newTerm opens a session on a client, for a terminal of w×ht; start asks
+// for the PTY and the shell.
+func newTerm(t testing.TB, c *gossh.Client, w, ht int) (*term, error) {
+	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
+	var err error
+	if tm.sess, err = c.NewSession(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	t.Cleanup(tm.close)
+	return tm, nil
+}
+
+// start asks for the PTY and the shell on the term's session.
+func (tm *term) start(w, ht int, env map[string]string) error {
+	var err error
 	for k, v := range env {
 		if err := tm.sess.Setenv(k, v); err != nil {
-			return nil, fmt.Errorf("setenv %s: %w", k, err)
+			return fmt.Errorf("setenv %s: %w", k, err)
 		}
 	}
 	if err := tm.sess.RequestPty("xterm-256color", ht, w, gossh.TerminalModes{}); err != nil {
-		return nil, fmt.Errorf("pty: %w", err)
+		return fmt.Errorf("pty: %w", err)
 	}
 	if tm.stdin, err = tm.sess.StdinPipe(); err != nil {
-		return nil, err
+		return err
 	}
 	stdout, err := tm.sess.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	stderr, err := tm.sess.StderrPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tm.copied.Add(2)
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.raw), stdout) }()
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.stderr), stderr) }()
 	if err := tm.sess.Shell(); err != nil {
-		return nil, fmt.Errorf("shell: %w", err)
+		return fmt.Errorf("shell: %w", err)
 	}
 	go func() { tm.exit <- tm.sess.Wait() }()
-	return tm, nil
+	return nil
 }
 
 func (tm *term) close() {
@@ -322,7 +386,9 @@ func (h *harness) waitLog(texts ...string) string {
 	return h.waitLogT(h.t, texts...)
 }
 
-// waitLogT is waitLog failing t (a subtest).
+// waitLogT is waitLog failing t (a subtest). A text ending with a space
+// (a whole value: "addr=127.0.0.1:5370 ") also matches at the end of a
+// line.
 func (h *harness) waitLogT(t testing.TB, texts ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -330,7 +396,7 @@ func (h *harness) waitLogT(t testing.TB, texts ...string) string {
 		for _, l := range strings.Split(h.log.String(), "\n") {
 			ok := true
 			for _, x := range texts {
-				ok = ok && strings.Contains(l, x)
+				ok = ok && strings.Contains(l+" ", x)
 			}
 			if ok {
 				return l

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,10 +32,6 @@ const (
 	DefaultShutdownGrace = 5 * time.Second
 	// handshakeTimeout bounds a connection that has not authenticated yet.
 	handshakeTimeout = 30 * time.Second
-	// connIdleSlack is added to the idle timeout for the connection-level
-	// backstop (see Start): the session-level check, which tells the user
-	// why, always fires first.
-	connIdleSlack = time.Minute
 	// hangupWait is how long shutdown waits for clients to close their
 	// connections once their sessions have ended.
 	hangupWait = time.Second
@@ -68,18 +63,24 @@ type Options struct {
 	// Keys is the keymap (the profiles file's [keys]); nil is the default.
 	// Each session gets its own copy.
 	Keys *keymap.KeyMap
-	// MaxSessions is how many sessions may be open at once; default
-	// DefaultMaxSessions.
+	// MaxSessions is how many connections the server holds at once, with
+	// or without a session (ssh -N), and how many sessions may be open at
+	// once; default DefaultMaxSessions.
 	MaxSessions int
-	// IdleTimeout closes a session that received no input for that long;
-	// default DefaultIdleTimeout, negative for never.
+	// IdleTimeout closes a session that received no input for that long,
+	// and a connection that holds no session and saw no session input for
+	// that long (keep-alives are not input); default DefaultIdleTimeout,
+	// negative for never.
 	IdleTimeout time.Duration
 	// ShutdownGrace is how long sessions get to close on shutdown before
 	// their connections are cut; default DefaultShutdownGrace.
 	ShutdownGrace time.Duration
-	// Log receives one line per connection, disconnection and refusal;
-	// nil discards.
+	// Log receives one line per connection, session, disconnection and
+	// refusal; failed logins from one host after its first are summed up
+	// once a minute. Nil discards.
 	Log io.Writer
+	// Now is the clock of the failed logins' minute; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is a running SSH server.
@@ -92,11 +93,17 @@ type Server struct {
 	keys   keymap.KeyMap
 
 	mu       sync.Mutex
-	attempts map[string]*attempt // by remote address, until the connection closes
+	pending  map[string]*conn   // every connection, by remote address, until it closes
+	conns    map[*conn]struct{} // the admitted ones
+	nextConn int
 	sessions map[ssh.Session]*session
 	nextID   int
 	closing  bool
 	wg       sync.WaitGroup // one per registered session
+	connWG   sync.WaitGroup // one per admitted connection, until its disconnect line
+
+	fails     *failLog
+	stopFails chan struct{}
 
 	stopOnce sync.Once
 	done     chan struct{} // closed when the server has stopped
@@ -125,6 +132,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Profile == "" {
 		p, err := o.Accounts.Default()
 		if err != nil {
@@ -143,13 +153,16 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		o:        o,
-		log:      slog.New(slog.NewTextHandler(o.Log, nil)),
-		hostFP:   gossh.FingerprintSHA256(signer.PublicKey()),
-		sessions: map[ssh.Session]*session{},
-		attempts: map[string]*attempt{},
-		done:     make(chan struct{}),
+		o:         o,
+		log:       slog.New(slog.NewTextHandler(o.Log, nil)),
+		hostFP:    gossh.FingerprintSHA256(signer.PublicKey()),
+		sessions:  map[ssh.Session]*session{},
+		pending:   map[string]*conn{},
+		conns:     map[*conn]struct{}{},
+		stopFails: make(chan struct{}),
+		done:      make(chan struct{}),
 	}
+	s.fails = newFailLog(s.log, o.Now)
 	if o.Keys != nil {
 		s.keys = *o.Keys
 	} else {
@@ -166,20 +179,19 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		),
 		func(srv *ssh.Server) error {
 			srv.HandshakeTimeout = handshakeTimeout
-			if o.IdleTimeout > 0 {
-				// A connection-level backstop, for connections that hold
-				// no session; the session-level check fires first.
-				srv.IdleTimeout = o.IdleTimeout + connIdleSlack
-			}
-			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
-				return &gossh.ServerConfig{AuthLogCallback: s.authLog}
-			}
+			// Idleness is the server's own watch (watchConn): the ssh
+			// package's IdleTimeout counts keep-alives as activity.
+			srv.ConnCallback = s.accept
+			srv.ServerConfigCallback = s.serverConfig
 			srv.ConnectionFailedCallback = s.connFailed
-			srv.ConnectionCloseCallback = func(conn net.Conn) {
-				s.mu.Lock()
-				delete(s.attempts, conn.RemoteAddr().String())
-				s.mu.Unlock()
-			}
+			srv.ConnectionCloseCallback = s.closed
+			// Sessions only: no port forwarding, no agent, no x11, no
+			// global request (a keep-alive is answered no, as OpenSSH
+			// expects of a server that does not know it). Set here so
+			// the ssh package's global defaults add nothing.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel, "default": s.refuseChannel}
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 			return nil
 		},
 	)
@@ -194,6 +206,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		"max_sessions", o.MaxSessions, "idle_timeout", idleText(o.IdleTimeout), "read_only", o.ReadOnly)
 	served := make(chan error, 1)
 	go func() { served <- s.srv.Serve(s.ln) }()
+	go s.fails.run(s.stopFails)
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -233,6 +246,14 @@ func (s *Server) Sessions() int {
 	return len(s.sessions)
 }
 
+// Conns is the number of connections held (authenticated, with or without
+// a session).
+func (s *Server) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // Close shuts the server down and waits until it has stopped. It returns
 // the error that stopped serving, if any other than the shutdown.
 func (s *Server) Close() error {
@@ -249,9 +270,9 @@ func (s *Server) Wait() error {
 // Done is closed when the server has stopped.
 func (s *Server) Done() <-chan struct{} { return s.done }
 
-// shutdown stops accepting, tells every session and waits up to the grace
-// period for them to close; then it kills what is left and closes every
-// connection.
+// shutdown stops accepting, closes the connections that never opened a
+// session, tells every session and waits up to the grace period for them
+// to close; then it kills what is left and closes every connection.
 func (s *Server) shutdown() {
 	s.stopOnce.Do(func() {
 		s.mu.Lock()
@@ -260,10 +281,23 @@ func (s *Server) shutdown() {
 		for _, st := range s.sessions {
 			open = append(open, st)
 		}
+		conns := make([]*conn, 0, len(s.conns))
+		for c := range s.conns {
+			conns = append(conns, c)
+		}
 		s.mu.Unlock()
 		s.ln.Close()
-		if len(open) > 0 {
-			s.log.Info("shutting down", "sessions", len(open))
+		if len(open) > 0 || len(conns) > 0 {
+			s.log.Info("shutting down", "sessions", len(open), "conns", len(conns))
+		}
+		for _, c := range conns {
+			// One with a session gets to read its goodbye and hang up
+			// itself (below); one without has nothing to wait for.
+			if _, total := c.sessions(); total == 0 {
+				c.close(reasonShutdown)
+			} else {
+				c.setReason(reasonShutdown)
+			}
 		}
 		for _, st := range open {
 			st.stop(reasonShutdown)
@@ -291,7 +325,17 @@ func (s *Server) shutdown() {
 		if err := s.srv.Shutdown(hangup); err != nil {
 			s.srv.Close()
 		}
+		// The ssh package closes the connections it tracks; one admitted
+		// but still finishing its handshake is not one of them yet.
+		s.mu.Lock()
+		for c := range s.conns {
+			c.close(reasonShutdown)
+		}
+		s.mu.Unlock()
 		<-ended
+		s.connWG.Wait()
+		close(s.stopFails)
+		s.fails.sweep(true)
 		s.log.Info("stopped")
 		close(s.done)
 	})
@@ -309,55 +353,23 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	if _, ok := findKey(keys, key); ok {
 		return true
 	}
-	s.log.Info("refused key", "user", ctx.User(), "key", gossh.FingerprintSHA256(key), "addr", ctx.RemoteAddr().String())
+	// Logged with the connection's failure (connFailed).
+	if c := connOf(ctx); c != nil {
+		fp := gossh.FingerprintSHA256(key)
+		c.mu.Lock()
+		if !slices.Contains(c.keys, fp) {
+			c.keys = append(c.keys, fp)
+		}
+		c.mu.Unlock()
+	}
 	return false
-}
-
-// attempt is what a connection tried before it authenticated or failed.
-type attempt struct {
-	user    string
-	methods []string
-}
-
-// authLog notes each authentication attempt of a connection: the user name
-// and the method (never what was sent with it), for the line logged if the
-// connection fails. The server offers only publickey, so clients do not
-// even send a password.
-func (s *Server) authLog(conn gossh.ConnMetadata, method string, _ error) {
-	addr := conn.RemoteAddr().String()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.attempts[addr]
-	if a == nil {
-		a = &attempt{}
-		s.attempts[addr] = a
-	}
-	a.user = conn.User()
-	if !slices.Contains(a.methods, method) {
-		a.methods = append(a.methods, method)
-	}
-}
-
-// connFailed logs a connection that did not get in: its user name and the
-// methods it tried, when it got that far.
-func (s *Server) connFailed(conn net.Conn, err error) {
-	addr := conn.RemoteAddr().String()
-	s.mu.Lock()
-	a := s.attempts[addr]
-	delete(s.attempts, addr)
-	s.mu.Unlock()
-	if a == nil {
-		s.log.Info("refused", "addr", addr, "reason", err.Error())
-		return
-	}
-	s.log.Info("refused", "user", a.user, "addr", addr, "methods", strings.Join(a.methods, ","), "reason", err.Error())
 }
 
 // Messages shown to a user whose session is refused or closed.
 const (
 	msgNoPTY        = "mpconsole is a terminal console: connect from a terminal (ssh -t), not with a command or a pipe."
 	msgCommand      = "mpconsole runs no command: connect with plain ssh, without one."
-	msgFull         = "mpconsole: the server is full (%d sessions open); try again later."
+	msgFull         = "mpconsole: the server is full (%d %s open); try again later."
 	msgClosing      = "mpconsole: the server is shutting down."
 	msgNoProfile    = "mpconsole: your key may use the profiles %v, none of which this server offers."
 	reasonShutdown  = "shutdown"
@@ -395,10 +407,10 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			s.refuse(sess, fp, msg, msg)
 			return
 		}
-		defer s.wg.Done() // last: after the disconnect line
+		defer s.wg.Done() // last: after the session's end line
 		defer s.unregister(st)
-		s.log.Info("connect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
-			"profile", st.profile, "read_only", st.readOnly)
+		s.log.Info("session start", "conn", st.conn.id, "session", st.id, "user", sess.User(), "key", fp,
+			"addr", sess.RemoteAddr().String(), "profile", st.profile, "read_only", st.readOnly)
 		if s.o.IdleTimeout > 0 {
 			go st.watchIdle(s.o.IdleTimeout)
 		}
@@ -420,8 +432,8 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		}
 		_ = sess.Exit(0)
 		s.unregister(st) // before the log line, so a session is gone once it is logged as gone
-		s.log.Info("disconnect", "session", st.id, "user", sess.User(), "key", fp, "addr", sess.RemoteAddr().String(),
-			"duration", time.Since(st.start).Round(time.Millisecond).String(), "reason", reason)
+		s.log.Info("session end", "conn", st.conn.id, "session", st.id, "user", sess.User(), "key", fp,
+			"addr", sess.RemoteAddr().String(), "duration", time.Since(st.start).Round(time.Millisecond).String(), "reason", reason)
 	}
 }
 
@@ -440,17 +452,27 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 	if !ok {
 		return nil, fmt.Sprintf(msgNoProfile, allowed)
 	}
+	c := connOf(sess.Context())
+	if c == nil {
+		return nil, "mpconsole: this connection was not admitted." // never: every key is admitted or refused
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		return nil, msgClosing
 	}
+	// Connections are counted at admission; several sessions on one
+	// connection (a multiplexing client) are counted here too.
 	if len(s.sessions) >= s.o.MaxSessions {
-		return nil, fmt.Sprintf(msgFull, len(s.sessions))
+		return nil, fmt.Sprintf(msgFull, len(s.sessions), "sessions")
 	}
 	s.nextID++
-	st := newSession(sess, s.nextID, profile, allowed, readOnly)
+	st := newSession(sess, c, s.nextID, profile, allowed, readOnly)
 	s.sessions[sess] = st
+	c.mu.Lock()
+	c.open++
+	c.total++
+	c.mu.Unlock()
 	s.wg.Add(1)
 	return st, ""
 }
@@ -466,6 +488,9 @@ func (s *Server) unregister(st *session) {
 	delete(s.sessions, st.sess)
 	s.mu.Unlock()
 	if ok {
+		st.conn.mu.Lock()
+		st.conn.open--
+		st.conn.mu.Unlock()
 		st.end()
 	}
 }

@@ -25,17 +25,27 @@ func TestAuthorizedKeySeesTheAppsAndQuits(t *testing.T) {
 		t.Errorf("a key without rights got a read-only session:\n%s", s)
 	}
 	fp := fingerprint(h.anyKey)
-	h.waitLog("msg=connect", "user=alice", "key="+fp, "addr=127.0.0.1:", "profile=sandbox")
+	addr := "addr=" + tm.client.LocalAddr().String() + " "
+	h.waitLog("msg=connect", "conn=1 ", "user=alice", "key="+fp, addr)
+	h.waitLog(`msg="session start"`, "conn=1 ", "session=1 ", "user=alice", "key="+fp, addr, "profile=sandbox")
 	tm.key("q")
 	if code := tm.waitExit(); code != 0 {
 		t.Errorf("exit status %d after q, want 0", code)
 	}
-	l := h.waitLog("msg=disconnect", "user=alice", "key="+fp, "addr=127.0.0.1:", "reason=quit")
+	l := h.waitLog(`msg="session end"`, "conn=1 ", "session=1 ", "user=alice", "key="+fp, addr, "reason=quit")
 	if !strings.Contains(l, "duration=") {
-		t.Errorf("disconnect line without a duration: %s", l)
+		t.Errorf("session end line without a duration: %s", l)
 	}
 	if n := h.srv.Sessions(); n != 0 {
 		t.Errorf("%d sessions open after quitting", n)
+	}
+	tm.close() // as ssh does when its session ends
+	l = h.waitLog("msg=disconnect", "conn=1 ", "user=alice", "key="+fp, addr, "sessions=1 ", `reason="connection closed"`)
+	if !strings.Contains(l, "duration=") {
+		t.Errorf("disconnect line without a duration: %s", l)
+	}
+	if n := h.srv.Conns(); n != 0 {
+		t.Errorf("%d connections held after the client left", n)
 	}
 }
 
@@ -47,7 +57,7 @@ func TestRefusedBeforeAnyUI(t *testing.T) {
 		auth gossh.AuthMethod
 		log  []string
 	}{
-		{"unknown key", gossh.PublicKeys(stranger), []string{"msg=\"refused key\"", "key=" + fingerprint(stranger)}},
+		{"unknown key", gossh.PublicKeys(stranger), []string{"msg=refused", "keys=" + fingerprint(stranger), "methods=none,publickey "}},
 		// The server offers neither password nor keyboard-interactive: the
 		// client finds no method left to try and never sends the secret.
 		{"password", gossh.Password("hunter2"), []string{"msg=refused", "methods=none "}},
@@ -57,6 +67,9 @@ func TestRefusedBeforeAnyUI(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// Each in a new minute, so that each is logged in full
+			// (failed logins from one host are summed up within one).
+			h.clock.advance(failWindow)
 			user := "mallory-" + strings.ReplaceAll(tc.name, " ", "-")
 			c, err := h.dial(user, tc.auth)
 			if err == nil {
@@ -233,7 +246,7 @@ func TestReadOnlyKeyCannotWrite(t *testing.T) {
 	})
 	tm := h.open(roKey, 100, 30)
 	tm.waitFor("READ-ONLY", "Acme Shop", "4 rows")
-	h.waitLog("msg=connect", "key="+fingerprint(roKey), "read_only=true")
+	h.waitLog(`msg="session start"`, "key="+fingerprint(roKey), "read_only=true")
 	// Every write key, and what would confirm one.
 	for _, k := range []string{"ctrl+d", "y", "enter", "e", "c", "ctrl+d", "Acme Shop", "enter"} {
 		tm.key(k)
@@ -259,7 +272,7 @@ func TestKeyRestrictedToAProfile(t *testing.T) {
 	// The server starts sessions on "sandbox"; this key may only use staging.
 	tm := h.open(stagingKey, 120, 30)
 	tm.waitFor("staging", "Acme Shop")
-	h.waitLog("msg=connect", "key="+fingerprint(stagingKey), "profile=staging")
+	h.waitLog(`msg="session start"`, "key="+fingerprint(stagingKey), "profile=staging")
 	tm.key("A")
 	s := tm.waitFor("PROFILE", "staging")
 	for _, p := range []string{accounts.SandboxProfile + " ", accounts.ViewerProfile} {
@@ -275,21 +288,36 @@ func TestSessionLimit(t *testing.T) {
 	b := h.open(h.anyKey, 100, 30)
 	a.waitFor("Acme Shop")
 	b.waitFor("Acme Shop")
-	c := h.open(h.anyKey, 100, 30)
-	if code := c.waitExit(); code != 1 {
-		t.Errorf("third session exit status %d, want 1", code)
+	// A third connection is refused at login, told why in the banner.
+	c, local, banner, err := h.dialRaw("carol", gossh.PublicKeys(h.anyKey))
+	if err == nil {
+		c.Close()
+		t.Fatal("a third connection got in")
 	}
-	want := fmt.Sprintf(msgFull, 2)
-	if got := strings.TrimRight(c.stderr.String(), "\r\n"); got != want {
-		t.Errorf("third session told %q, want %q", got, want)
+	if want := fmt.Sprintf(msgFull, 2, "connections") + "\r\n"; banner != want {
+		t.Errorf("third connection told %q, want %q", banner, want)
 	}
-	h.waitLog("msg=\"refused session\"", "server is full")
-	// A place frees when a session ends.
+	h.waitLog("msg=refused", "user=carol", "key="+fingerprint(h.anyKey), "addr="+local+" ", `reason="server full"`)
+	// A place frees when a client leaves.
 	a.key("q")
 	a.waitExit()
-	h.waitLog("msg=disconnect", "reason=quit")
+	a.close()
+	h.waitLog("msg=disconnect", "addr="+a.client.LocalAddr().String()+" ", `reason="connection closed"`)
 	d := h.open(h.anyKey, 100, 30)
 	d.waitFor("Acme Shop")
+	// Sessions count too: a client multiplexing sessions over one
+	// connection gets no more than the limit.
+	e, err := startTerm(t, d.client, 100, 30, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := e.waitExit(); code != 1 {
+		t.Errorf("third session exit status %d, want 1", code)
+	}
+	if got, want := strings.TrimRight(e.stderr.String(), "\r\n"), fmt.Sprintf(msgFull, 2, "sessions"); got != want {
+		t.Errorf("third session told %q, want %q", got, want)
+	}
+	h.waitLog(`msg="refused session"`, "server is full")
 }
 
 func TestShutdownTellsEverySession(t *testing.T) {
@@ -319,6 +347,7 @@ func TestShutdownTellsEverySession(t *testing.T) {
 	if _, err := h.dial("alice", gossh.PublicKeys(h.anyKey)); err == nil {
 		t.Error("a connection was accepted after shutdown")
 	}
+	h.waitLog(`msg="session end"`, "reason=shutdown")
 	h.waitLog("msg=disconnect", "reason=shutdown")
 }
 
@@ -327,7 +356,7 @@ func TestIdleSessionIsClosed(t *testing.T) {
 	tm := h.open(h.anyKey, 100, 30)
 	tm.waitExit()
 	tm.waitFor("mpconsole: closed after 300ms without input.")
-	h.waitLog("msg=disconnect", "reason=idle")
+	h.waitLog(`msg="session end"`, "reason=idle")
 }
 
 func TestAuthorizedKeysAreReadAtEachLogin(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 // ended.
 type session struct {
 	sess     ssh.Session
+	conn     *conn // the connection it is on
 	id       int
 	profile  string   // where it starts
 	allowed  []string // profiles it may use; nil: every one
@@ -38,8 +39,8 @@ type session struct {
 	reason  string
 }
 
-func newSession(sess ssh.Session, id int, profile string, allowed []string, readOnly bool) *session {
-	st := &session{sess: sess, id: id, profile: profile, allowed: allowed, readOnly: readOnly,
+func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly bool) *session {
+	st := &session{sess: sess, conn: c, id: id, profile: profile, allowed: allowed, readOnly: readOnly,
 		start: time.Now(), done: make(chan struct{})}
 	st.ctx, st.cancel = context.WithCancel(sess.Context())
 	st.killCtx, st.kill = context.WithCancel(context.Background())
@@ -111,7 +112,7 @@ func (st *session) watchIdle(d time.Duration) {
 }
 
 // input is the session's input as the program reads it, noting when the
-// user last typed.
+// user last typed, for the session and its connection.
 func (st *session) input() io.Reader { return activityReader{st} }
 
 type activityReader struct{ st *session }
@@ -119,7 +120,9 @@ type activityReader struct{ st *session }
 func (r activityReader) Read(p []byte) (int, error) {
 	n, err := r.st.sess.Read(p)
 	if n > 0 {
-		r.st.lastInput.Store(time.Now().UnixNano())
+		now := time.Now()
+		r.st.lastInput.Store(now.UnixNano())
+		r.st.conn.input(now)
 	}
 	return n, err
 }
