@@ -331,6 +331,34 @@ func BenchmarkInspectorView(b *testing.B) {
 	}
 }
 
+// sizedDoc is a document like longDoc of at least size bytes.
+func sizedDoc(size int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"key%03d":"value %d"`, i, i)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// Opening a 1 MiB document: SetJSON, then the first frame.
+func BenchmarkInspectorOpen1MiB(b *testing.B) {
+	doc := []byte(sizedDoc(1 << 20))
+	m := New(viewtest.Common())
+	m.SetSize(120, 40)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.SetJSON("x", doc)
+		_ = m.View()
+	}
+}
+
 func BenchmarkInspectorSetJSON(b *testing.B) {
 	doc := []byte(longDoc(5000))
 	m := New(viewtest.Common())
