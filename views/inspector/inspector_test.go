@@ -345,9 +345,12 @@ func sizedDoc(size int) string {
 	return b.String()
 }
 
-// Opening a 1 MiB document: SetJSON, then the first frame.
-func BenchmarkInspectorOpen1MiB(b *testing.B) {
-	doc := []byte(sizedDoc(1 << 20))
+// Opening a document: SetJSON, then the first frame.
+func BenchmarkInspectorOpen100KiB(b *testing.B) { benchmarkOpen(b, 100<<10) }
+func BenchmarkInspectorOpen1MiB(b *testing.B)   { benchmarkOpen(b, 1<<20) }
+
+func benchmarkOpen(b *testing.B, size int) {
+	doc := []byte(sizedDoc(size))
 	m := New(viewtest.Common())
 	m.SetSize(120, 40)
 	b.SetBytes(int64(len(doc)))
