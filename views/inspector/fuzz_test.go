@@ -38,22 +38,21 @@ func FuzzInspector(f *testing.F) {
 	})
 }
 
-// Lines and their token segments stay byte-for-byte the same text, so match
-// offsets computed on a line apply to its segments.
-func FuzzSegmentsMatchLines(f *testing.F) {
-	f.Add([]byte(app))
-	f.Add([]byte("{\"a\":\"\xc7\xc7\",\"\xff\":1}"))
-	f.Add([]byte("{\"c1\":\"\u0085\u009b\"}"))
-	f.Fuzz(func(t *testing.T, data []byte) {
+// A line drawn, with its token colours and any search matches, is the
+// line's text byte for byte, so match offsets computed on a line apply to
+// what is drawn.
+func FuzzDrawnLinesMatchLines(f *testing.F) {
+	f.Add([]byte(app), "a")
+	f.Add([]byte("{\"a\":\"\xc7\xc7\",\"\xff\":1}"), "\xc7")
+	f.Add([]byte("{\"c1\":\"\u0085\u009b\"}"), "c")
+	f.Add([]byte("<p>not \"JSON</p>"), "ot \"j")
+	f.Fuzz(func(t *testing.T, data []byte, q string) {
 		m := New(viewtest.Common())
 		m.SetJSON("fuzz", data)
+		m.search(q)
 		for i, l := range m.lines {
-			var b strings.Builder
-			for _, s := range m.segs[i] {
-				b.WriteString(s.text)
-			}
-			if b.String() != l {
-				t.Fatalf("line %d is %q but its segments are %q", i, l, b.String())
+			if got := ansi.Strip(m.renderLine(i)); got != l {
+				t.Fatalf("line %d is %q but is drawn as %q", i, l, got)
 			}
 		}
 	})

@@ -5,17 +5,17 @@
 //
 // SetJSON indents the entity's raw JSON with encoding/json.Indent, which
 // keeps key order and number spelling exactly as the server sent them (a
-// decode/encode round trip would not), and tokenises it once with chroma's
-// JSON lexer into per-line segments classed key/string/number/literal/
-// punctuation. Colours come from the theme; chroma's own styles are not used.
+// decode/encode round trip would not), and splits it into lines. It lexes
+// nothing, so opening a large document on the UI thread costs little more
+// than the indenting.
 //
 // A bubbles viewport holds the plain lines and owns the scroll state, the
-// movement keys (from keymap's nav context) and the mouse wheel. View then
-// styles only the lines on screen, so styles are always current (the theme
-// can change when the terminal reports its background) and a long document
-// costs no more per frame than a short one. Documents over 128 KiB are shown
-// without highlighting: chroma needs about 1 ms per KiB, and SetJSON runs on
-// the UI thread (entities are a few KiB).
+// movement keys (from keymap's nav context) and the mouse wheel. View lexes
+// and styles only the lines on screen, with jsonlex (the editor's lexer too:
+// a line of JSON is lexed on its own) and the theme's colours, so styles are
+// always current (the theme can change when the terminal reports its
+// background) and a document of any size is highlighted, at no more cost per
+// frame than a short one. Text that is not valid JSON is shown plain.
 //
 // '/' opens a search prompt; matches (case-insensitive) are highlighted as
 // the query is typed, the current one distinctly; n/N move between them and
@@ -36,34 +36,12 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/jsonlex"
 )
-
-// maxHighlight is the largest document that is syntax highlighted: chroma
-// takes about 1 ms per KiB of JSON here, and SetJSON runs on the UI thread.
-const maxHighlight = 128 << 10
-
-type class uint8
-
-const (
-	plain class = iota
-	keyTok
-	stringTok
-	numberTok
-	literalTok
-	punctTok
-)
-
-type segment struct {
-	text  string
-	class class
-}
 
 type match struct{ line, start, end int } // byte offsets in a plain line
 
@@ -75,7 +53,8 @@ type Model struct {
 	text  string // what y copies: the pretty JSON, or the raw text when invalid
 	info  string // "not valid JSON: …", shown under the title
 	lines []string
-	segs  [][]segment
+	json  bool              // lines are JSON, to highlight
+	segs  []jsonlex.Segment // renderLine's buffer
 
 	vp viewport.Model
 
@@ -115,78 +94,22 @@ func (m *Model) SetJSON(title string, data []byte) {
 		m.text = string(data)
 		m.info = "not valid JSON (" + err.Error() + "); shown as text"
 		m.lines = strings.Split(strings.ReplaceAll(m.text, "\r\n", "\n"), "\n")
-		m.segs = make([][]segment, len(m.lines))
-		for i, l := range m.lines {
-			m.segs[i] = []segment{{text: l}}
-		}
+		m.json = false
 	} else {
 		m.text = buf.String()
-		// Display a valid-UTF-8 copy, so tokens and lines keep the same
-		// bytes; y still copies the text as the server sent it.
-		m.lines, m.segs = tokenize(strings.ToValidUTF8(m.text, "\uFFFD"))
+		m.lines = strings.Split(m.text, "\n")
+		m.json = true
 	}
+	// The lines shown, searched and lexed are sanitised copies; y still
+	// copies the text as the server sent it.
 	for i, l := range m.lines {
 		m.lines[i] = views.Sanitize(l)
-	}
-	for _, ss := range m.segs {
-		for j := range ss {
-			ss[j].text = views.Sanitize(ss[j].text)
-		}
 	}
 	m.vp.SetContentLines(m.lines)
 	m.SetSize(m.common.Width, m.common.Height) // the gutter depends on the line count
 	m.vp.GotoTop()
 	m.vp.SetXOffset(0)
 	m.search(m.query)
-}
-
-// tokenize splits pretty JSON into lines of classed segments.
-func tokenize(text string) ([]string, [][]segment) {
-	lines := strings.Split(text, "\n")
-	segs := make([][]segment, len(lines))
-	if len(text) > maxHighlight {
-		for i, l := range lines {
-			segs[i] = []segment{{text: l}}
-		}
-		return lines, segs
-	}
-	it, err := lexers.Get("json").Tokenise(nil, text)
-	if err != nil {
-		for i, l := range lines {
-			segs[i] = []segment{{text: l}}
-		}
-		return lines, segs
-	}
-	line := 0
-	for tok := it(); tok != chroma.EOF; tok = it() {
-		c := classOf(tok.Type)
-		parts := strings.Split(tok.Value, "\n")
-		for j, p := range parts {
-			if j > 0 {
-				line++
-			}
-			if p != "" && line < len(segs) {
-				segs[line] = append(segs[line], segment{text: p, class: c})
-			}
-		}
-	}
-	return lines, segs
-}
-
-func classOf(t chroma.TokenType) class {
-	switch {
-	case t == chroma.NameTag:
-		return keyTok
-	case t == chroma.KeywordConstant:
-		return literalTok
-	case t.InSubCategory(chroma.LiteralString):
-		return stringTok
-	case t.InSubCategory(chroma.LiteralNumber):
-		return numberTok
-	case t == chroma.Punctuation:
-		return punctTok
-	}
-	return plain
 }
 
 // Text is the document as y copies it.
@@ -436,17 +359,22 @@ func (m *Model) matchText() string {
 	return fmt.Sprintf("%d of %d", m.cur+1, len(m.matches))
 }
 
-// renderLine styles one line: token colours, with search matches on top.
+// renderLine lexes and styles one line: token colours, with search matches
+// on top.
 func (m *Model) renderLine(n int) string {
 	st := m.common.Styles.JSON
+	line := m.lines[n]
+	if m.json {
+		m.segs = jsonlex.Line(line, m.segs)
+	} else {
+		m.segs = append(m.segs[:0], jsonlex.Segment{End: len(line), Class: jsonlex.Plain})
+	}
 	var b strings.Builder
 	hits := m.byLine[n]
-	pos := 0
-	for _, sg := range m.segs[n] {
-		style := m.classStyle(sg.class)
-		text := sg.text
-		start := pos
-		pos += len(text)
+	for _, sg := range m.segs {
+		style := jsonlex.Style(st, sg.Class)
+		text := line[sg.Start:sg.End]
+		start := sg.Start
 		if len(hits) == 0 {
 			b.WriteString(style.Render(text))
 			continue
@@ -479,21 +407,4 @@ func (m *Model) renderLine(n int) string {
 		}
 	}
 	return b.String()
-}
-
-func (m *Model) classStyle(c class) lipgloss.Style {
-	st := m.common.Styles.JSON
-	switch c {
-	case keyTok:
-		return st.Key
-	case stringTok:
-		return st.String
-	case numberTok:
-		return st.Number
-	case literalTok:
-		return st.Literal
-	case punctTok:
-		return st.Punct
-	}
-	return st.Plain
 }

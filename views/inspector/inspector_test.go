@@ -304,19 +304,25 @@ func TestSetJSONKeepsTheSearch(t *testing.T) {
 	}
 }
 
-func TestHugeDocumentsAreShownPlain(t *testing.T) {
-	doc := longDoc(8000)
-	if len(doc) <= maxHighlight {
-		t.Fatalf("document of %d bytes is not over the limit", len(doc))
-	}
+// A document of any size is highlighted where it is on screen, and searched
+// whole.
+func TestHugeDocumentsAreHighlightedOnScreen(t *testing.T) {
+	doc := sizedDoc(1 << 20)
 	m := newInspector(t, doc, 60, 10)
-	if strings.Contains(m.View().Content, m.common.Styles.JSON.Key.Render(`"key000"`)) {
-		t.Fatal("a huge document was highlighted")
+	st := m.common.Styles.JSON
+	if v := m.View().Content; !strings.Contains(v, st.Key.Render(`"key000"`)) || !strings.Contains(v, st.String.Render(`"value 0"`)) {
+		t.Fatalf("the top of a %d-byte document is not highlighted:\n%s", len(doc), v)
 	}
-	press(m, viewtest.Key(m.common.Keys.Inspector.Search))
-	typeText(m, "value 7999")
-	if n, _ := m.Matches(); n != 1 || !strings.Contains(viewtest.Plain(m.View()), `"key7999": "value 7999"`) {
-		t.Fatalf("search in a plain document: %d\n%s", n, viewtest.Plain(m.View()))
+	last := strings.Count(m.Text(), "\n") - 2 // the last key's index: the lines are {, the keys, }
+	press(m, viewtest.Key(m.common.Keys.Nav.Bottom))
+	if v := m.View().Content; !strings.Contains(v, st.Key.Render(fmt.Sprintf(`"key%03d"`, last))) {
+		t.Fatalf("the bottom of the document is not highlighted:\n%s", v)
+	}
+	press(m, viewtest.Key(m.common.Keys.Nav.Top), viewtest.Key(m.common.Keys.Inspector.Search))
+	typeText(m, fmt.Sprintf("value %d\"", last))
+	want := st.String.Render(`"`) + st.CurrentMatch.Render(fmt.Sprintf(`value %d"`, last))
+	if n, _ := m.Matches(); n != 1 || !strings.Contains(m.View().Content, want) {
+		t.Fatalf("search in a large document: %d matches\n%s", n, viewtest.Plain(m.View()))
 	}
 }
 
@@ -327,6 +333,37 @@ func BenchmarkInspectorView(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// sizedDoc is a document like longDoc of at least size bytes.
+func sizedDoc(size int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"key%03d":"value %d"`, i, i)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// Opening a document: SetJSON, then the first frame.
+func BenchmarkInspectorOpen100KiB(b *testing.B) { benchmarkOpen(b, 100<<10) }
+func BenchmarkInspectorOpen1MiB(b *testing.B)   { benchmarkOpen(b, 1<<20) }
+
+func benchmarkOpen(b *testing.B, size int) {
+	doc := []byte(sizedDoc(size))
+	m := New(viewtest.Common())
+	m.SetSize(120, 40)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.SetJSON("x", doc)
 		_ = m.View()
 	}
 }
