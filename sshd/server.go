@@ -80,6 +80,11 @@ type Options struct {
 	// Log receives one line per connection, disconnection and refusal;
 	// nil discards.
 	Log io.Writer
+	// StateDir holds the sessions' drafts and journal ("" is the user
+	// state dir); StateTemporary says it goes away with the server (the
+	// embedded sandbox's own). See ui.Options.
+	StateDir       string
+	StateTemporary bool
 }
 
 // Server is a running SSH server.
@@ -510,6 +515,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Keys:     &km,
 		NoColor:  theme.NoColorEnv(sess.Environ()),
 		Context:  st.ctx,
+
+		StateDir:       s.o.StateDir,
+		StateTemporary: s.o.StateTemporary,
 	})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithInput(st.input()),
