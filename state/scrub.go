@@ -27,11 +27,11 @@ func Scrub(raw []byte) (out []byte, changed bool) {
 	return scrub(raw, nil, false)
 }
 
-// ScrubSettings is Scrub that also masks every setting not explicitly
-// marked "isConfidential": false, and every setting named in confidential.
-// It is for documents the server did not describe, such as the body a
-// service configuration's create echoes: the API says which settings are
-// confidential only in its GET answers.
+// ScrubSettings is Scrub that also masks every setting named in
+// confidential and, when all is set, every setting not explicitly marked
+// "isConfidential": false. all is for documents the server did not
+// describe, such as the body a service configuration's create echoes: the
+// API says which settings are confidential only in its GET answers.
 func ScrubSettings(raw []byte, confidential map[string]bool, all bool) (out []byte, changed bool) {
 	return scrub(raw, confidential, all)
 }
