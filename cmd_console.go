@@ -33,6 +33,12 @@ type session struct {
 	profile  string
 	file     *config.File
 	close    func()
+	// stateDir, when set, is where drafts and the journal go instead of
+	// the user's state directory: the embedded sandbox's own, removed
+	// with it (stateTemporary), since its data lives in memory and the
+	// next one reuses its ids.
+	stateDir       string
+	stateTemporary bool
 }
 
 // retryPolicy is the API clients' retry policy; the zero value is the
@@ -99,12 +105,18 @@ func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
 		}
 	}
 	if sf.sandbox {
+		dir, err := os.MkdirTemp("", "mpconsole-sandbox-*")
+		if err != nil {
+			return nil, fmt.Errorf("the sandbox's state directory: %w", err)
+		}
 		srv, err := sandbox.Start(ctx, sandbox.Options{})
 		if err != nil {
+			os.RemoveAll(dir)
 			return nil, fmt.Errorf("starting the sandbox: %w", err)
 		}
 		o.Sandbox = srv
-		s.close = func() { srv.Close() }
+		s.stateDir, s.stateTemporary = dir, true
+		s.close = func() { srv.Close(); os.RemoveAll(dir) }
 	}
 	s.accounts = accounts.New(o)
 	closeSrv := s.close
@@ -170,7 +182,7 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1
 	}
 	uo := ui.Options{Context: ctx, Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
-		NoColor: theme.NoColorEnv(os.Environ())}
+		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.stateDir, StateTemporary: s.stateTemporary}
 	if s.file != nil {
 		uo.Keys = &s.file.KeyMap
 	}

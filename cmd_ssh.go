@@ -89,6 +89,7 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
 		Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
 		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr,
+		StateDir: s.stateDir, StateTemporary: s.stateTemporary,
 	}
 	if *idle == 0 {
 		o.IdleTimeout = -1

@@ -81,6 +81,11 @@ type Options struct {
 	Log io.Writer
 	// Now is the clock of the failed logins' minute; nil is time.Now.
 	Now func() time.Time
+	// StateDir holds the sessions' drafts and journal ("" is the user
+	// state dir); StateTemporary says it goes away with the server (the
+	// embedded sandbox's own). See ui.Options.
+	StateDir       string
+	StateTemporary bool
 }
 
 // Server is a running SSH server.
@@ -535,6 +540,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Keys:     &km,
 		NoColor:  theme.NoColorEnv(sess.Environ()),
 		Context:  st.ctx,
+
+		StateDir:       s.o.StateDir,
+		StateTemporary: s.o.StateTemporary,
 	})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithInput(st.input()),

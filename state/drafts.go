@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,11 +15,17 @@ import (
 	"time"
 )
 
-// Key names a draft: what was being edited, where. ID is "" for a create;
-// Parent holds the parent references (app=4821) of kinds that live under
-// another, so creates under two apps keep separate drafts.
+// Key names a draft: what was being edited, where. A draft belongs to one
+// API (BaseURL: the v1 base the client talks to, so two sandboxes, or a
+// sandbox and production, never share one), one account of it, one
+// profile, and on a shared host one SSH key (Owner, its fingerprint; ""
+// locally). ID is "" for a create; Parent holds the parent references
+// (app=4821) of kinds that live under another, so creates under two apps
+// keep separate drafts.
 type Key struct {
+	Owner   string            `json:"owner,omitempty"`
 	Profile string            `json:"profile"`
+	BaseURL string            `json:"base_url"`
 	Account int64             `json:"account"`
 	Kind    string            `json:"kind"`
 	Parent  map[string]string `json:"parent,omitempty"`
@@ -28,7 +35,7 @@ type Key struct {
 // canonical is the key as stable text: map entries sorted.
 func (k Key) canonical() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %d %q %q", k.Profile, k.Account, k.Kind, k.ID)
+	fmt.Fprintf(&b, "%q %q %q %d %q %q", k.Owner, k.Profile, k.BaseURL, k.Account, k.Kind, k.ID)
 	names := make([]string, 0, len(k.Parent))
 	for n := range k.Parent {
 		names = append(names, n)
@@ -50,11 +57,38 @@ func (k Key) file() string {
 	return hex.EncodeToString(sum[:16]) + ".json"
 }
 
-// Draft is one saved draft.
+// Draft is one saved draft: the text, and the server's version of the
+// entity it was started from (nil for a create), so that a draft whose
+// entity changed since is shown as such instead of being loaded over the
+// newer version. Base and Text are kept without secrets (see Scrub).
 type Draft struct {
 	Key     Key       `json:"key"`
 	SavedAt time.Time `json:"saved_at"`
 	Text    string    `json:"text"`
+	// BaseVersion is Version(Base) of the server's document as it was
+	// read: its last_modified_on, else a hash of its content.
+	BaseVersion string          `json:"base_version,omitempty"`
+	Base        json.RawMessage `json:"base,omitempty"`
+}
+
+// scrubbed is the draft without secrets. Text that is JSON loses the
+// secrets Scrub finds, and also the values of the settings its base marks
+// confidential; it is then re-indented. Text that does not parse is kept
+// as typed: nothing the API returned can be told apart in it.
+func (dr Draft) scrubbed() Draft {
+	conf := ConfidentialSettings(dr.Base)
+	if b, ok := ScrubSettings(dr.Base, nil, false); ok {
+		dr.Base = b
+	}
+	if t, ok := ScrubSettings([]byte(dr.Text), conf, false); ok {
+		var buf bytes.Buffer
+		if json.Indent(&buf, t, "", "  ") == nil {
+			buf.WriteByte('\n')
+			t = buf.Bytes()
+		}
+		dr.Text = string(t)
+	}
+	return dr
 }
 
 // draftsSubdir is where drafts live under the state directory.
@@ -78,9 +112,12 @@ func (d Drafts) now() time.Time {
 	return time.Now()
 }
 
-// Save writes the draft for key atomically: a reader sees the previous
-// draft or this one, never a mix. The file is 0600.
-func (d Drafts) Save(key Key, text string) error {
+// Save writes the draft for dr.Key atomically: a reader sees the previous
+// draft or this one, never a mix. The file is 0600. SavedAt is set to now;
+// BaseVersion, when empty, to Version(Base); secrets are left out (see
+// Draft.scrubbed).
+func (d Drafts) Save(dr Draft) error {
+	key := dr.Key
 	if d.Dir == "" {
 		return errors.New("save draft: no state directory")
 	}
@@ -88,7 +125,12 @@ func (d Drafts) Save(key Key, text string) error {
 	if err := ensureDir(dir); err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
-	data, err := json.Marshal(Draft{Key: key, SavedAt: d.now().UTC(), Text: text})
+	if dr.BaseVersion == "" {
+		dr.BaseVersion = Version(dr.Base)
+	}
+	dr = dr.scrubbed()
+	dr.SavedAt = d.now().UTC()
+	data, err := json.Marshal(dr)
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
@@ -152,25 +194,50 @@ func syncDir(dir string) {
 
 // Load reads the draft for key. ok is false when there is none. A file that
 // cannot be read as a draft of this key is an error (and ok is false).
-func (d Drafts) Load(key Key) (text string, savedAt time.Time, ok bool, err error) {
+func (d Drafts) Load(key Key) (dr Draft, ok bool, err error) {
 	if d.Dir == "" {
-		return "", time.Time{}, false, nil
+		return Draft{}, false, nil
 	}
 	data, err := os.ReadFile(filepath.Join(d.dir(), key.file()))
 	if err != nil {
 		if isNotExist(err) {
-			return "", time.Time{}, false, nil
+			return Draft{}, false, nil
 		}
-		return "", time.Time{}, false, fmt.Errorf("load draft: %w", err)
+		return Draft{}, false, fmt.Errorf("load draft: %w", err)
 	}
-	var dr Draft
 	if err := json.Unmarshal(data, &dr); err != nil {
-		return "", time.Time{}, false, fmt.Errorf("load draft of %s %s: the file is damaged (%v)", key.Kind, describeID(key.ID), err)
+		return Draft{}, false, fmt.Errorf("load draft of %s %s: the file is damaged (%v)", key.Kind, describeID(key.ID), err)
 	}
 	if !dr.Key.equal(key) {
-		return "", time.Time{}, false, fmt.Errorf("load draft of %s %s: the file holds another draft", key.Kind, describeID(key.ID))
+		return Draft{}, false, fmt.Errorf("load draft of %s %s: the file holds another draft", key.Kind, describeID(key.ID))
 	}
-	return dr.Text, dr.SavedAt, true, nil
+	return dr, true, nil
+}
+
+// Stale reports whether the server's current version of the entity (cur)
+// is not the one the draft was started from. A create's draft is never
+// stale. Besides the version, the content is compared (without secrets,
+// as Base is kept), so an entity changed within one last_modified_on tick
+// is not missed.
+func (dr Draft) Stale(cur []byte) bool {
+	if len(dr.Base) == 0 && dr.BaseVersion == "" {
+		return false
+	}
+	if dr.BaseVersion != Version(cur) {
+		return true
+	}
+	if len(dr.Base) == 0 {
+		return false
+	}
+	scrubbed, _ := ScrubSettings(cur, nil, false)
+	a, ok1 := decode(scrubbed)
+	b, ok2 := decode(dr.Base)
+	if !ok1 || !ok2 {
+		return !bytes.Equal(bytes.TrimSpace(scrubbed), bytes.TrimSpace(dr.Base))
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return !bytes.Equal(ja, jb)
 }
 
 // Delete removes the draft for key; a missing draft is not an error.

@@ -27,19 +27,19 @@ func TestDraftsSaveLoadDelete(t *testing.T) {
 		{Profile: "prod", Account: 1, Kind: "apps", ID: "../../etc/passwd"},                        // odd characters stay out of paths
 	}
 	for i, k := range keys {
-		if err := d.Save(k, fmt.Sprintf(`{"n": %d}`, i)); err != nil {
+		if err := d.Save(Draft{Key: k, Text: fmt.Sprintf(`{"n": %d}`, i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, k := range keys {
-		text, at, ok, err := d.Load(k)
-		if err != nil || !ok || text != fmt.Sprintf(`{"n": %d}`, i) || !at.Equal(t0) {
-			t.Fatalf("load %+v: %q %v %v %v", k, text, at, ok, err)
+		dr, ok, err := d.Load(k)
+		if err != nil || !ok || dr.Text != fmt.Sprintf(`{"n": %d}`, i) || !dr.SavedAt.Equal(t0) {
+			t.Fatalf("load %+v: %+v %v %v", k, dr, ok, err)
 		}
 	}
 	// Parent order does not matter.
 	k2 := Key{Profile: "prod", Account: 1, Kind: "platforms", Parent: map[string]string{"app": "4821"}}
-	if text, _, ok, _ := d.Load(k2); !ok || text != `{"n": 1}` {
+	if dr, ok, _ := d.Load(k2); !ok || dr.Text != `{"n": 1}` {
 		t.Fatal("same key, another map")
 	}
 	// File names are hashes: nothing of the key is in them.
@@ -54,16 +54,16 @@ func TestDraftsSaveLoadDelete(t *testing.T) {
 		}
 	}
 	// Overwrite, then delete.
-	if err := d.Save(app, "second"); err != nil {
+	if err := d.Save(Draft{Key: app, Text: "second"}); err != nil {
 		t.Fatal(err)
 	}
-	if text, _, _, _ := d.Load(app); text != "second" {
-		t.Fatal(text)
+	if dr, _, _ := d.Load(app); dr.Text != "second" {
+		t.Fatal(dr.Text)
 	}
 	if err := d.Delete(app); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, ok, err := d.Load(app); ok || err != nil {
+	if _, ok, err := d.Load(app); ok || err != nil {
 		t.Fatal("deleted draft loads")
 	}
 	if err := d.Delete(app); err != nil {
@@ -79,7 +79,7 @@ func TestDraftsNewestFirst(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	d := Drafts{Dir: t.TempDir(), Now: func() time.Time { now = now.Add(time.Minute); return now }}
 	for _, id := range []string{"1", "2", "3"} {
-		if err := d.Save(Key{Kind: "apps", ID: id}, id); err != nil {
+		if err := d.Save(Draft{Key: Key{Kind: "apps", ID: id}, Text: id}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestDraftsPermissions(t *testing.T) {
 	}
 	d := Drafts{Dir: filepath.Join(t.TempDir(), "state")}
 	k := Key{Profile: "p", Kind: "apps", ID: "1"}
-	if err := d.Save(k, `{"secret": "s3cr3t"}`); err != nil {
+	if err := d.Save(Draft{Key: k, Text: `{"secret": "s3cr3t"}`}); err != nil {
 		t.Fatal(err)
 	}
 	assertPerm(t, filepath.Join(d.Dir, "drafts"), 0o700)
@@ -105,7 +105,7 @@ func TestDraftsPermissions(t *testing.T) {
 func TestDraftsDamagedAndMissing(t *testing.T) {
 	d := Drafts{Dir: t.TempDir()}
 	k := Key{Kind: "apps", ID: "1"}
-	if _, _, ok, err := d.Load(k); ok || err != nil {
+	if _, ok, err := d.Load(k); ok || err != nil {
 		t.Fatal("a missing draft is not an error")
 	}
 	if l, err := d.List(); l != nil || err != nil {
@@ -118,17 +118,17 @@ func TestDraftsDamagedAndMissing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(d.Dir, "drafts", k.file()), []byte(`{"key": {"kind": "apps"`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, ok, err := d.Load(k); ok || err == nil || !strings.Contains(err.Error(), "draft of apps 1: the file is damaged") {
+	if _, ok, err := d.Load(k); ok || err == nil || !strings.Contains(err.Error(), "draft of apps 1: the file is damaged") {
 		t.Fatalf("damaged: %v %v", ok, err)
 	}
 	// A file holding another key's draft is refused.
 	other := Key{Kind: "apps", ID: "2"}
-	if err := d.Save(other, "x"); err != nil {
+	if err := d.Save(Draft{Key: other, Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(filepath.Join(d.Dir, "drafts", other.file()))
 	os.WriteFile(filepath.Join(d.Dir, "drafts", k.file()), data, 0o600)
-	if _, _, ok, err := d.Load(k); ok || err == nil || !strings.Contains(err.Error(), "holds another draft") {
+	if _, ok, err := d.Load(k); ok || err == nil || !strings.Contains(err.Error(), "holds another draft") {
 		t.Fatalf("another key: %v %v", ok, err)
 	}
 	// List skips both the mismatched file and garbage.
@@ -138,10 +138,10 @@ func TestDraftsDamagedAndMissing(t *testing.T) {
 	}
 	// No directory configured: nothing saved, nothing loaded.
 	var none Drafts
-	if err := none.Save(k, "x"); err == nil {
+	if err := none.Save(Draft{Key: k, Text: "x"}); err == nil {
 		t.Fatal("saved without a directory")
 	}
-	if _, _, ok, err := none.Load(k); ok || err != nil {
+	if _, ok, err := none.Load(k); ok || err != nil {
 		t.Fatal("loaded without a directory")
 	}
 	if none.Delete(k) != nil {
@@ -159,15 +159,15 @@ func TestDraftsInterruptedSave(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	d := Drafts{Dir: t.TempDir(), Now: func() time.Time { return now }}
 	k := Key{Kind: "apps", ID: "1"}
-	if err := d.Save(k, "complete"); err != nil {
+	if err := d.Save(Draft{Key: k, Text: "complete"}); err != nil {
 		t.Fatal(err)
 	}
 	tmp := filepath.Join(d.Dir, "drafts", ".tmp-123")
 	if err := os.WriteFile(tmp, []byte(`{"key":{"kind":"apps","id":"1"},"text":"half`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if text, _, ok, err := d.Load(k); !ok || err != nil || text != "complete" {
-		t.Fatalf("%q %v %v", text, ok, err)
+	if dr, ok, err := d.Load(k); !ok || err != nil || dr.Text != "complete" {
+		t.Fatalf("%q %v %v", dr.Text, ok, err)
 	}
 	if l, _ := d.List(); len(l) != 1 {
 		t.Fatal("the leftover is listed")
@@ -192,7 +192,7 @@ func TestDraftsAtomicUnderConcurrency(t *testing.T) {
 	for i := range 4 {
 		texts[strings.Repeat(fmt.Sprint(i), 20000)] = true
 	}
-	if err := d.Save(k, strings.Repeat("0", 20000)); err != nil {
+	if err := d.Save(Draft{Key: k, Text: strings.Repeat("0", 20000)}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -202,7 +202,7 @@ func TestDraftsAtomicUnderConcurrency(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 20 {
-				if err := d.Save(k, strings.Repeat(fmt.Sprint(i), 20000)); err != nil {
+				if err := d.Save(Draft{Key: k, Text: strings.Repeat(fmt.Sprint(i), 20000)}); err != nil {
 					errs <- err
 					return
 				}
@@ -214,7 +214,8 @@ func TestDraftsAtomicUnderConcurrency(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 50 {
-				text, _, ok, err := d.Load(k)
+				dr, ok, err := d.Load(k)
+				text := dr.Text
 				if err != nil || !ok || !texts[text] {
 					errs <- fmt.Errorf("read a partial draft (%d bytes, ok %v): %v", len(text), ok, err)
 					return

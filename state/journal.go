@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -34,11 +35,18 @@ func (o Op) valid() bool {
 // Entry is one successful write. Before is the entity as it was (nil for a
 // create), After as the server returned it (nil for a delete). Parent holds
 // the parent references the entity lives under (app=4821), which a revert
-// needs to find it again.
+// needs to find it again. Like a draft, an entry belongs to one API
+// (BaseURL), one account and, on a shared host, one SSH key (Owner);
+// Version is Version(Before), the version of the entity the write was
+// made over. Neither Before nor After holds a secret: Append scrubs them
+// (see Scrub), and so does Read, for files written before it did.
 type Entry struct {
 	Time    time.Time         `json:"time"`
+	Owner   string            `json:"owner,omitempty"`
 	Profile string            `json:"profile"`
+	BaseURL string            `json:"base_url,omitempty"`
 	Account int64             `json:"account"`
+	Version string            `json:"version,omitempty"`
 	Kind    string            `json:"kind"`
 	Parent  map[string]string `json:"parent,omitempty"`
 	ID      string            `json:"id"`
@@ -75,6 +83,10 @@ func (j *Journal) Append(e Entry) error {
 	}
 	if e.Kind == "" {
 		return errors.New("journal: an entry needs its kind")
+	}
+	e = e.scrubbed()
+	if e.Version == "" && len(e.Before) > 0 {
+		e.Version = Version(e.Before)
 	}
 	if e.Time.IsZero() {
 		if j.Now != nil {
@@ -116,6 +128,52 @@ func (j *Journal) Append(e Entry) error {
 		return fmt.Errorf("journal: %w", err)
 	}
 	return nil
+}
+
+// scrubbed is the entry without secrets.
+func (e Entry) scrubbed() Entry {
+	if b, ok := Scrub(e.Before); ok {
+		e.Before = b
+	}
+	if b, ok := Scrub(e.After); ok {
+		e.After = b
+	}
+	return e
+}
+
+// Scope is the part of the journal a session may see: the writes made on
+// its API (BaseURL) in its account, by its SSH key (Owner, "" locally),
+// as one of the profiles it may use (Profiles; nil allows every profile).
+type Scope struct {
+	Owner    string
+	BaseURL  string
+	Account  int64
+	Profiles []string
+}
+
+// Allows reports whether e is in the scope. An entry without a base URL
+// was written before entries had one: which API it belongs to is unknown,
+// so it is in no scope.
+func (s Scope) Allows(e Entry) bool {
+	if e.BaseURL == "" || e.BaseURL != s.BaseURL || e.Account != s.Account || e.Owner != s.Owner {
+		return false
+	}
+	return s.Profiles == nil || slices.Contains(s.Profiles, e.Profile)
+}
+
+// ListIn returns the entries in scope s, newest first.
+func (j *Journal) ListIn(s Scope) ([]Entry, error) {
+	all, err := j.List()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, e := range all {
+		if s.Allows(e) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // List returns the entries, newest first. Lines that are not whole entries
@@ -171,5 +229,5 @@ func parseEntry(line []byte) (Entry, bool) {
 	if json.Unmarshal(line, &e) != nil || !e.Op.valid() || e.Kind == "" || e.Time.IsZero() {
 		return Entry{}, false
 	}
-	return e, true
+	return e.scrubbed(), true
 }

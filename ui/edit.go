@@ -28,8 +28,13 @@ type editing struct {
 	id     string // "" when creating
 	name   string
 	key    state.Key
+	opts   editor.Options // what the editor was opened with
 	ed     *editor.Model
 	place  place // where it was opened: a save never goes to another account
+	// offered is the draft the restore question is about; stale when the
+	// entity changed on the server since the draft was started.
+	offered *state.Draft
+	stale   bool
 }
 
 // savedMsg is the answer to a save from the editor.
@@ -43,16 +48,39 @@ type savedMsg struct {
 	err     error
 }
 
-// draftKey names a draft of what an editor edits.
+// draftKey names a draft of what an editor edits: on this API (its base
+// URL: another sandbox, or production, is another place even where ids
+// coincide), in this account, as this profile and, over SSH, this key.
 func (m *Model) draftKey(d *api.Descriptor, parent api.Ref, id string) state.Key {
-	k := state.Key{Profile: m.profile.Name, Kind: d.Name, ID: id, Parent: map[string]string(parent.Clone())}
-	if m.opts.Owner != "" {
-		k.Profile = m.opts.Owner + "@" + k.Profile // SSH: each key's drafts are its own
-	}
+	k := state.Key{Owner: m.opts.Owner, Profile: m.profile.Name, Kind: d.Name, ID: id, Parent: map[string]string(parent.Clone())}
 	if m.client != nil {
-		k.Account = m.client.AccountID()
+		k.Account, k.BaseURL = m.client.AccountID(), m.client.V1BaseURL()
 	}
 	return k
+}
+
+// writeDraft keeps the editor's text as its draft, with the server's
+// version it is compared with, or deletes the draft when the text is back
+// to how the editor opened.
+func (m *Model) writeDraft(ed *editing, text string, dirty bool) {
+	var err error
+	if dirty {
+		err = m.drafts.Save(state.Draft{Key: ed.key, Text: text, Base: ed.ed.Base()})
+	} else {
+		err = m.drafts.Delete(ed.key)
+	}
+	if err != nil {
+		m.showError(fmt.Errorf("saving the draft: %w", err))
+	}
+}
+
+// draftNow writes the draft at once after a change the editor did not
+// type itself (the external editor's result, a restored draft, a revert):
+// every change is a draft, whatever made it.
+func (m *Model) draftNow(ed *editing) {
+	if text, changed := ed.ed.Changed(); changed {
+		m.writeDraft(ed, text, ed.ed.Dirty())
+	}
 }
 
 func pretty(raw []byte) string {
@@ -97,24 +125,59 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 		o.Text = d.PrettyTemplate()
 	}
 	ed.key = m.draftKey(d, parent, ed.id)
+	ed.opts = o
 	ed.ed = editor.New(m.common, o)
 	m.editing = ed
 	m.show(ed.ed, editorName, o.Title)
-	if text, at, ok, err := m.drafts.Load(ed.key); err == nil && ok && text != o.Text {
+	dr, ok, err := m.drafts.Load(ed.key)
+	switch {
+	case err != nil:
+		m.showError(fmt.Errorf("reading the draft: %w", err))
+	case !ok:
+	case e != nil && dr.Stale(e.Raw):
+		m.offerStale(ed, dr, e.Raw)
+	case dr.Text != o.Text:
+		ed.offered = &dr
 		d := confirm.New(m.common, confirm.Options{
 			ID:       "restore-draft",
 			Title:    "Restore your draft?",
-			Message:  fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (Discard opens the server's version and deletes the draft; esc keeps it for later.)", o.Title, at.Local().Format("2006-01-02 15:04")),
+			Message:  fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (Discard opens the server's version and deletes the draft; esc keeps it for later.)", o.Title, dr.SavedAt.Local().Format("2006-01-02 15:04")),
 			Yes:      "Restore",
 			No:       "Discard",
 			FocusYes: true, // enter loses nothing; esc keeps the draft for later
 		})
-		m.draftText = text
 		m.show(d, "restore-draft", "draft")
-	} else if err != nil {
-		m.showError(fmt.Errorf("reading the draft: %w", err))
 	}
 	return nil
+}
+
+// offerStale offers a draft whose entity changed on the server since the
+// draft was started: never loaded silently, it is shown as a three-way
+// table (then, now, yours) over the restore question. Restoring opens the
+// draft against the version it began from, so saving it meets the
+// server's changes in the editor's conflict view first.
+func (m *Model) offerStale(ed *editing, dr state.Draft, now []byte) {
+	ed.offered, ed.stale = &dr, true
+	then, _ := diff.Parse(dr.Base)
+	cur, _ := diff.Parse(now)
+	yours, yerr := diff.Parse([]byte(dr.Text))
+	note := fmt.Sprintf("%s changed on the server since you began this draft (saved %s).",
+		entityWord(ed), dr.SavedAt.Local().Format("2006-01-02 15:04"))
+	if yerr != nil {
+		yours = nil
+		note += " Your draft is not valid JSON, so only the server's changes are listed."
+	}
+	d := confirm.New(m.common, confirm.Options{
+		ID:    "restore-draft",
+		Title: "Restore your draft?",
+		Message: "Restore opens your draft against the version it began from; saving it shows the server's changes first. " +
+			"Discard deletes the draft; esc keeps it for later.",
+		Yes:      "Restore",
+		No:       "Discard",
+		FocusYes: true,
+	})
+	v := newStaleView(m.common, "Your draft was started from an older version", note, diff.ThreeWay(then, cur, yours), d)
+	m.show(v, "restore-draft", "draft")
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -134,21 +197,29 @@ func (m *Model) onRestoreAnswer(msg confirm.ResultMsg) tea.Cmd {
 		return nil
 	}
 	if msg.Dismissed { // not now: close the editor, keep the draft on disk
-		m.editing, m.overlay, m.draftText = nil, nil, ""
+		m.editing, m.overlay = nil, nil
 		m.setNotice("draft kept: editing " + entityWord(ed) + " offers it again")
 		return nil
 	}
-	restore := msg.Confirmed
+	dr, stale := ed.offered, ed.stale
+	ed.offered, ed.stale = nil, false
 	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: m.overlayCrumb(ed)}
-	text := m.draftText
-	m.draftText = ""
-	if !restore {
+	if !msg.Confirmed || dr == nil {
 		if err := m.drafts.Delete(ed.key); err != nil {
 			m.showError(fmt.Errorf("discarding the draft: %w", err))
 		}
 		return nil
 	}
-	ed.ed.SetText(text)
+	if stale {
+		// The text goes back on the version it was written against.
+		o := ed.opts
+		o.Original, o.Text, o.Immutable = dr.Base, pretty(dr.Base), ed.kind.Protected(dr.Base)
+		ed.ed = editor.New(m.common, o)
+		m.show(ed.ed, editorName, m.overlayCrumb(ed))
+		m.setNotice("your draft is open against the version it began from: saving shows the server's changes first")
+	}
+	ed.ed.SetText(dr.Text)
+	m.draftNow(ed)
 	return nil
 }
 
@@ -172,15 +243,9 @@ func (m *Model) onEditorMsg(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case editor.DraftMsg:
-		var err error
-		if msg.Dirty {
-			err = m.drafts.Save(ed.key, msg.Text)
-		} else {
-			err = m.drafts.Delete(ed.key)
-		}
-		if err != nil {
-			m.showError(fmt.Errorf("saving the draft: %w", err))
-		}
+		// The text as it is now: a message from an earlier tick must not
+		// overwrite a newer draft (one written when quitting, say).
+		m.writeDraft(ed, ed.ed.Text(), ed.ed.Dirty())
 	case editor.CloseMsg:
 		m.closeEditor(true)
 	case editor.ExternalMsg:
@@ -191,11 +256,15 @@ func (m *Model) onEditorMsg(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// closeEditor closes the editor, deleting its draft or (dropDraft false)
+// keeping its text as the draft.
 func (m *Model) closeEditor(dropDraft bool) {
 	if ed := m.editing; ed != nil && dropDraft {
 		if err := m.drafts.Delete(ed.key); err != nil {
 			m.showError(fmt.Errorf("discarding the draft: %w", err))
 		}
+	} else if ed != nil && ed.offered == nil && ed.ed.Dirty() {
+		m.writeDraft(ed, ed.ed.Text(), true) // the last second of typing too
 	}
 	m.editing = nil
 	if m.overlay != nil && (m.overlay.name == editorName || m.overlay.name == "restore-draft") {
@@ -302,17 +371,36 @@ func (m *Model) here() place {
 	return p
 }
 
+// baseURLOf is the API base URL of place p: the client's, which exists
+// since a write was made there (Client returns the shared one at once).
+func (m *Model) baseURLOf(p place) string {
+	if m.client != nil && p == m.here() {
+		return m.client.V1BaseURL()
+	}
+	if c, err := m.accts.Client(m.ctx, p.profile, p.account); err == nil {
+		return c.V1BaseURL()
+	}
+	return ""
+}
+
 // entryFor is the journal entry of a write on e.
 func entryFor(op state.Op, e api.Entity) state.Entry {
 	return state.Entry{Op: op, Kind: e.Kind.Name, Parent: map[string]string(e.Parents), ID: e.ID, Name: e.Name, Before: e.Raw}
 }
 
-// record appends a write made in place p to the journal.
+// record appends a write made in place p to the journal, as this
+// session's owner, on the API of p. The journal keeps no secret: it scrubs
+// what the API returns once and what it masks; a service configuration's
+// echoed body does not say which settings are confidential, so every
+// setting value in it not marked otherwise is masked too.
 func (m *Model) record(p place, e state.Entry) {
 	if m.journal == nil {
 		return
 	}
-	e.Profile, e.Account = p.profile, p.account
+	e.Owner, e.Profile, e.Account, e.BaseURL = m.opts.Owner, p.profile, p.account, m.baseURLOf(p)
+	if d, ok := m.cat.Lookup(e.Kind); ok && d.Edit.DropMasked {
+		e.After, _ = state.ScrubSettings(e.After, state.ConfidentialSettings(e.Before), true)
+	}
 	e.Time = m.opts.Now()
 	if err := m.journal.Append(e); err != nil {
 		m.showError(fmt.Errorf("the write succeeded, but the journal could not record it: %w", err))
@@ -391,7 +479,7 @@ func (m *Model) runExternal(text string) tea.Cmd {
 		return nil
 	}
 	cmd := exec.Command("sh", "-c", editorCmd+` "$1"`, "sh", path)
-	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+	return m.opts.ExecProcess(cmd, func(err error) tea.Msg {
 		defer os.Remove(path)
 		b, rerr := os.ReadFile(path)
 		if err == nil {
@@ -416,18 +504,28 @@ func (m *Model) onExternalDone(msg externalDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.editing.ed.SetText(msg.text)
+	m.draftNow(m.editing)
 	return nil
 }
 
-// quitWithUnsaved asks before quitting with an editor holding changes.
+// quitWithUnsaved asks before quitting with an editor holding changes. The
+// draft is written before the question is asked, so what the question
+// promises is already true when it is answered (the editor writes drafts
+// at most once a second; the last keystrokes may not be in one yet).
 func (m *Model) quitWithUnsaved() tea.Cmd {
 	if m.editing == nil || !m.editing.ed.Dirty() {
 		return tea.Quit
 	}
+	ed := m.editing
+	m.writeDraft(ed, ed.ed.Text(), true)
+	msg := "Your edit of " + entityWord(ed) + " is kept as a draft and offered again when you edit it next time. Quit now?"
+	if m.opts.StateTemporary {
+		msg = "Your edit of " + entityWord(ed) + " is lost when you quit: this sandbox keeps its data in memory, and its drafts go with it. Quit now?"
+	}
 	d := confirm.New(m.common, confirm.Options{
 		ID:      "quit",
 		Title:   "Quit with unsaved changes?",
-		Message: "Your edit of " + entityWord(m.editing) + " is kept as a draft and offered again when you edit it next time. Quit now?",
+		Message: msg,
 		Yes:     "Quit",
 		No:      "Keep editing",
 	})

@@ -37,8 +37,9 @@ func openApp(d *driver, filter string) {
 }
 
 // leaveDraft makes a save of app 3 fail (empty name), types on, waits for
-// the draft on disk, and starts a new console (a restart) on the same state
-// directory, asking it to edit the app again: "Restore your draft?" is up.
+// the draft on disk, and starts a new console (a restart) on the same
+// sandbox and state directory, asking it to edit the app again: "Restore
+// your draft?" is up.
 func leaveDraft(t *testing.T) (d2 *driver, dir string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -51,7 +52,7 @@ func leaveDraft(t *testing.T) (d2 *driver, dir string) {
 	d.setLine(3, `  "name": "Draft Name",`)
 	d.until("the draft to be written", func(string) bool { return draftCount(t, dir) == 1 })
 
-	d2 = start(t, fixture{ui: ui.Options{StateDir: dir}})
+	d2 = restart(t, d, ui.Options{StateDir: dir})
 	filterApps(d2, "kiosk")
 	d2.key("e")
 	d2.waitFor("Restore your draft?")

@@ -31,10 +31,18 @@ func (m *Model) openHistory() tea.Cmd {
 		m.showError(m.stateErr)
 		return nil
 	}
+	if m.client == nil {
+		m.setNotice(notConnected)
+		return nil
+	}
+	// Only this API and account's writes, by this session's SSH key, as
+	// the profiles it may use: ids of another sandbox or another key's
+	// writes mean nothing here (and are not this session's to see).
+	scope := state.Scope{Owner: m.opts.Owner, BaseURL: m.client.V1BaseURL(), Account: m.client.AccountID(), Profiles: m.opts.Allowed}
 	j, gen := m.journal, m.gen
 	m.inflight++
 	return func() tea.Msg {
-		entries, err := j.List() // the journal only grows: read it off the UI thread
+		entries, err := j.ListIn(scope) // the journal only grows: read it off the UI thread
 		return historyMsg{gen: gen, entries: entries, err: err}
 	}
 }
@@ -59,7 +67,7 @@ func (m *Model) onHistory(msg historyMsg) tea.Cmd {
 		{Title: "TIME", Width: 19}, {Title: "WHERE", Width: 20}, {Title: "OP", Width: 8},
 		{Title: "KIND", Width: 16}, {Title: "ID", Width: 12}, {Title: "NAME", Width: minFlex, Flex: 1},
 	})
-	t.SetEmptyText("No writes yet.")
+	t.SetEmptyText("No writes yet on this API and account.")
 	rows := make([]table.Row, len(entries))
 	for i, e := range entries {
 		op := string(e.Op)
@@ -150,6 +158,7 @@ func (m *Model) onRevert(msg revertMsg) tea.Cmd {
 	if m.editing != nil && m.overlay != nil && m.overlay.name == editorName {
 		m.overlay.crumb = "revert " + d.Singular
 		m.editing.ed.SetText(pretty(text))
+		m.draftNow(m.editing)
 	}
 	return cmd
 }

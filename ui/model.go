@@ -26,6 +26,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,11 +69,17 @@ type Options struct {
 	Owner string
 	// StateDir holds drafts and the journal; "" is the user state dir.
 	StateDir string
+	// StateTemporary says StateDir goes away when the session ends (the
+	// embedded sandbox's own directory): quitting then keeps no draft.
+	StateTemporary bool
 	// Getenv reads $VISUAL and $EDITOR; default os.Getenv.
-	Getenv  func(string) string
-	Catalog *api.Catalog // nil: api.DefaultCatalog()
-	Keys    *keymap.KeyMap
-	NoColor bool
+	Getenv func(string) string
+	// ExecProcess runs the external editor, handing it the terminal;
+	// default tea.ExecProcess. Tests run the process directly.
+	ExecProcess func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+	Catalog     *api.Catalog // nil: api.DefaultCatalog()
+	Keys        *keymap.KeyMap
+	NoColor     bool
 	// StartKind is the first screen's kind; default "apps".
 	StartKind string
 	// Context bounds every request of the session; cancelled when it ends.
@@ -132,7 +139,6 @@ type Model struct {
 	retryAt      time.Time
 	editing      *editing       // the open editor, if any
 	history      []state.Entry  // the journal as :history lists it
-	draftText    string         // a draft offered for restoring
 	drafts       state.Drafts   // unsaved edits, per entity
 	journal      *state.Journal // every successful write
 	stateErr     error          // why there are no drafts or journal
@@ -181,6 +187,9 @@ func New(o Options) *Model {
 	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
+	}
+	if o.ExecProcess == nil {
+		o.ExecProcess = tea.ExecProcess
 	}
 	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
 	m.retries = make(chan api.RetryEvent, 8)

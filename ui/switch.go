@@ -129,7 +129,7 @@ func (m *Model) closeOverlays() {
 	if m.editing != nil {
 		m.closeEditor(false)
 	}
-	m.overlay, m.pending, m.draftText = nil, nil, ""
+	m.overlay, m.pending = nil, nil
 }
 
 // applyOps offers a frame's write keys only where this place may write.

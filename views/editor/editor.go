@@ -260,6 +260,11 @@ func (m *Model) SetOriginal(raw []byte) {
 	m.layout()
 }
 
+// Base is the server's version the text is compared with (nil when
+// creating): what a draft of the text was started from. It changes when
+// the user takes the server's newer version after a conflict.
+func (m *Model) Base() []byte { return m.origRaw }
+
 // Text is the text as it stands.
 func (m *Model) Text() string { return m.buf.Text() }
 
