@@ -114,6 +114,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, info *reqInf
 	}
 	tooLarge := oauthError{"invalid_request", fmt.Sprintf("The request body is larger than %d bytes.", maxTokenBody)}
 	if r.ContentLength > maxTokenBody {
+		dropUnsentBody(w, r)
 		writeOAuth(w, http.StatusRequestEntityTooLarge, tooLarge)
 		return
 	}

@@ -185,6 +185,9 @@ func TestTooLargeWithExpectContinue(t *testing.T) {
 			if res.Header.Get("Access-Control-Allow-Origin") != "*" {
 				t.Errorf("413 without CORS")
 			}
+			if rest := wantClosed(t, br, "after a 413 on an announced length"); len(rest) > 0 {
+				t.Errorf("after the 413: %q", rest)
+			}
 		})
 	}
 }

@@ -466,6 +466,9 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		return
 	}
 	resp := s.handle(r, info)
+	if resp.status == http.StatusRequestEntityTooLarge {
+		dropUnsentBody(w, r)
+	}
 	if resp.status == http.StatusRequestTimeout && s.writeTimeout > 0 {
 		// The body came too slowly; the write deadline, counted from the
 		// end of the headers, has likely passed too. Give the 408 time to
@@ -476,6 +479,16 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		resp.body = nil // whatever the status
 	}
 	writeResponse(w, resp)
+}
+
+// dropUnsentBody makes the server close the connection after a 413 to a
+// client that waits for 100 Continue, instead of waiting (up to the read
+// timeout) for a body it was told not to send: net/http drains an unread
+// body below 256 KiB before reusing the connection.
+func dropUnsentBody(w http.ResponseWriter, r *http.Request) {
+	if strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		http.NewResponseController(w).SetReadDeadline(time.Now()) //nolint:errcheck // best effort
+	}
 }
 
 // maxBody bounds request bodies.
