@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -15,25 +18,39 @@ import (
 
 const sandboxUsage = `usage: mpconsole sandbox [--addr 127.0.0.1:8080] [--data FILE] [--token-ttl 8h]
                          [--seed default|empty|large:N] [--fault SPEC] [--latency D]
-                         [--client-id ID --client-secret S]
+                         [--read-timeout D] [--write-timeout D] [--idle-timeout D]
+                         [--client-id ID (--client-secret-file FILE | --client-secret S)]
 
 Serves a local mParticle Platform API on one listener: the token endpoint at
 /oauth/token, the v1 API under /v1/ and Calculated Attributes (v2) under
 /platform/v2/. It logs one line per request to stderr and stops cleanly on
 Ctrl+C (SIGINT) or SIGTERM.
 
+The secret of --client-id comes from --client-secret-file or --client-secret
+(not both), else from $` + sandboxSecretEnv + `. Other users can see
+--client-secret in the process list; the file and the variable stay private.
+
 Flags:
 `
+
+// sandboxSecretEnv holds the secret of --client-id when no flag gives it.
+const sandboxSecretEnv = "MPCONSOLE_SANDBOX_CLIENT_SECRET"
+
+// maxSecretFile bounds --client-secret-file.
+const maxSecretFile = 64 << 10
 
 // sandboxFlags is the parsed command line of `mpconsole sandbox`.
 type sandboxFlags struct {
 	opts         sandbox.Options
 	clientID     string
 	clientSecret string
+	secretFrom   string // where the secret came from, for the banner
 }
 
-func parseSandboxFlags(args []string, stderr io.Writer) (sandboxFlags, error) {
+func parseSandboxFlags(args []string, stderr io.Writer, getenv func(string) string) (sandboxFlags, error) {
 	var f sandboxFlags
+	var secretFile string
+	var readTimeout, writeTimeout, idleTimeout time.Duration
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -48,18 +65,40 @@ func parseSandboxFlags(args []string, stderr io.Writer) (sandboxFlags, error) {
 	fs.Int64Var(&f.opts.FaultSeed, "fault-seed", 0, "seed of the fault dice, for a repeatable sequence (0: random)")
 	fs.DurationVar(&f.opts.Latency, "latency", 0, "delay every answer by this much, e.g. 200ms")
 	fs.StringVar(&f.clientID, "client-id", "", "add an admin credential with this client id")
-	fs.StringVar(&f.clientSecret, "client-secret", "", "the secret of --client-id")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "the secret of --client-id (visible in the process list: prefer --client-secret-file or $"+sandboxSecretEnv+")")
+	fs.StringVar(&secretFile, "client-secret-file", "", "read the secret of --client-id from this `file` (trailing line breaks trimmed; keep it chmod 600)")
+	fs.DurationVar(&readTimeout, "read-timeout", sandbox.DefaultReadTimeout, "a request, body included, must arrive within this (0: no limit)")
+	fs.DurationVar(&writeTimeout, "write-timeout", sandbox.DefaultWriteTimeout, "an answer must be written within this after the request's headers, plus --latency (0: no limit)")
+	fs.DurationVar(&idleTimeout, "idle-timeout", sandbox.DefaultIdleTimeout, "close a keep-alive connection idle this long (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if (f.clientID == "") != (f.clientSecret == "") {
-		return f, errors.New("--client-id and --client-secret go together")
+	if err := f.resolveSecret(secretFile, getenv, stderr); err != nil {
+		return f, err
 	}
 	if f.clientID == sandbox.DefaultClientID || f.clientID == sandbox.ViewerClientID {
 		return f, fmt.Errorf("--client-id %q is already a seeded credential; choose another id", f.clientID)
+	}
+	for _, t := range []struct {
+		name string
+		d    time.Duration
+		opt  *time.Duration
+	}{
+		{"--read-timeout", readTimeout, &f.opts.ReadTimeout},
+		{"--write-timeout", writeTimeout, &f.opts.WriteTimeout},
+		{"--idle-timeout", idleTimeout, &f.opts.IdleTimeout},
+	} {
+		switch {
+		case t.d < 0:
+			return f, fmt.Errorf("%s must not be negative (0 means no limit)", t.name)
+		case t.d == 0:
+			*t.opt = -1 // Options: negative is none
+		default:
+			*t.opt = t.d
+		}
 	}
 	if f.opts.TokenTTL < time.Second {
 		return f, errors.New("--token-ttl must be at least 1s")
@@ -83,9 +122,71 @@ func parseSandboxFlags(args []string, stderr io.Writer) (sandboxFlags, error) {
 	return f, nil
 }
 
+// resolveSecret finds the secret of --client-id: --client-secret-file,
+// else the environment, else --client-secret. A secret without a client
+// id, or two secret flags, is an error; the environment variable alone is
+// ignored (it may be set for another run).
+func (f *sandboxFlags) resolveSecret(file string, getenv func(string) string, stderr io.Writer) error {
+	switch {
+	case file != "" && f.clientSecret != "":
+		return errors.New("--client-secret and --client-secret-file: give one of them")
+	case f.clientID == "" && (file != "" || f.clientSecret != ""):
+		return errors.New("--client-id and its secret go together")
+	case f.clientID == "":
+		return nil
+	case file != "":
+		secret, err := readSecretFile(file, stderr)
+		if err != nil {
+			return err
+		}
+		f.clientSecret, f.secretFrom = secret, "--client-secret-file"
+	case f.clientSecret != "":
+		f.secretFrom = "--client-secret"
+		fmt.Fprintf(stderr, "sandbox: note: --client-secret is visible to other users in the process list; prefer --client-secret-file or $%s\n", sandboxSecretEnv)
+	case getenv(sandboxSecretEnv) != "":
+		f.clientSecret, f.secretFrom = getenv(sandboxSecretEnv), "$"+sandboxSecretEnv
+	default:
+		return fmt.Errorf("--client-id needs a secret: --client-secret-file FILE, $%s or --client-secret", sandboxSecretEnv)
+	}
+	return nil
+}
+
+// readSecretFile reads a secret from a file: trailing line breaks are
+// trimmed; an empty or oversized file is refused; a file other users may
+// read gets a warning. Errors name the file, never its content.
+func readSecretFile(path string, stderr io.Writer) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("--client-secret-file: %w", err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return "", fmt.Errorf("--client-secret-file: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("--client-secret-file %s is not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, maxSecretFile+1))
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("--client-secret-file: %w", err)
+	case len(b) > maxSecretFile:
+		return "", fmt.Errorf("--client-secret-file %s is larger than %d bytes; it should hold only the secret", path, maxSecretFile)
+	}
+	secret := strings.TrimRight(string(b), "\r\n")
+	if secret == "" {
+		return "", fmt.Errorf("--client-secret-file %s is empty", path)
+	}
+	if perm := st.Mode().Perm(); runtime.GOOS != "windows" && perm&0o044 != 0 {
+		fmt.Fprintf(stderr, "sandbox: warning: --client-secret-file %s is readable by other users (mode %04o); chmod 600 it\n", path, perm)
+	}
+	return secret, nil
+}
+
 // runSandbox serves the sandbox until ctx ends (SIGINT/SIGTERM from main).
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, err := parseSandboxFlags(args, stderr)
+	f, err := parseSandboxFlags(args, stderr, os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -121,7 +222,7 @@ func isLoopbackHost(host string) bool {
 }
 
 // printSandboxBanner tells where everything is, the credentials (the
-// sandbox's own demo secrets; a --client-secret is not repeated) and one
+// sandbox's own demo secrets; the --client-id's secret is not repeated) and one
 // example.
 func printSandboxBanner(w io.Writer, srv *sandbox.Server, f sandboxFlags) {
 	data := "memory only"
@@ -147,7 +248,7 @@ func printSandboxBanner(w io.Writer, srv *sandbox.Server, f sandboxFlags) {
 	fmt.Fprintf(tw, "  %s / %s\tadmin, every account\n", sandbox.DefaultClientID, sandbox.DefaultClientSecret)
 	fmt.Fprintf(tw, "  %s / %s\tread-only, account %d only\n", sandbox.ViewerClientID, sandbox.ViewerClientSecret, sandbox.SeedAccountID)
 	if f.clientID != "" {
-		fmt.Fprintf(tw, "  %s / (the --client-secret given)\tadmin, every account\n", f.clientID)
+		fmt.Fprintf(tw, "  %s / (secret from %s)\tadmin, every account\n", f.clientID, f.secretFrom)
 	}
 	tw.Flush()
 	accts := srv.Accounts()

@@ -100,6 +100,9 @@ func writeOAuth(w http.ResponseWriter, status int, v any) {
 	writeResponse(w, response{status: status, body: b})
 }
 
+// maxTokenBody bounds the token endpoint's request body.
+const maxTokenBody = 64 << 10
+
 // serveToken is POST /oauth/token (§2.2): the documented JSON body, or the
 // form body (and HTTP Basic client authentication) that
 // golang.org/x/oauth2/clientcredentials sends.
@@ -109,9 +112,19 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, info *reqInf
 		writeOAuth(w, http.StatusMethodNotAllowed, oauthError{"invalid_request", "The token endpoint accepts POST only."})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-	if err != nil {
+	tooLarge := oauthError{"invalid_request", fmt.Sprintf("The request body is larger than %d bytes.", maxTokenBody)}
+	if r.ContentLength > maxTokenBody {
+		dropUnsentBody(w, r)
+		writeOAuth(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenBody+1))
+	switch {
+	case err != nil:
 		writeOAuth(w, http.StatusBadRequest, oauthError{"invalid_request", "Could not read the request body."})
+		return
+	case len(body) > maxTokenBody:
+		writeOAuth(w, http.StatusRequestEntityTooLarge, tooLarge)
 		return
 	}
 	p, err := tokenParams(r, body)
@@ -141,6 +154,10 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, info *reqInf
 		writeOAuth(w, http.StatusBadRequest, oauthError{"invalid_request", "client_id and client_secret are required."})
 		return
 	}
+	// Held until the token is recorded: SetCredential cannot change the
+	// secret between this check and the token's entry in the table.
+	s.credMu.RLock()
+	defer s.credMu.RUnlock()
 	cred := s.credential(p.ClientID)
 	if cred == nil || subtle.ConstantTimeCompare([]byte(cred.Secret), []byte(p.ClientSecret)) != 1 {
 		writeOAuth(w, http.StatusUnauthorized, oauthError{"invalid_client", "Unknown client_id or wrong client_secret."})
@@ -195,16 +212,6 @@ func tokenParams(r *http.Request, body []byte) (tokenRequest, error) {
 		return tokenRequest{}, fmt.Errorf("the body must be a JSON object with string fields client_id, client_secret, audience and grant_type")
 	}
 	return p, nil
-}
-
-// credential finds a configured credential by client id.
-func (s *Server) credential(clientID string) *Credential {
-	for i := range s.creds {
-		if s.creds[i].ClientID == clientID {
-			return &s.creds[i]
-		}
-	}
-	return nil
 }
 
 // authenticate checks the bearer token of an API request.

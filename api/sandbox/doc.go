@@ -10,10 +10,12 @@
 // A request goes through one pipeline (server.go): CORS headers on every
 // answer; OPTIONS preflights answered at once; the token endpoint; then,
 // for /v1 and /platform/v2, the latency, the fault dice, the bearer token
-// (401), the route table (router.go: 404, 405 with Allow), accountId (401
-// when missing, 400 when malformed; v1 only), the account's existence and
-// reach (404), read-only credentials (403), the body, and finally the
-// operation. Operations are plain functions of (server, request,
+// (401), the path's UTF-8, the route table (router.go: 404, 405 with
+// Allow), the query string, parsed strictly (limits.go: 400), accountId
+// (401 when missing, 400 when repeated or malformed; v1 only), the body's
+// announced and real size (413), the account's existence and reach (404),
+// read-only credentials (403), the body's UTF-8 and string lengths, and
+// finally the operation. Operations are plain functions of (server, request,
 // transaction) returning a status and an encoded body, listed in one route
 // table; literal path segments win over parameters, so /apps/{id}/platforms
 // is never taken for a service named "platforms".
@@ -45,7 +47,9 @@
 //
 // Beyond DESIGN.md: tokens are stored (in memory and in the data file) only
 // as SHA-256 hashes, so they survive a restart with --data like real SSO
-// tokens do, and the file never holds a usable token; --latency delays the
+// tokens do, and the file never holds a usable token; a credential's new
+// secret revokes its tokens (credentials.go: the file keeps a salted
+// PBKDF2 hash per client id to notice a change across restarts); --latency delays the
 // token endpoint too (it is slow in reality); 504 and reset faults carry the
 // request out before losing the answer (a gateway timing out on a backend
 // that did the work), while 500/502/503/429/html/garbage stop it before the

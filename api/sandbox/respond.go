@@ -43,6 +43,7 @@ const (
 	codeNotFound         = "NOT_FOUND"
 	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 	codeTooLarge         = "PAYLOAD_TOO_LARGE"
+	codeRequestTimeout   = "REQUEST_TIMEOUT"
 	codeRateLimited      = "RATE_LIMITED"
 	codeInternal         = "INTERNAL_ERROR"
 	codeBadGateway       = "BAD_GATEWAY"

@@ -6,15 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mpconsole/mpconsole/api"
 )
@@ -34,6 +37,14 @@ const (
 	DefaultAppLimit      = 200           // apps per account before `Exceeded app limit.`
 	DefaultActiveCALimit = 10            // active calculated attributes per account
 	DefaultRetentionDays = 90            // calculated-attribute retention (earliest date, `within`)
+
+	// The HTTP server's timeouts (Options.ReadTimeout etc.): long enough for
+	// an 8 MiB body on a slow link, short enough that a client trickling
+	// bytes or holding idle connections cannot pin the sandbox.
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = time.Minute
+	DefaultWriteTimeout      = time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
 )
 
 // Credential is a client id and secret the token endpoint accepts.
@@ -77,13 +88,34 @@ type Options struct {
 	// attributes; default DefaultActiveCALimit, negative for none.
 	ActiveCALimit int
 	RetentionDays int // default DefaultRetentionDays
+
+	// Timeouts of the HTTP server Start runs (a server of the caller's,
+	// around Handler, keeps its own). Zero picks the default; negative
+	// means none.
+	ReadHeaderTimeout time.Duration // the request line and headers; default DefaultReadHeaderTimeout, capped by ReadTimeout
+	ReadTimeout       time.Duration // the whole request, body included; default DefaultReadTimeout
+	WriteTimeout      time.Duration // from the end of the headers to the end of the answer, plus the latency; default DefaultWriteTimeout
+	IdleTimeout       time.Duration // a keep-alive connection waiting for its next request; default DefaultIdleTimeout
+}
+
+// timeout resolves one of the Options' timeouts: zero is the default,
+// negative is none (0 for http.Server).
+func timeout(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }
 
 // Server is a running (or, from New, ready-to-serve) sandbox.
 type Server struct {
 	opts     Options
 	now      func() time.Time
-	creds    []Credential
+	creds    atomic.Pointer[[]Credential] // replaced whole (copy on write) under credMu
+	credMu   sync.RWMutex                 // SetCredential (write) against token issuance (read)
 	audience string
 	ttl      time.Duration
 	routes   *router
@@ -94,6 +126,9 @@ type Server struct {
 
 	tokens *tokenTable
 	faults *faultInjector
+
+	readTimeout  time.Duration // resolved Options.ReadTimeout (0: none)
+	writeTimeout time.Duration // resolved Options.WriteTimeout (0: none)
 
 	latency   atomic.Int64 // nanoseconds
 	tokenHits atomic.Int64
@@ -134,11 +169,13 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("latency %s is negative", opts.Latency)
 	}
 	s.latency.Store(int64(opts.Latency))
+	s.readTimeout = timeout(opts.ReadTimeout, DefaultReadTimeout)
+	s.writeTimeout = timeout(opts.WriteTimeout, DefaultWriteTimeout)
 	creds, err := checkCredentials(opts.Credentials)
 	if err != nil {
 		return nil, err
 	}
-	s.creds = creds
+	s.creds.Store(&creds)
 	s.faults, err = newFaultInjector(opts.Faults, opts.FaultSeed)
 	if err != nil {
 		return nil, err
@@ -185,9 +222,15 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if opts.DataFile != "" {
+		if err := s.bindCredentials(st); err != nil {
+			s.store.close()
+			return nil, err
+		}
+	}
 	s.st = st
 	s.tokens = newTokenTable(st.tokens)
-	st.tokens = nil
+	st.tokens, st.creds = nil, nil
 	s.routes = newRouter(routeTable())
 	return s, nil
 }
@@ -241,7 +284,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.url = "http://" + ln.Addr().String()
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{
+		Handler:           s,
+		ReadTimeout:       s.readTimeout,
+		ReadHeaderTimeout: timeout(opts.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		WriteTimeout:      s.writeTimeout,
+		IdleTimeout:       timeout(opts.IdleTimeout, DefaultIdleTimeout),
+		ErrorLog:          log.New(serverLog{s}, "", 0),
+	}
+	if s.srv.ReadTimeout > 0 && (s.srv.ReadHeaderTimeout == 0 || s.srv.ReadHeaderTimeout > s.srv.ReadTimeout) {
+		s.srv.ReadHeaderTimeout = s.srv.ReadTimeout
+	}
 	go s.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed after Close
 	go func() {
 		select {
@@ -360,6 +413,11 @@ func (s *Server) RevokeTokens() {
 // latency, faults and the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if lat := time.Duration(s.latency.Load()); lat > 0 && s.srv != nil && s.writeTimeout > 0 {
+		// The write timeout runs from the end of the headers; the latency
+		// is the sandbox's own delay and must not eat into it.
+		http.NewResponseController(w).SetWriteDeadline(start.Add(s.writeTimeout + lat)) //nolint:errcheck // best effort
+	}
 	sw := &statusWriter{ResponseWriter: w}
 	info := &reqInfo{}
 	setCORS(sw.Header())
@@ -408,10 +466,29 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		return
 	}
 	resp := s.handle(r, info)
+	if resp.status == http.StatusRequestEntityTooLarge {
+		dropUnsentBody(w, r)
+	}
+	if resp.status == http.StatusRequestTimeout && s.writeTimeout > 0 {
+		// The body came too slowly; the write deadline, counted from the
+		// end of the headers, has likely passed too. Give the 408 time to
+		// be written.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(min(s.writeTimeout, 5*time.Second))) //nolint:errcheck // best effort
+	}
 	if r.Method == http.MethodHead {
 		resp.body = nil // whatever the status
 	}
 	writeResponse(w, resp)
+}
+
+// dropUnsentBody makes the server close the connection after a 413 to a
+// client that waits for 100 Continue, instead of waiting (up to the read
+// timeout) for a body it was told not to send: net/http drains an unread
+// body below 256 KiB before reusing the connection.
+func dropUnsentBody(w http.ResponseWriter, r *http.Request) {
+	if strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		http.NewResponseController(w).SetReadDeadline(time.Now()) //nolint:errcheck // best effort
+	}
 }
 
 // maxBody bounds request bodies.
@@ -425,6 +502,9 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		return *fail
 	}
 	info.client = cred.ClientID
+	if !utf8.ValidString(r.URL.Path) {
+		return failFor(v2Path(r.URL.Path), http.StatusBadRequest, codeBadRequest, "The path is not valid UTF-8.")
+	}
 	rt, params, ok := s.routes.match(r.URL.EscapedPath())
 	if !ok {
 		return notFoundEndpoint(r)
@@ -436,7 +516,11 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		resp.allow = rt.allow()
 		return resp
 	}
-	rq := &request{method: r.Method, route: rt, params: params, query: r.URL.Query(), cred: cred, now: s.now()}
+	query, fail := parseQuery(rt, r.URL.RawQuery)
+	if fail != nil {
+		return *fail
+	}
+	rq := &request{method: r.Method, route: rt, params: params, query: query, cred: cred, now: s.now()}
 	write := isWrite(r.Method)
 	needAccount := !rt.v2 && !o.noAccount
 	if needAccount {
@@ -447,12 +531,21 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		rq.account = acct
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		tooLarge := failFor(rt, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("Request body is larger than %d bytes.", maxBody))
+		if r.ContentLength > maxBody {
+			// Refused on its announced length, before a byte is read: a
+			// client that sent Expect: 100-continue never uploads it.
+			return tooLarge
+		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return failFor(rt, http.StatusRequestTimeout, codeRequestTimeout,
+				fmt.Sprintf("The request body did not arrive within the read timeout (%s).", s.readTimeout))
 		case err != nil:
 			return failFor(rt, http.StatusBadRequest, codeBadRequest, "Could not read the request body.")
 		case len(body) > maxBody:
-			return failFor(rt, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("Request body is larger than %d bytes.", maxBody))
+			return tooLarge
 		}
 		rq.body = body
 	}
@@ -467,6 +560,11 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		}
 		if !rt.v2 && write && cred.ReadOnly {
 			return forbidden(rt, cred, r.Method)
+		}
+		if !rt.v2 { // v2: serveCalculatedAttributes, after its scope checks
+			if f := rq.checkBody(); f != nil {
+				return *f
+			}
 		}
 		return o.fn(s, rq, t)
 	}
@@ -523,27 +621,6 @@ func (s *Server) reloadLocked(why string) {
 	s.logf("model reloaded from the store: %s", why)
 }
 
-// parseAccountID reads the accountId query parameter (any casing of the
-// name): 401 when it is missing (§2.3), 400 when it is not a positive integer.
-func parseAccountID(rt *route, q url.Values) (int64, *response) {
-	var raw []string
-	for k, v := range q {
-		if strings.EqualFold(k, "accountId") {
-			raw = append(raw, v...)
-		}
-	}
-	if len(raw) == 0 || raw[0] == "" {
-		f := failFor(rt, http.StatusUnauthorized, codeUnauthorized, "The accountId query parameter is required.")
-		return 0, &f
-	}
-	id, err := strconv.ParseInt(raw[0], 10, 64)
-	if err != nil || id < 1 {
-		f := failFor(rt, http.StatusBadRequest, codeBadRequest, "The accountId query parameter must be a positive integer.")
-		return 0, &f
-	}
-	return id, nil
-}
-
 func isWrite(method string) bool {
 	return method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
 }
@@ -559,6 +636,15 @@ func safeMethod(m string) string {
 		return "use this method"
 	}
 	return m
+}
+
+// v2Path is a stand-in route for failures before routing: it gives them
+// the v2 form under /platform/, the v1 envelope elsewhere.
+func v2Path(p string) *route {
+	if strings.HasPrefix(strings.ToLower(p), "/platform/") {
+		return &route{v2: true}
+	}
+	return nil
 }
 
 func notFoundEndpoint(r *http.Request) response {
@@ -671,6 +757,15 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration, info *
 	s.logMu.Unlock()
 }
 
+// serverLog carries the HTTP server's own complaints (a malformed request
+// line, a query with semicolons) to the request log.
+type serverLog struct{ s *Server }
+
+func (l serverLog) Write(p []byte) (int, error) {
+	l.s.logf("%s", strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
 func (s *Server) logf(format string, args ...any) {
 	if s.log == io.Discard {
 		return
@@ -692,10 +787,22 @@ func logPath(u *url.URL) string {
 		return p + "?<unparsable query>"
 	}
 	for k := range q {
-		lk := strings.ToLower(k)
-		if strings.Contains(lk, "token") || strings.Contains(lk, "secret") || strings.Contains(lk, "password") || strings.Contains(lk, "key") {
+		if secretParam(k) {
 			q[k] = []string{"REDACTED"}
 		}
 	}
 	return p + "?" + q.Encode()
+}
+
+// secretParam reports whether a query parameter's name (any case) suggests
+// a credential: Authorization, access_token, client_secret, token, apiKey,
+// password, …
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"auth", "token", "secret", "password", "passwd", "key", "credential", "signature", "session"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -55,6 +55,7 @@ type state struct {
 	filters map[int64]map[string]*filterSet // app → lower-case service name → filtering
 	books   map[int64]*caBook               // workspace → calculated attributes
 	tokens  map[string]tokenRecord          // loaded token records (handed to the token table)
+	creds   map[string]credRecord           // loaded credential records (checked by bindCredentials)
 }
 
 func newState() *state {
@@ -79,6 +80,7 @@ func newState() *state {
 		filters:    map[int64]map[string]*filterSet{},
 		books:      map[int64]*caBook{},
 		tokens:     map[string]tokenRecord{},
+		creds:      map[string]credRecord{},
 	}
 }
 
@@ -448,6 +450,9 @@ func loadState(s store) (*state, bool, error) {
 		case tokenRecord:
 			_, h, _ := strings.Cut(recs[i].key, "/")
 			st.tokens[h] = e
+		case credRecord:
+			_, id, _ := strings.Cut(recs[i].key, "/")
+			st.creds[id] = e
 		}
 	}
 	return st, haveMeta, nil
@@ -506,6 +511,10 @@ func decodeRecord(r record) (any, error) {
 		var t tokenRecord
 		err := json.Unmarshal(r.value, &t)
 		return t, err
+	case "cred":
+		var c credRecord
+		err := json.Unmarshal(r.value, &c)
+		return c, err
 	default:
 		return nil, errors.New("unknown kind")
 	}

@@ -20,6 +20,9 @@ func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 	if isWrite(rq.method) && rq.cred.ReadOnly {
 		return forbidden(rq.route, rq.cred, rq.method)
 	}
+	if f := rq.checkBody(); f != nil {
+		return *f
+	}
 	retention := s.opts.RetentionDays
 	if retention <= 0 {
 		retention = DefaultRetentionDays
