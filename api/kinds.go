@@ -254,11 +254,11 @@ func kinds() []*Descriptor {
 			Children: []string{"activation", "calculation"},
 			Actions: []Action{
 				{Name: "activate", Title: "Activate", Method: http.MethodPost, Mutates: true,
-					Path: "/workspaces/{workspace}/calculatedattributes/{id}/activation",
+					Path:        "/workspaces/{workspace}/calculatedattributes/{id}/activation",
 					Help:        "Make the draft the active definition and start calculating.",
 					Unavailable: caNeedsDraft("no draft definition to activate: edit the attribute to write one")},
 				{Name: "discard-draft", Title: "Discard draft", Method: http.MethodDelete, Mutates: true,
-					Path: "/workspaces/{workspace}/calculatedattributes/{id}/draft",
+					Path:        "/workspaces/{workspace}/calculatedattributes/{id}/draft",
 					Help:        "Throw the draft definition away.",
 					Unavailable: caNeedsDraft("no draft definition to discard")},
 				{Name: "activation-status", Title: "Activation status", Method: http.MethodGet,
