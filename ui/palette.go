@@ -69,4 +69,4 @@ func (m *Model) openHelp() {
 	m.overlay = &overlay{comp: h, name: "help", crumb: "help"}
 }
 
-func (m *Model) setNotice(s string) { m.notice, m.noticeAt = s, m.opts.Now() }
+func (m *Model) setNotice(s string) { m.notice, m.noticeAt, m.noticeView = s, m.opts.Now(), m.viewID() }
