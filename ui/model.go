@@ -150,11 +150,11 @@ type Model struct {
 	stack        []*frame
 	overlay      *overlay
 
-	account   string // account display name
-	token     api.TokenState
-	tokenSeen bool
-	inflight  int
-	spin      int
+	account    string // account display name
+	token      api.TokenState
+	tokenSeen  bool
+	inflight   int
+	spin       int
 	notice     string
 	noticeAt   time.Time
 	noticeView int // the frame the notice was made in: another view drops it
