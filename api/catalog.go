@@ -85,6 +85,19 @@ type Action struct {
 	Path    string // template; {id} is the entity's id
 	Mutates bool   // a write: refused when read-only, confirmed first
 	Help    string
+	// Unavailable, when set, says why the action cannot apply to an entity
+	// in its current state (the raw entity as listed); "" when it can. The
+	// console offers such an action disabled, with the reason, and sends
+	// nothing when it is chosen.
+	Unavailable func(entity json.RawMessage) string
+}
+
+// Why says why a cannot apply to the entity raw, or "" when it can.
+func (a Action) Why(raw json.RawMessage) string {
+	if a.Unavailable == nil {
+		return ""
+	}
+	return a.Unavailable(raw)
 }
 
 // Descriptor describes one kind of entity.

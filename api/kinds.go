@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -266,11 +268,13 @@ func kinds() []*Descriptor {
 			Children: []string{"activation", "calculation"},
 			Actions: []Action{
 				{Name: "activate", Title: "Activate", Method: http.MethodPost, Mutates: true,
-					Path: "/workspaces/{workspace}/calculatedattributes/{id}/activation",
-					Help: "Make the draft the active definition and start calculating."},
+					Path:        "/workspaces/{workspace}/calculatedattributes/{id}/activation",
+					Help:        "Make the draft the active definition and start calculating.",
+					Unavailable: caNeedsDraft("no draft definition to activate: edit the attribute to write one")},
 				{Name: "discard-draft", Title: "Discard draft", Method: http.MethodDelete, Mutates: true,
-					Path: "/workspaces/{workspace}/calculatedattributes/{id}/draft",
-					Help: "Throw the draft definition away."},
+					Path:        "/workspaces/{workspace}/calculatedattributes/{id}/draft",
+					Help:        "Throw the draft definition away.",
+					Unavailable: caNeedsDraft("no draft definition to discard")},
 				{Name: "activation-status", Title: "Activation status", Method: http.MethodGet,
 					Path: "/workspaces/{workspace}/calculatedattributes/{id}/activation"},
 				{Name: "calculation-status", Title: "Calculation status", Method: http.MethodGet,
@@ -336,6 +340,20 @@ func caState(o object) string {
 		return "draft"
 	}
 	return "no definition" // never activated and its draft discarded
+}
+
+// caNeedsDraft makes an action unavailable, saying why, on a calculated
+// attribute with no draft definition: activation copies the draft into the
+// active definition (a CA without one gets "No draft definition was found
+// to activate."), and discarding a draft that is not there changes nothing.
+func caNeedsDraft(why string) func(json.RawMessage) string {
+	return func(raw json.RawMessage) string {
+		f := decodeFields(raw)
+		if d := bytes.TrimSpace(f["draft_definition"]); len(d) == 0 || bytes.Equal(d, []byte("null")) {
+			return why
+		}
+		return ""
+	}
 }
 
 func caCalcType(o object) string {

@@ -27,6 +27,8 @@ type actedMsg struct {
 
 // openActions lists the selected entity's other operations (a calculated
 // attribute's activate, discard draft, activation and calculation status).
+// An action the entity's state forbids (api.Action.Unavailable) is listed
+// disabled, with the reason.
 func (m *Model) openActions(f *frame, e api.Entity) tea.Cmd {
 	t := table.New(m.common, []table.Column{{Title: "ACTION", Width: 20}, {Title: "WHAT", Width: minFlex, Flex: 1}, {Title: "KIND", Width: 6}})
 	rows := make([]table.Row, 0, len(e.Kind.Actions))
@@ -35,7 +37,11 @@ func (m *Model) openActions(f *frame, e api.Entity) tea.Cmd {
 		if a.Mutates {
 			kind = "write"
 		}
-		rows = append(rows, table.Row{ID: a.Name, Cells: []string{a.Title, a.Help, kind}})
+		title, help := a.Title, a.Help
+		if why := a.Why(e.Raw); why != "" { // offered disabled, saying why
+			title, help = "✗ "+a.Title, "unavailable: "+why
+		}
+		rows = append(rows, table.Row{ID: a.Name, Cells: []string{title, help, kind}})
 	}
 	t.SetRows(rows)
 	m.show(t, actionsName, "actions")
@@ -51,6 +57,10 @@ func (m *Model) onActionChosen(msg table.ActionMsg) tea.Cmd {
 	}
 	a, ok := p.entity.Kind.Action(msg.Row.ID)
 	if !ok {
+		return nil
+	}
+	if why := a.Why(p.entity.Raw); why != "" { // the menu stays open; nothing is sent
+		m.setNotice(fmt.Sprintf("%s is unavailable: %s", a.Title, why))
 		return nil
 	}
 	m.overlay = nil
@@ -104,10 +114,12 @@ func (m *Model) onActed(msg actedMsg) tea.Cmd {
 	if !current {
 		return nil
 	}
+	o := writeOrigin("action:"+msg.action.Name, msg.entity.Kind, msg.entity.Parents, msg.entity.ID)
 	if msg.err != nil {
-		m.showError(msg.err)
+		m.showErrorFrom(msg.err, o)
 		return nil
 	}
+	m.resolve(o)
 	if msg.action.Mutates {
 		m.setNotice(fmt.Sprintf("%s %s %s: done", msg.action.Title, msg.entity.Kind.Singular, msg.entity.ID))
 		return m.reload(m.frameByID(msg.view))

@@ -142,7 +142,7 @@ func TestCreateAppShowsItsSecretsOnce(t *testing.T) {
 	if !strings.Contains(s, `"os": "iOS"`) {
 		t.Fatalf("secrets view:\n%s", s)
 	}
-	d.key("esc")
+	closeSecrets(d)
 	d.waitFor("New App", "5 rows")
 }
 
@@ -205,7 +205,7 @@ func TestCreatePlatformShowsItsSecretOnce(t *testing.T) {
 	d.key("y")
 	s := d.waitFor("shown this once", `"secret"`, `"os": "Android"`)
 	_ = s
-	d.key("esc")
+	closeSecrets(d)
 	d.waitFor("Android", "3 rows")
 	platforms, _ := api.Lookup("platforms")
 	got, err := d.client.Get(context.Background(), platforms, api.Ref{"app": "3"}, "android")

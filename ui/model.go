@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -41,6 +42,7 @@ import (
 	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/ui/theme"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/chrome"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/editor"
 	"github.com/mpconsole/mpconsole/views/errview"
@@ -104,9 +106,10 @@ type frame struct {
 
 // overlay is a component drawn over the body that owns the keyboard.
 type overlay struct {
-	comp  views.Component
-	name  string
-	crumb string // shown at the end of the breadcrumbs
+	comp   views.Component
+	name   string
+	crumb  string // shown at the end of the breadcrumbs
+	copied bool   // the secret screen: its text was copied
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -133,7 +136,8 @@ type Model struct {
 
 	switcherRows map[string][]table.Row // the account switcher's rows, per profile
 	pending      *pendingWrite          // what the open dialog acts on
-	paneFrom     int                    // the frame whose loading put the pane's error there, if one did
+	paneFor      origin                 // the request whose failure the pane shows, if known
+	paneSeq      int                    // counts the errors put in the pane
 	retries      chan api.RetryEvent    // retries of this session's requests, from the client
 	retry        *api.RetryEvent        // the last one, shown until a request succeeds
 	retryAt      time.Time
@@ -153,13 +157,24 @@ type Model struct {
 	stack        []*frame
 	overlay      *overlay
 
-	account   string // account display name
-	token     api.TokenState
-	tokenSeen bool
-	inflight  int
-	spin      int
-	notice    string
-	noticeAt  time.Time
+	account    string // account display name
+	token      api.TokenState
+	tokenSeen  bool
+	inflight   int
+	spin       int
+	notice     string
+	noticeAt   time.Time
+	noticeView int // the frame the notice was made in: another view drops it
+
+	// A key typed while the terminal is below the minimum size is ignored;
+	// the too-small screen says so (smallHint) for a while.
+	smallHint string
+	smallAt   time.Time
+
+	// The one-time secret screen, while "close anyway?" is asked, and the
+	// key that would have closed it.
+	secrets    *overlay
+	secretsKey tea.KeyPressMsg
 
 	pane   *errview.Pane // the error pane under the body
 	errlog *errview.Log  // every error of the session; also the '!' overlay
@@ -258,13 +273,23 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		*m.styles = *theme.New(theme.Options{Dark: msg.IsDark(), NoColor: m.opts.NoColor})
 		return m, nil
 	case tea.KeyPressMsg:
+		if chrome.TooSmall(m.width, m.height) {
+			return m, m.keyWhileSmall(msg)
+		}
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		if chrome.TooSmall(m.width, m.height) {
+			m.ignoredWhileSmall()
+			return m, nil
+		}
 	case listMsg:
 		return m, m.onList(msg)
 	case entityMsg:
 		return m, m.onEntity(msg)
 	case connectedMsg:
-		return m, m.onConnected(msg)
+		cmd := m.onConnected(msg)
+		m.enteredView() // another account's view, or the same one after a failed switch
+		return m, cmd
 	case accountsMsg:
 		m.onAccounts(msg)
 		return m, nil
@@ -302,6 +327,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch msg.ID {
 		case "restore-draft":
 			return m, m.onRestoreAnswer(msg)
+		case closeSecretsID:
+			return m, m.onCloseSecrets(msg)
 		case "quit":
 			if msg.Confirmed {
 				return m, tea.Quit
@@ -320,7 +347,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case revertMsg:
 		return m, m.onRevert(msg)
 	case savedMsg:
-		return m, m.onSaved(msg)
+		ed := msg.ed
+		o := writeOrigin("save", ed.kind, ed.parent, ed.id)
+		return m, m.owned(o, msg.gen, msg.err, msg.err == nil && msg.server == nil, func() tea.Cmd { return m.onSaved(msg) })
 	case externalDoneMsg:
 		return m, m.onExternalDone(msg)
 	case wroteMsg:
@@ -362,10 +391,18 @@ func (m *Model) focused() views.Component {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
 	if key.Matches(msg, g.Interrupt) {
-		return m.quitWithUnsaved()
+		return m.quitKey(msg)
 	}
 	if c := m.focused(); c != nil && c.Consumes(msg) {
 		return m.forward(msg)
+	}
+	if o := m.overlay; o != nil && o.name == secretsName {
+		switch {
+		case key.Matches(msg, m.keys.Inspector.Copy):
+			o.copied = true
+		case !o.copied && key.Matches(msg, g.Back, g.Quit, g.Help, g.ErrorLog, g.Palette, g.Accounts):
+			return m.askCloseSecrets(msg)
+		}
 	}
 	switch {
 	case key.Matches(msg, g.Back):
@@ -380,7 +417,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, g.Quit):
-		return tea.Quit
+		return m.quitKey(msg)
 	case key.Matches(msg, g.Help):
 		m.openHelp()
 		return nil
@@ -453,7 +490,7 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 		}
 	}
 	t := table.New(m.common, cols)
-	t.SetEmptyText("No " + strings.ToLower(d.Title) + ".")
+	t.SetEmptyText(emptyText(d))
 	f := &frame{id: m.nextID, kind: d, parent: parent.Clone(), crumb: crumb, table: t}
 	m.applyOps(f)
 	w, h := m.bodySize()
@@ -489,6 +526,7 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 		f.then = append(f.then, c.Name)
 	}
 	m.stack = append(m.stack, f)
+	m.enteredView()
 	return m.reload(f)
 }
 
@@ -509,6 +547,7 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 			m.stack = append(m.stack, f)
 			m.pane.Clear()
 			m.layout()
+			m.enteredView()
 			return m.reload(f)
 		}
 	}
@@ -517,6 +556,7 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 	m.stack = append(m.stack, f)
 	m.pane.Clear()
 	m.layout()
+	m.enteredView()
 	return m.reload(f)
 }
 
@@ -530,6 +570,7 @@ func (m *Model) pop() tea.Cmd {
 	m.stack = m.stack[:len(m.stack)-1]
 	m.pane.Clear()
 	m.layout()
+	m.enteredView()
 	return m.reload(m.top())
 }
 
@@ -568,16 +609,12 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	f.table.SetLoading(false)
 	m.retry = nil
 	if msg.err != nil {
-		m.showError(msg.err)
-		m.paneFrom = f.id
+		m.showErrorFrom(msg.err, loadOrigin(f))
+		f.table.SetEmptyText(m.loadFailedText(f.kind, msg.err))
 		return nil
 	}
-	if f.id == m.paneFrom && m.pane.Active() {
-		// The view whose loading failed has loaded: that failure no longer
-		// describes it (the error log keeps it).
-		m.pane.Clear()
-		m.layout()
-	}
+	m.resolve(loadOrigin(f))
+	f.table.SetEmptyText(emptyText(f.kind))
 	rows := make([]table.Row, len(msg.items))
 	f.byID = make(map[string]api.Entity, len(msg.items))
 	for i, e := range msg.items {
@@ -715,18 +752,156 @@ func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
 	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children})
 	m.pane.Clear()
 	m.layout()
+	m.enteredView()
 	return nil
 }
 
-// showError puts err in the error pane and the log.
-func (m *Model) showError(err error) {
+// showError puts err in the error pane and the log. The pane stays until
+// esc or the next navigation: nothing later can tell it is no longer true.
+func (m *Model) showError(err error) { m.showErrorFrom(err, origin{}) }
+
+// showErrorFrom puts the failure of request o in the error pane and the
+// log; a later success of the same request closes the pane (resolve).
+func (m *Model) showErrorFrom(err error, o origin) {
 	if err == nil {
 		return
 	}
 	m.pane.Set(err)
-	m.paneFrom = 0
+	m.paneFor = o
+	m.paneSeq++
 	m.errlog.Add(errview.Entry{Time: m.opts.Now(), Err: err})
 	m.layout()
 }
 
 func inspectorName(view int) string { return fmt.Sprintf("inspector:%d", view) }
+
+// origin is the request whose failure the error pane shows: the load of a
+// frame, or a write (op "save", "delete", "action:NAME"; a save with no id
+// is a create of the kind under the parent). The zero origin is anything
+// else (a draft that could not be written, an unknown palette command).
+type origin struct {
+	frame                int
+	op, kind, parent, id string
+}
+
+func loadOrigin(f *frame) origin { return origin{frame: f.id} }
+
+func writeOrigin(op string, d *api.Descriptor, parent api.Ref, id string) origin {
+	keys := make([]string, 0, len(parent))
+	for k, v := range parent {
+		keys = append(keys, k+"="+v)
+	}
+	slices.Sort(keys)
+	return origin{op: op, kind: d.Name, parent: strings.Join(keys, ","), id: id}
+}
+
+// resolve closes the error pane when request o, which has just succeeded,
+// is what put it there: a reload of the list whose load failed, the same
+// write made again. A delete also resolves any failed write of the entity
+// it deleted. The error log keeps the entry.
+func (m *Model) resolve(o origin) {
+	p := m.paneFor
+	if !m.pane.Active() || p == (origin{}) {
+		return
+	}
+	sameEntity := o.op == "delete" && p.op != "" && p.id != "" && p.kind == o.kind && p.parent == o.parent && p.id == o.id
+	if p != o && !sameEntity {
+		return
+	}
+	m.pane.Clear()
+	m.paneFor = origin{}
+	m.layout()
+}
+
+// owned runs handle, the handler of the answer to request o made in
+// account generation gen, and makes the error it put in the pane, if any,
+// belong to o; a success (ok) resolves an earlier failure of o.
+func (m *Model) owned(o origin, gen int, err error, ok bool, handle func() tea.Cmd) tea.Cmd {
+	current, seq := gen == m.gen, m.paneSeq
+	cmd := handle()
+	if !current {
+		return cmd
+	}
+	if err != nil && m.paneSeq != seq && m.pane.Active() {
+		m.paneFor = o
+	}
+	if ok {
+		m.resolve(o)
+	}
+	return cmd
+}
+
+// emptyText is what a table of kind d says when it has no rows.
+func emptyText(d *api.Descriptor) string { return "No " + strings.ToLower(d.Title) + "." }
+
+// loadFailedText is what a table of kind d says, instead of emptyText,
+// when loading it failed.
+func (m *Model) loadFailedText(d *api.Descriptor, err error) string {
+	why := errview.Describe(err).Title
+	if r := []rune(why); len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
+		why = string(unicode.ToLower(r[0])) + string(r[1:])
+	}
+	return fmt.Sprintf("couldn't load %s: %s — %s to retry", strings.ToLower(d.Title), why, m.keys.Global.Refresh.Help().Key)
+}
+
+// viewID is the frame in front, 0 when there is none.
+func (m *Model) viewID() int {
+	if f := m.top(); f != nil {
+		return f.id
+	}
+	return 0
+}
+
+// enteredView is called when the frame in front changes: a notice made in
+// another view no longer describes what is on screen.
+func (m *Model) enteredView() {
+	if m.notice != "" && m.noticeView != m.viewID() {
+		m.notice = ""
+	}
+}
+
+// keyWhileSmall handles a key while the terminal is below the minimum
+// size: nothing the user cannot see acts, so only quit does (and asks, as
+// it would on a full screen, when that would lose something).
+func (m *Model) keyWhileSmall(msg tea.KeyPressMsg) tea.Cmd {
+	g := m.keys.Global
+	quit := key.Matches(msg, g.Interrupt)
+	if key.Matches(msg, g.Quit) {
+		c := m.focused()
+		quit = c == nil || !c.Consumes(msg) // q typed into a prompt is text, not quit
+	}
+	if !quit {
+		m.ignoredWhileSmall()
+		return nil
+	}
+	before := m.overlay
+	cmd := m.quitKey(msg)
+	if m.overlay != before { // a question opened instead of quitting
+		m.smallHint, m.smallAt = "a question is waiting: enlarge the window to answer it", m.opts.Now()
+	}
+	return cmd
+}
+
+// ignoredWhileSmall says, on the too-small screen, that a key was ignored.
+func (m *Model) ignoredWhileSmall() {
+	m.smallHint = fmt.Sprintf("window too small: keys are ignored until it is at least %d×%d (%s quits)",
+		chrome.MinWidth, chrome.MinHeight, m.keys.Global.Quit.Help().Key)
+	m.smallAt = m.opts.Now()
+}
+
+// smallHintShowing reports whether the too-small screen shows its hint.
+func (m *Model) smallHintShowing() bool {
+	return m.smallHint != "" && chrome.TooSmall(m.width, m.height) && m.opts.Now().Sub(m.smallAt) < noticeFor
+}
+
+// quitKey quits, asking first when that would lose an edit's changes (kept
+// as a draft) or a secret shown once and not copied.
+func (m *Model) quitKey(msg tea.KeyPressMsg) tea.Cmd {
+	if o := m.overlay; o != nil && o.name == secretsName && !o.copied {
+		return m.askCloseSecrets(msg)
+	}
+	if key.Matches(msg, m.keys.Global.Interrupt) {
+		return m.quitWithUnsaved()
+	}
+	return tea.Quit
+}

@@ -148,8 +148,9 @@ func watchToken(gen int, ch <-chan api.TokenState) tea.Cmd {
 }
 
 // busy reports whether the screen animates: the spinner (and the retry
-// note, shown only while a request is in flight) or a notice.
-func (m *Model) busy() bool { return m.inflight > 0 || m.noticeShowing() }
+// note, shown only while a request is in flight), a notice, or the hint of
+// the too-small screen (both go away on a tick).
+func (m *Model) busy() bool { return m.inflight > 0 || m.noticeShowing() || m.smallHintShowing() }
 
 // noticeShowing reports whether the status bar shows the notice.
 func (m *Model) noticeShowing() bool {

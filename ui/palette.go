@@ -120,4 +120,4 @@ func article(noun string) string {
 	return "a " + noun
 }
 
-func (m *Model) setNotice(s string) { m.notice, m.noticeAt = s, m.opts.Now() }
+func (m *Model) setNotice(s string) { m.notice, m.noticeAt, m.noticeView = s, m.opts.Now(), m.viewID() }

@@ -23,7 +23,11 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "mpconsole"
 	if chrome.TooSmall(m.width, m.height) {
-		v.Content = chrome.TooSmallView(m.styles, m.width, m.height)
+		hint := ""
+		if m.smallHintShowing() {
+			hint = m.smallHint
+		}
+		v.Content = chrome.TooSmallView(m.styles, m.width, m.height, hint)
 		return v
 	}
 	parts := []string{m.headerInfo().View(m.styles, m.width)}

@@ -60,7 +60,7 @@ func TestBackRefreshesTheTableItReturnsTo(t *testing.T) {
 	d.key("ctrl+s")
 	d.key("y")
 	d.waitFor("shown this once")
-	d.key("esc")
+	closeSecrets(d)
 	d.waitFor("create platform android: saved")
 	d.key("esc")
 	d.waitFor("Platforms", "Data points")

@@ -112,10 +112,12 @@ func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
 	if !current {
 		return nil
 	}
+	o := writeOrigin(msg.op, msg.entity.Kind, msg.entity.Parents, msg.entity.ID)
 	if msg.err != nil {
-		m.showError(msg.err)
+		m.showErrorFrom(msg.err, o)
 		return nil
 	}
+	m.resolve(o)
 	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
 	return m.reload(m.frameByID(msg.view))
 }

@@ -16,6 +16,7 @@ package chrome
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -26,10 +27,11 @@ import (
 	"github.com/mpconsole/mpconsole/views"
 )
 
-// The console lays out from MinWidth×MinHeight up.
+// The console lays out from MinWidth×MinHeight up. Below that it shows
+// TooSmallView and acts on no key but quit.
 const (
-	MinWidth  = 80
-	MinHeight = 24
+	MinWidth  = 60
+	MinHeight = 16
 )
 
 // HeaderHeight and StatusHeight are the lines Header.View and Status.View take.
@@ -42,15 +44,36 @@ const (
 func TooSmall(width, height int) bool { return width < MinWidth || height < MinHeight }
 
 // TooSmallView fills width×height with a plain message saying the terminal
-// is too small and what it needs.
-func TooSmallView(st *theme.Styles, width, height int) string {
+// is too small and what it needs. hint, when set, is shown under it (the
+// root says there that keys are ignored, after one was typed).
+func TooSmallView(st *theme.Styles, width, height int, hint string) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
 	msg := fmt.Sprintf("Terminal too small: %d×%d.\nmpconsole needs at least %d×%d.\nEnlarge the window or use a smaller font.",
 		width, height, MinWidth, MinHeight)
-	msg = ansi.Wrap(msg, width, "")
-	lines := strings.Split(msg, "\n")
+	type line struct {
+		text  string
+		style lipgloss.Style
+	}
+	var lines []line
+	add := func(text string, style lipgloss.Style) {
+		for _, l := range strings.Split(ansi.Wrap(text, width, ""), "\n") {
+			lines = append(lines, line{l, style})
+		}
+	}
+	add(msg, st.TooSmall)
+	if hint != "" {
+		n := len(lines)
+		add(views.Sanitize(hint), st.Status.Notice)
+		if len(lines) < height { // a blank line between, when there is room
+			lines = slices.Insert(lines, n, line{})
+		} else {
+			// No room for both: the hint answers the key just typed, so
+			// it goes first.
+			lines = append(lines[n:], lines[:n]...)
+		}
+	}
 	if len(lines) > height {
 		lines = lines[:height]
 	}
@@ -61,9 +84,9 @@ func TooSmallView(st *theme.Styles, width, height int) string {
 		out = append(out, blank)
 	}
 	for _, l := range lines {
-		lw := ansi.StringWidth(l)
+		lw := ansi.StringWidth(l.text)
 		left := (width - lw) / 2
-		out = append(out, strings.Repeat(" ", left)+st.TooSmall.Render(l)+strings.Repeat(" ", width-lw-left))
+		out = append(out, strings.Repeat(" ", left)+l.style.Render(l.text)+strings.Repeat(" ", width-lw-left))
 	}
 	for len(out) < height {
 		out = append(out, blank)
@@ -116,10 +139,16 @@ func (h Header) View(st *theme.Styles, width int) string {
 	if acct != "" {
 		left = append(left, acct)
 	}
+	sep := " " + hs.BreadcrumbSep.Render("·") + " "
+	l := strings.Join(left, sep)
 	if h.Host != "" {
-		left = append(left, hs.Host.Render(views.Sanitize(h.Host)))
+		// The host is the first to go on a narrow terminal: the profile
+		// and the account say where the session works.
+		if wh := strings.Join(append(left, hs.Host.Render(views.Sanitize(h.Host))), sep); 2+ansi.StringWidth(wh)+ansi.StringWidth(right) <= width {
+			l = wh
+		}
 	}
-	line1 := joinLR(strings.Join(left, " "+hs.BreadcrumbSep.Render("·")+" "), right, width)
+	line1 := joinLR(l, right, width)
 	return line1 + "\n" + h.crumbs(st, width)
 }
 
@@ -177,12 +206,42 @@ type Status struct {
 	Hint      string         // e.g. "? help"
 }
 
-// View renders the status bar's line at width. The row count and filter are
-// kept whole; the token text and the notice give way first.
+// View renders the status bar's line at width. On a narrow terminal the
+// less important parts give way first: the help hint, then the token's
+// state while it is plainly valid (a renewing or failed token stays), then
+// the filter is shortened; what is left is truncated, the left part (token,
+// notice) before the row count.
 func (s Status) View(st *theme.Styles, width int) string {
 	if width <= 0 {
 		return ""
 	}
+	steps := []Status{s}
+	t := s
+	t.Hint = ""
+	steps = append(steps, t)
+	if t.Token.Status == api.TokenValid && t.Token.Err == nil {
+		t.TokenText = ""
+		steps = append(steps, t)
+	}
+	t.Filter = views.Truncate(t.Filter, 8)
+	steps = append(steps, t)
+	for _, c := range steps {
+		l, r := c.parts(st)
+		gap := 0
+		if l != "" && r != "" {
+			gap = 1
+		}
+		if 1+ansi.StringWidth(l)+gap+ansi.StringWidth(r) <= width {
+			return joinLR(l, r, width)
+		}
+	}
+	l, r := t.parts(st)
+	return joinLR(l, r, width)
+}
+
+// parts renders the left (token, spinner, notice) and right (filter, row
+// count, hint) parts of the line.
+func (s Status) parts(st *theme.Styles) (string, string) {
 	ss := st.Status
 	var right []string
 	if s.Filter != "" {
@@ -202,8 +261,6 @@ func (s Status) View(st *theme.Styles, width int) string {
 	if s.Hint != "" {
 		right = append(right, ss.Hint.Render(s.Hint))
 	}
-	r := strings.Join(right, "  ")
-
 	var left []string
 	if s.TokenText != "" {
 		left = append(left, tokenStyle(st, s.Token).Render("token "+views.Sanitize(s.TokenText)))
@@ -218,7 +275,7 @@ func (s Status) View(st *theme.Styles, width int) string {
 	if s.Notice != "" {
 		left = append(left, ss.Notice.Render(views.Sanitize(s.Notice)))
 	}
-	return joinLR(strings.Join(left, "  "), r, width)
+	return strings.Join(left, "  "), strings.Join(right, "  ")
 }
 
 func tokenStyle(st *theme.Styles, t api.TokenState) lipgloss.Style {

@@ -30,12 +30,16 @@ func TestHeader(t *testing.T) {
 		want  []string
 	}{
 		{"wide", 120, []string{"prod", "Acme Travel (1)", "127.0.0.1:43125", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
-		{"minimum", 80, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
+		{"80 columns", 80, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
+		{"minimum drops the host, keeps the account", MinWidth, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
 		{"narrow keeps the badges", 24, []string{"SANDBOX", "READ-ONLY", "… › platforms"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := h.View(dark, tt.width)
+			if tt.width == MinWidth && strings.Contains(v, h.Host) {
+				t.Errorf("the host is kept at %d columns", tt.width)
+			}
 			ls := lines(v)
 			if len(ls) != HeaderHeight {
 				t.Fatalf("%d lines", len(ls))
@@ -158,29 +162,82 @@ func TestTooSmall(t *testing.T) {
 	tests := []struct {
 		w, h  int
 		small bool
-	}{{80, 24, false}, {200, 60, false}, {79, 24, true}, {80, 23, true}, {20, 5, true}}
+	}{{MinWidth, MinHeight, false}, {80, 24, false}, {200, 60, false}, {MinWidth - 1, MinHeight, true}, {MinWidth, MinHeight - 1, true}, {20, 5, true}}
 	for _, tt := range tests {
 		if TooSmall(tt.w, tt.h) != tt.small {
 			t.Errorf("TooSmall(%d, %d)", tt.w, tt.h)
 		}
 	}
-	for _, sz := range [][2]int{{60, 20}, {30, 6}, {10, 2}} {
-		v := TooSmallView(dark, sz[0], sz[1])
-		ls := lines(v)
-		if len(ls) != sz[1] {
-			t.Fatalf("%v: %d lines", sz, len(ls))
-		}
-		for _, l := range ls {
-			if ansi.StringWidth(l) != sz[0] {
-				t.Fatalf("%v: line of %d cells", sz, ansi.StringWidth(l))
+	const hint = "window too small: keys are ignored until it is at least 60×16"
+	for _, sz := range [][2]int{{59, 20}, {40, 10}, {30, 6}, {10, 2}, {40, 1}} {
+		for _, h := range []string{"", hint} {
+			v := TooSmallView(dark, sz[0], sz[1], h)
+			ls := lines(v)
+			if len(ls) != sz[1] {
+				t.Fatalf("%v %q: %d lines", sz, h, len(ls))
+			}
+			for _, l := range ls {
+				if ansi.StringWidth(l) != sz[0] {
+					t.Fatalf("%v %q: line of %d cells", sz, h, ansi.StringWidth(l))
+				}
 			}
 		}
 	}
-	plain := ansi.Strip(TooSmallView(dark, 60, 20))
-	if !strings.Contains(plain, "Terminal too small: 60×20.") || !strings.Contains(plain, "at least 80×24") {
+	plain := ansi.Strip(TooSmallView(dark, 59, 20, ""))
+	if !strings.Contains(plain, "Terminal too small: 59×20.") || !strings.Contains(plain, "at least 60×16") || strings.Contains(plain, "ignored") {
 		t.Fatalf("message:\n%s", plain)
 	}
-	if TooSmallView(dark, 0, 0) != "" {
+	// With a hint: under the message when there is room, first when not.
+	plain = ansi.Strip(TooSmallView(dark, 40, 10, hint))
+	if i, j := strings.Index(plain, "Terminal too small"), strings.Index(plain, "keys are"); i < 0 || j < i {
+		t.Fatalf("hint not under the message:\n%s", plain)
+	}
+	plain = ansi.Strip(TooSmallView(dark, 40, 3, hint))
+	if !strings.Contains(plain, "window too small: keys are ignored") {
+		t.Fatalf("hint lost when there is no room for both:\n%s", plain)
+	}
+	if TooSmallView(dark, 0, 0, hint) != "" {
 		t.Fatal("zero size")
+	}
+}
+
+// TestStatusGivesWayByImportance: on a narrow terminal the hint goes
+// first, then a plainly valid token; a failed token and the notice stay.
+func TestStatusGivesWayByImportance(t *testing.T) {
+	valid := api.TokenState{Status: api.TokenValid, ValidUntil: time.Now().Add(8 * time.Hour)}
+	failed := api.TokenState{Status: api.TokenFailed}
+	tests := []struct {
+		name string
+		s    Status
+		want []string
+		not  []string
+	}{
+		{"hint first", Status{Token: valid, TokenText: "valid for 7h59m", Notice: "nothing deleted, iOS kept", ShowRows: true, Rows: 3, Total: 3, Hint: "? help"},
+			[]string{"token valid for 7h59m", "nothing deleted, iOS kept", "3 rows"}, []string{"? help"}},
+		{"then a valid token", Status{Token: valid, TokenText: "valid for 7h59m", Notice: "delete platform 12: done", ShowRows: true, Rows: 3, Total: 40, Filter: "ios", Hint: "? help"},
+			[]string{"delete platform 12: done", "/ios", "3 of 40 rows"}, []string{"token", "? help"}},
+		{"a failed token stays", Status{Token: failed, TokenText: "failed: connection refused", Notice: "Copied 312 bytes", ShowRows: true, Rows: 3, Total: 3, Hint: "? help"},
+			[]string{"token failed: connection refused", "Copied 312 bytes", "3 rows"}, []string{"? help"}},
+		{"a long filter is shortened", Status{Token: valid, TokenText: "valid for 7h59m", Notice: "create platform roku: saved", ShowRows: true, Rows: 1, Total: 12, Filter: "a very long filter text"},
+			[]string{"create platform roku: saved", "1 of 12 rows", "/a very"}, []string{"token", "filter text"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.s.View(dark, MinWidth)
+			if w := ansi.StringWidth(v); w != MinWidth {
+				t.Fatalf("%d cells", w)
+			}
+			plain := ansi.Strip(v)
+			for _, w := range tt.want {
+				if !strings.Contains(plain, w) {
+					t.Errorf("lacks %q: %q", w, plain)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(plain, n) {
+					t.Errorf("has %q: %q", n, plain)
+				}
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@
 package confirm
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -185,24 +186,23 @@ func (m *Model) View() tea.View {
 	}
 	bw := m.boxWidth()
 	inner := max(1, bw-box.GetHorizontalFrameSize())
-	var lines []string
+	var head, msg, tail []string
 	if m.opts.Title != "" {
-		lines = append(lines, st.Title.Render(views.Truncate(views.Sanitize(m.opts.Title), inner)), "")
+		head = append(head, st.Title.Render(views.Truncate(views.Sanitize(m.opts.Title), inner)))
 	}
 	for _, l := range strings.Split(ansi.Wrap(views.Sanitize(m.opts.Message), inner, ""), "\n") {
-		lines = append(lines, st.Body.Render(l))
+		msg = append(msg, st.Body.Render(l))
 	}
-	lines = append(lines, "")
 	if m.opts.RequireName != "" {
-		lines = append(lines, st.Body.Render(views.Truncate("Type “"+views.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
-		lines = append(lines, views.Truncate(m.input.View(), inner))
+		tail = append(tail, st.Body.Render(views.Truncate("Type “"+views.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
+		tail = append(tail, views.Truncate(m.input.View(), inner))
 		if m.err != "" {
 			for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
-				lines = append(lines, st.Error.Render(l))
+				tail = append(tail, st.Error.Render(l))
 			}
 		}
 		k := m.common.Keys.Dialog
-		lines = append(lines, st.Hint.Render(views.Truncate(k.Accept.Help().Key+" confirm · "+k.Cancel.Help().Key+" cancel", inner)))
+		tail = append(tail, st.Hint.Render(views.Truncate(k.Accept.Help().Key+" confirm · "+k.Cancel.Help().Key+" cancel", inner)))
 	} else {
 		no, yes := st.Button, st.Button
 		if m.yes {
@@ -214,7 +214,33 @@ func (m *Model) View() tea.View {
 			no = st.ButtonActive
 		}
 		buttons := no.Render(views.Sanitize(m.opts.No)) + "  " + yes.Render(views.Sanitize(m.opts.Yes))
-		lines = append(lines, views.Truncate(buttons, inner))
+		tail = append(tail, views.Truncate(buttons, inner))
 	}
+	lines := fit(head, msg, tail, m.common.Height-box.GetVerticalFrameSize(), st.Body.Render("…"))
 	return tea.NewView(box.Width(bw).Render(strings.Join(lines, "\n")))
+}
+
+// fit joins the title, the message and the answer part with a blank line
+// between each, within height lines (0: no limit). On a short terminal the
+// blank lines go first, then the message's last lines (an ellipsis says
+// so); the title and the answer part (buttons, name prompt) always stay.
+func fit(head, msg, tail []string, height int, more string) []string {
+	spaced := slices.Concat(head, blankIf(head), msg, []string{""}, tail)
+	if height <= 0 || len(spaced) <= height {
+		return spaced
+	}
+	room := height - len(head) - len(tail)
+	if room < len(msg) && room > 0 {
+		msg = append(slices.Clone(msg[:room-1]), more)
+	} else if room <= 0 {
+		msg = nil
+	}
+	return slices.Concat(head, msg, tail)
+}
+
+func blankIf(lines []string) []string {
+	if len(lines) == 0 {
+		return nil
+	}
+	return []string{""}
 }

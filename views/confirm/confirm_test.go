@@ -142,3 +142,42 @@ func TestTypeTheName(t *testing.T) {
 		t.Fatal("type-the-name help")
 	}
 }
+
+// TestFitsASmallBody: at the console's minimum size, with the error pane
+// open (a body of 60×8), the dialog stays within the body and keeps its
+// title and its answer part; the message gives way.
+func TestFitsASmallBody(t *testing.T) {
+	long := "Delete platform 12 “iOS” from Acme Production (1)? This cannot be undone. The platform's access keys stop working at once."
+	tests := []struct {
+		name string
+		o    Options
+		w, h int
+		want []string
+	}{
+		{"buttons", Options{Title: "Delete platform", Message: long, Danger: true}, 60, 8, []string{"Delete platform", "No", "Delete"}},
+		{"buttons, tiny", Options{Title: "Delete platform", Message: long, Danger: true}, 60, 5, []string{"Delete platform", "No", "Delete"}},
+		{"type the name", Options{Title: "Delete app", Message: long, RequireName: "Acme Shop"}, 60, 8, []string{"Delete app", "to confirm", "cancel"}},
+		{"room for all", Options{Title: "Delete platform", Message: "Delete platform 12?"}, 60, 13, []string{"Delete platform", "Delete platform 12?", "No"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(viewtest.Common(), tt.o)
+			m.SetSize(tt.w, tt.h)
+			v := ansi.Strip(m.View().Content)
+			ls := strings.Split(v, "\n")
+			if len(ls) > tt.h {
+				t.Fatalf("%d lines in a body of %d:\n%s", len(ls), tt.h, v)
+			}
+			for _, l := range ls {
+				if ansi.StringWidth(l) > tt.w {
+					t.Fatalf("line of %d cells:\n%s", ansi.StringWidth(l), v)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("lacks %q:\n%s", w, v)
+				}
+			}
+		})
+	}
+}
