@@ -16,8 +16,8 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/config"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/ui"
-	"github.com/mpconsole/mpconsole/ui/theme"
 )
 
 const consoleUsage = `usage: mpconsole [--sandbox] [--profile NAME] [--config FILE] [--readonly]

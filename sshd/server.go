@@ -20,8 +20,8 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/keymap"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/ui"
-	"github.com/mpconsole/mpconsole/ui/theme"
 )
 
 // Defaults of Options.

@@ -40,7 +40,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/state"
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/chrome"
 	"github.com/mpconsole/mpconsole/views/confirm"

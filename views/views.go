@@ -44,7 +44,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 )
 
 // Common is what every view carries: the session's styles and keys, and the

@@ -23,7 +23,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/api"
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 )
 

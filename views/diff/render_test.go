@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 )
 

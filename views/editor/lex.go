@@ -3,7 +3,7 @@ package editor
 import (
 	"charm.land/lipgloss/v2"
 
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views/jsonlex"
 )
 

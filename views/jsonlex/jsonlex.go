@@ -17,7 +17,7 @@ package jsonlex
 import (
 	"charm.land/lipgloss/v2"
 
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 )
 
 // Class is what a token is, for colouring.

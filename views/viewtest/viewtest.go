@@ -17,7 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
-	"github.com/mpconsole/mpconsole/ui/theme"
+	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 )
 
