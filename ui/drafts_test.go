@@ -266,7 +266,7 @@ func TestNoSecretIsKeptUnderTheStateDirectory(t *testing.T) {
 	if len(secrets) == 0 {
 		t.Fatal("no secret on the screen after creating an app")
 	}
-	d.key("esc")
+	closeSecrets(d)
 	d.settle()
 
 	drillIntoPlatform(d, "android")

@@ -190,7 +190,7 @@ func TestErrorPaneClosesWhenItsRequestSucceeds(t *testing.T) {
 		drillIntoKioskPlatforms(d)
 		d.key("c")
 		d.waitFor("new platform")
-		d.srv.InjectNext("503", 1) // a POST is not retried
+		d.srv.InjectNext("503", 3) // every attempt: a 503 says nothing was done, so a POST is retried
 		d.key("ctrl+s")
 		d.key("y")
 		d.waitFor("503 Service Unavailable")
