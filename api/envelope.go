@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/mpconsole/mpconsole/internal/termtext"
 )
 
 // Shape says which of the response forms the Platform API uses a body had
@@ -208,16 +210,6 @@ func firstString(raws ...json.RawMessage) string {
 	return ""
 }
 
-// cleanText removes control characters (terminal escapes included) and
-// trims the result; server-supplied text is shown in a terminal.
-func cleanText(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return -1
-		}
-		return r
-	}, s))
-}
+// cleanText makes server-supplied text safe for a terminal (termtext, the
+// project's one sanitizer) and trims it.
+func cleanText(s string) string { return strings.TrimSpace(termtext.Sanitize(s)) }

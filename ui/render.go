@@ -7,8 +7,8 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/mpconsole/mpconsole/theme"
-	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/chrome"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // bodySize is the space left for the focused view.
@@ -41,7 +41,7 @@ func (m *Model) View() tea.View {
 		}
 	}
 	_, bh := m.bodySize()
-	body = views.Lines(body, m.width, bh)
+	body = text.Lines(body, m.width, bh)
 	if n := strings.Count(body, "\n") + 1; n < bh {
 		body += strings.Repeat("\n", bh-n)
 	}

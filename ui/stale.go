@@ -7,9 +7,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/diff"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // staleView offers a draft whose entity changed on the server since the
@@ -43,9 +45,9 @@ func (v *staleView) tableHeight() int {
 
 func (v *staleView) introLines() []string {
 	w := max(20, v.common.Width)
-	lines := []string{v.common.Styles.Diff.Title.Render(views.Truncate(views.Sanitize(v.title), w))}
+	lines := []string{v.common.Styles.Diff.Title.Render(text.Truncate(termtext.Sanitize(v.title), w))}
 	if v.note != "" {
-		for _, l := range strings.Split(ansi.Wrap(views.Sanitize(v.note), w, ""), "\n") {
+		for _, l := range strings.Split(ansi.Wrap(termtext.Sanitize(v.note), w, ""), "\n") {
 			lines = append(lines, v.common.Styles.Diff.Summary.Render(l))
 		}
 	}
@@ -109,7 +111,7 @@ func (v *staleView) View() tea.View {
 	end := min(len(body), v.off+h)
 	lines = append(lines, body[v.off:end]...)
 	if len(body) > h {
-		lines = append(lines, v.common.Styles.Diff.Summary.Render(views.Truncate(
+		lines = append(lines, v.common.Styles.Diff.Summary.Render(text.Truncate(
 			itoa(int64(v.off+1))+"–"+itoa(int64(end))+" of "+itoa(int64(len(body)))+" fields; "+
 				v.common.Keys.Nav.Down.Help().Key+" scrolls", w)))
 	}

@@ -36,12 +36,8 @@
 package views
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/theme"
@@ -93,79 +89,4 @@ type NoticeMsg struct{ Text string }
 // NoticeCmd returns a command sending a notice.
 func NoticeCmd(text string) tea.Cmd {
 	return func() tea.Msg { return NoticeMsg{Text: text} }
-}
-
-// Sanitize makes untrusted text (names and values from the API) safe to lay
-// out on one line: control characters, including ESC and C1 codes that could
-// drive the terminal, become spaces, and invalid UTF-8 becomes U+FFFD (a
-// stray lead byte would otherwise swallow the escape sequence after it).
-func Sanitize(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	clean := true
-	for _, r := range s {
-		if isControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
-}
-
-// Fit truncates s to width cells (with an ellipsis) and pads it with spaces
-// to exactly width. s must be plain text (no escape sequences).
-func Fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "…")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
-
-// Truncate shortens s to at most width cells, with an ellipsis. Styled text
-// is allowed.
-func Truncate(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= width {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// Lines clips a block of text to height lines and each line to width cells,
-// padding neither. Styled text is allowed.
-func Lines(s string, width, height int) string {
-	if height <= 0 || width <= 0 {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		lines[i] = Truncate(l, width)
-	}
-	return strings.Join(lines, "\n")
 }

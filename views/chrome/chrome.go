@@ -23,8 +23,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/theme"
-	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // The console lays out from MinWidth×MinHeight up. Below that it shows
@@ -65,7 +66,7 @@ func TooSmallView(st *theme.Styles, width, height int, hint string) string {
 	add(msg, st.TooSmall)
 	if hint != "" {
 		n := len(lines)
-		add(views.Sanitize(hint), st.Status.Notice)
+		add(termtext.Sanitize(hint), st.Status.Notice)
 		if len(lines) < height { // a blank line between, when there is room
 			lines = slices.Insert(lines, n, line{})
 		} else {
@@ -123,16 +124,16 @@ func (h Header) View(st *theme.Styles, width int) string {
 
 	var left []string
 	if h.Profile != "" {
-		left = append(left, st.ProfileBadge(h.ProfileColor).Render(views.Sanitize(h.Profile)))
+		left = append(left, st.ProfileBadge(h.ProfileColor).Render(termtext.Sanitize(h.Profile)))
 	}
 	acct := ""
 	if h.Account != "" {
-		acct = hs.Account.Render(views.Sanitize(h.Account))
+		acct = hs.Account.Render(termtext.Sanitize(h.Account))
 	}
 	if h.AccountID != "" {
-		id := hs.AccountID.Render("(" + views.Sanitize(h.AccountID) + ")")
+		id := hs.AccountID.Render("(" + termtext.Sanitize(h.AccountID) + ")")
 		if acct == "" {
-			id = hs.Account.Render("account " + views.Sanitize(h.AccountID))
+			id = hs.Account.Render("account " + termtext.Sanitize(h.AccountID))
 		}
 		acct = strings.TrimSpace(acct + " " + id)
 	}
@@ -144,7 +145,7 @@ func (h Header) View(st *theme.Styles, width int) string {
 	if h.Host != "" {
 		// The host is the first to go on a narrow terminal: the profile
 		// and the account say where the session works.
-		if wh := strings.Join(append(left, hs.Host.Render(views.Sanitize(h.Host))), sep); 2+ansi.StringWidth(wh)+ansi.StringWidth(right) <= width {
+		if wh := strings.Join(append(left, hs.Host.Render(termtext.Sanitize(h.Host))), sep); 2+ansi.StringWidth(wh)+ansi.StringWidth(right) <= width {
 			l = wh
 		}
 	}
@@ -163,7 +164,7 @@ func (h Header) crumbs(st *theme.Styles, width int) string {
 	sepW := ansi.StringWidth(" › ")
 	parts := make([]string, len(h.Breadcrumbs))
 	for i, c := range h.Breadcrumbs {
-		c = views.Sanitize(c)
+		c = termtext.Sanitize(c)
 		if i == len(h.Breadcrumbs)-1 {
 			parts[i] = hs.BreadcrumbCurrent.Render(c)
 		} else {
@@ -189,7 +190,7 @@ func (h Header) crumbs(st *theme.Styles, width int) string {
 			return out
 		}
 	}
-	return views.Truncate(parts[len(parts)-1], width)
+	return text.Truncate(parts[len(parts)-1], width)
 }
 
 // Status is what the status bar shows.
@@ -223,7 +224,7 @@ func (s Status) View(st *theme.Styles, width int) string {
 		t.TokenText = ""
 		steps = append(steps, t)
 	}
-	t.Filter = views.Truncate(t.Filter, 8)
+	t.Filter = text.Truncate(t.Filter, 8)
 	steps = append(steps, t)
 	for _, c := range steps {
 		l, r := c.parts(st)
@@ -245,7 +246,7 @@ func (s Status) parts(st *theme.Styles) (string, string) {
 	ss := st.Status
 	var right []string
 	if s.Filter != "" {
-		right = append(right, ss.Filter.Render("/"+views.Truncate(views.Sanitize(s.Filter), 24)))
+		right = append(right, ss.Filter.Render("/"+text.Truncate(termtext.Sanitize(s.Filter), 24)))
 	}
 	if s.ShowRows {
 		unit := "rows"
@@ -263,7 +264,7 @@ func (s Status) parts(st *theme.Styles) (string, string) {
 	}
 	var left []string
 	if s.TokenText != "" {
-		left = append(left, tokenStyle(st, s.Token).Render("token "+views.Sanitize(s.TokenText)))
+		left = append(left, tokenStyle(st, s.Token).Render("token "+termtext.Sanitize(s.TokenText)))
 	}
 	if s.Busy {
 		sp := s.Spinner
@@ -273,7 +274,7 @@ func (s Status) parts(st *theme.Styles) (string, string) {
 		left = append(left, ss.Spinner.Render(sp))
 	}
 	if s.Notice != "" {
-		left = append(left, ss.Notice.Render(views.Sanitize(s.Notice)))
+		left = append(left, ss.Notice.Render(termtext.Sanitize(s.Notice)))
 	}
 	return strings.Join(left, "  "), strings.Join(right, "  ")
 }
@@ -298,7 +299,7 @@ func tokenStyle(st *theme.Styles, t api.TokenState) lipgloss.Style {
 func joinLR(left, right string, width int) string {
 	rw := ansi.StringWidth(right)
 	if rw > width {
-		right = views.Truncate(right, width)
+		right = text.Truncate(right, width)
 		rw = ansi.StringWidth(right)
 	}
 	room := width - rw
@@ -306,7 +307,7 @@ func joinLR(left, right string, width int) string {
 		room-- // one space between
 	}
 	left = " " + left
-	left = views.Truncate(left, max(0, room))
+	left = text.Truncate(left, max(0, room))
 	pad := width - ansi.StringWidth(left) - rw
 	return left + strings.Repeat(" ", max(0, pad)) + right
 }

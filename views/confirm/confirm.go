@@ -24,7 +24,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Options describe a dialog.
@@ -116,7 +118,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.input.Value() == m.opts.RequireName {
 				return m, m.answer(true)
 			}
-			m.err = "That is not the name. Type “" + views.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
+			m.err = "That is not the name. Type “" + termtext.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
 			return m, nil
 		case isKey && key.Matches(kp, k.Cancel):
 			return m, m.dismiss()
@@ -188,21 +190,21 @@ func (m *Model) View() tea.View {
 	inner := max(1, bw-box.GetHorizontalFrameSize())
 	var head, msg, tail []string
 	if m.opts.Title != "" {
-		head = append(head, st.Title.Render(views.Truncate(views.Sanitize(m.opts.Title), inner)))
+		head = append(head, st.Title.Render(text.Truncate(termtext.Sanitize(m.opts.Title), inner)))
 	}
-	for _, l := range strings.Split(ansi.Wrap(views.Sanitize(m.opts.Message), inner, ""), "\n") {
+	for _, l := range strings.Split(ansi.Wrap(termtext.Sanitize(m.opts.Message), inner, ""), "\n") {
 		msg = append(msg, st.Body.Render(l))
 	}
 	if m.opts.RequireName != "" {
-		tail = append(tail, st.Body.Render(views.Truncate("Type “"+views.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
-		tail = append(tail, views.Truncate(m.input.View(), inner))
+		tail = append(tail, st.Body.Render(text.Truncate("Type “"+termtext.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
+		tail = append(tail, text.Truncate(m.input.View(), inner))
 		if m.err != "" {
 			for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
 				tail = append(tail, st.Error.Render(l))
 			}
 		}
 		k := m.common.Keys.Dialog
-		tail = append(tail, st.Hint.Render(views.Truncate(k.Accept.Help().Key+" confirm · "+k.Cancel.Help().Key+" cancel", inner)))
+		tail = append(tail, st.Hint.Render(text.Truncate(k.Accept.Help().Key+" confirm · "+k.Cancel.Help().Key+" cancel", inner)))
 	} else {
 		no, yes := st.Button, st.Button
 		if m.yes {
@@ -213,8 +215,8 @@ func (m *Model) View() tea.View {
 		} else {
 			no = st.ButtonActive
 		}
-		buttons := no.Render(views.Sanitize(m.opts.No)) + "  " + yes.Render(views.Sanitize(m.opts.Yes))
-		tail = append(tail, views.Truncate(buttons, inner))
+		buttons := no.Render(termtext.Sanitize(m.opts.No)) + "  " + yes.Render(termtext.Sanitize(m.opts.Yes))
+		tail = append(tail, text.Truncate(buttons, inner))
 	}
 	lines := fit(head, msg, tail, m.common.Height-box.GetVerticalFrameSize(), st.Body.Render("…"))
 	return tea.NewView(box.Width(bw).Render(strings.Join(lines, "\n")))

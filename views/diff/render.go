@@ -9,9 +9,11 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // maxValueLines is how many lines one long value may take in a diff; the
@@ -57,11 +59,11 @@ func layout(cs []Change, width int) []row {
 		case Removed:
 			mark = span{"- ", roleRemoved}
 		}
-		path := views.Sanitize(c.Path)
+		path := termtext.Sanitize(c.Path)
 		if path == "" {
 			path = WholeDocument
 		}
-		old, cur := views.Sanitize(c.Old), views.Sanitize(c.New)
+		old, cur := termtext.Sanitize(c.Old), termtext.Sanitize(c.New)
 		one := row{mark, {path, rolePath}, {": ", rolePlain}}
 		switch c.Kind {
 		case Changed:
@@ -75,7 +77,7 @@ func layout(cs []Change, width int) []row {
 			rows = append(rows, one)
 			continue
 		}
-		rows = append(rows, row{mark, {views.Truncate(path, width-2), rolePath}})
+		rows = append(rows, row{mark, {text.Truncate(path, width-2), rolePath}})
 		if c.Kind != Added {
 			rows = appendValue(rows, "  - ", old, roleOld, width)
 		}
@@ -152,7 +154,7 @@ func Lines(st *theme.Styles, cs []Change, width int) []string {
 	rows := layout(cs, width)
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = views.Truncate(r.render(st), width)
+		out[i] = text.Truncate(r.render(st), width)
 	}
 	return out
 }
@@ -273,7 +275,7 @@ func (m *Model) View() tea.View {
 	st := m.common.Styles
 	rows := m.layoutRows()
 	var b strings.Builder
-	head := st.Diff.Title.Render(views.Sanitize(m.title))
+	head := st.Diff.Title.Render(termtext.Sanitize(m.title))
 	if m.title != "" {
 		head += "  "
 	}
@@ -281,10 +283,10 @@ func (m *Model) View() tea.View {
 	if len(rows) > h-1 {
 		head += st.Diff.Summary.Render(" · " + strconv.Itoa(m.off+1) + "-" + strconv.Itoa(min(len(rows), m.off+h-1)) + " of " + strconv.Itoa(len(rows)) + " lines")
 	}
-	b.WriteString(views.Truncate(head, w))
+	b.WriteString(text.Truncate(head, w))
 	for i := m.off; i < len(rows) && i < m.off+h-1; i++ {
 		b.WriteByte('\n')
-		b.WriteString(views.Truncate(rows[i].render(st), w))
+		b.WriteString(text.Truncate(rows[i].render(st), w))
 	}
 	return tea.NewView(b.String())
 }

@@ -36,7 +36,7 @@ func TestText(t *testing.T) {
 		{"very long values are elided", `{}`, `{"s":"` + long + `"}`, 30,
 			"+ s\n  + \"abcdefghijabcdefghijabcde\n    fghijabcdefghijabcdefghija\n    bcdefghijabcdefghijabcdefg\n    hijabcdefghijabcdefghijabc\n    defghijabcdefghijabcdefghi\n    jabcdefghijabcdefghijabcde\n    fghijabcdefghijabcdefghija\n    …"},
 		{"control characters from the server are neutralised", `{"s":"a"}`, "{\"s\":\"\u009b31mred\"}", 80,
-			"~ s: \"a\" → \" 31mred\""},
+			"~ s: \"a\" → \"31mred\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

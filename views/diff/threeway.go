@@ -4,8 +4,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/theme"
-	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Three is one field of a three-way comparison: its value in the version
@@ -72,7 +73,7 @@ func threeLines(st *theme.Styles, rows []Three, width int, styled bool) []string
 	}
 	pathW = min(pathW, width/4)
 	valW := max(4, (width-pathW-3)/3)
-	cell := func(s string, w int) string { return views.Fit(views.Sanitize(s), w) }
+	cell := func(s string, w int) string { return text.Fit(termtext.Sanitize(s), w) }
 	paint := func(s string, r role) string {
 		if !styled {
 			return s
@@ -97,7 +98,7 @@ func threeLines(st *theme.Styles, rows []Three, width int, styled bool) []string
 			paint(cell(absent(r.Then), valW), rolePlain) + " " +
 			paint(cell(now, valW), nowRole) + " " +
 			paint(cell(yours, valW), yoursRole)
-		out = append(out, views.Truncate(line, width))
+		out = append(out, text.Truncate(line, width))
 	}
 	return out
 }

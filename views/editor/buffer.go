@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/internal/termtext"
 )
 
 // pos is a place in the text: a line and a byte offset in it, always on a
@@ -425,7 +425,7 @@ func (b *buffer) WordRight() { b.moveTo(b.wordRight(b.cur), false) }
 func displayWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return ansi.StringWidth(views.Sanitize(s))
+			return ansi.StringWidth(termtext.Sanitize(s))
 		}
 	}
 	return len(s)
@@ -442,7 +442,7 @@ func colAt(line string, want int) int {
 		if r < utf8.RuneSelf {
 			w++
 		} else {
-			w += ansi.StringWidth(views.Sanitize(string(r)))
+			w += ansi.StringWidth(termtext.Sanitize(string(r)))
 		}
 	}
 	return len(line)

@@ -80,10 +80,12 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/diff"
 	"github.com/mpconsole/mpconsole/views/helpview"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Hint is text shown beside a field, such as its valid values.
@@ -331,7 +333,7 @@ func (m *Model) SaveFailed(err error) {
 	why := ""
 	if err != nil {
 		why, _, _ = strings.Cut(err.Error(), "\n")
-		why = ": " + views.Sanitize(why)
+		why = ": " + termtext.Sanitize(why)
 	}
 	m.say(refusalMsg, "Not saved"+why+" — your text is unchanged.")
 	m.layout()
@@ -653,19 +655,19 @@ func (m *Model) refuseProtected(bad []diff.Change) {
 	if name == "" {
 		name = diff.WholeDocument
 	}
-	text := fmt.Sprintf("%s cannot be changed", name)
+	msg := fmt.Sprintf("%s cannot be changed", name)
 	switch c.Kind {
 	case diff.Removed:
-		text = fmt.Sprintf("%s cannot be removed (it was %s)", name, views.Truncate(c.Old, 40))
+		msg = fmt.Sprintf("%s cannot be removed (it was %s)", name, text.Truncate(c.Old, 40))
 	case diff.Added:
-		text = fmt.Sprintf("%s cannot be set: the API assigns it", name)
+		msg = fmt.Sprintf("%s cannot be set: the API assigns it", name)
 	case diff.Changed:
-		text = fmt.Sprintf("%s cannot be changed (it was %s)", name, views.Truncate(c.Old, 40))
+		msg = fmt.Sprintf("%s cannot be changed (it was %s)", name, text.Truncate(c.Old, 40))
 	}
 	if len(bad) > 1 {
-		text += fmt.Sprintf("; nor can %d more protected field(s)", len(bad)-1)
+		msg += fmt.Sprintf("; nor can %d more protected field(s)", len(bad)-1)
 	}
-	m.say(refusalMsg, text+". Put it back to save.")
+	m.say(refusalMsg, msg+". Put it back to save.")
 	m.ensureChecked()
 	if p, ok := m.chk.keyPos[c.Path]; ok {
 		m.buf.moveTo(p, false)

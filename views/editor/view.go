@@ -11,9 +11,10 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
-	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/diff"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // ShortHelp is the keys of the current step.
@@ -96,7 +97,7 @@ func (m *Model) View() tea.View {
 	default:
 		body = strings.Split(m.review.View().Content, "\n")
 	}
-	foot := []string{views.Truncate(m.statusLine(w), w), m.hintLine(w)}
+	foot := []string{text.Truncate(m.statusLine(w), w), m.hintLine(w)}
 	if m.help != nil {
 		foot = foot[1:]
 	}
@@ -168,7 +169,7 @@ func (m *Model) hintLine(w int) string {
 			}
 		}
 		if width <= w || worst < 0 {
-			return views.Truncate(strings.Join(parts, sep), w)
+			return text.Truncate(strings.Join(parts, sep), w)
 		}
 		hs = append(hs[:worst:worst], hs[worst+1:]...)
 	}
@@ -176,13 +177,13 @@ func (m *Model) hintLine(w int) string {
 
 func (m *Model) titleLine(w int) string {
 	st := m.common.Styles.Editor
-	left := st.Title.Render(views.Sanitize(m.opts.Title))
+	left := st.Title.Render(termtext.Sanitize(m.opts.Title))
 	if m.Dirty() {
 		left += " " + st.Modified.Render("● modified")
 	}
 	l, c := m.Cursor()
 	right := st.Position.Render(fmt.Sprintf("Ln %d, Col %d · %d lines", l, c, len(m.buf.lines)))
-	left = views.Truncate(left, max(1, w-ansi.StringWidth(right)-1))
+	left = text.Truncate(left, max(1, w-ansi.StringWidth(right)-1))
 	pad := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if pad < 1 {
 		return left
@@ -298,15 +299,15 @@ func (m *Model) renderLine(n, cw int, p *paints) string {
 		if curCol >= sg.start && curCol < sg.end {
 			_, size := firstRune(line[curCol:])
 			if curCol > sg.start {
-				style.write(&b, views.Sanitize(line[sg.start:curCol]))
+				style.write(&b, termtext.Sanitize(line[sg.start:curCol]))
 			}
-			p.cursor.write(&b, views.Sanitize(line[curCol:curCol+size]))
+			p.cursor.write(&b, termtext.Sanitize(line[curCol:curCol+size]))
 			if curCol+size < sg.end {
-				style.write(&b, views.Sanitize(line[curCol+size:sg.end]))
+				style.write(&b, termtext.Sanitize(line[curCol+size:sg.end]))
 			}
 			continue
 		}
-		style.write(&b, views.Sanitize(line[sg.start:sg.end]))
+		style.write(&b, termtext.Sanitize(line[sg.start:sg.end]))
 	}
 	width := displayWidth(line)
 	if curCol == len(line) {
@@ -322,7 +323,7 @@ func (m *Model) renderLine(n, cw int, p *paints) string {
 	}
 	if i, ok := m.chk.hints[n]; ok && m.left == 0 {
 		if room := cw - width - 2; room > 6 {
-			s += "  " + st.Editor.Hint.Render(views.Truncate("← "+views.Sanitize(m.opts.Hints[i].Text), room))
+			s += "  " + st.Editor.Hint.Render(text.Truncate("← "+termtext.Sanitize(m.opts.Hints[i].Text), room))
 		}
 	}
 	return s
@@ -338,7 +339,7 @@ func (m *Model) theirsLines(w int) []string {
 	}
 	st := m.common.Styles
 	head := st.Diff.Title.Render("Changed on the server") + "  " + st.Diff.Summary.Render(diff.Summary(m.theirs))
-	out := []string{views.Truncate(head, w)}
+	out := []string{text.Truncate(head, w)}
 	rows := diff.Lines(st, m.theirs, w)
 	if len(rows) > th-1 {
 		rows = rows[:th-1]
@@ -363,7 +364,7 @@ func (m *Model) statusLine(w int) string {
 	}
 	right := ""
 	if i, ok := m.chk.hints[m.buf.cur.line]; ok {
-		right = st.Hint.Render(views.Sanitize(m.opts.Hints[i].Path + ": " + m.opts.Hints[i].Text))
+		right = st.Hint.Render(termtext.Sanitize(m.opts.Hints[i].Path + ": " + m.opts.Hints[i].Text))
 	}
 	var left string
 	switch {
@@ -384,7 +385,7 @@ func (m *Model) statusLine(w int) string {
 	}
 	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
 	if lw+2+rw > w {
-		right = views.Truncate(right, max(0, w-lw-2))
+		right = text.Truncate(right, max(0, w-lw-2))
 		rw = ansi.StringWidth(right)
 		if rw == 0 {
 			return left
@@ -421,7 +422,7 @@ func overlay(lines, box []string, w int) []string {
 		if lw := ansi.StringWidth(left); lw < x {
 			left += strings.Repeat(" ", x-lw)
 		}
-		bl = views.Truncate(bl, w-x)
+		bl = text.Truncate(bl, w-x)
 		right := ""
 		if end := x + ansi.StringWidth(bl); end < w {
 			right = ansi.Cut(base, end, w)

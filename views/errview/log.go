@@ -11,6 +11,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Entry is one error of the session.
@@ -171,9 +172,9 @@ func (l *Log) View() tea.View {
 	default:
 		title += fmt.Sprintf(" — %d errors this session, newest first", n)
 	}
-	lines = append(lines, st.Title.Render(views.Truncate(title, w)))
+	lines = append(lines, st.Title.Render(text.Truncate(title, w)))
 	if len(l.entries) == 0 {
-		lines = append(lines, st.Empty.Render(views.Truncate("No errors so far.", w)))
+		lines = append(lines, st.Empty.Render(text.Truncate("No errors so far.", w)))
 		return tea.NewView(strings.Join(lines, "\n"))
 	}
 	lh := l.listHeight()
@@ -197,14 +198,14 @@ func (l *Log) listLine(i, w int) string {
 	st := l.common.Styles.ErrorLog
 	r := l.reports[i]
 	ts := l.entries[i].Time.Format("15:04:05")
-	status := views.Fit(r.Title, 24)
+	status := text.Fit(r.Title, 24)
 	rest := max(0, w-1-len(ts)-2-24-2)
-	text := " " + ts + "  " + status + "  " + views.Fit(r.Summary(), rest)
-	text = views.Fit(text, w)
+	line := " " + ts + "  " + status + "  " + text.Fit(r.Summary(), rest)
+	line = text.Fit(line, w)
 	if i == l.cursor {
-		return st.Selected.Render(text)
+		return st.Selected.Render(line)
 	}
 	// Style the parts on a plain line.
 	return st.Time.Render(" "+ts) + "  " + st.Status.Render(status) + "  " +
-		st.Message.Render(ansi.Truncate(views.Fit(r.Summary(), rest), rest, "…"))
+		st.Message.Render(ansi.Truncate(text.Fit(r.Summary(), rest), rest, "…"))
 }

@@ -7,7 +7,9 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Pane is the error pane: the last failed request, under the table. It
@@ -79,23 +81,23 @@ func (p *Pane) body() []string {
 		p.common.Keys.Global.ErrorLog.Help().Key + " log")
 	title := st.Title.Render("✗ " + r.Title)
 	if r.Request != "" {
-		title += "  " + st.Request.Render(views.Sanitize(r.Request))
+		title += "  " + st.Request.Render(termtext.Sanitize(r.Request))
 	}
 	room := w - ansi.StringWidth(dismiss) - 1
 	var head string
 	if room >= 10 {
-		title = views.Truncate(title, room)
+		title = text.Truncate(title, room)
 		head = title + strings.Repeat(" ", max(1, w-ansi.StringWidth(title)-ansi.StringWidth(dismiss))) + dismiss
 	} else {
-		head = views.Truncate(title, w)
+		head = text.Truncate(title, w)
 	}
 	lines := []string{head}
 
 	for _, it := range r.Items {
-		text := views.Sanitize(it.String())
+		text := termtext.Sanitize(it.String())
 		for i, l := range wrap(text, w) {
-			if i == 0 && it.Code != "" && strings.HasPrefix(l, views.Sanitize(it.Code)+":") {
-				code := views.Sanitize(it.Code)
+			if i == 0 && it.Code != "" && strings.HasPrefix(l, termtext.Sanitize(it.Code)+":") {
+				code := termtext.Sanitize(it.Code)
 				lines = append(lines, st.Code.Render(code)+st.Message.Render(l[len(code):]))
 				continue
 			}
@@ -111,10 +113,10 @@ func (p *Pane) body() []string {
 		add("Answer: "+quote(r.Excerpt), st.Request)
 	}
 	for _, s := range r.Explain {
-		add(views.Sanitize(s), st.Hint)
+		add(termtext.Sanitize(s), st.Hint)
 	}
 	if r.Cause != "" {
-		add("Cause: "+views.Sanitize(r.Cause), st.Request)
+		add("Cause: "+termtext.Sanitize(r.Cause), st.Request)
 	}
 	if r.Retry != "" {
 		add(r.Retry, st.Retry)
@@ -126,7 +128,7 @@ func (p *Pane) body() []string {
 	limit := p.maxHeight - 2
 	if len(lines) > limit {
 		more := len(lines) - limit + 1
-		lines = append(lines[:limit-1], st.Dismiss.Render(views.Truncate(
+		lines = append(lines[:limit-1], st.Dismiss.Render(text.Truncate(
 			fmt.Sprintf("… %d more lines: %s opens the error log", more, p.common.Keys.Global.ErrorLog.Help().Key), w)))
 	}
 	return lines

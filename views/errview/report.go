@@ -34,7 +34,7 @@ import (
 	"time"
 
 	"github.com/mpconsole/mpconsole/api"
-	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/internal/termtext"
 )
 
 // Report is an error laid out for a person.
@@ -150,7 +150,7 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 		r.Explain = append(r.Explain, "The request was cancelled before an answer arrived.")
 	case errors.As(cause, &dns):
 		r.Title = "Host not found"
-		r.Explain = append(r.Explain, fmt.Sprintf("The host name %s could not be resolved. Check the base URL in the profile.", views.Sanitize(dns.Name)))
+		r.Explain = append(r.Explain, fmt.Sprintf("The host name %s could not be resolved. Check the base URL in the profile.", termtext.Sanitize(dns.Name)))
 	case errors.Is(cause, syscall.ECONNREFUSED) || strings.Contains(cause.Error(), "connection refused"):
 		r.Title = "Connection refused"
 		r.Explain = append(r.Explain, fmt.Sprintf("Nothing is listening at %s. Check the base URL, and that the API (or the sandbox) is running.", where))
@@ -278,12 +278,12 @@ func hostOf(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
-			return views.Sanitize(u.Host)
+			return termtext.Sanitize(u.Host)
 		}
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Addr != nil {
-		return views.Sanitize(oe.Addr.String())
+		return termtext.Sanitize(oe.Addr.String())
 	}
 	return ""
 }
@@ -295,18 +295,18 @@ func (r Report) Lines() []string {
 	if r.Request != "" {
 		head += " — " + r.Request
 	}
-	out = append(out, views.Sanitize(head))
+	out = append(out, termtext.Sanitize(head))
 	for _, it := range r.Items {
-		out = append(out, views.Sanitize(it.String()))
+		out = append(out, termtext.Sanitize(it.String()))
 	}
 	if r.Excerpt != "" {
 		out = append(out, "Answer: "+quote(r.Excerpt))
 	}
 	for _, s := range r.Explain {
-		out = append(out, views.Sanitize(s))
+		out = append(out, termtext.Sanitize(s))
 	}
 	if r.Cause != "" {
-		out = append(out, "Cause: "+views.Sanitize(r.Cause))
+		out = append(out, "Cause: "+termtext.Sanitize(r.Cause))
 	}
 	if r.Retry != "" {
 		out = append(out, r.Retry)
@@ -318,7 +318,7 @@ func (r Report) Lines() []string {
 }
 
 func quote(s string) string {
-	return "“" + views.Sanitize(strings.Join(strings.Fields(s), " ")) + "”"
+	return "“" + termtext.Sanitize(strings.Join(strings.Fields(s), " ")) + "”"
 }
 
 // Summary is one line for the error log's list: status or failure, request,
@@ -334,5 +334,5 @@ func (r Report) Summary() string {
 	case len(r.Explain) > 0:
 		parts = append(parts, r.Explain[0])
 	}
-	return views.Sanitize(strings.Join(parts, "  "))
+	return termtext.Sanitize(strings.Join(parts, "  "))
 }

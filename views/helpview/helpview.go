@@ -24,6 +24,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Section is one titled group of key columns.
@@ -127,8 +128,8 @@ func (m *Model) View() tea.View {
 	}
 	st := m.common.Styles.Help
 	b := m.common.Keys.Global.Back.Help().Key
-	title := st.Title.Render(views.Truncate(m.title, max(1, m.common.Width-16))) + st.Sep.Render("  "+b+" closes")
-	return tea.NewView(views.Truncate(title, m.common.Width) + "\n" + m.vp.View())
+	title := st.Title.Render(text.Truncate(m.title, max(1, m.common.Width-16))) + st.Sep.Render("  "+b+" closes")
+	return tea.NewView(text.Truncate(title, m.common.Width) + "\n" + m.vp.View())
 }
 
 // render lays the sections out at width.
@@ -139,7 +140,7 @@ func (m *Model) render(width int) []string {
 		if si > 0 {
 			out = append(out, "")
 		}
-		out = append(out, st.Section.Render(views.Truncate(s.Title, width)))
+		out = append(out, st.Section.Render(text.Truncate(s.Title, width)))
 		var cols []string
 		for _, g := range s.Groups {
 			if c := m.column(g); c != "" {
@@ -155,7 +156,7 @@ func (m *Model) render(width int) []string {
 			}
 			block := lipgloss.JoinHorizontal(lipgloss.Top, row...)
 			for _, l := range strings.Split(block, "\n") {
-				out = append(out, views.Truncate(l, width))
+				out = append(out, text.Truncate(l, width))
 			}
 			row, rowW = nil, 0
 		}
@@ -186,7 +187,7 @@ func (m *Model) column(g []key.Binding) string {
 	}
 	lines := make([]string, len(keep))
 	for i, b := range keep {
-		lines[i] = st.Key.Render(views.Fit(b.Help().Key, kw)) + "  " + st.Desc.Render(b.Help().Desc)
+		lines[i] = st.Key.Render(text.Fit(b.Help().Key, kw)) + "  " + st.Desc.Render(b.Help().Desc)
 	}
 	return strings.Join(lines, "\n")
 }

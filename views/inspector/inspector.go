@@ -38,9 +38,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/jsonlex"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 type match struct{ line, start, end int } // byte offsets in a plain line
@@ -103,7 +105,7 @@ func (m *Model) SetJSON(title string, data []byte) {
 	// The lines shown, searched and lexed are sanitised copies; y still
 	// copies the text as the server sent it.
 	for i, l := range m.lines {
-		m.lines[i] = views.Sanitize(l)
+		m.lines[i] = termtext.Sanitize(l)
 	}
 	m.vp.SetContentLines(m.lines)
 	m.SetSize(m.common.Width, m.common.Height) // the gutter depends on the line count
@@ -306,7 +308,7 @@ func (m *Model) View() tea.View {
 	if len(m.lines) > 0 {
 		pos = fmt.Sprintf(" %d/%d", min(m.vp.YOffset()+m.vp.Height(), len(m.lines)), len(m.lines))
 	}
-	title := views.Truncate(views.Sanitize(m.title), max(1, w-ansi.StringWidth(pos)-1))
+	title := text.Truncate(termtext.Sanitize(m.title), max(1, w-ansi.StringWidth(pos)-1))
 	b.WriteString(st.Title.Render(title))
 	if pad := w - ansi.StringWidth(title) - ansi.StringWidth(pos); pad > 0 {
 		b.WriteString(strings.Repeat(" ", pad))
@@ -330,7 +332,7 @@ func (m *Model) View() tea.View {
 		b.WriteString(line)
 	}
 	b.WriteByte('\n')
-	b.WriteString(views.Truncate(m.footer(), w))
+	b.WriteString(text.Truncate(m.footer(), w))
 	return tea.NewView(b.String())
 }
 
@@ -340,7 +342,7 @@ func (m *Model) footer() string {
 		return m.input.View() + "  " + st.JSON.Info.Render(m.matchText())
 	}
 	if m.query != "" {
-		return st.Table.FilterPrompt.Render("/") + st.Table.FilterText.Render(views.Sanitize(m.query)) + "  " +
+		return st.Table.FilterPrompt.Render("/") + st.Table.FilterText.Render(termtext.Sanitize(m.query)) + "  " +
 			st.JSON.Info.Render(m.matchText()+"  (esc clears)")
 	}
 	if m.info != "" {

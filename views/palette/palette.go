@@ -34,8 +34,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Entry is something the palette completes: a kind, or a "use" target.
@@ -324,7 +326,7 @@ func (m *Model) submit() tea.Cmd {
 		}
 		names = append(names, e.Name)
 	}
-	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", views.Sanitize(t), strings.Join(names, ", "))
+	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", termtext.Sanitize(t), strings.Join(names, ", "))
 	return nil
 }
 
@@ -452,7 +454,7 @@ func (m *Model) View() tea.View {
 	st := m.common.Styles.Palette
 	bw := m.boxWidth()
 	inner := max(1, bw-st.Box.GetHorizontalFrameSize())
-	lines := []string{views.Truncate(m.input.View(), inner)}
+	lines := []string{text.Truncate(m.input.View(), inner)}
 	if m.err != "" {
 		for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
 			lines = append(lines, st.Error.Render(l))
@@ -477,16 +479,16 @@ func (m *Model) View() tea.View {
 		if c.aliases != "" {
 			desc = "(" + c.aliases + ") " + desc
 		}
-		name := views.Fit(views.Sanitize(c.label), nameW)
-		rest := views.Fit(views.Sanitize(desc), max(0, inner-nameW-3))
+		name := text.Fit(termtext.Sanitize(c.label), nameW)
+		rest := text.Fit(termtext.Sanitize(desc), max(0, inner-nameW-3))
 		if i == m.sel {
-			lines = append(lines, st.ItemSelected.Render(views.Fit("›"+name+"  "+rest, inner)))
+			lines = append(lines, st.ItemSelected.Render(text.Fit("›"+name+"  "+rest, inner)))
 			continue
 		}
 		lines = append(lines, st.Item.Render(" "+name)+"  "+st.ItemDesc.Render(rest))
 	}
 	if len(m.cands) == 0 && m.err == "" && m.text() != "" {
-		lines = append(lines, st.ItemDesc.Render(views.Truncate("no match", inner)))
+		lines = append(lines, st.ItemDesc.Render(text.Truncate("no match", inner)))
 	}
 	return tea.NewView(st.Box.Width(bw).Render(strings.Join(lines, "\n")))
 }

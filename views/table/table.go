@@ -49,8 +49,10 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Column describes one column.
@@ -722,10 +724,10 @@ func (m *Model) render() string {
 		case m.loading && len(m.rows) == 0:
 			msg = "Loading…"
 		case len(m.rows) > 0:
-			msg = "No rows match “" + views.Sanitize(m.filter) + "”. esc clears the filter."
+			msg = "No rows match “" + termtext.Sanitize(m.filter) + "”. esc clears the filter."
 		}
 		b.WriteByte('\n')
-		b.WriteString(st.Empty.Render(views.Fit(" "+msg, w)))
+		b.WriteString(st.Empty.Render(text.Fit(" "+msg, w)))
 		lines++
 	default:
 		q := strings.ToLower(m.filter)
@@ -742,11 +744,11 @@ func (m *Model) render() string {
 		}
 		b.WriteByte('\n')
 		if m.filtering {
-			b.WriteString(views.Truncate(" "+m.input.View(), w))
+			b.WriteString(text.Truncate(" "+m.input.View(), w))
 		} else {
 			b.WriteString(" ")
 			b.WriteString(st.FilterPrompt.Render("/"))
-			b.WriteString(st.FilterText.Render(views.Truncate(views.Sanitize(m.filter), max(1, w-20))))
+			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20))))
 			b.WriteString(m.common.Styles.Status.Hint.Render("  (esc clears)"))
 		}
 	}
@@ -783,7 +785,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 				title += " ↑"
 			}
 		}
-		b.WriteString(style.Render(align(views.Fit(title, cw), c.Right)))
+		b.WriteString(style.Render(align(text.Fit(title, cw), c.Right)))
 	}
 	if m.moreRight() && used < m.common.Width {
 		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render("›"))
@@ -838,9 +840,9 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		first = false
 		cell := ""
 		if i < len(r.Cells) {
-			cell = views.Sanitize(r.Cells[i])
+			cell = termtext.Sanitize(r.Cells[i])
 		}
-		text := align(views.Fit(cell, cw), c.Right)
+		text := align(text.Fit(cell, cw), c.Right)
 		used += cw
 		if q == "" {
 			plain.WriteString(text)

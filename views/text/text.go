@@ -1,0 +1,55 @@
+// Package text holds the pure text helpers of the views: fitting, truncating
+// and clipping laid-out text to a number of terminal cells. It imports no
+// view, so every view (and the root) may use it.
+package text
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Fit truncates s to width cells (with an ellipsis) and pads it with spaces
+// to exactly width. s must be plain text (no escape sequences).
+func Fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// Truncate shortens s to at most width cells, with an ellipsis. Styled text
+// is allowed.
+func Truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// Lines clips a block of text to height lines and each line to width cells,
+// padding neither. Styled text is allowed.
+func Lines(s string, width, height int) string {
+	if height <= 0 || width <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		lines[i] = Truncate(l, width)
+	}
+	return strings.Join(lines, "\n")
+}
