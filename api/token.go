@@ -439,9 +439,20 @@ func (r *Refresher) dueLocked(now time.Time) (time.Time, bool) {
 // loop sleeps until the next renewal (or retry) is due and starts it.
 func (r *Refresher) loop() {
 	defer r.wg.Done()
+	seen := "" // the token that was valid when the loop last looked
 	for {
 		now := r.clock.Now()
 		r.mu.Lock()
+		// Tell watchers when that token has run out, whichever event woke
+		// the loop (the expiry timer, or a wake-up at the same moment).
+		valid := r.tok.validAt(now)
+		if !valid && seen != "" && r.tok.access == seen {
+			r.publishLocked()
+		}
+		seen = ""
+		if valid {
+			seen = r.tok.access
+		}
 		due, ok := r.dueLocked(now)
 		if ok && !due.After(now) {
 			r.startFetchLocked()
@@ -464,9 +475,6 @@ func (r *Refresher) loop() {
 		case <-r.wake:
 			stop()
 		case <-fire:
-			r.mu.Lock()
-			r.publishLocked()
-			r.mu.Unlock()
 		}
 	}
 }
