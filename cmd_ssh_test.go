@@ -11,46 +11,23 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
-
-// lockedBuffer is written by the command and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // eventually waits for cond, failing with what it last saw.
 func eventually(t *testing.T, what string, get func() string, cond func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s := get()
-		if cond(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; got:\n%s", what, s)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var s string
+	if err := testutil.Poll(20*time.Second, func() bool { s = get(); return cond(s) }); err != nil {
+		t.Fatalf("no %s (%v); got:\n%s", what, err, s)
 	}
+	return s
 }
 
 var connectLine = regexp.MustCompile(`connect with: ssh -p (\d+) (\S+)`)
@@ -74,7 +51,7 @@ func TestSSHCommand(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testutil.SyncBuffer
 	code := make(chan int, 1)
 	go func() { code <- run(ctx, []string{"ssh", "--sandbox", "--addr", "127.0.0.1:0"}, nil, &stdout, &stderr) }()
 
@@ -100,7 +77,7 @@ func TestSSHCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var screen lockedBuffer
+	var screen testutil.SyncBuffer
 	sess.Stdout, sess.Stderr = &screen, &screen
 	sess.Stdin = strings.NewReader("") // nothing typed
 	if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {

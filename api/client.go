@@ -41,6 +41,9 @@ type Config struct {
 	OnRetry func(RetryEvent)
 	// UserAgent is sent on every API request; default "mpconsole".
 	UserAgent string
+	// Clock times token renewals, retry waits and the retry budget; nil
+	// means the wall clock (see Clock).
+	Clock Clock
 }
 
 type retryObserverKey struct{}
@@ -75,6 +78,7 @@ type Client struct {
 	ownsHTTP bool
 	log      *slog.Logger
 	retry    RetryPolicy
+	clock    Clock
 	v1, v2   *url.URL
 	account  int64
 }
@@ -107,7 +111,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "mpconsole"
 	}
-	c := &Client{cfg: cfg, retry: cfg.Retry.withDefaults(), account: cfg.AccountID}
+	c := &Client{cfg: cfg, retry: cfg.Retry.withDefaults(), clock: clockOr(cfg.Clock), account: cfg.AccountID}
 	var err error
 	if c.v1, err = parseBase("v1 base URL", cfg.V1BaseURL); err != nil {
 		return nil, err
@@ -135,7 +139,7 @@ func New(cfg Config) (*Client, error) {
 	tc := TokenConfig{
 		TokenURL: cfg.TokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		Audience: cfg.Audience, HTTPClient: c.http, CacheDir: cfg.CacheDir, NoCache: cfg.NoCache,
-		Logger: c.log,
+		Logger: c.log, Clock: cfg.Clock,
 		// One token request may take what one attempt may take when the
 		// budget is shared evenly, so a token endpoint that never answers
 		// costs each attempt its own request rather than one long wait.
@@ -294,15 +298,16 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		return nil, err
 	}
 	path := u.RequestURI()
-	start := time.Now()
+	start := c.clock.Now()
+	since := func() time.Duration { return c.clock.Now().Sub(start) }
 	renewed := false
 	hadAmbiguous := false // an earlier attempt may have been applied
 	for attempt := 1; ; attempt++ {
-		resp, e := c.attempt(ctx, req, u, path, &renewed, attempt, time.Since(start))
+		resp, e := c.attempt(ctx, req, u, path, &renewed, attempt, since())
 		if e == nil {
 			return resp, nil
 		}
-		e.Elapsed = time.Since(start)
+		e.Elapsed = since()
 		if e.Status == http.StatusNotFound && req.Method == http.MethodDelete && hadAmbiguous {
 			// The earlier DELETE went through before its answer was lost.
 			c.log.Info("delete already applied by an earlier attempt", "path", path, "attempt", attempt)
@@ -320,7 +325,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, e
 		}
 		wait := c.retry.backoff(attempt, e.RetryAfter, jitter())
-		if time.Since(start)+wait >= c.retry.MaxElapsed {
+		if since()+wait >= c.retry.MaxElapsed {
 			return nil, e
 		}
 		c.log.Info("retrying", "method", req.Method, "path", path, "status", e.Status,
@@ -332,14 +337,14 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if f, ok := ctx.Value(retryObserverKey{}).(func(RetryEvent)); ok {
 			f(ev)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := sleep(ctx, c.clock, wait); err != nil {
 			e.gaveUp = false
 			if e.Err == nil {
 				e.Err = err
 			} else {
 				e.Err = fmt.Errorf("%w; retry abandoned: %w", e.Err, err)
 			}
-			e.Elapsed = time.Since(start)
+			e.Elapsed = since()
 			return nil, e
 		}
 	}
@@ -464,7 +469,7 @@ func (c *Client) errorFrom(method, path string, resp *http.Response, body []byte
 	e := &Error{
 		Status: resp.StatusCode, Method: method, Path: path, Attempts: attempt,
 		Kind:       KindForStatus(resp.StatusCode),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()),
 	}
 	if p, err := DecodeBody(body); err == nil {
 		switch {

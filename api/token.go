@@ -50,11 +50,15 @@ type TokenState struct {
 	Err        error     // the last token request's failure (sanitised); nil after a success
 	NextTry    time.Time // when the refresher tries again by itself; zero when it will not
 	Fetches    int       // token requests made so far by this refresher
+
+	clock Clock // the refresher's clock, which String reads; nil: the wall clock
 }
 
 // String renders the state the way the status bar shows it:
-// "valid for 7h59m", "renewing", "failed: reason (next try 12:00:03)".
-func (s TokenState) String() string { return s.at(time.Now()) }
+// "valid for 7h59m", "renewing", "failed: reason (next try in 3s)". The
+// durations are counted from now on the clock of the refresher that
+// published the state.
+func (s TokenState) String() string { return s.at(clockOr(s.clock).Now()) }
 
 func (s TokenState) at(now time.Time) string {
 	next := ""
@@ -112,8 +116,11 @@ type TokenConfig struct {
 	CacheDir     string       // "": DefaultCacheDir()
 	NoCache      bool         // keep tokens in memory only
 	Logger       *slog.Logger // nil: no logging
-	// FetchTimeout bounds one token request (default 30s).
+	// FetchTimeout bounds one token request (default 30s), on the wall
+	// clock whatever Clock is.
 	FetchTimeout time.Duration
+	// Clock times issue, renewal, expiry and backoff; nil: the wall clock.
+	Clock Clock
 }
 
 // token is one access token and its lifetime.
@@ -157,6 +164,7 @@ type Refresher struct {
 	cc    clientcredentials.Config
 	cache *tokenCache
 	log   *slog.Logger
+	clock Clock
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -197,9 +205,10 @@ func NewRefresher(cfg TokenConfig) *Refresher {
 			TokenURL:     cfg.TokenURL,
 			AuthStyle:    oauth2.AuthStyleInParams,
 		},
-		log:  log.With("client_id", cfg.ClientID),
-		wake: make(chan struct{}, 1),
-		subs: map[chan TokenState]struct{}{},
+		log:   log.With("client_id", cfg.ClientID),
+		clock: clockOr(cfg.Clock),
+		wake:  make(chan struct{}, 1),
+		subs:  map[chan TokenState]struct{}{},
 	}
 	if cfg.Audience != "" {
 		r.cc.EndpointParams = url.Values{"audience": {cfg.Audience}}
@@ -237,7 +246,7 @@ func (r *Refresher) startLocked() {
 	if r.cache != nil {
 		if t, reason := r.cache.load(); reason != "" {
 			r.log.Debug("token cache not used", "reason", reason)
-		} else if t.validAt(time.Now()) {
+		} else if t.validAt(r.clock.Now()) {
 			r.tok = t
 			r.log.Info("token taken from cache", "valid_until", t.expiry.Format(time.RFC3339))
 		} else {
@@ -259,7 +268,7 @@ func (r *Refresher) Token(ctx context.Context) (string, error) {
 		return "", ErrClosed
 	}
 	r.startLocked()
-	if r.tok.validAt(time.Now()) {
+	if r.tok.validAt(r.clock.Now()) {
 		a := r.tok.access
 		r.mu.Unlock()
 		return a, nil
@@ -299,7 +308,7 @@ func (r *Refresher) Invalidate(access string) {
 func (r *Refresher) State() TokenState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.stateLocked(time.Now())
+	return r.stateLocked(r.clock.Now())
 }
 
 // Watch returns a channel that receives the current state at once and
@@ -315,7 +324,7 @@ func (r *Refresher) Watch(ctx context.Context) <-chan TokenState {
 		return ch
 	}
 	r.subs[ch] = struct{}{}
-	ch <- r.stateLocked(time.Now())
+	ch <- r.stateLocked(r.clock.Now())
 	r.startLocked()
 	r.wg.Add(1)
 	r.mu.Unlock()
@@ -378,7 +387,7 @@ func (r *Refresher) redactorLocked() redactor {
 }
 
 func (r *Refresher) stateLocked(now time.Time) TokenState {
-	s := TokenState{Err: r.lastErr, NextTry: r.nextTry, Fetches: r.fetches}
+	s := TokenState{Err: r.lastErr, NextTry: r.nextTry, Fetches: r.fetches, clock: r.clock}
 	if r.tok.access != "" {
 		s.ValidUntil, s.IssuedAt = r.tok.expiry, r.tok.issued
 	}
@@ -396,7 +405,7 @@ func (r *Refresher) stateLocked(now time.Time) TokenState {
 }
 
 func (r *Refresher) publishLocked() {
-	s := r.stateLocked(time.Now())
+	s := r.stateLocked(r.clock.Now())
 	for ch := range r.subs {
 		select { // keep only the latest state in the buffer
 		case <-ch:
@@ -430,12 +439,20 @@ func (r *Refresher) dueLocked(now time.Time) (time.Time, bool) {
 // loop sleeps until the next renewal (or retry) is due and starts it.
 func (r *Refresher) loop() {
 	defer r.wg.Done()
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
+	seen := "" // the token that was valid when the loop last looked
 	for {
-		now := time.Now()
+		now := r.clock.Now()
 		r.mu.Lock()
+		// Tell watchers when that token has run out, whichever event woke
+		// the loop (the expiry timer, or a wake-up at the same moment).
+		valid := r.tok.validAt(now)
+		if !valid && seen != "" && r.tok.access == seen {
+			r.publishLocked()
+		}
+		seen = ""
+		if valid {
+			seen = r.tok.access
+		}
 		due, ok := r.dueLocked(now)
 		if ok && !due.After(now) {
 			r.startFetchLocked()
@@ -447,19 +464,17 @@ func (r *Refresher) loop() {
 		}
 		r.mu.Unlock()
 		var fire <-chan time.Time
+		stop := func() bool { return false }
 		if ok {
-			timer.Reset(due.Sub(now))
-			fire = timer.C
+			fire, stop = r.clock.NewTimer(due.Sub(now))
 		}
 		select {
 		case <-r.ctx.Done():
+			stop()
 			return
 		case <-r.wake:
-			timer.Stop()
+			stop()
 		case <-fire:
-			r.mu.Lock()
-			r.publishLocked()
-			r.mu.Unlock()
 		}
 	}
 }
@@ -496,7 +511,7 @@ func (r *Refresher) finish(f *flight, tok token, err error) {
 		}
 	}
 	r.mu.Lock()
-	now := time.Now()
+	now := r.clock.Now()
 	if err == nil {
 		if r.tok.access != "" {
 			r.recent = append(r.recent, r.tok.access)
@@ -579,7 +594,7 @@ func (r *Refresher) fetch(red redactor) (token, error) {
 	hc.Transport = rec
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &hc)
 
-	issued := time.Now()
+	issued := r.clock.Now()
 	t, err := r.cc.Token(ctx)
 	if err != nil {
 		rec.mu.Lock()
@@ -600,7 +615,13 @@ func (r *Refresher) fetch(red redactor) (token, error) {
 		return token{}, &Error{Method: http.MethodPost, Path: r.tokenPath(), Kind: ErrBadResponse, Attempts: 1, TokenEndpoint: true,
 			Items: []ErrorItem{{Message: "the token endpoint answered without an access_token"}}}
 	}
-	expiry := t.Expiry
+	var expiry time.Time
+	if !t.Expiry.IsZero() {
+		// x/oauth2 dates the expiry on the wall clock when it reads the
+		// answer: now + expires_in, in whole seconds. Carry that lifetime
+		// over to the refresher's clock (rounding away the moment since).
+		expiry = r.clock.Now().Add(time.Until(t.Expiry).Round(time.Second))
+	}
 	if expiry.IsZero() || !expiry.After(issued) {
 		// No expires_in: assume the documented 8 hours.
 		expiry = issued.Add(28800 * time.Second)
@@ -630,7 +651,7 @@ func (r *Refresher) tokenError(err, netErr error, red redactor) *Error {
 		default:
 			e.Kind = KindForStatus(e.Status)
 		}
-		e.RetryAfter = parseRetryAfter(re.Response.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter = parseRetryAfter(re.Response.Header.Get("Retry-After"), r.clock.Now())
 		if re.ErrorCode != "" {
 			e.Items = []ErrorItem{{Code: cleanText(red.text(re.ErrorCode)), Message: cleanText(red.text(re.ErrorDescription))}}
 		} else if p, derr := DecodeBody(re.Body); derr == nil && len(p.Errors) > 0 {

@@ -9,24 +9,22 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
 // waitConnsGone waits until the server holds no connection at all, so
 // every failure has been counted.
 func (h *harness) waitConnsGone() {
 	h.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var n int
+	if err := testutil.Poll(20*time.Second, func() bool {
 		h.srv.mu.Lock()
-		n := len(h.srv.pending)
+		n = len(h.srv.pending)
 		h.srv.mu.Unlock()
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("%d connections still open", n)
-		}
-		time.Sleep(10 * time.Millisecond)
+		return n == 0
+	}); err != nil {
+		h.t.Fatalf("%d connections still open (%v)", n, err)
 	}
 }
 

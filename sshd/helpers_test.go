@@ -333,17 +333,11 @@ func (tm *term) until(what string, cond func(screen string) bool) string {
 // cond: what a terminal was sent can trail the screen it shows.
 func (tm *term) waitRaw(what string, cond func(raw string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		raw := tm.raw.String()
-		if cond(raw) {
-			return raw
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("timed out waiting for %s in the output", what)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var raw string
+	if err := testutil.Poll(20*time.Second, func() bool { raw = tm.raw.String(); return cond(raw) }); err != nil {
+		tm.t.Fatalf("no %s in the output (%v)", what, err)
 	}
+	return raw
 }
 
 // waitFor waits until the screen shows every text.
@@ -391,22 +385,24 @@ func (h *harness) waitLog(texts ...string) string {
 // line.
 func (h *harness) waitLogT(t testing.TB, texts ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var line string
+	found := func() bool {
 		for _, l := range strings.Split(h.log.String(), "\n") {
 			ok := true
 			for _, x := range texts {
 				ok = ok && strings.Contains(l+" ", x)
 			}
 			if ok {
-				return l
+				line = l
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no log line with %q; log:\n%s", texts, h.log.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+		return false
 	}
+	if err := testutil.Poll(20*time.Second, found); err != nil {
+		t.Fatalf("no log line with %q (%v); log:\n%s", texts, err, h.log.String())
+	}
+	return line
 }
 
 // writes lists the API requests that were not reads, from the sandbox log.

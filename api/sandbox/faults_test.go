@@ -231,11 +231,14 @@ func TestLatency(t *testing.T) {
 		}
 		close(done)
 	}()
-	for srv.APIRequests() < 3 { // the sleeper has arrived
-		time.Sleep(time.Millisecond)
-	}
+	testutil.Eventually(t, 20*time.Second, func() bool { return srv.APIRequests() >= 3 },
+		"the third request never reached the sandbox")
 	srv.Close()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second): // a deadlock detector
+		t.Fatal("Close left a request waiting out its latency")
+	}
 	if _, err := New(Options{Latency: -time.Second}); err == nil {
 		t.Errorf("negative latency accepted")
 	}
