@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -164,9 +163,9 @@ func parseGetArgs(args []string) (*getOptions, error) {
 	if o.sandbox && o.profile != "" {
 		return nil, usagef("--sandbox and --profile exclude each other")
 	}
-	ref, err := parseParents(d, o.parents)
+	ref, err := api.DefaultCatalog().ParseParents(d, o.parents)
 	if err != nil {
-		return nil, err
+		return nil, usagef("--parent %v", err)
 	}
 	o.ref = ref
 	// Check the references now, so a missing one is a usage error before
@@ -182,36 +181,6 @@ func flagHint(err error) string {
 		return " is not a flag of get"
 	}
 	return ""
-}
-
-// parseParents turns --parent KIND=ID flags into a reference. KIND is a
-// kind name or alias (app, apps, workspace, ca, …) or a bare placeholder
-// (module); it must be one the kind's paths use.
-func parseParents(d *api.Descriptor, flags []string) (api.Ref, error) {
-	ref := api.Ref{}
-	allowed := api.RefKeys(d)
-	for _, f := range flags {
-		k, v, ok := strings.Cut(f, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" || v == "" {
-			return nil, usagef("--parent %q: want KIND=ID, e.g. --parent app=1", f)
-		}
-		key := strings.ToLower(k)
-		if pd, ok := api.Lookup(k); ok && pd.Key != "" {
-			key = pd.Key
-		}
-		if !slices.Contains(allowed, key) {
-			if len(allowed) == 0 {
-				return nil, usagef("--parent %s: %s take no parent", k, d.Name)
-			}
-			return nil, usagef("--parent %s: %s take only %s", k, d.Name, strings.Join(allowed, ", "))
-		}
-		if prev, dup := ref[key]; dup && prev != v {
-			return nil, usagef("--parent %s given twice", key)
-		}
-		ref[key] = v
-	}
-	return ref, nil
 }
 
 func kindList() string {
