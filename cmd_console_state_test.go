@@ -16,20 +16,20 @@ func TestEmbeddedSandboxStateDirIsItsOwn(t *testing.T) {
 	}
 	s2, err := openSession(context.Background(), sessionFlags{sandbox: true})
 	if err != nil {
-		s1.close()
+		s1.Close()
 		t.Fatal(err)
 	}
-	defer s2.close()
-	if s1.stateDir == "" || !s1.stateTemporary || s1.stateDir == s2.stateDir {
-		s1.close()
-		t.Fatalf("state dirs %q and %q (temporary %v)", s1.stateDir, s2.stateDir, s1.stateTemporary)
+	defer s2.Close()
+	if s1.StateDir == "" || !s1.StateTemporary || s1.StateDir == s2.StateDir {
+		s1.Close()
+		t.Fatalf("state dirs %q and %q (temporary %v)", s1.StateDir, s2.StateDir, s1.StateTemporary)
 	}
-	if fi, err := os.Stat(s1.stateDir); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
-		s1.close()
+	if fi, err := os.Stat(s1.StateDir); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		s1.Close()
 		t.Fatalf("state dir: %v %v", fi, err)
 	}
-	s1.close()
-	if _, err := os.Stat(s1.stateDir); !os.IsNotExist(err) {
+	s1.Close()
+	if _, err := os.Stat(s1.StateDir); !os.IsNotExist(err) {
 		t.Fatalf("the state dir outlived its sandbox: %v", err)
 	}
 }

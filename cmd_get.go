@@ -11,12 +11,14 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mpconsole/mpconsole/api"
 )
 
 const getUsage = `usage: mpconsole get KIND [ID] [--parent KIND=ID ...] [-o table|json]
                      [--profile NAME | --sandbox] [--config FILE] [--account ID]
+                     [--request-timeout 45s]
 
 Prints the entities of KIND (all of them, or the one with ID) for scripts:
 -o table (default) shows the kind's columns, -o json the entities as a JSON
@@ -25,6 +27,10 @@ array, exactly as the API sent them.
 Credentials: --sandbox starts the embedded sandbox; otherwise the MPARTICLE_*
 variables (profile "env"), else --profile NAME or the default profile of the
 profiles file.
+
+--parent KIND=ID names a parent by kind or alias (app=1, ws=4302, ca=5), or a
+module (module=indicative). --request-timeout bounds the whole call, retries
+included (default 45s); a shorter budget shortens the waits between tries.
 
 Exit status: 0 success, 1 the API (or the connection) failed, 2 bad usage.
 
@@ -55,6 +61,8 @@ type getOptions struct {
 	account int64
 	hasAcct bool
 	parents parentFlags
+	// requestTimeout is the whole call's budget, retries included.
+	requestTimeout time.Duration
 }
 
 // runGet implements `mpconsole get`.
@@ -118,6 +126,7 @@ func parseGetArgs(args []string) (*getOptions, error) {
 	fs.StringVar(&o.config, "config", "", "profiles file")
 	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
 	account := fs.String("account", "", "account id (default: the profile's)")
+	registerRequestTimeout(fs, &o.requestTimeout)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -159,6 +168,9 @@ func parseGetArgs(args []string) (*getOptions, error) {
 			return nil, usagef("--account %q is not an account id", *account)
 		}
 		o.account, o.hasAcct = n, true
+	}
+	if err := checkRequestTimeout(o.requestTimeout); err != nil {
+		return nil, err
 	}
 	if o.sandbox && o.profile != "" {
 		return nil, usagef("--sandbox and --profile exclude each other")
@@ -210,7 +222,8 @@ func printGetUsage(w io.Writer) {
 // sandbox: a script should not read demo data by accident. cleanup releases
 // the client (and stops an embedded sandbox).
 func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) {
-	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true})
+	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true,
+		requestTimeout: o.requestTimeout})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,12 +231,12 @@ func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) 
 	if o.hasAcct {
 		acct = o.account
 	}
-	c, err := s.accounts.Client(ctx, s.profile, acct)
+	c, err := s.Accounts.Client(ctx, s.Profile, acct)
 	if err != nil {
-		s.close()
+		s.Close()
 		return nil, nil, &usageError{err.Error()}
 	}
-	return c, s.close, nil
+	return c, s.Close, nil
 }
 
 // reportGetError prints a failure and picks the exit status: 2 for what
