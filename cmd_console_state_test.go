@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,17 @@ func TestEmbeddedSandboxStateDirIsItsOwn(t *testing.T) {
 	s1.Close()
 	if _, err := os.Stat(s1.StateDir); !os.IsNotExist(err) {
 		t.Fatalf("the state dir outlived its sandbox: %v", err)
+	}
+}
+
+// TestConsoleRequestTimeoutFlag: the console refuses a budget that is not
+// positive before it looks for a terminal or starts anything.
+func TestConsoleRequestTimeoutFlag(t *testing.T) {
+	for _, v := range []string{"0s", "-5s", "soon"} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"--request-timeout", v}, nil, &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "request-timeout") || out.Len() != 0 {
+			t.Errorf("--request-timeout %s: exit %d, stderr %q", v, code, errb.String())
+		}
 	}
 }
