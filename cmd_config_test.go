@@ -69,12 +69,12 @@ func TestConfigInitKeepsTheSandboxStart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("console session after config init: %v", err)
 	}
-	defer s.close()
-	if s.profile != accounts.SandboxProfile || s.file == nil {
-		t.Fatalf("console opens profile %q (file loaded: %v), want the embedded %q", s.profile, s.file != nil, accounts.SandboxProfile)
+	defer s.Close()
+	if s.Profile != accounts.SandboxProfile || s.File == nil {
+		t.Fatalf("console opens profile %q (file loaded: %v), want the embedded %q", s.Profile, s.File != nil, accounts.SandboxProfile)
 	}
-	if p, ok := s.accounts.Profile(s.profile); !ok || !p.Sandbox {
-		t.Fatalf("profile %q is not the embedded sandbox: %+v", s.profile, p)
+	if p, ok := s.Accounts.Profile(s.Profile); !ok || !p.Sandbox {
+		t.Fatalf("profile %q is not the embedded sandbox: %+v", s.Profile, p)
 	}
 	code, stdout, stderr := getRun(t, "apps")
 	if code != 2 || stdout != "" || !strings.Contains(stderr, "no credentials") || !strings.Contains(stderr, "defines no profile") {

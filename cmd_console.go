@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	xterm "github.com/charmbracelet/x/term"
@@ -15,37 +15,18 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
-	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/ui"
 )
 
 const consoleUsage = `usage: mpconsole [--sandbox] [--profile NAME] [--config FILE] [--readonly]
+                 [--request-timeout DURATION]
 
 With no profile configured (no MPARTICLE_* variables, no profiles file) the
 console starts the embedded sandbox and opens its account 1.
 `
 
-// session is what a console (local or over SSH) needs: the profiles with
-// their shared clients, and where to start.
-type session struct {
-	accounts *accounts.Manager
-	profile  string
-	file     *config.File
-	close    func()
-	// stateDir, when set, is where drafts and the journal go instead of
-	// the user's state directory: the embedded sandbox's own, removed
-	// with it (stateTemporary), since its data lives in memory and the
-	// next one reuses its ids.
-	stateDir       string
-	stateTemporary bool
-}
-
-// retryPolicy is the API clients' retry policy; the zero value is the
-// documented default (5 attempts, 45 s in all). Tests shorten it.
-var retryPolicy api.RetryPolicy
-
-// sessionFlags are the flags that choose credentials.
+// sessionFlags are the flags that choose credentials and bound requests.
 type sessionFlags struct {
 	sandbox bool
 	profile string
@@ -53,93 +34,57 @@ type sessionFlags struct {
 	// explicit: with nothing configured, fail instead of starting the
 	// embedded sandbox (mpconsole get).
 	explicit bool
+	// requestTimeout is every API call's budget, retries included; 0 is
+	// the documented default.
+	requestTimeout time.Duration
 }
 
 func (sf *sessionFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&sf.sandbox, "sandbox", false, "use the embedded sandbox, whatever is configured")
 	fs.StringVar(&sf.profile, "profile", "", "profile to use (default: MPARTICLE_* variables, else the file's default)")
 	fs.StringVar(&sf.config, "config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
+	registerRequestTimeout(fs, &sf.requestTimeout)
 }
 
-// openSession resolves the flags: --sandbox, or the MPARTICLE_* profile and
-// the profiles file; with nothing configured (no variables, and no file or
-// one that defines no profile, as `config init` writes it), the embedded
-// sandbox. The
-// embedded sandbox listens on 127.0.0.1:0 and logs nowhere (the screen
-// belongs to the console).
-func openSession(ctx context.Context, sf sessionFlags) (*session, error) {
-	o := accounts.Options{Retry: retryPolicy}
-	s := &session{close: func() {}}
-	if !sf.sandbox {
-		env, _, err := config.FromEnv(os.Getenv)
-		if err != nil {
-			return nil, &usageError{err.Error()}
-		}
-		o.Env = env
-		path := sf.config
-		if path == "" {
-			if path, err = config.DefaultPath(os.Getenv); err != nil {
-				return nil, err
-			}
-		}
-		f, err := config.Load(path)
-		switch {
-		case errors.Is(err, config.ErrNoFile) && sf.config != "" && !sf.explicit:
-			return nil, &usageError{err.Error()}
-		case errors.Is(err, config.ErrNoFile):
-		case err != nil:
-			return nil, &usageError{err.Error()}
-		default:
-			o.File, s.file = f, f
-		}
-		if o.Env == nil && (o.File == nil || len(o.File.Profiles) == 0) {
-			if sf.profile != "" || sf.explicit {
-				why := fmt.Sprintf("%s: %v", path, config.ErrNoFile)
-				if o.File != nil {
-					why = path + " defines no profile"
-				}
-				return nil, usagef("no credentials: set MPARTICLE_CLIENT_ID, MPARTICLE_CLIENT_SECRET and MPARTICLE_ACCOUNT_ID, "+
-					"add a profile to the profiles file (mpconsole config init writes an example), or use --sandbox (%s)", why)
-			}
-			sf.sandbox = true
-		}
+// registerRequestTimeout adds --request-timeout: the budget of one API
+// call, every attempt and wait included.
+func registerRequestTimeout(fs *flag.FlagSet, d *time.Duration) {
+	fs.DurationVar(d, "request-timeout", api.DefaultMaxElapsed,
+		"give up on an API call after this long, retries included (e.g. 10s)")
+}
+
+// checkRequestTimeout refuses a budget that is not positive.
+func checkRequestTimeout(d time.Duration) error {
+	if d <= 0 {
+		return usagef("--request-timeout %s: want a positive duration, e.g. 10s", d)
 	}
-	if sf.sandbox {
-		dir, err := os.MkdirTemp("", "mpconsole-sandbox-*")
-		if err != nil {
-			return nil, fmt.Errorf("the sandbox's state directory: %w", err)
-		}
-		srv, err := sandbox.Start(ctx, sandbox.Options{})
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("starting the sandbox: %w", err)
-		}
-		o.Sandbox = srv
-		s.stateDir, s.stateTemporary = dir, true
-		s.close = func() { srv.Close(); os.RemoveAll(dir) }
+	return nil
+}
+
+// openSession opens the profiles the flags choose (accounts.Open). The
+// embedded sandbox, when needed, listens on 127.0.0.1:0 and logs nowhere
+// (the screen belongs to the console). A problem with what is configured
+// or asked for is a usage error.
+func openSession(ctx context.Context, sf sessionFlags) (*accounts.Session, error) {
+	s, err := accounts.Open(ctx, accounts.OpenOptions{
+		UseSandbox: sf.sandbox, Profile: sf.profile, Config: sf.config, Explicit: sf.explicit,
+		RequestTimeout: sf.requestTimeout, StartSandbox: startEmbeddedSandbox,
+	})
+	var se *accounts.SetupError
+	if errors.As(err, &se) {
+		return nil, &usageError{err.Error()}
 	}
-	s.accounts = accounts.New(o)
-	closeSrv := s.close
-	s.close = func() { s.accounts.Close(); closeSrv() }
-	if sf.profile != "" {
-		if _, ok := s.accounts.Profile(sf.profile); !ok {
-			s.close()
-			var names []string
-			for _, p := range s.accounts.Profiles() {
-				names = append(names, p.Name)
-			}
-			return nil, usagef("no profile %q (profiles: %s)", sf.profile, strings.Join(names, ", "))
-		}
-		s.profile = sf.profile
-	} else {
-		p, err := s.accounts.Default()
-		if err != nil {
-			s.close()
-			return nil, &usageError{err.Error()}
-		}
-		s.profile = p.Name
+	return s, err
+}
+
+// startEmbeddedSandbox starts the sandbox a console runs on when nothing
+// else is configured: in memory, default seed, no log.
+func startEmbeddedSandbox(ctx context.Context) (accounts.Sandbox, func() error, error) {
+	srv, err := sandbox.Start(ctx, sandbox.Options{})
+	if err != nil {
+		return nil, nil, err
 	}
-	return s, nil
+	return srv, srv.Close, nil
 }
 
 // runConsole starts the TUI.
@@ -160,6 +105,10 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "mpconsole: unknown command %q (run 'mpconsole help')\n", fs.Arg(0))
 		return 2
 	}
+	if err := checkRequestTimeout(sf.requestTimeout); err != nil {
+		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
+		return 2
+	}
 	if !isTerminal(stdin) || !isTerminal(stdout) {
 		fmt.Fprintln(stderr, "mpconsole needs a terminal; for scripts use mpconsole get")
 		return 2
@@ -169,22 +118,22 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return exitCode(err)
 	}
-	defer s.close()
-	if s.file != nil {
-		for _, w := range s.file.Warnings {
+	defer s.Close()
+	if s.File != nil {
+		for _, w := range s.File.Warnings {
 			fmt.Fprintln(stderr, "warning:", w)
 		}
 	}
 	// Resolve the first profile's secret now, on the terminal, before the
 	// screen is taken (a password manager may prompt).
-	if _, err := s.accounts.Client(ctx, s.profile, 0); err != nil {
+	if _, err := s.Accounts.Client(ctx, s.Profile, 0); err != nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 1
 	}
-	uo := ui.Options{Context: ctx, Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
-		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.stateDir, StateTemporary: s.stateTemporary}
-	if s.file != nil {
-		uo.Keys = &s.file.KeyMap
+	uo := ui.Options{Context: ctx, Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
+		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.StateDir, StateTemporary: s.StateTemporary}
+	if s.File != nil {
+		uo.Keys = &s.File.KeyMap
 	}
 	p := tea.NewProgram(ui.New(uo), tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {

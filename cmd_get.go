@@ -8,16 +8,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mpconsole/mpconsole/api"
 )
 
 const getUsage = `usage: mpconsole get KIND [ID] [--parent KIND=ID ...] [-o table|json]
                      [--profile NAME | --sandbox] [--config FILE] [--account ID]
+                     [--request-timeout 45s]
 
 Prints the entities of KIND (all of them, or the one with ID) for scripts:
 -o table (default) shows the kind's columns, -o json the entities as a JSON
@@ -26,6 +27,10 @@ array, exactly as the API sent them.
 Credentials: --sandbox starts the embedded sandbox; otherwise the MPARTICLE_*
 variables (profile "env"), else --profile NAME or the default profile of the
 profiles file.
+
+--parent KIND=ID names a parent by kind or alias (app=1, ws=4302, ca=5), or a
+module (module=indicative). --request-timeout bounds the whole call, retries
+included (default 45s); a shorter budget shortens the waits between tries.
 
 Exit status: 0 success, 1 the API (or the connection) failed, 2 bad usage.
 
@@ -56,6 +61,8 @@ type getOptions struct {
 	account int64
 	hasAcct bool
 	parents parentFlags
+	// requestTimeout is the whole call's budget, retries included.
+	requestTimeout time.Duration
 }
 
 // runGet implements `mpconsole get`.
@@ -119,6 +126,7 @@ func parseGetArgs(args []string) (*getOptions, error) {
 	fs.StringVar(&o.config, "config", "", "profiles file")
 	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
 	account := fs.String("account", "", "account id (default: the profile's)")
+	registerRequestTimeout(fs, &o.requestTimeout)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -161,12 +169,15 @@ func parseGetArgs(args []string) (*getOptions, error) {
 		}
 		o.account, o.hasAcct = n, true
 	}
+	if err := checkRequestTimeout(o.requestTimeout); err != nil {
+		return nil, err
+	}
 	if o.sandbox && o.profile != "" {
 		return nil, usagef("--sandbox and --profile exclude each other")
 	}
-	ref, err := parseParents(d, o.parents)
+	ref, err := api.DefaultCatalog().ParseParents(d, o.parents)
 	if err != nil {
-		return nil, err
+		return nil, usagef("--parent %v", err)
 	}
 	o.ref = ref
 	// Check the references now, so a missing one is a usage error before
@@ -182,36 +193,6 @@ func flagHint(err error) string {
 		return " is not a flag of get"
 	}
 	return ""
-}
-
-// parseParents turns --parent KIND=ID flags into a reference. KIND is a
-// kind name or alias (app, apps, workspace, ca, …) or a bare placeholder
-// (module); it must be one the kind's paths use.
-func parseParents(d *api.Descriptor, flags []string) (api.Ref, error) {
-	ref := api.Ref{}
-	allowed := api.RefKeys(d)
-	for _, f := range flags {
-		k, v, ok := strings.Cut(f, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" || v == "" {
-			return nil, usagef("--parent %q: want KIND=ID, e.g. --parent app=1", f)
-		}
-		key := strings.ToLower(k)
-		if pd, ok := api.Lookup(k); ok && pd.Key != "" {
-			key = pd.Key
-		}
-		if !slices.Contains(allowed, key) {
-			if len(allowed) == 0 {
-				return nil, usagef("--parent %s: %s take no parent", k, d.Name)
-			}
-			return nil, usagef("--parent %s: %s take only %s", k, d.Name, strings.Join(allowed, ", "))
-		}
-		if prev, dup := ref[key]; dup && prev != v {
-			return nil, usagef("--parent %s given twice", key)
-		}
-		ref[key] = v
-	}
-	return ref, nil
 }
 
 func kindList() string {
@@ -241,7 +222,8 @@ func printGetUsage(w io.Writer) {
 // sandbox: a script should not read demo data by accident. cleanup releases
 // the client (and stops an embedded sandbox).
 func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) {
-	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true})
+	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true,
+		requestTimeout: o.requestTimeout})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -249,12 +231,12 @@ func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) 
 	if o.hasAcct {
 		acct = o.account
 	}
-	c, err := s.accounts.Client(ctx, s.profile, acct)
+	c, err := s.Accounts.Client(ctx, s.Profile, acct)
 	if err != nil {
-		s.close()
+		s.Close()
 		return nil, nil, &usageError{err.Error()}
 	}
-	return c, s.close, nil
+	return c, s.Close, nil
 }
 
 // reportGetError prints a failure and picks the exit status: 2 for what

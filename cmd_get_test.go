@@ -75,6 +75,10 @@ func TestGetSandbox(t *testing.T) {
 		{name: "missing parent", args: []string{"platforms", "--sandbox"}, code: 2, stderr: []string{"platforms need app", "--parent app=ID"}, nostdio: true},
 		{name: "parent the kind does not take", args: []string{"apps", "--sandbox", "--parent", "workspace=1"}, code: 2, stderr: []string{"apps take no parent"}, nostdio: true},
 		{name: "bad parent syntax", args: []string{"platforms", "--sandbox", "--parent", "app"}, code: 2, stderr: []string{"want KIND=ID"}, nostdio: true},
+		{name: "unknown parent", args: []string{"platforms", "--sandbox", "--parent", "planet=1"}, code: 2, stderr: []string{`--parent planet=1: unknown parent kind "planet" (platforms take app)`}, nostdio: true},
+		{name: "parent alias", args: []string{"activation", "--sandbox", "--parent", "ws=1", "--parent", "ca=1", "--request-timeout", "5s"}, code: 1, stderr: []string{"404"}, nostdio: true},
+		{name: "request timeout not positive", args: []string{"apps", "--sandbox", "--request-timeout", "0s"}, code: 2, stderr: []string{"--request-timeout 0s: want a positive duration"}, nostdio: true},
+		{name: "request timeout not a duration", args: []string{"apps", "--sandbox", "--request-timeout", "soon"}, code: 2, stderr: []string{"request-timeout"}, nostdio: true},
 		{name: "unknown kind", args: []string{"gizmos", "--sandbox"}, code: 2, stderr: []string{`unknown kind "gizmos"`, "apps"}, nostdio: true},
 		{name: "no kind", args: []string{"--sandbox"}, code: 2, stderr: []string{"no KIND given"}, nostdio: true},
 		{name: "bad output", args: []string{"apps", "--sandbox", "-o", "yaml"}, code: 2, stderr: []string{`-o "yaml"`}, nostdio: true},
@@ -288,23 +292,15 @@ func silentAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// shortRetry gives the API clients of this test a budget of a fraction of
-// a second instead of the documented 45 s.
-func shortRetry(t *testing.T) api.RetryPolicy {
-	t.Helper()
-	p := api.RetryPolicy{MaxAttempts: 5, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxElapsed: 600 * time.Millisecond}
-	old := retryPolicy
-	retryPolicy = p
-	t.Cleanup(func() { retryPolicy = old })
-	return p
-}
+// shortBudget is the --request-timeout of the tests that wait for the
+// client to give up: a fraction of a second instead of the documented 45 s.
+const shortBudget = 600 * time.Millisecond
 
 // TestGetGivesUpWithinBudget: against an API that accepts connections and
 // never answers, get and the console's clients stop within the retry
 // budget, after the documented number of attempts, and say so.
 func TestGetGivesUpWithinBudget(t *testing.T) {
 	isolate(t)
-	p := shortRetry(t)
 	srv, err := sandbox.Start(context.Background(), sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -323,13 +319,13 @@ func TestGetGivesUpWithinBudget(t *testing.T) {
 		t.Run(where.name, func(t *testing.T) {
 			t.Setenv(where.env, where.url)
 			start := time.Now()
-			code, out, errs := getRun(t, "apps")
+			code, out, errs := getRun(t, "apps", "--request-timeout", shortBudget.String())
 			took := time.Since(start)
 			if code != 1 || out != "" {
 				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 			}
-			if took > p.MaxElapsed+500*time.Millisecond {
-				t.Errorf("get took %v with a budget of %v", took, p.MaxElapsed)
+			if took > shortBudget+500*time.Millisecond {
+				t.Errorf("get took %v with a budget of %v", took, shortBudget)
 			}
 			if !strings.Contains(errs, "gave up after 5 attempts in ") || !strings.Contains(errs, "no answer within") {
 				t.Errorf("stderr does not say how it gave up: %s", errs)
@@ -337,20 +333,20 @@ func TestGetGivesUpWithinBudget(t *testing.T) {
 
 			// The console's clients come from the same session code; its
 			// error pane reads the attempts from the error.
-			s, err := openSession(context.Background(), sessionFlags{})
+			s, err := openSession(context.Background(), sessionFlags{requestTimeout: shortBudget})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer s.close()
-			c, err := s.accounts.Client(context.Background(), s.profile, 0)
+			defer s.Close()
+			c, err := s.Accounts.Client(context.Background(), s.Profile, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			apps, _ := api.Lookup("apps")
 			start = time.Now()
 			_, err = c.List(context.Background(), apps, nil)
-			if took := time.Since(start); took > p.MaxElapsed+500*time.Millisecond {
-				t.Errorf("the console's request took %v with a budget of %v", took, p.MaxElapsed)
+			if took := time.Since(start); took > shortBudget+500*time.Millisecond {
+				t.Errorf("the console's request took %v with a budget of %v", took, shortBudget)
 			}
 			r := errview.Describe(err)
 			if r.Title != "Timed out" || !strings.Contains(r.Retry, "5 attempts") {
@@ -364,7 +360,6 @@ func TestGetGivesUpWithinBudget(t *testing.T) {
 // as a network failure, not as refused credentials.
 func TestGetTokenEndpointRefused(t *testing.T) {
 	isolate(t)
-	shortRetry(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -376,7 +371,7 @@ func TestGetTokenEndpointRefused(t *testing.T) {
 	t.Setenv("MPARTICLE_ACCOUNT_ID", "1")
 	t.Setenv("MPARTICLE_BASE_URL", "http://"+closed+"/v1")
 	t.Setenv("MPARTICLE_TOKEN_URL", "http://"+closed+"/oauth/token")
-	code, out, errs := getRun(t, "apps")
+	code, out, errs := getRun(t, "apps", "--request-timeout", shortBudget.String())
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}

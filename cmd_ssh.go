@@ -16,7 +16,7 @@ import (
 
 const sshUsage = `usage: mpconsole ssh [--addr 127.0.0.1:2222] [--host-key FILE] [--authorized-keys FILE]
                      [--profile NAME | --sandbox] [--config FILE] [--readonly]
-                     [--max-sessions 32] [--idle-timeout 30m]
+                     [--max-sessions 32] [--idle-timeout 30m] [--request-timeout 45s]
 
 Serves the console over SSH: every connection gets a console of its own on
 the profiles this server holds; nobody needs the API credentials. Only the
@@ -58,6 +58,10 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mpconsole ssh: --idle-timeout %s: want a positive duration, or 0 for never\n", *idle)
 		return 2
 	}
+	if err := checkRequestTimeout(sf.requestTimeout); err != nil {
+		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
+		return 2
+	}
 	dir, err := sshDir(sf.config)
 	if err != nil && (*hostKey == "" || *authKeys == "") {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v; give --host-key and --authorized-keys\n", err)
@@ -75,8 +79,8 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
 		return exitCode(err)
 	}
-	defer s.close()
-	file := s.file
+	defer s.Close()
+	file := s.File
 	if file == nil {
 		// On the sandbox the profiles are not read, but the keys' rights
 		// still are: --sandbox must not lift a key's read-only.
@@ -87,9 +91,9 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	o := sshd.Options{
 		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
-		Accounts: s.accounts, Profile: s.profile, ReadOnly: *readonly,
+		Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
 		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr,
-		StateDir: s.stateDir, StateTemporary: s.stateTemporary,
+		StateDir: s.StateDir, StateTemporary: s.StateTemporary,
 	}
 	if *idle == 0 {
 		o.IdleTimeout = -1
@@ -102,7 +106,7 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Resolve the starting profile's secret now, so a broken one fails the
 	// start instead of every session.
-	if _, err := s.accounts.Client(ctx, s.profile, 0); err != nil {
+	if _, err := s.Accounts.Client(ctx, s.Profile, 0); err != nil {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
 		return 1
 	}
@@ -112,7 +116,7 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	host, port, _ := net.SplitHostPort(srv.Addr().String())
-	fmt.Fprintf(stdout, "mpconsole ssh: serving profile %s on %s (host key %s)\n", s.profile, srv.Addr(), srv.HostKeyFingerprint())
+	fmt.Fprintf(stdout, "mpconsole ssh: serving profile %s on %s (host key %s)\n", s.Profile, srv.Addr(), srv.HostKeyFingerprint())
 	fmt.Fprintf(stdout, "connect with: ssh -p %s %s\n", port, host)
 	if err := srv.Wait(); err != nil {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)

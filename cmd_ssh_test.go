@@ -133,6 +133,7 @@ func TestSSHCommandErrors(t *testing.T) {
 		{"argument", []string{"extra"}, 2, `unexpected argument "extra"`},
 		{"max sessions", []string{"--max-sessions", "0"}, 2, "--max-sessions 0: want at least 1"},
 		{"idle timeout", []string{"--idle-timeout", "-1s"}, 2, "--idle-timeout -1s"},
+		{"request timeout", []string{"--request-timeout", "0s"}, 2, "--request-timeout 0s: want a positive duration"},
 		{"no key listed", []string{"--sandbox", "--addr", "127.0.0.1:0", "--authorized-keys", keys}, 1, "lists no key: nobody could connect"},
 		{"missing keys file", []string{"--sandbox", "--addr", "127.0.0.1:0", "--authorized-keys", filepath.Join(dir, "none")}, 1, "no such file"},
 		{"bad rights", []string{"--sandbox", "--config", bad, "--authorized-keys", keys}, 2, "is not a SHA256 key fingerprint"},

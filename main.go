@@ -49,9 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 const usage = `mpconsole — a terminal console for the mParticle Platform API
 
 Usage:
-  mpconsole [--sandbox] [--profile NAME] [--readonly]   the console
+  mpconsole [--sandbox] [--profile NAME] [--readonly] [--request-timeout 45s]
+                                                        the console
   mpconsole sandbox [flags]                             serve the local Platform API sandbox
-  mpconsole get KIND [ID] [--parent KIND=ID] [-o table|json]
+  mpconsole get KIND [ID] [--parent KIND=ID] [-o table|json] [--request-timeout 45s]
                                                         print entities, for scripts
   mpconsole config check|init [--config FILE]           validate or create the profiles file
   mpconsole ssh [--addr HOST:PORT] [--authorized-keys FILE] [--readonly]

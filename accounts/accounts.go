@@ -20,7 +20,6 @@ import (
 	"sync"
 
 	"github.com/mpconsole/mpconsole/api"
-	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/config"
 )
 
@@ -40,11 +39,23 @@ type Options struct {
 	File    *config.File    // nil: no profiles file
 	Env     *config.Profile // the MPARTICLE_* profile, if set
 	Getenv  func(string) string
-	Sandbox *sandbox.Server // the embedded sandbox, when it runs: adds the "sandbox" and "sandbox-viewer" profiles
+	Sandbox Sandbox // the embedded sandbox, when it runs: adds the "sandbox" and "sandbox-viewer" profiles
 	// CacheDir is the token cache directory; "" is the user cache dir.
 	CacheDir string
 	NoCache  bool
 	Retry    api.RetryPolicy
+}
+
+// Sandbox is the embedded sandbox as the profiles need it: where it listens
+// and the demo credentials of its two profiles. *sandbox.Server is one; the
+// package does not depend on the sandbox itself.
+type Sandbox interface {
+	V1URL() string
+	V2URL() string
+	TokenURL() string
+	AdminLogin() (clientID, secret string)  // the "sandbox" profile: every account
+	ViewerLogin() (clientID, secret string) // the "sandbox-viewer" profile: read-only
+	SeedAccount() int64                     // the account both profiles open on
 }
 
 // Sandbox profile names.
@@ -102,11 +113,11 @@ func New(o Options) *Manager {
 		m.order = append(m.order, e.info.Name)
 	}
 	if o.Sandbox != nil {
-		host := hostOf(o.Sandbox.V1URL())
-		add(&entry{info: Profile{Name: SandboxProfile, Sandbox: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.DefaultClientID},
-			id: sandbox.DefaultClientID, sec: sandbox.DefaultClientSecret})
-		add(&entry{info: Profile{Name: ViewerProfile, Sandbox: true, ReadOnly: true, AccountID: sandbox.SeedAccountID, Host: host, ClientID: sandbox.ViewerClientID},
-			id: sandbox.ViewerClientID, sec: sandbox.ViewerClientSecret})
+		host, acct := hostOf(o.Sandbox.V1URL()), o.Sandbox.SeedAccount()
+		id, sec := o.Sandbox.AdminLogin()
+		add(&entry{info: Profile{Name: SandboxProfile, Sandbox: true, AccountID: acct, Host: host, ClientID: id}, id: id, sec: sec})
+		id, sec = o.Sandbox.ViewerLogin()
+		add(&entry{info: Profile{Name: ViewerProfile, Sandbox: true, ReadOnly: true, AccountID: acct, Host: host, ClientID: id}, id: id, sec: sec})
 	}
 	if o.Env != nil {
 		add(fromConfig(o.Env))

@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// The resource catalogue (DESIGN.md, "The central idea"): one Descriptor
+// The resource catalogue: one Descriptor
 // per entity kind says where the kind lives (path templates, parent), how
 // to show it (columns), what may be done with it (operations, actions) and
 // how to name it (id and display name, natural keys included). The table
@@ -47,6 +47,30 @@ func (ops Op) String() string {
 		}
 	}
 	return strings.Join(names, ",")
+}
+
+// PathOps derives the operations the path templates make possible: a list
+// template gives List, and Get too (the entity is found in the list); a
+// get template gives Get, and List for a Single kind (its one object is
+// its list); a create, update, delete or exists template gives that
+// operation.
+func (p Paths) PathOps(single bool) Op {
+	var ops Op
+	if len(p.List) > 0 || (single && p.Get != "") {
+		ops |= OpList
+	}
+	if len(p.List) > 0 || p.Get != "" {
+		ops |= OpGet
+	}
+	for _, x := range []struct {
+		has bool
+		op  Op
+	}{{p.Create.Path != "", OpCreate}, {p.Update.Path != "", OpUpdate}, {p.Delete != "", OpDelete}, {p.Exists != "", OpExists}} {
+		if x.has {
+			ops |= x.op
+		}
+	}
+	return ops
 }
 
 // Endpoint is a method and a path template.
@@ -111,7 +135,7 @@ type Descriptor struct {
 	Version   Version  // V2: calculated attributes (no accountId, no envelope)
 	Parent    string   // the kind it is entered from ("" at the top)
 	Key       string   // the placeholder its entities fill for children ("app")
-	Ops       Op
+	Ops       Op       // derived from Paths when the catalogue is built (Paths.PathOps), never declared
 	Paths     Paths
 	Columns   []Column
 	Children  []string // kinds `enter` drills into, in display order
@@ -122,7 +146,7 @@ type Descriptor struct {
 	// BodyArray: create/update bodies go as a JSON array (data points,
 	// data point filters); an object is wrapped.
 	BodyArray bool
-	Help      string   // one line in the user's words (palette, chooser); the §16 decisions are comments in kinds.go
+	Help      string   // one line in the user's words (palette, chooser); the path decisions are comments in kinds.go
 	Edit      EditSpec // what the editor needs (edits.go)
 	// Pick names, for a placeholder no parent kind fills, the kind whose
 	// entity ids are its values: output configurations need a module,
@@ -288,6 +312,67 @@ func (c *Catalog) Names() []string {
 	return out
 }
 
+// ParseParents turns KIND=ID values (the --parent flags of `mpconsole get`)
+// into the reference a kind is listed or fetched under. KIND is a kind's
+// name, singular or alias, standing for the placeholder its entities fill
+// (app, apps, workspace, ws, ca), or a bare placeholder no kind fills
+// (module); it must be one the kind's paths use. A value given twice must
+// agree. Whether the reference is complete is CheckRef's to say.
+func (c *Catalog) ParseParents(d *Descriptor, values []string) (Ref, error) {
+	allowed := RefKeys(d)
+	takes := d.Name + " take no parent"
+	if len(allowed) > 0 {
+		takes = d.Name + " take " + strings.Join(allowed, ", ")
+	}
+	ref := Ref{}
+	for _, v := range values {
+		k, id, ok := strings.Cut(v, "=")
+		k, id = strings.TrimSpace(k), strings.TrimSpace(id)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%q: want KIND=ID (%s)", v, takes)
+		case k == "":
+			return nil, fmt.Errorf("%q: the KIND is missing, want KIND=ID (%s)", v, takes)
+		case id == "":
+			return nil, fmt.Errorf("%q: the ID is missing, want KIND=ID", v)
+		}
+		key, known := c.parentKey(k)
+		switch {
+		case slices.Contains(allowed, key):
+		case !known:
+			return nil, fmt.Errorf("%s: unknown parent kind %q (%s)", v, k, takes)
+		case len(allowed) == 0:
+			return nil, fmt.Errorf("%s: %s", v, takes)
+		default:
+			return nil, fmt.Errorf("%s: %s take only %s", v, d.Name, strings.Join(allowed, ", "))
+		}
+		if prev, dup := ref[key]; dup && prev != id {
+			return nil, fmt.Errorf("%s given twice (%s and %s)", key, prev, id)
+		}
+		ref[key] = id
+	}
+	return ref, nil
+}
+
+// parentKey is the placeholder a --parent KIND stands for: the key of the
+// kind so named, else the name itself. known is false when neither a kind
+// nor any path of the catalogue uses it.
+func (c *Catalog) parentKey(k string) (key string, known bool) {
+	if pd, ok := c.Lookup(k); ok {
+		if pd.Key != "" {
+			return pd.Key, true
+		}
+		return normName(k), true
+	}
+	key = strings.ToLower(k)
+	for _, d := range c.kinds {
+		if slices.Contains(RefKeys(d), key) {
+			return key, true
+		}
+	}
+	return key, false
+}
+
 func normName(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s)
@@ -300,10 +385,18 @@ var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds())
 // Lookup finds a kind in the default catalogue.
 func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }
 
+// newCatalog builds a catalogue of ds, completing each descriptor: its
+// operations from its paths, its edit spec, its column renderers. It
+// panics on a name two kinds share or on declared operations: both are
+// mistakes in the kinds table.
 func newCatalog(ds []*Descriptor) *Catalog {
 	c := &Catalog{kinds: ds, byName: map[string]*Descriptor{}}
 	specs := editSpecs()
 	for _, d := range ds {
+		if d.Ops != 0 {
+			panic(fmt.Sprintf("api: kind %s declares its operations; they are derived from its paths", d.Name))
+		}
+		d.Ops = d.Paths.PathOps(d.Single)
 		if spec, ok := specs[d.Name]; ok && d.Edit.Updatable == nil && d.Edit.Template == "" {
 			d.Edit = spec
 		}
@@ -465,7 +558,7 @@ func col(title string, width int, get func(object) string) Column {
 	return Column{Title: title, Width: width, get: get}
 }
 
-// dataPointKey is the natural key of a data point or a filter (§2.8):
+// dataPointKey is the natural key of a data point or a filter:
 // type, name, attribute name and event type.
 func dataPointKey(f fields) string {
 	if fstr(f, "name") == "" && fstr(f, "type") == "" {

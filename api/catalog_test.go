@@ -2,6 +2,8 @@ package api
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -190,7 +192,7 @@ func TestListPathPicksMostSpecific(t *testing.T) {
 
 func TestEncodeUserID(t *testing.T) {
 	for in, want := range map[string]string{
-		"test@mparticle.com":     "test40mparticle2Ecom", // the reference's example (§14.2)
+		"test@mparticle.com":     "test40mparticle2Ecom", // the reference's own example
 		"first.last+tag@x.co.uk": "first2Elast2Btag40x2Eco2Euk",
 		"Ünï@x.io":               "C39CnC3AF40x2Eio",
 		"":                       "",
@@ -350,5 +352,127 @@ func TestErrorItemsFromObject(t *testing.T) {
 		if got := errorItemsFromObject([]byte(in)); !slices.Equal(got, want) {
 			t.Errorf("%s: %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestCatalogDerivesOps: every kind can do what its paths allow and nothing
+// else; the table is what the kinds declared before their operations were
+// derived.
+func TestCatalogDerivesOps(t *testing.T) {
+	const all = OpList | OpGet | OpCreate | OpUpdate | OpDelete
+	want := map[string]Op{
+		"accounts":             all,
+		"apps":                 all,
+		"platforms":            all,
+		"serviceconfigs":       OpList | OpGet | OpCreate | OpUpdate,
+		"services":             OpList | OpGet,
+		"audiences":            OpList | OpGet | OpDelete,
+		"workspaces":           OpList | OpGet,
+		"feeds":                OpList | OpGet | OpCreate | OpUpdate,
+		"outputs":              OpList | OpGet,
+		"subscriptions":        OpList | OpGet | OpCreate,
+		"users":                OpList | OpGet,
+		"datapoints":           OpList | OpGet | OpCreate,
+		"filters":              OpList | OpGet | OpUpdate,
+		"servicefiltering":     OpList | OpGet | OpUpdate,
+		"calculatedattributes": all | OpExists,
+		"activation":           OpList | OpGet,
+		"calculation":          OpList | OpGet,
+	}
+	kinds := DefaultCatalog().Kinds()
+	if len(kinds) != len(want) {
+		t.Errorf("%d kinds, the table has %d", len(kinds), len(want))
+	}
+	for _, d := range kinds {
+		if w, ok := want[d.Name]; !ok || d.Ops != w {
+			t.Errorf("%s: ops %q, want %q", d.Name, d.Ops, w)
+		}
+	}
+}
+
+// TestPathOps: a descriptor declaring a path gets its operation, and only
+// then.
+func TestPathOps(t *testing.T) {
+	post := Endpoint{"POST", "/things"}
+	put := Endpoint{"PUT", "/things/{id}"}
+	tests := []struct {
+		name   string
+		paths  Paths
+		single bool
+		want   Op
+	}{
+		{"nothing", Paths{}, false, 0},
+		{"list gives get", Paths{List: []string{"/things"}}, false, OpList | OpGet},
+		{"get alone", Paths{Get: "/things/{id}"}, false, OpGet},
+		{"single get lists", Paths{Get: "/thing"}, true, OpList | OpGet},
+		{"create", Paths{List: []string{"/things"}, Create: post}, false, OpList | OpGet | OpCreate},
+		{"update", Paths{Get: "/things/{id}", Update: put}, false, OpGet | OpUpdate},
+		{"delete", Paths{List: []string{"/things"}, Delete: "/things/{id}"}, false, OpList | OpGet | OpDelete},
+		{"exists", Paths{Exists: "/things"}, false, OpExists},
+		{"a method without a path is nothing", Paths{Create: Endpoint{Method: "POST"}}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &Descriptor{Name: "things", Singular: "thing", Paths: tt.paths, Single: tt.single}
+			newCatalog([]*Descriptor{d})
+			if d.Ops != tt.want {
+				t.Errorf("ops %q, want %q", d.Ops, tt.want)
+			}
+		})
+	}
+}
+
+func TestCatalogRefusesDeclaredOps(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "things declares its operations") {
+			t.Errorf("panic %v", r)
+		}
+	}()
+	newCatalog([]*Descriptor{{Name: "things", Ops: OpList, Paths: Paths{List: []string{"/things"}}}})
+}
+
+func TestParseParents(t *testing.T) {
+	cat := DefaultCatalog()
+	tests := []struct {
+		kind   string
+		values []string
+		want   Ref
+		err    string
+	}{
+		{"platforms", []string{"app=1"}, Ref{"app": "1"}, ""},
+		{"platforms", []string{" apps = 1 "}, Ref{"app": "1"}, ""},
+		{"platforms", []string{"Application=1"}, Ref{"app": "1"}, ""},
+		{"activation", []string{"workspace=4302", "ca=5"}, Ref{"workspace": "4302", "ca": "5"}, ""},
+		{"activation", []string{"ws=4302", "calculated-attributes=5"}, Ref{"workspace": "4302", "ca": "5"}, ""},
+		{"outputs", []string{"workspace=1", "module=indicative"}, Ref{"workspace": "1", "module": "indicative"}, ""},
+		{"filters", []string{"app=1", "service=Indicative"}, Ref{"app": "1", "service": "Indicative"}, ""},
+		{"filters", []string{"app=1", "sc=Indicative"}, Ref{"app": "1", "service": "Indicative"}, ""},
+		{"platforms", []string{"app=1", "app=1"}, Ref{"app": "1"}, ""},
+		{"apps", nil, Ref{}, ""},
+		{"platforms", []string{"app"}, nil, `"app": want KIND=ID (platforms take app)`},
+		{"apps", []string{"app"}, nil, `"app": want KIND=ID (apps take no parent)`},
+		{"platforms", []string{"=1"}, nil, `"=1": the KIND is missing, want KIND=ID (platforms take app)`},
+		{"platforms", []string{"app="}, nil, `"app=": the ID is missing, want KIND=ID`},
+		{"platforms", []string{"planet=1"}, nil, `planet=1: unknown parent kind "planet" (platforms take app)`},
+		{"apps", []string{"workspace=1"}, nil, "workspace=1: apps take no parent"},
+		{"platforms", []string{"workspace=1"}, nil, "workspace=1: platforms take only app"},
+		{"platforms", []string{"users=1"}, nil, "users=1: platforms take only app"},
+		{"platforms", []string{"app=1", "apps=2"}, nil, "app given twice (1 and 2)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+strings.Join(tt.values, " "), func(t *testing.T) {
+			d, _ := cat.Lookup(tt.kind)
+			got, err := cat.ParseParents(d, tt.values)
+			switch {
+			case tt.err != "":
+				if err == nil || err.Error() != tt.err {
+					t.Errorf("error %v, want %s", err, tt.err)
+				}
+			case err != nil:
+				t.Errorf("error %v", err)
+			case !maps.Equal(got, tt.want):
+				t.Errorf("ref %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

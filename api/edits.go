@@ -24,7 +24,7 @@ type EditSpec struct {
 	// value is still the mask the API showed ("*********** Key"): the
 	// console never sends a mask where a secret belongs. The sandbox
 	// merges settings, so the stored secret stays; what the real API does
-	// with a setting left out is undocumented (§16 item 37), and sending
+	// with a setting left out is undocumented, and sending
 	// the mask back would be worse.
 	DropMasked bool
 	// Template is the documented create body, pretty-printed.
@@ -34,7 +34,8 @@ type EditSpec struct {
 	Hints map[string]string
 }
 
-// Enumerations of the reference (platform-api.md §5.6, §6.0, §10.0, §9.0).
+// Enumerations of the reference: the valid values of the platform, feed,
+// data point and calculated attribute fields.
 const (
 	hintOS          = "iOS | tvOS | Android | MobileWeb | Roku | Alexa | SmartTV | FireTV | Xbox"
 	hintFeedOS      = hintOS + " | Unknown"

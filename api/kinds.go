@@ -7,31 +7,34 @@ import (
 	"strings"
 )
 
-// kinds is every documented entity kind (issue 3 item 6), in the order the
-// palette lists them. The path choices follow platform-api.md §16:
+// kinds is every documented entity kind, in the order the palette lists
+// them. Where the reference contradicts itself the paths follow the
+// decisions recorded in docs/client.md ("Decisions on the reference's
+// inconsistencies"):
 //   - /workspace (v1, singular) and /workspaces (v2, plural) exactly as
-//     documented (§16.1 item 1);
-//   - platforms are created with POST /apps/{app} (item 2), apps with
-//     POST /apps (item 3);
+//     documented;
+//   - platforms are created with POST /apps/{app}, apps with POST /apps;
 //   - delete account is DELETE /accounts?accountId={id}; get and update of
-//     an account send accountId equal to the path id (items 4, 14);
+//     an account send accountId equal to the path id;
 //   - service filtering is updated at /apps/{app}/{service} as the heading
-//     says, not at the curl's /datapoints URL (item 5);
-//   - feeds are updated at /workspace/{workspace}/partnerfeeds/{id} (item 6);
+//     says, not at the /datapoints URL of the reference's example;
+//   - feeds are updated at /workspace/{workspace}/partnerfeeds/{id};
 //   - feed subscriptions are listed and created under the feed id,
-//     /partnerfeeds/{feed}/subscriptions (item 7, the suggested reading);
-//   - platform path segments are lower-cased OS names (item 10);
-//   - users are addressed by EncodeUserID(email) (item 67); the hidden
-//     create/delete user endpoints are not offered (item 68);
+//     /partnerfeeds/{feed}/subscriptions;
+//   - platform path segments are lower-cased OS names;
+//   - users are addressed by EncodeUserID(email); the hidden create and
+//     delete user endpoints are not offered;
 //   - no kind has an operation the reference does not document (no
 //     single audience GET, no workspace GET, no subscription update, no
-//     service configuration delete: items 36, 40, 65, 70).
+//     service configuration delete).
+//
+// A kind's operations are not declared: newCatalog derives them from its
+// Paths (see Descriptor.Ops).
 func kinds() []*Descriptor {
 	return []*Descriptor{
 		{
 			Name: "accounts", Singular: "account", Title: "Accounts", Aliases: []string{"acc", "acct"},
 			DataType: "account",
-			Ops:      OpList | OpGet | OpCreate | OpUpdate | OpDelete,
 			Paths: Paths{
 				List:   []string{"/accounts"},
 				Get:    "/accounts/{id}?accountId={id}",
@@ -47,7 +50,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "apps", Singular: "app", Title: "Apps", Aliases: []string{"application", "applications"},
 			DataType: "application", DataTypes: []string{"app"}, Key: "app",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete,
 			Paths: Paths{
 				List:   []string{"/apps"},
 				Get:    "/apps/{id}",
@@ -65,7 +67,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "platforms", Singular: "platform", Title: "Platforms", Aliases: []string{"plat", "pf", "appplatforms"},
 			DataType: "platform", Parent: "apps", Key: "platform",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete,
 			Paths: Paths{
 				List:   []string{"/apps/{app}/platforms"},
 				Get:    "/apps/{app}/platforms/{id}",
@@ -87,7 +88,6 @@ func kinds() []*Descriptor {
 			Name: "serviceconfigs", Singular: "serviceconfig", Title: "Service configurations",
 			Aliases:  []string{"serviceconfigurations", "serviceconfiguration", "configs", "config", "sc", "forwarders", "platformservices"},
 			DataType: "service", Parent: "platforms", Key: "service",
-			Ops: OpList | OpGet | OpCreate | OpUpdate,
 			Paths: Paths{
 				List:   []string{"/apps/{app}/platforms/{platform}/services"},
 				Create: Endpoint{http.MethodPut, "/apps/{app}/platforms/{platform}/services"},
@@ -104,7 +104,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "services", Singular: "service", Title: "Services", Aliases: []string{"catalog", "catalogue", "integrations", "svc"},
 			DataType: "service", Key: "service",
-			Ops: OpList | OpGet,
 			Paths: Paths{
 				List: []string{"/services"},
 				Get:  "/services/{id}",
@@ -118,7 +117,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "audiences", Singular: "audience", Title: "Audiences", Aliases: []string{"aud", "auds"},
 			DataType: "audience", Parent: "workspaces",
-			Ops: OpList | OpGet | OpDelete,
 			Paths: Paths{
 				List:   []string{"/workspace/{workspace}/audiences", "/audiences"},
 				Delete: "/audiences/{id}",
@@ -133,7 +131,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "workspaces", Singular: "workspace", Title: "Workspaces", Aliases: []string{"ws"},
 			DataType: "workspace", Key: "workspace",
-			Ops: OpList | OpGet,
 			Paths: Paths{
 				List: []string{"/workspace"},
 			},
@@ -145,7 +142,6 @@ func kinds() []*Descriptor {
 		{
 			Name: "feeds", Singular: "feed", Title: "Feeds", Aliases: []string{"partnerfeeds", "partnerfeed", "inputs"},
 			DataType: "partner_feed", DataTypes: []string{"Partner Feed"}, Parent: "workspaces", Key: "feed",
-			Ops: OpList | OpGet | OpCreate | OpUpdate,
 			Paths: Paths{
 				List:   []string{"/workspace/{workspace}/partnerfeeds"},
 				Get:    "/partnerfeeds/{id}",
@@ -162,7 +158,6 @@ func kinds() []*Descriptor {
 			Name: "outputs", Singular: "output", Title: "Output configurations",
 			Aliases:  []string{"outputconfigs", "outputconfigurations", "outputconfiguration", "oc"},
 			DataType: "Service Configuration", Parent: "workspaces",
-			Ops: OpList | OpGet,
 			Paths: Paths{
 				List: []string{"/workspace/{workspace}/{module}/serviceconfigurations"},
 			},
@@ -175,7 +170,6 @@ func kinds() []*Descriptor {
 			Name: "subscriptions", Singular: "subscription", Title: "Feed subscriptions",
 			Aliases:  []string{"subs", "sub", "feedsubscriptions", "feedsubscription"},
 			DataType: "Partner Feed Subscription", DataTypes: []string{"PartnerFeed Subscription"}, Parent: "feeds",
-			Ops: OpList | OpGet | OpCreate,
 			Paths: Paths{
 				List:   []string{"/partnerfeeds/{feed}/subscriptions"},
 				Create: Endpoint{http.MethodPost, "/partnerfeeds/{feed}/subscriptions"},
@@ -184,13 +178,12 @@ func kinds() []*Descriptor {
 				col("OUTPUT ID", 10, field("service_configuration_id")), col("ACTIVE", 6, yesno("is_active")),
 				col("SETTINGS", 8, count("settings")), col("CREATED", 16, when("created_on"))},
 			name: ffield("config_name"),
-			// Subscriptions of a feed to output configurations (the path segment is read as the feed id, §16 item 7). List and create only.
+			// Subscriptions of a feed to output configurations (the path segment is read as the feed id). List and create only.
 			Help: "The outputs a feed sends its data to.",
 		},
 		{
 			Name: "users", Singular: "user", Title: "Users", Aliases: []string{"usr"},
 			DataType: "user",
-			Ops:      OpList | OpGet,
 			Paths: Paths{
 				List: []string{"/users"},
 				Get:  "/users/{id}",
@@ -205,7 +198,7 @@ func kinds() []*Descriptor {
 		{
 			Name: "datapoints", Singular: "datapoint", Title: "Data points", Aliases: []string{"dp", "dps"},
 			DataType: "datapoint", Parent: "apps",
-			Ops: OpList | OpGet | OpCreate, BodyArray: true,
+			BodyArray: true,
 			Paths: Paths{
 				List:   []string{"/apps/{app}/datapoints"},
 				Create: Endpoint{http.MethodPut, "/apps/{app}/datapoints"},
@@ -215,14 +208,14 @@ func kinds() []*Descriptor {
 				col("CREATED", 16, when("created_on"))},
 			id:   dataPointKey,
 			name: dataPointName,
-			// Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array (§16 item 55).
+			// Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array.
 			Help: "The events and attributes an app has sent, one data point each.",
 		},
 		{
 			Name: "filters", Singular: "filter", Title: "Data point filters",
 			Aliases:  []string{"datapointfilters", "datapointfilter", "dpf"},
 			DataType: "datapoint", Parent: "serviceconfigs",
-			Ops: OpList | OpGet | OpUpdate, BodyArray: true,
+			BodyArray: true,
 			Paths: Paths{
 				List:   []string{"/apps/{app}/{service}/datapoints"},
 				Update: Endpoint{http.MethodPut, "/apps/{app}/{service}/datapoints"},
@@ -239,7 +232,6 @@ func kinds() []*Descriptor {
 			Name: "servicefiltering", Singular: "servicefilter", Title: "Service filtering",
 			Aliases:  []string{"filtering", "sendnew"},
 			DataType: "datapoint", Parent: "serviceconfigs", Single: true,
-			Ops: OpList | OpGet | OpUpdate,
 			Paths: Paths{
 				Get:    "/apps/{app}/{service}",
 				Update: Endpoint{http.MethodPut, "/apps/{app}/{service}"},
@@ -253,7 +245,6 @@ func kinds() []*Descriptor {
 			Name: "calculatedattributes", Singular: "calculatedattribute", Title: "Calculated attributes",
 			Aliases: []string{"ca", "cas", "calcattrs"},
 			Version: V2, Parent: "workspaces", Key: "ca",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpDelete | OpExists,
 			Paths: Paths{
 				List:   []string{"/workspaces/{workspace}/calculatedattributes"},
 				Get:    "/workspaces/{workspace}/calculatedattributes/{id}",
@@ -287,7 +278,6 @@ func kinds() []*Descriptor {
 			Name: "activation", Singular: "caactivation", Title: "Activation status",
 			Aliases: []string{"activations", "activationstatus"},
 			Version: V2, Parent: "calculatedattributes", Single: true,
-			Ops: OpList | OpGet,
 			Paths: Paths{
 				Get: "/workspaces/{workspace}/calculatedattributes/{ca}/activation",
 			},
@@ -302,7 +292,6 @@ func kinds() []*Descriptor {
 			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
 			Aliases: []string{"calculations", "calculationstatus"},
 			Version: V2, Parent: "calculatedattributes", Single: true,
-			Ops: OpList | OpGet,
 			Paths: Paths{
 				Get: "/workspaces/{workspace}/calculatedattributes/{ca}/calculation",
 			},
@@ -370,7 +359,7 @@ func serviceNameOf(e Entity) string {
 }
 
 // serviceConfigKey is a service configuration's natural key, service name
-// and account label (§16 item 36).
+// and account label, by which the PUT on the collection upserts.
 func serviceConfigKey(f fields) string {
 	if fstr(f, "name") == "" {
 		return ""
