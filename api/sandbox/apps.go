@@ -21,7 +21,7 @@ func (rq *request) paramID(name string) (int64, bool) {
 // appOf finds the app of the path in the request's account, or answers 404.
 func (s *Server) appOf(rq *request) (*app, *response) {
 	id, ok := rq.paramID("appId")
-	a := s.st.apps[id]
+	a := s.st.apps.get(id)
 	if !ok || a == nil || a.AccountID != rq.account {
 		f := rq.notFound("App %s does not exist in account %d or you do not have access.", quoteParam(rq.params["appId"]), rq.account)
 		return nil, &f
@@ -38,10 +38,10 @@ func quoteParam(p string) string {
 }
 
 func (s *Server) listApps(rq *request, _ *tx) response {
-	ids := s.st.appsBy[rq.account]
+	ids := s.st.apps.idsOf(rq.account)
 	out := make([]appView, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, s.st.apps[id].view(nil))
+		out = append(out, s.st.apps.get(id).view(nil))
 	}
 	return okEnv(http.StatusOK, "application", out)
 }
@@ -57,8 +57,8 @@ func (s *Server) getApp(rq *request, _ *tx) response {
 // appNameTaken reports whether another app of the account has the name
 // (case-insensitively).
 func (s *Server) appNameTaken(acct int64, name string, except int64) bool {
-	for _, id := range s.st.appsBy[acct] {
-		if id != except && strings.EqualFold(s.st.apps[id].Name, name) {
+	for _, id := range s.st.apps.idsOf(acct) {
+		if id != except && strings.EqualFold(s.st.apps.get(id).Name, name) {
 			return true
 		}
 	}
@@ -113,7 +113,7 @@ func (s *Server) createAppFrom(rq *request, t *tx, f fields) response {
 	if s.appNameTaken(rq.account, n, 0) {
 		return rq.invalid("App name already exists.")
 	}
-	if len(s.st.appsBy[rq.account]) >= s.appLimit() {
+	if len(s.st.apps.idsOf(rq.account)) >= s.appLimit() {
 		return rq.invalid("Exceeded app limit.")
 	}
 	items, err := f.list("platforms")
@@ -149,7 +149,7 @@ func (s *Server) createAppFrom(rq *request, t *tx, f fields) response {
 		a.Platforms = append(a.Platforms, p)
 	}
 	a.ID = s.st.meta.nextID("app")
-	s.st.putApp(a)
+	s.st.apps.put(a)
 	t.put(a)
 	t.put(s.st.meta)
 	return okEnv(http.StatusCreated, "application", []appView{a.view(secrets)})
@@ -179,15 +179,12 @@ func (s *Server) deleteApp(rq *request, t *tx) response {
 
 // dropApp removes an app with its DataPoints and filters.
 func (s *Server) dropApp(a *app, t *tx) {
-	delete(s.st.apps, a.ID)
-	s.st.appsBy[a.AccountID] = s.st.appsBy[a.AccountID].remove(a.ID)
+	s.st.apps.del(a)
 	t.del(a.key())
-	if l := s.st.dps[a.ID]; l != nil {
-		for _, d := range l.items {
-			t.del(d.key())
-		}
-		delete(s.st.dps, a.ID)
+	for _, d := range s.st.dps.list(a.ID) {
+		t.del(d.key())
 	}
+	s.st.dps.delAll(a.ID)
 	for _, f := range s.st.filters[a.ID] {
 		t.del(f.key())
 	}

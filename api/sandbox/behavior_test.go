@@ -23,7 +23,7 @@ func TestServiceConfigurationSemantics(t *testing.T) {
 	stored := func() string {
 		srv.mu.RLock()
 		defer srv.mu.RUnlock()
-		for _, cfg := range srv.st.apps[1].platform("iOS").Services {
+		for _, cfg := range srv.st.apps.get(1).platform("iOS").Services {
 			if cfg.Name == "GoogleAnalyticsEventForwarder" {
 				for _, s := range cfg.Settings {
 					if s.Name == "apiKey" {
@@ -177,7 +177,7 @@ func TestDeleteAccountCascade(t *testing.T) {
 	}
 	srv.mu.RLock()
 	defer srv.mu.RUnlock()
-	if srv.st.feeds[700] != nil || srv.st.outcfgs[25001] != nil || srv.st.audiences[8001] != nil || srv.st.users[2] != nil || srv.st.books[5101] != nil || srv.st.workspaces[5101] != nil {
+	if srv.st.feeds.get(700) != nil || srv.st.outcfgs.get(25001) != nil || srv.st.audiences.get(8001) != nil || len(srv.st.users.list(2)) > 0 || srv.st.books[5101] != nil || srv.st.workspaces.get(5101) != nil {
 		t.Errorf("account 2's data survived its deletion")
 	}
 }

@@ -14,12 +14,10 @@ func (s *Server) listDataPoints(rq *request, _ *tx) response {
 	if fail != nil {
 		return *fail
 	}
-	out := []dataPointView{}
-	if l := s.st.dps[a.ID]; l != nil {
-		out = make([]dataPointView, 0, len(l.items))
-		for _, d := range l.items {
-			out = append(out, d.view())
-		}
+	dps := s.st.dps.list(a.ID)
+	out := make([]dataPointView, 0, len(dps))
+	for _, d := range dps {
+		out = append(out, d.view())
 	}
 	return okEnv(http.StatusOK, "datapoint", out)
 }
@@ -148,13 +146,11 @@ func (in dpInput) key() string {
 // ensureDataPoint returns the app's DataPoint for the input, creating it
 // when it does not exist yet.
 func (s *Server) ensureDataPoint(appID int64, in dpInput, now string, t *tx) *dataPoint {
-	if l := s.st.dps[appID]; l != nil {
-		if d := l.byKey[in.key()]; d != nil {
-			return d
-		}
+	if d := s.st.dataPoint(appID, in.key()); d != nil {
+		return d
 	}
 	d := &dataPoint{Seq: s.st.meta.nextID("dp"), AppID: appID, Name: in.name, AttributeName: in.attr, Type: in.dpType, EventType: in.evType, CreatedOn: now}
-	s.st.putDataPoint(d)
+	s.st.dps.put(d)
 	t.put(d)
 	t.put(s.st.meta)
 	return d
@@ -264,11 +260,9 @@ func (s *Server) setServiceFiltering(rq *request, t *tx, a *app, svc *service, f
 	}
 	fs := s.filterSetOf(a.ID, svc)
 	if fs.SendNew != *v {
-		if l := s.st.dps[a.ID]; l != nil {
-			for _, d := range l.items {
-				if _, set := fs.Enabled[d.naturalKey()]; !set {
-					fs.Enabled[d.naturalKey()] = fs.SendNew
-				}
+		for _, d := range s.st.dps.list(a.ID) {
+			if _, set := fs.Enabled[d.naturalKey()]; !set {
+				fs.Enabled[d.naturalKey()] = fs.SendNew
 			}
 		}
 		fs.SendNew = *v
@@ -285,17 +279,15 @@ func (s *Server) listFilters(rq *request, _ *tx) response {
 	}
 	fs := s.filterSetOf(a.ID, svc)
 	out := []filterView{}
-	if l := s.st.dps[a.ID]; l != nil {
-		for _, d := range l.items {
-			if !svc.receives(d.Type) {
-				continue
-			}
-			en, set := fs.Enabled[d.naturalKey()]
-			if !set {
-				en = fs.SendNew
-			}
-			out = append(out, filterView{d.Name, d.AttributeName, d.Type, d.EventType, en, "datapoint", d.CreatedOn})
+	for _, d := range s.st.dps.list(a.ID) {
+		if !svc.receives(d.Type) {
+			continue
 		}
+		en, set := fs.Enabled[d.naturalKey()]
+		if !set {
+			en = fs.SendNew
+		}
+		out = append(out, filterView{d.Name, d.AttributeName, d.Type, d.EventType, en, "datapoint", d.CreatedOn})
 	}
 	return okEnv(http.StatusOK, "datapoint", out)
 }
@@ -359,11 +351,7 @@ func (s *Server) applyFilters(appID int64, svc *service, ins []dpInput, now stri
 
 // cascadeDisable disables what hangs below a disabled filter.
 func (s *Server) cascadeDisable(appID int64, fs *filterSet, in dpInput) {
-	l := s.st.dps[appID]
-	if l == nil {
-		return
-	}
-	for _, d := range l.items {
+	for _, d := range s.st.dps.list(appID) {
 		switch {
 		case in.typ == "EventType" && (d.Type == "Event" || d.Type == "EventAttribute") && strOrEmpty(d.EventType) == in.name:
 		case in.typ == "Event" && d.Type == "EventAttribute" && d.Name == in.name && strOrEmpty(d.EventType) == strOrEmpty(in.evType):

@@ -14,10 +14,10 @@ import (
 // ---- audiences: bare arrays, no envelope (§16 item 16) ----
 
 func (s *Server) listAudiences(rq *request, _ *tx) response {
-	ids := s.st.audBy[rq.account]
+	ids := s.st.audiences.idsOf(rq.account)
 	out := make([]audienceView, 0, len(ids))
 	for _, id := range ids {
-		if a := s.st.audiences[id]; a.Status == "active" {
+		if a := s.st.audiences.get(id); a.Status == "active" {
 			out = append(out, a.view(s.st))
 		}
 	}
@@ -32,8 +32,8 @@ func (s *Server) listWorkspaceAudiences(rq *request, _ *tx) response {
 		return *fail
 	}
 	out := []audienceView{}
-	for _, id := range s.st.audBy[rq.account] {
-		a := s.st.audiences[id]
+	for _, id := range s.st.audiences.idsOf(rq.account) {
+		a := s.st.audiences.get(id)
 		if a.Status == "active" && len(a.Workspaces) == 1 && a.Workspaces[0] == w.ID {
 			out = append(out, a.view(s.st))
 		}
@@ -43,12 +43,11 @@ func (s *Server) listWorkspaceAudiences(rq *request, _ *tx) response {
 
 func (s *Server) deleteAudience(rq *request, t *tx) response {
 	id, ok := rq.paramID("audienceId")
-	a := s.st.audiences[id]
+	a := s.st.audiences.get(id)
 	if !ok || a == nil || a.AccountID != rq.account {
 		return rq.notFound("Audience %s does not exist in account %d.", quoteParam(rq.params["audienceId"]), rq.account)
 	}
-	delete(s.st.audiences, id)
-	s.st.audBy[a.AccountID] = s.st.audBy[a.AccountID].remove(id)
+	s.st.audiences.del(a)
 	t.del(a.key())
 	return emptyOK("audience")
 }
@@ -60,10 +59,10 @@ func (s *Server) listFeeds(rq *request, _ *tx) response {
 	if fail != nil {
 		return *fail
 	}
-	ids := s.st.feedsBy[w.ID]
+	ids := s.st.feeds.idsOf(w.ID)
 	out := make([]feedSummaryView, 0, len(ids))
 	for _, id := range ids {
-		f := s.st.feeds[id]
+		f := s.st.feeds.get(id)
 		out = append(out, feedSummaryView{strconv.FormatInt(f.ID, 10), f.Name, "partner_feed", f.CreatedOn})
 	}
 	return okEnv(http.StatusOK, "partner_feed", out) // the list uses dataType (§12.1)
@@ -71,7 +70,7 @@ func (s *Server) listFeeds(rq *request, _ *tx) response {
 
 // feedIn finds a feed of the account, or nil.
 func (s *Server) feedIn(acct, id int64) *feed {
-	f := s.st.feeds[id]
+	f := s.st.feeds.get(id)
 	if f == nil || s.st.workspaceIn(acct, f.WorkspaceID) == nil {
 		return nil
 	}
@@ -126,8 +125,8 @@ func (s *Server) checkFeed(in feedInput, ws int64, self *feed) string {
 		if in.name == nil || strings.TrimSpace(*in.name) == "" {
 			return "Feed name is required."
 		}
-		for _, id := range s.st.feedsBy[ws] {
-			if o := s.st.feeds[id]; o != self && strings.EqualFold(o.Name, strings.TrimSpace(*in.name)) {
+		for _, id := range s.st.feeds.idsOf(ws) {
+			if o := s.st.feeds.get(id); o != self && strings.EqualFold(o.Name, strings.TrimSpace(*in.name)) {
 				return "A feed with this name already exists in the workspace."
 			}
 		}
@@ -183,7 +182,7 @@ func (s *Server) createFeed(rq *request, t *tx) response {
 	}
 	f := &feed{ID: s.st.meta.nextID("feed"), WorkspaceID: w.ID, OS: "Unknown", Settings: []setting{}, CreatedOn: stamp(rq.now)}
 	in.apply(f)
-	s.st.putFeed(f)
+	s.st.feeds.put(f)
 	t.put(f)
 	t.put(s.st.meta)
 	return okSnake(http.StatusCreated, "Partner Feed", []createdView{{"Partner Feed", f.ID, f.CreatedOn}})
@@ -209,7 +208,7 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 	var f *feed
 	if seg, ok := rq.params["feedId"]; ok {
 		id, _ := strconv.ParseInt(seg, 10, 64)
-		if f = s.st.feeds[id]; f == nil || f.WorkspaceID != w.ID {
+		if f = s.st.feeds.get(id); f == nil || f.WorkspaceID != w.ID {
 			return rq.notFound("Feed %s does not exist in workspace %d.", quoteParam(seg), w.ID)
 		}
 	} else {
@@ -217,8 +216,8 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 		if err != nil {
 			return rq.bodyFail(err)
 		}
-		for _, fid := range s.st.feedsBy[w.ID] {
-			c := s.st.feeds[fid]
+		for _, fid := range s.st.feeds.idsOf(w.ID) {
+			c := s.st.feeds.get(fid)
 			if (id != nil && c.ID == *id) || (id == nil && in.name != nil && strings.EqualFold(c.Name, strings.TrimSpace(*in.name))) {
 				f = c
 				break
@@ -245,8 +244,8 @@ func (s *Server) listOutputConfigs(rq *request, _ *tx) response {
 	}
 	module := rq.params["moduleName"]
 	out := []serviceConfigurationView{}
-	for _, id := range s.st.ocBy[w.ID] {
-		if o := s.st.outcfgs[id]; strings.EqualFold(o.ModuleName, module) {
+	for _, id := range s.st.outcfgs.idsOf(w.ID) {
+		if o := s.st.outcfgs.get(id); strings.EqualFold(o.ModuleName, module) {
 			out = append(out, serviceConfigurationView{o.ID, o.Name, "Service Configuration", o.CreatedOn})
 		}
 	}
@@ -263,14 +262,14 @@ func (s *Server) listSubscriptions(rq *request, _ *tx) response {
 	if f := s.feedIn(rq.account, id); f != nil {
 		feeds = []int64{f.ID}
 	} else if w := s.st.workspaceIn(rq.account, id); w != nil {
-		feeds = s.st.feedsBy[w.ID]
+		feeds = s.st.feeds.idsOf(w.ID)
 	} else {
 		return rq.notFound("Feed %s does not exist in account %d.", quoteParam(rq.params["feedId"]), rq.account)
 	}
 	out := []subscriptionView{}
 	for _, fid := range feeds {
-		for _, sid := range s.st.subsBy[fid] {
-			out = append(out, s.subscriptionView(s.st.subs[sid]))
+		for _, sid := range s.st.subs.idsOf(fid) {
+			out = append(out, s.subscriptionView(s.st.subs.get(sid)))
 		}
 	}
 	return okSnake(http.StatusOK, "Partner Feed Subscription", out)
@@ -278,7 +277,7 @@ func (s *Server) listSubscriptions(rq *request, _ *tx) response {
 
 func (s *Server) subscriptionView(sub *subscription) subscriptionView {
 	name := ""
-	if o := s.st.outcfgs[sub.ServiceConfigurationID]; o != nil {
+	if o := s.st.outcfgs.get(sub.ServiceConfigurationID); o != nil {
 		name = o.Name
 	}
 	ss := sub.Settings
@@ -322,12 +321,12 @@ func (s *Server) createSubscription(rq *request, t *tx) response {
 	if cfgID == nil {
 		return rq.invalid("service_configuration_id is required: the id of an output configuration.")
 	}
-	o := s.st.outcfgs[*cfgID]
+	o := s.st.outcfgs.get(*cfgID)
 	if o == nil || s.st.workspaceIn(rq.account, o.WorkspaceID) == nil {
 		return rq.invalid(fmt.Sprintf("Output configuration %d does not exist in account %d.", *cfgID, rq.account))
 	}
-	for _, sid := range s.st.subsBy[f.ID] {
-		if s.st.subs[sid].ServiceConfigurationID == o.ID {
+	for _, sid := range s.st.subs.idsOf(f.ID) {
+		if s.st.subs.get(sid).ServiceConfigurationID == o.ID {
 			return rq.invalid("The feed is already subscribed to this output configuration.")
 		}
 	}
@@ -339,7 +338,7 @@ func (s *Server) createSubscription(rq *request, t *tx) response {
 	if active != nil {
 		sub.IsActive = *active
 	}
-	s.st.putSubscription(sub)
+	s.st.subs.put(sub)
 	t.put(sub)
 	t.put(s.st.meta)
 	return okSnake(http.StatusCreated, "PartnerFeed Subscription", []createdView{{"PartnerFeed Subscription", sub.ID, sub.CreatedOn}})
@@ -413,11 +412,11 @@ func (s *Server) userInsights(rq *request, _ *tx) response {
 	case appID == nil && feedID == nil:
 		return rq.badRequest("Either feedid or applicationid is required.")
 	case appID != nil:
-		if a := s.st.apps[*appID]; a == nil || a.AccountID != rq.account {
+		if a := s.st.apps.get(*appID); a == nil || a.AccountID != rq.account {
 			return rq.notFound("App %d does not exist in account %d.", *appID, rq.account)
 		}
 	default:
-		if f := s.st.feeds[*feedID]; f == nil || f.WorkspaceID != w.ID {
+		if f := s.st.feeds.get(*feedID); f == nil || f.WorkspaceID != w.ID {
 			return rq.notFound("Feed %d does not exist in workspace %d.", *feedID, w.ID)
 		}
 	}

@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 )
 
 // The model: what the sandbox stores for each entity kind. Stored forms
@@ -241,13 +244,16 @@ func (f *filterSet) key() string {
 // caBookKey is where a workspace's calculated attributes are stored.
 func caBookKey(workspaceID int64) string { return idKey("ca", workspaceID) }
 
-// storedBook is a workspace's caBook with the key it is stored under.
+// storedBook is a workspace's calculated attributes with the key they are
+// stored under; it encodes as the book.
 type storedBook struct {
 	workspaceID int64
-	book        *caBook
+	book        *calcattr.Book
 }
 
 func (b storedBook) key() string { return caBookKey(b.workspaceID) }
+
+func (b storedBook) MarshalJSON() ([]byte, error) { return json.Marshal(b.book) }
 
 // tokenRecord is an issued token, stored under the SHA-256 of the token so
 // the store never holds a usable token.
@@ -444,7 +450,7 @@ type connectedOutputView struct {
 func (a *audience) view(st *state) audienceView {
 	ws := make([]workspaceRefView, 0, len(a.Workspaces))
 	for _, id := range a.Workspaces {
-		if w := st.workspaces[id]; w != nil {
+		if w := st.workspaces.get(id); w != nil {
 			ws = append(ws, workspaceRefView{w.ID, w.Name, "workspace", w.CreatedOn})
 		}
 	}

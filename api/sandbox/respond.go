@@ -3,13 +3,14 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/internal/jsonbody"
 
 	"github.com/mpconsole/mpconsole/api"
 )
@@ -178,21 +179,11 @@ func (e *fieldError) Error() string { return e.msg }
 // parseBody decodes a body as JSON, refusing syntax errors and trailing
 // data with a message that says where.
 func parseBody(body []byte) (json.RawMessage, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, &fieldError{"Request body is empty; a JSON body is required."}
+	raw, err := jsonbody.Parse(body)
+	if err != nil {
+		return nil, &fieldError{err.Error()}
 	}
-	if !json.Valid(trimmed) {
-		var v any
-		err := json.Unmarshal(trimmed, &v)
-		msg := "Request body is not valid JSON"
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			msg += fmt.Sprintf(" (at byte %d)", se.Offset)
-		}
-		return nil, &fieldError{msg + "."}
-	}
-	return trimmed, nil
+	return raw, nil
 }
 
 // bodyObject decodes a body that must be a JSON object.

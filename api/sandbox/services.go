@@ -55,9 +55,9 @@ func validCustomMapping(v string) bool {
 // visibleAccounts lists the accounts the credential may reach, by id.
 func (s *Server) visibleAccounts(cred *Credential) []*account {
 	out := []*account{}
-	for _, id := range s.st.accountIDs {
+	for _, id := range s.st.accounts.ids {
 		if cred.canReach(id) {
-			out = append(out, s.st.accounts[id])
+			out = append(out, s.st.accounts.get(id))
 		}
 	}
 	return out
@@ -78,7 +78,7 @@ func (s *Server) listAccounts(rq *request, _ *tx) response {
 // (404); it need not equal the accountId.
 func (s *Server) accountOf(rq *request) (*account, *response) {
 	id, ok := rq.paramID("accountPath")
-	a := s.st.accounts[id]
+	a := s.st.accounts.get(id)
 	if !ok || a == nil || !rq.cred.canReach(id) {
 		f := rq.notFound("Account %s does not exist or you do not have access.", quoteParam(rq.params["accountPath"]))
 		return nil, &f
@@ -95,7 +95,7 @@ func (s *Server) getAccount(rq *request, _ *tx) response {
 }
 
 func (s *Server) accountNameTaken(name string, except int64) bool {
-	for _, a := range s.st.accounts {
+	for _, a := range s.st.accounts.list(0) {
 		if a.ID != except && strings.EqualFold(a.Name, name) {
 			return true
 		}
@@ -150,7 +150,7 @@ func (s *Server) createAccount(rq *request, t *tx) response {
 	}
 	now := stamp(rq.now)
 	a := &account{ID: s.st.meta.nextID("account"), Name: n, CreatedOn: now, LastModifiedOn: now}
-	s.st.putAccount(a)
+	s.st.accounts.put(a)
 	t.put(a)
 	t.put(s.st.meta)
 	return okEnv(http.StatusCreated, "account", []accountView{a.view()})
@@ -159,54 +159,46 @@ func (s *Server) createAccount(rq *request, t *tx) response {
 // deleteAccount is DELETE /accounts?accountId= (§4.5); DELETE
 // /accounts/{id} is accepted too, for the account of the path.
 func (s *Server) deleteAccount(rq *request, t *tx) response {
-	a := s.st.accounts[rq.account]
+	a := s.st.accounts.get(rq.account)
 	if _, isPath := rq.params["accountPath"]; isPath {
 		var fail *response
 		if a, fail = s.accountOf(rq); fail != nil {
 			return *fail
 		}
 	}
-	if len(s.st.appsBy[a.ID]) > 0 {
+	if len(s.st.apps.idsOf(a.ID)) > 0 {
 		return rq.invalid("All applications must be deleted before deleting account.")
 	}
 	// Everything else of the account goes with it.
-	for _, ws := range s.st.wsBy[a.ID] {
-		for _, fid := range s.st.feedsBy[ws] {
-			for _, sid := range s.st.subsBy[fid] {
-				t.del(s.st.subs[sid].key())
-				delete(s.st.subs, sid)
+	for _, w := range s.st.workspaces.list(a.ID) {
+		for _, f := range s.st.feeds.list(w.ID) {
+			for _, sub := range s.st.subs.list(f.ID) {
+				t.del(sub.key())
 			}
-			delete(s.st.subsBy, fid)
-			t.del(s.st.feeds[fid].key())
-			delete(s.st.feeds, fid)
+			s.st.subs.delAll(f.ID)
+			t.del(f.key())
 		}
-		delete(s.st.feedsBy, ws)
-		for _, oid := range s.st.ocBy[ws] {
-			t.del(s.st.outcfgs[oid].key())
-			delete(s.st.outcfgs, oid)
+		s.st.feeds.delAll(w.ID)
+		for _, o := range s.st.outcfgs.list(w.ID) {
+			t.del(o.key())
 		}
-		delete(s.st.ocBy, ws)
-		if _, has := s.st.books[ws]; has {
-			t.del(caBookKey(ws))
-			delete(s.st.books, ws)
+		s.st.outcfgs.delAll(w.ID)
+		if _, has := s.st.books[w.ID]; has {
+			t.del(caBookKey(w.ID))
+			delete(s.st.books, w.ID)
 		}
-		t.del(s.st.workspaces[ws].key())
-		delete(s.st.workspaces, ws)
+		t.del(w.key())
 	}
-	delete(s.st.wsBy, a.ID)
-	for _, id := range s.st.audBy[a.ID] {
-		t.del(s.st.audiences[id].key())
-		delete(s.st.audiences, id)
+	s.st.workspaces.delAll(a.ID)
+	for _, au := range s.st.audiences.list(a.ID) {
+		t.del(au.key())
 	}
-	delete(s.st.audBy, a.ID)
-	if l := s.st.users[a.ID]; l != nil {
-		for _, u := range l.items {
-			t.del(u.key())
-		}
-		delete(s.st.users, a.ID)
+	s.st.audiences.delAll(a.ID)
+	for _, u := range s.st.users.list(a.ID) {
+		t.del(u.key())
 	}
-	delete(s.st.accounts, a.ID)
-	s.st.accountIDs = s.st.accountIDs.remove(a.ID)
+	s.st.users.delAll(a.ID)
+	s.st.accounts.del(a)
 	t.del(a.key())
 	return emptyOK("account")
 }
@@ -233,10 +225,8 @@ func EncodeUserID(email string) string {
 
 func (s *Server) listUsers(rq *request, _ *tx) response {
 	out := []userView{}
-	if l := s.st.users[rq.account]; l != nil {
-		for _, u := range l.items {
-			out = append(out, u.view())
-		}
+	for _, u := range s.st.users.list(rq.account) {
+		out = append(out, u.view())
 	}
 	return okEnv(http.StatusOK, "user", out)
 }
@@ -245,13 +235,11 @@ func (s *Server) listUsers(rq *request, _ *tx) response {
 // case-insensitively) or, for convenience, the plain e-mail address.
 func (s *Server) userOf(rq *request) (*user, *response) {
 	id := rq.params["userId"]
-	if l := s.st.users[rq.account]; l != nil {
-		if u := l.byID[strings.ToLower(id)]; u != nil {
-			return u, nil
-		}
-		if u := l.byEmail[strings.ToLower(id)]; u != nil {
-			return u, nil
-		}
+	if u := s.st.userByID(rq.account, id); u != nil {
+		return u, nil
+	}
+	if u := s.st.userByEmail(rq.account, id); u != nil {
+		return u, nil
 	}
 	f := rq.notFound("User %s does not exist in account %d.", quoteParam(id), rq.account)
 	return nil, &f
@@ -290,11 +278,11 @@ func (s *Server) createUser(rq *request, t *tx) response {
 	case !validEmail(email):
 		return rq.invalid("Email must be a valid email format.")
 	}
-	if l := s.st.users[rq.account]; l != nil && (l.byEmail[strings.ToLower(email)] != nil || l.byID[strings.ToLower(EncodeUserID(email))] != nil) {
+	if s.st.userByEmail(rq.account, email) != nil || s.st.userByID(rq.account, EncodeUserID(email)) != nil {
 		return rq.invalid("A user with this email already exists in the account.")
 	}
 	u := &user{Seq: s.st.meta.nextID("user"), AccountID: rq.account, FirstName: first, LastName: last, Email: email}
-	s.st.putUser(u)
+	s.st.users.put(u)
 	t.put(u)
 	t.put(s.st.meta)
 	return okEnv(http.StatusCreated, "user", []userView{u.view()})
@@ -316,7 +304,7 @@ func (s *Server) deleteUser(rq *request, t *tx) response {
 	if fail != nil {
 		return *fail
 	}
-	s.st.removeUser(u)
+	s.st.users.del(u)
 	t.del(u.key())
 	return emptyOK("user")
 }
@@ -324,10 +312,10 @@ func (s *Server) deleteUser(rq *request, t *tx) response {
 // ---- workspaces ----
 
 func (s *Server) listWorkspaces(rq *request, _ *tx) response {
-	ids := s.st.wsBy[rq.account]
+	ids := s.st.workspaces.idsOf(rq.account)
 	out := make([]workspaceView, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, s.st.workspaces[id].view())
+		out = append(out, s.st.workspaces.get(id).view())
 	}
 	return okEnv(http.StatusOK, "workspace", out)
 }

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 )
 
 // serveCalculatedAttributes routes /platform/v2/workspaces/{workspaceId}/
@@ -12,8 +14,8 @@ import (
 // credential's write is 403. The book is persisted when serveCA changed it.
 func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 	id, ok := rq.paramID("workspaceId")
-	w := s.st.workspaces[id]
-	if !ok || w == nil || s.st.accounts[w.AccountID] == nil || !rq.cred.canReach(w.AccountID) {
+	w := s.st.workspaces.get(id)
+	if !ok || w == nil || s.st.accounts.get(w.AccountID) == nil || !rq.cred.canReach(w.AccountID) {
 		return failV2(http.StatusNotFound, codeNotFound,
 			fmt.Sprintf("Workspace %s does not exist or you do not have access.", quoteParam(rq.params["workspaceId"])))
 	}
@@ -35,7 +37,7 @@ func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 		limit = 0 // serveCA: no limit
 	}
 	book := s.st.book(w.ID)
-	env := caEnv{
+	env := calcattr.Env{
 		Now:             rq.now,
 		User:            rq.cred.ClientID,
 		ActiveInAccount: s.st.activeCAs(w.AccountID),
@@ -43,7 +45,7 @@ func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 		RetentionDays:   retention,
 		EarliestDate:    rq.now.AddDate(0, 0, -retention),
 	}
-	res := serveCA(book, env, rq.method, rq.params["rest"], rq.query, rq.body)
+	res := calcattr.Serve(book, env, rq.method, rq.params["rest"], rq.query, rq.body)
 	if res.Changed {
 		t.put(storedBook{w.ID, book})
 	}
