@@ -367,3 +367,20 @@ func (f fields) settingsList(name string) ([]setting, bool, error) {
 
 // bodyFail turns a body error into its answer (400).
 func (rq *request) bodyFail(err error) response { return rq.badRequest(err.Error()) }
+
+// paramID reads a numeric path parameter.
+func (rq *request) paramID(name string) (int64, bool) {
+	id, err := strconv.ParseInt(rq.params[name], 10, 64)
+	return id, err == nil && id > 0
+}
+
+// quoteParam shows a path parameter in a message, shortened.
+func quoteParam(p string) string {
+	if len(p) > 64 {
+		p = p[:64] + "…"
+	}
+	return strconv.Quote(p)
+}
+
+// stamp is a timestamp as the API writes it.
+func stamp(t time.Time) string { return api.FormatTime(t) }

@@ -7,11 +7,12 @@ import (
 	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 )
 
-// serveCalculatedAttributes routes /platform/v2/workspaces/{workspaceId}/
-// calculatedattributes… to serveCA (ca.go). The workspace decides the
-// account (workspace ids are unique across the sandbox); no accountId is
-// needed (§9). A workspace the credential cannot reach is 404; a read-only
-// credential's write is 403. The book is persisted when serveCA changed it.
+// serveCalculatedAttributes hands /platform/v2/workspaces/{workspaceId}/
+// calculatedattributes… to calcattr.Serve with the workspace's book. The
+// workspace decides the account (workspace ids are unique across the
+// sandbox), so no accountId is needed. A workspace the credential cannot
+// reach is 404; a read-only credential's write is 403. The book is persisted
+// when Serve changed it.
 func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 	id, ok := rq.paramID("workspaceId")
 	w := s.st.workspaces.get(id)
@@ -34,7 +35,7 @@ func (s *Server) serveCalculatedAttributes(rq *request, t *tx) response {
 	case limit == 0:
 		limit = DefaultActiveCALimit
 	case limit < 0:
-		limit = 0 // serveCA: no limit
+		limit = 0 // calcattr.Env: no limit
 	}
 	book := s.st.book(w.ID)
 	env := calcattr.Env{
