@@ -19,7 +19,7 @@ func (s *Server) visibleAccounts(cred *Credential) []*account {
 }
 
 // listAccounts returns every account the credential can reach, whatever
-// the accountId (§4.2, §16 item 14).
+// the accountId (docs/inconsistencies.md: GET /accounts).
 func (s *Server) listAccounts(rq *request, _ *tx) response {
 	accts := s.visibleAccounts(rq.cred)
 	out := make([]accountView, 0, len(accts))
@@ -97,7 +97,7 @@ func (s *Server) updateAccount(rq *request, t *tx) response {
 	return okEnv(http.StatusAccepted, "account", []accountView{a.view()})
 }
 
-// createAccount is POST /accounts, without accountId (§4.4, §16 item 13).
+// createAccount is POST /accounts, without accountId (docs/inconsistencies.md: where accountId is required).
 func (s *Server) createAccount(rq *request, t *tx) response {
 	n, fail := s.accountName(rq, 0)
 	if fail != nil {
@@ -111,7 +111,7 @@ func (s *Server) createAccount(rq *request, t *tx) response {
 	return okEnv(http.StatusCreated, "account", []accountView{a.view()})
 }
 
-// deleteAccount is DELETE /accounts?accountId= (§4.5); DELETE
+// deleteAccount is DELETE /accounts?accountId=; DELETE
 // /accounts/{id} is accepted too, for the account of the path.
 func (s *Server) deleteAccount(rq *request, t *tx) response {
 	a := s.st.accounts.get(rq.account)

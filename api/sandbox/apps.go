@@ -81,7 +81,7 @@ func (s *Server) createApp(rq *request, t *tx) response {
 }
 
 // createAppFrom creates an app from a decoded body (POST /apps, and the
-// reference's curl that posts the same body to /apps/{id}, §16 item 3).
+// reference's curl that posts the same body to /apps/{id}, docs/inconsistencies.md: create app).
 func (s *Server) createAppFrom(rq *request, t *tx, f fields) response {
 	name, err := f.str("name")
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Server) createAppFrom(rq *request, t *tx, f fields) response {
 			osv, known = canonical(osValues, *osName)
 		}
 		if !known {
-			return rq.invalid("Invalid as specified.") // sic: the documented create-app message (§16 item 32)
+			return rq.invalid("Invalid as specified.") // sic: the documented create-app message (docs/inconsistencies.md: message spellings)
 		}
 		if _, dup := secrets[osv]; dup {
 			return rq.invalid("Platform already exists for the specified App.")

@@ -16,7 +16,7 @@ func (s *Server) listAudiences(rq *request, _ *tx) response {
 }
 
 // listWorkspaceAudiences returns the active audiences calculated from this
-// workspace alone (§8.2, §16 item 39).
+// workspace alone (docs/inconsistencies.md: workspace audience list).
 func (s *Server) listWorkspaceAudiences(rq *request, _ *tx) response {
 	w, fail := s.workspaceOf(rq)
 	if fail != nil {

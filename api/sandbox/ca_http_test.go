@@ -92,7 +92,7 @@ func (c *caClient) send(method, url, contentType string, body []byte) (int, http
 }
 
 // ca sends a v2 request below /workspaces/{ws}/calculatedattributes, with
-// no Content-Type, as the reference's curl examples do (decision 53).
+// no Content-Type, as the reference's curl examples do (docs/inconsistencies.md: Content-Type).
 func (c *caClient) ca(ws, method, rest, body string) (int, http.Header, []byte) {
 	c.t.Helper()
 	var b []byte

@@ -34,8 +34,8 @@ type dpInput struct {
 	isSwitch bool
 }
 
-// readDataPoint decodes and checks one DataPoint input (§10.2, §16 item 56)
-// or, with filter set, one filter (§11.4). It returns a refusal message.
+// readDataPoint decodes and checks one DataPoint input (docs/inconsistencies.md: event_type)
+// or, with filter set, one filter. It returns a refusal message.
 func readDataPoint(f fields, filter bool) (dpInput, string, error) {
 	var in dpInput
 	name, err := f.str("name")
@@ -63,7 +63,7 @@ func readDataPoint(f fields, filter bool) (dpInput, string, error) {
 	}
 	t, known := canonical(types, *typ)
 	if !known && !filter && strings.EqualFold(strings.TrimSpace(*typ), "UserIdentity") {
-		t, known = "Identity", true // the filters' name for the same thing (§16 item 57)
+		t, known = "Identity", true // the filters' name for the same thing (docs/inconsistencies.md: Identity vs UserIdentity)
 	}
 	if !known && filter && strings.EqualFold(strings.TrimSpace(*typ), "Identity") {
 		t, known = "UserIdentity", true
@@ -156,8 +156,8 @@ func (s *Server) ensureDataPoint(appID int64, in dpInput, now string, t *tx) *da
 	return d
 }
 
-// addDataPoints is PUT /apps/{appId}/datapoints (§10.2): an array, or a
-// single object as the reference's curl sends (§16 item 55). Existing
+// addDataPoints is PUT /apps/{appId}/datapoints: an array, or a
+// single object as the reference's curl sends (docs/inconsistencies.md: add DataPoints). Existing
 // DataPoints are left as they are. The answer lists the DataPoints of the
 // body.
 func (s *Server) addDataPoints(rq *request, t *tx) response {

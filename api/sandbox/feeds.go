@@ -21,7 +21,7 @@ func (s *Server) listFeeds(rq *request, _ *tx) response {
 		f := s.st.feeds.get(id)
 		out = append(out, feedSummaryView{strconv.FormatInt(f.ID, 10), f.Name, "partner_feed", f.CreatedOn})
 	}
-	return okEnv(http.StatusOK, "partner_feed", out) // the list uses dataType (§12.1)
+	return okEnv(http.StatusOK, "partner_feed", out) // the list uses dataType
 }
 
 // feedIn finds a feed of the account, or nil.
@@ -126,7 +126,7 @@ func (s *Server) createFeed(rq *request, t *tx) response {
 		return rq.bodyFail(err)
 	}
 	if body.has("service_configuration_id") && !body.has("module_name") {
-		// The reference's create-subscription curl posts here (§16 item 7).
+		// The reference's create-subscription curl posts here (docs/inconsistencies.md: feed subscription paths).
 		return rq.invalid("This body is a feed subscription: POST it to /partnerfeeds/{feedId}/subscriptions.")
 	}
 	in, err := readFeed(body)
@@ -144,8 +144,8 @@ func (s *Server) createFeed(rq *request, t *tx) response {
 	return okSnake(http.StatusCreated, "Partner Feed", []createdView{{"Partner Feed", f.ID, f.CreatedOn}})
 }
 
-// updateFeed is PUT /workspace/{ws}/partnerfeeds/{feedId} (§12.4). The
-// reference's curl leaves the id out (§16 item 6): then the body's id, or
+// updateFeed is PUT /workspace/{ws}/partnerfeeds/{feedId}. The
+// reference's curl leaves the id out (docs/inconsistencies.md: update feed): then the body's id, or
 // else its name, picks the feed of the workspace. Absent fields keep their
 // value.
 func (s *Server) updateFeed(rq *request, t *tx) response {
@@ -191,8 +191,9 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 	return okSnake(http.StatusAccepted, "Partner Feed", []createdView{{"Partner Feed", f.ID, f.CreatedOn}})
 }
 
-// listOutputConfigs is GET /workspace/{ws}/{moduleName}/serviceconfigurations
-// (§12.5); the module matches case-insensitively (§16 item 11).
+// listOutputConfigs is GET /workspace/{ws}/{moduleName}/serviceconfigurations;
+// the module matches case-insensitively (docs/inconsistencies.md:
+// module-name casing).
 func (s *Server) listOutputConfigs(rq *request, _ *tx) response {
 	w, fail := s.workspaceOf(rq)
 	if fail != nil {
@@ -208,8 +209,8 @@ func (s *Server) listOutputConfigs(rq *request, _ *tx) response {
 	return okSnake(http.StatusOK, "Service Configuration", out)
 }
 
-// listSubscriptions is GET /partnerfeeds/{id}/subscriptions (§12.6). The
-// segment is a feed id (§16 item 7); when no feed of the account has that
+// listSubscriptions is GET /partnerfeeds/{id}/subscriptions. The
+// segment is a feed id (docs/inconsistencies.md: feed subscription paths); when no feed of the account has that
 // id, a workspace id lists the subscriptions of all its feeds, as the
 // reference's placeholder says.
 func (s *Server) listSubscriptions(rq *request, _ *tx) response {
@@ -246,9 +247,9 @@ func (s *Server) subscriptionView(sub *subscription) subscriptionView {
 // subscriptionStamp is the 7-digit UTC form the subscription list shows.
 const subscriptionStamp = "2006-01-02T15:04:05.0000000Z07:00"
 
-// createSubscription is POST /partnerfeeds/{feedId}/subscriptions (§12.7).
+// createSubscription is POST /partnerfeeds/{feedId}/subscriptions.
 // service_configuration_id is an output configuration of the feed's
-// account (§16 item 63); os is accepted and ignored (§16 item 64).
+// account (docs/inconsistencies.md: service_configuration_id); os is accepted and ignored (docs/inconsistencies.md: extra os).
 func (s *Server) createSubscription(rq *request, t *tx) response {
 	id, _ := rq.paramID("feedId")
 	f := s.feedIn(rq.account, id)

@@ -58,7 +58,7 @@ func (s *Server) putServiceFiltering(rq *request, t *tx) response {
 	return s.setServiceFiltering(rq, t, a, svc, f)
 }
 
-// setServiceFiltering changes the default for new DataPoints (§11.2).
+// setServiceFiltering changes the default for new DataPoints.
 // Existing DataPoints keep what they had: those without an explicit switch
 // get the old default written down first.
 func (s *Server) setServiceFiltering(rq *request, t *tx, a *app, svc *service, f fields) response {
@@ -103,9 +103,9 @@ func (s *Server) listFilters(rq *request, _ *tx) response {
 	return okEnv(http.StatusOK, "datapoint", out)
 }
 
-// putFilters is PUT /apps/{appId}/{serviceName}/datapoints (§11.4). An
+// putFilters is PUT /apps/{appId}/{serviceName}/datapoints. An
 // object body with sendNewDataPointsByDefault and no type is the
-// service-level update the reference's curl sends here (§16 item 5).
+// service-level update the reference's curl sends here (docs/inconsistencies.md: update service filtering).
 // Missing DataPoints are created; disabling cascades down (EventType →
 // its Events and EventAttributes; Event → its EventAttributes). The answer
 // is a bare array of the filters in canonical form.

@@ -20,7 +20,7 @@ func newAccessKey() (key, secret string) {
 	return hex.EncodeToString(k[:]), base64.RawURLEncoding.EncodeToString(sec[:])
 }
 
-// platformSettings are the writable settings of a platform (§6.3).
+// platformSettings are the writable settings of a platform.
 type platformSettings struct {
 	crash, network, social *string
 	merging                *bool
@@ -87,7 +87,7 @@ func (ps platformSettings) apply(p *platform) {
 }
 
 // newPlatform builds a platform from a create body: supplied settings are
-// echoed, the rest default to AppDefined / false / 30 (§16 item 34).
+// echoed, the rest default to AppDefined / false / 30 (docs/inconsistencies.md: create echoes the request).
 func newPlatform(rq *request, f fields, osv, now string) (*platform, string, *response) {
 	ps, fail := readPlatformSettings(rq, f)
 	if fail != nil {
@@ -100,8 +100,8 @@ func newPlatform(rq *request, f fields, osv, now string) (*platform, string, *re
 	return p, secret, nil
 }
 
-// createPlatform is POST /apps/{appId} (§6.4). A body with platforms and
-// no os is the reference's create-app curl (§16 item 3) and creates an app.
+// createPlatform is POST /apps/{appId}. A body with platforms and
+// no os is the reference's create-app curl (docs/inconsistencies.md: create app) and creates an app.
 func (s *Server) createPlatform(rq *request, t *tx) response {
 	f, err := bodyObject(rq.body)
 	if err != nil {
@@ -149,7 +149,7 @@ func (a *app) platform(osv string) *platform {
 }
 
 // platformOf finds the app and the platform of the path ({platform} is an
-// OS name in any case, §16 item 10).
+// OS name in any case, docs/inconsistencies.md: platform segment casing).
 func (s *Server) platformOf(rq *request) (*app, *platform, *response) {
 	a, fail := s.appOf(rq)
 	if fail != nil {

@@ -66,7 +66,7 @@ type snakeEnvelope struct {
 	Errors   []api.ErrorItem `json:"errors"`
 }
 
-// v2Errors is the body of v2 failures (§16 item 31).
+// v2Errors is the body of v2 failures (docs/inconsistencies.md: status per message).
 type v2Errors struct {
 	Errors []api.ErrorItem `json:"errors"`
 }
@@ -130,7 +130,7 @@ func failFor(rt *route, status int, code, msg string) response {
 	return failV1(status, code, msg, kind)
 }
 
-// invalid is a business-rule refusal: 422 VALIDATION_ERROR (§16 item 31).
+// invalid is a business-rule refusal: 422 VALIDATION_ERROR (docs/inconsistencies.md: status per message).
 func (rq *request) invalid(msg string) response {
 	return failFor(rq.route, http.StatusUnprocessableEntity, api.CodeValidation, msg)
 }
@@ -316,7 +316,7 @@ func (f fields) list(name string) ([]fields, error) {
 
 // scalar reads a setting value: strings as they are, booleans as "True" /
 // "False" (the form the reference shows), numbers as written; nil for null
-// or absent (§16 item 25). Objects and arrays are refused.
+// or absent (docs/inconsistencies.md: setting values). Objects and arrays are refused.
 func (f fields) scalar(name string) (*string, error) {
 	v, ok := f[name]
 	if !ok || isNull(v) {

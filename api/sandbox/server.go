@@ -22,7 +22,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 )
 
-// The seeded credentials (DESIGN.md). They are demo values of a local
+// The seeded credentials (docs/sandbox.md). They are demo values of a local
 // sandbox, printed at start-up; they open nothing else.
 const (
 	DefaultClientID     = "sandbox"
@@ -569,7 +569,7 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		return o.fn(s, rq, t)
 	}
 	var resp response
-	if write || rt.v2 { // serveCA may update a book on any method
+	if write || rt.v2 { // calcattr.Serve may update a book on any method
 		resp = s.writeOp(run)
 	} else {
 		s.mu.RLock()

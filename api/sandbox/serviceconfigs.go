@@ -25,10 +25,10 @@ func (s *Server) listServiceConfigs(rq *request, _ *tx) response {
 
 // maxConfigsPerService is how many configurations (by account label) one
 // service may have on one platform: "two active forwarders per app platform
-// and service", typically one visible and one hidden (§7.2, §16 item 36).
+// and service", typically one visible and one hidden (docs/inconsistencies.md: service configuration identity).
 const maxConfigsPerService = 2
 
-// putServiceConfig is PUT .../services (§7.2): create or update the
+// putServiceConfig is PUT .../services: create or update the
 // configuration keyed by (name, account). Settings merge into the existing
 // ones; a confidential value sent back masked, as GET shows it, keeps the
 // stored value.
@@ -187,7 +187,7 @@ func mergeServiceConfig(st *state, p *platform, in serviceConfigInput) (*service
 
 // validSettingValue checks a value against its catalogue type: Bool takes
 // true/false (any case), Custom a JSON array of {maptype, map, value}
-// mappings (§7.3), String anything.
+// mappings, String anything.
 func validSettingValue(typ, v string) bool {
 	switch typ {
 	case "Bool":
@@ -199,7 +199,7 @@ func validSettingValue(typ, v string) bool {
 }
 
 // validCustomMapping checks a Custom setting value: a JSON array of
-// {"maptype","map","value"} objects (§7.3).
+// {"maptype","map","value"} objects.
 func validCustomMapping(v string) bool {
 	var items []map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(v), &items); err != nil {

@@ -9,7 +9,7 @@ import (
 
 // EncodeUserID is the {userId} of /users/{userId} for an e-mail address:
 // every byte outside [A-Za-z0-9] becomes two upper-case hex digits
-// (test@mparticle.com → test40mparticle2Ecom, §14.2, §16 item 67).
+// (test@mparticle.com → test40mparticle2Ecom, docs/inconsistencies.md: user ids).
 func EncodeUserID(email string) string {
 	const hexDigits = "0123456789ABCDEF"
 	var b strings.Builder
@@ -33,7 +33,7 @@ func (s *Server) listUsers(rq *request, _ *tx) response {
 	return okEnv(http.StatusOK, "user", out)
 }
 
-// userOf finds the user of the path: the encoded id of §14.2 (compared
+// userOf finds the user of the path: the encoded id (compared
 // case-insensitively) or, for convenience, the plain e-mail address.
 func (s *Server) userOf(rq *request) (*user, *response) {
 	id := rq.params["userId"]
@@ -55,7 +55,7 @@ func (s *Server) getUser(rq *request, _ *tx) response {
 	return okEnv(http.StatusOK, "user", []userView{u.view()})
 }
 
-// createUser is the hidden POST /users (§14.3).
+// createUser is the hidden POST /users.
 func (s *Server) createUser(rq *request, t *tx) response {
 	f, err := bodyObject(rq.body)
 	if err != nil {
@@ -100,7 +100,7 @@ func validEmail(e string) bool {
 	return dot > 0 && dot < len(domain)-1 && !strings.Contains(domain, "..")
 }
 
-// deleteUser is the hidden DELETE /users/{userId} (§14.4).
+// deleteUser is the hidden DELETE /users/{userId}.
 func (s *Server) deleteUser(rq *request, t *tx) response {
 	u, fail := s.userOf(rq)
 	if fail != nil {

@@ -68,7 +68,7 @@ const (
 )
 
 // calcDuration is how long the sandbox's calculation of a CA takes after
-// each activation (decision 52).
+// each activation (docs/inconsistencies.md: activation and calculation status).
 const calcDuration = 60 * time.Second
 
 // Timestamp layouts the sandbox writes.
@@ -83,7 +83,7 @@ type Book struct {
 	Items  []*Record `json:"items"`
 }
 
-// View is a CA object exactly as the API shows it (§9.0).
+// View is a CA object exactly as the API shows it.
 type View struct {
 	ID               int64       `json:"id"`
 	Name             string      `json:"name"`
@@ -216,9 +216,9 @@ func (b *Book) nextID() int64 {
 	return id
 }
 
-// LoadSeed builds a book from CA objects as the API shows them (§9.0).
+// LoadSeed builds a book from CA objects as the API shows them.
 // Definitions may use datapoint or data_point and may have time_period type
-// all (decisions 41, 42). Missing timestamps default to now; a CA with an
+// all (docs/inconsistencies.md: datapoint vs data_point; time_period type all). Missing timestamps default to now; a CA with an
 // active definition and no activated_on counts as activated now (so its
 // calculation shows progress). An id must be a positive integer, unique, and
 // names unique.
@@ -487,7 +487,7 @@ func methodMessage(m string) string {
 	return "Method " + m + " is not allowed here."
 }
 
-// filterByName applies the name filter (decision 49).
+// filterByName applies the name filter (docs/inconsistencies.md: name filter).
 func filterByName(book *Book, query url.Values) []*Record {
 	if !query.Has("name") {
 		return book.Items
@@ -510,7 +510,7 @@ func views(rs []*Record) []View {
 	return out
 }
 
-// activationView is the activation status (§9.8).
+// activationView is the activation status.
 type activationView struct {
 	ID          int64   `json:"calculated_attribute_id"`
 	IsActive    bool    `json:"is_active"`
@@ -518,7 +518,7 @@ type activationView struct {
 	ActivatedBy *string `json:"activated_by"`
 }
 
-// calculationView is the calculation status (§9.10).
+// calculationView is the calculation status.
 type calculationView struct {
 	ID                  int64   `json:"id"`
 	Name                string  `json:"name"`
@@ -529,7 +529,7 @@ type calculationView struct {
 }
 
 // calculation derives the calculation status from the time since the
-// last activation (decision 52).
+// last activation (docs/inconsistencies.md: activation and calculation status).
 func calculation(r *Record, now time.Time) calculationView {
 	v := calculationView{ID: r.ID, Name: r.Name, RevisionID: r.Revision}
 	if r.ActivatedOn == nil || r.ActiveDefinition == nil {
@@ -560,7 +560,7 @@ func (r *Record) touch(env Env) {
 	r.LastModifiedBy = env.User
 }
 
-// activate moves the draft into the active definition (decision 47).
+// activate moves the draft into the active definition (docs/inconsistencies.md: activation moves the draft).
 func activate(r *Record, env Env) Result {
 	if r.DraftDefinition == nil {
 		return invalid([]string{"No draft definition was found to activate."})
@@ -577,7 +577,7 @@ func activate(r *Record, env Env) Result {
 	return Result{Status: http.StatusNoContent, Changed: true}
 }
 
-// create handles POST on the collection (§9.3).
+// create handles POST on the collection.
 func create(book *Book, env Env, body []byte) Result {
 	o, fail := objectBody(body)
 	if fail != nil {
@@ -615,7 +615,7 @@ func create(book *Book, env Env, body []byte) Result {
 	return res
 }
 
-// update handles PUT on one CA (§9.6, decision 48).
+// update handles PUT on one CA (docs/inconsistencies.md: PUT merges).
 func update(book *Book, r *Record, env Env, body []byte) Result {
 	o, fail := objectBody(body)
 	if fail != nil {
@@ -717,7 +717,7 @@ func appendMsg(msgs []string, msg string) []string {
 	return append(msgs, msg)
 }
 
-// errorBody is the v2 error body (§16 item 31).
+// errorBody is the v2 error body (docs/inconsistencies.md: status per message).
 type errorBody struct {
 	Errors []api.ErrorItem `json:"errors"`
 }

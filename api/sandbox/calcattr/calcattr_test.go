@@ -210,16 +210,16 @@ func getAt(t testing.TB, m map[string]any, path string) any {
 	return cur
 }
 
-// TestCAValidationMessages has one row per validation message: the
-// documented ones of §9.3 byte for byte, then the sandbox's own. Each row
+// TestValidationMessages has one row per validation message: the
+// documented ones of create byte for byte, then the sandbox's own. Each row
 // runs as a create (POST) and, unless createOnly, as an update (PUT) of a
 // never-activated CA, and must change nothing.
-func TestCAValidationMessages(t *testing.T) {
+func TestValidationMessages(t *testing.T) {
 	type row struct {
 		name       string
 		edit       func(t testing.TB, m map[string]any)
 		want       string
-		createOnly bool // the PUT of the same body is fine (decision 48)
+		createOnly bool // the PUT of the same body is fine (docs/inconsistencies.md: PUT merges)
 	}
 	cond := func(c map[string]any) func(testing.TB, map[string]any) {
 		return func(t testing.TB, m map[string]any) { setAt(t, m, "draft_definition.conditions", []any{c}) }
@@ -234,7 +234,7 @@ func TestCAValidationMessages(t *testing.T) {
 		return set("draft_definition.time_period", map[string]any{"type": "within", "within": n, "within_unit": unit, "date": nil})
 	}
 	rows := []row{
-		// §9.3, in the reference's order.
+		// in the reference's order.
 		{"name missing", del("name"), "Field 'name' is required.", true},
 		{"name null", set("name", nil), "Field 'name' is required.", false},
 		{"name blank", set("name", "  "), "Field 'name' is required.", false},
@@ -355,9 +355,9 @@ func TestCAValidationMessages(t *testing.T) {
 	}
 }
 
-// TestCAValidBodies: bodies at the edges of the rules are accepted, and
+// TestValidBodies: bodies at the edges of the rules are accepted, and
 // what is stored is what the decisions say.
-func TestCAValidBodies(t *testing.T) {
+func TestValidBodies(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(t testing.TB, m map[string]any)
@@ -439,9 +439,9 @@ func TestCAValidBodies(t *testing.T) {
 	}
 }
 
-// TestCAErrors: several errors at once, malformed bodies and the
+// TestErrors: several errors at once, malformed bodies and the
 // activation messages.
-func TestCAErrors(t *testing.T) {
+func TestErrors(t *testing.T) {
 	t.Run("one error per part, in order", func(t *testing.T) {
 		b := testBook(t)
 		m := bodyMap(t)
@@ -486,8 +486,8 @@ func TestCAErrors(t *testing.T) {
 	}
 }
 
-// TestCAActivationLimit: the limit counts activations of inactive CAs only.
-func TestCAActivationLimit(t *testing.T) {
+// TestActivationLimit: the limit counts activations of inactive CAs only.
+func TestActivationLimit(t *testing.T) {
 	for _, tt := range []struct {
 		name          string
 		id            int64
@@ -522,8 +522,9 @@ func TestCAActivationLimit(t *testing.T) {
 	}
 }
 
-// TestCALifecycle walks §9.11 from create to delete.
-func TestCALifecycle(t *testing.T) {
+// TestLifecycle walks the lifecycle the reference sums up, from create to
+// delete.
+func TestLifecycle(t *testing.T) {
 	b := testBook(t)
 	env := testEnv()
 	expect := func(res Result, status int) Result {
@@ -662,9 +663,9 @@ func TestCALifecycle(t *testing.T) {
 	equal("next id", string(expect(do(t, b, env, "POST", "", "", m), http.StatusCreated).Body), "14")
 }
 
-// TestCAEndpoints: the status, body and Allow header of every route and
+// TestEndpoints: the status, body and Allow header of every route and
 // method, on the seeded book.
-func TestCAEndpoints(t *testing.T) {
+func TestEndpoints(t *testing.T) {
 	tests := []struct {
 		method, rest, query string
 		body                string
@@ -751,10 +752,10 @@ func TestCAEndpoints(t *testing.T) {
 	}
 }
 
-// TestCAListAndGet: the list is a bare array in id order with the API's
+// TestListAndGet: the list is a bare array in id order with the API's
 // fields, seeded values echoed verbatim and data_point emitted as
 // datapoint; GET shows the same object.
-func TestCAListAndGet(t *testing.T) {
+func TestListAndGet(t *testing.T) {
 	b := testBook(t)
 	res := do(t, b, testEnv(), "GET", "", "", nil)
 	var list []map[string]any
@@ -809,9 +810,9 @@ func TestCAListAndGet(t *testing.T) {
 	}
 }
 
-// TestCABookRoundTrip: a book survives encoding/json with every answer
+// TestBookRoundTrip: a book survives encoding/json with every answer
 // unchanged, including ids handed out afterwards.
-func TestCABookRoundTrip(t *testing.T) {
+func TestBookRoundTrip(t *testing.T) {
 	b := testBook(t)
 	env := testEnv()
 	do(t, b, env, "POST", "", "", validBody)

@@ -14,7 +14,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 )
 
-// Enumerations of the CA definition (§9.0). Matching is exact (decision 43).
+// Enumerations of the CA definition. Matching is exact (docs/inconsistencies.md: calculated-attribute enumerations).
 var (
 	calculationTypes = []string{
 		"count", "first_occurrence_timestamp", "last_occurrence_timestamp", "first_occurrence",
@@ -36,8 +36,8 @@ const (
 	opRange                 // min_value and max_value
 )
 
-// operators is the operator map by condition type (§9.0, with date
-// in_list per decision 50).
+// operators is the operator map by condition type (with date
+// in_list per docs/inconsistencies.md: condition operators).
 var operators = map[string]map[string]opClass{
 	"string": {
 		"exists": opNone, "not_exists": opNone, "empty": opNone, "in_list": opList,
@@ -90,7 +90,7 @@ var typeMessages = map[string]struct{ operator, value, list, min, max string }{
 // sandbox's own messages ("draft_definition"). With strict set (create and
 // update) the write-only rules apply: time_period type all is refused and
 // the earliest-date and retention limits of env are enforced; without it
-// (seed) they are not (decision 42). It returns the definition or at most
+// (seed) they are not (docs/inconsistencies.md: time_period type all). It returns the definition or at most
 // one message per part.
 func parseDefinition(raw json.RawMessage, prefix string, env Env, strict bool) (*Definition, []string) {
 	o, ok := jsonObject(raw)
@@ -125,7 +125,7 @@ func parseDefinition(raw json.RawMessage, prefix string, env Env, strict bool) (
 }
 
 // parseDataPoint decodes the data point, spelled datapoint or data_point
-// (decision 41). p is its path for messages.
+// (docs/inconsistencies.md: datapoint vs data_point). p is its path for messages.
 func parseDataPoint(o map[string]json.RawMessage, p string) (DataPoint, string) {
 	var dp DataPoint
 	raw, present := jsonField(o, "datapoint")
@@ -182,7 +182,7 @@ func parseDataPoint(o map[string]json.RawMessage, p string) (DataPoint, string) 
 }
 
 // parseConditions decodes the condition list: null and [] are both fine and
-// kept as sent (decision 51). The first bad condition gives the message.
+// kept as sent (docs/inconsistencies.md: conditions). The first bad condition gives the message.
 func parseConditions(o map[string]json.RawMessage) ([]Condition, string) {
 	raw, present := jsonField(o, "conditions")
 	if !present {
@@ -203,7 +203,7 @@ func parseConditions(o map[string]json.RawMessage) ([]Condition, string) {
 	return out, ""
 }
 
-// parseCondition decodes and checks one condition (decision 50).
+// parseCondition decodes and checks one condition (docs/inconsistencies.md: condition operators).
 func parseCondition(raw json.RawMessage) (Condition, string) {
 	var c Condition
 	o, ok := jsonObject(raw)
@@ -386,7 +386,7 @@ func parseSeeding(o map[string]json.RawMessage, p string) (*Seeding, string) {
 	return &Seeding{CutoffDate: d}, ""
 }
 
-// timeField reads a timestamp string in any §2.8 form.
+// timeField reads a timestamp string in any form api.ParseTime reads.
 func timeField(o map[string]json.RawMessage, key string) (string, time.Time, bool) {
 	s, ok := fieldString(o, key)
 	if !ok {
