@@ -77,7 +77,8 @@ func (t *tokenTable) revokeAll() []string {
 	return keys
 }
 
-// oauthError is the token endpoint's failure body (RFC 6749 §5.2).
+// oauthError is the token endpoint's failure body, the OAuth 2.0 error
+// response (RFC 6749).
 type oauthError struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
@@ -103,7 +104,7 @@ func writeOAuth(w http.ResponseWriter, status int, v any) {
 // maxTokenBody bounds the token endpoint's request body.
 const maxTokenBody = 64 << 10
 
-// serveToken is POST /oauth/token (§2.2): the documented JSON body, or the
+// serveToken is POST /oauth/token: the documented JSON body, or the
 // form body (and HTTP Basic client authentication) that
 // golang.org/x/oauth2/clientcredentials sends.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, info *reqInfo) {
@@ -133,7 +134,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, info *reqInf
 		return
 	}
 	if id, secret, ok := r.BasicAuth(); ok && p.ClientID == "" && p.ClientSecret == "" {
-		// RFC 6749 §2.3.1: form-encoded before Base64.
+		// OAuth 2.0 (RFC 6749) form-encodes both before Base64.
 		if u, err := url.QueryUnescape(id); err == nil {
 			id = u
 		}

@@ -23,7 +23,7 @@ func TestServiceConfigurationSemantics(t *testing.T) {
 	stored := func() string {
 		srv.mu.RLock()
 		defer srv.mu.RUnlock()
-		for _, cfg := range srv.st.apps[1].platform("iOS").Services {
+		for _, cfg := range srv.st.apps.get(1).platform("iOS").Services {
 			if cfg.Name == "GoogleAnalyticsEventForwarder" {
 				for _, s := range cfg.Settings {
 					if s.Name == "apiKey" {
@@ -62,7 +62,7 @@ func TestServiceConfigurationSemantics(t *testing.T) {
 	if v := sbFirst(t, r.items(t))["settings"].([]any)[0].(map[string]any)["value"]; v != "***" {
 		t.Errorf("short secret shown as %v", v)
 	}
-	// A hidden second forwarder for the same service is allowed (§7.2).
+	// A hidden second forwarder for the same service is allowed.
 	c.do("PUT", path, `{"account":"Shadow","name":"Iterable","isActive":true,"isVisible":false,"settings":[{"name":"apiKey","value":"itb2"}]}`).want(t, 202)
 }
 
@@ -108,7 +108,7 @@ func TestFilterSemantics(t *testing.T) {
 			t.Errorf("ActionX lists %v", f)
 		}
 	}
-	// The reference's curl sends the service-level object to /datapoints (§16 item 5).
+	// The reference's curl sends the service-level object to /datapoints (docs/inconsistencies.md: update service filtering).
 	r = c.do("PUT", filters, `{"sendNewDataPointsByDefault": false}`).want(t, 202)
 	if f := sbFirst(t, r.items(t)); f["sendNewDataPointsByDefault"] != false {
 		t.Errorf("service-level update: %v", f)
@@ -141,7 +141,7 @@ func TestDataPointInputs(t *testing.T) {
 	c.do("PUT", path, `[{"name":"Cart","type":"Commerce","event_type":"navigation"}]`).want(t, 422)
 }
 
-// The reference's curl examples that hit other URLs (§16 items 3 and 6).
+// The reference's curl examples that hit other URLs (docs/inconsistencies.md: create app; update feed).
 func TestReferenceCurlVariants(t *testing.T) {
 	srv := startSB(t, Options{})
 	c := sbAdmin(t, srv)
@@ -177,7 +177,7 @@ func TestDeleteAccountCascade(t *testing.T) {
 	}
 	srv.mu.RLock()
 	defer srv.mu.RUnlock()
-	if srv.st.feeds[700] != nil || srv.st.outcfgs[25001] != nil || srv.st.audiences[8001] != nil || srv.st.users[2] != nil || srv.st.books[5101] != nil || srv.st.workspaces[5101] != nil {
+	if srv.st.feeds.get(700) != nil || srv.st.outcfgs.get(25001) != nil || srv.st.audiences.get(8001) != nil || len(srv.st.users.list(2)) > 0 || srv.st.books[5101] != nil || srv.st.workspaces.get(5101) != nil {
 		t.Errorf("account 2's data survived its deletion")
 	}
 }

@@ -17,13 +17,13 @@ import (
 // swapped for the sandbox and its placeholder ids for seeded ones
 // (workspace 4302, feed 229, output configuration 24017, CA 5678 → the one
 // created by the create example). The broken quoting of some examples
-// (§16 item 12) is repaired; their method, path, headers and body are kept.
+// (docs/inconsistencies.md: broken examples) is repaired; their method, path, headers and body are kept.
 type curlExample struct {
 	name   string
 	method string
 	path   string
 	body   string
-	json   bool // send Content-Type: application/json (the v2 examples do not, §16 item 53)
+	json   bool // send Content-Type: application/json (the v2 examples do not, docs/inconsistencies.md: Content-Type)
 	status int
 }
 
@@ -120,7 +120,7 @@ func TestCurlExamples(t *testing.T) {
 		out := filepath.Join(dir, "body")
 		args := []string{"-s", "-o", out, "-w", "%{http_code}"}
 		if method == "HEAD" {
-			args = append(args, "-I") // the reference's -X HEAD waits for a body (§9.2)
+			args = append(args, "-I") // the reference's -X HEAD waits for a body
 		} else {
 			args = append(args, "--request", method)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 )
 
-// Response shapes (platform-api.md §2.8).
+// Response shapes.
 const (
 	shapeEnv   = "envelope"       // {"data":[…],"dataType":K,"errors":null}
 	shapeSnake = "snake envelope" // {"data":[…],"data_type":K,"errors":null}
@@ -66,7 +66,7 @@ func checkShape(t *testing.T, r sbResp, shape, kind string) {
 }
 
 // checkTimestamps parses every *_on and *_time string of a body the way the
-// client does (§2.8): the sandbox may only emit forms the client reads.
+// client does: the sandbox may only emit forms the client reads.
 func checkTimestamps(t *testing.T, body []byte) {
 	t.Helper()
 	var v any
@@ -102,7 +102,7 @@ func sbFirst(t *testing.T, items []map[string]any) map[string]any {
 	return items[0]
 }
 
-// TestEveryEndpoint walks the endpoint index of platform-api.md §3 (the
+// TestEveryEndpoint walks the reference's endpoint index (the
 // hidden ones too) over HTTP against the default seed, in an order where
 // later steps see earlier writes.
 func TestEveryEndpoint(t *testing.T) {
@@ -119,7 +119,7 @@ func TestEveryEndpoint(t *testing.T) {
 		check  func(t *testing.T, r sbResp)
 	}
 	steps := []step{
-		// Accounts (§4)
+		// Accounts
 		{"1 get account", "GET", "/v1/accounts/1?accountId=1", nil, 200, shapeEnv, "account", func(t *testing.T, r sbResp) {
 			if it := r.items(t); len(it) != 1 || it[0]["name"] != SeedAccountName || it[0]["data_type"] != "account" || it[0]["id"] != float64(1) {
 				t.Errorf("account: %v", it)
@@ -145,7 +145,7 @@ func TestEveryEndpoint(t *testing.T) {
 				t.Errorf("delete answer has data")
 			}
 		}},
-		// Apps (§5)
+		// Apps
 		{"6 get app", "GET", "/v1/apps/1?accountId=1", nil, 200, shapeEnv, "application", func(t *testing.T, r sbResp) {
 			a := sbFirst(t, r.items(t))
 			ps := a["platforms"].([]any)
@@ -188,7 +188,7 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"10 delete app", "DELETE", "/v1/apps/4?accountId=1", nil, 202, shapeEnv, "application", nil},
-		// App platforms (§6)
+		// App platforms
 		{"11 get platform", "GET", "/v1/apps/1/platforms/android?accountId=1", nil, 200, shapeEnv, "platform", func(t *testing.T, r sbResp) {
 			if p := sbFirst(t, r.items(t)); p["os"] != "Android" || p["application_id"] != float64(1) {
 				t.Errorf("platform: %v", p)
@@ -215,7 +215,7 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"15 delete platform", "DELETE", "/v1/apps/3/platforms/ROKU?accountId=1", nil, 202, shapeEnv, "platform", nil},
-		// App platform services (§7)
+		// App platform services
 		{"16 list service configurations", "GET", "/v1/apps/1/platforms/ios/services?accountId=1", nil, 200, shapeEnv, "service", func(t *testing.T, r sbResp) {
 			ga := sbFirst(t, r.items(t))
 			s0 := ga["settings"].([]any)[0].(map[string]any)
@@ -226,7 +226,7 @@ func TestEveryEndpoint(t *testing.T) {
 		{"17 configure a service", "PUT", "/v1/apps/1/platforms/ios/services?accountId=1", json.RawMessage(`{"account":"Default Account","name":"GoogleAnalyticsEventForwarder","isActive":true,"isVisible":true,
 			"settings":[{"name":"apiKey","value":"My Test App Key"},{"name":"customDimensions","value":"[{\"maptype\":\"EventAttributeClass.Name\",\"map\":\"Bitcoins\",\"value\":\"Dimension 3\"}]"}]}`),
 			202, shapeEnv, "service", nil},
-		// Audiences (§8)
+		// Audiences
 		{"18 list audiences", "GET", "/v1/audiences?accountId=1", nil, 200, shapeBare, "", func(t *testing.T, r sbResp) {
 			l := r.bareList(t)
 			if len(l) != 5 {
@@ -252,7 +252,7 @@ func TestEveryEndpoint(t *testing.T) {
 			}
 		}},
 		{"20 delete audience", "DELETE", "/v1/audiences/7239?accountId=1", nil, 202, shapeEnv, "audience", nil},
-		// DataPoints (§10)
+		// DataPoints
 		{"31 list DataPoints", "GET", "/v1/apps/1/datapoints?accountId=1", nil, 200, shapeEnv, "datapoint", func(t *testing.T, r sbResp) {
 			it := r.items(t)
 			if len(it) != 13 || it[1]["type"] != "EventAttribute" || it[1]["attribute_name"] != "my event attribute" {
@@ -265,7 +265,7 @@ func TestEveryEndpoint(t *testing.T) {
 				t.Errorf("added: %v", d)
 			}
 		}},
-		// DataPoint filters (§11)
+		// DataPoint filters
 		{"33 get service filtering", "GET", "/v1/apps/1/GoogleAnalyticsEventForwarder?accountId=1", nil, 200, shapeEnv, "datapoint", func(t *testing.T, r sbResp) {
 			f := sbFirst(t, r.items(t))
 			if len(f) != 2 || f["name"] != "GoogleAnalyticsEventForwarder" || f["sendNewDataPointsByDefault"] != true {
@@ -295,7 +295,7 @@ func TestEveryEndpoint(t *testing.T) {
 					}
 				}
 			}},
-		// Feeds (§12)
+		// Feeds
 		{"37 list feeds", "GET", "/v1/workspace/4302/partnerfeeds?accountId=1", nil, 200, shapeEnv, "partner_feed", func(t *testing.T, r sbResp) {
 			f := sbFirst(t, r.items(t))
 			if f["id"] != "229" || f["data_type"] != "partner_feed" {
@@ -352,7 +352,7 @@ func TestEveryEndpoint(t *testing.T) {
 				t.Errorf("subscription (bool setting stored as \"True\"): %v", it)
 			}
 		}},
-		// Services (§13)
+		// Services
 		{"44 list services", "GET", "/v1/services?accountId=1", nil, 200, shapeEnv, "service", func(t *testing.T, r sbResp) {
 			n := sbNames(r.items(t), "name")
 			for _, want := range []string{"GoogleAnalyticsEventForwarder", "Indicative", "ActionX", "Mixpanel", "Amplitude", "Braze", "GoogleAds", "Facebook"} {
@@ -374,7 +374,7 @@ func TestEveryEndpoint(t *testing.T) {
 				t.Errorf("Indicative: %v", s)
 			}
 		}},
-		// Users (§14)
+		// Users
 		{"46 list users", "GET", "/v1/users?accountId=1", nil, 200, shapeEnv, "user", func(t *testing.T, r sbResp) {
 			if n := sbNames(r.items(t), "email"); len(n) != 5 || n[0] != "testuser@mparticle.com" {
 				t.Errorf("users: %v", n)
@@ -387,7 +387,7 @@ func TestEveryEndpoint(t *testing.T) {
 		}},
 		{"H1 create user", "POST", "/v1/users?accountId=1", `{"first_name":"New","last_name":"Person","email":"new.person@acme.example"}`, 201, shapeEnv, "user", nil},
 		{"H2 delete user", "DELETE", "/v1/users/new2Eperson40acme2Eexample?accountId=1", nil, 202, shapeEnv, "user", nil},
-		// Workspaces (§15)
+		// Workspaces
 		{"48 list workspaces", "GET", "/v1/workspace?accountId=1", nil, 200, shapeEnv, "workspace", func(t *testing.T, r sbResp) {
 			w := sbFirst(t, r.items(t))
 			if w["id"] != "4302" || w["name"] != SeedWorkspaceName {
@@ -404,7 +404,7 @@ func TestEveryEndpoint(t *testing.T) {
 				t.Errorf("insights report: %.300s", r.body)
 			}
 		}},
-		// Calculated attributes (v2, §9): the routing; ca_http_test.go covers the rules.
+		// Calculated attributes (v2): the routing; ca_http_test.go covers the rules.
 		{"21 list CAs", "GET", "/platform/v2/workspaces/4302/calculatedattributes", nil, 200, shapeJSON, "", func(t *testing.T, r sbResp) {
 			if l := r.bareList(t); len(l) != 5 {
 				t.Errorf("CAs of 4302: %d", len(l))

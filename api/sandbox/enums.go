@@ -6,19 +6,19 @@ import (
 
 // The documented enumerations. Requests may use any letter case (the
 // reference sends "android", "event", "eventattribute"); the sandbox stores
-// and returns the canonical spelling (§16 item 24).
+// and returns the canonical spelling (docs/inconsistencies.md: enum casing).
 var (
-	osValues          = []string{"iOS", "tvOS", "Android", "MobileWeb", "Roku", "Alexa", "SmartTV", "FireTV", "Xbox"} // §5.6
-	feedOSValues      = append(append([]string{}, osValues...), "Unknown")                                            // §12
+	osValues          = []string{"iOS", "tvOS", "Android", "MobileWeb", "Roku", "Alexa", "SmartTV", "FireTV", "Xbox"}
+	feedOSValues      = append(append([]string{}, osValues...), "Unknown")
 	crashValues       = []string{"AppDefined", "ForceCatch", "ForceIgnore"}
 	networkValues     = []string{"AppDefined", "ForceTrue", "ForceFalse"}
 	socialValues      = []string{"AppDefined", "Facebook", "Twitter", "FacebookAndTwitter"}
-	dataPointTypes    = []string{"Event", "EventAttribute", "UserAttribute", "ScreenView", "ScreenViewAttribute", "Identity", "Commerce", "CommerceAttribute"} // §10.0
+	dataPointTypes    = []string{"Event", "EventAttribute", "UserAttribute", "ScreenView", "ScreenViewAttribute", "Identity", "Commerce", "CommerceAttribute"}
 	eventTypes        = []string{"unknown", "navigation", "location", "search", "transaction", "user_content", "user_preference", "social", "other", "media"}
 	commerceTypes     = []string{"product_add_to_cart", "product_remove_from_cart", "product_checkout", "product_checkout_option", "product_click", "product_view_detail", "product_purchase", "product_refund", "promotion_view", "promotion_click"}
-	filterSwitchTypes = []string{"EventType", "All_User_Attributes", "All_Workspace_User_Attributes", "All_Account_User_Attributes"} // §11.4, not DataPoints
+	filterSwitchTypes = []string{"EventType", "All_User_Attributes", "All_Workspace_User_Attributes", "All_Account_User_Attributes"} // not DataPoints
 	identityNames     = []string{"CustomerId", "Facebook", "Twitter", "Google", "Microsoft", "Yahoo", "Email", "Other"}
-	settingMapTypes   = []string{"EventAttributeClass.Name", "UserAttributeClass.Name", "ProductAttributeClass.Name"} // §7.3
+	settingMapTypes   = []string{"EventAttributeClass.Name", "UserAttributeClass.Name", "ProductAttributeClass.Name"}
 )
 
 // canonical returns the enum value equal to s ignoring case.

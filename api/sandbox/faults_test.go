@@ -137,7 +137,7 @@ func TestInjectedFaults(t *testing.T) {
 
 // 504 and reset lose the answer of a request that was carried out; the
 // other faults stop it before it reaches the backend. Clients must not
-// repeat a POST after a 504 (issue 3) — the duplicate would be real.
+// repeat a POST after a 504 — the duplicate would be real.
 func TestFaultsAndWrites(t *testing.T) {
 	srv := startSB(t, Options{})
 	c := sbAdmin(t, srv)

@@ -2,76 +2,31 @@ package sandbox
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
 )
 
-// Audiences (§8), feeds, output configurations and subscriptions (§12),
-// and the hidden User Insights report (§15.2).
-
-// ---- audiences: bare arrays, no envelope (§16 item 16) ----
-
-func (s *Server) listAudiences(rq *request, _ *tx) response {
-	ids := s.st.audBy[rq.account]
-	out := make([]audienceView, 0, len(ids))
-	for _, id := range ids {
-		if a := s.st.audiences[id]; a.Status == "active" {
-			out = append(out, a.view(s.st))
-		}
-	}
-	return bare(http.StatusOK, out)
-}
-
-// listWorkspaceAudiences returns the active audiences calculated from this
-// workspace alone (§8.2, §16 item 39).
-func (s *Server) listWorkspaceAudiences(rq *request, _ *tx) response {
-	w, fail := s.workspaceOf(rq)
-	if fail != nil {
-		return *fail
-	}
-	out := []audienceView{}
-	for _, id := range s.st.audBy[rq.account] {
-		a := s.st.audiences[id]
-		if a.Status == "active" && len(a.Workspaces) == 1 && a.Workspaces[0] == w.ID {
-			out = append(out, a.view(s.st))
-		}
-	}
-	return bare(http.StatusOK, out)
-}
-
-func (s *Server) deleteAudience(rq *request, t *tx) response {
-	id, ok := rq.paramID("audienceId")
-	a := s.st.audiences[id]
-	if !ok || a == nil || a.AccountID != rq.account {
-		return rq.notFound("Audience %s does not exist in account %d.", quoteParam(rq.params["audienceId"]), rq.account)
-	}
-	delete(s.st.audiences, id)
-	s.st.audBy[a.AccountID] = s.st.audBy[a.AccountID].remove(id)
-	t.del(a.key())
-	return emptyOK("audience")
-}
-
-// ---- feeds ----
+// Partner feeds of a workspace, the output configurations they can
+// subscribe to, and their subscriptions.
 
 func (s *Server) listFeeds(rq *request, _ *tx) response {
 	w, fail := s.workspaceOf(rq)
 	if fail != nil {
 		return *fail
 	}
-	ids := s.st.feedsBy[w.ID]
+	ids := s.st.feeds.idsOf(w.ID)
 	out := make([]feedSummaryView, 0, len(ids))
 	for _, id := range ids {
-		f := s.st.feeds[id]
+		f := s.st.feeds.get(id)
 		out = append(out, feedSummaryView{strconv.FormatInt(f.ID, 10), f.Name, "partner_feed", f.CreatedOn})
 	}
-	return okEnv(http.StatusOK, "partner_feed", out) // the list uses dataType (§12.1)
+	return okEnv(http.StatusOK, "partner_feed", out) // the list uses dataType
 }
 
 // feedIn finds a feed of the account, or nil.
 func (s *Server) feedIn(acct, id int64) *feed {
-	f := s.st.feeds[id]
+	f := s.st.feeds.get(id)
 	if f == nil || s.st.workspaceIn(acct, f.WorkspaceID) == nil {
 		return nil
 	}
@@ -126,8 +81,8 @@ func (s *Server) checkFeed(in feedInput, ws int64, self *feed) string {
 		if in.name == nil || strings.TrimSpace(*in.name) == "" {
 			return "Feed name is required."
 		}
-		for _, id := range s.st.feedsBy[ws] {
-			if o := s.st.feeds[id]; o != self && strings.EqualFold(o.Name, strings.TrimSpace(*in.name)) {
+		for _, id := range s.st.feeds.idsOf(ws) {
+			if o := s.st.feeds.get(id); o != self && strings.EqualFold(o.Name, strings.TrimSpace(*in.name)) {
 				return "A feed with this name already exists in the workspace."
 			}
 		}
@@ -171,7 +126,7 @@ func (s *Server) createFeed(rq *request, t *tx) response {
 		return rq.bodyFail(err)
 	}
 	if body.has("service_configuration_id") && !body.has("module_name") {
-		// The reference's create-subscription curl posts here (§16 item 7).
+		// The reference's create-subscription curl posts here (docs/inconsistencies.md: feed subscription paths).
 		return rq.invalid("This body is a feed subscription: POST it to /partnerfeeds/{feedId}/subscriptions.")
 	}
 	in, err := readFeed(body)
@@ -183,14 +138,14 @@ func (s *Server) createFeed(rq *request, t *tx) response {
 	}
 	f := &feed{ID: s.st.meta.nextID("feed"), WorkspaceID: w.ID, OS: "Unknown", Settings: []setting{}, CreatedOn: stamp(rq.now)}
 	in.apply(f)
-	s.st.putFeed(f)
+	s.st.feeds.put(f)
 	t.put(f)
 	t.put(s.st.meta)
 	return okSnake(http.StatusCreated, "Partner Feed", []createdView{{"Partner Feed", f.ID, f.CreatedOn}})
 }
 
-// updateFeed is PUT /workspace/{ws}/partnerfeeds/{feedId} (§12.4). The
-// reference's curl leaves the id out (§16 item 6): then the body's id, or
+// updateFeed is PUT /workspace/{ws}/partnerfeeds/{feedId}. The
+// reference's curl leaves the id out (docs/inconsistencies.md: update feed): then the body's id, or
 // else its name, picks the feed of the workspace. Absent fields keep their
 // value.
 func (s *Server) updateFeed(rq *request, t *tx) response {
@@ -209,7 +164,7 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 	var f *feed
 	if seg, ok := rq.params["feedId"]; ok {
 		id, _ := strconv.ParseInt(seg, 10, 64)
-		if f = s.st.feeds[id]; f == nil || f.WorkspaceID != w.ID {
+		if f = s.st.feeds.get(id); f == nil || f.WorkspaceID != w.ID {
 			return rq.notFound("Feed %s does not exist in workspace %d.", quoteParam(seg), w.ID)
 		}
 	} else {
@@ -217,8 +172,8 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 		if err != nil {
 			return rq.bodyFail(err)
 		}
-		for _, fid := range s.st.feedsBy[w.ID] {
-			c := s.st.feeds[fid]
+		for _, fid := range s.st.feeds.idsOf(w.ID) {
+			c := s.st.feeds.get(fid)
 			if (id != nil && c.ID == *id) || (id == nil && in.name != nil && strings.EqualFold(c.Name, strings.TrimSpace(*in.name))) {
 				f = c
 				break
@@ -236,8 +191,9 @@ func (s *Server) updateFeed(rq *request, t *tx) response {
 	return okSnake(http.StatusAccepted, "Partner Feed", []createdView{{"Partner Feed", f.ID, f.CreatedOn}})
 }
 
-// listOutputConfigs is GET /workspace/{ws}/{moduleName}/serviceconfigurations
-// (§12.5); the module matches case-insensitively (§16 item 11).
+// listOutputConfigs is GET /workspace/{ws}/{moduleName}/serviceconfigurations;
+// the module matches case-insensitively (docs/inconsistencies.md:
+// module-name casing).
 func (s *Server) listOutputConfigs(rq *request, _ *tx) response {
 	w, fail := s.workspaceOf(rq)
 	if fail != nil {
@@ -245,16 +201,16 @@ func (s *Server) listOutputConfigs(rq *request, _ *tx) response {
 	}
 	module := rq.params["moduleName"]
 	out := []serviceConfigurationView{}
-	for _, id := range s.st.ocBy[w.ID] {
-		if o := s.st.outcfgs[id]; strings.EqualFold(o.ModuleName, module) {
+	for _, id := range s.st.outcfgs.idsOf(w.ID) {
+		if o := s.st.outcfgs.get(id); strings.EqualFold(o.ModuleName, module) {
 			out = append(out, serviceConfigurationView{o.ID, o.Name, "Service Configuration", o.CreatedOn})
 		}
 	}
 	return okSnake(http.StatusOK, "Service Configuration", out)
 }
 
-// listSubscriptions is GET /partnerfeeds/{id}/subscriptions (§12.6). The
-// segment is a feed id (§16 item 7); when no feed of the account has that
+// listSubscriptions is GET /partnerfeeds/{id}/subscriptions. The
+// segment is a feed id (docs/inconsistencies.md: feed subscription paths); when no feed of the account has that
 // id, a workspace id lists the subscriptions of all its feeds, as the
 // reference's placeholder says.
 func (s *Server) listSubscriptions(rq *request, _ *tx) response {
@@ -263,14 +219,14 @@ func (s *Server) listSubscriptions(rq *request, _ *tx) response {
 	if f := s.feedIn(rq.account, id); f != nil {
 		feeds = []int64{f.ID}
 	} else if w := s.st.workspaceIn(rq.account, id); w != nil {
-		feeds = s.st.feedsBy[w.ID]
+		feeds = s.st.feeds.idsOf(w.ID)
 	} else {
 		return rq.notFound("Feed %s does not exist in account %d.", quoteParam(rq.params["feedId"]), rq.account)
 	}
 	out := []subscriptionView{}
 	for _, fid := range feeds {
-		for _, sid := range s.st.subsBy[fid] {
-			out = append(out, s.subscriptionView(s.st.subs[sid]))
+		for _, sid := range s.st.subs.idsOf(fid) {
+			out = append(out, s.subscriptionView(s.st.subs.get(sid)))
 		}
 	}
 	return okSnake(http.StatusOK, "Partner Feed Subscription", out)
@@ -278,7 +234,7 @@ func (s *Server) listSubscriptions(rq *request, _ *tx) response {
 
 func (s *Server) subscriptionView(sub *subscription) subscriptionView {
 	name := ""
-	if o := s.st.outcfgs[sub.ServiceConfigurationID]; o != nil {
+	if o := s.st.outcfgs.get(sub.ServiceConfigurationID); o != nil {
 		name = o.Name
 	}
 	ss := sub.Settings
@@ -291,9 +247,9 @@ func (s *Server) subscriptionView(sub *subscription) subscriptionView {
 // subscriptionStamp is the 7-digit UTC form the subscription list shows.
 const subscriptionStamp = "2006-01-02T15:04:05.0000000Z07:00"
 
-// createSubscription is POST /partnerfeeds/{feedId}/subscriptions (§12.7).
+// createSubscription is POST /partnerfeeds/{feedId}/subscriptions.
 // service_configuration_id is an output configuration of the feed's
-// account (§16 item 63); os is accepted and ignored (§16 item 64).
+// account (docs/inconsistencies.md: service_configuration_id); os is accepted and ignored (docs/inconsistencies.md: extra os).
 func (s *Server) createSubscription(rq *request, t *tx) response {
 	id, _ := rq.paramID("feedId")
 	f := s.feedIn(rq.account, id)
@@ -322,12 +278,12 @@ func (s *Server) createSubscription(rq *request, t *tx) response {
 	if cfgID == nil {
 		return rq.invalid("service_configuration_id is required: the id of an output configuration.")
 	}
-	o := s.st.outcfgs[*cfgID]
+	o := s.st.outcfgs.get(*cfgID)
 	if o == nil || s.st.workspaceIn(rq.account, o.WorkspaceID) == nil {
 		return rq.invalid(fmt.Sprintf("Output configuration %d does not exist in account %d.", *cfgID, rq.account))
 	}
-	for _, sid := range s.st.subsBy[f.ID] {
-		if s.st.subs[sid].ServiceConfigurationID == o.ID {
+	for _, sid := range s.st.subs.idsOf(f.ID) {
+		if s.st.subs.get(sid).ServiceConfigurationID == o.ID {
 			return rq.invalid("The feed is already subscribed to this output configuration.")
 		}
 	}
@@ -339,117 +295,8 @@ func (s *Server) createSubscription(rq *request, t *tx) response {
 	if active != nil {
 		sub.IsActive = *active
 	}
-	s.st.putSubscription(sub)
+	s.st.subs.put(sub)
 	t.put(sub)
 	t.put(s.st.meta)
 	return okSnake(http.StatusCreated, "PartnerFeed Subscription", []createdView{{"PartnerFeed Subscription", sub.ID, sub.CreatedOn}})
-}
-
-// ---- User Insights (hidden, §15.2) ----
-
-type insightsLift struct {
-	Lift                 float64 `json:"lift"`
-	PerformanceIndicator string  `json:"performance_indicator"`
-}
-
-type insightsRow struct {
-	FactName                             string         `json:"fact_name"`
-	FactProvider                         *string        `json:"fact_provider"`
-	FactCategory                         *string        `json:"fact_category"`
-	OverlapSize                          string         `json:"overlap_size"`
-	SessionCount                         string         `json:"session_count"`
-	MedianSessionLength                  float64        `json:"median_session_length"`
-	Revenue                              float64        `json:"revenue"`
-	EventCount                           string         `json:"event_count"`
-	OverlapPercentage                    float64        `json:"overlap_percentage"`
-	SessionCountLift                     insightsLift   `json:"session_count_lift"`
-	SessionLengthLift                    insightsLift   `json:"session_length_lift"`
-	RevenueLift                          insightsLift   `json:"revenue_lift"`
-	EventUULLift                         []insightsLift `json:"event_uul_lift"`
-	GoalLift                             []insightsLift `json:"goal_lift"`
-	RevenueLiftAmount                    float64        `json:"revenue_lift_amount"`
-	RevenueLiftPerformanceIndicator      string         `json:"revenue_lift_performance_indicator"`
-	SessionLengthLiftAmount              float64        `json:"session_length_lift_amount"`
-	SessionCountLiftAmount               float64        `json:"session_count_lift_amount"`
-	SessionCountLiftPerformanceIndicator string         `json:"session_count_lift_performance_indicator"`
-}
-
-type insightsReport struct {
-	DataType               string        `json:"data_type"`
-	ReportCalculationTime  string        `json:"report_calculation_time"`
-	ApplicationID          *int64        `json:"application_id"`
-	AppUniqueUserCount     string        `json:"app_unique_user_count"`
-	AppSessionCount        string        `json:"app_session_count"`
-	AppMedianSessionLength *float64      `json:"app_median_session_length"`
-	AppRevenue             float64       `json:"app_revenue"`
-	AppEventCount          string        `json:"app_event_count"`
-	ReportRows             []insightsRow `json:"report_rows"`
-}
-
-// userInsights answers the hidden report with deterministic made-up
-// figures, in the documented shape: {"data":[report]} only.
-func (s *Server) userInsights(rq *request, _ *tx) response {
-	w, fail := s.workspaceOf(rq)
-	if fail != nil {
-		return *fail
-	}
-	var appID, feedID *int64
-	for k, v := range rq.query {
-		n, err := strconv.ParseInt(strings.TrimSpace(strings.Join(v, "")), 10, 64)
-		switch {
-		case strings.EqualFold(k, "applicationid"):
-			if err != nil {
-				return rq.badRequest("applicationid must be an integer.")
-			}
-			appID = &n
-		case strings.EqualFold(k, "feedid"):
-			if err != nil {
-				return rq.badRequest("feedid must be an integer.")
-			}
-			feedID = &n
-		}
-	}
-	switch {
-	case appID == nil && feedID == nil:
-		return rq.badRequest("Either feedid or applicationid is required.")
-	case appID != nil:
-		if a := s.st.apps[*appID]; a == nil || a.AccountID != rq.account {
-			return rq.notFound("App %d does not exist in account %d.", *appID, rq.account)
-		}
-	default:
-		if f := s.st.feeds[*feedID]; f == nil || f.WorkspaceID != w.ID {
-			return rq.notFound("Feed %d does not exist in workspace %d.", *feedID, w.ID)
-		}
-	}
-	h := fnv.New64a()
-	fmt.Fprint(h, w.ID, appID != nil, pointerValue(appID), pointerValue(feedID))
-	seed := h.Sum64()
-	facts := []string{"CPG&gt;Household supplies buyers&gt;Food Storage", "Seasonal&gt;Fall Seasonal&gt;Fall Fashionistas", "Travel&gt;Frequent Flyers"}
-	rows := make([]insightsRow, 0, len(facts))
-	for i, fact := range facts {
-		x := float64((seed>>(8*i))&0xff) / 255
-		lift := insightsLift{0.01 + x/20, "Average"}
-		bad := insightsLift{-0.0024 - x/100, "Bad"}
-		rows = append(rows, insightsRow{
-			FactName: fact, OverlapSize: strconv.Itoa(500 + int(x*1000)), SessionCount: strconv.Itoa(600 + int(x*900)),
-			MedianSessionLength: 300 + x*100, Revenue: float64(int(x * 1e7)), EventCount: "", OverlapPercentage: 0.01 + x/50,
-			SessionCountLift: lift, SessionLengthLift: bad, RevenueLift: lift,
-			EventUULLift: []insightsLift{bad}, GoalLift: []insightsLift{bad},
-			RevenueLiftAmount: lift.Lift, RevenueLiftPerformanceIndicator: "Average",
-			SessionLengthLiftAmount: bad.Lift, SessionCountLiftAmount: lift.Lift, SessionCountLiftPerformanceIndicator: "Average",
-		})
-	}
-	report := insightsReport{DataType: "user_insights", ReportCalculationTime: rq.now.UTC().Format("2006-01-02T15:04:05Z"),
-		ApplicationID: appID, AppUniqueUserCount: strconv.FormatUint(10000+seed%90000, 10), AppSessionCount: "0",
-		AppRevenue: 0, AppEventCount: "", ReportRows: rows}
-	return bare(http.StatusOK, struct {
-		Data []insightsReport `json:"data"`
-	}{[]insightsReport{report}})
-}
-
-func pointerValue(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

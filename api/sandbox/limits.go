@@ -54,7 +54,7 @@ func parseQuery(rt *route, raw string) (url.Values, *response) {
 }
 
 // parseAccountID reads the accountId query parameter (any casing of the
-// name): 401 when it is missing or empty (§2.3), 400 when it is given more
+// name): 401 when it is missing or empty, 400 when it is given more
 // than once (also in two casings) or is not a positive integer.
 func parseAccountID(rt *route, q url.Values) (int64, *response) {
 	var raw []string

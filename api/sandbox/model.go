@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 )
 
 // The model: what the sandbox stores for each entity kind. Stored forms
@@ -168,8 +171,8 @@ type feed struct {
 
 func (f *feed) key() string { return idKey("feed", f.ID) }
 
-// serviceConfiguration is an output configuration a feed can subscribe to
-// (§12.5), listed per workspace and module.
+// serviceConfiguration is an output configuration a feed can subscribe to,
+// listed per workspace and module.
 type serviceConfiguration struct {
 	ID          int64  `json:"id"`
 	WorkspaceID int64  `json:"workspace_id"`
@@ -214,7 +217,7 @@ type dataPoint struct {
 func (d *dataPoint) key() string { return fmt.Sprintf("dp/%020d/%020d", d.AppID, d.Seq) }
 
 // naturalKey is the DataPoint's identity: type + name + attribute_name +
-// event_type (§2.8).
+// event_type.
 func (d *dataPoint) naturalKey() string {
 	return dpKey(d.Type, d.Name, strOrEmpty(d.AttributeName), strOrEmpty(d.EventType))
 }
@@ -223,7 +226,7 @@ func dpKey(typ, name, attr, eventType string) string {
 	return strings.Join([]string{typ, name, attr, eventType}, "\x1f")
 }
 
-// filterSet is the filtering of one app for one service (§11): the
+// filterSet is the filtering of one app for one service: the
 // service-level default, every DataPoint's explicit switch, and the switches
 // that are not DataPoints (EventType, All_*), keyed "type\x1fname".
 type filterSet struct {
@@ -241,13 +244,16 @@ func (f *filterSet) key() string {
 // caBookKey is where a workspace's calculated attributes are stored.
 func caBookKey(workspaceID int64) string { return idKey("ca", workspaceID) }
 
-// storedBook is a workspace's caBook with the key it is stored under.
+// storedBook is a workspace's calculated attributes with the key they are
+// stored under; it encodes as the book.
 type storedBook struct {
 	workspaceID int64
-	book        *caBook
+	book        *calcattr.Book
 }
 
 func (b storedBook) key() string { return caBookKey(b.workspaceID) }
+
+func (b storedBook) MarshalJSON() ([]byte, error) { return json.Marshal(b.book) }
 
 // tokenRecord is an issued token, stored under the SHA-256 of the token so
 // the store never holds a usable token.
@@ -343,7 +349,7 @@ type configSettingView struct {
 	IsConfidential bool    `json:"isConfidential"`
 }
 
-// view shows a configuration with confidential values masked (§7.0).
+// view shows a configuration with confidential values masked.
 func (c *serviceConfig) view(svc *service) serviceConfigView {
 	ss := make([]configSettingView, 0, len(c.Settings))
 	for _, st := range c.Settings {
@@ -359,7 +365,7 @@ func (c *serviceConfig) view(svc *service) serviceConfigView {
 
 // maskSecret replaces all but the last four characters with '*' ("My Test App
 // Key" → "*********** Key"); values of four characters or fewer are masked
-// entirely (§16 item 37).
+// entirely (docs/inconsistencies.md: masking).
 func maskSecret(v string) string {
 	r := []rune(v)
 	keep := 4
@@ -401,7 +407,7 @@ func (s *service) setting(name string) *serviceSetting {
 }
 
 type workspaceView struct {
-	ID        string `json:"id"` // a string in the list (§15.1)
+	ID        string `json:"id"` // a string in the list
 	Name      string `json:"name"`
 	DataType  string `json:"data_type"`
 	CreatedOn string `json:"created_on"`
@@ -412,7 +418,7 @@ func (w *workspace) view() workspaceView {
 }
 
 type workspaceRefView struct {
-	ID        int64  `json:"id"` // an int inside audiences (§8.0)
+	ID        int64  `json:"id"` // an int inside audiences
 	Name      string `json:"name"`
 	DataType  string `json:"data_type"`
 	CreatedOn string `json:"created_on"`
@@ -444,7 +450,7 @@ type connectedOutputView struct {
 func (a *audience) view(st *state) audienceView {
 	ws := make([]workspaceRefView, 0, len(a.Workspaces))
 	for _, id := range a.Workspaces {
-		if w := st.workspaces[id]; w != nil {
+		if w := st.workspaces.get(id); w != nil {
 			ws = append(ws, workspaceRefView{w.ID, w.Name, "workspace", w.CreatedOn})
 		}
 	}
@@ -461,7 +467,7 @@ func (a *audience) view(st *state) audienceView {
 }
 
 type feedSummaryView struct {
-	ID        string `json:"id"` // a string in the workspace list (§12.1)
+	ID        string `json:"id"` // a string in the workspace list
 	Name      string `json:"name"`
 	DataType  string `json:"data_type"`
 	CreatedOn string `json:"created_on"`
@@ -485,7 +491,7 @@ func (f *feed) view() feedView {
 	return feedView{f.ID, f.ModuleName, f.Name, f.OS, f.IsDebug, ss, "Partner Feed"}
 }
 
-// createdView is the body of feed and subscription writes (§12.3, §12.7).
+// createdView is the body of feed and subscription writes.
 type createdView struct {
 	DataType  string `json:"data_type"`
 	ID        int64  `json:"id"`
@@ -542,7 +548,7 @@ type filterView struct {
 }
 
 // filterEchoView is one filter in the bare array a filter update returns:
-// canonical casing, no data_type or created_on (§11.4).
+// canonical casing, no data_type or created_on.
 type filterEchoView struct {
 	Name          string  `json:"name"`
 	AttributeName *string `json:"attribute_name"`

@@ -3,13 +3,14 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/internal/jsonbody"
 
 	"github.com/mpconsole/mpconsole/api"
 )
@@ -65,7 +66,7 @@ type snakeEnvelope struct {
 	Errors   []api.ErrorItem `json:"errors"`
 }
 
-// v2Errors is the body of v2 failures (§16 item 31).
+// v2Errors is the body of v2 failures (docs/inconsistencies.md: status per message).
 type v2Errors struct {
 	Errors []api.ErrorItem `json:"errors"`
 }
@@ -129,7 +130,7 @@ func failFor(rt *route, status int, code, msg string) response {
 	return failV1(status, code, msg, kind)
 }
 
-// invalid is a business-rule refusal: 422 VALIDATION_ERROR (§16 item 31).
+// invalid is a business-rule refusal: 422 VALIDATION_ERROR (docs/inconsistencies.md: status per message).
 func (rq *request) invalid(msg string) response {
 	return failFor(rq.route, http.StatusUnprocessableEntity, api.CodeValidation, msg)
 }
@@ -178,21 +179,11 @@ func (e *fieldError) Error() string { return e.msg }
 // parseBody decodes a body as JSON, refusing syntax errors and trailing
 // data with a message that says where.
 func parseBody(body []byte) (json.RawMessage, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, &fieldError{"Request body is empty; a JSON body is required."}
+	raw, err := jsonbody.Parse(body)
+	if err != nil {
+		return nil, &fieldError{err.Error()}
 	}
-	if !json.Valid(trimmed) {
-		var v any
-		err := json.Unmarshal(trimmed, &v)
-		msg := "Request body is not valid JSON"
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			msg += fmt.Sprintf(" (at byte %d)", se.Offset)
-		}
-		return nil, &fieldError{msg + "."}
-	}
-	return trimmed, nil
+	return raw, nil
 }
 
 // bodyObject decodes a body that must be a JSON object.
@@ -325,7 +316,7 @@ func (f fields) list(name string) ([]fields, error) {
 
 // scalar reads a setting value: strings as they are, booleans as "True" /
 // "False" (the form the reference shows), numbers as written; nil for null
-// or absent (§16 item 25). Objects and arrays are refused.
+// or absent (docs/inconsistencies.md: setting values). Objects and arrays are refused.
 func (f fields) scalar(name string) (*string, error) {
 	v, ok := f[name]
 	if !ok || isNull(v) {
@@ -376,3 +367,20 @@ func (f fields) settingsList(name string) ([]setting, bool, error) {
 
 // bodyFail turns a body error into its answer (400).
 func (rq *request) bodyFail(err error) response { return rq.badRequest(err.Error()) }
+
+// paramID reads a numeric path parameter.
+func (rq *request) paramID(name string) (int64, bool) {
+	id, err := strconv.ParseInt(rq.params[name], 10, 64)
+	return id, err == nil && id > 0
+}
+
+// quoteParam shows a path parameter in a message, shortened.
+func quoteParam(p string) string {
+	if len(p) > 64 {
+		p = p[:64] + "…"
+	}
+	return strconv.Quote(p)
+}
+
+// stamp is a timestamp as the API writes it.
+func stamp(t time.Time) string { return api.FormatTime(t) }

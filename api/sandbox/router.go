@@ -26,7 +26,7 @@ type route struct {
 	v2      bool   // Calculated Attributes: no accountId, no envelope
 	tail    bool   // the last parameter takes the rest of the path (v2 CA sub-paths)
 	ops     map[string]op
-	all     opFunc // answers every method itself (serveCA checks methods per sub-path)
+	all     opFunc // answers every method itself (calcattr.Serve checks methods per sub-path)
 
 	segs []segment
 }
@@ -40,7 +40,7 @@ type segment struct {
 // router matches a path against the table. Routes are tried in an order
 // where, at the first position two patterns differ, a literal wins over a
 // parameter: /apps/{appId}/platforms is chosen before /apps/{appId}/{serviceName}
-// (platform-api.md §3 routing notes, §16 item 9).
+// (docs/inconsistencies.md: route overlap).
 type router struct {
 	routes []*route
 }
@@ -171,12 +171,12 @@ func (r *route) lookup(method string) (op, bool) {
 	return op{}, false
 }
 
-// routeTable is every endpoint of platform-api.md §3 (and the hidden ones
-// of §14.3, §14.4 and §15.2). "workspace|workspaces" accepts both
-// spellings (§16 item 1).
+// routeTable is every endpoint of the reference's endpoint index, and the
+// hidden ones (create and delete user, User Insights). "workspace|workspaces" accepts both
+// spellings (docs/inconsistencies.md: /workspace vs /workspaces).
 func routeTable() []*route {
 	return []*route{
-		// Accounts (§4)
+		// Accounts
 		{pattern: "/v1/accounts", kind: "account", ops: map[string]op{
 			http.MethodGet:    {fn: (*Server).listAccounts},
 			http.MethodPost:   {fn: (*Server).createAccount, noAccount: true},
@@ -187,7 +187,7 @@ func routeTable() []*route {
 			http.MethodPut:    {fn: (*Server).updateAccount},
 			http.MethodDelete: {fn: (*Server).deleteAccount},
 		}},
-		// Apps (§5) and platform creation (§6.4)
+		// Apps and platform creation
 		{pattern: "/v1/apps", kind: "application", ops: map[string]op{
 			http.MethodGet:  {fn: (*Server).listApps},
 			http.MethodPost: {fn: (*Server).createApp},
@@ -198,7 +198,7 @@ func routeTable() []*route {
 			http.MethodPost:   {fn: (*Server).createPlatform},
 			http.MethodDelete: {fn: (*Server).deleteApp},
 		}},
-		// Platforms (§6)
+		// Platforms
 		{pattern: "/v1/apps/{appId}/platforms", kind: "platform", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listPlatforms},
 		}},
@@ -207,17 +207,17 @@ func routeTable() []*route {
 			http.MethodPut:    {fn: (*Server).updatePlatform},
 			http.MethodDelete: {fn: (*Server).deletePlatform},
 		}},
-		// Platform service configurations (§7)
+		// Platform service configurations
 		{pattern: "/v1/apps/{appId}/platforms/{platform}/services", kind: "service", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listServiceConfigs},
 			http.MethodPut: {fn: (*Server).putServiceConfig},
 		}},
-		// DataPoints (§10)
+		// DataPoints
 		{pattern: "/v1/apps/{appId}/datapoints", kind: "datapoint", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listDataPoints},
 			http.MethodPut: {fn: (*Server).addDataPoints},
 		}},
-		// DataPoint filters (§11): after the literals above
+		// DataPoint filters: after the literals above
 		{pattern: "/v1/apps/{appId}/{serviceName}", kind: "datapoint", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).getServiceFiltering},
 			http.MethodPut: {fn: (*Server).putServiceFiltering},
@@ -226,14 +226,14 @@ func routeTable() []*route {
 			http.MethodGet: {fn: (*Server).listFilters},
 			http.MethodPut: {fn: (*Server).putFilters},
 		}},
-		// Audiences (§8)
+		// Audiences
 		{pattern: "/v1/audiences", kind: "audience", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listAudiences},
 		}},
 		{pattern: "/v1/audiences/{audienceId}", kind: "audience", ops: map[string]op{
 			http.MethodDelete: {fn: (*Server).deleteAudience},
 		}},
-		// Workspaces (§15), workspace audiences (§8.2), feeds (§12)
+		// Workspaces, workspace audiences, feeds
 		{pattern: "/v1/workspace|workspaces", kind: "workspace", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listWorkspaces},
 		}},
@@ -261,14 +261,14 @@ func routeTable() []*route {
 			http.MethodGet:  {fn: (*Server).listSubscriptions},
 			http.MethodPost: {fn: (*Server).createSubscription},
 		}},
-		// Services catalogue (§13)
+		// Services catalogue
 		{pattern: "/v1/services", kind: "service", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listServices},
 		}},
 		{pattern: "/v1/services/{serviceName}", kind: "service", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).getService},
 		}},
-		// Users (§14)
+		// Users
 		{pattern: "/v1/users", kind: "user", ops: map[string]op{
 			http.MethodGet:  {fn: (*Server).listUsers},
 			http.MethodPost: {fn: (*Server).createUser},
@@ -277,7 +277,7 @@ func routeTable() []*route {
 			http.MethodGet:    {fn: (*Server).getUser},
 			http.MethodDelete: {fn: (*Server).deleteUser},
 		}},
-		// Calculated Attributes v2 (§9): serveCA answers every method there.
+		// Calculated Attributes v2: calcattr.Serve answers every method there.
 		{pattern: "/platform/v2/workspaces|workspace/{workspaceId}/calculatedattributes/{rest}", v2: true, tail: true,
 			all: (*Server).serveCalculatedAttributes},
 	}

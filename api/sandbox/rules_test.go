@@ -52,14 +52,14 @@ func TestAccountIDRules(t *testing.T) {
 	c := sbAdmin(t, srv)
 	for _, op := range routeOps() {
 		if strings.HasPrefix(op.path, "/platform/") {
-			// v2 needs no accountId (§9): it answers without one.
+			// v2 needs no accountId: it answers without one.
 			if r := c.do(op.method, op.path, "{}"); r.status == 401 {
 				t.Errorf("%s %s without accountId: 401", op.method, op.path)
 			}
 			continue
 		}
 		if op.method == "POST" && op.path == "/v1/accounts" {
-			continue // documented without accountId (§16 item 13)
+			continue // documented without accountId (docs/inconsistencies.md: where accountId is required)
 		}
 		r := c.do(op.method, op.path, "{}")
 		if r.status != 401 || r.message() != "The accountId query parameter is required." || r.code() != codeUnauthorized {
@@ -121,7 +121,7 @@ func TestViewerIsReadOnly(t *testing.T) {
 	}
 }
 
-// Entities of another account are 404, read or write (§2.3).
+// Entities of another account are 404, read or write.
 func TestScope(t *testing.T) {
 	srv := startSB(t, Options{})
 	c := sbAdmin(t, srv)
@@ -169,12 +169,12 @@ func TestValidationMessages(t *testing.T) {
 	tests := []struct {
 		name, method, path, body, msg string
 	}{
-		// Accounts (§4)
+		// Accounts
 		{"rename to a taken name", "PUT", "/v1/accounts/2" + a1, `{"name":"acme production"}`, "Account name is not unique."},
 		{"create with a taken name", "POST", "/v1/accounts", `{"name":"Acme Staging"}`, "Account name is not unique."},
 		{"delete with apps", "DELETE", "/v1/accounts?accountId=2", ``, "All applications must be deleted before deleting account."},
 		{"delete with apps (path form)", "DELETE", "/v1/accounts/2" + a1, ``, "All applications must be deleted before deleting account."},
-		// Apps (§5)
+		// Apps
 		{"rename to empty", "PUT", "/v1/apps/1" + a1, `{"name":"  "}`, "App name must be specified."},
 		{"rename without a name", "PUT", "/v1/apps/1" + a1, `{}`, "App name must be specified."},
 		{"rename to a taken name", "PUT", "/v1/apps/2" + a1, `{"name":"ACME SHOP"}`, "App name already exists."},
@@ -186,13 +186,13 @@ func TestValidationMessages(t *testing.T) {
 		{"create with no os", "POST", "/v1/apps" + a1, `{"name":"X","platforms":[{}]}`, "Invalid as specified."},
 		{"create with a repeated os", "POST", "/v1/apps" + a1, `{"name":"X","platforms":[{"os":"iOS"},{"os":"ios"}]}`, "Platform already exists for the specified App."},
 		{"delete with platforms", "DELETE", "/v1/apps/1" + a1, ``, "Deleting an app that has active platforms is not allowed."},
-		// Platforms (§6)
+		// Platforms
 		{"platform on a missing app", "POST", "/v1/apps/999" + a1, `{"os":"iOS"}`, "Could not create platform: App does not exist or you do not have access."},
 		{"platform on another account's app", "POST", "/v1/apps/5" + a1, `{"os":"Android"}`, "Could not create platform: App does not exist or you do not have access."},
 		{"platform with a bad os", "POST", "/v1/apps/1" + a1, `{"os":"Windows"}`, "Invalid os specified."},
 		{"platform without os", "POST", "/v1/apps/1" + a1, `{"profile_merging":true}`, "Invalid os specified."},
 		{"platform that exists", "POST", "/v1/apps/1" + a1, `{"os":"IOS"}`, "Platform already exists for the specified App."},
-		// Service configurations (§7)
+		// Service configurations
 		{"unknown service", "PUT", "/v1/apps/1/platforms/ios/services" + a1, `{"name":"NoSuchService","isActive":true}`, "Specified service not found."},
 		{"no service name", "PUT", "/v1/apps/1/platforms/ios/services" + a1, `{"isActive":true}`, "Specified service not found."},
 		{"service without the platform", "PUT", "/v1/apps/3/platforms/roku/services" + a1, `{"name":"ActionX","settings":[{"name":"advertiserToken","value":"t"}]}`, "Service does not support app platform."},
@@ -203,7 +203,7 @@ func TestValidationMessages(t *testing.T) {
 		{"bad Bool value", "PUT", "/v1/apps/1/platforms/ios/services" + a1, `{"name":"Mixpanel","settings":[{"name":"useMixpanelPeople","value":"perhaps"}]}`, "Invalid settings entered while updating the service."},
 		{"bad Custom value", "PUT", "/v1/apps/1/platforms/ios/services" + a1, `{"name":"GoogleAnalyticsEventForwarder","settings":[{"name":"customDimensions","value":"[{\"maptype\":\"Nope\",\"map\":\"a\",\"value\":\"b\"}]"}]}`, "Invalid settings entered while updating the service."},
 		{"repeated setting", "PUT", "/v1/apps/1/platforms/ios/services" + a1, `{"name":"Mixpanel","settings":[{"name":"token","value":"a"},{"name":"TOKEN","value":"b"}]}`, "Invalid settings entered while updating the service."},
-		// Users (§14.3)
+		// Users
 		{"user without names", "POST", "/v1/users" + a1, `{"email":"a@b.co"}`, "First name or last name required."},
 		{"user without email", "POST", "/v1/users" + a1, `{"first_name":"A"}`, "Email is required."},
 		{"user with a bad email", "POST", "/v1/users" + a1, `{"last_name":"B","email":"not-an-email"}`, "Email must be a valid email format."},
@@ -393,7 +393,7 @@ func TestRouting(t *testing.T) {
 	}
 	c.do("GET", "/platform/v2/workspace/4302/calculatedattributes", nil).want(t, 200)
 	c.do("GET", "/Platform/V2/Workspaces/4302/CalculatedAttributes/5", nil).want(t, 200)
-	// A service named like a literal cannot be addressed (§16 item 9): the literal wins.
+	// A service named like a literal cannot be addressed (docs/inconsistencies.md: route overlap): the literal wins.
 	rt, params, ok := newRouter(routeTable()).match("/v1/apps/1/platforms")
 	if !ok || rt.pattern != "/v1/apps/{appId}/platforms" || params["appId"] != "1" {
 		t.Errorf("match: %v %v", rt, params)

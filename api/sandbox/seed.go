@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 	"github.com/mpconsole/mpconsole/assets"
 )
 
@@ -205,15 +206,15 @@ func checkService(svc *service) error {
 // seedAccountInto adds one account of the seed document, checking it with
 // the same rules the API applies to writes.
 func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
-	if sa.ID < 1 || st.accounts[sa.ID] != nil {
+	if sa.ID < 1 || st.accounts.get(sa.ID) != nil {
 		return fmt.Errorf("bad or duplicate id")
 	}
 	a := sa.account
-	st.putAccount(&a)
+	st.accounts.put(&a)
 	tmp := &Server{st: st}
 	t := newTx()
 	for _, sp := range sa.Apps {
-		if sp.ID < 1 || st.apps[sp.ID] != nil {
+		if sp.ID < 1 || st.apps.get(sp.ID) != nil {
 			return fmt.Errorf("app %d: bad or duplicate id", sp.ID)
 		}
 		ap := &app{ID: sp.ID, AccountID: a.ID, Name: sp.Name, CreatedOn: sp.CreatedOn, LastModifiedOn: sp.LastModifiedOn}
@@ -237,7 +238,7 @@ func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
 			}
 			ap.Platforms = append(ap.Platforms, p)
 		}
-		st.putApp(ap)
+		st.apps.put(ap)
 		for i, dp := range sp.DataPoints {
 			in, msg, err := readDataPoint(dp.raw, false)
 			if err == nil && msg != "" {
@@ -277,20 +278,20 @@ func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
 		}
 	}
 	for _, sw := range sa.Workspaces {
-		if sw.ID < 1 || st.workspaces[sw.ID] != nil {
+		if sw.ID < 1 || st.workspaces.get(sw.ID) != nil {
 			return fmt.Errorf("workspace %d: bad or duplicate id", sw.ID)
 		}
-		st.putWorkspace(&workspace{ID: sw.ID, AccountID: a.ID, Name: sw.Name, CreatedOn: sw.CreatedOn})
+		st.workspaces.put(&workspace{ID: sw.ID, AccountID: a.ID, Name: sw.Name, CreatedOn: sw.CreatedOn})
 		for _, o := range sw.OutputConfigurations {
-			if o.ID < 1 || st.outcfgs[o.ID] != nil {
+			if o.ID < 1 || st.outcfgs.get(o.ID) != nil {
 				return fmt.Errorf("output configuration %d: bad or duplicate id", o.ID)
 			}
 			o.WorkspaceID = sw.ID
-			st.putOutputConfig(o)
+			st.outcfgs.put(o)
 		}
 		for _, sf := range sw.Feeds {
 			f := sf.feed
-			if f.ID < 1 || st.feeds[f.ID] != nil {
+			if f.ID < 1 || st.feeds.get(f.ID) != nil {
 				return fmt.Errorf("feed %d: bad or duplicate id", f.ID)
 			}
 			if c, ok := canonical(feedOSValues, f.OS); !ok || c != f.OS {
@@ -300,19 +301,19 @@ func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
 			if f.Settings == nil {
 				f.Settings = []setting{}
 			}
-			st.putFeed(&f)
+			st.feeds.put(&f)
 			for _, sub := range sf.Subscriptions {
-				if sub.ID < 1 || st.subs[sub.ID] != nil {
+				if sub.ID < 1 || st.subs.get(sub.ID) != nil {
 					return fmt.Errorf("subscription %d: bad or duplicate id", sub.ID)
 				}
-				if st.outcfgs[sub.ServiceConfigurationID] == nil {
+				if st.outcfgs.get(sub.ServiceConfigurationID) == nil {
 					return fmt.Errorf("subscription %d: no output configuration %d (list them before use)", sub.ID, sub.ServiceConfigurationID)
 				}
 				sub.FeedID = f.ID
-				st.putSubscription(sub)
+				st.subs.put(sub)
 			}
 		}
-		book, err := loadCASeed(sw.CalculatedAttributes, now)
+		book, err := calcattr.LoadSeed(sw.CalculatedAttributes, now)
 		if err != nil {
 			return fmt.Errorf("workspace %d: %w", sw.ID, err)
 		}
@@ -321,7 +322,7 @@ func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
 		}
 	}
 	for _, au := range sa.Audiences {
-		if au.ID < 1 || st.audiences[au.ID] != nil {
+		if au.ID < 1 || st.audiences.get(au.ID) != nil {
 			return fmt.Errorf("audience %d: bad or duplicate id", au.ID)
 		}
 		for _, ws := range au.Workspaces {
@@ -330,15 +331,15 @@ func seedAccountInto(st *state, sa seedAccount, now time.Time) error {
 			}
 		}
 		au.AccountID = a.ID
-		st.putAudience(au)
+		st.audiences.put(au)
 	}
 	for _, u := range sa.Users {
-		if !validEmail(u.Email) || (st.users[a.ID] != nil && st.users[a.ID].byEmail[strings.ToLower(u.Email)] != nil) {
+		if !validEmail(u.Email) || st.userByEmail(a.ID, u.Email) != nil {
 			return fmt.Errorf("user %q: bad or duplicate e-mail", u.Email)
 		}
 		u.AccountID = a.ID
 		u.Seq = st.meta.nextID("user")
-		st.putUser(u)
+		st.users.put(u)
 	}
 	return nil
 }
@@ -375,26 +376,26 @@ func buildLarge(st *state, n int, now time.Time) (*state, error) {
 		case 2:
 			name = SeedOtherAccountName
 		}
-		st.putAccount(&account{ID: int64(i), Name: name, CreatedOn: at(i), LastModifiedOn: at(i)})
+		st.accounts.put(&account{ID: int64(i), Name: name, CreatedOn: at(i), LastModifiedOn: at(i)})
 	}
 	ga := st.service("GoogleAnalyticsEventForwarder")
 	for i := 1; i <= n; i++ {
 		id, ts := int64(i), at(i)
-		st.putApp(&app{ID: id, AccountID: 1, Name: fmt.Sprintf("App %06d", i), CreatedOn: ts, LastModifiedOn: ts,
+		st.apps.put(&app{ID: id, AccountID: 1, Name: fmt.Sprintf("App %06d", i), CreatedOn: ts, LastModifiedOn: ts,
 			Platforms: []*platform{{OS: osValues[i%len(osValues)], AccessKey: fmt.Sprintf("%032x", i),
 				CrashHandling: pointerTo("AppDefined"), NetworkPerformance: pointerTo("AppDefined"), SocialMode: pointerTo("AppDefined"),
 				PushAttributionTimer: 30, CreatedOn: ts, LastModifiedOn: ts, Services: []*serviceConfig{}}}})
-		st.putDataPoint(&dataPoint{Seq: id, AppID: 1, Name: fmt.Sprintf("Event %06d", i), Type: "Event",
+		st.dps.put(&dataPoint{Seq: id, AppID: 1, Name: fmt.Sprintf("Event %06d", i), Type: "Event",
 			EventType: pointerTo(eventTypes[i%len(eventTypes)]), CreatedOn: ts})
-		st.putWorkspace(&workspace{ID: id, AccountID: 1, Name: fmt.Sprintf("Workspace %06d", i), CreatedOn: ts})
-		st.putAudience(&audience{ID: id, AccountID: 1, Name: fmt.Sprintf("Audience %06d", i), ExternalName: fmt.Sprintf("Audience %06d", i),
+		st.workspaces.put(&workspace{ID: id, AccountID: 1, Name: fmt.Sprintf("Workspace %06d", i), CreatedOn: ts})
+		st.audiences.put(&audience{ID: id, AccountID: 1, Name: fmt.Sprintf("Audience %06d", i), ExternalName: fmt.Sprintf("Audience %06d", i),
 			Size: int64(i * 7 % 10007), CreatedBy: "generator", LastModifiedBy: "generator", LastModifiedOn: ts, Status: "active",
 			Workspaces: []int64{1}, ConnectedOutputs: []connectedOutput{}})
-		st.putFeed(&feed{ID: id, WorkspaceID: 1, ModuleName: "radar", Name: fmt.Sprintf("Feed %06d", i), OS: feedOSValues[i%len(feedOSValues)],
+		st.feeds.put(&feed{ID: id, WorkspaceID: 1, ModuleName: "radar", Name: fmt.Sprintf("Feed %06d", i), OS: feedOSValues[i%len(feedOSValues)],
 			Settings: []setting{}, CreatedOn: ts})
-		st.putOutputConfig(&serviceConfiguration{ID: id, WorkspaceID: 1, ModuleName: "Indicative", Name: fmt.Sprintf("Output %06d", i), CreatedOn: ts})
-		st.putSubscription(&subscription{ID: id, FeedID: 1, ServiceConfigurationID: id, IsActive: i%2 == 0, Settings: []setting{}, CreatedOn: ts})
-		st.putUser(&user{Seq: id, AccountID: 1, FirstName: "User", LastName: fmt.Sprintf("%06d", i), Email: fmt.Sprintf("user%06d@acme.example", i)})
+		st.outcfgs.put(&serviceConfiguration{ID: id, WorkspaceID: 1, ModuleName: "Indicative", Name: fmt.Sprintf("Output %06d", i), CreatedOn: ts})
+		st.subs.put(&subscription{ID: id, FeedID: 1, ServiceConfigurationID: id, IsActive: i%2 == 0, Settings: []setting{}, CreatedOn: ts})
+		st.users.put(&user{Seq: id, AccountID: 1, FirstName: "User", LastName: fmt.Sprintf("%06d", i), Email: fmt.Sprintf("user%06d@acme.example", i)})
 	}
 	if ga != nil {
 		st.putFilterSet(&filterSet{AppID: 1, Service: ga.Name, SendNew: true, Enabled: map[string]bool{}, Switches: map[string]bool{}})
@@ -405,20 +406,20 @@ func buildLarge(st *state, n int, now time.Time) (*state, error) {
 	}
 	st.books[1] = book
 	o := int64(n + 1)
-	st.putApp(&app{ID: o, AccountID: 2, Name: "Acme Shop (Staging)", CreatedOn: at(0), LastModifiedOn: at(0),
+	st.apps.put(&app{ID: o, AccountID: 2, Name: "Acme Shop (Staging)", CreatedOn: at(0), LastModifiedOn: at(0),
 		Platforms: []*platform{{OS: "iOS", AccessKey: fmt.Sprintf("%032x", o), CrashHandling: pointerTo("AppDefined"),
 			NetworkPerformance: pointerTo("AppDefined"), SocialMode: pointerTo("AppDefined"), PushAttributionTimer: 30,
 			CreatedOn: at(0), LastModifiedOn: at(0), Services: []*serviceConfig{}}}})
-	st.putWorkspace(&workspace{ID: o, AccountID: 2, Name: "Staging", CreatedOn: at(0)})
-	st.putUser(&user{Seq: o, AccountID: 2, FirstName: "Quinn", LastName: "Assurance", Email: "qa@acme.example"})
+	st.workspaces.put(&workspace{ID: o, AccountID: 2, Name: "Staging", CreatedOn: at(0)})
+	st.users.put(&user{Seq: o, AccountID: 2, FirstName: "Quinn", LastName: "Assurance", Email: "qa@acme.example"})
 	return st, nil
 }
 
 // largeCABook generates N calculated attributes (drafts) through
-// loadCASeed, in parallel chunks merged into one book.
-func largeCABook(n int, at func(int) string, now time.Time) (*caBook, error) {
+// calcattr.LoadSeed, in parallel chunks merged into one book.
+func largeCABook(n int, at func(int) string, now time.Time) (*calcattr.Book, error) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/1000))
-	books := make([]*caBook, workers)
+	books := make([]*calcattr.Book, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -432,7 +433,7 @@ func largeCABook(n int, at func(int) string, now time.Time) (*caBook, error) {
 					`"calculation_type":"count","time_period":{"type":"within","within":30,"within_unit":"days"}}}`,
 					i, i, at(i), at(i), i)))
 			}
-			books[w], errs[w] = loadCASeed(items, now)
+			books[w], errs[w] = calcattr.LoadSeed(items, now)
 		})
 	}
 	wg.Wait()

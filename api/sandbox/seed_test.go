@@ -25,7 +25,7 @@ func TestParseSeedSpec(t *testing.T) {
 	}
 }
 
-// The default seed holds what issue 2 lists, including calculated
+// The default seed holds an example of every kind, including calculated
 // attributes in every lifecycle state.
 func TestDefaultSeed(t *testing.T) {
 	srv := startSB(t, Options{})

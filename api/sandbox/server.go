@@ -22,7 +22,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 )
 
-// The seeded credentials (DESIGN.md). They are demo values of a local
+// The seeded credentials (docs/sandbox.md). They are demo values of a local
 // sandbox, printed at start-up; they open nothing else.
 const (
 	DefaultClientID     = "sandbox"
@@ -359,9 +359,9 @@ type AccountSummary struct {
 func (s *Server) Accounts() []AccountSummary {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]AccountSummary, 0, len(s.st.accountIDs))
-	for _, id := range s.st.accountIDs {
-		out = append(out, AccountSummary{id, s.st.accounts[id].Name})
+	out := make([]AccountSummary, 0, len(s.st.accounts.ids))
+	for _, id := range s.st.accounts.ids {
+		out = append(out, AccountSummary{id, s.st.accounts.get(id).Name})
 	}
 	return out
 }
@@ -553,7 +553,7 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 	// a read-only credential may not write (403), then the operation.
 	run := func(t *tx) response {
 		if needAccount {
-			if _, ok := s.st.accounts[rq.account]; !ok || !cred.canReach(rq.account) {
+			if s.st.accounts.get(rq.account) == nil || !cred.canReach(rq.account) {
 				return failFor(rt, http.StatusNotFound, codeNotFound,
 					fmt.Sprintf("Account %d does not exist or you do not have access.", rq.account))
 			}
@@ -569,7 +569,7 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		return o.fn(s, rq, t)
 	}
 	var resp response
-	if write || rt.v2 { // serveCA may update a book on any method
+	if write || rt.v2 { // calcattr.Serve may update a book on any method
 		resp = s.writeOp(run)
 	} else {
 		s.mu.RLock()

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/mpconsole/mpconsole/api/sandbox/calcattr"
 )
 
 // state is the whole model in memory, with the indexes the endpoints
@@ -25,69 +26,75 @@ import (
 type state struct {
 	meta *meta
 
-	accounts   map[int64]*account
-	accountIDs idList
-
-	apps   map[int64]*app
-	appsBy map[int64]idList // account → apps
-
-	workspaces map[int64]*workspace
-	wsBy       map[int64]idList // account → workspaces
-
-	audiences map[int64]*audience
-	audBy     map[int64]idList // account → audiences
-
-	feeds   map[int64]*feed
-	feedsBy map[int64]idList // workspace → feeds
-
-	outcfgs map[int64]*serviceConfiguration
-	ocBy    map[int64]idList // workspace → output configurations
-
-	subs   map[int64]*subscription
-	subsBy map[int64]idList // feed → subscriptions
-
-	users map[int64]*userList // account → users
+	accounts   *index[account]
+	apps       *index[app]                  // by account
+	workspaces *index[workspace]            // by account
+	audiences  *index[audience]             // by account
+	feeds      *index[feed]                 // by workspace
+	outcfgs    *index[serviceConfiguration] // by workspace
+	subs       *index[subscription]         // by feed
+	users      *index[user]                 // by account, in creation order; named by e-mail and encoded id
+	dps        *index[dataPoint]            // by app, in creation order; named by natural key
 
 	services  []*service          // catalogue order
 	svcByName map[string]*service // lower-case name → service
 
-	dps     map[int64]*dpList               // app → DataPoints
 	filters map[int64]map[string]*filterSet // app → lower-case service name → filtering
-	books   map[int64]*caBook               // workspace → calculated attributes
+	books   map[int64]*calcattr.Book        // workspace → calculated attributes
 	tokens  map[string]tokenRecord          // loaded token records (handed to the token table)
 	creds   map[string]credRecord           // loaded credential records (checked by bindCredentials)
+
+	kinds map[string]kindCodec // key prefix → how the kind is stored
 }
 
 func newState() *state {
-	return &state{
-		meta:       &meta{Version: storeVersion, Next: map[string]int64{}},
-		accounts:   map[int64]*account{},
-		apps:       map[int64]*app{},
-		appsBy:     map[int64]idList{},
-		workspaces: map[int64]*workspace{},
-		wsBy:       map[int64]idList{},
-		audiences:  map[int64]*audience{},
-		audBy:      map[int64]idList{},
-		feeds:      map[int64]*feed{},
-		feedsBy:    map[int64]idList{},
-		outcfgs:    map[int64]*serviceConfiguration{},
-		ocBy:       map[int64]idList{},
-		subs:       map[int64]*subscription{},
-		subsBy:     map[int64]idList{},
-		users:      map[int64]*userList{},
-		svcByName:  map[string]*service{},
-		dps:        map[int64]*dpList{},
-		filters:    map[int64]map[string]*filterSet{},
-		books:      map[int64]*caBook{},
-		tokens:     map[string]tokenRecord{},
-		creds:      map[string]credRecord{},
+	st := &state{
+		meta:      &meta{Version: storeVersion, Next: map[string]int64{}},
+		svcByName: map[string]*service{},
+		filters:   map[int64]map[string]*filterSet{},
+		books:     map[int64]*calcattr.Book{},
+		tokens:    map[string]tokenRecord{},
+		creds:     map[string]credRecord{},
 	}
+	st.kinds = map[string]kindCodec{
+		metaKey:  st.metaCodec(),
+		"token":  jsonCodec(st.tokens),
+		"cred":   jsonCodec(st.creds),
+		"ca":     st.bookCodec(),
+		"filter": st.filterCodec(),
+		"service": {
+			decode: decodeJSON[service],
+			add: func(_ string, v any) error {
+				st.putService(v.(*service))
+				return nil
+			},
+			each: func(fn func(keyed)) {
+				for _, s := range st.services {
+					fn(s)
+				}
+			},
+		},
+	}
+	st.accounts = newIndex(st, "account", func(a *account) int64 { return a.ID }, nil, nil)
+	st.apps = newIndex(st, "app", func(a *app) int64 { return a.ID }, func(a *app) int64 { return a.AccountID }, nil)
+	st.workspaces = newIndex(st, "workspace", func(w *workspace) int64 { return w.ID }, func(w *workspace) int64 { return w.AccountID }, nil)
+	st.audiences = newIndex(st, "audience", func(a *audience) int64 { return a.ID }, func(a *audience) int64 { return a.AccountID }, nil)
+	st.feeds = newIndex(st, "feed", func(f *feed) int64 { return f.ID }, func(f *feed) int64 { return f.WorkspaceID }, nil)
+	st.outcfgs = newIndex(st, "outcfg", func(o *serviceConfiguration) int64 { return o.ID }, func(o *serviceConfiguration) int64 { return o.WorkspaceID }, nil)
+	st.subs = newIndex(st, "sub", func(s *subscription) int64 { return s.ID }, func(s *subscription) int64 { return s.FeedID }, nil)
+	st.users = newIndex(st, "user", func(u *user) int64 { return u.Seq }, func(u *user) int64 { return u.AccountID }, userNames)
+	st.dps = newIndex(st, "dp", func(d *dataPoint) int64 { return d.Seq }, func(d *dataPoint) int64 { return d.AppID },
+		func(d *dataPoint) []string { return []string{d.naturalKey()} })
+	return st
 }
 
 // idList is a sorted list of ids.
 type idList []int64
 
 func (l idList) add(id int64) idList {
+	if n := len(l); n == 0 || l[n-1] < id { // ids mostly arrive in order
+		return append(l, id)
+	}
 	i, found := slices.BinarySearch(l, id)
 	if found {
 		return l
@@ -103,87 +110,28 @@ func (l idList) remove(id int64) idList {
 	return slices.Delete(l, i, i+1)
 }
 
-// userList is an account's users in creation order, indexed by e-mail and
-// by the encoded id of §14.2.
-type userList struct {
-	items   []*user
-	byEmail map[string]*user // lower-case e-mail
-	byID    map[string]*user // lower-case encoded id
+// userNames are the names a user is found by in its account: the lower-case
+// e-mail and the lower-case encoded id.
+func userNames(u *user) []string {
+	return []string{"email:" + strings.ToLower(u.Email), "id:" + strings.ToLower(EncodeUserID(u.Email))}
 }
 
-// dpList is an app's DataPoints in creation order, indexed by natural key.
-type dpList struct {
-	items []*dataPoint
-	byKey map[string]*dataPoint
+// userByEmail finds an account's user by e-mail, case-insensitively.
+func (st *state) userByEmail(acct int64, email string) *user {
+	return st.users.byName(acct, "email:"+strings.ToLower(email))
 }
 
-// ---- adding and removing (indexes kept in step) ----
-
-func (st *state) putAccount(a *account) {
-	st.accounts[a.ID] = a
-	st.accountIDs = st.accountIDs.add(a.ID)
-	st.meta.bump("account", a.ID)
+// userByID finds an account's user by encoded id, case-insensitively.
+func (st *state) userByID(acct int64, id string) *user {
+	return st.users.byName(acct, "id:"+strings.ToLower(id))
 }
 
-func (st *state) putApp(a *app) {
-	st.apps[a.ID] = a
-	st.appsBy[a.AccountID] = st.appsBy[a.AccountID].add(a.ID)
-	st.meta.bump("app", a.ID)
+// dataPoint finds an app's DataPoint by natural key.
+func (st *state) dataPoint(appID int64, naturalKey string) *dataPoint {
+	return st.dps.byName(appID, naturalKey)
 }
 
-func (st *state) putWorkspace(w *workspace) {
-	st.workspaces[w.ID] = w
-	st.wsBy[w.AccountID] = st.wsBy[w.AccountID].add(w.ID)
-	st.meta.bump("workspace", w.ID)
-}
-
-func (st *state) putAudience(a *audience) {
-	st.audiences[a.ID] = a
-	st.audBy[a.AccountID] = st.audBy[a.AccountID].add(a.ID)
-	st.meta.bump("audience", a.ID)
-}
-
-func (st *state) putFeed(f *feed) {
-	st.feeds[f.ID] = f
-	st.feedsBy[f.WorkspaceID] = st.feedsBy[f.WorkspaceID].add(f.ID)
-	st.meta.bump("feed", f.ID)
-}
-
-func (st *state) putOutputConfig(o *serviceConfiguration) {
-	st.outcfgs[o.ID] = o
-	st.ocBy[o.WorkspaceID] = st.ocBy[o.WorkspaceID].add(o.ID)
-	st.meta.bump("outcfg", o.ID)
-}
-
-func (st *state) putSubscription(s *subscription) {
-	st.subs[s.ID] = s
-	st.subsBy[s.FeedID] = st.subsBy[s.FeedID].add(s.ID)
-	st.meta.bump("sub", s.ID)
-}
-
-func (st *state) putUser(u *user) {
-	l := st.users[u.AccountID]
-	if l == nil {
-		l = &userList{byEmail: map[string]*user{}, byID: map[string]*user{}}
-		st.users[u.AccountID] = l
-	}
-	i, _ := slices.BinarySearchFunc(l.items, u.Seq, func(x *user, seq int64) int { return cmp.Compare(x.Seq, seq) })
-	l.items = slices.Insert(l.items, i, u)
-	l.byEmail[strings.ToLower(u.Email)] = u
-	l.byID[strings.ToLower(EncodeUserID(u.Email))] = u
-	st.meta.bump("user", u.Seq)
-}
-
-func (st *state) removeUser(u *user) {
-	l := st.users[u.AccountID]
-	if l == nil {
-		return
-	}
-	l.items = slices.DeleteFunc(l.items, func(x *user) bool { return x == u })
-	delete(l.byEmail, strings.ToLower(u.Email))
-	delete(l.byID, strings.ToLower(EncodeUserID(u.Email)))
-}
-
+// putService adds a catalogue entry, or replaces the one with its name.
 func (st *state) putService(s *service) {
 	k := strings.ToLower(s.Name)
 	if old := st.svcByName[k]; old != nil {
@@ -191,22 +139,6 @@ func (st *state) putService(s *service) {
 	}
 	st.services = append(st.services, s)
 	st.svcByName[k] = s
-}
-
-func (st *state) putDataPoint(d *dataPoint) {
-	l := st.dps[d.AppID]
-	if l == nil {
-		l = &dpList{byKey: map[string]*dataPoint{}}
-		st.dps[d.AppID] = l
-	}
-	if n := len(l.items); n == 0 || l.items[n-1].Seq < d.Seq {
-		l.items = append(l.items, d)
-	} else {
-		i, _ := slices.BinarySearchFunc(l.items, d.Seq, func(x *dataPoint, seq int64) int { return cmp.Compare(x.Seq, seq) })
-		l.items = slices.Insert(l.items, i, d)
-	}
-	l.byKey[d.naturalKey()] = d
-	st.meta.bump("dp", d.Seq)
 }
 
 func (st *state) putFilterSet(f *filterSet) {
@@ -223,9 +155,9 @@ func (st *state) putFilterSet(f *filterSet) {
 // service finds a catalogue entry by name, case-insensitively.
 func (st *state) service(name string) *service { return st.svcByName[strings.ToLower(name)] }
 
-// workspaceAccount returns the workspace and whether it belongs to acct.
+// workspaceIn returns the workspace when it belongs to acct, else nil.
 func (st *state) workspaceIn(acct, id int64) *workspace {
-	w := st.workspaces[id]
+	w := st.workspaces.get(id)
 	if w == nil || w.AccountID != acct {
 		return nil
 	}
@@ -234,10 +166,10 @@ func (st *state) workspaceIn(acct, id int64) *workspace {
 
 // book returns a workspace's calculated attributes (an empty book when it
 // has none yet).
-func (st *state) book(workspaceID int64) *caBook {
+func (st *state) book(workspaceID int64) *calcattr.Book {
 	b := st.books[workspaceID]
 	if b == nil {
-		b = newCABook()
+		b = calcattr.NewBook()
 		st.books[workspaceID] = b
 	}
 	return b
@@ -247,9 +179,9 @@ func (st *state) book(workspaceID int64) *caBook {
 // workspaces.
 func (st *state) activeCAs(acct int64) int {
 	n := 0
-	for _, ws := range st.wsBy[acct] {
+	for _, ws := range st.workspaces.idsOf(acct) {
 		if b := st.books[ws]; b != nil {
-			n += b.activeCount()
+			n += b.ActiveCount()
 		}
 	}
 	return n
@@ -283,20 +215,13 @@ func (t *tx) encode() ([]record, []string, error) {
 	keys := slices.Sorted(maps.Keys(t.puts))
 	puts := make([]record, 0, len(keys))
 	for _, k := range keys {
-		v, err := encodeEntity(t.puts[k])
+		v, err := json.Marshal(t.puts[k])
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode %s: %w", k, err)
 		}
 		puts = append(puts, record{k, v})
 	}
 	return puts, slices.Sorted(maps.Keys(t.dels)), nil
-}
-
-func encodeEntity(e keyed) ([]byte, error) {
-	if b, ok := e.(storedBook); ok {
-		return json.Marshal(b.book)
-	}
-	return json.Marshal(e)
 }
 
 // encodeAll encodes every entity of the state, in key order, on all cores.
@@ -310,7 +235,7 @@ func encodeAll(st *state) ([]record, error) {
 		lo, hi := len(items)*w/workers, len(items)*(w+1)/workers
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				v, err := encodeEntity(items[i])
+				v, err := json.Marshal(items[i])
 				if err != nil {
 					errs[w] = fmt.Errorf("encode %s: %w", items[i].key(), err)
 					return
@@ -329,48 +254,11 @@ func encodeAll(st *state) ([]record, error) {
 
 // all lists every entity of the state, for writing a fresh seed.
 func (st *state) all() []keyed {
-	out := []keyed{st.meta}
-	for _, id := range st.accountIDs {
-		out = append(out, st.accounts[id])
-	}
-	for _, a := range st.apps {
-		out = append(out, a)
-	}
-	for _, w := range st.workspaces {
-		out = append(out, w)
-	}
-	for _, a := range st.audiences {
-		out = append(out, a)
-	}
-	for _, f := range st.feeds {
-		out = append(out, f)
-	}
-	for _, o := range st.outcfgs {
-		out = append(out, o)
-	}
-	for _, s := range st.subs {
-		out = append(out, s)
-	}
-	for _, l := range st.users {
-		for _, u := range l.items {
-			out = append(out, u)
+	var out []keyed
+	for _, c := range st.kinds {
+		if c.each != nil {
+			c.each(func(e keyed) { out = append(out, e) })
 		}
-	}
-	for _, s := range st.services {
-		out = append(out, s)
-	}
-	for _, l := range st.dps {
-		for _, d := range l.items {
-			out = append(out, d)
-		}
-	}
-	for _, m := range st.filters {
-		for _, f := range m {
-			out = append(out, f)
-		}
-	}
-	for ws, b := range st.books {
-		out = append(out, storedBook{ws, b})
 	}
 	return out
 }
@@ -387,6 +275,7 @@ func loadState(s store) (*state, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("load data: %w", err)
 	}
+	st := newState()
 	decoded := make([]any, len(recs))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(recs)/1000))
 	errs := make([]error, workers)
@@ -395,7 +284,8 @@ func loadState(s store) (*state, bool, error) {
 		lo, hi := len(recs)*w/workers, len(recs)*(w+1)/workers
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				v, err := decodeRecord(recs[i])
+				_, rest, _ := strings.Cut(recs[i].key, "/")
+				v, err := st.kind(recs[i].key).decode(rest, recs[i].value)
 				if err != nil {
 					errs[w] = fmt.Errorf("load data: record %s: %w", recs[i].key, err)
 					return
@@ -408,13 +298,47 @@ func loadState(s store) (*state, bool, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, false, err
 	}
-	st := newState()
 	haveMeta := false
 	for i, v := range decoded {
-		switch e := v.(type) {
-		case *meta:
+		key := recs[i].key
+		_, rest, _ := strings.Cut(key, "/")
+		if err := st.kind(key).add(rest, v); err != nil {
+			return nil, false, fmt.Errorf("load data: %w", err)
+		}
+		haveMeta = haveMeta || key == metaKey
+	}
+	return st, haveMeta, nil
+}
+
+// kind returns how the record under key is stored; a key of no known kind
+// gets a codec that refuses it.
+func (st *state) kind(key string) kindCodec {
+	prefix, _, _ := strings.Cut(key, "/")
+	if c, ok := st.kinds[prefix]; ok {
+		return c
+	}
+	return kindCodec{decode: func(string, []byte) (any, error) { return nil, errors.New("unknown kind") }}
+}
+
+// decodeJSON decodes a record into a new E.
+func decodeJSON[E any](_ string, v []byte) (any, error) {
+	e := new(E)
+	if err := json.Unmarshal(v, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// metaCodec stores the bookkeeping record: a data file of another version
+// is refused, and the id counters are never below the ids of the records
+// read before it.
+func (st *state) metaCodec() kindCodec {
+	return kindCodec{
+		decode: decodeJSON[meta],
+		add: func(_ string, v any) error {
+			e := v.(*meta)
 			if e.Version != storeVersion {
-				return nil, false, fmt.Errorf("load data: data file has version %d; this sandbox reads version %d", e.Version, storeVersion)
+				return fmt.Errorf("data file has version %d; this sandbox reads version %d", e.Version, storeVersion)
 			}
 			if e.Next == nil {
 				e.Next = map[string]int64{}
@@ -422,104 +346,66 @@ func loadState(s store) (*state, bool, error) {
 			for kind, n := range st.meta.Next { // counters bumped by records read so far
 				e.Next[kind] = max(e.Next[kind], n)
 			}
-			st.meta, haveMeta = e, true
-		case *account:
-			st.putAccount(e)
-		case *app:
-			st.putApp(e)
-		case *workspace:
-			st.putWorkspace(e)
-		case *audience:
-			st.putAudience(e)
-		case *feed:
-			st.putFeed(e)
-		case *serviceConfiguration:
-			st.putOutputConfig(e)
-		case *subscription:
-			st.putSubscription(e)
-		case *user:
-			st.putUser(e)
-		case *service:
-			st.putService(e)
-		case *dataPoint:
-			st.putDataPoint(e)
-		case *filterSet:
-			st.putFilterSet(e)
-		case storedBook:
-			st.books[e.workspaceID] = e.book
-		case tokenRecord:
-			_, h, _ := strings.Cut(recs[i].key, "/")
-			st.tokens[h] = e
-		case credRecord:
-			_, id, _ := strings.Cut(recs[i].key, "/")
-			st.creds[id] = e
-		}
+			st.meta = e
+			return nil
+		},
+		each: func(fn func(keyed)) { fn(st.meta) },
 	}
-	return st, haveMeta, nil
 }
 
-// decodeRecord decodes one stored record by the kind its key names.
-func decodeRecord(r record) (any, error) {
-	prefix, rest, _ := strings.Cut(r.key, "/")
-	var v any
-	switch prefix {
-	case metaKey:
-		v = &meta{}
-	case "account":
-		v = &account{}
-	case "app":
-		v = &app{}
-	case "workspace":
-		v = &workspace{}
-	case "audience":
-		v = &audience{}
-	case "feed":
-		v = &feed{}
-	case "outcfg":
-		v = &serviceConfiguration{}
-	case "sub":
-		v = &subscription{}
-	case "user":
-		v = &user{}
-	case "service":
-		v = &service{}
-	case "dp":
-		v = &dataPoint{}
-	case "filter":
-		f := &filterSet{}
-		if err := json.Unmarshal(r.value, f); err != nil {
-			return nil, err
-		}
-		if f.Enabled == nil {
-			f.Enabled = map[string]bool{}
-		}
-		if f.Switches == nil {
-			f.Switches = map[string]bool{}
-		}
-		return f, nil
-	case "ca":
-		id, err := strconv.ParseInt(rest, 10, 64)
-		if err != nil {
-			return nil, errors.New("bad workspace id")
-		}
-		b := newCABook()
-		if err := json.Unmarshal(r.value, b); err != nil {
-			return nil, err
-		}
-		return storedBook{id, b}, nil
-	case "token":
-		var t tokenRecord
-		err := json.Unmarshal(r.value, &t)
-		return t, err
-	case "cred":
-		var c credRecord
-		err := json.Unmarshal(r.value, &c)
-		return c, err
-	default:
-		return nil, errors.New("unknown kind")
+// bookCodec stores each workspace's calculated attributes as one record.
+func (st *state) bookCodec() kindCodec {
+	return kindCodec{
+		decode: func(rest string, v []byte) (any, error) {
+			id, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil {
+				return nil, errors.New("bad workspace id")
+			}
+			b := calcattr.NewBook()
+			if err := json.Unmarshal(v, b); err != nil {
+				return nil, err
+			}
+			return storedBook{id, b}, nil
+		},
+		add: func(_ string, v any) error {
+			b := v.(storedBook)
+			st.books[b.workspaceID] = b.book
+			return nil
+		},
+		each: func(fn func(keyed)) {
+			for ws, b := range st.books {
+				fn(storedBook{ws, b})
+			}
+		},
 	}
-	if err := json.Unmarshal(r.value, v); err != nil {
-		return nil, err
+}
+
+// filterCodec stores each app's filtering for one service as one record.
+func (st *state) filterCodec() kindCodec {
+	return kindCodec{
+		decode: func(_ string, v []byte) (any, error) {
+			f := &filterSet{}
+			if err := json.Unmarshal(v, f); err != nil {
+				return nil, err
+			}
+			if f.Enabled == nil {
+				f.Enabled = map[string]bool{}
+			}
+			if f.Switches == nil {
+				f.Switches = map[string]bool{}
+			}
+			return f, nil
+		},
+		add: func(_ string, v any) error {
+			st.putFilterSet(v.(*filterSet))
+			return nil
+		},
+		each: func(fn func(keyed)) {
+			for _, m := range st.filters {
+				for _, f := range m {
+					fn(f)
+				}
+			}
+		},
 	}
-	return v, nil
 }

@@ -1,10 +1,10 @@
-// Calculated Attributes v2 (platform-api.md §9) in the sandbox.
+// Package calcattr is the sandbox's Calculated Attributes v2 API.
 //
-// The CA part of the sandbox is one pure function, serveCA, over one value,
-// caBook: every CA of one workspace. The HTTP layer (token, workspace lookup,
+// It is one pure function, Serve, over one value, Book: every calculated
+// attribute of one workspace. The HTTP layer (token, workspace lookup,
 // read-only credentials, locking, persistence, CORS and OPTIONS preflight)
-// belongs to the caller; serveCA answers everything else and reports whether
-// it changed the book. A caBook is plain exported data, so the store persists
+// belongs to the caller; Serve answers everything else and reports whether
+// it changed the book. A Book is plain exported data, so the caller persists
 // it with encoding/json. Ids are per book, start above the seed's highest id
 // and are never reused (NextID only grows).
 //
@@ -13,15 +13,15 @@
 //   - GET list / one / activation / calculation: 200 with bare JSON (no
 //     envelope). POST create: 201 with the new id as a bare integer. PUT,
 //     DELETE, activation POST and draft DELETE: 204, empty body. HEAD on the
-//     collection: 204 when a CA matches, else 404; HEAD elsewhere answers
-//     the GET status with no body.
+//     collection: 204 when a calculated attribute matches, else 404; HEAD
+//     elsewhere answers the GET status with no body.
 //   - Every failure but HEAD has the body {"errors":[{"code","message"}]}:
-//     validation and activation errors are 400 with code VALIDATION_ERROR
-//     (§16 item 31); an empty, malformed or non-object body is 400 with code
-//     BAD_REQUEST and the sandbox's usual messages (parseBody); an unknown CA
-//     or sub-path is 404 with code NOT_FOUND; a method the path does not
-//     serve is 405 with code METHOD_NOT_ALLOWED and caResult.Allow for the
-//     Allow header.
+//     validation and activation errors are 400 with code VALIDATION_ERROR;
+//     an empty, malformed or non-object body is 400 with code BAD_REQUEST
+//     and the messages of every other sandbox endpoint (jsonbody.Parse); an
+//     unknown calculated attribute or sub-path is 404 with code NOT_FOUND; a
+//     method the path does not serve is 405 with code METHOD_NOT_ALLOWED and
+//     Result.Allow for the Allow header.
 //   - A body may carry several errors: at most one per part (name,
 //     description, draft_definition's recipe_type, datapoint, conditions,
 //     calculation_type, time_period, seeding), in that order.
@@ -31,33 +31,20 @@
 //     (2020-02-18T19:24:50.426Z). Seeded timestamps are echoed verbatim.
 //   - The 'time_period.date' message fills {date} as 2006-01-02T15:04:05
 //     (the form of the reference's date example).
-//   - Activation limit: caEnv.ActiveLimit <= 0 means no limit; re-activating
-//     a CA that is already active does not count against it. The draft check
-//     comes first: a CA without a draft gets "No draft definition…".
-//   - Discarding the draft of a CA that has none is a 204 that changes
-//     nothing.
+//   - Activation limit: Env.ActiveLimit <= 0 means no limit; re-activating
+//     a calculated attribute that is already active does not count against
+//     it. The draft check comes first: one without a draft gets "No draft
+//     definition…".
+//   - Discarding the draft of a calculated attribute that has none is a 204
+//     that changes nothing.
 //
-// Messages the reference does not give (each in the reference's own style):
-// `Field 'X' must be a string.` (and `…must be a boolean.`, `…must be an
-// object.`, `…must be a date.`), `Field 'draft_definition.datapoint' is
-// required.`, `Field 'draft_definition.datapoint.event_type' is required.`,
-// `Field 'draft_definition.datapoint.event_name' is required.` (data point
-// type event_attribute), `Field 'draft_definition.datapoint.attribute_name'
-// is required.` (types event_attribute and user_attribute), `Invalid data
-// point type`, `Invalid data point attribute category`, `Field
-// 'draft_definition.datapoint.use_product_quantity' requires a product or
-// promotion attribute category.`, `Field
-// 'draft_definition.seeding.cutoff_date' is required.`, `Calculated attribute
-// not found.`, `No such calculated attributes endpoint.` and `Method M is not
-// allowed here.` (`This method is not allowed here.` for a method that is not
-// a plain word).
-//
-// The decisions on the reference's inconsistencies (§16.7, items 41–54) are
-// listed in docs/inconsistencies.md.
-
-package sandbox
+// The messages the sandbox adds where the reference gives none, and the
+// decisions on the reference's inconsistencies, are listed in docs/sandbox.md
+// and docs/inconsistencies.md.
+package calcattr
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,58 +56,67 @@ import (
 	"time"
 
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox/internal/jsonbody"
 )
 
-// caCalcDuration is how long the sandbox's calculation of a CA takes after
-// each activation (decision 52).
-const caCalcDuration = 60 * time.Second
+// Error codes of the answers that are not validation errors: the sandbox's
+// own, one per status, as on every other endpoint.
+const (
+	codeBadRequest       = "BAD_REQUEST"
+	codeNotFound         = "NOT_FOUND"
+	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+)
+
+// calcDuration is how long the sandbox's calculation of a CA takes after
+// each activation (docs/inconsistencies.md: activation and calculation status).
+const calcDuration = 60 * time.Second
 
 // Timestamp layouts the sandbox writes.
 const (
-	caActivatedLayout = "2006-01-02T15:04:05.000Z07:00" // activated_on, estimated_completion_time (UTC → "Z")
-	caEarliestLayout  = "2006-01-02T15:04:05"           // {date} in the earliest-date message
+	activatedLayout = "2006-01-02T15:04:05.000Z07:00" // activated_on, estimated_completion_time (UTC → "Z")
+	earliestLayout  = "2006-01-02T15:04:05"           // {date} in the earliest-date message
 )
 
-// caBook holds every CA of one workspace, sorted by id.
-type caBook struct {
-	NextID int64       `json:"next_id"` // the id the next created CA gets
-	Items  []*caRecord `json:"items"`
+// Book holds every CA of one workspace, sorted by id.
+type Book struct {
+	NextID int64     `json:"next_id"` // the id the next created CA gets
+	Items  []*Record `json:"items"`
 }
 
-// caView is a CA object exactly as the API shows it (§9.0).
-type caView struct {
-	ID               int64         `json:"id"`
-	Name             string        `json:"name"`
-	Description      string        `json:"description"`
-	CreatedBy        string        `json:"created_by"`
-	CreatedOn        string        `json:"created_on"`
-	LastModifiedOn   string        `json:"last_modified_on"`
-	LastModifiedBy   string        `json:"last_modified_by"`
-	ActiveDefinition *caDefinition `json:"active_definition"`
-	DraftDefinition  *caDefinition `json:"draft_definition"`
-	AudienceCount    int           `json:"audience_count"`
-	ActivatedOn      *string       `json:"activated_on"`
-	ActivatedBy      *string       `json:"activated_by"`
+// View is a CA object exactly as the API shows it.
+type View struct {
+	ID               int64       `json:"id"`
+	Name             string      `json:"name"`
+	Description      string      `json:"description"`
+	CreatedBy        string      `json:"created_by"`
+	CreatedOn        string      `json:"created_on"`
+	LastModifiedOn   string      `json:"last_modified_on"`
+	LastModifiedBy   string      `json:"last_modified_by"`
+	ActiveDefinition *Definition `json:"active_definition"`
+	DraftDefinition  *Definition `json:"draft_definition"`
+	AudienceCount    int         `json:"audience_count"`
+	ActivatedOn      *string     `json:"activated_on"`
+	ActivatedBy      *string     `json:"activated_by"`
 }
 
-// caRecord is a stored CA: the API object plus the sandbox's bookkeeping.
-type caRecord struct {
-	caView
+// Record is a stored CA: the API object plus the sandbox's bookkeeping.
+type Record struct {
+	View
 	Revision int64 `json:"revision"` // activations so far: the calculation's revision_id
 }
 
-// caDefinition is a draft or active definition in canonical form.
-type caDefinition struct {
-	RecipeType      string        `json:"recipe_type"`
-	DataPoint       caDataPoint   `json:"datapoint"`
-	Conditions      []caCondition `json:"conditions"` // nil → null, empty → [] (echoed as sent)
-	CalculationType string        `json:"calculation_type"`
-	TimePeriod      caTimePeriod  `json:"time_period"`
-	Seeding         *caSeeding    `json:"seeding"`
+// Definition is a draft or active definition in canonical form.
+type Definition struct {
+	RecipeType      string      `json:"recipe_type"`
+	DataPoint       DataPoint   `json:"datapoint"`
+	Conditions      []Condition `json:"conditions"` // nil → null, empty → [] (echoed as sent)
+	CalculationType string      `json:"calculation_type"`
+	TimePeriod      TimePeriod  `json:"time_period"`
+	Seeding         *Seeding    `json:"seeding"`
 }
 
-// caDataPoint is the data point a definition counts.
-type caDataPoint struct {
+// DataPoint is the data point a definition counts.
+type DataPoint struct {
 	Type               string  `json:"type"`
 	EventName          *string `json:"event_name"`
 	AttributeName      *string `json:"attribute_name"`
@@ -130,8 +126,8 @@ type caDataPoint struct {
 	UseProductQuantity bool    `json:"use_product_quantity"`
 }
 
-// caCondition is one condition of a definition.
-type caCondition struct {
+// Condition is one condition of a definition.
+type Condition struct {
 	Type          string   `json:"type"`
 	Operator      string   `json:"operator"`
 	AttributeName string   `json:"attribute_name"`
@@ -141,21 +137,21 @@ type caCondition struct {
 	MaxValue      *string  `json:"max_value"`
 }
 
-// caTimePeriod is the window a definition covers.
-type caTimePeriod struct {
+// TimePeriod is the window a definition covers.
+type TimePeriod struct {
 	Type       string  `json:"type"`
 	Date       *string `json:"date"`
 	Within     *int64  `json:"within"`
 	WithinUnit *string `json:"within_unit"`
 }
 
-// caSeeding is a definition's seeding cut-off.
-type caSeeding struct {
+// Seeding is a definition's seeding cut-off.
+type Seeding struct {
 	CutoffDate string `json:"cutoff_date"`
 }
 
-// caEnv is what serveCA needs to know about the request beyond its bytes.
-type caEnv struct {
+// Env is what Serve needs to know about the request beyond its bytes.
+type Env struct {
 	Now             time.Time
 	User            string    // who is writing: created_by, last_modified_by, activated_by
 	ActiveInAccount int       // active CAs in the whole account (all workspaces)
@@ -164,19 +160,19 @@ type caEnv struct {
 	EarliestDate    time.Time // earliest allowed time_period.date; zero means none
 }
 
-// caResult is serveCA's answer.
-type caResult struct {
+// Result is Serve's answer.
+type Result struct {
 	Status  int
 	Body    []byte // bare JSON, or nil for an empty body
 	Changed bool   // the book was modified and must be persisted
 	Allow   string // for a 405: the methods the path serves, for the Allow header
 }
 
-// newCABook returns an empty book.
-func newCABook() *caBook { return &caBook{NextID: 1, Items: []*caRecord{}} }
+// NewBook returns an empty book.
+func NewBook() *Book { return &Book{NextID: 1, Items: []*Record{}} }
 
-// activeCount is the number of active CAs in the book.
-func (b *caBook) activeCount() int {
+// ActiveCount is the number of active CAs in the book.
+func (b *Book) ActiveCount() int {
 	n := 0
 	for _, r := range b.Items {
 		if r.ActiveDefinition != nil {
@@ -187,8 +183,8 @@ func (b *caBook) activeCount() int {
 }
 
 // find returns the CA with the id, or nil.
-func (b *caBook) find(id int64) *caRecord {
-	i, ok := slices.BinarySearchFunc(b.Items, id, func(r *caRecord, id int64) int { return cmpInt64(r.ID, id) })
+func (b *Book) find(id int64) *Record {
+	i, ok := slices.BinarySearchFunc(b.Items, id, func(r *Record, id int64) int { return cmp.Compare(r.ID, id) })
 	if !ok {
 		return nil
 	}
@@ -197,7 +193,7 @@ func (b *caBook) find(id int64) *caRecord {
 
 // byName returns the first CA (by id) with exactly this name, other than
 // the one with id skip, or nil.
-func (b *caBook) byName(name string, skip int64) *caRecord {
+func (b *Book) byName(name string, skip int64) *Record {
 	for _, r := range b.Items {
 		if r.Name == name && r.ID != skip {
 			return r
@@ -208,7 +204,7 @@ func (b *caBook) byName(name string, skip int64) *caRecord {
 
 // nextID returns a fresh id and advances NextID; it stays above every id in
 // the book even when NextID was not persisted.
-func (b *caBook) nextID() int64 {
+func (b *Book) nextID() int64 {
 	id := b.NextID
 	if n := len(b.Items); n > 0 && b.Items[n-1].ID >= id {
 		id = b.Items[n-1].ID + 1
@@ -220,27 +216,17 @@ func (b *caBook) nextID() int64 {
 	return id
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// loadCASeed builds a book from CA objects as the API shows them (§9.0).
+// LoadSeed builds a book from CA objects as the API shows them.
 // Definitions may use datapoint or data_point and may have time_period type
-// all (decisions 41, 42). Missing timestamps default to now; a CA with an
+// all (docs/inconsistencies.md: datapoint vs data_point; time_period type all). Missing timestamps default to now; a CA with an
 // active definition and no activated_on counts as activated now (so its
 // calculation shows progress). An id must be a positive integer, unique, and
 // names unique.
-func loadCASeed(items []json.RawMessage, now time.Time) (*caBook, error) {
-	b := newCABook()
+func LoadSeed(items []json.RawMessage, now time.Time) (*Book, error) {
+	b := NewBook()
 	seenName := map[string]bool{}
 	for i, raw := range items {
-		r, err := parseSeedCA(raw, now)
+		r, err := parseSeedItem(raw, now)
 		if err != nil {
 			return nil, fmt.Errorf("calculated attribute seed item %d: %w", i, err)
 		}
@@ -251,7 +237,7 @@ func loadCASeed(items []json.RawMessage, now time.Time) (*caBook, error) {
 			return nil, fmt.Errorf("calculated attribute seed item %d: duplicate name %q", i, r.Name)
 		}
 		seenName[r.Name] = true
-		at, _ := slices.BinarySearchFunc(b.Items, r.ID, func(x *caRecord, id int64) int { return cmpInt64(x.ID, id) })
+		at, _ := slices.BinarySearchFunc(b.Items, r.ID, func(x *Record, id int64) int { return cmp.Compare(x.ID, id) })
 		b.Items = slices.Insert(b.Items, at, r)
 		if r.ID >= b.NextID {
 			b.NextID = r.ID + 1
@@ -260,8 +246,8 @@ func loadCASeed(items []json.RawMessage, now time.Time) (*caBook, error) {
 	return b, nil
 }
 
-// parseSeedCA decodes one seeded CA object.
-func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
+// parseSeedItem decodes one seeded CA object.
+func parseSeedItem(raw json.RawMessage, now time.Time) (*Record, error) {
 	o, ok := jsonObject(raw)
 	if !ok {
 		return nil, errors.New("not a JSON object")
@@ -276,7 +262,7 @@ func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
 	if !ok || n < 1 {
 		return nil, fmt.Errorf("id %q is not a positive integer", id)
 	}
-	r := &caRecord{caView: caView{ID: n}}
+	r := &Record{View: View{ID: n}}
 	strField := func(key string, dst *string, required, isTime bool) error {
 		v, present := jsonField(o, key)
 		if !present {
@@ -327,13 +313,13 @@ func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
 	}
 	for _, d := range []struct {
 		key string
-		dst **caDefinition
+		dst **Definition
 	}{{"active_definition", &r.ActiveDefinition}, {"draft_definition", &r.DraftDefinition}} {
 		v, present := jsonField(o, d.key)
 		if !present {
 			continue
 		}
-		def, msgs := parseDefinition(v, d.key, caEnv{}, false)
+		def, msgs := parseDefinition(v, d.key, Env{}, false)
 		if len(msgs) > 0 {
 			return nil, fmt.Errorf("%s: %s", d.key, strings.Join(msgs, "; "))
 		}
@@ -355,7 +341,7 @@ func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
 	}
 	if r.ActiveDefinition != nil {
 		if on == "" {
-			on = now.UTC().Format(caActivatedLayout)
+			on = now.UTC().Format(activatedLayout)
 		}
 		r.Revision = 1
 	}
@@ -368,31 +354,31 @@ func parseSeedCA(raw json.RawMessage, now time.Time) (*caRecord, error) {
 	return r, nil
 }
 
-// caRoute is the kind of path below .../calculatedattributes.
-type caRoute int
+// route is the kind of path below .../calculatedattributes.
+type route int
 
 const (
-	caRouteCollection caRoute = iota
-	caRouteItem
-	caRouteActivation
-	caRouteDraft
-	caRouteCalculation
+	routeCollection route = iota
+	routeItem
+	routeActivation
+	routeDraft
+	routeCalculation
 )
 
-// caAllowed lists the methods each route serves, in Allow-header order.
-var caAllowed = [...][]string{
-	caRouteCollection:  {http.MethodGet, http.MethodHead, http.MethodPost},
-	caRouteItem:        {http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete},
-	caRouteActivation:  {http.MethodGet, http.MethodHead, http.MethodPost},
-	caRouteDraft:       {http.MethodDelete},
-	caRouteCalculation: {http.MethodGet, http.MethodHead},
+// allowed lists the methods each route serves, in Allow-header order.
+var allowed = [...][]string{
+	routeCollection:  {http.MethodGet, http.MethodHead, http.MethodPost},
+	routeItem:        {http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete},
+	routeActivation:  {http.MethodGet, http.MethodHead, http.MethodPost},
+	routeDraft:       {http.MethodDelete},
+	routeCalculation: {http.MethodGet, http.MethodHead},
 }
 
-// parseCAPath splits rest into a route and a CA id (0 when the id segment is
+// parsePath splits rest into a route and a CA id (0 when the id segment is
 // not a positive decimal integer: such a CA does not exist).
-func parseCAPath(rest string) (caRoute, int64, bool) {
+func parsePath(rest string) (route, int64, bool) {
 	if rest == "" || rest == "/" {
-		return caRouteCollection, 0, true
+		return routeCollection, 0, true
 	}
 	if !strings.HasPrefix(rest, "/") {
 		return 0, 0, false
@@ -408,106 +394,106 @@ func parseCAPath(rest string) (caRoute, int64, bool) {
 	}
 	switch {
 	case len(segs) == 1:
-		return caRouteItem, id, true
+		return routeItem, id, true
 	case len(segs) != 2:
 		return 0, 0, false
 	case segs[1] == "activation":
-		return caRouteActivation, id, true
+		return routeActivation, id, true
 	case segs[1] == "draft":
-		return caRouteDraft, id, true
+		return routeDraft, id, true
 	case segs[1] == "calculation":
-		return caRouteCalculation, id, true
+		return routeCalculation, id, true
 	}
 	return 0, 0, false
 }
 
-// serveCA handles one v2 request. rest is the path after
+// Serve handles one v2 request. rest is the path after
 // ".../calculatedattributes": "" | "/5678" | "/5678/activation" |
 // "/5678/draft" | "/5678/calculation". It mutates book only when it returns
 // Changed; the caller holds the lock and persists.
-func serveCA(book *caBook, env caEnv, method, rest string, query url.Values, body []byte) caResult {
-	res := caServe(book, env, method, rest, query, body)
+func Serve(book *Book, env Env, method, rest string, query url.Values, body []byte) Result {
+	res := serve(book, env, method, rest, query, body)
 	if method == http.MethodHead {
 		res.Body = nil // a HEAD answer never has a body, whatever its status
 	}
 	return res
 }
 
-func caServe(book *caBook, env caEnv, method, rest string, query url.Values, body []byte) caResult {
-	route, id, ok := parseCAPath(rest)
+func serve(book *Book, env Env, method, rest string, query url.Values, body []byte) Result {
+	route, id, ok := parsePath(rest)
 	if !ok {
-		return caFail(http.StatusNotFound, "NOT_FOUND", "No such calculated attributes endpoint.")
+		return fail(http.StatusNotFound, codeNotFound, "No such calculated attributes endpoint.")
 	}
-	if !slices.Contains(caAllowed[route], method) {
-		res := caFail(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", caMethodMessage(method))
-		res.Allow = strings.Join(caAllowed[route], ", ")
+	if !slices.Contains(allowed[route], method) {
+		res := fail(http.StatusMethodNotAllowed, codeMethodNotAllowed, methodMessage(method))
+		res.Allow = strings.Join(allowed[route], ", ")
 		return res
 	}
-	if route == caRouteCollection {
+	if route == routeCollection {
 		switch method {
 		case http.MethodPost:
-			return caCreate(book, env, body)
+			return create(book, env, body)
 		case http.MethodHead:
-			if len(caFilter(book, query)) > 0 {
-				return caResult{Status: http.StatusNoContent}
+			if len(filterByName(book, query)) > 0 {
+				return Result{Status: http.StatusNoContent}
 			}
-			return caResult{Status: http.StatusNotFound}
+			return Result{Status: http.StatusNotFound}
 		default:
-			return caJSON(http.StatusOK, caViews(caFilter(book, query)))
+			return jsonResult(http.StatusOK, views(filterByName(book, query)))
 		}
 	}
 	r := book.find(id)
 	if r == nil {
-		return caFail(http.StatusNotFound, "NOT_FOUND", "Calculated attribute not found.")
+		return fail(http.StatusNotFound, codeNotFound, "Calculated attribute not found.")
 	}
-	var res caResult
+	var res Result
 	switch route {
-	case caRouteItem:
+	case routeItem:
 		switch method {
 		case http.MethodPut:
-			return caUpdate(book, r, env, body)
+			return update(book, r, env, body)
 		case http.MethodDelete:
 			i := slices.Index(book.Items, r)
 			book.Items = slices.Delete(book.Items, i, i+1)
-			return caResult{Status: http.StatusNoContent, Changed: true}
+			return Result{Status: http.StatusNoContent, Changed: true}
 		}
-		res = caJSON(http.StatusOK, r.caView)
-	case caRouteActivation:
+		res = jsonResult(http.StatusOK, r.View)
+	case routeActivation:
 		if method == http.MethodPost {
-			return caActivate(r, env)
+			return activate(r, env)
 		}
-		res = caJSON(http.StatusOK, caActivationView{
+		res = jsonResult(http.StatusOK, activationView{
 			ID: r.ID, IsActive: r.ActiveDefinition != nil, ActivatedOn: r.ActivatedOn, ActivatedBy: r.ActivatedBy,
 		})
-	case caRouteDraft:
+	case routeDraft:
 		if r.DraftDefinition == nil {
-			return caResult{Status: http.StatusNoContent}
+			return Result{Status: http.StatusNoContent}
 		}
 		r.DraftDefinition = nil
 		r.touch(env)
-		return caResult{Status: http.StatusNoContent, Changed: true}
-	case caRouteCalculation:
-		res = caJSON(http.StatusOK, caCalculation(r, env.Now))
+		return Result{Status: http.StatusNoContent, Changed: true}
+	case routeCalculation:
+		res = jsonResult(http.StatusOK, calculation(r, env.Now))
 	}
 	return res
 }
 
-// caMethodMessage names the method in the 405 message when it is a plain
+// methodMessage names the method in the 405 message when it is a plain
 // word, and keeps any other token out of it.
-func caMethodMessage(m string) string {
+func methodMessage(m string) string {
 	if m == "" || len(m) > 16 || strings.IndexFunc(m, func(c rune) bool { return (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') }) >= 0 {
 		return "This method is not allowed here."
 	}
 	return "Method " + m + " is not allowed here."
 }
 
-// caFilter applies the name filter (decision 49).
-func caFilter(book *caBook, query url.Values) []*caRecord {
+// filterByName applies the name filter (docs/inconsistencies.md: name filter).
+func filterByName(book *Book, query url.Values) []*Record {
 	if !query.Has("name") {
 		return book.Items
 	}
 	name := query.Get("name")
-	var out []*caRecord
+	var out []*Record
 	for _, r := range book.Items {
 		if r.Name == name {
 			out = append(out, r)
@@ -516,24 +502,24 @@ func caFilter(book *caBook, query url.Values) []*caRecord {
 	return out
 }
 
-func caViews(rs []*caRecord) []caView {
-	out := make([]caView, 0, len(rs))
+func views(rs []*Record) []View {
+	out := make([]View, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, r.caView)
+		out = append(out, r.View)
 	}
 	return out
 }
 
-// caActivationView is the activation status (§9.8).
-type caActivationView struct {
+// activationView is the activation status.
+type activationView struct {
 	ID          int64   `json:"calculated_attribute_id"`
 	IsActive    bool    `json:"is_active"`
 	ActivatedOn *string `json:"activated_on"`
 	ActivatedBy *string `json:"activated_by"`
 }
 
-// caCalculationView is the calculation status (§9.10).
-type caCalculationView struct {
+// calculationView is the calculation status.
+type calculationView struct {
 	ID                  int64   `json:"id"`
 	Name                string  `json:"name"`
 	RevisionID          int64   `json:"revision_id"`
@@ -542,10 +528,10 @@ type caCalculationView struct {
 	EstimatedCompletion *string `json:"estimated_completion_time"`
 }
 
-// caCalculation derives the calculation status from the time since the
-// last activation (decision 52).
-func caCalculation(r *caRecord, now time.Time) caCalculationView {
-	v := caCalculationView{ID: r.ID, Name: r.Name, RevisionID: r.Revision}
+// calculation derives the calculation status from the time since the
+// last activation (docs/inconsistencies.md: activation and calculation status).
+func calculation(r *Record, now time.Time) calculationView {
+	v := calculationView{ID: r.ID, Name: r.Name, RevisionID: r.Revision}
 	if r.ActivatedOn == nil || r.ActiveDefinition == nil {
 		return v
 	}
@@ -554,59 +540,59 @@ func caCalculation(r *caRecord, now time.Time) caCalculationView {
 		v.IsCalculated, v.PercentComplete = true, 100
 		return v
 	}
-	end := start.Add(caCalcDuration)
-	est := end.UTC().Format(caActivatedLayout)
+	end := start.Add(calcDuration)
+	est := end.UTC().Format(activatedLayout)
 	v.EstimatedCompletion = &est
 	elapsed := now.Sub(start)
 	switch {
-	case elapsed >= caCalcDuration:
+	case elapsed >= calcDuration:
 		v.PercentComplete = 100
 	case elapsed > 0:
-		v.PercentComplete = int(elapsed * 100 / caCalcDuration)
+		v.PercentComplete = int(elapsed * 100 / calcDuration)
 	}
 	v.IsCalculated = v.PercentComplete == 100
 	return v
 }
 
 // touch records a modification.
-func (r *caRecord) touch(env caEnv) {
+func (r *Record) touch(env Env) {
 	r.LastModifiedOn = api.FormatTime(env.Now)
 	r.LastModifiedBy = env.User
 }
 
-// caActivate moves the draft into the active definition (decision 47).
-func caActivate(r *caRecord, env caEnv) caResult {
+// activate moves the draft into the active definition (docs/inconsistencies.md: activation moves the draft).
+func activate(r *Record, env Env) Result {
 	if r.DraftDefinition == nil {
-		return caInvalid([]string{"No draft definition was found to activate."})
+		return invalid([]string{"No draft definition was found to activate."})
 	}
 	if r.ActiveDefinition == nil && env.ActiveLimit > 0 && env.ActiveInAccount >= env.ActiveLimit {
-		return caInvalid([]string{"You have reached the account limit on active calculated attributes."})
+		return invalid([]string{"You have reached the account limit on active calculated attributes."})
 	}
-	on := env.Now.UTC().Format(caActivatedLayout)
+	on := env.Now.UTC().Format(activatedLayout)
 	by := env.User
 	r.ActiveDefinition, r.DraftDefinition = r.DraftDefinition, nil
 	r.ActivatedOn, r.ActivatedBy = &on, &by
 	r.Revision++
 	r.touch(env)
-	return caResult{Status: http.StatusNoContent, Changed: true}
+	return Result{Status: http.StatusNoContent, Changed: true}
 }
 
-// caCreate handles POST on the collection (§9.3).
-func caCreate(book *caBook, env caEnv, body []byte) caResult {
-	o, fail := caBody(body)
+// create handles POST on the collection.
+func create(book *Book, env Env, body []byte) Result {
+	o, fail := objectBody(body)
 	if fail != nil {
 		return *fail
 	}
 	var msgs []string
-	name, ok := caName(o)
+	name, ok := nameField(o)
 	if !ok {
 		msgs = append(msgs, "Field 'name' is required.")
 	} else if book.byName(name, 0) != nil {
 		msgs = append(msgs, "Field 'name' must be unique.")
 	}
-	desc, _, msg := caDescription(o)
+	desc, _, msg := descriptionField(o)
 	msgs = appendMsg(msgs, msg)
-	var def *caDefinition
+	var def *Definition
 	if v, present := jsonField(o, "draft_definition"); !present {
 		msgs = append(msgs, "Field 'draft_definition' is required.")
 	} else {
@@ -615,30 +601,30 @@ func caCreate(book *caBook, env caEnv, body []byte) caResult {
 		msgs = append(msgs, dm...)
 	}
 	if len(msgs) > 0 {
-		return caInvalid(msgs)
+		return invalid(msgs)
 	}
 	now := api.FormatTime(env.Now)
-	r := &caRecord{caView: caView{
+	r := &Record{View: View{
 		ID: book.nextID(), Name: name, Description: desc,
 		CreatedBy: env.User, CreatedOn: now, LastModifiedBy: env.User, LastModifiedOn: now,
 		DraftDefinition: def,
 	}}
 	book.Items = append(book.Items, r) // the new id is the highest
-	res := caJSON(http.StatusCreated, r.ID)
+	res := jsonResult(http.StatusCreated, r.ID)
 	res.Changed = true
 	return res
 }
 
-// caUpdate handles PUT on one CA (§9.6, decision 48).
-func caUpdate(book *caBook, r *caRecord, env caEnv, body []byte) caResult {
-	o, fail := caBody(body)
+// update handles PUT on one CA (docs/inconsistencies.md: PUT merges).
+func update(book *Book, r *Record, env Env, body []byte) Result {
+	o, fail := objectBody(body)
 	if fail != nil {
 		return *fail
 	}
 	var msgs []string
 	name, nameGiven := r.Name, false
 	if _, present := o["name"]; present {
-		n, ok := caName(o)
+		n, ok := nameField(o)
 		switch {
 		case !ok:
 			msgs = append(msgs, "Field 'name' is required.")
@@ -651,9 +637,9 @@ func caUpdate(book *caBook, r *caRecord, env caEnv, body []byte) caResult {
 			name, nameGiven = n, true
 		}
 	}
-	desc, descGiven, msg := caDescription(o)
+	desc, descGiven, msg := descriptionField(o)
 	msgs = appendMsg(msgs, msg)
-	var def *caDefinition
+	var def *Definition
 	v, defGiven := o["draft_definition"]
 	if defGiven {
 		if !isJSONNull(v) {
@@ -665,7 +651,7 @@ func caUpdate(book *caBook, r *caRecord, env caEnv, body []byte) caResult {
 		}
 	}
 	if len(msgs) > 0 {
-		return caInvalid(msgs)
+		return invalid(msgs)
 	}
 	if nameGiven {
 		r.Name = name
@@ -677,28 +663,28 @@ func caUpdate(book *caBook, r *caRecord, env caEnv, body []byte) caResult {
 		r.DraftDefinition = def
 	}
 	r.touch(env)
-	return caResult{Status: http.StatusNoContent, Changed: true}
+	return Result{Status: http.StatusNoContent, Changed: true}
 }
 
-// caBody decodes a create or update body into a JSON object. A body that is
+// objectBody decodes a create or update body into a JSON object. A body that is
 // empty, not JSON or not an object is refused as everywhere in the sandbox
 // (parseBody): 400 BAD_REQUEST.
-func caBody(body []byte) (map[string]json.RawMessage, *caResult) {
-	raw, err := parseBody(body)
+func objectBody(body []byte) (map[string]json.RawMessage, *Result) {
+	raw, err := jsonbody.Parse(body)
 	if err != nil {
-		f := caFail(http.StatusBadRequest, codeBadRequest, err.Error())
+		f := fail(http.StatusBadRequest, codeBadRequest, err.Error())
 		return nil, &f
 	}
 	o, ok := jsonObject(raw)
 	if !ok {
-		f := caFail(http.StatusBadRequest, codeBadRequest, "Request body must be a JSON object.")
+		f := fail(http.StatusBadRequest, codeBadRequest, "Request body must be a JSON object.")
 		return nil, &f
 	}
 	return o, nil
 }
 
-// caName reads a usable name: a string that is not blank.
-func caName(o map[string]json.RawMessage) (string, bool) {
+// nameField reads a usable name: a string that is not blank.
+func nameField(o map[string]json.RawMessage) (string, bool) {
 	v, present := jsonField(o, "name")
 	if !present {
 		return "", false
@@ -710,9 +696,9 @@ func caName(o map[string]json.RawMessage) (string, bool) {
 	return s, true
 }
 
-// caDescription reads the optional description: its value, whether it was
+// descriptionField reads the optional description: its value, whether it was
 // given (not absent, not null), and an error message.
-func caDescription(o map[string]json.RawMessage) (string, bool, string) {
+func descriptionField(o map[string]json.RawMessage) (string, bool, string) {
 	v, present := jsonField(o, "description")
 	if !present {
 		return "", false, ""
@@ -731,30 +717,30 @@ func appendMsg(msgs []string, msg string) []string {
 	return append(msgs, msg)
 }
 
-// caErrorBody is the v2 error body (§16 item 31).
-type caErrorBody struct {
+// errorBody is the v2 error body (docs/inconsistencies.md: status per message).
+type errorBody struct {
 	Errors []api.ErrorItem `json:"errors"`
 }
 
-func caInvalid(msgs []string) caResult {
+func invalid(msgs []string) Result {
 	items := make([]api.ErrorItem, len(msgs))
 	for i, m := range msgs {
 		items[i] = api.ErrorItem{Code: api.CodeValidation, Message: m}
 	}
-	return caJSON(http.StatusBadRequest, caErrorBody{Errors: items})
+	return jsonResult(http.StatusBadRequest, errorBody{Errors: items})
 }
 
-func caFail(status int, code, msg string) caResult {
-	return caJSON(status, caErrorBody{Errors: []api.ErrorItem{{Code: code, Message: msg}}})
+func fail(status int, code, msg string) Result {
+	return jsonResult(status, errorBody{Errors: []api.ErrorItem{{Code: code, Message: msg}}})
 }
 
-// caJSON encodes v as the body. The values serveCA encodes (structs of
+// jsonResult encodes v as the body. The values Serve encodes (structs of
 // strings, integers, booleans and slices of them) cannot fail to encode.
-func caJSON(status int, v any) caResult {
+func jsonResult(status int, v any) Result {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return caResult{Status: http.StatusInternalServerError,
+		return Result{Status: http.StatusInternalServerError,
 			Body: []byte(`{"errors":[{"code":"INTERNAL_ERROR","message":"The sandbox could not encode its answer."}]}`)}
 	}
-	return caResult{Status: status, Body: b}
+	return Result{Status: status, Body: b}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package calcattr
 
 import (
 	"bytes"
@@ -14,53 +14,53 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 )
 
-// Enumerations of the CA definition (§9.0). Matching is exact (decision 43).
+// Enumerations of the CA definition. Matching is exact (docs/inconsistencies.md: calculated-attribute enumerations).
 var (
-	caCalculationTypes = []string{
+	calculationTypes = []string{
 		"count", "first_occurrence_timestamp", "last_occurrence_timestamp", "first_occurrence",
 		"last_occurrence", "sum", "min", "max", "average", "unique_list", "unique_values_count",
 		"most_frequent",
 	}
-	caDataPointTypes      = []string{"event", "event_attribute", "user_attribute"}
-	caAttributeCategories = []string{"event_attribute", "product_attribute", "promotion_attribute"}
-	caWithinUnits         = []string{"days", "weeks"}
+	dataPointTypes      = []string{"event", "event_attribute", "user_attribute"}
+	attributeCategories = []string{"event_attribute", "product_attribute", "promotion_attribute"}
+	withinUnits         = []string{"days", "weeks"}
 )
 
-// caOpClass is how an operator uses the condition's value fields.
-type caOpClass int
+// opClass is how an operator uses the condition's value fields.
+type opClass int
 
 const (
-	caOpNone   caOpClass = iota // exists, not_exists, empty: no value at all
-	caOpSingle                  // value
-	caOpList                    // values (value ignored)
-	caOpRange                   // min_value and max_value
+	opNone   opClass = iota // exists, not_exists, empty: no value at all
+	opSingle                // value
+	opList                  // values (value ignored)
+	opRange                 // min_value and max_value
 )
 
-// caOperators is the operator map by condition type (§9.0, with date
-// in_list per decision 50).
-var caOperators = map[string]map[string]caOpClass{
+// operators is the operator map by condition type (with date
+// in_list per docs/inconsistencies.md: condition operators).
+var operators = map[string]map[string]opClass{
 	"string": {
-		"exists": caOpNone, "not_exists": caOpNone, "empty": caOpNone, "in_list": caOpList,
-		"contains": caOpSingle, "not_contains": caOpSingle, "pattern": caOpSingle,
-		"equals": caOpSingle, "not_equals": caOpSingle,
+		"exists": opNone, "not_exists": opNone, "empty": opNone, "in_list": opList,
+		"contains": opSingle, "not_contains": opSingle, "pattern": opSingle,
+		"equals": opSingle, "not_equals": opSingle,
 	},
 	"number": {
-		"exists": caOpNone, "not_exists": caOpNone, "empty": caOpNone, "in_list": caOpList,
-		"equals": caOpSingle, "not_equals": caOpSingle, "greater_than": caOpSingle,
-		"greater_or_equal": caOpSingle, "less_than": caOpSingle, "less_than_or_equal": caOpSingle,
-		"between": caOpRange,
+		"exists": opNone, "not_exists": opNone, "empty": opNone, "in_list": opList,
+		"equals": opSingle, "not_equals": opSingle, "greater_than": opSingle,
+		"greater_or_equal": opSingle, "less_than": opSingle, "less_than_or_equal": opSingle,
+		"between": opRange,
 	},
 	"boolean": {
-		"exists": caOpNone, "not_exists": caOpNone, "empty": caOpNone, "equals": caOpSingle,
+		"exists": opNone, "not_exists": opNone, "empty": opNone, "equals": opSingle,
 	},
 	"date": {
-		"exists": caOpNone, "not_exists": caOpNone, "empty": caOpNone, "in_list": caOpList,
-		"equals": caOpSingle, "before": caOpSingle, "after": caOpSingle, "between_dates": caOpRange,
+		"exists": opNone, "not_exists": opNone, "empty": opNone, "in_list": opList,
+		"equals": opSingle, "before": opSingle, "after": opSingle, "between_dates": opRange,
 	},
 }
 
-// caTypeMessages are the documented per-type condition messages.
-var caTypeMessages = map[string]struct{ operator, value, list, min, max string }{
+// typeMessages are the documented per-type condition messages.
+var typeMessages = map[string]struct{ operator, value, list, min, max string }{
 	"string": {
 		operator: "Invalid string condition operator",
 		value:    "String condition value must be specified",
@@ -90,14 +90,14 @@ var caTypeMessages = map[string]struct{ operator, value, list, min, max string }
 // sandbox's own messages ("draft_definition"). With strict set (create and
 // update) the write-only rules apply: time_period type all is refused and
 // the earliest-date and retention limits of env are enforced; without it
-// (seed) they are not (decision 42). It returns the definition or at most
+// (seed) they are not (docs/inconsistencies.md: time_period type all). It returns the definition or at most
 // one message per part.
-func parseDefinition(raw json.RawMessage, prefix string, env caEnv, strict bool) (*caDefinition, []string) {
+func parseDefinition(raw json.RawMessage, prefix string, env Env, strict bool) (*Definition, []string) {
 	o, ok := jsonObject(raw)
 	if !ok {
 		return nil, []string{"Field '" + prefix + "' is required."}
 	}
-	d := &caDefinition{}
+	d := &Definition{}
 	var msgs []string
 	if s, _ := fieldString(o, "recipe_type"); s == "event" {
 		d.RecipeType = s
@@ -109,7 +109,7 @@ func parseDefinition(raw json.RawMessage, prefix string, env caEnv, strict bool)
 	msgs = appendMsg(msgs, msg)
 	d.Conditions, msg = parseConditions(o)
 	msgs = appendMsg(msgs, msg)
-	if s, _ := fieldString(o, "calculation_type"); slices.Contains(caCalculationTypes, s) {
+	if s, _ := fieldString(o, "calculation_type"); slices.Contains(calculationTypes, s) {
 		d.CalculationType = s
 	} else {
 		msgs = append(msgs, "Invalid calculation type")
@@ -125,9 +125,9 @@ func parseDefinition(raw json.RawMessage, prefix string, env caEnv, strict bool)
 }
 
 // parseDataPoint decodes the data point, spelled datapoint or data_point
-// (decision 41). p is its path for messages.
-func parseDataPoint(o map[string]json.RawMessage, p string) (caDataPoint, string) {
-	var dp caDataPoint
+// (docs/inconsistencies.md: datapoint vs data_point). p is its path for messages.
+func parseDataPoint(o map[string]json.RawMessage, p string) (DataPoint, string) {
+	var dp DataPoint
 	raw, present := jsonField(o, "datapoint")
 	if !present {
 		raw, present = jsonField(o, "data_point")
@@ -137,7 +137,7 @@ func parseDataPoint(o map[string]json.RawMessage, p string) (caDataPoint, string
 		return dp, "Field '" + p + "' is required."
 	}
 	dp.Type, _ = fieldString(po, "type")
-	if !slices.Contains(caDataPointTypes, dp.Type) {
+	if !slices.Contains(dataPointTypes, dp.Type) {
 		return dp, "Invalid data point type"
 	}
 	if dp.EventType, ok = fieldString(po, "event_type"); !ok || dp.EventType == "" {
@@ -167,7 +167,7 @@ func parseDataPoint(o map[string]json.RawMessage, p string) (caDataPoint, string
 	if (dp.Type == "event_attribute" || dp.Type == "user_attribute") && blank(dp.AttributeName) {
 		return dp, "Field '" + p + ".attribute_name' is required."
 	}
-	if !blank(dp.AttributeCategory) && !slices.Contains(caAttributeCategories, *dp.AttributeCategory) {
+	if !blank(dp.AttributeCategory) && !slices.Contains(attributeCategories, *dp.AttributeCategory) {
 		return dp, "Invalid data point attribute category"
 	}
 	if v, present := jsonField(po, "use_product_quantity"); present {
@@ -182,8 +182,8 @@ func parseDataPoint(o map[string]json.RawMessage, p string) (caDataPoint, string
 }
 
 // parseConditions decodes the condition list: null and [] are both fine and
-// kept as sent (decision 51). The first bad condition gives the message.
-func parseConditions(o map[string]json.RawMessage) ([]caCondition, string) {
+// kept as sent (docs/inconsistencies.md: conditions). The first bad condition gives the message.
+func parseConditions(o map[string]json.RawMessage) ([]Condition, string) {
 	raw, present := jsonField(o, "conditions")
 	if !present {
 		return nil, ""
@@ -192,7 +192,7 @@ func parseConditions(o map[string]json.RawMessage) ([]caCondition, string) {
 	if !ok {
 		return nil, "Invalid condition definition"
 	}
-	out := make([]caCondition, 0, len(arr))
+	out := make([]Condition, 0, len(arr))
 	for _, el := range arr {
 		c, msg := parseCondition(el)
 		if msg != "" {
@@ -203,19 +203,19 @@ func parseConditions(o map[string]json.RawMessage) ([]caCondition, string) {
 	return out, ""
 }
 
-// parseCondition decodes and checks one condition (decision 50).
-func parseCondition(raw json.RawMessage) (caCondition, string) {
-	var c caCondition
+// parseCondition decodes and checks one condition (docs/inconsistencies.md: condition operators).
+func parseCondition(raw json.RawMessage) (Condition, string) {
+	var c Condition
 	o, ok := jsonObject(raw)
 	if !ok {
 		return c, "Invalid condition definition"
 	}
 	c.Type, _ = fieldString(o, "type")
-	ops, ok := caOperators[c.Type]
+	ops, ok := operators[c.Type]
 	if !ok {
 		return c, "Invalid condition definition type"
 	}
-	msgs := caTypeMessages[c.Type]
+	msgs := typeMessages[c.Type]
 	if c.AttributeName, ok = fieldString(o, "attribute_name"); !ok || strings.TrimSpace(c.AttributeName) == "" {
 		return c, "Condition attribute name must be specified"
 	}
@@ -227,13 +227,13 @@ func parseCondition(raw json.RawMessage) (caCondition, string) {
 
 	// Fields the operator does not use must be empty.
 	switch {
-	case (class == caOpRange || class == caOpNone) && jsonSet(o, "value"):
+	case (class == opRange || class == opNone) && jsonSet(o, "value"):
 		return c, "Condition value must be empty"
-	case class != caOpList && jsonSet(o, "values"):
+	case class != opList && jsonSet(o, "values"):
 		return c, "Condition values must be empty"
-	case class != caOpRange && jsonSet(o, "min_value"):
+	case class != opRange && jsonSet(o, "min_value"):
 		return c, "Condition minimum value must be empty"
-	case class != caOpRange && jsonSet(o, "max_value"):
+	case class != opRange && jsonSet(o, "max_value"):
 		return c, "Condition maximum value must be empty"
 	}
 	// Echo what was sent where it is a string (or a list of strings).
@@ -247,9 +247,9 @@ func parseCondition(raw json.RawMessage) (caCondition, string) {
 	}
 
 	switch class {
-	case caOpSingle:
+	case opSingle:
 		s, ok := fieldString(o, "value")
-		if !ok || s == "" || !caValueValid(c.Type, s) {
+		if !ok || s == "" || !valueValid(c.Type, s) {
 			return c, msgs.value
 		}
 		if c.Operator == "pattern" {
@@ -257,38 +257,38 @@ func parseCondition(raw json.RawMessage) (caCondition, string) {
 				return c, "Invalid condition definition"
 			}
 		}
-	case caOpList:
+	case opList:
 		vals, ok := stringArray(o, "values")
 		if !ok || len(vals) == 0 {
 			return c, msgs.list
 		}
 		for _, s := range vals {
-			if !caValueValid(c.Type, s) {
+			if !valueValid(c.Type, s) {
 				return c, msgs.list
 			}
 		}
 		c.Values = vals
-	case caOpRange:
+	case opRange:
 		lo, ok := fieldString(o, "min_value")
-		if !ok || !caValueValid(c.Type, lo) {
+		if !ok || !valueValid(c.Type, lo) {
 			return c, msgs.min
 		}
 		hi, ok := fieldString(o, "max_value")
-		if !ok || !caValueValid(c.Type, hi) || caLess(c.Type, hi, lo) {
+		if !ok || !valueValid(c.Type, hi) || less(c.Type, hi, lo) {
 			return c, msgs.max
 		}
 	}
 	return c, ""
 }
 
-// caDecimal is a plain decimal number, as condition values carry them.
-var caDecimal = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+// decimal is a plain decimal number, as condition values carry them.
+var decimal = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
-// caValueValid reports whether s is a valid value of the condition type.
-func caValueValid(typ, s string) bool {
+// valueValid reports whether s is a valid value of the condition type.
+func valueValid(typ, s string) bool {
 	switch typ {
 	case "number":
-		if !caDecimal.MatchString(s) {
+		if !decimal.MatchString(s) {
 			return false
 		}
 		_, err := strconv.ParseFloat(s, 64)
@@ -302,8 +302,8 @@ func caValueValid(typ, s string) bool {
 	return true
 }
 
-// caLess reports whether a < b for two valid values of a range type.
-func caLess(typ, a, b string) bool {
+// less reports whether a < b for two valid values of a range type.
+func less(typ, a, b string) bool {
 	if typ == "date" {
 		ta, _ := api.ParseTime(a)
 		tb, _ := api.ParseTime(b)
@@ -316,8 +316,8 @@ func caLess(typ, a, b string) bool {
 
 // parseTimePeriod decodes the time period; it keeps only the fields of its
 // type.
-func parseTimePeriod(o map[string]json.RawMessage, env caEnv, strict bool) (caTimePeriod, string) {
-	var tp caTimePeriod
+func parseTimePeriod(o map[string]json.RawMessage, env Env, strict bool) (TimePeriod, string) {
+	var tp TimePeriod
 	raw, present := jsonField(o, "time_period")
 	to, ok := jsonObject(raw)
 	if !present || !ok {
@@ -343,7 +343,7 @@ func parseTimePeriod(o map[string]json.RawMessage, env caEnv, strict bool) (caTi
 		}
 		if strict && !env.EarliestDate.IsZero() && t.Before(env.EarliestDate) {
 			return tp, "'time_period.date' must be on or after the earliest date available of " +
-				env.EarliestDate.UTC().Format(caEarliestLayout)
+				env.EarliestDate.UTC().Format(earliestLayout)
 		}
 		tp.Date = &d
 	case "within":
@@ -353,7 +353,7 @@ func parseTimePeriod(o map[string]json.RawMessage, env caEnv, strict bool) (caTi
 			return tp, "Invalid 'within' time period specification"
 		}
 		unit, _ := fieldString(to, "within_unit")
-		if !slices.Contains(caWithinUnits, unit) {
+		if !slices.Contains(withinUnits, unit) {
 			return tp, "Invalid 'within_unit' time period specification"
 		}
 		if r := int64(env.RetentionDays); strict && r > 0 && (n > r || unit == "weeks" && n*7 > r) {
@@ -367,7 +367,7 @@ func parseTimePeriod(o map[string]json.RawMessage, env caEnv, strict bool) (caTi
 }
 
 // parseSeeding decodes the optional seeding; p is its path for messages.
-func parseSeeding(o map[string]json.RawMessage, p string) (*caSeeding, string) {
+func parseSeeding(o map[string]json.RawMessage, p string) (*Seeding, string) {
 	raw, present := jsonField(o, "seeding")
 	if !present {
 		return nil, ""
@@ -383,10 +383,10 @@ func parseSeeding(o map[string]json.RawMessage, p string) (*caSeeding, string) {
 	if !ok {
 		return nil, "Field '" + p + ".cutoff_date' must be a date."
 	}
-	return &caSeeding{CutoffDate: d}, ""
+	return &Seeding{CutoffDate: d}, ""
 }
 
-// timeField reads a timestamp string in any §2.8 form.
+// timeField reads a timestamp string in any form api.ParseTime reads.
 func timeField(o map[string]json.RawMessage, key string) (string, time.Time, bool) {
 	s, ok := fieldString(o, key)
 	if !ok {

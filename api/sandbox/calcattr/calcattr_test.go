@@ -1,4 +1,4 @@
-package sandbox
+package calcattr
 
 import (
 	"bytes"
@@ -14,18 +14,18 @@ import (
 	"time"
 )
 
-var caTestNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+var testNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 
-func caTestEnv() caEnv {
-	return caEnv{
-		Now: caTestNow, User: "tester@example.com", ActiveLimit: 10,
-		RetentionDays: 365, EarliestDate: caTestNow.AddDate(-1, 0, 0),
+func testEnv() Env {
+	return Env{
+		Now: testNow, User: "tester@example.com", ActiveLimit: 10,
+		RetentionDays: 365, EarliestDate: testNow.AddDate(-1, 0, 0),
 	}
 }
 
-// caTestSeed is a workspace with a CA in each lifecycle state, written in
+// testSeed is a workspace with a CA in each lifecycle state, written in
 // both data point spellings and with time_period type all on read.
-const caTestSeed = `[
+const testSeed = `[
  {"id": 10, "name": "Existing", "description": "draft only", "created_by": "a@example.com",
   "created_on": "2025-12-01T10:00:00.25", "last_modified_on": "2025-12-01T10:00:00.25", "last_modified_by": "a@example.com",
   "active_definition": null,
@@ -57,22 +57,22 @@ const caTestSeed = `[
   "audience_count": 1, "activated_on": "2020-02-18T19:24:50.426Z", "activated_by": "c@example.com"}
 ]`
 
-func caTestBook(t testing.TB) *caBook {
+func testBook(t testing.TB) *Book {
 	t.Helper()
 	var items []json.RawMessage
-	if err := json.Unmarshal([]byte(caTestSeed), &items); err != nil {
+	if err := json.Unmarshal([]byte(testSeed), &items); err != nil {
 		t.Fatal(err)
 	}
-	b, err := loadCASeed(items, caTestNow)
+	b, err := LoadSeed(items, testNow)
 	if err != nil {
-		t.Fatalf("loadCASeed: %v", err)
+		t.Fatalf("LoadSeed: %v", err)
 	}
 	return b
 }
 
-// caValidBody is a create body that passes every rule; tests change one
+// validBody is a create body that passes every rule; tests change one
 // thing in it.
-const caValidBody = `{"name": "Lifetime spend", "description": "Sum of purchases",
+const validBody = `{"name": "Lifetime spend", "description": "Sum of purchases",
  "draft_definition": {"recipe_type": "event",
    "datapoint": {"type": "event", "event_name": "Purchase", "attribute_name": "Total Amount", "event_type": "commerce_event",
                  "custom_event_type": "purchase", "attribute_category": "product_attribute", "use_product_quantity": true},
@@ -80,22 +80,22 @@ const caValidBody = `{"name": "Lifetime spend", "description": "Sum of purchases
    "time_period": {"type": "since", "date": "2025-10-01T00:00:00", "within": null, "within_unit": null},
    "seeding": {"cutoff_date": "2025-10-02T00:00:00"}}}`
 
-func caBodyMap(t testing.TB) map[string]any {
+func bodyMap(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal([]byte(caValidBody), &m); err != nil {
+	if err := json.Unmarshal([]byte(validBody), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-// caDel removes the value at a dotted path ("a.b.0.c").
-func caDel(t testing.TB, m map[string]any, path string) { caPath(t, m, path, nil, true) }
+// delAt removes the value at a dotted path ("a.b.0.c").
+func delAt(t testing.TB, m map[string]any, path string) { walkPath(t, m, path, nil, true) }
 
-// caSet sets the value at a dotted path.
-func caSet(t testing.TB, m map[string]any, path string, v any) { caPath(t, m, path, v, false) }
+// setAt sets the value at a dotted path.
+func setAt(t testing.TB, m map[string]any, path string, v any) { walkPath(t, m, path, v, false) }
 
-func caPath(t testing.TB, m map[string]any, path string, v any, del bool) {
+func walkPath(t testing.TB, m map[string]any, path string, v any, del bool) {
 	t.Helper()
 	parts := strings.Split(path, ".")
 	var cur any = m
@@ -128,8 +128,8 @@ func caPath(t testing.TB, m map[string]any, path string, v any, del bool) {
 	}
 }
 
-// caCond is a condition body with every value field null.
-func caCond(typ, op string, fields ...any) map[string]any {
+// condition is a condition body with every value field null.
+func condition(typ, op string, fields ...any) map[string]any {
 	c := map[string]any{"type": typ, "operator": op, "attribute_name": "Attr",
 		"value": nil, "values": nil, "min_value": nil, "max_value": nil}
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -138,7 +138,7 @@ func caCond(typ, op string, fields ...any) map[string]any {
 	return c
 }
 
-func caDo(t testing.TB, b *caBook, env caEnv, method, rest, query string, body any) caResult {
+func do(t testing.TB, b *Book, env Env, method, rest, query string, body any) Result {
 	t.Helper()
 	var raw []byte
 	switch v := body.(type) {
@@ -157,11 +157,11 @@ func caDo(t testing.TB, b *caBook, env caEnv, method, rest, query string, body a
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveCA(b, env, method, rest, q, raw)
+	return Serve(b, env, method, rest, q, raw)
 }
 
-// caMessages decodes an error body into its codes and messages.
-func caMessages(t testing.TB, res caResult) (codes, msgs []string) {
+// errorMessages decodes an error body into its codes and messages.
+func errorMessages(t testing.TB, res Result) (codes, msgs []string) {
 	t.Helper()
 	var eb struct {
 		Errors []struct{ Code, Message string }
@@ -176,9 +176,9 @@ func caMessages(t testing.TB, res caResult) (codes, msgs []string) {
 	return codes, msgs
 }
 
-func caGet(t testing.TB, b *caBook, id int64) map[string]any {
+func getCA(t testing.TB, b *Book, id int64) map[string]any {
 	t.Helper()
-	res := caDo(t, b, caTestEnv(), "GET", fmt.Sprintf("/%d", id), "", nil)
+	res := do(t, b, testEnv(), "GET", fmt.Sprintf("/%d", id), "", nil)
 	if res.Status != http.StatusOK {
 		t.Fatalf("GET %d: %d %s", id, res.Status, res.Body)
 	}
@@ -189,7 +189,7 @@ func caGet(t testing.TB, b *caBook, id int64) map[string]any {
 	return m
 }
 
-func caGetPath(t testing.TB, m map[string]any, path string) any {
+func getAt(t testing.TB, m map[string]any, path string) any {
 	t.Helper()
 	var cur any = m
 	for _, p := range strings.Split(path, ".") {
@@ -210,31 +210,31 @@ func caGetPath(t testing.TB, m map[string]any, path string) any {
 	return cur
 }
 
-// TestCAValidationMessages has one row per validation message: the
-// documented ones of §9.3 byte for byte, then the sandbox's own. Each row
+// TestValidationMessages has one row per validation message: the
+// documented ones of create byte for byte, then the sandbox's own. Each row
 // runs as a create (POST) and, unless createOnly, as an update (PUT) of a
 // never-activated CA, and must change nothing.
-func TestCAValidationMessages(t *testing.T) {
+func TestValidationMessages(t *testing.T) {
 	type row struct {
 		name       string
 		edit       func(t testing.TB, m map[string]any)
 		want       string
-		createOnly bool // the PUT of the same body is fine (decision 48)
+		createOnly bool // the PUT of the same body is fine (docs/inconsistencies.md: PUT merges)
 	}
 	cond := func(c map[string]any) func(testing.TB, map[string]any) {
-		return func(t testing.TB, m map[string]any) { caSet(t, m, "draft_definition.conditions", []any{c}) }
+		return func(t testing.TB, m map[string]any) { setAt(t, m, "draft_definition.conditions", []any{c}) }
 	}
 	set := func(path string, v any) func(testing.TB, map[string]any) {
-		return func(t testing.TB, m map[string]any) { caSet(t, m, path, v) }
+		return func(t testing.TB, m map[string]any) { setAt(t, m, path, v) }
 	}
 	del := func(path string) func(testing.TB, map[string]any) {
-		return func(t testing.TB, m map[string]any) { caDel(t, m, path) }
+		return func(t testing.TB, m map[string]any) { delAt(t, m, path) }
 	}
 	within := func(n any, unit any) func(testing.TB, map[string]any) {
 		return set("draft_definition.time_period", map[string]any{"type": "within", "within": n, "within_unit": unit, "date": nil})
 	}
 	rows := []row{
-		// §9.3, in the reference's order.
+		// in the reference's order.
 		{"name missing", del("name"), "Field 'name' is required.", true},
 		{"name null", set("name", nil), "Field 'name' is required.", false},
 		{"name blank", set("name", "  "), "Field 'name' is required.", false},
@@ -267,51 +267,51 @@ func TestCAValidationMessages(t *testing.T) {
 		{"within unit", within(7, "months"), "Invalid 'within_unit' time period specification", false},
 		{"within unit missing", within(7, nil), "Invalid 'within_unit' time period specification", false},
 		{"custom event name", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.datapoint.event_type", "custom_event")
-			caSet(t, m, "draft_definition.datapoint.event_name", nil)
+			setAt(t, m, "draft_definition.datapoint.event_type", "custom_event")
+			setAt(t, m, "draft_definition.datapoint.event_name", nil)
 		}, "Invalid data point custom event name", false},
 		{"custom event type", set("draft_definition.datapoint.event_type", "screen_view"), "Invalid data point custom event type", false},
 		{"condition not an object", cond(nil), "Invalid condition definition", false},
 		{"conditions not an array", set("draft_definition.conditions", "x"), "Invalid condition definition", false},
-		{"pattern not a regexp", cond(caCond("string", "pattern", "value", "(")), "Invalid condition definition", false},
-		{"condition type", cond(caCond("list", "equals", "value", "x")), "Invalid condition definition type", false},
-		{"string operator", cond(caCond("string", "between", "min_value", "a", "max_value", "b")), "Invalid string condition operator", false},
-		{"condition attribute name", cond(caCond("string", "equals", "value", "x", "attribute_name", "")), "Condition attribute name must be specified", false},
-		{"string in-list values", cond(caCond("string", "in_list", "values", []any{"a", 1})), "In-list condition values must be specified", false},
-		{"string in-list values missing", cond(caCond("string", "in_list")), "In-list condition values must be specified", false},
-		{"string value", cond(caCond("string", "contains")), "String condition value must be specified", false},
-		{"numeric operator", cond(caCond("number", "contains", "value", "1")), "Invalid numeric condition operator", false},
-		{"numeric in-list values", cond(caCond("number", "in_list", "values", []any{"1", "two"})), "Invalid numeric in-list condition values", false},
-		{"numeric minimum", cond(caCond("number", "between", "min_value", "x", "max_value", "2")), "Invalid numeric condition minimum value", false},
-		{"numeric maximum", cond(caCond("number", "between", "min_value", "1")), "Invalid numeric condition maximum value", false},
-		{"numeric maximum below minimum", cond(caCond("number", "between", "min_value", "3", "max_value", "2")), "Invalid numeric condition maximum value", false},
-		{"numeric value", cond(caCond("number", "greater_than", "value", "1,5")), "Invalid numeric condition value", false},
-		{"numeric value not a string", cond(caCond("number", "equals", "value", 22)), "Invalid numeric condition value", false},
-		{"numeric value overflow", cond(caCond("number", "equals", "value", "1e999")), "Invalid numeric condition value", false},
-		{"boolean operator", cond(caCond("boolean", "in_list", "values", []any{"true"})), "Invalid boolean condition operator", false},
-		{"boolean value", cond(caCond("boolean", "equals", "value", "yes")), "Invalid boolean condition value", false},
-		{"date operator", cond(caCond("date", "greater_than", "value", "2025-01-01")), "Invalid date condition operator", false},
-		{"datetime in-list values", cond(caCond("date", "in_list", "values", []any{"2025-01-01", "soon"})), "Invalid datetime in-list condition values", false},
-		{"date minimum", cond(caCond("date", "between_dates", "min_value", "yesterday", "max_value", "2025-01-01")), "Invalid date condition minimum value", false},
-		{"date maximum", cond(caCond("date", "between_dates", "min_value", "2025-01-01", "max_value", "2024-12-31")), "Invalid date condition maximum value", false},
-		{"date value", cond(caCond("date", "before", "value", "2025-13-01")), "Invalid date condition value", false},
-		{"value with range", cond(caCond("number", "between", "value", "1", "min_value", "1", "max_value", "2")), "Condition value must be empty", false},
-		{"value with exists", cond(caCond("string", "exists", "value", "x")), "Condition value must be empty", false},
-		{"values with single", cond(caCond("string", "equals", "value", "x", "values", []any{"x"})), "Condition values must be empty", false},
-		{"min with single", cond(caCond("number", "equals", "value", "1", "min_value", "0")), "Condition minimum value must be empty", false},
-		{"max with list", cond(caCond("number", "in_list", "values", []any{"1"}, "max_value", "0")), "Condition maximum value must be empty", false},
+		{"pattern not a regexp", cond(condition("string", "pattern", "value", "(")), "Invalid condition definition", false},
+		{"condition type", cond(condition("list", "equals", "value", "x")), "Invalid condition definition type", false},
+		{"string operator", cond(condition("string", "between", "min_value", "a", "max_value", "b")), "Invalid string condition operator", false},
+		{"condition attribute name", cond(condition("string", "equals", "value", "x", "attribute_name", "")), "Condition attribute name must be specified", false},
+		{"string in-list values", cond(condition("string", "in_list", "values", []any{"a", 1})), "In-list condition values must be specified", false},
+		{"string in-list values missing", cond(condition("string", "in_list")), "In-list condition values must be specified", false},
+		{"string value", cond(condition("string", "contains")), "String condition value must be specified", false},
+		{"numeric operator", cond(condition("number", "contains", "value", "1")), "Invalid numeric condition operator", false},
+		{"numeric in-list values", cond(condition("number", "in_list", "values", []any{"1", "two"})), "Invalid numeric in-list condition values", false},
+		{"numeric minimum", cond(condition("number", "between", "min_value", "x", "max_value", "2")), "Invalid numeric condition minimum value", false},
+		{"numeric maximum", cond(condition("number", "between", "min_value", "1")), "Invalid numeric condition maximum value", false},
+		{"numeric maximum below minimum", cond(condition("number", "between", "min_value", "3", "max_value", "2")), "Invalid numeric condition maximum value", false},
+		{"numeric value", cond(condition("number", "greater_than", "value", "1,5")), "Invalid numeric condition value", false},
+		{"numeric value not a string", cond(condition("number", "equals", "value", 22)), "Invalid numeric condition value", false},
+		{"numeric value overflow", cond(condition("number", "equals", "value", "1e999")), "Invalid numeric condition value", false},
+		{"boolean operator", cond(condition("boolean", "in_list", "values", []any{"true"})), "Invalid boolean condition operator", false},
+		{"boolean value", cond(condition("boolean", "equals", "value", "yes")), "Invalid boolean condition value", false},
+		{"date operator", cond(condition("date", "greater_than", "value", "2025-01-01")), "Invalid date condition operator", false},
+		{"datetime in-list values", cond(condition("date", "in_list", "values", []any{"2025-01-01", "soon"})), "Invalid datetime in-list condition values", false},
+		{"date minimum", cond(condition("date", "between_dates", "min_value", "yesterday", "max_value", "2025-01-01")), "Invalid date condition minimum value", false},
+		{"date maximum", cond(condition("date", "between_dates", "min_value", "2025-01-01", "max_value", "2024-12-31")), "Invalid date condition maximum value", false},
+		{"date value", cond(condition("date", "before", "value", "2025-13-01")), "Invalid date condition value", false},
+		{"value with range", cond(condition("number", "between", "value", "1", "min_value", "1", "max_value", "2")), "Condition value must be empty", false},
+		{"value with exists", cond(condition("string", "exists", "value", "x")), "Condition value must be empty", false},
+		{"values with single", cond(condition("string", "equals", "value", "x", "values", []any{"x"})), "Condition values must be empty", false},
+		{"min with single", cond(condition("number", "equals", "value", "1", "min_value", "0")), "Condition minimum value must be empty", false},
+		{"max with list", cond(condition("number", "in_list", "values", []any{"1"}, "max_value", "0")), "Condition maximum value must be empty", false},
 		// The sandbox's own messages, for rules the reference states without one.
 		{"description not a string", set("description", 5), "Field 'description' must be a string.", false},
 		{"data point missing", del("draft_definition.datapoint"), "Field 'draft_definition.datapoint' is required.", false},
 		{"data point type", set("draft_definition.datapoint.type", "screen"), "Invalid data point type", false},
 		{"event type missing", del("draft_definition.datapoint.event_type"), "Field 'draft_definition.datapoint.event_type' is required.", false},
 		{"event attribute without event name", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.datapoint.type", "event_attribute")
-			caDel(t, m, "draft_definition.datapoint.event_name")
+			setAt(t, m, "draft_definition.datapoint.type", "event_attribute")
+			delAt(t, m, "draft_definition.datapoint.event_name")
 		}, "Field 'draft_definition.datapoint.event_name' is required.", false},
 		{"user attribute without attribute name", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.datapoint.type", "user_attribute")
-			caSet(t, m, "draft_definition.datapoint.attribute_name", "")
+			setAt(t, m, "draft_definition.datapoint.type", "user_attribute")
+			setAt(t, m, "draft_definition.datapoint.attribute_name", "")
 		}, "Field 'draft_definition.datapoint.attribute_name' is required.", false},
 		{"event name not a string", set("draft_definition.datapoint.event_name", 1), "Field 'draft_definition.datapoint.event_name' must be a string.", false},
 		{"attribute category", set("draft_definition.datapoint.attribute_category", "user_attribute"), "Invalid data point attribute category", false},
@@ -328,19 +328,19 @@ func TestCAValidationMessages(t *testing.T) {
 				continue
 			}
 			t.Run(method+" "+r.name, func(t *testing.T) {
-				b := caTestBook(t)
-				m := caBodyMap(t)
+				b := testBook(t)
+				m := bodyMap(t)
 				r.edit(t, m)
 				rest := ""
 				if method == "PUT" {
 					rest = "/10" // "Existing", never activated: renames are allowed
 				}
 				before, _ := json.Marshal(b)
-				res := caDo(t, b, caTestEnv(), method, rest, "", m)
+				res := do(t, b, testEnv(), method, rest, "", m)
 				if res.Status != http.StatusBadRequest || res.Changed {
 					t.Fatalf("status %d changed %v, want 400 unchanged: %s", res.Status, res.Changed, res.Body)
 				}
-				codes, msgs := caMessages(t, res)
+				codes, msgs := errorMessages(t, res)
 				if !reflect.DeepEqual(msgs, []string{r.want}) {
 					t.Errorf("messages %q\nwant       [%q]", msgs, r.want)
 				}
@@ -355,9 +355,9 @@ func TestCAValidationMessages(t *testing.T) {
 	}
 }
 
-// TestCAValidBodies: bodies at the edges of the rules are accepted, and
+// TestValidBodies: bodies at the edges of the rules are accepted, and
 // what is stored is what the decisions say.
-func TestCAValidBodies(t *testing.T) {
+func TestValidBodies(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(t testing.TB, m map[string]any)
@@ -371,54 +371,54 @@ func TestCAValidBodies(t *testing.T) {
 			dd["data_point"], dd["datapoint"] = dd["datapoint"], nil
 		}, map[string]any{"draft_definition.datapoint.event_name": "Purchase"}},
 		{"datapoint wins over data_point", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.data_point", map[string]any{"type": "bogus"})
+			setAt(t, m, "draft_definition.data_point", map[string]any{"type": "bogus"})
 		}, map[string]any{"draft_definition.datapoint.type": "event"}},
 		{"conditions null echoed", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.conditions", nil)
+			setAt(t, m, "draft_definition.conditions", nil)
 		}, map[string]any{"draft_definition.conditions": nil}},
 		{"date on the earliest day", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.time_period.date", "2025-01-15T12:00:00Z")
+			setAt(t, m, "draft_definition.time_period.date", "2025-01-15T12:00:00Z")
 		}, map[string]any{"draft_definition.time_period.date": "2025-01-15T12:00:00Z"}},
 		{"within at retention, foreign fields dropped", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.time_period", map[string]any{"type": "within", "within": 52, "within_unit": "weeks", "date": "2020-01-01"})
+			setAt(t, m, "draft_definition.time_period", map[string]any{"type": "within", "within": 52, "within_unit": "weeks", "date": "2020-01-01"})
 		}, map[string]any{"draft_definition.time_period.within": 52.0, "draft_definition.time_period.date": nil}},
 		{"since drops within", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.time_period.within", 3)
+			setAt(t, m, "draft_definition.time_period.within", 3)
 		}, map[string]any{"draft_definition.time_period.within": nil, "draft_definition.time_period.within_unit": nil}},
-		{"no seeding", func(t testing.TB, m map[string]any) { caDel(t, m, "draft_definition.seeding") },
+		{"no seeding", func(t testing.TB, m map[string]any) { delAt(t, m, "draft_definition.seeding") },
 			map[string]any{"draft_definition.seeding": nil}},
 		{"custom event type with custom event", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.datapoint.event_type", "custom_event")
+			setAt(t, m, "draft_definition.datapoint.event_type", "custom_event")
 		}, map[string]any{"draft_definition.datapoint.custom_event_type": "purchase"}},
 		{"no event name outside custom events", func(t testing.TB, m map[string]any) {
-			caDel(t, m, "draft_definition.datapoint.event_name")
+			delAt(t, m, "draft_definition.datapoint.event_name")
 		}, map[string]any{"draft_definition.datapoint.event_name": nil}},
 		{"date in_list", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.conditions", []any{caCond("date", "in_list", "values", []any{"2025-01-01", "2025-02-01T10:00:00Z"})})
+			setAt(t, m, "draft_definition.conditions", []any{condition("date", "in_list", "values", []any{"2025-01-01", "2025-02-01T10:00:00Z"})})
 		}, map[string]any{"draft_definition.conditions.0.values.1": "2025-02-01T10:00:00Z"}},
 		{"in_list ignores value", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.conditions", []any{caCond("string", "in_list", "value", "x", "values", []any{"a", ""})})
+			setAt(t, m, "draft_definition.conditions", []any{condition("string", "in_list", "value", "x", "values", []any{"a", ""})})
 		}, map[string]any{"draft_definition.conditions.0.value": "x"}},
 		{"exists with empty fields", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.conditions", []any{caCond("boolean", "exists", "value", "", "values", []any{})})
+			setAt(t, m, "draft_definition.conditions", []any{condition("boolean", "exists", "value", "", "values", []any{})})
 		}, map[string]any{"draft_definition.conditions.0.values": []any{}, "draft_definition.conditions.0.operator": "exists"}},
 		{"every type and class", func(t testing.TB, m map[string]any) {
-			caSet(t, m, "draft_definition.conditions", []any{
-				caCond("string", "pattern", "value", "^a.*z$"),
-				caCond("number", "between", "min_value", "-1.5", "max_value", "2e3"),
-				caCond("number", "in_list", "values", []any{"1", ".5"}),
-				caCond("boolean", "equals", "value", "TRUE"),
-				caCond("date", "between_dates", "min_value", "2025-01-01", "max_value", "2025-01-01"),
-				caCond("date", "after", "value", "2019-07-16T16:49:31.852015-04:00"),
+			setAt(t, m, "draft_definition.conditions", []any{
+				condition("string", "pattern", "value", "^a.*z$"),
+				condition("number", "between", "min_value", "-1.5", "max_value", "2e3"),
+				condition("number", "in_list", "values", []any{"1", ".5"}),
+				condition("boolean", "equals", "value", "TRUE"),
+				condition("date", "between_dates", "min_value", "2025-01-01", "max_value", "2025-01-01"),
+				condition("date", "after", "value", "2019-07-16T16:49:31.852015-04:00"),
 			})
 		}, map[string]any{"draft_definition.conditions.1.max_value": "2e3", "draft_definition.conditions.3.value": "TRUE"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := caTestBook(t)
-			m := caBodyMap(t)
+			b := testBook(t)
+			m := bodyMap(t)
 			tt.edit(t, m)
-			res := caDo(t, b, caTestEnv(), "POST", "", "", m)
+			res := do(t, b, testEnv(), "POST", "", "", m)
 			if res.Status != http.StatusCreated || !res.Changed {
 				t.Fatalf("status %d: %s", res.Status, res.Body)
 			}
@@ -426,34 +426,34 @@ func TestCAValidBodies(t *testing.T) {
 			if err != nil {
 				t.Fatalf("body %q is not a bare integer", res.Body)
 			}
-			got := caGet(t, b, id)
+			got := getCA(t, b, id)
 			for path, want := range tt.check {
-				if v := caGetPath(t, got, path); !reflect.DeepEqual(v, want) {
+				if v := getAt(t, got, path); !reflect.DeepEqual(v, want) {
 					t.Errorf("%s = %#v, want %#v", path, v, want)
 				}
 			}
-			if strings.Contains(string(caDo(t, b, caTestEnv(), "GET", fmt.Sprintf("/%d", id), "", nil).Body), "data_point") {
+			if strings.Contains(string(do(t, b, testEnv(), "GET", fmt.Sprintf("/%d", id), "", nil).Body), "data_point") {
 				t.Error("the key data_point was emitted")
 			}
 		})
 	}
 }
 
-// TestCAErrors: several errors at once, malformed bodies and the
+// TestErrors: several errors at once, malformed bodies and the
 // activation messages.
-func TestCAErrors(t *testing.T) {
+func TestErrors(t *testing.T) {
 	t.Run("one error per part, in order", func(t *testing.T) {
-		b := caTestBook(t)
-		m := caBodyMap(t)
-		caDel(t, m, "name")
-		caSet(t, m, "description", false)
-		caSet(t, m, "draft_definition.recipe_type", "x")
-		caSet(t, m, "draft_definition.datapoint.type", "x")
-		caSet(t, m, "draft_definition.conditions", []any{caCond("x", "y"), caCond("z", "w")})
-		caSet(t, m, "draft_definition.calculation_type", "x")
-		caSet(t, m, "draft_definition.time_period.type", "x")
-		caSet(t, m, "draft_definition.seeding", "x")
-		_, msgs := caMessages(t, caDo(t, b, caTestEnv(), "POST", "", "", m))
+		b := testBook(t)
+		m := bodyMap(t)
+		delAt(t, m, "name")
+		setAt(t, m, "description", false)
+		setAt(t, m, "draft_definition.recipe_type", "x")
+		setAt(t, m, "draft_definition.datapoint.type", "x")
+		setAt(t, m, "draft_definition.conditions", []any{condition("x", "y"), condition("z", "w")})
+		setAt(t, m, "draft_definition.calculation_type", "x")
+		setAt(t, m, "draft_definition.time_period.type", "x")
+		setAt(t, m, "draft_definition.seeding", "x")
+		_, msgs := errorMessages(t, do(t, b, testEnv(), "POST", "", "", m))
 		want := []string{"Field 'name' is required.", "Field 'description' must be a string.", "Invalid recipe type",
 			"Invalid data point type", "Invalid condition definition type", "Invalid calculation type",
 			"Invalid 'type' time period specification", "Field 'draft_definition.seeding' must be an object."}
@@ -473,9 +473,9 @@ func TestCAErrors(t *testing.T) {
 		{"activate without draft", "POST", "/11/activation", ``, "VALIDATION_ERROR", "No draft definition was found to activate."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b := caTestBook(t)
-			res := caDo(t, b, caTestEnv(), tt.method, tt.rest, "", tt.body)
-			codes, msgs := caMessages(t, res)
+			b := testBook(t)
+			res := do(t, b, testEnv(), tt.method, tt.rest, "", tt.body)
+			codes, msgs := errorMessages(t, res)
 			exact := tt.code == "VALIDATION_ERROR" || strings.HasSuffix(tt.want, ".")
 			if res.Status != http.StatusBadRequest || res.Changed || len(msgs) != 1 ||
 				exact && msgs[0] != tt.want || !strings.HasPrefix(msgs[0], tt.want) ||
@@ -486,8 +486,8 @@ func TestCAErrors(t *testing.T) {
 	}
 }
 
-// TestCAActivationLimit: the limit counts activations of inactive CAs only.
-func TestCAActivationLimit(t *testing.T) {
+// TestActivationLimit: the limit counts activations of inactive CAs only.
+func TestActivationLimit(t *testing.T) {
 	for _, tt := range []struct {
 		name          string
 		id            int64
@@ -501,18 +501,18 @@ func TestCAActivationLimit(t *testing.T) {
 		{"re-activating an active CA", 12, 3, 3, http.StatusNoContent},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b := caTestBook(t)
-			env := caTestEnv()
+			b := testBook(t)
+			env := testEnv()
 			env.ActiveInAccount, env.ActiveLimit = tt.active, tt.limit
-			res := caDo(t, b, env, "POST", fmt.Sprintf("/%d/activation", tt.id), "", nil)
+			res := do(t, b, env, "POST", fmt.Sprintf("/%d/activation", tt.id), "", nil)
 			if res.Status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", res.Status, tt.wantStatus, res.Body)
 			}
 			if tt.wantStatus == http.StatusBadRequest {
-				if _, msgs := caMessages(t, res); !reflect.DeepEqual(msgs, []string{"You have reached the account limit on active calculated attributes."}) {
+				if _, msgs := errorMessages(t, res); !reflect.DeepEqual(msgs, []string{"You have reached the account limit on active calculated attributes."}) {
 					t.Errorf("messages %q", msgs)
 				}
-				if res.Changed || b.activeCount() != 2 {
+				if res.Changed || b.ActiveCount() != 2 {
 					t.Error("a refused activation changed the book")
 				}
 			} else if !res.Changed {
@@ -522,18 +522,19 @@ func TestCAActivationLimit(t *testing.T) {
 	}
 }
 
-// TestCALifecycle walks §9.11 from create to delete.
-func TestCALifecycle(t *testing.T) {
-	b := caTestBook(t)
-	env := caTestEnv()
-	expect := func(res caResult, status int) caResult {
+// TestLifecycle walks the lifecycle the reference sums up, from create to
+// delete.
+func TestLifecycle(t *testing.T) {
+	b := testBook(t)
+	env := testEnv()
+	expect := func(res Result, status int) Result {
 		t.Helper()
 		if res.Status != status {
 			t.Fatalf("status %d, want %d: %s", res.Status, status, res.Body)
 		}
 		return res
 	}
-	decode := func(res caResult) map[string]any {
+	decode := func(res Result) map[string]any {
 		t.Helper()
 		var m map[string]any
 		if err := json.Unmarshal(res.Body, &m); err != nil {
@@ -549,9 +550,9 @@ func TestCALifecycle(t *testing.T) {
 	}
 
 	// 1. Create: a draft, nothing active; ids start above the seed's.
-	res := expect(caDo(t, b, env, "POST", "", "", caValidBody), http.StatusCreated)
+	res := expect(do(t, b, env, "POST", "", "", validBody), http.StatusCreated)
 	equal("new id", string(res.Body), "13")
-	ca := caGet(t, b, 13)
+	ca := getCA(t, b, 13)
 	equal("created_by", ca["created_by"], "tester@example.com")
 	equal("created_on", ca["created_on"], "2026-01-15T12:00:00.000")
 	equal("last_modified_on", ca["last_modified_on"], "2026-01-15T12:00:00.000")
@@ -559,46 +560,46 @@ func TestCALifecycle(t *testing.T) {
 	equal("activated_on", ca["activated_on"], nil)
 	equal("activated_by", ca["activated_by"], nil)
 	equal("audience_count", ca["audience_count"], 0.0)
-	equal("draft type", caGetPath(t, ca, "draft_definition.time_period.type"), "since")
-	st := decode(expect(caDo(t, b, env, "GET", "/13/activation", "", nil), http.StatusOK))
+	equal("draft type", getAt(t, ca, "draft_definition.time_period.type"), "since")
+	st := decode(expect(do(t, b, env, "GET", "/13/activation", "", nil), http.StatusOK))
 	equal("activation status", st, map[string]any{"calculated_attribute_id": 13.0, "is_active": false, "activated_on": nil, "activated_by": nil})
-	st = decode(expect(caDo(t, b, env, "GET", "/13/calculation", "", nil), http.StatusOK))
+	st = decode(expect(do(t, b, env, "GET", "/13/calculation", "", nil), http.StatusOK))
 	equal("calculation status", st, map[string]any{"id": 13.0, "name": "Lifetime spend", "revision_id": 0.0,
 		"is_calculated": false, "calculation_percent_complete": 0.0, "estimated_completion_time": nil})
 
 	// 2. PUT rewrites the draft and may rename before activation.
 	env.Now = env.Now.Add(time.Minute)
 	env.User = "editor@example.com"
-	m := caBodyMap(t)
+	m := bodyMap(t)
 	m["name"] = "Spend"
-	caSet(t, m, "draft_definition.calculation_type", "max")
-	caDel(t, m, "description")
-	res = expect(caDo(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
+	setAt(t, m, "draft_definition.calculation_type", "max")
+	delAt(t, m, "description")
+	res = expect(do(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
 	if !res.Changed || res.Body != nil {
 		t.Fatalf("PUT: changed %v body %q", res.Changed, res.Body)
 	}
-	ca = caGet(t, b, 13)
+	ca = getCA(t, b, 13)
 	equal("renamed", ca["name"], "Spend")
 	equal("description kept", ca["description"], "Sum of purchases")
-	equal("draft rewritten", caGetPath(t, ca, "draft_definition.calculation_type"), "max")
+	equal("draft rewritten", getAt(t, ca, "draft_definition.calculation_type"), "max")
 	equal("last_modified_by", ca["last_modified_by"], "editor@example.com")
 	equal("last_modified_on", ca["last_modified_on"], "2026-01-15T12:01:00.000")
 	equal("created_by kept", ca["created_by"], "tester@example.com")
-	expect(caDo(t, b, env, "HEAD", "", "name=Spend", nil), http.StatusNoContent)
-	expect(caDo(t, b, env, "HEAD", "", "name=Lifetime+spend", nil), http.StatusNotFound)
+	expect(do(t, b, env, "HEAD", "", "name=Spend", nil), http.StatusNoContent)
+	expect(do(t, b, env, "HEAD", "", "name=Lifetime+spend", nil), http.StatusNotFound)
 
 	// 3. Activation moves the draft and starts a calculation.
 	env.User = "activator@example.com"
-	res = expect(caDo(t, b, env, "POST", "/13/activation", "", `ignored`), http.StatusNoContent)
+	res = expect(do(t, b, env, "POST", "/13/activation", "", `ignored`), http.StatusNoContent)
 	if !res.Changed {
 		t.Fatal("activation reported no change")
 	}
-	ca = caGet(t, b, 13)
-	equal("active calc type", caGetPath(t, ca, "active_definition.calculation_type"), "max")
+	ca = getCA(t, b, 13)
+	equal("active calc type", getAt(t, ca, "active_definition.calculation_type"), "max")
 	equal("draft after activation", ca["draft_definition"], nil)
 	equal("activated_on", ca["activated_on"], "2026-01-15T12:01:00.000Z")
 	equal("activated_by", ca["activated_by"], "activator@example.com")
-	st = decode(expect(caDo(t, b, env, "GET", "/13/activation", "", nil), http.StatusOK))
+	st = decode(expect(do(t, b, env, "GET", "/13/activation", "", nil), http.StatusOK))
 	equal("activation status", st, map[string]any{"calculated_attribute_id": 13.0, "is_active": true,
 		"activated_on": "2026-01-15T12:01:00.000Z", "activated_by": "activator@example.com"})
 	for _, p := range []struct {
@@ -608,63 +609,63 @@ func TestCALifecycle(t *testing.T) {
 	}{{0, 0, false}, {15 * time.Second, 25, false}, {59 * time.Second, 98, false}, {time.Minute, 100, true}, {time.Hour, 100, true}} {
 		e := env
 		e.Now = env.Now.Add(p.after)
-		st = decode(expect(caDo(t, b, e, "GET", "/13/calculation", "", nil), http.StatusOK))
+		st = decode(expect(do(t, b, e, "GET", "/13/calculation", "", nil), http.StatusOK))
 		equal(fmt.Sprintf("calculation after %v", p.after), st, map[string]any{"id": 13.0, "name": "Spend", "revision_id": 1.0,
 			"is_calculated": p.done, "calculation_percent_complete": p.pct, "estimated_completion_time": "2026-01-15T12:02:00.000Z"})
 	}
-	if b.activeCount() != 3 {
-		t.Errorf("activeCount %d, want 3", b.activeCount())
+	if b.ActiveCount() != 3 {
+		t.Errorf("ActiveCount %d, want 3", b.ActiveCount())
 	}
 
 	// 4. No draft left: activating again fails. Renames fail; a new draft
 	// and description are fine, and re-activation bumps the revision.
-	expect(caDo(t, b, env, "POST", "/13/activation", "", nil), http.StatusBadRequest)
-	expect(caDo(t, b, env, "PUT", "/13", "", `{"name": "Other"}`), http.StatusBadRequest)
-	m = caBodyMap(t)
+	expect(do(t, b, env, "POST", "/13/activation", "", nil), http.StatusBadRequest)
+	expect(do(t, b, env, "PUT", "/13", "", `{"name": "Other"}`), http.StatusBadRequest)
+	m = bodyMap(t)
 	m["name"], m["description"] = "Spend", "new text"
-	caSet(t, m, "draft_definition.calculation_type", "min")
-	expect(caDo(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
-	expect(caDo(t, b, env, "PUT", "/13", "", `{"description": "newer"}`), http.StatusNoContent)
-	ca = caGet(t, b, 13)
-	equal("pending draft", caGetPath(t, ca, "draft_definition.calculation_type"), "min")
-	equal("active unchanged", caGetPath(t, ca, "active_definition.calculation_type"), "max")
+	setAt(t, m, "draft_definition.calculation_type", "min")
+	expect(do(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
+	expect(do(t, b, env, "PUT", "/13", "", `{"description": "newer"}`), http.StatusNoContent)
+	ca = getCA(t, b, 13)
+	equal("pending draft", getAt(t, ca, "draft_definition.calculation_type"), "min")
+	equal("active unchanged", getAt(t, ca, "active_definition.calculation_type"), "max")
 	equal("description", ca["description"], "newer")
 	env.Now = env.Now.Add(time.Hour)
-	expect(caDo(t, b, env, "POST", "/13/activation", "", nil), http.StatusNoContent)
-	st = decode(expect(caDo(t, b, env, "GET", "/13/calculation", "", nil), http.StatusOK))
+	expect(do(t, b, env, "POST", "/13/activation", "", nil), http.StatusNoContent)
+	st = decode(expect(do(t, b, env, "GET", "/13/calculation", "", nil), http.StatusOK))
 	equal("revision", st["revision_id"], 2.0)
 	equal("recalculating", st["calculation_percent_complete"], 0.0)
-	equal("active after re-activation", caGetPath(t, caGet(t, b, 13), "active_definition.calculation_type"), "min")
+	equal("active after re-activation", getAt(t, getCA(t, b, 13), "active_definition.calculation_type"), "min")
 
 	// 5. Discarding the draft; activation then has nothing to activate.
-	expect(caDo(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
-	res = expect(caDo(t, b, env, "DELETE", "/13/draft", "", nil), http.StatusNoContent)
-	if !res.Changed || caGet(t, b, 13)["draft_definition"] != nil {
+	expect(do(t, b, env, "PUT", "/13", "", m), http.StatusNoContent)
+	res = expect(do(t, b, env, "DELETE", "/13/draft", "", nil), http.StatusNoContent)
+	if !res.Changed || getCA(t, b, 13)["draft_definition"] != nil {
 		t.Fatal("draft not discarded")
 	}
-	if res = expect(caDo(t, b, env, "DELETE", "/13/draft", "", nil), http.StatusNoContent); res.Changed {
+	if res = expect(do(t, b, env, "DELETE", "/13/draft", "", nil), http.StatusNoContent); res.Changed {
 		t.Error("discarding a missing draft reported a change")
 	}
-	_, msgs := caMessages(t, expect(caDo(t, b, env, "POST", "/13/activation", "", nil), http.StatusBadRequest))
+	_, msgs := errorMessages(t, expect(do(t, b, env, "POST", "/13/activation", "", nil), http.StatusBadRequest))
 	equal("after discard", msgs, []string{"No draft definition was found to activate."})
 
 	// 6. Delete removes it entirely; its id is not reused.
-	if res = expect(caDo(t, b, env, "DELETE", "/13", "", nil), http.StatusNoContent); !res.Changed || res.Body != nil {
+	if res = expect(do(t, b, env, "DELETE", "/13", "", nil), http.StatusNoContent); !res.Changed || res.Body != nil {
 		t.Fatalf("DELETE: %+v", res)
 	}
 	for _, rest := range []string{"/13", "/13/activation", "/13/calculation"} {
-		_, msgs := caMessages(t, expect(caDo(t, b, env, "GET", rest, "", nil), http.StatusNotFound))
+		_, msgs := errorMessages(t, expect(do(t, b, env, "GET", rest, "", nil), http.StatusNotFound))
 		equal("GET "+rest, msgs, []string{"Calculated attribute not found."})
 	}
-	expect(caDo(t, b, env, "DELETE", "/13", "", nil), http.StatusNotFound)
-	expect(caDo(t, b, env, "HEAD", "", "name=Spend", nil), http.StatusNotFound)
-	m = caBodyMap(t)
-	equal("next id", string(expect(caDo(t, b, env, "POST", "", "", m), http.StatusCreated).Body), "14")
+	expect(do(t, b, env, "DELETE", "/13", "", nil), http.StatusNotFound)
+	expect(do(t, b, env, "HEAD", "", "name=Spend", nil), http.StatusNotFound)
+	m = bodyMap(t)
+	equal("next id", string(expect(do(t, b, env, "POST", "", "", m), http.StatusCreated).Body), "14")
 }
 
-// TestCAEndpoints: the status, body and Allow header of every route and
+// TestEndpoints: the status, body and Allow header of every route and
 // method, on the seeded book.
-func TestCAEndpoints(t *testing.T) {
+func TestEndpoints(t *testing.T) {
 	tests := []struct {
 		method, rest, query string
 		body                string
@@ -682,8 +683,8 @@ func TestCAEndpoints(t *testing.T) {
 		{"HEAD", "", "", "", 204, "-", "", false},
 		{"HEAD", "", "name=Pending", "", 204, "-", "", false},
 		{"HEAD", "", "name=pending", "", 404, "-", "", false},
-		{"POST", "", "", caValidBody, 201, "13", "", true},
-		{"PUT", "", "", caValidBody, 405, `{"errors":[{"code":"METHOD_NOT_ALLOWED","message":"Method PUT is not allowed here."}]}`, "GET, HEAD, POST", false},
+		{"POST", "", "", validBody, 201, "13", "", true},
+		{"PUT", "", "", validBody, 405, `{"errors":[{"code":"METHOD_NOT_ALLOWED","message":"Method PUT is not allowed here."}]}`, "GET, HEAD, POST", false},
 		{"DELETE", "", "", "", 405, "", "GET, HEAD, POST", false},
 		{"GET", "/11", "", "", 200, "", "", false},
 		{"GET", "/11/", "", "", 200, "", "", false},
@@ -723,8 +724,8 @@ func TestCAEndpoints(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %q %s", tt.method, tt.rest, tt.query), func(t *testing.T) {
-			b := caTestBook(t)
-			res := caDo(t, b, caTestEnv(), tt.method, tt.rest, tt.query, tt.body)
+			b := testBook(t)
+			res := do(t, b, testEnv(), tt.method, tt.rest, tt.query, tt.body)
 			if res.Status != tt.status || res.Allow != tt.allow || res.Changed != tt.changed {
 				t.Fatalf("got %d allow %q changed %v, want %d %q %v: %s", res.Status, res.Allow, res.Changed,
 					tt.status, tt.allow, tt.changed, res.Body)
@@ -739,7 +740,7 @@ func TestCAEndpoints(t *testing.T) {
 					t.Errorf("body\n%s\nwant\n%s", res.Body, tt.want)
 				}
 			case res.Status >= 400:
-				if _, msgs := caMessages(t, res); len(msgs) != 1 {
+				if _, msgs := errorMessages(t, res); len(msgs) != 1 {
 					t.Errorf("error body %s", res.Body)
 				}
 			default:
@@ -751,12 +752,12 @@ func TestCAEndpoints(t *testing.T) {
 	}
 }
 
-// TestCAListAndGet: the list is a bare array in id order with the API's
+// TestListAndGet: the list is a bare array in id order with the API's
 // fields, seeded values echoed verbatim and data_point emitted as
 // datapoint; GET shows the same object.
-func TestCAListAndGet(t *testing.T) {
-	b := caTestBook(t)
-	res := caDo(t, b, caTestEnv(), "GET", "", "", nil)
+func TestListAndGet(t *testing.T) {
+	b := testBook(t)
+	res := do(t, b, testEnv(), "GET", "", "", nil)
 	var list []map[string]any
 	if err := json.Unmarshal(res.Body, &list); err != nil {
 		t.Fatalf("%s: %v", res.Body, err)
@@ -781,7 +782,7 @@ func TestCAListAndGet(t *testing.T) {
 	if bytes.Contains(res.Body, []byte("data_point")) || bytes.Contains(res.Body, []byte("revision")) {
 		t.Errorf("list leaks data_point or the revision: %s", res.Body)
 	}
-	one := caGet(t, b, 10)
+	one := getCA(t, b, 10)
 	if !reflect.DeepEqual(one, list[0]) {
 		t.Errorf("GET differs from the list item:\n%v\n%v", one, list[0])
 	}
@@ -791,11 +792,11 @@ func TestCAListAndGet(t *testing.T) {
 		"draft_definition.datapoint.event_name": "Add To Cart",
 		"draft_definition.conditions":           nil,
 	} {
-		if got := caGetPath(t, one, path); !reflect.DeepEqual(got, want) {
+		if got := getAt(t, one, path); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
 		}
 	}
-	pending := caGet(t, b, 12)
+	pending := getCA(t, b, 12)
 	for path, want := range map[string]any{
 		"created_on":                           "2026-01-15T12:00:00.000", // defaulted from now
 		"last_modified_by":                     "a@example.com",
@@ -803,61 +804,61 @@ func TestCAListAndGet(t *testing.T) {
 		"active_definition.time_period.within": 4.0,
 		"draft_definition.time_period.within":  8.0,
 	} {
-		if got := caGetPath(t, pending, path); !reflect.DeepEqual(got, want) {
+		if got := getAt(t, pending, path); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
 		}
 	}
 }
 
-// TestCABookRoundTrip: a book survives encoding/json with every answer
+// TestBookRoundTrip: a book survives encoding/json with every answer
 // unchanged, including ids handed out afterwards.
-func TestCABookRoundTrip(t *testing.T) {
-	b := caTestBook(t)
-	env := caTestEnv()
-	caDo(t, b, env, "POST", "", "", caValidBody)
-	caDo(t, b, env, "DELETE", "/13", "", nil)
-	caDo(t, b, env, "POST", "/10/activation", "", nil)
+func TestBookRoundTrip(t *testing.T) {
+	b := testBook(t)
+	env := testEnv()
+	do(t, b, env, "POST", "", "", validBody)
+	do(t, b, env, "DELETE", "/13", "", nil)
+	do(t, b, env, "POST", "/10/activation", "", nil)
 	raw, err := json.Marshal(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c caBook
+	var c Book
 	if err := json.Unmarshal(raw, &c); err != nil {
 		t.Fatal(err)
 	}
 	for _, rest := range []string{"", "/10", "/10/calculation", "/11/activation", "/12"} {
-		x, y := caDo(t, b, env, "GET", rest, "", nil), caDo(t, &c, env, "GET", rest, "", nil)
+		x, y := do(t, b, env, "GET", rest, "", nil), do(t, &c, env, "GET", rest, "", nil)
 		if !bytes.Equal(x.Body, y.Body) {
 			t.Errorf("GET %q differs after the round trip:\n%s\n%s", rest, x.Body, y.Body)
 		}
 	}
-	if c.activeCount() != 3 {
-		t.Errorf("activeCount %d", c.activeCount())
+	if c.ActiveCount() != 3 {
+		t.Errorf("ActiveCount %d", c.ActiveCount())
 	}
-	if res := caDo(t, &c, env, "POST", "", "", caValidBody); string(res.Body) != "14" {
+	if res := do(t, &c, env, "POST", "", "", validBody); string(res.Body) != "14" {
 		t.Errorf("id after round trip: %s", res.Body)
 	}
 	// A book whose next_id was lost still hands out fresh ids.
-	d := caBook{Items: c.Items}
-	m := caBodyMap(t)
+	d := Book{Items: c.Items}
+	m := bodyMap(t)
 	m["name"] = "Another"
-	if res := caDo(t, &d, env, "POST", "", "", m); string(res.Body) != "15" {
+	if res := do(t, &d, env, "POST", "", "", m); string(res.Body) != "15" {
 		t.Errorf("id without next_id: %s", res.Body)
 	}
-	if res := caDo(t, newCABook(), env, "POST", "", "", caValidBody); string(res.Body) != "1" {
+	if res := do(t, NewBook(), env, "POST", "", "", validBody); string(res.Body) != "1" {
 		t.Errorf("first id of an empty book: %s", res.Body)
 	}
-	var empty caBook
+	var empty Book
 	if err := json.Unmarshal([]byte(`{}`), &empty); err != nil {
 		t.Fatal(err)
 	}
-	if res := caDo(t, &empty, env, "GET", "", "", nil); string(res.Body) != "[]" {
+	if res := do(t, &empty, env, "GET", "", "", nil); string(res.Body) != "[]" {
 		t.Errorf("list of a decoded empty book: %s", res.Body)
 	}
 }
 
-// TestLoadCASeedErrors: a bad seed is refused with a message naming the item.
-func TestLoadCASeedErrors(t *testing.T) {
+// TestLoadSeedErrors: a bad seed is refused with a message naming the item.
+func TestLoadSeedErrors(t *testing.T) {
 	def := `{"recipe_type": "event", "datapoint": {"type": "event", "event_type": "x"}, "calculation_type": "count", "time_period": {"type": "all"}}`
 	for _, tt := range []struct{ name, items, want string }{
 		{"not an object", `[1]`, "item 0: not a JSON object"},
@@ -880,7 +881,7 @@ func TestLoadCASeedErrors(t *testing.T) {
 			if err := json.Unmarshal([]byte(tt.items), &items); err != nil {
 				t.Fatal(err)
 			}
-			_, err := loadCASeed(items, caTestNow)
+			_, err := LoadSeed(items, testNow)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
@@ -890,11 +891,11 @@ func TestLoadCASeedErrors(t *testing.T) {
 	var items []json.RawMessage
 	_ = json.Unmarshal([]byte(`[{"id": "7", "name": "b", "created_by": "z@example.com", "activated_on": "2020-01-01T00:00:00Z"},
 		{"id": 3, "name": "a", "active_definition": `+def+`}]`), &items)
-	b, err := loadCASeed(items, caTestNow)
+	b, err := LoadSeed(items, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Items[0].ID != 3 || b.Items[1].ID != 7 || b.NextID != 8 || b.activeCount() != 1 {
+	if b.Items[0].ID != 3 || b.Items[1].ID != 7 || b.NextID != 8 || b.ActiveCount() != 1 {
 		t.Errorf("book %+v", b)
 	}
 	a := b.Items[0]
@@ -906,11 +907,11 @@ func TestLoadCASeedErrors(t *testing.T) {
 	}
 }
 
-// FuzzServeCA: any method, path and body yields an answer below 500, a
+// FuzzServe: any method, path and body yields an answer below 500, a
 // JSON body or none, and leaves the book unchanged unless it says Changed.
-func FuzzServeCA(f *testing.F) {
-	f.Add("POST", "", []byte(caValidBody), "")
-	f.Add("PUT", "/10", []byte(caValidBody), "")
+func FuzzServe(f *testing.F) {
+	f.Add("POST", "", []byte(validBody), "")
+	f.Add("PUT", "/10", []byte(validBody), "")
 	f.Add("PUT", "/12", []byte(`{"name":"Pending","draft_definition":{"recipe_type":"event","data_point":{"type":"event_attribute","event_type":"x"},"conditions":[{"type":"number","operator":"between","attribute_name":"a","min_value":"1","max_value":"0"}],"calculation_type":"count","time_period":{"type":"within","within":9223372036854775807,"within_unit":"weeks"}}}`), "")
 	f.Add("POST", "/10/activation", []byte(nil), "")
 	f.Add("GET", "/11/calculation", []byte(nil), "")
@@ -918,18 +919,18 @@ func FuzzServeCA(f *testing.F) {
 	f.Add("DELETE", "/12/draft", []byte(nil), "")
 	f.Add("GET", "/%zz", []byte(`{"a":`), "name=%")
 	f.Add("POST", "", []byte(`{"name":"x","draft_definition":{"conditions":[null,{"type":"date","operator":"in_list","values":["2020-01-01",1]}],"seeding":{"cutoff_date":[]}}}`), "")
-	base := caTestBook(f)
+	base := testBook(f)
 	seed, err := json.Marshal(base)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, method, rest string, body []byte, query string) {
-		var b caBook
+		var b Book
 		if err := json.Unmarshal(seed, &b); err != nil {
 			t.Fatal(err)
 		}
 		q, _ := url.ParseQuery(query)
-		res := serveCA(&b, caTestEnv(), method, rest, q, body)
+		res := Serve(&b, testEnv(), method, rest, q, body)
 		if res.Status < 200 || res.Status >= 500 {
 			t.Fatalf("status %d: %s", res.Status, res.Body)
 		}
@@ -953,41 +954,41 @@ func FuzzServeCA(f *testing.F) {
 			t.Fatalf("Changed with status %d", res.Status)
 		}
 		// Whatever was stored must be served again.
-		if res := serveCA(&b, caTestEnv(), "GET", "", nil, nil); res.Status != 200 {
+		if res := Serve(&b, testEnv(), "GET", "", nil, nil); res.Status != 200 {
 			t.Fatalf("list after the request: %d", res.Status)
 		}
 	})
 }
 
-func BenchmarkServeCA(b *testing.B) {
+func BenchmarkServe(b *testing.B) {
 	b.Run("list", func(b *testing.B) {
-		book := caTestBook(b)
+		book := testBook(b)
 		for range b.N {
-			if res := serveCA(book, caTestEnv(), "GET", "", nil, nil); res.Status != 200 {
+			if res := Serve(book, testEnv(), "GET", "", nil, nil); res.Status != 200 {
 				b.Fatal(res.Status)
 			}
 		}
 	})
 	b.Run("create+delete", func(b *testing.B) {
-		book := caTestBook(b)
-		body := []byte(strings.Replace(caValidBody, `"conditions": []`,
+		book := testBook(b)
+		body := []byte(strings.Replace(validBody, `"conditions": []`,
 			`"conditions": [{"type":"number","operator":"between","attribute_name":"a","min_value":"1","max_value":"2"}]`, 1))
-		env := caTestEnv()
+		env := testEnv()
 		for range b.N { // create and delete, so the book keeps its size
-			res := serveCA(book, env, "POST", "", nil, body)
+			res := Serve(book, env, "POST", "", nil, body)
 			if res.Status != 201 {
 				b.Fatalf("%d %s", res.Status, res.Body)
 			}
-			if res := serveCA(book, env, "DELETE", "/"+string(res.Body), nil, nil); res.Status != 204 {
+			if res := Serve(book, env, "DELETE", "/"+string(res.Body), nil, nil); res.Status != 204 {
 				b.Fatal(res.Status)
 			}
 		}
 	})
 }
 
-// BenchmarkLoadCASeed measures seeding 1000 generated drafts (the
+// BenchmarkLoadSeed measures seeding 1000 generated drafts (the
 // --seed large:N path); ns/op / 1000 is the cost of one seeded CA.
-func BenchmarkLoadCASeed(b *testing.B) {
+func BenchmarkLoadSeed(b *testing.B) {
 	items := make([]json.RawMessage, 0, 1000)
 	for i := 1; i <= 1000; i++ {
 		items = append(items, json.RawMessage(fmt.Sprintf(`{"id":%d,"name":"Attribute %06d","description":"generated",`+
@@ -996,7 +997,7 @@ func BenchmarkLoadCASeed(b *testing.B) {
 			`"conditions":[],"calculation_type":"count","time_period":{"type":"within","within":30,"within_unit":"days"}}}`, i, i, i)))
 	}
 	for b.Loop() {
-		if _, err := loadCASeed(items, caTestNow); err != nil {
+		if _, err := LoadSeed(items, testNow); err != nil {
 			b.Fatal(err)
 		}
 	}
