@@ -75,7 +75,8 @@ func New(c views.Common, o Options) *Model {
 	m.input = textinput.New()
 	m.input.Prompt = "> "
 	m.input.SetStyles(c.Styles.TextInput())
-	m.input.Placeholder = o.RequireName
+	// No placeholder: the name itself in grey looked typed already, and
+	// enter on it then said "That is not the name".
 	if o.RequireName != "" {
 		m.input.Focus()
 	}

@@ -181,3 +181,14 @@ func TestFitsASmallBody(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedNameIsNotShownAsIfTyped: the name to type is in the question,
+// not pre-drawn in the empty input, where it looked typed already.
+func TestTypedNameIsNotShownAsIfTyped(t *testing.T) {
+	m := New(viewtest.Common(), Options{ID: "x", Title: "Delete app", Message: "Delete app 1?", RequireName: "Zebra Unique"})
+	m.SetSize(80, 20)
+	view := ansi.Strip(m.View().Content)
+	if n := strings.Count(view, "Zebra Unique"); n != 1 {
+		t.Fatalf("the name shows %d times (want once, in the question):\n%s", n, view)
+	}
+}
