@@ -316,6 +316,12 @@ func normName(s string) string {
 // built once and must not be modified.
 var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds()) })
 
+// NewCatalog builds a catalogue of the kinds ds, in display order (a
+// console over other kinds, or the default ones and more). The descriptors
+// belong to the catalogue from then on: pass copies of another
+// catalogue's. Names and aliases must be unique.
+func NewCatalog(ds ...*Descriptor) *Catalog { return newCatalog(ds) }
+
 // Lookup finds a kind in the default catalogue.
 func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }
 
