@@ -152,10 +152,29 @@ type Descriptor struct {
 	// entity ids are its values: output configurations need a module,
 	// chosen from the services.
 	Pick map[string]string
+	// DeleteByName: deleting an entity asks for its name (its id when it
+	// has none) to be typed, not just a yes: the kind's delete takes much
+	// with it (an account, an app and its platforms).
+	DeleteByName bool
+	// NamesAccount: the entities are accounts, so saving the one the
+	// session works in under a new name renames the account it shows.
+	NamesAccount bool
+	// Secrets, when set, are the secrets a create's answer holds and the
+	// API never returns again: the console shows them once.
+	Secrets *OnceSecrets
 
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field
 	keyValue func(Entity) string
+}
+
+// OnceSecrets locates the secrets in a create's answer: the member Secret
+// of every element of every array named In, at any depth, when it is not
+// empty. Label is the element's member that tells one secret from another
+// (the access key), Context a member of an enclosing object that says
+// where it belongs (the platform's os); either may be "".
+type OnceSecrets struct {
+	In, Secret, Label, Context string
 }
 
 // V2 reports whether the kind lives on the v2 base (no accountId).
@@ -381,6 +400,12 @@ func normName(s string) string {
 // DefaultCatalog returns the catalogue of every documented kind. It is
 // built once and must not be modified.
 var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds()) })
+
+// NewCatalog builds a catalogue of the kinds ds, in display order (a
+// console over other kinds, or the default ones and more). The descriptors
+// belong to the catalogue from then on: pass copies of another
+// catalogue's. Names and aliases must be unique.
+func NewCatalog(ds ...*Descriptor) *Catalog { return newCatalog(ds) }
 
 // Lookup finds a kind in the default catalogue.
 func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }

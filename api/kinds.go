@@ -46,6 +46,8 @@ func kinds() []*Descriptor {
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
 			// Accounts the credential can reach. Delete takes the account id as accountId (no id in the path).
 			Help: "The accounts your credentials can reach.",
+
+			DeleteByName: true, NamesAccount: true,
 		},
 		{
 			Name: "apps", Singular: "app", Title: "Apps", Aliases: []string{"application", "applications"},
@@ -63,6 +65,8 @@ func kinds() []*Descriptor {
 			Children: []string{"platforms", "datapoints"},
 			// Apps (application families). Create takes a name and at least one platform; access-key secrets are returned only then.
 			Help: "Your apps: each groups the platforms (iOS, Android, web, …) that send data.",
+
+			DeleteByName: true, Secrets: accessKeySecrets,
 		},
 		{
 			Name: "platforms", Singular: "platform", Title: "Platforms", Aliases: []string{"plat", "pf", "appplatforms"},
@@ -83,6 +87,8 @@ func kinds() []*Descriptor {
 			name:     ffield("os"),
 			// An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).
 			Help: "The platforms of an app (iOS, Android, web, …), with their access keys and settings.",
+
+			Secrets: accessKeySecrets,
 		},
 		{
 			Name: "serviceconfigs", Singular: "serviceconfig", Title: "Service configurations",
@@ -366,3 +372,7 @@ func serviceConfigKey(f fields) string {
 	}
 	return joinKey(fstr(f, "name"), accountLabel(fstr(f, "account")))
 }
+
+// accessKeySecrets are the access-key secrets an app's or a platform's
+// create returns, once.
+var accessKeySecrets = &OnceSecrets{In: "access_keys", Secret: "secret", Label: "key", Context: "os"}

@@ -13,7 +13,7 @@ import (
 
 // bodySize is the space left for the focused view.
 func (m *Model) bodySize() (int, int) {
-	h := m.height - chrome.HeaderHeight - chrome.StatusHeight - m.pane.Height()
+	h := m.height - chrome.HeaderHeight - chrome.StatusHeight - m.errs.pane.Height()
 	return max(1, m.width), max(1, h)
 }
 
@@ -35,7 +35,7 @@ func (m *Model) View() tea.View {
 	if c := m.focused(); c != nil {
 		body = c.View().Content
 	}
-	if m.overlay != nil && m.overlay.name == "palette" {
+	if m.overlay != nil && m.overlay.overTable {
 		if f := m.top(); f != nil { // the palette opens over the table
 			body += "\n" + f.table.View().Content
 		}
@@ -46,8 +46,8 @@ func (m *Model) View() tea.View {
 		body += strings.Repeat("\n", bh-n)
 	}
 	parts = append(parts, body)
-	if m.pane.Active() {
-		parts = append(parts, m.pane.View())
+	if m.errs.active() {
+		parts = append(parts, m.errs.pane.View())
 	}
 	parts = append(parts, m.statusInfo().View(m.styles, m.width))
 	v.Content = lipgloss.JoinVertical(lipgloss.Left, parts...)
