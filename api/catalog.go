@@ -402,10 +402,20 @@ func normName(s string) string {
 var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds()) })
 
 // NewCatalog builds a catalogue of the kinds ds, in display order (a
-// console over other kinds, or the default ones and more). The descriptors
-// belong to the catalogue from then on: pass copies of another
-// catalogue's. Names and aliases must be unique.
-func NewCatalog(ds ...*Descriptor) *Catalog { return newCatalog(ds) }
+// console over other kinds, or the default ones and more). It completes
+// copies of the descriptors, so kinds taken from another catalogue (whose
+// operations are already derived) may be passed as they are and that
+// catalogue is left untouched. Names and aliases must be unique.
+func NewCatalog(ds ...*Descriptor) *Catalog {
+	own := make([]*Descriptor, len(ds))
+	for i, d := range ds {
+		cp := *d
+		cp.Ops = 0 // derived again from the paths
+		cp.Columns = slices.Clone(d.Columns)
+		own[i] = &cp
+	}
+	return newCatalog(own)
+}
 
 // Lookup finds a kind in the default catalogue.
 func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }

@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,12 +16,9 @@ func withKind(t *testing.T, base, name string, set func(*api.Descriptor)) *api.C
 	var ds []*api.Descriptor
 	var extra *api.Descriptor
 	for _, d := range api.DefaultCatalog().Kinds() {
-		c := *d
-		c.Columns = slices.Clone(d.Columns)
-		ds = append(ds, &c)
+		ds = append(ds, d) // NewCatalog completes copies
 		if d.Name == base {
 			x := *d
-			x.Columns = slices.Clone(d.Columns)
 			x.Name, x.Singular, x.Title, x.Aliases = name, strings.TrimSuffix(name, "s"), strings.ToUpper(name[:1])+name[1:], nil
 			set(&x)
 			extra = &x
