@@ -26,6 +26,8 @@ type ApplyOptions struct {
 	Owner   string
 	Profile string
 	Now     func() time.Time // stamps journal entries; default time.Now
+
+	beforeStep func(i int, s Step) // tests: called before each step is sent
 }
 
 // MissingSecretsError names the secret references a plan needs and the
@@ -123,6 +125,9 @@ func (p *Plan) Apply(ctx context.Context, c *api.Client, o ApplyOptions) (*Repor
 	}
 	a := applier{c: c, o: o, refs: refs, rep: rep}
 	for i, s := range p.Steps {
+		if o.beforeStep != nil {
+			o.beforeStep(i, s)
+		}
 		res, err := a.step(ctx, s)
 		if err != nil {
 			res.Err = err
