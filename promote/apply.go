@@ -48,6 +48,8 @@ type Result struct {
 	// target already had the source's version).
 	Note string `json:"note,omitempty"`
 	Err  error  `json:"-"`
+	// Error is Err's text, for the JSON form.
+	Error string `json:"error,omitempty"`
 	// MaybeApplied: the request failed in a way that leaves open whether
 	// the server carried it out (a 504 on a create). Taking the target
 	// again tells; applying again never creates a duplicate.
@@ -130,7 +132,7 @@ func (p *Plan) Apply(ctx context.Context, c *api.Client, o ApplyOptions) (*Repor
 		}
 		res, err := a.step(ctx, s)
 		if err != nil {
-			res.Err = err
+			res.Err, res.Error = err, err.Error()
 			var ae *api.Error
 			res.MaybeApplied = errors.As(err, &ae) && ae.MaybeApplied
 			rep.Failed = &res
