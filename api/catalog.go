@@ -162,6 +162,14 @@ type Descriptor struct {
 	// Secrets, when set, are the secrets a create's answer holds and the
 	// API never returns again: the console shows them once.
 	Secrets *OnceSecrets
+	// NaturalKey are the fields that identify an entity across accounts,
+	// within its parent (an app by name, a platform by os): ids differ
+	// from one account to another. Nil for kinds never compared.
+	NaturalKey []string
+	// ServerSet are the fields only the server writes (ids, access keys,
+	// timestamps, sizes, statuses), as dotted paths with [*] for every
+	// array element; comparisons and exports leave them out.
+	ServerSet []string
 
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field
@@ -427,6 +435,7 @@ func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(na
 func newCatalog(ds []*Descriptor) *Catalog {
 	c := &Catalog{kinds: ds, byName: map[string]*Descriptor{}}
 	specs := editSpecs()
+	natural := naturalSpecs()
 	for _, d := range ds {
 		if d.Ops != 0 {
 			panic(fmt.Sprintf("api: kind %s declares its operations; they are derived from its paths", d.Name))
@@ -434,6 +443,9 @@ func newCatalog(ds []*Descriptor) *Catalog {
 		d.Ops = d.Paths.PathOps(d.Single)
 		if spec, ok := specs[d.Name]; ok && d.Edit.Updatable == nil && d.Edit.Template == "" {
 			d.Edit = spec
+		}
+		if n, ok := natural[d.Name]; ok && d.NaturalKey == nil {
+			d.NaturalKey, d.ServerSet = n.key, n.serverSet
 		}
 		for i := range d.Columns {
 			g := d.Columns[i].get
