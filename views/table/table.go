@@ -14,10 +14,13 @@
 // View renders only the window [offset, offset+page) with lipgloss, so a
 // frame costs the same whatever the row count (bubbles' table rendered every
 // row; see STYLE.md). The filter is a case-insensitive substring match over
-// keys lower-cased once when the rows arrive (cells joined by a separator
-// that cannot be typed, so a match never spans two cells). When the new query
-// contains the previous one (typing one more character), only the previous
-// result is scanned: anything matching the longer query matched the shorter.
+// keys lower-cased once when the rows arrive, back to back in one buffer
+// (cells joined by a separator that cannot be typed, so a match never spans
+// two cells). When the new query contains the previous one, only the
+// previous result is scanned, in place: anything matching the longer query
+// matched the shorter. When it only grew at its end (typing), each row is
+// first checked where the previous query matched it (see filter.go). The
+// filtered rows live in one array reused from keystroke to keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
