@@ -30,6 +30,7 @@ const (
 	DefaultMaxSessions   = 32
 	DefaultIdleTimeout   = 30 * time.Minute
 	DefaultShutdownGrace = 5 * time.Second
+	DefaultFPS           = 60
 	// handshakeTimeout bounds a connection that has not authenticated yet.
 	handshakeTimeout = 30 * time.Second
 	// hangupWait is how long shutdown waits for clients to close their
@@ -86,6 +87,9 @@ type Options struct {
 	// embedded sandbox's own). See ui.Options.
 	StateDir       string
 	StateTemporary bool
+	// FPS caps how many times a second a session's screen is redrawn;
+	// default DefaultFPS. See DefaultFPS for what it costs.
+	FPS int
 }
 
 // Server is a running SSH server.
@@ -133,6 +137,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = DefaultShutdownGrace
+	}
+	if o.FPS <= 0 {
+		o.FPS = DefaultFPS
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -249,6 +256,20 @@ func (s *Server) Sessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sessions)
+}
+
+// parkedSessions is the number of sessions whose renderer is parked
+// (see idleGate).
+func (s *Server) parkedSessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.sessions {
+		if st.idle.parked() {
+			n++
+		}
+	}
+	return n
 }
 
 // Conns is the number of connections held (authenticated, with or without
@@ -546,8 +567,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithInput(st.input()),
+		// The session's output and the filter park the renderer while the
+		// session is idle (see idleGate); the filter also does what wish's
+		// did (a suspend resumes at once).
+		tea.WithOutput(st.idle.writer(sess, st.ctx.Done(), st.killCtx.Done())),
+		tea.WithFilter(st.idle.filter),
 		tea.WithoutSignalHandler(),
 		tea.WithContext(st.killCtx),
+		tea.WithFPS(s.o.FPS),
 	)
 	p := tea.NewProgram(m, opts...)
 	st.setProgram(p)

@@ -14,10 +14,13 @@
 // View renders only the window [offset, offset+page) with lipgloss, so a
 // frame costs the same whatever the row count (bubbles' table rendered every
 // row; see STYLE.md). The filter is a case-insensitive substring match over
-// keys lower-cased once when the rows arrive (cells joined by a separator
-// that cannot be typed, so a match never spans two cells). When the new query
-// contains the previous one (typing one more character), only the previous
-// result is scanned: anything matching the longer query matched the shorter.
+// keys lower-cased once when the rows arrive, back to back in one buffer
+// (cells joined by a separator that cannot be typed, so a match never spans
+// two cells). When the new query contains the previous one, only the
+// previous result is scanned, in place: anything matching the longer query
+// matched the shorter. When it only grew at its end (typing), each row is
+// first checked where the previous query matched it (see filter.go). The
+// filtered rows live in one array reused from keystroke to keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -40,6 +43,7 @@
 package table
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,10 +143,12 @@ type Model struct {
 	widths []int
 
 	rows    []Row
-	keys    []string // lower-cased search key per row
+	index   searchIndex // lower-cased search key per row
 	order   []int
-	visible []int
-	query   string // lower-cased query that visible was computed for
+	visible []int   // order itself when query is empty, buf's array otherwise
+	buf     []int   // the filtered rows' array, reused from keystroke to keystroke
+	at      []int32 // per row: where query first occurs in its key (see searchIndex.filter)
+	query   string  // lower-cased query that visible was computed for
 
 	cursor int
 	offset int
@@ -205,17 +211,12 @@ func (m *Model) SetRows(rows []Row) {
 	m.wantID = ""
 	m.loading = false
 	m.rows = rows
-	m.keys = make([]string, len(rows))
-	var b strings.Builder
-	for i, r := range rows {
-		b.Reset()
-		for j, c := range r.Cells {
-			if j > 0 {
-				b.WriteByte(keySep)
-			}
-			b.WriteString(c)
-		}
-		m.keys[i] = strings.ToLower(b.String())
+	m.index = newSearchIndex(rows)
+	if cap(m.buf) < len(rows) {
+		m.buf = make([]int, 0, len(rows))
+	}
+	if len(m.at) < len(rows) {
+		m.at = make([]int32, len(rows))
 	}
 	m.resort()
 	if !m.selectID(id) {
@@ -290,10 +291,12 @@ func (m *Model) Restore(st State) {
 	m.clamp()
 }
 
-// SetFilter sets the filter text, as if typed.
+// SetFilter sets the filter text, as if typed: the prompt's cursor is at
+// its end.
 func (m *Model) SetFilter(q string) {
 	m.filter = q
 	m.input.SetValue(q)
+	m.input.CursorEnd()
 	m.applyFilter()
 }
 
@@ -536,35 +539,46 @@ func (m *Model) selectedRow() int {
 // --- filter ----------------------------------------------------------------
 
 // applyFilter recomputes visible for m.filter, narrowing the previous result
-// when the query only grew, and keeps the selected row when it still matches
-// (the top row otherwise).
+// in place when the query only grew, and keeps the selected row when it
+// still matches (the top row otherwise).
 func (m *Model) applyFilter() {
 	sel := m.selectedRow()
-	q := strings.ToLower(m.filter)
-	src := m.order
-	if m.query != "" && strings.Contains(q, m.query) {
-		src = m.visible
-	}
-	m.visible = filterRows(src, m.keys, q)
-	m.query = q
-	if !m.selectRow(sel) {
+	at := m.filterFrom(sel)
+	if at < 0 {
 		m.cursor, m.offset = 0, 0
-		m.clamp()
+	} else {
+		m.cursor = at
 	}
+	m.clamp()
 }
 
-// filterRows returns the rows of src whose key contains q.
-func filterRows(src []int, keys []string, q string) []int {
-	if q == "" {
-		return src
-	}
-	out := make([]int, 0, min(len(src), 1024))
-	for _, r := range src {
-		if strings.Contains(keys[r], q) {
-			out = append(out, r)
+// filterFrom sets visible and query for m.filter and returns the position
+// of row sel among the visible rows (-1: filtered out).
+//
+// Every row matching a query matches any part of it, so when the new query
+// contains the one visible was computed for, only visible is scanned, in
+// place. Otherwise order is scanned into buf. Either way the rows land in
+// buf's array, which SetRows sized for every row: a keystroke allocates
+// nothing, and visible never holds more than the rows the filter wrote.
+func (m *Model) filterFrom(sel int) int {
+	q := strings.ToLower(m.filter)
+	at := -1
+	switch {
+	case q == "":
+		m.visible = m.order
+		if sel >= 0 {
+			at = slices.Index(m.order, sel)
 		}
+	case m.query != "" && strings.HasPrefix(q, m.query):
+		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel)
+	case m.query != "" && strings.Contains(q, m.query):
+		m.visible, at = m.index.filter(m.visible[:0], m.visible, q, m.at, sel)
+	default:
+		m.visible, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
+		m.buf = m.visible[:0] // the same array, unless it had to grow
 	}
-	return out
+	m.query = q
+	return at
 }
 
 // --- sort ------------------------------------------------------------------
@@ -581,8 +595,8 @@ func (m *Model) sortBy(col int, desc bool) {
 // resort recomputes order for the sort and visible for the filter.
 func (m *Model) resort() {
 	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
-	m.visible = filterRows(m.order, m.keys, strings.ToLower(m.filter))
-	m.query = strings.ToLower(m.filter)
+	m.query = "" // order changed: scan it whole
+	m.filterFrom(-1)
 }
 
 // --- rendering -------------------------------------------------------------
@@ -730,11 +744,10 @@ func (m *Model) render() string {
 		b.WriteString(st.Empty.Render(text.Fit(" "+msg, w)))
 		lines++
 	default:
-		q := strings.ToLower(m.filter)
 		end := min(len(m.visible), m.offset+p)
 		for i := m.offset; i < end; i++ {
 			b.WriteByte('\n')
-			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, q)
+			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, m.query)
 			lines++
 		}
 	}
