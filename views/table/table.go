@@ -595,8 +595,9 @@ const gap = 1 // spaces between columns; one more at each edge
 // columns follow in order while they fit whole, and the first that does not
 // fit hides itself and every column after it (a column cut to a few cells
 // cannot be read). left/right (nav) scroll the columns after the first (the
-// id stays), so every column can be read on a narrow terminal; ‹ and › in
-// the header say there is more.
+// id stays), so every column can be read on a narrow terminal; « and » in
+// the header (moreLeft, moreRight) say there is more. They are not the
+// cursor row's › (cursorMark), so the two read apart without colour.
 func (m *Model) layout() {
 	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
 	vis := make([]int, 0, len(m.cols))
@@ -768,7 +769,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		if !first {
 			sep := strings.Repeat(" ", gap)
 			if i > 0 && m.colOff > 0 && i == m.colOff+1 {
-				sep = st.Header.Render("‹") + strings.Repeat(" ", gap-1) // columns hidden here
+				sep = st.Header.Render(moreLeftMark) + strings.Repeat(" ", gap-1) // columns hidden here
 			}
 			b.WriteString(sep)
 			used += gap
@@ -788,7 +789,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		b.WriteString(style.Render(align(text.Fit(title, cw), c.Right)))
 	}
 	if m.moreRight() && used < m.common.Width {
-		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render("›"))
+		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render(moreRightMark))
 	}
 }
 
@@ -804,7 +805,14 @@ func align(s string, right bool) string {
 
 // cursorMark marks the cursor row in the left margin, so the row a key
 // acts on shows without colour or reverse video (NO_COLOR, TERM=dumb).
-const cursorMark = "›"
+// moreLeftMark and moreRightMark mark, in the header, columns scrolled off
+// to the left and columns that do not fit on the right; no other mark of
+// the table looks like the cursor's.
+const (
+	cursorMark    = "›"
+	moreLeftMark  = "«"
+	moreRightMark = "»"
+)
 
 // renderRow writes one row: plain stretches in the row style, filter matches
 // in the match style, each rendered once.
