@@ -300,7 +300,9 @@ func (m *Model) SetFilter(q string) {
 // SetSize sets the table's size, including its header and filter lines.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
-	m.input.SetWidth(max(1, w-2))
+	// The input draws its prompt, then width cells of text and one more
+	// for the cursor; with the margin that is w-3 cells of text.
+	m.input.SetWidth(max(1, w-3))
 	m.layout()
 	m.clamp()
 }

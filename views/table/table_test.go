@@ -685,3 +685,21 @@ func TestLayoutColumnsHidesWhatDoesNotFitWhole(t *testing.T) {
 		}
 	}
 }
+
+// The filter prompt's line fits the table's width whatever is typed: the
+// input's cursor cell is counted, so nothing is cut and no … shows at the
+// right edge.
+func TestFilterPromptLineFitsTheWidth(t *testing.T) {
+	for _, typed := range []string{"", "ios", strings.Repeat("x", 30), strings.Repeat("y", 200)} {
+		for _, w := range []int{20, 60, 80} {
+			m, c := newTable(t, appRows(5), w, 8)
+			send(m, viewtest.Key(c.Keys.Table.Filter))
+			typeText(m, typed)
+			lines := strings.Split(viewtest.Plain(m.View()), "\n")
+			last := lines[len(lines)-1]
+			if strings.Contains(last, "…") || ansi.StringWidth(last) > w || !strings.HasPrefix(last, " /") {
+				t.Errorf("width %d, typed %d cells: prompt line %q (%d cells)", w, len(typed), last, ansi.StringWidth(last))
+			}
+		}
+	}
+}
