@@ -102,6 +102,10 @@ type frame struct {
 	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
 	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
 	openID   string   // the entity to open when the rows arrive (":apps 3")
+	// loaded: rows arrived at least once, so the status bar's row count
+	// says something (a list that failed to load, or is loading for the
+	// first time, has no count: not "0 rows").
+	loaded bool
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -546,6 +550,7 @@ func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
 		return nil
 	}
 	f.table.SetEmptyText(emptyText(f.kind))
+	f.loaded = true
 	rows := make([]table.Row, len(items))
 	f.byID = make(map[string]api.Entity, len(items))
 	for i, e := range items {
@@ -657,7 +662,7 @@ func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
 	t.SetRows(rows)
 	w, h := m.bodySize()
 	t.SetSize(w, h)
-	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children})
+	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children, loaded: true})
 	m.errs.clear()
 	m.layout()
 	m.enteredView()

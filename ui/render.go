@@ -93,7 +93,7 @@ func (m *Model) statusInfo() chrome.Status {
 	if m.retrying() {
 		s.Notice = retryText(m.retry)
 	}
-	if f := m.top(); f != nil && m.overlay == nil {
+	if f := m.top(); f != nil && m.overlay == nil && f.loaded {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()
 		s.Filter = f.table.Filter()
