@@ -27,3 +27,21 @@ func TestAFailedLoadCountsNoRows(t *testing.T) {
 		t.Fatalf("the loaded list is not counted: %q", st)
 	}
 }
+
+// After a create, the cursor is on the new row, not on the first.
+func TestACreatedRowIsSelected(t *testing.T) {
+	d := start(t, fixture{})
+	drillIntoKioskPlatforms(d) // Roku and one more
+	d.settle()
+	d.key("c")
+	d.waitFor("new platform", `"os": "Android"`)
+	d.setLine(2, `  "os": "tvOS",`)
+	d.key("ctrl+s")
+	d.key("y")
+	d.waitFor("create platform tvos: saved", "shown this once")
+	closeSecrets(d)
+	s := d.waitFor("tvOS", "3 rows")
+	if l := line(s, "tvOS"); !strings.HasPrefix(l, "›") {
+		t.Fatalf("the cursor is not on the created platform:\n%s", s)
+	}
+}

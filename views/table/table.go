@@ -290,6 +290,20 @@ func (m *Model) Restore(st State) {
 	m.clamp()
 }
 
+// SetCursorID puts the cursor on the row id: now if it is shown, else
+// when rows holding it arrive (SetRows), as after a create the reload
+// brings the new row. Moving the cursor before then cancels it: the
+// user's choice wins.
+func (m *Model) SetCursorID(id string) {
+	if id == "" {
+		return
+	}
+	m.wantID = ""
+	if !m.selectID(id) {
+		m.wantID = id
+	}
+}
+
 // SetFilter sets the filter text, as if typed.
 func (m *Model) SetFilter(q string) {
 	m.filter = q
@@ -366,9 +380,11 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		m.offset += m.page()
 		m.move(m.page())
 	case key.Matches(msg, nav.Top):
+		m.moved()
 		m.cursor = 0
 		m.clamp()
 	case key.Matches(msg, nav.Bottom):
+		m.moved()
 		m.cursor = len(m.visible) - 1
 		m.clamp()
 	case key.Matches(msg, nav.Right):
@@ -476,8 +492,17 @@ func (m *Model) page() int {
 }
 
 func (m *Model) move(d int) {
+	m.moved()
 	m.cursor += d
 	m.clamp()
+}
+
+// moved drops the row the cursor was to go to when rows arrive, once the
+// user moves the cursor over rows on screen.
+func (m *Model) moved() {
+	if len(m.visible) > 0 {
+		m.wantID = ""
+	}
 }
 
 // clamp keeps the cursor within the rows and the window around the cursor.

@@ -703,3 +703,34 @@ func TestFilterPromptLineFitsTheWidth(t *testing.T) {
 		}
 	}
 }
+
+// SetCursorID before a reload that brings the row (a create) puts the
+// cursor on it when the rows arrive; a row already shown is selected at
+// once; moving the cursor in between cancels it.
+func TestSetCursorIDWaitsForTheRow(t *testing.T) {
+	rows := appRows(5)
+	withNew := append(slices.Clone(rows), Row{ID: "new", Cells: []string{"9999", "the new one", "iOS"}})
+
+	m, c := newTable(t, rows, 80, 12)
+	m.SetCursorID("new")
+	if r, _ := m.Selected(); r.ID != rows[0].ID {
+		t.Fatalf("the cursor moved to %q before the row arrived", r.ID)
+	}
+	m.SetRows(withNew)
+	if r, _ := m.Selected(); r.ID != "new" {
+		t.Fatalf("after the reload the cursor is on %q, want the new row", r.ID)
+	}
+
+	m.SetCursorID(rows[2].ID)
+	if r, _ := m.Selected(); r.ID != rows[2].ID {
+		t.Fatalf("a shown row was not selected at once: %q", r.ID)
+	}
+
+	m, c = newTable(t, rows, 80, 12)
+	m.SetCursorID("new")
+	send(m, viewtest.Key(c.Keys.Nav.Down))
+	m.SetRows(withNew)
+	if r, _ := m.Selected(); r.ID != rows[1].ID {
+		t.Fatalf("the user moved to %q, but the reload put the cursor on %q", rows[1].ID, r.ID)
+	}
+}
