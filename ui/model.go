@@ -92,16 +92,20 @@ type Options struct {
 
 // frame is one level of the navigation stack.
 type frame struct {
-	id       int
-	kind     *api.Descriptor // nil for a chooser of child kinds
-	parent   api.Ref
-	crumb    string
-	table    *table.Model
-	byID     map[string]api.Entity
-	children []string // chooser frames: the kinds offered
-	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
-	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
-	openID   string   // the entity to open when the rows arrive (":apps 3")
+	id     int
+	kind   *api.Descriptor // nil for a chooser of child kinds
+	parent api.Ref
+	crumb  string
+	// afterPick is the crumb once an entity was picked from this list,
+	// when crumb asks for the pick ("apps — pick an app for its
+	// platforms" reads "apps" once the app is picked).
+	afterPick string
+	table     *table.Model
+	byID      map[string]api.Entity
+	children  []string // chooser frames: the kinds offered
+	then      []string // kinds to drill into next on enter (":feeds" opened from workspaces)
+	pick      string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
+	openID    string   // the entity to open when the rows arrive (":apps 3")
 	// loaded: rows arrived at least once, so the status bar's row count
 	// says something (a list that failed to load, or is loading for the
 	// first time, has no count: not "0 rows").
@@ -456,6 +460,9 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 	m.stack = nil
 	m.errs.clear()
 	f := m.newFrame(chain[0], nil, rootCrumb(chain))
+	if len(chain) > 1 {
+		f.afterPick = chain[0].Name
+	}
 	for _, c := range chain[1:] {
 		f.then = append(f.then, c.Name)
 	}
@@ -478,6 +485,9 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 		if pd, ok := m.cat.Lookup(from); ok {
 			f := m.newFrame(pd, parent, crumb+" › choose a "+need)
 			f.then, f.pick = append([]string{d.Name}, then...), need
+			// crumb is "ENTITY › KIND" (or "KIND"): once picked, the
+			// list reads as what it is, "ENTITY › services".
+			f.afterPick = strings.TrimSuffix(crumb, d.Name) + pd.Name
 			m.stack = append(m.stack, f)
 			m.errs.clear()
 			m.layout()
@@ -621,6 +631,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 
 // open drills into an entity's children, or inspects a leaf.
 func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
+	if f.afterPick != "" && len(f.then) > 0 { // the pick is made: the crumb's question is answered
+		f.crumb, f.afterPick = f.afterPick, ""
+	}
 	if f.pick != "" && len(f.then) > 0 {
 		d, ok := m.cat.Lookup(f.then[0])
 		if !ok {
