@@ -59,7 +59,7 @@ func (m *Model) fail(err error) { m.failFrom(err, origin{}) }
 // failFrom puts the failure of request o in the error pane and the log; a
 // later success of the same request closes the pane.
 func (m *Model) failFrom(err error, o origin) {
-	if m.errs.show(err, o) {
+	if m.errs.show(err, o, m.overlay) {
 		m.layout()
 	}
 }

@@ -20,8 +20,8 @@
 // Key routing: the focused component first says whether it Consumes the
 // key (a prompt being typed into, esc while a filter is applied); then the
 // root's global bindings; then the component. The error pane never takes
-// focus: it is dismissed by esc when nothing else wants esc, and by the next
-// navigation.
+// focus: the first esc dismisses it, whatever has the focus, and so does the
+// next navigation.
 package ui
 
 import (
@@ -152,11 +152,15 @@ type Model struct {
 	tickFast    bool // at the fast rate
 	spin        int
 
-	token      api.TokenState
-	tokenSeen  bool
-	notice     string
-	noticeAt   time.Time
-	noticeView int // the frame the notice was made in: another view drops it
+	token     api.TokenState
+	tokenSeen bool
+	notice    string
+	noticeAt  time.Time
+	// The view the notice was made in: the frame in front and the overlay
+	// over it (nil for none). It shows only while that view is in front;
+	// opening another (a frame, an overlay) drops it.
+	noticeView  int
+	noticeLayer *overlay
 
 	// A key typed while the terminal is below the minimum size is ignored;
 	// the too-small screen says so (smallHint) for a while.
@@ -335,6 +339,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.Interrupt) {
 		return m.quitKey(msg)
 	}
+	// esc closes the newest thing on screen: the error pane when it came up
+	// over the view in front (the editor's failed save, a failed reload
+	// under a filter), before that view sees the key; an overlay opened
+	// since (a dialog over an older error) first. The pane offers esc
+	// only when it is the pane's (see render).
+	if key.Matches(msg, g.Back) && m.escDismissesPane() && m.errs.clear() {
+		m.layout()
+		return nil
+	}
 	if c := m.focused(); c != nil && c.Consumes(msg) {
 		return m.forward(msg)
 	}
@@ -348,8 +361,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.overlay != nil:
 			m.overlay = nil
-		case m.errs.clear():
-			m.layout()
 		case len(m.stack) > 1:
 			return m.pop()
 		}
@@ -376,6 +387,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	return m.forward(msg)
+}
+
+// escDismissesPane reports whether esc goes to the error pane first: it
+// came up over the overlay in front, or no overlay is open.
+func (m *Model) escDismissesPane() bool {
+	return m.errs.active() && (m.overlay == nil || m.errs.over == m.overlay)
 }
 
 // unsupported says why a write key does nothing on the table in front (the
@@ -703,10 +720,12 @@ func (m *Model) viewID() int {
 	return 0
 }
 
-// enteredView is called when the frame in front changes: a notice made in
-// another view no longer describes what is on screen.
+// enteredView is called when the view in front changes (a frame pushed or
+// popped, an overlay opened): a notice made in another view no longer
+// describes what is on screen. Closing an overlay needs no call:
+// noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
-	if m.notice != "" && m.noticeView != m.viewID() {
+	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}
 }
