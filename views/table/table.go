@@ -255,6 +255,20 @@ func (m *Model) Selected() (Row, bool) {
 	return m.rows[m.visible[m.cursor]], true
 }
 
+// SetCursorID puts the cursor on the row id: now if it is shown, else
+// when rows holding it arrive (SetRows), as after a create the reload
+// brings the new row. Moving the cursor before then cancels it: the
+// user's choice wins.
+func (m *Model) SetCursorID(id string) {
+	if id == "" {
+		return
+	}
+	m.wantID = ""
+	if !m.selectID(id) {
+		m.wantID = id
+	}
+}
+
 // State captures cursor, filter, sort and scroll for back-navigation.
 func (m *Model) State() State {
 	st := State{Filter: m.filter, SortCol: m.sortCol, SortDesc: m.sortDesc, Offset: m.offset}
@@ -288,20 +302,6 @@ func (m *Model) Restore(st State) {
 		m.cursor = 0
 	}
 	m.clamp()
-}
-
-// SetCursorID puts the cursor on the row id: now if it is shown, else
-// when rows holding it arrive (SetRows), as after a create the reload
-// brings the new row. Moving the cursor before then cancels it: the
-// user's choice wins.
-func (m *Model) SetCursorID(id string) {
-	if id == "" {
-		return
-	}
-	m.wantID = ""
-	if !m.selectID(id) {
-		m.wantID = id
-	}
 }
 
 // SetFilter sets the filter text, as if typed.
