@@ -134,10 +134,11 @@ func (s *edits) externalEditor() string {
 func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity) *editing {
 	ed := &editing{view: view, kind: d, parent: parent.Clone(), place: s.h.here()}
 	o := editor.Options{External: s.externalEditor() != ""}
+	// The editor says "External editor unavailable: REASON.", once.
 	if s.opts.Remote {
-		o.ExternalReason = "the external editor is not offered over SSH"
+		o.ExternalReason = "not offered over SSH"
 	} else if !o.External {
-		o.ExternalReason = "set $VISUAL or $EDITOR to use an external editor"
+		o.ExternalReason = "set $VISUAL or $EDITOR"
 	}
 	for _, p := range sortedKeys(d.Edit.Hints) {
 		o.Hints = append(o.Hints, editor.Hint{Path: p, Text: d.Edit.Hints[p]})
@@ -153,7 +154,7 @@ func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity)
 	ed.key = s.draftKey(d, parent, ed.id)
 	ed.opts = o
 	ed.ed = editor.New(s.common, o)
-	ed.layer = &overlay{comp: ed.ed, crumb: o.Title}
+	ed.layer = &overlay{comp: ed.ed, crumb: o.Title, help: &s.common.Keys.Editor.Help}
 	s.open = ed
 	s.h.show(ed.layer)
 	dr, ok, err := s.drafts.Load(ed.key)
@@ -367,11 +368,12 @@ func (s *edits) saved(ed *editing, op state.Op, r api.UpdateResult, err error) t
 		s.h.renamed(r.After.ID, r.After.Name)
 	}
 	s.close(true)
-	s.h.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(r.After.ID, ed.id)))
 	cmd := s.h.reload(ed.view, r.After.ID)
 	if op == state.OpCreate {
 		s.showSecrets(ed.kind, r.After)
 	}
+	// Said in the view in front now: the table, or the create's secrets.
+	s.h.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(r.After.ID, ed.id)))
 	return cmd
 }
 

@@ -18,8 +18,9 @@ type errorPane struct {
 	pane  *errview.Pane
 	log   *errview.Log // every error of the session; also the '!' overlay
 	now   func() time.Time
-	owner origin // the request whose failure the pane shows, if known
-	seq   int    // counts the errors put in the pane
+	owner origin   // the request whose failure the pane shows, if known
+	seq   int      // counts the errors put in the pane
+	over  *overlay // the overlay in front when the error came (nil: none)
 }
 
 func newErrorPane(c views.Common, now func() time.Time) *errorPane {
@@ -50,13 +51,14 @@ func writeOrigin(op string, d *api.Descriptor, parent api.Ref, id string) origin
 func (p *errorPane) active() bool { return p.pane.Active() }
 
 // show puts err in the pane and the log; o is the request that failed, if
-// known. It reports whether the pane changed.
-func (p *errorPane) show(err error, o origin) bool {
+// known; over is the overlay in front (esc dismisses the pane first while
+// it is). It reports whether the pane changed.
+func (p *errorPane) show(err error, o origin, over *overlay) bool {
 	if err == nil {
 		return false
 	}
 	p.pane.Set(err)
-	p.owner = o
+	p.owner, p.over = o, over
 	p.seq++
 	p.log.Add(errview.Entry{Time: p.now(), Err: err})
 	return true
@@ -67,7 +69,7 @@ func (p *errorPane) show(err error, o origin) bool {
 func (p *errorPane) clear() bool {
 	was := p.pane.Active()
 	p.pane.Clear()
-	p.owner = origin{}
+	p.owner, p.over = origin{}, nil
 	return was
 }
 

@@ -59,7 +59,7 @@ func (m *Model) fail(err error) { m.failFrom(err, origin{}) }
 // failFrom puts the failure of request o in the error pane and the log; a
 // later success of the same request closes the pane.
 func (m *Model) failFrom(err error, o origin) {
-	if m.errs.show(err, o) {
+	if m.errs.show(err, o, m.overlay) {
 		m.layout()
 	}
 }
@@ -70,10 +70,10 @@ func (m *Model) view() int { return m.viewID() }
 
 func (m *Model) reload(view int, cursor string) tea.Cmd {
 	f := m.frameByID(view)
-	if f != nil && cursor != "" {
-		st := f.table.State()
-		st.CursorID = cursor
-		f.table.Restore(st)
+	if f != nil {
+		// A created row is not in the rows shown yet: the table puts the
+		// cursor on it when the reload brings it.
+		f.table.SetCursorID(cursor)
 	}
 	return m.load(f)
 }

@@ -20,8 +20,8 @@
 // Key routing: the focused component first says whether it Consumes the
 // key (a prompt being typed into, esc while a filter is applied); then the
 // root's global bindings; then the component. The error pane never takes
-// focus: it is dismissed by esc when nothing else wants esc, and by the next
-// navigation.
+// focus: the first esc dismisses it, whatever has the focus, and so does the
+// next navigation.
 package ui
 
 import (
@@ -92,16 +92,24 @@ type Options struct {
 
 // frame is one level of the navigation stack.
 type frame struct {
-	id       int
-	kind     *api.Descriptor // nil for a chooser of child kinds
-	parent   api.Ref
-	crumb    string
-	table    *table.Model
-	byID     map[string]api.Entity
-	children []string // chooser frames: the kinds offered
-	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
-	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
-	openID   string   // the entity to open when the rows arrive (":apps 3")
+	id     int
+	kind   *api.Descriptor // nil for a chooser of child kinds
+	parent api.Ref
+	crumb  string
+	// afterPick is the crumb once an entity was picked from this list,
+	// when crumb asks for the pick ("apps — pick an app for its
+	// platforms" reads "apps" once the app is picked).
+	afterPick string
+	table     *table.Model
+	byID      map[string]api.Entity
+	children  []string // chooser frames: the kinds offered
+	then      []string // kinds to drill into next on enter (":feeds" opened from workspaces)
+	pick      string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
+	openID    string   // the entity to open when the rows arrive (":apps 3")
+	// loaded: rows arrived at least once, so the status bar's row count
+	// says something (a list that failed to load, or is loading for the
+	// first time, has no count: not "0 rows").
+	loaded bool
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -144,11 +152,15 @@ type Model struct {
 	tickFast    bool // at the fast rate
 	spin        int
 
-	token      api.TokenState
-	tokenSeen  bool
-	notice     string
-	noticeAt   time.Time
-	noticeView int // the frame the notice was made in: another view drops it
+	token     api.TokenState
+	tokenSeen bool
+	notice    string
+	noticeAt  time.Time
+	// The view the notice was made in: the frame in front and the overlay
+	// over it (nil for none). It shows only while that view is in front;
+	// opening another (a frame, an overlay) drops it.
+	noticeView  int
+	noticeLayer *overlay
 
 	// A key typed while the terminal is below the minimum size is ignored;
 	// the too-small screen says so (smallHint) for a while.
@@ -327,6 +339,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.Interrupt) {
 		return m.quitKey(msg)
 	}
+	// esc closes the newest thing on screen: the error pane when it came up
+	// over the view in front (the editor's failed save, a failed reload
+	// under a filter), before that view sees the key; an overlay opened
+	// since (a dialog over an older error) first. The pane offers esc
+	// only when it is the pane's (see render).
+	if key.Matches(msg, g.Back) && m.escDismissesPane() && m.errs.clear() {
+		m.layout()
+		return nil
+	}
 	if c := m.focused(); c != nil && c.Consumes(msg) {
 		return m.forward(msg)
 	}
@@ -340,8 +361,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.overlay != nil:
 			m.overlay = nil
-		case m.errs.clear():
-			m.layout()
 		case len(m.stack) > 1:
 			return m.pop()
 		}
@@ -368,6 +387,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	return m.forward(msg)
+}
+
+// escDismissesPane reports whether esc goes to the error pane first: it
+// came up over the overlay in front, or no overlay is open.
+func (m *Model) escDismissesPane() bool {
+	return m.errs.active() && (m.overlay == nil || m.errs.over == m.overlay)
 }
 
 // unsupported says why a write key does nothing on the table in front (the
@@ -452,6 +477,9 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 	m.stack = nil
 	m.errs.clear()
 	f := m.newFrame(chain[0], nil, rootCrumb(chain))
+	if len(chain) > 1 {
+		f.afterPick = chain[0].Name
+	}
 	for _, c := range chain[1:] {
 		f.then = append(f.then, c.Name)
 	}
@@ -474,6 +502,9 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 		if pd, ok := m.cat.Lookup(from); ok {
 			f := m.newFrame(pd, parent, crumb+" › choose a "+need)
 			f.then, f.pick = append([]string{d.Name}, then...), need
+			// crumb is "ENTITY › KIND" (or "KIND"): once picked, the
+			// list reads as what it is, "ENTITY › services".
+			f.afterPick = strings.TrimSuffix(crumb, d.Name) + pd.Name
 			m.stack = append(m.stack, f)
 			m.errs.clear()
 			m.layout()
@@ -546,6 +577,7 @@ func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
 		return nil
 	}
 	f.table.SetEmptyText(emptyText(f.kind))
+	f.loaded = true
 	rows := make([]table.Row, len(items))
 	f.byID = make(map[string]api.Entity, len(items))
 	for i, e := range items {
@@ -616,6 +648,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 
 // open drills into an entity's children, or inspects a leaf.
 func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
+	if f.afterPick != "" && len(f.then) > 0 { // the pick is made: the crumb's question is answered
+		f.crumb, f.afterPick = f.afterPick, ""
+	}
 	if f.pick != "" && len(f.then) > 0 {
 		d, ok := m.cat.Lookup(f.then[0])
 		if !ok {
@@ -657,7 +692,7 @@ func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
 	t.SetRows(rows)
 	w, h := m.bodySize()
 	t.SetSize(w, h)
-	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children})
+	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children, loaded: true})
 	m.errs.clear()
 	m.layout()
 	m.enteredView()
@@ -685,10 +720,12 @@ func (m *Model) viewID() int {
 	return 0
 }
 
-// enteredView is called when the frame in front changes: a notice made in
-// another view no longer describes what is on screen.
+// enteredView is called when the view in front changes (a frame pushed or
+// popped, an overlay opened): a notice made in another view no longer
+// describes what is on screen. Closing an overlay needs no call:
+// noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
-	if m.notice != "" && m.noticeView != m.viewID() {
+	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}
 }

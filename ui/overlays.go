@@ -29,13 +29,18 @@ type overlay struct {
 	intercept func(tea.KeyPressMsg) (tea.Cmd, bool)
 	// overTable draws the table in front under the component (the palette).
 	overTable bool
+	// help is the key that opens help while the overlay is in front, when
+	// global.help does not (the editor: ? is text there, f1 is help).
+	help *key.Binding
 }
 
-// show opens o over the body, sized to it.
+// show opens o over the body, sized to it. o is another view than the one
+// in front: a notice made there goes (see enteredView).
 func (m *Model) show(o *overlay) {
 	w, h := m.bodySize()
 	o.comp.SetSize(w, h)
 	m.overlay = o
+	m.enteredView()
 }
 
 // close closes o when it is in front.

@@ -117,4 +117,6 @@ func article(noun string) string {
 	return "a " + noun
 }
 
-func (m *Model) setNotice(s string) { m.notice, m.noticeAt, m.noticeView = s, m.opts.Now(), m.viewID() }
+func (m *Model) setNotice(s string) {
+	m.notice, m.noticeAt, m.noticeView, m.noticeLayer = s, m.opts.Now(), m.viewID(), m.overlay
+}

@@ -192,9 +192,11 @@ const (
 // the too-small screen (both go away on a tick).
 func (m *Model) busy() bool { return m.inflight > 0 || m.noticeShowing() || m.smallHintShowing() }
 
-// noticeShowing reports whether the status bar shows the notice.
+// noticeShowing reports whether the status bar shows the notice: it is
+// recent, and the view that made it is the one in front.
 func (m *Model) noticeShowing() bool {
-	return m.notice != "" && m.opts.Now().Sub(m.noticeAt) < noticeFor
+	return m.notice != "" && m.noticeView == m.viewID() && m.noticeLayer == m.overlay &&
+		m.opts.Now().Sub(m.noticeAt) < noticeFor
 }
 
 // retrying reports whether the status bar shows the last retry: a request

@@ -256,6 +256,20 @@ func (m *Model) Selected() (Row, bool) {
 	return m.rows[m.visible[m.cursor]], true
 }
 
+// SetCursorID puts the cursor on the row id: now if it is shown, else
+// when rows holding it arrive (SetRows), as after a create the reload
+// brings the new row. Moving the cursor before then cancels it: the
+// user's choice wins.
+func (m *Model) SetCursorID(id string) {
+	if id == "" {
+		return
+	}
+	m.wantID = ""
+	if !m.selectID(id) {
+		m.wantID = id
+	}
+}
+
 // State captures cursor, filter, sort and scroll for back-navigation.
 func (m *Model) State() State {
 	st := State{Filter: m.filter, SortCol: m.sortCol, SortDesc: m.sortDesc, Offset: m.offset}
@@ -303,7 +317,9 @@ func (m *Model) SetFilter(q string) {
 // SetSize sets the table's size, including its header and filter lines.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
-	m.input.SetWidth(max(1, w-2))
+	// The input draws its prompt, then width cells of text and one more
+	// for the cursor; with the margin that is w-3 cells of text.
+	m.input.SetWidth(max(1, w-3))
 	m.layout()
 	m.clamp()
 }
@@ -367,9 +383,11 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		m.offset += m.page()
 		m.move(m.page())
 	case key.Matches(msg, nav.Top):
+		m.moved()
 		m.cursor = 0
 		m.clamp()
 	case key.Matches(msg, nav.Bottom):
+		m.moved()
 		m.cursor = len(m.visible) - 1
 		m.clamp()
 	case key.Matches(msg, nav.Right):
@@ -477,8 +495,17 @@ func (m *Model) page() int {
 }
 
 func (m *Model) move(d int) {
+	m.moved()
 	m.cursor += d
 	m.clamp()
+}
+
+// moved drops the row the cursor was to go to when rows arrive, once the
+// user moves the cursor over rows on screen.
+func (m *Model) moved() {
+	if len(m.visible) > 0 {
+		m.wantID = ""
+	}
 }
 
 // clamp keeps the cursor within the rows and the window around the cursor.
@@ -609,8 +636,9 @@ const gap = 1 // spaces between columns; one more at each edge
 // columns follow in order while they fit whole, and the first that does not
 // fit hides itself and every column after it (a column cut to a few cells
 // cannot be read). left/right (nav) scroll the columns after the first (the
-// id stays), so every column can be read on a narrow terminal; ‹ and › in
-// the header say there is more.
+// id stays), so every column can be read on a narrow terminal; « and » in
+// the header (moreLeft, moreRight) say there is more. They are not the
+// cursor row's › (cursorMark), so the two read apart without colour.
 func (m *Model) layout() {
 	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
 	vis := make([]int, 0, len(m.cols))
@@ -781,7 +809,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		if !first {
 			sep := strings.Repeat(" ", gap)
 			if i > 0 && m.colOff > 0 && i == m.colOff+1 {
-				sep = st.Header.Render("‹") + strings.Repeat(" ", gap-1) // columns hidden here
+				sep = st.Header.Render(moreLeftMark) + strings.Repeat(" ", gap-1) // columns hidden here
 			}
 			b.WriteString(sep)
 			used += gap
@@ -801,7 +829,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		b.WriteString(style.Render(align(text.Fit(title, cw), c.Right)))
 	}
 	if m.moreRight() && used < m.common.Width {
-		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render("›"))
+		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render(moreRightMark))
 	}
 }
 
@@ -817,7 +845,14 @@ func align(s string, right bool) string {
 
 // cursorMark marks the cursor row in the left margin, so the row a key
 // acts on shows without colour or reverse video (NO_COLOR, TERM=dumb).
-const cursorMark = "›"
+// moreLeftMark and moreRightMark mark, in the header, columns scrolled off
+// to the left and columns that do not fit on the right; no other mark of
+// the table looks like the cursor's.
+const (
+	cursorMark    = "›"
+	moreLeftMark  = "«"
+	moreRightMark = "»"
+)
 
 // renderRow writes one row: plain stretches in the row style, filter matches
 // in the match style, each rendered once.
