@@ -541,5 +541,5 @@ func (st *state) declarePlansAndRoles() {
 // API's (its 429 carries the documented "Too Many Requests").
 func isRolesPath(p string) bool {
 	segs := splitPath(strings.ToLower(p))
-	return len(segs) == 6 && segs[0] == "platform" && segs[1] == "v2" && segs[2] == "organizations" && segs[4] == "accounts"
+	return len(segs) == 7 && segs[0] == "platform" && segs[1] == "v2" && segs[2] == "organizations" && segs[4] == "accounts"
 }
