@@ -227,7 +227,9 @@ type crError struct {
 	Messages []string
 }
 
-func (e *crError) Error() string { return fmt.Sprintf("%d: %s", e.Status, strings.Join(e.Messages, "; ")) }
+func (e *crError) Error() string {
+	return fmt.Sprintf("%d: %s", e.Status, strings.Join(e.Messages, "; "))
+}
 
 type crClient struct {
 	host, clientID, secret string
