@@ -167,18 +167,6 @@ func (p *Plan) Summary() *Plan {
 	return &c
 }
 
-// Clone copies the plan deeply enough to change it without touching p
-// (documents are replaced whole, never changed in place).
-func (p *Plan) Clone() *Plan {
-	c := *p
-	c.Versions = make([]*Version, len(p.Versions))
-	for i, v := range p.Versions {
-		vc := *v
-		c.Versions[i] = &vc
-	}
-	return &c
-}
-
 // ---- errors ----
 
 // Error is a refused body: 400 with Messages as errors[].
