@@ -336,15 +336,17 @@ func seedPlan(st *state, ws int64, raw json.RawMessage) error {
 
 // seedLargePlans gives workspace 1 N plans of one draft version each.
 func seedLargePlans(st *state, n int) {
+	definition := json.RawMessage(`{"properties":{"data":{"additionalProperties":true}}}`) // shared: never changed in place
 	for i := 1; i <= n; i++ {
-		id := fmt.Sprintf("plan_%06d", i)
+		num := fmt.Sprintf("%06d", i)
+		id := "plan_" + num
 		at := fmt.Sprintf("2020-01-01T00:00:%02d.000", i%60)
-		criteria, _ := json.Marshal(map[string]string{"event_name": fmt.Sprintf("Event %06d", i), "custom_event_type": "other"})
-		st.plans.put(&dataPlan{Seq: int64(i), WorkspaceID: 1, Plan: dataplan.Plan{ID: id, Name: fmt.Sprintf("Plan %06d", i),
+		criteria := json.RawMessage(`{"event_name":"Event ` + num + `","custom_event_type":"other"}`)
+		st.plans.put(&dataPlan{Seq: int64(i), WorkspaceID: 1, Plan: dataplan.Plan{ID: id, Name: "Plan " + num,
 			CreatedOn: at, CreatedBy: "generator", Versions: []*dataplan.Version{{Version: 1, PlanID: id, ActivatedEnvironment: "none",
 				CreatedOn: at, CreatedBy: "generator", Document: &dataplan.Document{DataPoints: []dataplan.DataPoint{{
 					Match:     dataplan.Match{Type: "custom_event", Criteria: criteria},
-					Validator: dataplan.Validator{Type: "json_schema", Definition: json.RawMessage(`{"properties":{"data":{"additionalProperties":true}}}`)},
+					Validator: dataplan.Validator{Type: "json_schema", Definition: definition},
 				}}}}}}})
 	}
 }
