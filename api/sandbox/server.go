@@ -241,6 +241,9 @@ func (s *Server) freshState(spec seedSpec, now time.Time) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := seedPlansAndRoles(st, spec); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -462,6 +465,11 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		if kind == Fault504 || kind == FaultReset {
 			s.handle(r, info)
 		}
+		if kind == Fault429 && isRolesPath(r.URL.Path) {
+			w.Header().Set("Retry-After", "1")
+			writeResponse(w, failMessages(http.StatusTooManyRequests, msgTooMany))
+			return
+		}
 		writeFault(w, kind, v2)
 		return
 	}
@@ -530,7 +538,7 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		}
 		rq.account = acct
 	}
-	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
 		tooLarge := failFor(rt, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("Request body is larger than %d bytes.", maxBody))
 		if r.ContentLength > maxBody {
 			// Refused on its announced length, before a byte is read: a
@@ -622,7 +630,7 @@ func (s *Server) reloadLocked(why string) {
 }
 
 func isWrite(method string) bool {
-	return method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
 }
 
 func forbidden(rt *route, cred *Credential, method string) response {
@@ -695,14 +703,14 @@ func setCORS(h http.Header) {
 // Content-Type at least). No token is needed.
 func preflight(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
 	allowHeaders := "Authorization, Content-Type"
 	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" && len(req) < 1024 {
 		allowHeaders = req
 	}
 	h.Set("Access-Control-Allow-Headers", allowHeaders)
 	h.Set("Access-Control-Max-Age", "86400")
-	h.Set("Allow", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	h.Set("Allow", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
 	h.Add("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
 	w.WriteHeader(http.StatusNoContent)
 }
