@@ -320,6 +320,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if !retry || ctx.Err() != nil {
 			return nil, e
 		}
+		reason := e.Error()
 		e.gaveUp = true // from here on, every return is a retryable failure left unretried
 		if attempt >= c.retry.MaxAttempts || e.RetryAfter > c.retry.MaxRetryAfter {
 			return nil, e
@@ -329,7 +330,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, e
 		}
 		c.log.Info("retrying", "method", req.Method, "path", logPath(path, c.tokens.redactor()), "status", e.Status,
-			"kind", kindName(e.Kind), "reason", e.Error(), "attempt", attempt, "wait", wait.String())
+			"kind", kindName(e.Kind), "reason", reason, "attempt", attempt, "wait", wait.String())
 		ev := RetryEvent{Method: req.Method, Path: path, Attempt: attempt, Err: e, Wait: wait}
 		if c.cfg.OnRetry != nil {
 			c.cfg.OnRetry(ev)
