@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # mpconsole ssh in a container: the console over SSH on port 2222.
 #
 #   docker build -t mpconsole .

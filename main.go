@@ -23,7 +23,6 @@ import (
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 func main() {
@@ -179,10 +178,4 @@ func usageArgs(minN, maxN int, want string) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-// flagChanged reports whether a flag was given on the command line.
-func flagChanged(fs *pflag.FlagSet, name string) bool {
-	f := fs.Lookup(name)
-	return f != nil && f.Changed
 }
