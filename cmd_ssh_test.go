@@ -150,7 +150,8 @@ func TestSSHCommandErrors(t *testing.T) {
 		})
 	}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"ssh", "-h"}, nil, &out, &errb); code != 0 || !strings.Contains(errb.String(), "usage: mpconsole ssh") {
-		t.Errorf("-h: exit %d, %q", code, errb.String())
+	if code := run(context.Background(), []string{"ssh", "-h"}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "mpconsole ssh [--flags]") ||
+		!strings.Contains(out.String(), "--authorized-keys") || errb.Len() != 0 {
+		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"sort"
@@ -44,6 +45,9 @@ type Options struct {
 	CacheDir string
 	NoCache  bool
 	Retry    api.RetryPolicy
+	// Logger receives every client's debug log (api.Config.Logger); nil:
+	// none.
+	Logger *slog.Logger
 }
 
 // Sandbox is the embedded sandbox as the profiles need it: where it listens
@@ -246,7 +250,7 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 // secret first. It holds no lock.
 func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.Client, error) {
 	cfg := api.Config{ClientID: e.id, AccountID: account, Registry: m.registry, CacheDir: m.opts.CacheDir,
-		NoCache: m.opts.NoCache, Retry: m.opts.Retry}
+		NoCache: m.opts.NoCache, Retry: m.opts.Retry, Logger: m.opts.Logger}
 	if e.cfg != nil {
 		secret, err := e.cfg.Secret(ctx, m.opts.Getenv)
 		if err != nil {
