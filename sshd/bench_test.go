@@ -60,9 +60,9 @@ func benchServer(dir string) int {
 	mgr := accounts.New(accounts.Options{Sandbox: sb, NoCache: true})
 	defer mgr.Close()
 	fps, _ := strconv.Atoi(os.Getenv(fpsEnv))
-	parkIdle = os.Getenv(noParkEnv) == ""
 	srv, err := Start(ctx, Options{Addr: "127.0.0.1:0", HostKey: filepath.Join(dir, "host"),
-		AuthorizedKeys: filepath.Join(dir, "authorized_keys"), Accounts: mgr, MaxSessions: 100, FPS: fps})
+		AuthorizedKeys: filepath.Join(dir, "authorized_keys"), Accounts: mgr, MaxSessions: 100, FPS: fps,
+		KeepRendering: os.Getenv(noParkEnv) != ""})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -86,13 +86,6 @@ func benchServer(dir string) int {
 		fmt.Printf("%d %d %d %d\n", ms.HeapAlloc+ms.StackInuse, runtime.NumGoroutine(), srv.Sessions(), processCPU())
 	}
 	return 0
-}
-
-// processCPU is the CPU time (user and system) the process used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkIdleSessionMemory reports the server's memory (live heap and

@@ -42,10 +42,6 @@ const (
 	maxPark   = 30 * time.Second
 )
 
-// parkIdle turns parking on; the benchmarks turn it off to measure what
-// it saves.
-var parkIdle = true
-
 // idleMarker is queued for output when the session turns idle. The
 // idleWriter removes it: the terminal never sees it. It is an APC string,
 // which a terminal would ignore anyway.
@@ -57,7 +53,8 @@ type idleMsg struct{ gen uint64 }
 
 // idleGate parks one session's renderer while the session is idle.
 type idleGate struct {
-	send func(tea.Msg) // the program's Send, set once the program exists; nil: no idle timer
+	send  func(tea.Msg) // the program's Send, set once the program exists; nil: no idle timer
+	parks bool          // park at all (Options.KeepRendering turns it off for measurements)
 	// newTimer starts the maxPark timer (a fake clock's in tests).
 	newTimer func(time.Duration) (<-chan time.Time, func() bool)
 
@@ -70,7 +67,7 @@ type idleGate struct {
 	timer   *time.Timer
 }
 
-func newIdleGate() *idleGate { return &idleGate{newTimer: realTimer} }
+func newIdleGate() *idleGate { return &idleGate{newTimer: realTimer, parks: true} }
 
 func realTimer(d time.Duration) (<-chan time.Time, func() bool) {
 	t := time.NewTimer(d)
@@ -85,7 +82,7 @@ func (g *idleGate) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	case idleMsg:
 		g.mu.Lock()
 		defer g.mu.Unlock()
-		if msg.gen != g.gen || g.closed || !parkIdle {
+		if msg.gen != g.gen || g.closed || !g.parks {
 			return nil // a message came since the timer fired
 		}
 		g.idle, g.idleGen = true, g.gen

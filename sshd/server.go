@@ -90,6 +90,9 @@ type Options struct {
 	// FPS caps how many times a second a session's screen is redrawn;
 	// default DefaultFPS. See DefaultFPS for what it costs.
 	FPS int
+	// KeepRendering leaves idle sessions' renderers running (they are
+	// parked by default); only measurements of what parking saves set it.
+	KeepRendering bool
 }
 
 // Server is a running SSH server.
@@ -493,7 +496,7 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 		return nil, fmt.Sprintf(msgFull, len(s.sessions), "sessions")
 	}
 	s.nextID++
-	st := newSession(sess, c, s.nextID, profile, allowed, readOnly)
+	st := newSession(sess, c, s.nextID, profile, allowed, readOnly, !s.o.KeepRendering)
 	s.sessions[sess] = st
 	c.mu.Lock()
 	c.open++

@@ -40,9 +40,11 @@ type session struct {
 	reason  string
 }
 
-func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly bool) *session {
+func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly, park bool) *session {
+	gate := newIdleGate()
+	gate.parks = park
 	st := &session{sess: sess, conn: c, id: id, profile: profile, allowed: allowed, readOnly: readOnly,
-		start: time.Now(), done: make(chan struct{}), idle: newIdleGate()}
+		start: time.Now(), done: make(chan struct{}), idle: gate}
 	st.ctx, st.cancel = context.WithCancel(sess.Context())
 	st.killCtx, st.kill = context.WithCancel(context.Background())
 	st.lastInput.Store(st.start.UnixNano())
