@@ -109,7 +109,7 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 	o := sshd.Options{
 		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
 		Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
-		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr,
+		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr, Logger: sf.logger,
 		StateDir: s.StateDir, StateTemporary: s.StateTemporary,
 	}
 	if *idle == 0 {

@@ -80,6 +80,9 @@ type Options struct {
 	// refusal; failed logins from one host after its first are summed up
 	// once a minute. Nil discards.
 	Log io.Writer
+	// Logger, when set, also receives every line Log does (the command's
+	// debug log, --log-file), as structured records.
+	Logger *slog.Logger
 	// Now is the clock of the failed logins' minute; nil is time.Now.
 	Now func() time.Time
 	// StateDir holds the sessions' drafts and journal ("" is the user
@@ -169,7 +172,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{
 		o:         o,
-		log:       slog.New(slog.NewTextHandler(o.Log, nil)),
+		log:       serverLogger(o),
 		hostFP:    gossh.FingerprintSHA256(signer.PublicKey()),
 		sessions:  map[ssh.Session]*session{},
 		pending:   map[string]*conn{},
@@ -582,4 +585,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	p := tea.NewProgram(m, opts...)
 	st.setProgram(p)
 	return p
+}
+
+// serverLogger writes the server's lines to Options.Log as text and, when
+// Options.Logger is set, to it as well.
+func serverLogger(o Options) *slog.Logger {
+	h := slog.Handler(slog.NewTextHandler(o.Log, nil))
+	if o.Logger != nil {
+		h = slog.NewMultiHandler(h, o.Logger.Handler())
+	}
+	return slog.New(h)
 }
