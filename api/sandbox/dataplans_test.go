@@ -151,15 +151,6 @@ func wantMessages(t *testing.T, r sbResp, status int, msgs ...string) {
 	}
 }
 
-// firstMessage is the first message of an error body, for prefix checks.
-func firstMessage(t *testing.T, r sbResp, status int) string {
-	t.Helper()
-	if r.status != status {
-		t.Fatalf("got %d %s, want %d", r.status, r.body, status)
-	}
-	return r.message()
-}
-
 const plansPath = "/platform/v2/workspaces/%d/plans"
 
 func pp(ws int64, rest string) string { return fmt.Sprintf(plansPath, ws) + rest }

@@ -400,7 +400,7 @@ func (s *Server) RoleAssignments() []RoleAssignment {
 	defer s.mu.RUnlock()
 	var out []RoleAssignment
 	for _, a := range s.st.manifest().Assignments {
-		out = append(out, RoleAssignment{a.AccountID, a.Email, a.RoleID})
+		out = append(out, RoleAssignment(a))
 	}
 	return out
 }

@@ -54,15 +54,6 @@ func writeLower(b *strings.Builder, s string) {
 	}
 }
 
-// key is row r's search key.
-func (ix *searchIndex) key(r int) string {
-	start := 0
-	if r > 0 {
-		start = ix.end[r-1]
-	}
-	return ix.text[start:ix.end[r]]
-}
-
 // filter appends to out the rows of src whose key contains q (lower-cased,
 // not empty), in src's order, and returns it with the position of row sel
 // in it (-1 when it is not there). out may share src's array from its
