@@ -41,7 +41,7 @@ func planKinds() []*Descriptor {
 				Delete: plansBase + "/{id}",
 			},
 			Columns: []Column{col("PLAN ID", 22, field("data_plan_id")), col("NAME", 0, field("data_plan_name")),
-				col("VERSIONS", 8, count("data_plan_versions")), col("ACTIVE", 20, activeVersions),
+				col("VERSIONS", 8, count("data_plan_versions")), col("ACTIVE", 28, activeVersions),
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
 			Children: []string{"versions"},
 			id:       ffield("data_plan_id"),
