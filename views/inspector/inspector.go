@@ -55,7 +55,7 @@ type Model struct {
 	text  string // what y copies: the pretty JSON, or the raw text when invalid
 	info  string // "not valid JSON: …", shown under the title
 	lines []string
-	json  bool              // lines are JSON, to highlight
+	json  bool // lines are JSON, to highlight
 	// pre, when set, renders lines shown above the document for a content
 	// width (a role's task matrix, matrix.go); plain is how many of lines
 	// they are, doc the document's own lines.
