@@ -24,19 +24,15 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	AccountID    int64 // sent as accountId on every v1 call
-	// OrgID is the organization of the account, for the paths that name
-	// one (custom roles and tasks); 0 when unknown: those calls then need
-	// an org reference (roles.go).
-	OrgID      int64
-	V1BaseURL  string
-	V2BaseURL  string
-	TokenURL   string
-	Audience   string
-	HTTPClient *http.Client // nil: a client with sane timeouts
-	CacheDir   string       // token cache directory; "": DefaultCacheDir()
-	NoCache    bool         // keep tokens in memory only
-	Logger     *slog.Logger // nil: no logging. Never receives a token or a secret.
-	Retry      RetryPolicy  // zero: the defaults
+	V1BaseURL    string
+	V2BaseURL    string
+	TokenURL     string
+	Audience     string
+	HTTPClient   *http.Client // nil: a client with sane timeouts
+	CacheDir     string       // token cache directory; "": DefaultCacheDir()
+	NoCache      bool         // keep tokens in memory only
+	Logger       *slog.Logger // nil: no logging. Never receives a token or a secret.
+	Retry        RetryPolicy  // zero: the defaults
 	// Registry, when set, shares one Refresher among every Client of the
 	// same credential (the SSH server's sessions, the account switcher).
 	Registry *Registry
@@ -48,6 +44,10 @@ type Config struct {
 	// Clock times token renewals, retry waits and the retry budget; nil
 	// means the wall clock (see Clock).
 	Clock Clock
+	// OrgID is the organization of the account, for the paths that name
+	// one (custom roles and tasks); 0 when unknown: those calls then need
+	// an org reference (roles.go).
+	OrgID int64
 }
 
 type retryObserverKey struct{}
