@@ -246,6 +246,10 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 	}
 }
 
+// sandboxOrgID is the embedded sandbox's one organization (its
+// SeedOrgID), which role and task paths name.
+const sandboxOrgID = 1
+
 // newClient makes the client of profile e in an account, resolving the
 // secret first. It holds no lock.
 func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.Client, error) {
@@ -263,6 +267,7 @@ func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.
 		cfg.ClientSecret = e.sec
 		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL = s.V1URL(), s.V2URL(), s.TokenURL()
 		cfg.NoCache = true // a fresh sandbox issues fresh tokens; nothing worth keeping
+		cfg.OrgID = sandboxOrgID
 	}
 	c, err := api.New(cfg)
 	if err != nil {

@@ -170,7 +170,15 @@ type Descriptor struct {
 	// timestamps, sizes, statuses), as dotted paths with [*] for every
 	// array element; comparisons and exports leave them out.
 	ServerSet []string
+	// Within names the member of the list answer that holds the entities
+	// (a data plan's versions come inside the plan, the custom roles
+	// inside the role manifest); "" when the answer is the list itself.
+	Within string
 
+	// manifest: the kind is written by replacing a whole document
+	// (roles.go): creates, updates and deletes read it, change it and PUT
+	// it back with its version.
+	manifest *manifestSpec
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field
 	keyValue func(Entity) string

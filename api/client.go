@@ -44,6 +44,10 @@ type Config struct {
 	// Clock times token renewals, retry waits and the retry budget; nil
 	// means the wall clock (see Clock).
 	Clock Clock
+	// OrgID is the organization of the account, for the paths that name
+	// one (custom roles and tasks); 0 when unknown: those calls then need
+	// an org reference (roles.go).
+	OrgID int64
 }
 
 type retryObserverKey struct{}

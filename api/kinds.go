@@ -31,7 +31,7 @@ import (
 // A kind's operations are not declared: newCatalog derives them from its
 // Paths (see Descriptor.Ops).
 func kinds() []*Descriptor {
-	return []*Descriptor{
+	ks := []*Descriptor{
 		{
 			Name: "accounts", Singular: "account", Title: "Accounts", Aliases: []string{"acc", "acct"},
 			DataType: "account",
@@ -141,7 +141,7 @@ func kinds() []*Descriptor {
 				List: []string{"/workspace"},
 			},
 			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
-			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs"},
+			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs", "plans"},
 			// Workspaces of the account (list only; ids arrive as strings).
 			Help: "The account's workspaces: audiences, feeds and calculated attributes live in them.",
 		},
@@ -308,6 +308,10 @@ func kinds() []*Descriptor {
 			Help: "How far the calculation of a calculated attribute has got.",
 		},
 	}
+	// The Data Planning API (dataplans.go) and the Custom Access Roles API
+	// (roles.go): their own answer shapes, on the v2 base.
+	ks = append(ks, planKinds()...)
+	return append(ks, roleKinds()...)
 }
 
 func requiredSettings(o object) string {

@@ -43,6 +43,18 @@ func naturalSpecs() map[string]naturalSpec {
 				"connected_outputs[*].data_type"}},
 		"users": {key: []string{"email"},
 			serverSet: []string{"data_type", "id"}},
+		// A plan by its slug, a version by its number within its plan.
+		// A plan's versions are promoted as versions of their own.
+		"plans": {key: []string{"data_plan_id"},
+			serverSet: []string{"created_on", "created_by", "last_modified_on", "last_modified_by", "data_plan_versions"}},
+		"versions": {key: []string{"version"},
+			serverSet: []string{"data_plan_id", "created_on", "created_by", "last_modified_on", "last_modified_by",
+				"quarantine_feed_id"}},
+		// Roles are matched by name (role ids may be generated); tasks
+		// by id.
+		"roles": {key: []string{"name"},
+			serverSet: []string{"role_id"}},
+		"tasks": {key: []string{"task_id"}},
 	}
 }
 

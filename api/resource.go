@@ -116,6 +116,7 @@ func RefKeys(d *Descriptor) []string {
 // CheckRef reports (as a *MissingRefError) what a List of the kind, or
 // with one set a Get, would lack in ref; nil when ref suffices.
 func CheckRef(d *Descriptor, ref Ref, one bool) error {
+	ref = clientFilled(d, ref)
 	if one && d.Paths.Get != "" {
 		_, err := expand(d.Name, d.Paths.Get, ref, "x")
 		return err
@@ -153,6 +154,7 @@ func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity,
 	if !d.Ops.Has(OpList) {
 		return nil, unsupported(d, OpList)
 	}
+	parent = c.scope(d, parent)
 	p, err := d.listPath(parent)
 	if err != nil {
 		return nil, err
@@ -162,6 +164,9 @@ func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity,
 		return nil, err
 	}
 	items, err := c.items(resp, http.MethodGet, p, d)
+	if err == nil {
+		items, err = c.within(resp, p, d, items)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +229,7 @@ func (c *Client) Get(ctx context.Context, d *Descriptor, parent Ref, id string) 
 	if !d.Ops.Has(OpGet) {
 		return Entity{}, unsupported(d, OpGet)
 	}
+	parent = c.scope(d, parent)
 	if d.Paths.Get != "" {
 		if id == "" && !d.Single {
 			return Entity{}, fmt.Errorf("%s: get needs an id", d.Name)
@@ -352,6 +358,9 @@ func (c *Client) Create(ctx context.Context, d *Descriptor, parent Ref, body []b
 	if !d.Ops.Has(OpCreate) {
 		return Entity{}, unsupported(d, OpCreate)
 	}
+	if d.manifest != nil {
+		return c.manifestCreate(ctx, d, c.scope(d, parent), body)
+	}
 	b, err := d.body(body)
 	if err != nil {
 		return Entity{}, err
@@ -397,6 +406,9 @@ func (c *Client) Update(ctx context.Context, d *Descriptor, parent Ref, id strin
 	if !d.Ops.Has(OpUpdate) {
 		return Entity{}, unsupported(d, OpUpdate)
 	}
+	if d.manifest != nil {
+		return c.manifestUpdate(ctx, d, c.scope(d, parent), id, body)
+	}
 	b, err := d.body(body)
 	if err != nil {
 		return Entity{}, err
@@ -438,6 +450,9 @@ func firstElem(b []byte) []byte {
 func (c *Client) Delete(ctx context.Context, d *Descriptor, parent Ref, id string) error {
 	if !d.Ops.Has(OpDelete) {
 		return unsupported(d, OpDelete)
+	}
+	if d.manifest != nil {
+		return c.manifestDelete(ctx, d, c.scope(d, parent), id)
 	}
 	p, err := expand(d.Name, d.Paths.Delete, parent, id)
 	if err != nil {

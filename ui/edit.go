@@ -149,7 +149,7 @@ func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity)
 		o.Text, o.Original, o.Immutable = pretty(e.Raw), e.Raw, d.Protected(e.Raw)
 	} else {
 		o.Title = "new " + d.Singular
-		o.Text = d.PrettyTemplate()
+		o.Text = d.CreateTemplate(s.h.rowBodies(view))
 	}
 	ed.key = s.draftKey(d, parent, ed.id)
 	ed.opts = o
@@ -317,6 +317,10 @@ func (s *edits) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
 	}
 	if s.h.conn() == nil || s.h.here() != ed.place {
 		ed.ed.SaveFailed(fmt.Errorf("the session has switched to another account since the editor opened"))
+		return nil
+	}
+	if err := ed.kind.CheckBody(msg.Body); err != nil {
+		ed.ed.SaveFailed(err) // refused before sending: the text stays as typed
 		return nil
 	}
 	op := state.OpUpdate

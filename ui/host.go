@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -36,6 +37,9 @@ type host interface {
 	reload(view int, cursor string) tea.Cmd
 	// view is the frame in front (0 when there is none).
 	view() int
+	// rowBodies is the bodies of the rows frame view shows, in their order
+	// (a create's template may be made from them).
+	rowBodies(view int) []json.RawMessage
 
 	// conn is the session's client (nil until connected); here is where
 	// the session works; baseURL is the API base URL of a place.

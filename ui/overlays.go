@@ -73,6 +73,9 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	ov := &overlay{comp: in, crumb: "inspect"}
 	m.show(ov)
 	setInspected(in, e)
+	if cmd, ok := m.inspectMore(f, ov, in, e); ok {
+		return cmd
+	}
 	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
 		return nil
 	}
