@@ -29,6 +29,10 @@ type overlay struct {
 	intercept func(tea.KeyPressMsg) (tea.Cmd, bool)
 	// overTable draws the table in front under the component (the palette).
 	overTable bool
+	// under is the overlay the palette was opened over; inspected is the
+	// entity an inspector shows (":diff" there compares that entity).
+	under     *overlay
+	inspected *api.Entity
 }
 
 // show opens o over the body, sized to it.
@@ -65,7 +69,7 @@ func (m *Model) question(o confirm.Options, crumb string, onResult func(confirm.
 // it if the inspector is still open when it arrives.
 func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	in := inspector.New(m.common)
-	ov := &overlay{comp: in, crumb: "inspect"}
+	ov := &overlay{comp: in, crumb: "inspect", inspected: &e}
 	m.show(ov)
 	setInspected(in, e)
 	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
