@@ -63,6 +63,7 @@ type comparison struct {
 	source, target *promote.Snapshot
 	client         *api.Client // the target's
 	thereName      string      // the target account's name ("" when unknown)
+	under          string      // the natural key of the list's parent ("Acme Shop")
 	rows           []promote.Difference
 
 	view   *compareView
@@ -146,6 +147,9 @@ func (c *comparison) open() tea.Cmd {
 // title names what is compared with what.
 func (c *comparison) title() string {
 	what := strings.ToLower(c.kind.Title)
+	if c.under != "" {
+		what += " of " + c.under
+	}
 	if c.entity != nil {
 		what = c.kind.Singular + " " + entityLabel(*c.entity)
 	}
@@ -276,6 +280,7 @@ func (c *comparison) pick() ([]promote.Difference, error) {
 			return nil, fmt.Errorf("the parent of these %s is not in %s/%d any more", c.kind.Name, c.here.profile, c.here.account)
 		}
 	}
+	c.under = strings.Join(prefix, "/")
 	var out []promote.Difference
 	for _, d := range all {
 		switch {
