@@ -51,6 +51,23 @@ func platform(t *testing.T, ctx context.Context, c *api.Client, os string) *prom
 	return e
 }
 
+// appID is the id of the app named name in the account of c.
+func appID(t *testing.T, ctx context.Context, c *api.Client, name string) string {
+	t.Helper()
+	apps, _ := api.Lookup("apps")
+	list, err := c.List(ctx, apps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list {
+		if e.Name == name {
+			return e.ID
+		}
+	}
+	t.Fatalf("account %d has no app %q", c.AccountID(), name)
+	return ""
+}
+
 var crashHandling = regexp.MustCompile(`"crash_handling":\s*"[^"]*"`)
 
 // setCrashHandling changes the iOS platform of "Acme Shop" in account 1
@@ -69,11 +86,14 @@ func setCrashHandling(t *testing.T, d *driver, v string) {
 }
 
 // openPlatforms opens the platforms of app 1 ("Acme Shop").
-func openPlatforms(d *driver) {
+func openPlatforms(d *driver) { openPlatformsOf(d, "1") }
+
+// openPlatformsOf opens the platforms of an app.
+func openPlatformsOf(d *driver, app string) {
 	d.waitFor("Acme Shop")
 	d.settle()
 	d.key(":")
-	d.typ("apps 1")
+	d.typ("apps " + app)
 	d.key("enter")
 	d.waitFor("Data points")
 	d.key("enter") // the chooser's first kind: platforms
@@ -198,9 +218,13 @@ func TestPromoteIntoAReadOnlyTargetIsRefusedBeforePlanning(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := start(t, fixture{ui: tt.opts})
-			makeAlike(t, d)
+			c2 := makeAlike(t, d)
 			setCrashHandling(t, d, "ForceIgnore")
-			openPlatforms(d)
+			app := "1"
+			if tt.opts.Account == 2 {
+				app = appID(t, d.ctx, c2, "Acme Shop")
+			}
+			openPlatformsOf(d, app)
 			diffWith(d, tt.target)
 			d.waitFor("~ 1")
 			d.settle()
@@ -231,7 +255,7 @@ func TestPromoteIntoAReadOnlyTargetIsRefusedBeforePlanning(t *testing.T) {
 func TestDiffNamesTheSideThatFailed(t *testing.T) {
 	d := start(t, fixture{})
 	openPlatforms(d)
-	d.srv.InjectNext(sandbox.Fault500, 3) // every attempt of the first request: the target's
+	d.srv.InjectNext(sandbox.Fault500, 1) // the first request: the target's (a 500 is not retried)
 	diffWith(d, "2")
 	s := d.waitFor("couldn't compare: target sandbox/2:")
 	if !strings.Contains(line(s, "couldn't compare"), "500") {
@@ -272,17 +296,18 @@ func TestPromotingASecretAsksForItMaskedAndNeverShowsIt(t *testing.T) {
 	if !strings.Contains(s, "asked for next, masked") {
 		t.Fatalf("plan:\n%s", s)
 	}
+	_, names, _ := strings.Cut(s, "[secrets: ")
+	names, _, _ = strings.Cut(names, "]")
+	if names == "" {
+		t.Fatalf("the plan names no secret:\n%s", s)
+	}
 	d.key("y")
 	d.waitFor("secrets for sandbox/2")
-	d.typ(typed)
-	look()
-	d.key("enter")
-	s = d.screen()
-	for strings.Contains(s, "lacks these confidential settings") && !strings.Contains(s, "promot") {
-		d.typ(typed) // the next secret, if any
+	for _, n := range strings.Split(names, ", ") {
+		d.waitFor("› " + n)
+		d.typ(typed)
 		look()
 		d.key("enter")
-		s = d.screen()
 	}
 	d.waitFor("promoted into sandbox/2")
 	look()
