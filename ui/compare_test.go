@@ -97,7 +97,7 @@ func openPlatformsOf(d *driver, app string) {
 	d.key("enter")
 	d.waitFor("Data points")
 	d.key("enter") // the chooser's first kind: platforms
-	d.waitFor("CRASH HANDLING", "MobileWeb")
+	d.waitFor("CRASH HANDLING", "Android")
 	d.settle()
 }
 
@@ -324,5 +324,49 @@ func TestPromotingASecretAsksForItMaskedAndNeverShowsIt(t *testing.T) {
 	}
 	if b := string(entries[0].After); strings.Contains(b, typed) {
 		t.Errorf("the journal keeps the secret: %s", b)
+	}
+}
+
+func TestDeletingInTheTargetNeedsAMarkAndItsName(t *testing.T) {
+	d := start(t, fixture{})
+	c2 := makeAlike(t, d)
+	web := platform(t, d.ctx, d.client, "MobileWeb")
+	pf, _ := api.Lookup("platforms")
+	if err := d.client.Delete(d.ctx, pf, web.Parents, web.ID); err != nil {
+		t.Fatal(err)
+	}
+	openPlatforms(d)
+	diffWith(d, "2")
+	d.waitFor("= 2  ~ 0  + 0  - 1")
+	d.settle()
+	d.key("=") // the "-" row alone, under the cursor
+	d.key("p")
+	s := d.waitFor("deleted only when marked")
+	if strings.Contains(s, "to delete") {
+		t.Fatalf("the cursor's - row was planned:\n%s", s)
+	}
+	d.key("space")
+	d.key("p")
+	d.waitFor("0 to create, 0 to update, 1 to delete", "- platform Acme Shop/MobileWeb")
+	d.key("y")
+	d.waitFor("Type “Acme Staging” to confirm")
+	d.typ("Acme Shop")
+	d.key("enter")
+	d.waitFor("not the name")
+	for range len("Acme Shop") {
+		d.key("backspace")
+	}
+	d.typ("Acme Staging")
+	d.key("enter")
+	d.waitFor("promoted into sandbox/2")
+	s2, err := promote.Take(d.ctx, c2, promote.Options{Kinds: []string{"platforms"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s2.Lookup("platforms", "Acme Shop", "MobileWeb"); ok {
+		t.Error("account 2 still has the platform")
+	}
+	if _, ok := s2.Lookup("platforms", "Acme Shop", "iOS"); !ok {
+		t.Error("account 2 lost a platform that was not marked")
 	}
 }

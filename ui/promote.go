@@ -38,7 +38,8 @@ func (c *comparison) targetReadOnly() string {
 }
 
 // picked is what a promote takes: the marked rows, or the cursor's when
-// none is marked; "=" rows have nothing to promote.
+// none is marked; "=" rows have nothing to promote, and a "-" row (a
+// delete in the target) is taken only when marked.
 func (c *comparison) picked() []promote.Difference {
 	var out []promote.Difference
 	for _, d := range c.rows {
@@ -50,7 +51,7 @@ func (c *comparison) picked() []promote.Difference {
 		return out
 	}
 	if r, ok := c.view.table.Selected(); ok {
-		if d, ok := c.row(r.ID); ok && d.Status != promote.Same {
+		if d, ok := c.row(r.ID); ok && d.Status != promote.Same && d.Status != promote.TargetOnly {
 			out = append(out, d)
 		}
 	}
@@ -69,7 +70,7 @@ func (c *comparison) promote() tea.Cmd {
 	}
 	picked := c.picked()
 	if len(picked) == 0 {
-		c.h.setNotice(fmt.Sprintf("nothing to promote: mark ~, + or - rows with %s (= rows are alike)", c.keys.Compare.Mark.Help().Key))
+		c.h.setNotice(fmt.Sprintf("nothing to promote: mark ~, + or - rows with %s (= rows are alike; - rows are deleted only when marked)", c.keys.Compare.Mark.Help().Key))
 		return nil
 	}
 	plan, err := planFor(c.source, c.target, picked)
