@@ -232,6 +232,7 @@ func (c *comparison) loaded(r compared, err error) tea.Cmd {
 		c.rows, err = c.pick()
 	}
 	c.view.title = c.title()
+	c.layer.crumb = "diff " + c.there.String()
 	if err != nil {
 		if c.showing() {
 			c.h.fail(err)
