@@ -32,6 +32,10 @@ type overlay struct {
 	// help is the key that opens help while the overlay is in front, when
 	// global.help does not (the editor: ? is text there, f1 is help).
 	help *key.Binding
+	// under is the overlay the palette was opened over; inspected is the
+	// entity an inspector shows (":diff" there compares that entity).
+	under     *overlay
+	inspected *api.Entity
 }
 
 // show opens o over the body, sized to it. o is another view than the one
@@ -70,7 +74,7 @@ func (m *Model) question(o confirm.Options, crumb string, onResult func(confirm.
 // it if the inspector is still open when it arrives.
 func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	in := inspector.New(m.common)
-	ov := &overlay{comp: in, crumb: "inspect"}
+	ov := &overlay{comp: in, crumb: "inspect", inspected: &e}
 	m.show(ov)
 	setInspected(in, e)
 	if cmd, ok := m.inspectMore(f, ov, in, e); ok {

@@ -28,12 +28,16 @@ func (m *Model) openPalette() tea.Cmd {
 		}
 	}
 	p.SetTargets(targets)
-	m.show(&overlay{comp: p, crumb: ":", overTable: true})
+	m.show(&overlay{comp: p, crumb: ":", overTable: true, under: m.overlay})
 	return p.Open()
 }
 
 // onPalette runs what the palette submitted.
 func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
+	var under *overlay
+	if m.overlay != nil {
+		under = m.overlay.under
+	}
 	m.overlay = nil
 	switch msg.Command {
 	case palette.Kind:
@@ -62,6 +66,8 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 		return m.use(msg.Arg)
 	case palette.History:
 		return m.edits.openHistory()
+	case palette.Diff:
+		return m.openDiff(msg.Arg, under)
 	case palette.Quit:
 		return tea.Quit
 	default:
