@@ -310,6 +310,13 @@ func (s *screen) Screen() string {
 	return s.em.String()
 }
 
+// Styled is the screen with its colours and attributes as escape sequences.
+func (s *screen) Styled() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.em.Render()
+}
+
 // Resize changes the size as a terminal window would.
 func (s *screen) Resize(w, h int) {
 	s.mu.Lock()
