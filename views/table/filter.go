@@ -1,6 +1,7 @@
 package table
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,15 +55,6 @@ func writeLower(b *strings.Builder, s string) {
 	}
 }
 
-// key is row r's search key.
-func (ix *searchIndex) key(r int) string {
-	start := 0
-	if r > 0 {
-		start = ix.end[r-1]
-	}
-	return ix.text[start:ix.end[r]]
-}
-
 // filter appends to out the rows of src whose key contains q (lower-cased,
 // not empty), in src's order, and returns it with the position of row sel
 // in it (-1 when it is not there). out may share src's array from its
@@ -100,14 +92,55 @@ func (ix *searchIndex) filter(out, src []int, q string, at []int32, sel int) ([]
 // comparing the added bytes at its noted place; only a row where q[:prev]
 // recurs is searched again, from after that place.
 //
-// What extend undoes goes on st, so that deleting the added bytes restores
-// src and at without a search: each row it drops, with its place in src,
-// and each note it moves, with the note it had.
+// What extend undoes goes on st, whose newest frame push opened for it, so
+// that deleting the added bytes restores src and at without a search: each
+// note it moves, with the note it had, and each row it drops, with its
+// place in src, unless src held every row (restoring it copies the order).
 func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	if !st.frames[len(st.frames)-1].all {
+		return ix.extendLogged(out, src, q, prev, at, sel, st)
+	}
 	selAt := -1
 	text, end := ix.text, ix.end
 	add := q[prev:]
-	dropped, moved := st.dropped, st.moved
+	for _, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		a := start + int(at[r]>>1) // q[:prev] is at text[a:]
+		p := a + prev
+		switch {
+		case len(add) == 1 && p < end[r] && text[p] == add[0]:
+		case len(add) > 1 && end[r]-p >= len(add) && text[p:p+len(add)] == add:
+		case at[r]&1 == 0:
+			continue
+		default:
+			key := text[start:end[r]]
+			j := strings.Index(text[a+1:end[r]], q)
+			if j < 0 {
+				continue
+			}
+			st.moved = append(st.moved, undo{int32(r), at[r]})
+			at[r] = noteAt(key, a+1+j-start, q[0])
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// extendLogged is extend when src does not hold every row: it also logs
+// each row it drops, with its place in src. It is extend's loop with one
+// line more on each way out: the widest narrowings (every row to a few)
+// take extend's own loop, which keeps fewer values live and runs faster.
+func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	selAt := -1
+	text, end := ix.text, ix.end
+	add := q[prev:]
+	dropped := st.dropped
 	for i, r := range src {
 		start := 0
 		if r > 0 {
@@ -128,7 +161,7 @@ func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, se
 				dropped = append(dropped, undo{int32(r), int32(i)})
 				continue
 			}
-			moved = append(moved, undo{int32(r), at[r]})
+			st.moved = append(st.moved, undo{int32(r), at[r]})
 			at[r] = noteAt(key, a+1+j-start, q[0])
 		}
 		if r == sel {
@@ -136,7 +169,7 @@ func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, se
 		}
 		out = append(out, r)
 	}
-	st.dropped, st.moved = dropped, moved
+	st.dropped = dropped
 	return out, selAt
 }
 
@@ -154,10 +187,13 @@ type narrowings struct {
 	moved   []undo // row, and the note at held for it before
 }
 
-// frame is one extend: the length of the query it started from, and where
-// its entries start in dropped and moved.
+// frame is one extend: the length of the query it started from, whether
+// that query matched every row (then the frame's rows are those of the
+// order, and it logs no dropped row), and where its entries start in
+// dropped and moved.
 type frame struct {
 	qlen, dropped, moved int
+	all                  bool
 }
 
 // undo is one entry of narrowings: a row and a value to put back.
@@ -170,13 +206,14 @@ func (st *narrowings) reset() {
 	st.moved = st.moved[:0]
 }
 
-// push opens the frame of an extend from a query of qlen bytes. Room for
-// n dropped rows is made once, so a keystroke does not allocate.
-func (st *narrowings) push(qlen, n int) {
+// push opens the frame of an extend from a query of qlen bytes, whose
+// result holds all n rows or not. Room for n dropped rows is made once, so
+// a keystroke does not allocate.
+func (st *narrowings) push(qlen, n int, all bool) {
 	if cap(st.dropped) < n {
 		st.dropped = append(make([]undo, 0, n), st.dropped...)
 	}
-	st.frames = append(st.frames, frame{qlen: qlen, dropped: len(st.dropped), moved: len(st.moved)})
+	st.frames = append(st.frames, frame{qlen: qlen, dropped: len(st.dropped), moved: len(st.moved), all: all})
 }
 
 // oldest is the length of the oldest query a pop can restore, 0 when none.
@@ -210,12 +247,13 @@ func (st *narrowings) trim(limit int) {
 	}
 }
 
-// pop undoes the newest frame: rows, the result of that frame's extend and
-// the first rows of their array, grow back into the result it started from
-// (returned), and at gets back the notes it had then. selAt is row sel's
-// position in rows (-1: not there) and comes back as its position in the
-// result. It returns the length of the query of the result.
-func (st *narrowings) pop(rows []int, at []int32, selAt int) ([]int, int, int) {
+// pop undoes the newest frame: rows, the result of that frame's extend at
+// the start of its array, grows back in place into the result the extend
+// started from, which pop returns, and at gets back the notes it had then.
+// order is every row, in order. selAt is the position in rows of the
+// selected row (-1: none) and comes back as its position in the result.
+// The last result is the length of the query the result is for.
+func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, int) {
 	f := st.frames[len(st.frames)-1]
 	st.frames = st.frames[:len(st.frames)-1]
 	moved := st.moved[f.moved:]
@@ -223,6 +261,17 @@ func (st *narrowings) pop(rows []int, at []int32, selAt int) ([]int, int, int) {
 		at[moved[k].row] = moved[k].v
 	}
 	st.moved = st.moved[:f.moved]
+	if f.all {
+		sel := -1
+		if selAt >= 0 {
+			sel = rows[selAt]
+		}
+		rows = rows[:copy(rows[:len(order)], order)]
+		if sel >= 0 {
+			selAt = slices.Index(rows, sel)
+		}
+		return rows, selAt, f.qlen
+	}
 	dropped := st.dropped[f.dropped:]
 	st.dropped = st.dropped[:f.dropped]
 	// Merge from the back: dropped rows go to their noted places, kept

@@ -237,11 +237,15 @@ func TestReusedFilterRowsNeverLeak(t *testing.T) {
 	}
 }
 
-// A keystroke's filter allocates nothing: the keys are lowered once, and
-// the result goes to the array of the previous one.
+// A keystroke's filter allocates nothing, typed or deleted: the keys are
+// lowered once, the result goes to the array of the previous one, and the
+// history that a backspace restores from was sized for every row once.
+// The queries narrow from every row and from fewer, restore both kinds of
+// result, edit the middle of the query and replace it.
 func TestFilterKeystrokeAllocatesNothing(t *testing.T) {
 	m, _ := newTable(t, appRows(5000), 80, 20)
-	queries := []string{"app-0", "app-00", "app-001", "app-00", "app-0", "app-01", "ios", "app-0"}
+	queries := []string{"app-0", "app-00", "app-001", "app-0012", "app-001", "app-00", "app-0", "app-01",
+		"app-013", "app-03", "ios", "app-0"}
 	m.filter = queries[len(queries)-1]
 	m.applyFilter()
 	i := 0

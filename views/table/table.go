@@ -19,8 +19,10 @@
 // two cells). When the new query contains the previous one, only the
 // previous result is scanned, in place: anything matching the longer query
 // matched the shorter. When it only grew at its end (typing), each row is
-// first checked where the previous query matched it (see filter.go). The
-// filtered rows live in one array reused from keystroke to keystroke.
+// first checked where the previous query matched it (see filter.go), and
+// what each such narrowing dropped is kept, so that a backspace restores
+// the previous result without a search (narrowings). The filtered rows
+// live in one array reused from keystroke to keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -580,7 +582,7 @@ func (m *Model) filterFrom(sel int) int {
 		if n := commonPrefix(q, m.query); n > 0 && m.history.oldest() > 0 && m.history.oldest() <= n {
 			for len(m.query) > n {
 				var qlen int
-				m.visible, at, qlen = m.history.pop(m.visible, m.at, at)
+				m.visible, at, qlen = m.history.pop(m.visible, m.order, m.at, at)
 				m.query = m.query[:qlen]
 			}
 		}
@@ -588,7 +590,7 @@ func (m *Model) filterFrom(sel int) int {
 	switch {
 	case q == m.query:
 	case m.query != "" && strings.HasPrefix(q, m.query):
-		m.history.push(len(m.query), len(m.rows))
+		m.history.push(len(m.query), len(m.rows), len(m.visible) == len(m.order))
 		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel, &m.history)
 		m.history.trim(len(m.rows))
 	case m.query != "" && strings.Contains(q, m.query):
