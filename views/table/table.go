@@ -19,8 +19,10 @@
 // two cells). When the new query contains the previous one, only the
 // previous result is scanned, in place: anything matching the longer query
 // matched the shorter. When it only grew at its end (typing), each row is
-// first checked where the previous query matched it (see filter.go). The
-// filtered rows live in one array reused from keystroke to keystroke.
+// first checked where the previous query matched it (see filter.go), and
+// what each such narrowing dropped is kept, so that a backspace restores
+// the previous result without a search (narrowings). The filtered rows
+// live in one array reused from keystroke to keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -145,10 +147,11 @@ type Model struct {
 	rows    []Row
 	index   searchIndex // lower-cased search key per row
 	order   []int
-	visible []int   // order itself when query is empty, buf's array otherwise
-	buf     []int   // the filtered rows' array, reused from keystroke to keystroke
-	at      []int32 // per row: where query first occurs in its key (see searchIndex.filter)
-	query   string  // lower-cased query that visible was computed for
+	visible []int      // order itself when query is empty, buf's array otherwise
+	buf     []int      // the filtered rows' array, reused from keystroke to keystroke
+	at      []int32    // per row: where query first occurs in its key (see searchIndex.filter)
+	query   string     // lower-cased query that visible was computed for
+	history narrowings // how visible was narrowed from shorter queries, to undo on backspace
 
 	cursor int
 	offset int
@@ -584,28 +587,72 @@ func (m *Model) applyFilter() {
 //
 // Every row matching a query matches any part of it, so when the new query
 // contains the one visible was computed for, only visible is scanned, in
-// place. Otherwise order is scanned into buf. Either way the rows land in
-// buf's array, which SetRows sized for every row: a keystroke allocates
-// nothing, and visible never holds more than the rows the filter wrote.
+// place. When it grew at its end (typing), what the narrowing dropped is
+// kept in history; when it shrank to, or was edited after, a prefix held
+// there (backspace), that prefix's result is restored from history and
+// extended if need be. Otherwise (a query replaced) order is scanned into
+// buf and the history starts anew. Either way the rows land in buf's array,
+// which SetRows sized for every row: a keystroke allocates nothing, and
+// visible never holds more than the rows the filter wrote.
 func (m *Model) filterFrom(sel int) int {
 	q := strings.ToLower(m.filter)
-	at := -1
-	switch {
-	case q == "":
-		m.visible = m.order
-		if sel >= 0 {
-			at = slices.Index(m.order, sel)
+	if q == "" {
+		m.visible, m.query = m.order, ""
+		m.history.reset()
+		if sel < 0 {
+			return -1
 		}
+		return slices.Index(m.order, sel)
+	}
+	at := m.visibleAt(sel)
+	if m.query != "" && !strings.HasPrefix(q, m.query) && !strings.Contains(q, m.query) {
+		if n := commonPrefix(q, m.query); n > 0 && m.history.oldest() > 0 && m.history.oldest() <= n {
+			for len(m.query) > n {
+				var qlen int
+				m.visible, at, qlen = m.history.pop(m.visible, m.order, m.at, at)
+				m.query = m.query[:qlen]
+			}
+		}
+	}
+	switch {
+	case q == m.query:
 	case m.query != "" && strings.HasPrefix(q, m.query):
-		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel)
+		m.history.push(len(m.query), len(m.rows), len(m.visible) == len(m.order))
+		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
 	case m.query != "" && strings.Contains(q, m.query):
+		m.history.reset()
 		m.visible, at = m.index.filter(m.visible[:0], m.visible, q, m.at, sel)
 	default:
+		m.history.reset()
 		m.visible, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
 		m.buf = m.visible[:0] // the same array, unless it had to grow
 	}
 	m.query = q
 	return at
+}
+
+// visibleAt is the position of row r among the visible rows (-1: not
+// there); the cursor's row is found without a search.
+func (m *Model) visibleAt(r int) int {
+	switch {
+	case r < 0:
+		return -1
+	case m.cursor >= 0 && m.cursor < len(m.visible) && m.visible[m.cursor] == r:
+		return m.cursor
+	}
+	return slices.Index(m.visible, r)
+}
+
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // --- sort ------------------------------------------------------------------
@@ -623,6 +670,7 @@ func (m *Model) sortBy(col int, desc bool) {
 func (m *Model) resort() {
 	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
 	m.query = "" // order changed: scan it whole
+	m.history.reset()
 	m.filterFrom(-1)
 }
 
