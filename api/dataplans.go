@@ -22,7 +22,7 @@ import (
 
 const plansBase = "/workspaces/{workspace}/plans"
 
-// Values of the data plan enumerations (dataplanning-api.md §8).
+// Values of the data plan enumerations (docs/reference.md, data plans).
 var (
 	planEnvironments = []string{"none", "development", "production"}
 	planMatchTypes   = []string{"unknown", "screen_view", "custom_event", "user_attributes", "user_identities",
@@ -143,7 +143,7 @@ func NextVersion(listed []json.RawMessage) string {
 }
 
 // checkVersion checks a version body against the shape of the reference
-// (dataplanning-api.md §4.2–4.4) before it is sent: the server checks
+// (the version document: match types, validator, environments) before it is sent: the server checks
 // more (the JSON Schemas, duplicate matches), this catches what is
 // plainly wrong, with the path of each problem.
 func checkVersion(body []byte) error {

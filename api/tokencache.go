@@ -14,7 +14,7 @@ import (
 
 // The token cache keeps one file per credential (token URL + client id +
 // audience) so that a restart does not pay the 1–3 s token request
-// (issue 3 item 2). The directory is 0700 and each file 0600; a file is
+// (docs/client.md, the token cache). The directory is 0700 and each file 0600; a file is
 // written to a temporary name and renamed into place, so a reader never sees
 // half of one. The client secret is never written: the file holds the token,
 // its lifetime and the key it was issued for, nothing else.

@@ -6,7 +6,7 @@ import (
 )
 
 // EncodeUserID turns an email into the id the Users endpoints take
-// (platform-api.md §14.2, §16 item 67): every byte outside [A-Za-z0-9] is
+// (docs/reference.md, users; docs/inconsistencies.md: user ids): every byte outside [A-Za-z0-9] is
 // written as two uppercase hex digits, so test@mparticle.com becomes
 // test40mparticle2Ecom. The reference gives only that one example; the
 // encoding is not reversible in general (a literal "40" in an address reads

@@ -1,5 +1,5 @@
 // Package keymap holds every key binding of the console, built on
-// charm.land/bubbles/v2/key, with DESIGN.md's defaults and user overrides.
+// charm.land/bubbles/v2/key, with the default keys (README.md, Keys) and user overrides.
 //
 // # Design
 //
@@ -16,7 +16,7 @@
 //     editor, dialog); global.interrupt (ctrl+c) works even there.
 //   - nav: movement shared by every scrolling view (table, inspector, help,
 //     error log), so rebinding "nav.down" changes all of them at once. This
-//     is one more context than the brief lists; it keeps vim/tmux users from
+//     is a context of its own so that vim and tmux users are spared
 //     rebinding the same movement four times.
 //   - table, inspector, errorlog: a view's own actions, layered over global
 //     and nav.
@@ -263,7 +263,7 @@ func registry() []action {
 	}
 }
 
-// Default returns the keymap with DESIGN.md's default keys.
+// Default returns the keymap with the default keys.
 func Default() KeyMap {
 	var km KeyMap
 	for _, a := range registry() {

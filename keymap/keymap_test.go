@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// The defaults DESIGN.md promises.
+// The default keys the README lists.
 func TestDefaultsFollowDesign(t *testing.T) {
 	km := Default()
 	tests := []struct {

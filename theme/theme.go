@@ -15,7 +15,7 @@
 // Because views hold a pointer to the Styles, assigning the new value to it
 // restyles every view at once; each session (local or SSH) owns its own.
 //
-// NO_COLOR (https://no-color.org: set and not empty) builds styles without a
+// NO_COLOR (set and not empty, the common convention) builds styles without a
 // single colour: emphasis is carried by bold, underline, faint and reverse
 // video (the table cursor, the selected button and the badges are reversed),
 // so the console stays readable. Bubble Tea additionally downsamples colours

@@ -39,7 +39,7 @@
 // without the protected fields (the API does not change them); y emits
 // SaveMsg. After a conflict a protected field may hold the value the text
 // came from or the server's newer one (a timestamp the server moved is not
-// the user's change), not a third. The root re-reads the entity first (issue 5, item 6): if
+// the user's change), not a third. The client re-reads the entity first (api.UpdateIfUnchanged): if
 // it differs from SaveMsg.Base it calls Conflict with the server's version,
 // which shows what changed there and offers o (overwrite: review again
 // against the newer version, then send), m (merge by hand: keep editing

@@ -17,8 +17,8 @@
 // Component (a list with the selected error's full report under it).
 //
 // Reason phrases are Go's standard ones (http.StatusText): 504 reads
-// "Gateway Timeout", not the reference's "Bad Gateway" (platform-api.md §16
-// item 26). All text from the server is sanitised before it is laid out.
+// "Gateway Timeout", not the reference's "Bad Gateway" (docs/inconsistencies.md:
+// the 504 reason phrase). All text from the server is sanitised before it is laid out.
 package errview
 
 import (
