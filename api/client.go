@@ -19,7 +19,7 @@ import (
 
 // Config is everything a Client needs: one credential, the account it
 // works in, and where the API lives. Empty URLs mean the documented
-// defaults (platform-api.md §1).
+// defaults (docs/reference.md, hosts and versions).
 type Config struct {
 	ClientID     string
 	ClientSecret string

@@ -10,7 +10,7 @@ import (
 )
 
 // Shape says which of the response forms the Platform API uses a body had
-// (platform-api.md §2.8, §16.3).
+// (docs/reference.md, answer shapes).
 type Shape int
 
 const (

@@ -20,12 +20,12 @@
 // it. Entities keep the server's bytes (Entity.Raw), so unknown fields
 // round-trip. Answers come in every shape the reference shows (DecodeBody).
 //
-// Beyond DESIGN.md: the token source is called Refresher and its channel
-// comes from Watch; calculated attributes' activation and calculation
-// status are both actions on the CA and read-only kinds of their own, so
-// the console can drill into them; decisions on the reference's
-// inconsistencies (platform-api.md §16) are listed on kinds() and in
-// docs/client.md.
+// The token source is called Refresher and its channel comes from Watch;
+// calculated attributes' activation and calculation status are both
+// actions on the CA and read-only kinds of their own, so the console can
+// drill into them. Decisions on the reference's inconsistencies are listed
+// on kinds() and in docs/client.md and docs/inconsistencies.md; the facts
+// the package relies on are in docs/reference.md.
 package api
 
 import (
@@ -36,7 +36,7 @@ import (
 	"time"
 )
 
-// Documented defaults (platform-api.md §1).
+// Documented defaults (docs/reference.md, hosts and versions).
 const (
 	DefaultAudience  = "https://api.mparticle.com"
 	DefaultV1BaseURL = "https://api.mparticle.com/v1"
@@ -114,7 +114,8 @@ func (id ID) Int() (int64, bool) {
 	return n, err == nil
 }
 
-// timeLayouts are every timestamp form seen in the reference (§2.8).
+// timeLayouts are every timestamp form the API is known to send
+// (docs/reference.md, timestamps).
 var timeLayouts = []string{
 	time.RFC3339Nano,                // 2020-02-18T19:24:50.426Z, -04:00 offsets, 7 digits
 	"2006-01-02T15:04:05.999999999", // no zone, 0–9 fractional digits
