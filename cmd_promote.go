@@ -537,7 +537,7 @@ func (c *cli) runApply(ctx context.Context, o *applyOptions, dir string) error {
 		return c.fail("apply", missingSecrets(missing, o.secrets))
 	}
 	if !o.yes {
-		ok, err := c.confirm(fmt.Sprintf("Apply %d writes to account %d (profile %s)? [y/N] ", len(plan.Steps), acct, s.Profile))
+		ok, err := c.confirm(ctx, fmt.Sprintf("Apply %d writes to account %d (profile %s)? [y/N] ", len(plan.Steps), acct, s.Profile))
 		if err != nil {
 			return c.fail("apply", err)
 		}
@@ -663,14 +663,30 @@ func readSecretsFile(path string) (map[string]string, error) {
 }
 
 // confirm asks a yes/no question on stderr and reads the answer from
-// stdin: only y or yes (any case) is yes.
-func (c *cli) confirm(question string) (bool, error) {
+// stdin: only y or yes (any case) is yes. An interrupt (the context) while
+// waiting is a no.
+func (c *cli) confirm(ctx context.Context, question string) (bool, error) {
 	fmt.Fprint(c.stderr, question)
-	line, err := bufio.NewReader(c.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return false, fmt.Errorf("reading the answer: %w", err)
+	type answer struct {
+		line string
+		err  error
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(c.stdin).ReadString('\n')
+		ch <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case a = <-ch:
+	case <-ctx.Done():
+		fmt.Fprintln(c.stderr)
+		return false, nil
+	}
+	if a.err != nil && !errors.Is(a.err, io.EOF) {
+		return false, fmt.Errorf("reading the answer: %w", a.err)
+	}
+	switch strings.ToLower(strings.TrimSpace(a.line)) {
 	case "y", "yes":
 		return true, nil
 	}
