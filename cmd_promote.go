@@ -216,6 +216,7 @@ Each side is a directory written by 'mpconsole export' or an account:
              account whose number is also a directory's name)
   N          account N with the current profile (-p, or the default)
   PROFILE/N  account N with the profile PROFILE
+  PROFILE    the profile's own account
 
 --kinds limits the comparison (default: a directory side's kinds, else every
 kind). -o json prints the comparison as JSON for machines.
@@ -278,21 +279,30 @@ type side struct {
 	account int64  // 0: the profile's
 }
 
-// parseSide reads a diff argument: an existing directory, else N or
-// PROFILE/N.
+// parseSide reads a diff argument: an existing directory, else N,
+// PROFILE/N or PROFILE.
 func parseSide(arg string) (side, error) {
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
 		return side{arg: arg, dir: arg}, nil
 	}
-	prof, num := "", arg
+	bad := usagef("%q is neither a directory nor an account (N, PROFILE/N or PROFILE)", arg)
 	if i := strings.LastIndex(arg, "/"); i >= 0 {
-		prof, num = arg[:i], arg[i+1:]
+		n, err := strconv.ParseInt(arg[i+1:], 10, 64)
+		if err != nil || n <= 0 || i == 0 {
+			return side{}, bad
+		}
+		return side{arg: arg, profile: arg[:i], account: n}, nil
 	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n <= 0 || (prof == "" && strings.Contains(arg, "/")) {
-		return side{}, usagef("%q is neither a directory nor an account (N or PROFILE/N)", arg)
+	if n, err := strconv.ParseInt(arg, 10, 64); err == nil {
+		if n <= 0 {
+			return side{}, bad
+		}
+		return side{arg: arg, account: n}, nil
 	}
-	return side{arg: arg, profile: prof, account: n}, nil
+	if arg == "" || strings.ContainsAny(arg, `\.`) {
+		return side{}, bad // a path, not a profile
+	}
+	return side{arg: arg, profile: arg}, nil // the profile's own account
 }
 
 func (c *cli) runDiff(ctx context.Context, f *promoteFlags, output string, prune bool, a, b string) error {
@@ -336,6 +346,9 @@ func (c *cli) runDiff(ctx context.Context, f *promoteFlags, output string, prune
 				continue
 			}
 			cl, err := sessionClient(ctx, s, sd.profile, sd.account)
+			if err != nil && sd.account == 0 && isUsage(err) {
+				err = usagef("%q is no directory, and %v", sd.arg, err)
+			}
 			if err != nil {
 				return c.fail("diff", err)
 			}

@@ -364,6 +364,13 @@ func TestPromoteProfiles(t *testing.T) {
 	if code, _, errs := cliRun(t, "", "diff", "nobody/1", "2"); code != 2 || !strings.Contains(errs, `no profile "nobody"`) {
 		t.Fatalf("unknown profile: exit %d %s", code, errs)
 	}
+	if code, _, errs := cliRun(t, "", "diff", "confg", "2"); code != 2 || !strings.Contains(errs, `"confg" is no directory, and no profile "confg" (profiles: admin, ro)`) {
+		t.Fatalf("neither a directory nor a profile: exit %d %s", code, errs)
+	}
+	// A profile alone is its own account: ro is account 1, as is admin.
+	if code, out, errs := cliRun(t, "", "diff", "ro", "admin", "--kinds", "apps"); code != 0 || out != "" {
+		t.Fatalf("diff ro admin: exit %d\n%s%s", code, out, errs)
+	}
 
 	before := e.srv.APIRequests()
 	for _, args := range [][]string{{"-p", "ro"}, {"--readonly"}} {
@@ -427,7 +434,7 @@ func TestDiffDirectories(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"neither directory nor account", []string{"diff", a, filepath.Join(base, "missing")}, "is neither a directory nor an account (N or PROFILE/N)"},
+		{"neither directory nor account", []string{"diff", a, filepath.Join(base, "missing")}, "is neither a directory nor an account (N, PROFILE/N or PROFILE)"},
 		{"account zero", []string{"diff", a, "0"}, `"0" is neither`},
 		{"bad output", []string{"diff", a, b, "-o", "yaml"}, `-o "yaml": want text or json`},
 		{"one argument", []string{"diff", a}, "want SOURCE TARGET"},
