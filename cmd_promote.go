@@ -84,9 +84,22 @@ func parseAccount(s string) (int64, error) {
 	return n, nil
 }
 
+// refusal is a command line that is well formed but that the command
+// will not carry out as given (a missing secret, a read-only target, no
+// terminal to confirm on): exit 2, without pointing at the usage.
+type refusal struct{ msg string }
+
+func (e *refusal) Error() string { return e.msg }
+
+func refusef(format string, args ...any) error { return &refusal{fmt.Sprintf(format, args...)} }
+
 // fail prints a command's error and returns its exit status.
 func (c *cli) fail(cmd string, err error) error {
 	fmt.Fprintf(c.stderr, "mpconsole %s: %v\n", cmd, err)
+	var r *refusal
+	if errors.As(err, &r) {
+		return exitStatus(2)
+	}
 	if isUsage(err) {
 		fmt.Fprintf(c.stderr, "Run 'mpconsole %s --help' for usage.\n", cmd)
 	}
@@ -433,7 +446,7 @@ MPCONSOLE_SECRET_NAME. A missing value stops apply before anything is sent,
 naming it. No secret value is printed.
 
 Every write is journalled in the state directory, as the console's edits are
-(mpconsole log shows them). A failure part-way stops apply: it prints what
+(the console's :history shows them). A failure part-way stops apply: it prints what
 was applied, what failed (and whether the server may have carried it out)
 and what was not attempted, and exits 1. Running it again converges: what the
 failed run created is found by its natural key and not created twice.
@@ -493,7 +506,7 @@ func (c *cli) runApply(ctx context.Context, o *applyOptions, dir string) error {
 		}
 	}
 	if err == nil && !o.yes && !o.dryRun && !isTerminal(c.stdin) {
-		err = usagef("no terminal to confirm on: run with --yes to apply without asking (check the plan first with --dry-run)")
+		err = refusef("no terminal to confirm on: run with --yes to apply without asking (check the plan first with --dry-run)")
 	}
 	var fileSecrets map[string]string
 	if err == nil && o.secrets != "" {
@@ -523,7 +536,7 @@ func (c *cli) runApply(ctx context.Context, o *applyOptions, dir string) error {
 		if prof.ReadOnly {
 			why = fmt.Sprintf("the profile %q is read-only", s.Profile)
 		}
-		return c.fail("apply", usagef("%s: nothing was read or sent (a --dry-run is allowed)", why))
+		return c.fail("apply", refusef("%s: nothing was read or sent (a --dry-run is allowed)", why))
 	}
 	cl, err := sessionClient(ctx, s, "", acct)
 	if err != nil {
@@ -615,7 +628,7 @@ func missingSecrets(names []string, file string) error {
 	if file != "" {
 		where = file
 	}
-	return usagef("no value for the secrets %s: give them in %s (NAME = \"value\") or as %s%s; nothing was sent",
+	return refusef("no value for the secrets %s: give them in %s (NAME = \"value\") or as %s%s; nothing was sent",
 		strings.Join(names, ", "), where, secretEnvPrefix, names[0])
 }
 
@@ -649,7 +662,7 @@ func readSecretsFile(path string) (map[string]string, error) {
 		return nil, usagef("--secrets %s is not a regular file", path)
 	}
 	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, usagef("--secrets %s may be read by other users (mode %04o): run chmod 600 %s", path, fi.Mode().Perm(), path)
+		return nil, refusef("--secrets %s may be read by other users (mode %04o): run chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

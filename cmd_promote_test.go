@@ -207,7 +207,8 @@ func TestPromoteAccounts(t *testing.T) {
 
 	// A missing secret is named, and nothing is sent.
 	code, _, errs = runAll("", "apply", dir, "--account", "2", "--yes")
-	if code != 2 || !strings.Contains(errs, "no value for the secrets "+strings.Join(names, ", ")) || !strings.Contains(errs, "nothing was sent") {
+	if code != 2 || !strings.Contains(errs, "no value for the secrets "+strings.Join(names, ", ")) || !strings.Contains(errs, "nothing was sent") ||
+		strings.Contains(errs, "--help") {
 		t.Fatalf("no secrets: exit %d\nstderr: %s", code, errs)
 	}
 	if w := e.sentWrites(); len(w) > 0 {
