@@ -215,9 +215,10 @@ func kindCounts(s *promote.Snapshot) string {
 const diffLong = `Compares SOURCE with TARGET and prints what applying SOURCE to TARGET
 would do, one line per entity or field:
 
-  + app "Acme Shop"                                              only in SOURCE: created
-  ~ platform Acme Shop/iOS: crash_handling "AppDefined" → "ForceCatch"   TARGET's value → SOURCE's
-  - feed mP Traveller/old                                         only in TARGET
+  + app "Acme Shop"                  only in SOURCE: apply creates it
+  ~ platform Acme Shop/iOS: crash_handling "AppDefined" → "ForceCatch"
+                                      TARGET's value → SOURCE's
+  - feed mP Traveller/old             only in TARGET
 
 then what cannot be promoted, and why (workspaces, audiences and users have
 no create in the API, a calculated attribute's active definition is not
@@ -445,11 +446,11 @@ must be readable by its owner only: chmod 600 FILE), else from the variable
 MPCONSOLE_SECRET_NAME. A missing value stops apply before anything is sent,
 naming it. No secret value is printed.
 
-Every write is journalled in the state directory, as the console's edits are
-(the console's :history shows them). A failure part-way stops apply: it prints what
-was applied, what failed (and whether the server may have carried it out)
-and what was not attempted, and exits 1. Running it again converges: what the
-failed run created is found by its natural key and not created twice.
+Every write is journalled in the state directory, as the console's edits
+are (its :history lists them). A failure part-way stops apply: it prints
+what was applied, what failed (and whether the server may have carried it
+out) and what was not attempted, and exits 1. Running it again converges:
+what the failed run created is found by its natural key, not created twice.
 
 Exit status: 0 applied (or nothing to do, or a dry run), 1 the API (or the
 connection, or DIR) failed or the confirmation was declined, 2 bad usage
