@@ -694,30 +694,42 @@ func readSecretsFile(path string) (map[string]string, error) {
 // waiting is a no.
 func (c *cli) confirm(ctx context.Context, question string) (bool, error) {
 	fmt.Fprint(c.stderr, question)
+	line, ok, err := readAnswer(ctx, c.stdin)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		fmt.Fprintln(c.stderr)
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// readAnswerBlocking reads a line in a goroutine, giving up on an
+// interrupt (the goroutine then stays blocked in its read).
+func readAnswerBlocking(ctx context.Context, stdin io.Reader) (string, bool, error) {
 	type answer struct {
 		line string
 		err  error
 	}
 	ch := make(chan answer, 1)
 	go func() {
-		line, err := bufio.NewReader(c.stdin).ReadString('\n')
+		line, err := bufio.NewReader(stdin).ReadString('\n')
 		ch <- answer{line, err}
 	}()
-	var a answer
 	select {
-	case a = <-ch:
+	case a := <-ch:
+		if a.err != nil && !errors.Is(a.err, io.EOF) {
+			return "", false, fmt.Errorf("reading the answer: %w", a.err)
+		}
+		return a.line, true, nil
 	case <-ctx.Done():
-		fmt.Fprintln(c.stderr)
-		return false, nil
+		return "", false, nil
 	}
-	if a.err != nil && !errors.Is(a.err, io.EOF) {
-		return false, fmt.Errorf("reading the answer: %w", a.err)
-	}
-	switch strings.ToLower(strings.TrimSpace(a.line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }
 
 // openJournal is the journal the console writes: in the session's state

@@ -316,6 +316,13 @@ func TestPromoteAccounts(t *testing.T) {
 	if code, out, _ = runAll("", "diff", dir, "2", "--prune"); code != 3 {
 		t.Fatalf("diff --prune after apply: exit %d\n%s", code, out)
 	}
+	code, out, _ = runAll("", "apply", dir, "--account", "2", "--prune", "--dry-run")
+	if code != 0 || !strings.Contains(out, "- app \"Acme Shop (Staging)\"\n") || strings.Contains(out, "only in the target") {
+		t.Fatalf("apply --prune --dry-run: exit %d\n%s", code, out)
+	}
+	if w := e.sentWrites(); len(w) > 0 {
+		t.Fatalf("a dry run wrote: %v", w)
+	}
 
 	// A second apply plans nothing and sends nothing.
 	code, out, errs = runAll("", "apply", dir, "--account", "2", "--yes")
