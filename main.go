@@ -3,6 +3,7 @@
 //	mpconsole                 the console (on the embedded sandbox when nothing is configured)
 //	mpconsole sandbox …       serve the local Platform API sandbox over HTTP
 //	mpconsole get KIND [ID]   headless read of any kind, for scripts
+//	mpconsole export|diff|apply  keep accounts alike through exported files
 //	mpconsole ssh …           serve the console over SSH
 //	mpconsole config …        check or create the profiles file
 //	mpconsole version|completion|man
@@ -69,7 +70,8 @@ func (c *cli) rootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdUsageError{cmd: cmd.CommandPath(), err: err}
 	})
-	root.AddCommand(c.sandboxCmd(), c.getCmd(), c.sshCmd(), c.configCmd(), c.versionCmd(), c.manCmd())
+	root.AddCommand(c.sandboxCmd(), c.getCmd(), c.sshCmd(), c.configCmd(), c.versionCmd(), c.manCmd(),
+		c.exportCmd(), c.diffCmd(), c.applyCmd())
 	return root
 }
 
