@@ -115,9 +115,9 @@ func TestDiffShowsTheChangedPlatformAndPromotesIt(t *testing.T) {
 	openPlatforms(d)
 
 	diffWith(d, "2")
-	s := d.waitFor("~ 1")
+	d.waitFor("~ 1")
 	d.settle()
-	s = d.screen()
+	s := d.screen()
 	if h := line(s, "~ 1"); !strings.Contains(h, "= 2  ~ 1  + 0  - 0") {
 		t.Fatalf("counts: %q\n%s", h, s)
 	}
