@@ -133,8 +133,9 @@ type Model struct {
 	account string           // the account's display name
 	genCtx  context.Context  // cancelled when the account changes
 	cancel  context.CancelFunc
-	gen     int                // the account generation: bumped by every switch
-	saved   map[place][]*frame // the last view of each account, for coming back
+	gen     int                    // the account generation: bumped by every switch
+	saved   map[place][]*frame     // the last view of each account, for coming back
+	views   map[place]*viewHistory // the views visited in each account (history_views.go)
 
 	edits   *edits     // the editor, drafts, journal and history
 	errs    *errorPane // the error pane and the error log
@@ -197,7 +198,7 @@ func New(o Options) *Model {
 	if o.ExecProcess == nil {
 		o.ExecProcess = tea.ExecProcess
 	}
-	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
+	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}, views: map[place]*viewHistory{}}
 	m.retries = make(chan api.RetryEvent, 8)
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
@@ -381,6 +382,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.overlay == nil {
 			return m.load(m.top())
 		}
+	}
+	if cmd, ok := m.listKey(msg); ok {
+		return cmd
 	}
 	if why := m.unsupported(msg); why != "" {
 		m.setNotice(why)
@@ -725,6 +729,7 @@ func (m *Model) viewID() int {
 // describes what is on screen. Closing an overlay needs no call:
 // noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
+	m.visitView()
 	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}
