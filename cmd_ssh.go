@@ -120,6 +120,7 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "warning:", w)
 		}
 		o.Rights, o.Keys = file.SSH, &file.KeyMap
+		o.NoMouse = !file.MouseOn()
 	}
 	// Resolve the starting profile's secret now, so a broken one fails the
 	// start instead of every session.

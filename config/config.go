@@ -69,6 +69,9 @@ type File struct {
 	DefaultProfile string              `toml:"default_profile"`
 	Profiles       map[string]*Profile `toml:"profiles"`
 	Keys           map[string]keyList  `toml:"keys"`
+	// Mouse turns the console's mouse support (wheel, clicks) on or off;
+	// unset is on.
+	Mouse *bool `toml:"mouse"`
 	// SSH holds the rights of the keys allowed in over `mpconsole ssh`.
 	SSH SSHConfig `toml:"ssh"`
 	// Warnings are problems that do not stop the console (a literal secret in
@@ -98,6 +101,10 @@ func (k *keyList) UnmarshalTOML(v any) error {
 	}
 	return nil
 }
+
+// MouseOn reports whether the console takes the mouse (mouse = false in
+// the file turns it off).
+func (f *File) MouseOn() bool { return f == nil || f.Mouse == nil || *f.Mouse }
 
 // KeyOverrides returns the [keys] table as action → keys.
 func (f *File) KeyOverrides() map[string][]string {

@@ -93,6 +93,9 @@ type Options struct {
 	// FPS caps how many times a second a session's screen is redrawn;
 	// default DefaultFPS. See DefaultFPS for what it costs.
 	FPS int
+	// NoMouse turns the sessions' mouse off (mouse = false in the
+	// profiles file).
+	NoMouse bool
 	// KeepRendering leaves idle sessions' renderers running (they are
 	// parked by default); only measurements of what parking saves set it.
 	KeepRendering bool
@@ -564,6 +567,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Allowed:  st.allowed,
 		ReadOnly: st.readOnly,
 		Remote:   true,
+		NoMouse:  s.o.NoMouse,
 		Keys:     &km,
 		NoColor:  theme.NoColorEnv(sess.Environ()),
 		Context:  st.ctx,

@@ -86,6 +86,9 @@ type Options struct {
 	StartKind string
 	// Context bounds every request of the session; cancelled when it ends.
 	Context context.Context
+	// NoMouse turns the mouse off (mouse = false in the profiles file):
+	// the terminal keeps its own selection.
+	NoMouse bool
 	// Now is the clock (tests may fix it); default time.Now.
 	Now func() time.Time
 }
@@ -167,6 +170,8 @@ type Model struct {
 	// the too-small screen says so (smallHint) for a while.
 	smallHint string
 	smallAt   time.Time
+
+	click lastClick // the row clicked last (mouse.go)
 
 	styles        *theme.Styles
 	keys          *keymap.KeyMap
@@ -257,6 +262,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.keyWhileSmall(msg)
 		}
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.onMouse(msg)
 	case tea.PasteMsg:
 		if chrome.TooSmall(m.width, m.height) {
 			m.ignoredWhileSmall()
