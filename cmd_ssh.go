@@ -121,6 +121,11 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 		}
 		o.Rights, o.Keys = file.SSH, &file.KeyMap
 		o.NoMouse = !file.MouseOn()
+		skins, bad := file.Skins()
+		for _, e := range bad {
+			fmt.Fprintf(stderr, "warning: %v (ignored)\n", e)
+		}
+		o.Skins = skins
 	}
 	// Resolve the starting profile's secret now, so a broken one fails the
 	// start instead of every session.

@@ -61,6 +61,7 @@ type Profile struct {
 	Audience            string `toml:"audience"`
 	ReadOnly            bool   `toml:"read_only"`
 	Color               string `toml:"color"` // header colour, e.g. "#d70000" or "red"
+	Skin                string `toml:"skin"`  // skins/NAME.toml beside the file (see SkinPath)
 }
 
 // File is a parsed, validated profiles file.
@@ -249,10 +250,14 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	f.KeyMap = km
 	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		sortErrors(errs)
 		return nil, errs
 	}
 	return &f, nil
+}
+
+func sortErrors(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 }
 
 var colorName = regexp.MustCompile(`^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[0-9]{1,3}|[a-z]+)$`)
@@ -289,6 +294,9 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 		if err := checkURL(u); err != nil {
 			add(field, err.Error())
 		}
+	}
+	if p.Skin != "" && !skinName.MatchString(p.Skin) {
+		add("skin", fmt.Sprintf("%q is not a skin name: letters, digits, '.', '_' and '-' (it names skins/NAME.toml)", p.Skin))
 	}
 	if p.Color != "" && !colorName.MatchString(p.Color) {
 		add("color", fmt.Sprintf("%q is not a colour: use #rrggbb, an ANSI number or a name", p.Color))

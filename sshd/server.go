@@ -96,6 +96,8 @@ type Options struct {
 	// NoMouse turns the sessions' mouse off (mouse = false in the
 	// profiles file).
 	NoMouse bool
+	// Skins are the profiles' skins (see ui.Options.Skins).
+	Skins map[string]theme.Skin
 	// KeepRendering leaves idle sessions' renderers running (they are
 	// parked by default); only measurements of what parking saves set it.
 	KeepRendering bool
@@ -568,6 +570,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		ReadOnly: st.readOnly,
 		Remote:   true,
 		NoMouse:  s.o.NoMouse,
+		Skins:    s.o.Skins,
 		Keys:     &km,
 		NoColor:  theme.NoColorEnv(sess.Environ()),
 		Context:  st.ctx,

@@ -86,6 +86,9 @@ type Options struct {
 	StartKind string
 	// Context bounds every request of the session; cancelled when it ends.
 	Context context.Context
+	// Skins are the skins of the profiles (the profiles file's skin files),
+	// by profile name; "" is the skin of a profile without one.
+	Skins map[string]theme.Skin
 	// NoMouse turns the mouse off (mouse = false in the profiles file):
 	// the terminal keeps its own selection.
 	NoMouse bool
@@ -174,6 +177,7 @@ type Model struct {
 	click lastClick // the row clicked last (mouse.go)
 
 	styles        *theme.Styles
+	dark          bool // the terminal's background is dark (assumed until it says)
 	keys          *keymap.KeyMap
 	common        views.Common
 	width, height int
@@ -206,7 +210,8 @@ func New(o Options) *Model {
 	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}, views: map[place]*viewHistory{}}
 	m.retries = make(chan api.RetryEvent, 8)
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
-	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
+	m.styles, m.dark = &theme.Styles{}, true
+	m.restyle()
 	m.common = views.NewCommon(m.styles, m.keys)
 	m.errs = newErrorPane(m.common, o.Now)
 	m.edits = newEdits(m, m.common, &m.opts, m.cat)
@@ -255,7 +260,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		*m.styles = *theme.New(theme.Options{Dark: msg.IsDark(), NoColor: m.opts.NoColor})
+		m.dark = msg.IsDark()
+		m.restyle()
 		return m, nil
 	case tea.KeyPressMsg:
 		if chrome.TooSmall(m.width, m.height) {
