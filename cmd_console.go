@@ -149,6 +149,7 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 			fmt.Fprintf(stderr, "warning: %v (ignored)\n", e)
 		}
 		uo.Skins = skins
+		uo.Plugins = s.File.Plugins
 	}
 	p := tea.NewProgram(ui.New(uo), tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {

@@ -126,6 +126,7 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "warning: %v (ignored)\n", e)
 		}
 		o.Skins = skins
+		o.Plugins = file.Plugins
 	}
 	// Resolve the starting profile's secret now, so a broken one fails the
 	// start instead of every session.

@@ -73,6 +73,8 @@ type File struct {
 	// Mouse turns the console's mouse support (wheel, clicks) on or off;
 	// unset is on.
 	Mouse *bool `toml:"mouse"`
+	// Plugins bind keys in a kind's table to local commands.
+	Plugins []Plugin `toml:"plugins"`
 	// SSH holds the rights of the keys allowed in over `mpconsole ssh`.
 	SSH SSHConfig `toml:"ssh"`
 	// Warnings are problems that do not stop the console (a literal secret in
@@ -249,6 +251,9 @@ func Parse(path string, data []byte) (*File, error) {
 		errs = append(errs, keyErrors(path, lines, err)...)
 	}
 	f.KeyMap = km
+	if err == nil {
+		errs = append(errs, validatePlugins(path, lines, f.Plugins, km)...)
+	}
 	if len(errs) > 0 {
 		sortErrors(errs)
 		return nil, errs

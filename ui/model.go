@@ -40,6 +40,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
@@ -89,6 +90,10 @@ type Options struct {
 	// Skins are the skins of the profiles (the profiles file's skin files),
 	// by profile name; "" is the skin of a profile without one.
 	Skins map[string]theme.Skin
+	// Plugins bind keys in a kind's table to local commands (plugins.go);
+	// NoPlugins refuses them (an SSH key without the plugins right).
+	Plugins   []config.Plugin
+	NoPlugins bool
 	// NoMouse turns the mouse off (mouse = false in the profiles file):
 	// the terminal keeps its own selection.
 	NoMouse bool
@@ -277,6 +282,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case replyMsg:
 		return m, m.onReply(msg)
+	case pluginDone:
+		return m, m.onPluginDone(msg)
 	case tokenMsg:
 		if msg.gen != m.gen {
 			return m, nil

@@ -30,7 +30,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, lk.CopyName):
 		what = "name"
 	default:
-		return nil, false
+		return m.pluginKey(f, msg)
 	}
 	r, ok := f.table.Selected()
 	if !ok || f.kind == nil {
