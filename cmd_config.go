@@ -76,6 +76,10 @@ func runConfig(verb, p string, stdout, stderr io.Writer) int {
 	for _, w := range f.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
+	if _, bad := f.Skins(); len(bad) > 0 {
+		fmt.Fprintln(stderr, bad)
+		return 1
+	}
 	fmt.Fprintf(stdout, "%s: ok\n", f.Path)
 	if len(f.Profiles) == 0 {
 		fmt.Fprintln(stdout, "no profile defined: mpconsole starts the embedded sandbox (uncomment or add a [profiles.NAME] table to use a real account)")

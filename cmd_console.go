@@ -143,6 +143,13 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.StateDir, StateTemporary: s.StateTemporary}
 	if s.File != nil {
 		uo.Keys = &s.File.KeyMap
+		uo.NoMouse = !s.File.MouseOn()
+		skins, bad := s.File.Skins()
+		for _, e := range bad {
+			fmt.Fprintf(stderr, "warning: %v (ignored)\n", e)
+		}
+		uo.Skins = skins
+		uo.Plugins = s.File.Plugins
 	}
 	p := tea.NewProgram(ui.New(uo), tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {

@@ -120,6 +120,13 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "warning:", w)
 		}
 		o.Rights, o.Keys = file.SSH, &file.KeyMap
+		o.NoMouse = !file.MouseOn()
+		skins, bad := file.Skins()
+		for _, e := range bad {
+			fmt.Fprintf(stderr, "warning: %v (ignored)\n", e)
+		}
+		o.Skins = skins
+		o.Plugins = file.Plugins
 	}
 	// Resolve the starting profile's secret now, so a broken one fails the
 	// start instead of every session.

@@ -61,6 +61,7 @@ type Profile struct {
 	Audience            string `toml:"audience"`
 	ReadOnly            bool   `toml:"read_only"`
 	Color               string `toml:"color"` // header colour, e.g. "#d70000" or "red"
+	Skin                string `toml:"skin"`  // skins/NAME.toml beside the file (see SkinPath)
 }
 
 // File is a parsed, validated profiles file.
@@ -69,6 +70,11 @@ type File struct {
 	DefaultProfile string              `toml:"default_profile"`
 	Profiles       map[string]*Profile `toml:"profiles"`
 	Keys           map[string]keyList  `toml:"keys"`
+	// Mouse turns the console's mouse support (wheel, clicks) on or off;
+	// unset is on.
+	Mouse *bool `toml:"mouse"`
+	// Plugins bind keys in a kind's table to local commands.
+	Plugins []Plugin `toml:"plugins"`
 	// SSH holds the rights of the keys allowed in over `mpconsole ssh`.
 	SSH SSHConfig `toml:"ssh"`
 	// Warnings are problems that do not stop the console (a literal secret in
@@ -98,6 +104,10 @@ func (k *keyList) UnmarshalTOML(v any) error {
 	}
 	return nil
 }
+
+// MouseOn reports whether the console takes the mouse (mouse = false in
+// the file turns it off).
+func (f *File) MouseOn() bool { return f == nil || f.Mouse == nil || *f.Mouse }
 
 // KeyOverrides returns the [keys] table as action → keys.
 func (f *File) KeyOverrides() map[string][]string {
@@ -241,11 +251,18 @@ func Parse(path string, data []byte) (*File, error) {
 		errs = append(errs, keyErrors(path, lines, err)...)
 	}
 	f.KeyMap = km
+	if err == nil {
+		errs = append(errs, validatePlugins(path, lines, f.Plugins, km)...)
+	}
 	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		sortErrors(errs)
 		return nil, errs
 	}
 	return &f, nil
+}
+
+func sortErrors(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 }
 
 var colorName = regexp.MustCompile(`^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[0-9]{1,3}|[a-z]+)$`)
@@ -282,6 +299,9 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 		if err := checkURL(u); err != nil {
 			add(field, err.Error())
 		}
+	}
+	if p.Skin != "" && !skinName.MatchString(p.Skin) {
+		add("skin", fmt.Sprintf("%q is not a skin name: letters, digits, '.', '_' and '-' (it names skins/NAME.toml)", p.Skin))
 	}
 	if p.Color != "" && !colorName.MatchString(p.Color) {
 		add("color", fmt.Sprintf("%q is not a colour: use #rrggbb, an ANSI number or a name", p.Color))

@@ -14,6 +14,7 @@ import (
 //	name        = "alice"
 //	profiles    = ["staging"]  # the profiles this key may use; empty = all
 //	read_only   = true
+//	plugins     = true         # may run [[plugins]] on this host; default no
 //
 // A key that is in the authorized keys file but has no entry here gets what
 // the command line says (--profile/--sandbox, --readonly).
@@ -27,6 +28,9 @@ type SSHKey struct {
 	Name        string   `toml:"name"`
 	Profiles    []string `toml:"profiles"`
 	ReadOnly    bool     `toml:"read_only"`
+	// Plugins lets the key's sessions run the file's plugins (commands on
+	// the server's host); off unless set.
+	Plugins bool `toml:"plugins"`
 }
 
 // Rights returns the entry for a key fingerprint, if any.

@@ -152,7 +152,7 @@ type screen struct {
 
 func screens() []screen {
 	return []screen{
-		{"the table", []Context{Global, Nav, Table}, false},
+		{"the table", []Context{Global, Nav, Table, List}, false},
 		{"the inspector", []Context{Global, Nav, Inspector}, false},
 		{"the error log", []Context{Global, Nav, ErrorLog}, false},
 		{"the filter prompt", []Context{Global, Filter}, true},

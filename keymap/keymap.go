@@ -22,6 +22,9 @@
 //     and nav.
 //   - filter: the prompt under a table or inspector after '/' (accept, cancel).
 //   - palette, dialog, editor: modal; they own the keyboard while open.
+//   - list: the navigation stack's table in front (not a table overlay):
+//     the history of views (-, [, ]) and copying the cursor row's id or
+//     name.
 //   - compare: the comparison of two accounts (:diff), layered over
 //     global, nav and table, and its promotion plan.
 //
@@ -58,6 +61,9 @@ const (
 	Palette   Context = "palette"
 	ErrorLog  Context = "errorlog"
 	Compare   Context = "compare"
+	// List is the navigation stack's table in front (not a table overlay):
+	// the history of views and copying a row's values.
+	List Context = "list"
 )
 
 // KeyMap is every binding of the console, grouped by context.
@@ -72,6 +78,7 @@ type KeyMap struct {
 	Palette   PaletteKeys
 	ErrorLog  ErrorLogKeys
 	Compare   CompareKeys
+	List      ListKeys
 }
 
 // GlobalKeys work in every view that is not a text prompt.
@@ -176,6 +183,17 @@ type CompareKeys struct {
 	OnlyThere key.Binding // show/hide "-" rows
 }
 
+// ListKeys act on the list in front (the navigation stack's table, not a
+// table overlay such as the comparison): the views visited and the
+// cursor row's values.
+type ListKeys struct {
+	LastView key.Binding // toggle to the view visited last
+	PrevView key.Binding // back through the views visited
+	NextView key.Binding // forward through the views visited
+	CopyID   key.Binding // copy the cursor row's id
+	CopyName key.Binding // copy the cursor row's name
+}
+
 // action is one registry entry.
 type action struct {
 	name     string
@@ -260,6 +278,12 @@ func registry() []action {
 		{"compare.differs", Compare, []string{"~"}, "show/hide ~ (differs)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.Differs }},
 		{"compare.only_here", Compare, []string{"+"}, "show/hide + (only here)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.OnlyHere }},
 		{"compare.only_there", Compare, []string{"-"}, "show/hide - (only there)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.OnlyThere }},
+
+		{"list.last_view", List, []string{"-"}, "toggle to the last view", true, 0, func(k *KeyMap) *key.Binding { return &k.List.LastView }},
+		{"list.prev_view", List, []string{"["}, "previous view visited", false, 0, func(k *KeyMap) *key.Binding { return &k.List.PrevView }},
+		{"list.next_view", List, []string{"]"}, "next view visited", false, 0, func(k *KeyMap) *key.Binding { return &k.List.NextView }},
+		{"list.copy_id", List, []string{"y"}, "copy the row's id", false, 1, func(k *KeyMap) *key.Binding { return &k.List.CopyID }},
+		{"list.copy_name", List, []string{"Y"}, "copy the row's name", false, 1, func(k *KeyMap) *key.Binding { return &k.List.CopyName }},
 	}
 }
 

@@ -93,6 +93,14 @@ type Options struct {
 	// FPS caps how many times a second a session's screen is redrawn;
 	// default DefaultFPS. See DefaultFPS for what it costs.
 	FPS int
+	// NoMouse turns the sessions' mouse off (mouse = false in the
+	// profiles file).
+	NoMouse bool
+	// Plugins are the profiles file's plugins; a session runs them only
+	// when its key's rights say plugins = true.
+	Plugins []config.Plugin
+	// Skins are the profiles' skins (see ui.Options.Skins).
+	Skins map[string]theme.Skin
 	// KeepRendering leaves idle sessions' renderers running (they are
 	// parked by default); only measurements of what parking saves set it.
 	KeepRendering bool
@@ -474,8 +482,10 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 	readOnly := s.o.ReadOnly
 	var allowed []string
+	plugins := false // plugins run commands on this host: only for keys given the right
 	if r, ok := s.o.Rights.Rights(fp); ok {
 		readOnly = readOnly || r.ReadOnly
+		plugins = r.Plugins
 		if len(r.Profiles) > 0 {
 			allowed = slices.Clone(r.Profiles)
 		}
@@ -500,6 +510,7 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 	}
 	s.nextID++
 	st := newSession(sess, c, s.nextID, profile, allowed, readOnly, !s.o.KeepRendering)
+	st.plugins = plugins
 	s.sessions[sess] = st
 	c.mu.Lock()
 	c.open++
@@ -564,9 +575,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Allowed:  st.allowed,
 		ReadOnly: st.readOnly,
 		Remote:   true,
-		Keys:     &km,
-		NoColor:  theme.NoColorEnv(sess.Environ()),
-		Context:  st.ctx,
+		NoMouse:  s.o.NoMouse,
+		Skins:    s.o.Skins,
+
+		Plugins:   s.o.Plugins,
+		NoPlugins: !st.plugins,
+		Keys:      &km,
+		NoColor:   theme.NoColorEnv(sess.Environ()),
+		Context:   st.ctx,
 
 		StateDir:       s.o.StateDir,
 		StateTemporary: s.o.StateTemporary,

@@ -20,6 +20,7 @@ type session struct {
 	profile  string   // where it starts
 	allowed  []string // profiles it may use; nil: every one
 	readOnly bool
+	plugins  bool // its key's plugins right
 	start    time.Time
 
 	// ctx bounds the console's requests; cancelled when the session ends.

@@ -41,6 +41,8 @@ type Options struct {
 	Dark bool
 	// NoColor builds styles without colours (NO_COLOR).
 	NoColor bool
+	// Skin overrides colours of the palette (a skin file); NO_COLOR wins.
+	Skin Skin
 }
 
 // NoColorEnv reports whether NO_COLOR is set to a non-empty value in environ
@@ -298,6 +300,7 @@ func faint(s lipgloss.Style) lipgloss.Style     { return s.Faint(true) }
 // New builds the styles for a background and colour mode.
 func New(o Options) *Styles {
 	c := newPalette(o.Dark)
+	c.apply(o.Skin)
 	p := painter{noColor: o.NoColor}
 	n := lipgloss.NewStyle
 	badge := func(bgc, fgc color.Color) lipgloss.Style {

@@ -40,6 +40,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
@@ -86,6 +87,16 @@ type Options struct {
 	StartKind string
 	// Context bounds every request of the session; cancelled when it ends.
 	Context context.Context
+	// Skins are the skins of the profiles (the profiles file's skin files),
+	// by profile name; "" is the skin of a profile without one.
+	Skins map[string]theme.Skin
+	// Plugins bind keys in a kind's table to local commands (plugins.go);
+	// NoPlugins refuses them (an SSH key without the plugins right).
+	Plugins   []config.Plugin
+	NoPlugins bool
+	// NoMouse turns the mouse off (mouse = false in the profiles file):
+	// the terminal keeps its own selection.
+	NoMouse bool
 	// Now is the clock (tests may fix it); default time.Now.
 	Now func() time.Time
 }
@@ -133,8 +144,9 @@ type Model struct {
 	account string           // the account's display name
 	genCtx  context.Context  // cancelled when the account changes
 	cancel  context.CancelFunc
-	gen     int                // the account generation: bumped by every switch
-	saved   map[place][]*frame // the last view of each account, for coming back
+	gen     int                    // the account generation: bumped by every switch
+	saved   map[place][]*frame     // the last view of each account, for coming back
+	views   map[place]*viewHistory // the views visited in each account (history_views.go)
 
 	edits   *edits     // the editor, drafts, journal and history
 	errs    *errorPane // the error pane and the error log
@@ -167,7 +179,10 @@ type Model struct {
 	smallHint string
 	smallAt   time.Time
 
+	click lastClick // the row clicked last (mouse.go)
+
 	styles        *theme.Styles
+	dark          bool // the terminal's background is dark (assumed until it says)
 	keys          *keymap.KeyMap
 	common        views.Common
 	width, height int
@@ -197,10 +212,11 @@ func New(o Options) *Model {
 	if o.ExecProcess == nil {
 		o.ExecProcess = tea.ExecProcess
 	}
-	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
+	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}, views: map[place]*viewHistory{}}
 	m.retries = make(chan api.RetryEvent, 8)
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
-	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
+	m.styles, m.dark = &theme.Styles{}, true
+	m.restyle()
 	m.common = views.NewCommon(m.styles, m.keys)
 	m.errs = newErrorPane(m.common, o.Now)
 	m.edits = newEdits(m, m.common, &m.opts, m.cat)
@@ -249,13 +265,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		*m.styles = *theme.New(theme.Options{Dark: msg.IsDark(), NoColor: m.opts.NoColor})
+		m.dark = msg.IsDark()
+		m.restyle()
 		return m, nil
 	case tea.KeyPressMsg:
 		if chrome.TooSmall(m.width, m.height) {
 			return m, m.keyWhileSmall(msg)
 		}
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.onMouse(msg)
 	case tea.PasteMsg:
 		if chrome.TooSmall(m.width, m.height) {
 			m.ignoredWhileSmall()
@@ -263,6 +282,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case replyMsg:
 		return m, m.onReply(msg)
+	case pluginDone:
+		return m, m.onPluginDone(msg)
 	case tokenMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -381,6 +402,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.overlay == nil {
 			return m.load(m.top())
 		}
+	}
+	if cmd, ok := m.listKey(msg); ok {
+		return cmd
 	}
 	if why := m.unsupported(msg); why != "" {
 		m.setNotice(why)
@@ -725,6 +749,7 @@ func (m *Model) viewID() int {
 // describes what is on screen. Closing an overlay needs no call:
 // noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
+	m.visitView()
 	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}

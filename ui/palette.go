@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"fmt"
 	"strings"
 
@@ -87,7 +88,11 @@ func (m *Model) openHelp() {
 	default:
 		what = "Table"
 	}
-	m.show(&overlay{comp: helpview.For(m.common, what, focused), crumb: "help"})
+	var keys help.KeyMap = focused
+	if m.overlay == nil && focused != nil {
+		keys = listHelp{focused, m.keys}
+	}
+	m.show(&overlay{comp: helpview.For(m.common, what, keys), crumb: "help"})
 }
 
 // openPending opens the entity ":apps 3" asked for, once frame f's rows

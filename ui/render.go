@@ -23,6 +23,7 @@ func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
 	v.WindowTitle = "mpconsole"
+	v.MouseMode = m.mouseMode()
 	if chrome.TooSmall(m.width, m.height) {
 		hint := ""
 		if m.smallHintShowing() {

@@ -116,6 +116,7 @@ func (m *Model) onConnected(msg connected, err error) tea.Cmd {
 		return tea.Batch(m.load(m.top()), watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)))
 	}
 	m.profile, m.client = msg.profile, msg.client
+	m.restyle() // the profile's skin
 	m.account, m.token, m.tokenSeen = "", api.TokenState{}, false
 	m.closeOverlays() // what was opened while connecting belongs to the place left
 	if m.errs.clear() {

@@ -193,6 +193,42 @@ func (h Header) crumbs(st *theme.Styles, width int) string {
 	return text.Truncate(parts[len(parts)-1], width)
 }
 
+// CrumbAt is the breadcrumb drawn at column x of the crumbs line at
+// width, as crumbs lays them out; -1 where none is (a separator, the
+// ellipsis, past the end).
+func (h Header) CrumbAt(width, x int) int {
+	sepW := ansi.StringWidth(" › ")
+	widths := make([]int, len(h.Breadcrumbs))
+	for i, c := range h.Breadcrumbs {
+		widths[i] = ansi.StringWidth(termtext.Sanitize(c))
+	}
+	for first := 0; first < len(widths); first++ {
+		w := sepW * (len(widths) - first - 1)
+		for _, cw := range widths[first:] {
+			w += cw
+		}
+		at := 0
+		if first > 0 {
+			w += 1 + sepW
+			at = 1 + sepW
+		}
+		if w > width {
+			continue
+		}
+		for i := first; i < len(widths); i++ {
+			if x >= at && x < at+widths[i] {
+				return i
+			}
+			at += widths[i] + sepW
+		}
+		return -1
+	}
+	if len(widths) > 0 && x >= 0 && x < width {
+		return len(widths) - 1
+	}
+	return -1
+}
+
 // Status is what the status bar shows.
 type Status struct {
 	Token     api.TokenState // the refresher's state: decides the colour

@@ -241,3 +241,20 @@ func TestStatusGivesWayByImportance(t *testing.T) {
 		})
 	}
 }
+
+// CrumbAt finds the crumb under a column as crumbs draws them, also when
+// the oldest gave way to an ellipsis.
+func TestCrumbAtFollowsTheDrawnCrumbs(t *testing.T) {
+	h := Header{Breadcrumbs: []string{"apps", "Acme Shop", "platforms"}}
+	for _, c := range []struct {
+		width, x, want int
+	}{
+		{80, 0, 0}, {80, 3, 0}, {80, 4, -1}, {80, 7, 1}, {80, 15, 1}, {80, 19, 2}, {80, 28, -1},
+		{20, 0, -1}, {20, 4, 2}, {20, 12, 2}, {20, 13, -1}, {25, 4, 1}, {25, 2, -1},
+	} {
+		if got := h.CrumbAt(c.width, c.x); got != c.want {
+			t.Errorf("CrumbAt(%d, %d) = %d, want %d (%q)", c.width, c.x, got, c.want,
+				ansi.Strip(h.crumbs(theme.New(theme.Options{}), c.width)))
+		}
+	}
+}

@@ -497,6 +497,26 @@ func (m *Model) page() int {
 	return max(1, h)
 }
 
+// RowAt is the visible row drawn on line y of the table's view (0 is its
+// header); ok is false when no row is drawn there.
+func (m *Model) RowAt(y int) (int, bool) {
+	if y < 1 || y > m.page() {
+		return 0, false
+	}
+	i := m.offset + y - 1
+	return i, i < len(m.visible)
+}
+
+// SetCursor puts the cursor on visible row i (a mouse click).
+func (m *Model) SetCursor(i int) {
+	m.moved()
+	m.cursor = i
+	m.clamp()
+}
+
+// Scroll moves the cursor by d rows (the mouse wheel).
+func (m *Model) Scroll(d int) { m.move(d) }
+
 func (m *Model) move(d int) {
 	m.moved()
 	m.cursor += d
