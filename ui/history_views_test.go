@@ -43,8 +43,8 @@ func TestViewHistoryGoesBackAndForthWithCursorAndFilter(t *testing.T) {
 	d.settle()
 
 	d.key("-") // back to the platforms, as they were left
-	s := d.until("the platforms again", func(s string) bool { return strings.HasPrefix(crumbsOf(s), "apps › Acme Shop › platforms") })
-	s = d.settle()
+	d.until("the platforms again", func(s string) bool { return strings.HasPrefix(crumbsOf(s), "apps › Acme Shop › platforms") })
+	s := d.settle()
 	if got, want := cursorLine(s), cursorLine(before); got != want || want == "" {
 		t.Fatalf("cursor after -: %q, want %q\n%s", got, want, s)
 	}
@@ -58,7 +58,7 @@ func TestViewHistoryGoesBackAndForthWithCursorAndFilter(t *testing.T) {
 	d.key("[") // Acme Shop's kinds
 	d.until("the kinds", func(s string) bool { return crumbsOf(s) == "apps › Acme Shop" })
 	d.key("[") // the apps, filtered as they were left
-	s = d.until("the apps", func(s string) bool { return crumbsOf(s) == "apps" })
+	d.until("the apps", func(s string) bool { return crumbsOf(s) == "apps" })
 	s = d.settle()
 	if !strings.Contains(s, "/acme shop") {
 		t.Fatalf("the apps' filter was not restored:\n%s", s)
