@@ -360,11 +360,20 @@ func (s *Server) shutdown() {
 		// exits before it unregisters). Clients hang up on their own; give
 		// them a moment, so they do not report a connection cut, then cut
 		// what is left.
-		hangup, cancel := context.WithTimeout(context.Background(), hangupWait)
-		defer cancel()
-		if err := s.srv.Shutdown(hangup); err != nil {
-			s.srv.Close()
+		//
+		// The wait is on the server's own count of admitted connections
+		// (no connection is admitted once closing): the ssh package's
+		// Shutdown waits on a WaitGroup that a connection still finishing
+		// its handshake may add to at that very moment, a data race.
+		gone := make(chan struct{})
+		go func() { s.connWG.Wait(); close(gone) }()
+		hangup := time.NewTimer(hangupWait)
+		select {
+		case <-gone:
+		case <-hangup.C:
 		}
+		hangup.Stop()
+		s.srv.Close()
 		// The ssh package closes the connections it tracks; one admitted
 		// but still finishing its handshake is not one of them yet.
 		s.mu.Lock()
