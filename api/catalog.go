@@ -701,7 +701,9 @@ func fstr(f fields, key string) string {
 	case len(raw) == 0 || string(raw) == "null":
 		return ""
 	case raw[0] == '"':
-		return unquote(raw, false)
+		return unquote(raw, f.alias)
+	case f.alias:
+		return unsafe.String(&raw[0], len(raw))
 	}
 	return string(raw)
 }

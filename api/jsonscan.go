@@ -369,9 +369,6 @@ func (s *splitter) feed(b []byte) error {
 				return s.fail(i)
 			}
 		}
-		if s.err != nil {
-			return s.err
-		}
 	}
 	s.pos = i
 	return nil

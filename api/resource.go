@@ -148,35 +148,11 @@ func unsupported(d *Descriptor, op Op) error {
 	return fmt.Errorf("%s: %s: %w", d.Name, op, ErrNotSupported)
 }
 
-// List returns every entity of kind d under the parent reference.
-func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity, error) {
-	if !d.Ops.Has(OpList) {
-		return nil, unsupported(d, OpList)
-	}
-	p, err := d.listPath(parent)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.Do(ctx, Request{Version: d.Version, Method: http.MethodGet, Path: p})
-	if err != nil {
-		return nil, err
-	}
-	items, err := c.items(resp, http.MethodGet, p, d)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Entity, 0, len(items))
-	for _, it := range items {
-		out = append(out, d.entity(it, parent))
-	}
-	return out, nil
-}
-
 // items decodes a successful answer's entities, turning a body that is not
 // JSON into an *Error (ErrBadResponse) and envelope errors on a 2xx into
 // one as well.
 func (c *Client) items(resp *Response, method, path string, d *Descriptor) ([]json.RawMessage, error) {
-	p, err := resp.Decode()
+	p, err := decodeOwned(bytes.TrimSpace(resp.Body)) // resp is the caller's own: entities may alias its body
 	if err != nil {
 		return nil, c.badResponse(resp, method, path, d, err)
 	}
