@@ -470,8 +470,12 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 	v2 := !strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1")
 	if kind := s.faults.next(); kind != "" {
 		info.fault = kind
-		if kind == Fault504 || kind == FaultReset {
+		switch kind {
+		case Fault504, FaultReset:
 			s.handle(r, info)
+		case FaultCorrupt, FaultCut:
+			writeBroken(w, s.handle(r, info), kind)
+			return
 		}
 		writeFault(w, kind, v2)
 		return
