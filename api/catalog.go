@@ -765,11 +765,50 @@ func field(key string) func(object) string { return func(o object) string { retu
 func when(key string) func(object) string {
 	return func(o object) string {
 		s := str(o, key)
+		if m, ok := minuteOf(s); ok {
+			return m
+		}
 		if t, err := ParseTime(s); err == nil {
 			return t.Format("2006-01-02 15:04")
 		}
 		return s
 	}
+}
+
+// minuteOf is when's quick path for the form most answers use,
+// 2006-01-02T15:04:05 with 0–9 fractional digits and no zone: the date and
+// the minute as they are written, once time.Parse has checked them.
+func minuteOf(s string) (string, bool) {
+	if len(s) < 19 || s[10] != 'T' || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' {
+		return "", false
+	}
+	for i := 0; i < 19; i++ {
+		if c := s[i]; (c < '0' || c > '9') && i != 4 && i != 7 && i != 10 && i != 13 && i != 16 {
+			return "", false
+		}
+	}
+	if rest := s[19:]; rest != "" && (rest[0] != '.' || len(rest) > 10 || strings.Trim(rest[1:], "0123456789") != "" || len(rest) == 1) {
+		return "", false
+	}
+	num := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	year, month, day := num(0)*100+num(2), num(5), num(8)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || num(11) > 23 || num(14) > 59 || num(17) > 59 {
+		return "", false // out of range: time.Parse refuses it too
+	}
+	return s[:10] + " " + s[11:16], true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func yesno(key string) func(object) string {
@@ -804,15 +843,80 @@ func count(key string) func(object) string {
 // pluck joins one field of every element of an array field.
 func pluck(key, sub string) func(object) string {
 	return func(o object) string {
+		var one string
 		var out []string
-		for x := range o.get(key).elems {
-			if x.kind() == '{' {
-				if s := text(x.get(sub)); s != "" {
-					out = append(out, s)
+		add := func(s string) {
+			switch {
+			case s == "":
+			case one == "" && out == nil:
+				one = s
+			default:
+				if out == nil {
+					out = append(out, one)
+				}
+				out = append(out, s)
+			}
+		}
+		if arr := o.get(key); arr.dec {
+			for x := range arr.elems {
+				if x.kind() == '{' {
+					add(text(x.get(sub)))
+				}
+			}
+		} else if b := arr.raw; len(b) > 0 && b[0] == '[' {
+			// One pass over each element: its member and its end together.
+			for i := 1; ; {
+				i = skipSpace(b, i)
+				if i >= len(b) || b[i] == ']' {
+					break
+				}
+				var j int
+				if b[i] == '{' {
+					var v []byte
+					v, j = memberOf(b, i, sub)
+					add(text(object{raw: v, alias: arr.alias}))
+				} else {
+					j = skipValue(b, i)
+				}
+				i = skipSpace(b, j)
+				if i < len(b) && b[i] == ',' {
+					i++
 				}
 			}
 		}
+		if out == nil {
+			return one
+		}
 		return strings.Join(out, ", ")
+	}
+}
+
+// memberOf scans the object at b[i] once: the value of its last member
+// named key (nil when none) and the index after the object.
+func memberOf(b []byte, i int, key string) (val []byte, end int) {
+	for i++; ; {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return val, len(b)
+		}
+		if b[i] != '"' {
+			return val, i + 1 // '}' (the object is valid JSON)
+		}
+		ke := skipString(b, i)
+		match := keyIs(b[i:ke], key)
+		i = skipSpace(b, ke)
+		if i < len(b) && b[i] == ':' {
+			i++
+		}
+		i = skipSpace(b, i)
+		j := skipValue(b, i)
+		if match {
+			val = b[i:j:j]
+		}
+		i = skipSpace(b, j)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
 	}
 }
 

@@ -106,3 +106,22 @@ func MapSearchKey(e Entity) string { return strings.ToLower(strings.Join(MapRow(
 
 // Listed reports whether the entity carries the cells computed when listed.
 func Listed(e Entity) bool { return e.listed }
+
+// SplitBody runs the splitter over a body already read, and with rows set
+// builds the listed entities too, as ListStream does; it returns how many.
+func SplitBody(d *Descriptor, body []byte, rows bool) int {
+	var s splitter
+	if s.finish(body) != nil {
+		return -1
+	}
+	spans := s.take()
+	if !rows {
+		return len(spans)
+	}
+	var sc rowScratch
+	out := make([]Entity, 0, len(spans))
+	for _, sp := range spans {
+		out = append(out, d.listEntity(body[sp.start:sp.end:sp.end], nil, &sc))
+	}
+	return len(out)
+}

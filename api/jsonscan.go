@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,9 +25,40 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// Eight bytes at a time: whether a word holds a byte below 0x20, a quote
+// or a backslash (the bytes that end a run of plain string content).
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+func special(v uint64) bool {
+	q, bs := v^(lsb*'"'), v^(lsb*'\\')
+	return ((v-lsb*0x20)&^v|(q-lsb)&^q|(bs-lsb)&^bs)&msb != 0
+}
+
+// plainRun returns the index of the first quote, backslash or control
+// byte at or after i (len(b) when there is none).
+func plainRun(b []byte, i int) int {
+	for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+		i += 8
+	}
+	for i < len(b) {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
 // skipString returns the index after the string starting at b[i] == '"'.
 func skipString(b []byte, i int) int {
 	for i++; i < len(b); i++ {
+		i = plainRun(b, i)
+		if i >= len(b) {
+			break
+		}
 		switch b[i] {
 		case '\\':
 			i++
@@ -251,18 +283,11 @@ func (s *splitter) feed(b []byte) error {
 		c := b[i]
 		switch s.st {
 		case stStr:
-			j := i
-			for j < len(b) {
-				c = b[j]
-				if c == '"' || c == '\\' || c < 0x20 {
-					break
-				}
-				j++
-			}
-			i = j
-			if j == len(b) {
+			i = plainRun(b, i)
+			if i == len(b) {
 				continue
 			}
+			c = b[i]
 			switch {
 			case c == '"':
 				i++

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -350,9 +351,20 @@ func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity 
 		}
 		b = append(b, cleanText(c.get(o))...)
 	}
+	// The cells and their lower-cased form share one allocation; the form
+	// is the cells themselves when nothing needs lowering.
+	n := len(b)
+	b = appendLower(b, b)
 	sc.buf = b
-	cells := string(b)
-	e := Entity{Kind: d, Parents: parents, Raw: raw, cells: cells, search: strings.ToLower(cells), listed: true}
+	var cells, search string
+	if string(b[:n]) == string(b[n:]) {
+		cells = string(b[:n])
+		search = cells
+	} else {
+		both := string(b)
+		cells, search = both[:n], both[n:]
+	}
+	e := Entity{Kind: d, Parents: parents, Raw: raw, cells: cells, search: search, listed: true}
 	if d.id != nil {
 		e.ID = d.id(o)
 	} else {
@@ -365,6 +377,20 @@ func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity 
 	}
 	e.ID, e.Name = keep(e.ID, cells, raw), keep(e.Name, cells, raw)
 	return e
+}
+
+// appendLower appends s lower-cased (as strings.ToLower) to dst.
+func appendLower(dst, s []byte) []byte {
+	for i, c := range s {
+		if c >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(string(s[i:]))...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // keep returns s as it may be kept: the equal cell of cells when there is

@@ -133,7 +133,7 @@ func TestSplitterEveryCut(t *testing.T) {
 // TestObjectReadsLikeDecoding: every accessor of the in-place reader gives
 // what the same accessor gives on the value decoded by encoding/json.
 func TestObjectReadsLikeDecoding(t *testing.T) {
-	entity := []byte(`{"id":12,"name":"Caf\u00e9 \"Shop\"","platforms":[{"os":"iOS"},{"os":"Android"},{"x":1},"s",{"os":"MobileWeb"}],
+	entity := []byte(`{"id":12,"name":"Caf\u00e9 \"Shop\"","platforms":[{"os":"iOS"},{"os":"Android"},{"x":1},"s",{"os":"Mobile","os":"MobileWeb"}],
 		"n":null,"b":true,"f":false,"num":-1.50e2,"obj":{"z":1,"a":"<b>"},"arr":[3,1,null],"dup":1,"dup":2,
 		"active_definition":{"calculation_type":"count"},"draft_definition":null,"settings":[{"name":"k","is_required":true},{"name":"o","is_required":"true"}],
 		"esc\u0061ped":"yes","bad":"\ud800"}`)
@@ -166,5 +166,28 @@ func TestObjectReadsLikeDecoding(t *testing.T) {
 	}
 	if got := pluck("platforms", "os")(raw); got != "iOS, Android, MobileWeb" {
 		t.Errorf("platforms: %q", got)
+	}
+}
+
+// TestMinuteOfMatchesParseTime: when's quick path renders exactly what
+// ParseTime and Format do, and leaves every other form to them.
+func TestMinuteOfMatchesParseTime(t *testing.T) {
+	for _, s := range []string{
+		"2020-02-18T19:24:50", "2020-02-18T19:24:50.426", "2020-02-18T19:24:50.1234567", "2020-02-18T19:24:50.123456789",
+		"2020-02-18T19:24:50.1234567890", "2020-02-18T19:24:50.", "2020-02-18T19:24:50.426Z", "2020-02-18T19:24:50-04:00",
+		"2020-02-30T19:24:50", "2020-13-01T00:00:00", "2020-01-01T24:00:00", "2020-01-01T9:00:00", "2024-02-29T23:59:59.9",
+		"2023-02-29T00:00:00", "2020-02-18", "x020-02-18T19:24:50", "2020-02-18T19:24:5a", "",
+	} {
+		want, wok := "", false
+		if tm, err := ParseTime(s); err == nil {
+			want, wok = tm.Format("2006-01-02 15:04"), true
+		}
+		got, ok := minuteOf(s)
+		if ok && (!wok || got != want) {
+			t.Errorf("minuteOf(%q) = %q; ParseTime gives %q (%v)", s, got, want, wok)
+		}
+		if w := when("t")(object{dec: true, v: map[string]any{"t": s}}); wok && w != want {
+			t.Errorf("when(%q) = %q, want %q", s, w, want)
+		}
 	}
 }

@@ -1,0 +1,161 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+)
+
+// Benchmarks of listing a big account, each against its anchor measured in
+// the same run on the same sandbox: a bare GET + io.ReadAll of the same
+// answer (what curl does). docs/performance.md has the numbers. Run with a
+// small -benchtime (e.g. -benchtime=5x): each iteration moves megabytes.
+
+// bareGet fetches the apps list as curl would: one GET, the body read
+// whole, nothing decoded. It returns the body's length.
+func bareGet(b *testing.B, hc *http.Client, url, token string) int {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 {
+		b.Fatalf("bare GET: %d %v", res.StatusCode, err)
+	}
+	return len(body)
+}
+
+func bigAccount(b *testing.B, n string) (*sandbox.Server, *api.Client, string) {
+	srv := startSandbox(b, sandbox.Options{Seed: "large:" + n})
+	c := newClient(b, sandboxConfig(b, srv))
+	tok, err := c.Tokens().Token(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, c, tok
+}
+
+// BenchmarkListApps50k: List of 50 000 apps against the bare GET (metric
+// list/get, goal ≤ 1.3), and the time to ListStream's first batch against
+// the bare GET's whole read (first/get, goal ≤ 1.0).
+func BenchmarkListApps50k(b *testing.B) {
+	srv, c, tok := bigAccount(b, "50000")
+	d := kind(b, "apps")
+	ctx := context.Background()
+	hc := &http.Client{}
+	url := srv.V1URL() + "/apps?accountId=1"
+	if es, err := c.List(ctx, d, nil); err != nil || len(es) != 50000 { // warm: token, connection, encoded answer
+		b.Fatalf("%d apps, %v", len(es), err)
+	}
+	size := bareGet(b, hc, url, tok)
+	var get, list, first time.Duration
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		bareGet(b, hc, url, tok)
+		t1 := time.Now()
+		if _, err := c.List(ctx, d, nil); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		var t3 time.Time
+		err := c.ListStream(ctx, d, nil, func([]api.Entity, api.Progress) error {
+			if t3.IsZero() {
+				t3 = time.Now()
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		get, list, first = get+t1.Sub(t0), list+t2.Sub(t1), first+t3.Sub(t2)
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(get.Microseconds())/n/1000, "ms/get")
+	b.ReportMetric(float64(list.Microseconds())/n/1000, "ms/list")
+	b.ReportMetric(float64(first.Microseconds())/n/1000, "ms/first-batch")
+	b.ReportMetric(float64(list)/float64(get), "list/get")
+	b.ReportMetric(float64(first)/float64(get), "first/get")
+}
+
+// BenchmarkListMemory100k: the heap List's result of 100 000 apps keeps
+// (HeapInuse after GC, the result held) against the answer's size (metric
+// heap/body, goal ≤ 1.5).
+func BenchmarkListMemory100k(b *testing.B) {
+	srv, c, tok := bigAccount(b, "100000")
+	d := kind(b, "apps")
+	ctx := context.Background()
+	if _, err := c.List(ctx, d, nil); err != nil { // warm
+		b.Fatal(err)
+	}
+	size := bareGet(b, &http.Client{}, srv.V1URL()+"/apps?accountId=1", tok)
+	var ratio, perEntity float64
+	b.ResetTimer()
+	for range b.N {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		es, err := c.List(ctx, d, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		kept := float64(after.HeapInuse) - float64(before.HeapInuse)
+		ratio += kept / float64(size)
+		perEntity += kept / float64(len(es))
+		runtime.KeepAlive(es)
+	}
+	b.ReportMetric(float64(size)/100000, "body-B/entity")
+	b.ReportMetric(perEntity/float64(b.N), "heap-B/entity")
+	b.ReportMetric(ratio/float64(b.N), "heap/body")
+}
+
+// BenchmarkSplitApps50k: the client's work on a 50 000-app answer already
+// in memory, against copying it (the least a read does): the splitter
+// alone, then the splitter and every entity's row and search key.
+func BenchmarkSplitApps50k(b *testing.B) {
+	srv, _, tok := bigAccount(b, "50000")
+	d := kind(b, "apps")
+	req, _ := http.NewRequest("GET", srv.V1URL()+"/apps?accountId=1", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	b.Run("copy", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for range b.N {
+			_ = append([]byte(nil), body...)
+		}
+	})
+	b.Run("split", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for range b.N {
+			if api.SplitBody(d, body, false) != 50000 {
+				b.Fatal("not 50000")
+			}
+		}
+	})
+	b.Run("split+rows", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for range b.N {
+			if api.SplitBody(d, body, true) != 50000 {
+				b.Fatal("not 50000")
+			}
+		}
+	})
+}
