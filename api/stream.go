@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -46,7 +48,8 @@ const (
 
 // ListStream lists every entity of kind d under the parent reference,
 // calling fn with each batch of entities as the answer arrives (fn may keep
-// the slice). It returns nil once every entity was delivered.
+// the slice). fn is called from one goroutine at a time, not the caller's.
+// It returns nil once every entity was delivered.
 //
 // Returning an error from fn stops the transfer; ListStream returns that
 // error. A failure before the first batch is retried like any GET; once a
@@ -63,7 +66,9 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	if err != nil {
 		return err
 	}
-	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, clock: c.clock}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, clock: c.clock, cancel: cancel}
 	resp, err := c.Do(context.WithValue(ctx, bodyReaderKey{}, bodyReader(ls.read)), Request{Version: d.Version, Method: http.MethodGet, Path: p})
 	if ls.cbErr != nil {
 		return ls.cbErr
@@ -112,6 +117,8 @@ type listStream struct {
 	parents Ref // shared by every entity of the list
 	fn      func([]Entity, Progress) error
 	clock   Clock
+	cancel  context.CancelFunc // ends the request when fn stops the list
+	stop    atomic.Bool        // fn returned an error, or reading failed: no more batches
 
 	delivered int
 	cbErr     error       // what fn returned
@@ -127,7 +134,10 @@ type rowScratch struct {
 	buf []byte
 }
 
-// read consumes one 2xx answer (it runs inside Do, once per attempt).
+// read consumes one 2xx answer (it runs inside Do, once per attempt). The
+// bytes are read and split on this goroutine while a second one builds the
+// entities' rows and calls fn, so that reading goes on meanwhile; a queue
+// of a few chunks between them holds the reader back when rows fall behind.
 func (ls *listStream) read(resp *http.Response) error {
 	ls.errors, ls.scalar = nil, nil
 	total := resp.ContentLength
@@ -141,68 +151,61 @@ func (ls *listStream) read(resp *http.Response) error {
 		buf = (*pooled)[:0]
 		defer func() { putBody(pooled, buf) }()
 	}
-	var sp splitter
-	var pending []Entity
-	last := ls.clock.Now()
-	flush := func(final bool) error {
-		if len(pending) == 0 {
-			return nil
-		}
-		if !final && ls.delivered > 0 && len(pending) < batchMax && ls.clock.Now().Sub(last) < batchEvery {
-			return nil
-		}
-		ls.delivered += len(pending)
-		err := ls.fn(pending, Progress{Rows: ls.delivered, Bytes: int64(len(buf)), Total: total})
-		pending, last = nil, ls.clock.Now()
+	q := make(chan chunk, 8)
+	done := make(chan struct{})
+	ls.stop.Store(false)
+	go ls.deliver(q, total, done)
+
+	// end stops the rows' goroutine (at once when err is set: entities not
+	// yet handed out are dropped) and says how the attempt ended.
+	end := func(err error) error {
 		if err != nil {
-			ls.cbErr = err
-			return &streamError{kind: ErrBadResponse, err: fmt.Errorf("listing stopped: %w", err)}
+			ls.stop.Store(true)
 		}
-		return nil
-	}
-	collect := func() {
-		spans := sp.take()
-		if len(spans) == 0 {
-			return
-		}
-		src, base := buf, 0
-		if pooled != nil { // copy the batch's bytes out of the pooled buffer, once
-			base = spans[0].start
-			src = slices.Clone(buf[base:spans[len(spans)-1].end])
-		}
-		if pending == nil {
-			pending = make([]Entity, 0, min(batchMax, max(len(spans), 64)))
-		}
-		for _, s := range spans {
-			raw := src[s.start-base : s.end-base : s.end-base]
-			pending = append(pending, ls.d.listEntity(raw, ls.parents, &ls.row))
-		}
-	}
-	fail := func(err error) error {
-		if ls.delivered == 0 {
+		close(q)
+		<-done
+		var se *streamError
+		switch {
+		case ls.cbErr != nil:
+			return &streamError{kind: ErrBadResponse, err: fmt.Errorf("listing stopped: %w", ls.cbErr)}
+		case err == nil:
+			return nil
+		case errors.As(err, &se):
+			return se
+		case ls.delivered == 0:
 			return err // nothing handed out: Do may retry
 		}
 		return &streamError{kind: ErrNetwork, err: err}
 	}
-	for {
+	var sp splitter
+	send := func() {
+		spans := sp.take()
+		src, base := buf, 0
+		if pooled != nil && len(spans) > 0 { // copy the chunk's entities out of the pooled buffer, once
+			base = spans[0].start
+			src = slices.Clone(buf[base:spans[len(spans)-1].end])
+		}
+		q <- chunk{src: src, base: base, spans: spans, bytes: int64(len(buf))}
+	}
+	for !ls.stop.Load() {
 		if len(buf) == cap(buf) {
 			if pooled == nil {
 				// The announced length is read: the next read must end it.
 				var one [1]byte
 				n, err := resp.Body.Read(one[:])
 				if n > 0 {
-					return &streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)}
+					return end(&streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)})
 				}
 				if err == io.EOF {
 					break
 				}
 				if err != nil {
-					return fail(err)
+					return end(err)
 				}
 				continue
 			}
 			if len(buf) > maxBody {
-				return &streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)}
+				return end(&streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)})
 			}
 			buf = slices.Grow(buf, max(cap(buf), 32<<10))
 		}
@@ -210,33 +213,78 @@ func (ls *listStream) read(resp *http.Response) error {
 		buf = buf[:len(buf)+n]
 		if n > 0 {
 			if e := sp.feed(buf); e != nil {
-				return malformed(e, buf, sp.pos)
+				return end(malformed(e, buf, sp.pos))
 			}
-			collect()
-			if e := flush(false); e != nil {
-				return e
-			}
+			send()
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fail(err)
+			return end(err)
 		}
 	}
+	if ls.stop.Load() {
+		return end(nil) // fn stopped it
+	}
 	if e := sp.finish(buf); e != nil {
-		return malformed(e, buf, len(buf))
+		return end(malformed(e, buf, len(buf)))
 	}
-	collect()
-	if e := flush(true); e != nil {
-		return e
-	}
+	send()
 	p := sp.payload(buf)
 	ls.errors = p.Errors
 	if p.Shape == ShapeBareScalar {
 		ls.scalar = slices.Clone(p.Scalar)
 	}
-	return nil
+	return end(nil)
+}
+
+// chunk is the entities one read completed: spans of src, offset by base.
+type chunk struct {
+	src   []byte
+	base  int
+	spans []span
+	bytes int64 // read so far
+}
+
+// deliver builds the rows of every chunk and hands them to fn in batches
+// (see batchMax). It drains q to its close; once stopped it only discards.
+func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{}) {
+	defer close(done)
+	var pending []Entity
+	var read int64
+	last := ls.clock.Now()
+	flush := func(final bool) {
+		if len(pending) == 0 || ls.stop.Load() {
+			return
+		}
+		if !final && ls.delivered > 0 && len(pending) < batchMax && ls.clock.Now().Sub(last) < batchEvery {
+			return
+		}
+		ls.delivered += len(pending)
+		err := ls.fn(pending, Progress{Rows: ls.delivered, Bytes: read, Total: total})
+		pending, last = nil, ls.clock.Now()
+		if err != nil {
+			ls.cbErr = err
+			ls.stop.Store(true)
+			ls.cancel() // a read waiting for bytes gives up now
+		}
+	}
+	for c := range q {
+		if ls.stop.Load() {
+			continue
+		}
+		if pending == nil && len(c.spans) > 0 {
+			pending = make([]Entity, 0, min(batchMax, max(len(c.spans), 64)))
+		}
+		for _, s := range c.spans {
+			raw := c.src[s.start-c.base : s.end-c.base : s.end-c.base]
+			pending = append(pending, ls.d.listEntity(raw, ls.parents, &ls.row))
+		}
+		read = c.bytes
+		flush(false)
+	}
+	flush(true)
 }
 
 // malformed is the error for a body found not to be JSON at byte at,
