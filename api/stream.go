@@ -70,6 +70,9 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	defer cancel()
 	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, clock: c.clock, cancel: cancel}
 	resp, err := c.Do(context.WithValue(ctx, bodyReaderKey{}, bodyReader(ls.read)), Request{Version: d.Version, Method: http.MethodGet, Path: p})
+	// The transport may hold on to the request's context (and so to ls)
+	// until the connection's next request: let go of what ls reaches.
+	ls.fn, ls.row = nil, rowScratch{}
 	if ls.cbErr != nil {
 		return ls.cbErr
 	}
@@ -98,14 +101,16 @@ func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity,
 		n += len(b)
 		return nil
 	})
+	all := batches
+	batches = nil // the callback may outlive this call (see ListStream)
 	if err != nil {
 		return nil, err
 	}
-	if len(batches) == 1 {
-		return batches[0], nil
+	if len(all) == 1 {
+		return slices.Clip(all[0]), nil
 	}
 	out := make([]Entity, 0, n)
-	for _, b := range batches {
+	for _, b := range all {
 		out = append(out, b...)
 	}
 	return out, nil
