@@ -3,9 +3,14 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // splitInPieces runs the splitter over body fed in pieces (cut at the
@@ -188,6 +193,60 @@ func TestMinuteOfMatchesParseTime(t *testing.T) {
 		}
 		if w := when("t")(object{dec: true, v: map[string]any{"t": s}}); wok && w != want {
 			t.Errorf("when(%q) = %q, want %q", s, w, want)
+		}
+	}
+}
+
+// TestReadUnknownLength: an answer without a Content-Length is read into a
+// pooled buffer and its entities copied out per chunk; a later answer read
+// into the same pooled buffer leaves the earlier entities intact.
+func TestReadUnknownLength(t *testing.T) {
+	d, _ := Lookup("apps")
+	list := func(body string) []Entity {
+		t.Helper()
+		var got []Entity
+		ls := &listStream{d: d, parents: Ref{}, clock: clockOr(nil), cancel: func() {},
+			fn: func(b []Entity, p Progress) error {
+				if p.Total != -1 {
+					t.Errorf("progress %+v: the length is unknown", p)
+				}
+				got = append(got, b...)
+				return nil
+			}}
+		resp := &http.Response{StatusCode: 200, ContentLength: -1, Body: io.NopCloser(iotest.HalfReader(strings.NewReader(body)))}
+		if err := ls.read(resp); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	body := func(name string, n int) string {
+		var b strings.Builder
+		b.WriteString(`{"data":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":%d,"name":"%s %d","platforms":[{"os":"iOS"}]}`, i, name, i)
+		}
+		b.WriteString(`],"dataType":"application","errors":null}`)
+		return b.String()
+	}
+	// Small answers fit the pooled buffer as it comes: the next read is
+	// handed the very buffer the first one used (most of the time; the
+	// pool is per P, hence ten reads), and writes the same offsets.
+	first := list(body("First", 100))
+	want, _ := DecodeBody([]byte(body("First", 100)))
+	for i := range 10 {
+		if n := len(list(body(fmt.Sprintf("Oth%02d", i), 100))); n != 100 {
+			t.Fatalf("%d entities", n)
+		}
+	}
+	if len(first) != 100 || len(list(body("Large", 3000))) != 3000 {
+		t.Fatalf("%d entities", len(first))
+	}
+	for i, e := range first {
+		if string(e.Raw) != string(want.Items[i]) || e.Name != fmt.Sprintf("First %d", i) || e.Cell(2) != "iOS" {
+			t.Fatalf("entity %d after a second read: %s, name %q", i, e.Raw, e.Name)
 		}
 	}
 }

@@ -81,6 +81,14 @@ const trickleChunk = 16 << 10
 // (Options.Trickle); 0 sends answers at once.
 func (s *Server) SetTrickle(d time.Duration) { s.trickle.Store(int64(max(d, 0))) }
 
+// trickled is w, trickling when Options.Trickle is set.
+func (s *Server) trickled(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
+	if d := time.Duration(s.trickle.Load()); d > 0 {
+		return &trickleWriter{ResponseWriter: w, ctx: r.Context(), done: s.done, pause: d}
+	}
+	return w
+}
+
 // trickleWriter sends a body in trickleChunk pieces, flushed, with a pause
 // after each but the last: an answer that arrives slowly, byte ranges at a
 // time, as from a far or congested API.

@@ -474,7 +474,7 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 		case Fault504, FaultReset:
 			s.handle(r, info)
 		case FaultCorrupt, FaultCut:
-			writeBroken(w, s.handle(r, info), kind)
+			writeBroken(s.trickled(w, r), s.handle(r, info), kind)
 			return
 		}
 		writeFault(w, kind, v2)
@@ -493,11 +493,7 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 	if r.Method == http.MethodHead {
 		resp.body = nil // whatever the status
 	}
-	if d := time.Duration(s.trickle.Load()); d > 0 && len(resp.body) > trickleChunk {
-		writeResponse(&trickleWriter{ResponseWriter: w, ctx: r.Context(), done: s.done, pause: d}, resp)
-		return
-	}
-	writeResponse(w, resp)
+	writeResponse(s.trickled(w, r), resp)
 }
 
 // dropUnsentBody makes the server close the connection after a 413 to a
