@@ -1,33 +1,52 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mpconsole/mpconsole/config"
 )
 
-// runConfig implements `mpconsole config check|init [--config FILE]`.
-func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || (args[0] != "check" && args[0] != "init") {
-		fmt.Fprintln(stderr, "usage: mpconsole config check|init [--config FILE]")
-		return 2
+// configCmd is `mpconsole config init|check`.
+func (c *cli) configCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Validate or create the profiles file",
+		Long: `Validate (check) or create (init) the profiles file: $MPCONSOLE_CONFIG, else
+config.toml in the user config directory, unless --config names one.`,
+		Args: usageArgs(0, 0, "a subcommand: check or init"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return &cmdUsageError{cmd: cmd.CommandPath(), err: errors.New("want a subcommand: check or init")}
+		},
 	}
-	fs := flag.NewFlagSet("config "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	for _, sub := range []struct{ name, short string }{
+		{"check", "Validate the profiles file and list its profiles"},
+		{"init", "Write a commented example profiles file (mode 0600)"},
+	} {
+		var path string
+		sc := &cobra.Command{
+			Use:   sub.name,
+			Short: sub.short,
+			Args:  usageArgs(0, 0, "no argument"),
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return status(runConfig(sub.name, path, c.stdout, c.stderr))
+			},
+		}
+		sc.Flags().StringVar(&path, "config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
+		cmd.AddCommand(sc)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "config %s: unexpected argument %q\n", args[0], fs.Arg(0))
-		return 2
-	}
+	return cmd
+}
+
+// runConfig runs `mpconsole config check|init` on the profiles file at
+// path ("": the default one).
+func runConfig(verb, p string, stdout, stderr io.Writer) int {
+	path := &p
 	if *path == "" {
 		p, err := config.DefaultPath(os.Getenv)
 		if err != nil {
@@ -36,7 +55,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		*path = p
 	}
-	if args[0] == "init" {
+	if verb == "init" {
 		if err := config.Init(*path); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1

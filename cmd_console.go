@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	xterm "github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
@@ -19,12 +21,11 @@ import (
 	"github.com/mpconsole/mpconsole/ui"
 )
 
-const consoleUsage = `usage: mpconsole [--sandbox] [--profile NAME] [--config FILE] [--readonly]
-                 [--request-timeout DURATION]
+const consoleLong = `A terminal console for the mParticle Platform API: browse, inspect and edit
+every kind, on one account or several.
 
 With no profile configured (no MPARTICLE_* variables, no profiles file) the
-console starts the embedded sandbox and opens its account 1.
-`
+console starts the embedded sandbox and opens its account 1.`
 
 // sessionFlags are the flags that choose credentials and bound requests.
 type sessionFlags struct {
@@ -37,18 +38,20 @@ type sessionFlags struct {
 	// requestTimeout is every API call's budget, retries included; 0 is
 	// the documented default.
 	requestTimeout time.Duration
+	// logger is the debug log (--log-file, --debug); nil: none.
+	logger *slog.Logger
 }
 
-func (sf *sessionFlags) register(fs *flag.FlagSet) {
+func (sf *sessionFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&sf.sandbox, "sandbox", false, "use the embedded sandbox, whatever is configured")
-	fs.StringVar(&sf.profile, "profile", "", "profile to use (default: MPARTICLE_* variables, else the file's default)")
+	fs.StringVarP(&sf.profile, "profile", "p", "", "profile to use (default: MPARTICLE_* variables, else the file's default)")
 	fs.StringVar(&sf.config, "config", "", "profiles file (default: $MPCONSOLE_CONFIG or the user config dir)")
 	registerRequestTimeout(fs, &sf.requestTimeout)
 }
 
 // registerRequestTimeout adds --request-timeout: the budget of one API
 // call, every attempt and wait included.
-func registerRequestTimeout(fs *flag.FlagSet, d *time.Duration) {
+func registerRequestTimeout(fs *pflag.FlagSet, d *time.Duration) {
 	fs.DurationVar(d, "request-timeout", api.DefaultMaxElapsed,
 		"give up on an API call after this long, retries included (e.g. 10s)")
 }
@@ -68,7 +71,7 @@ func checkRequestTimeout(d time.Duration) error {
 func openSession(ctx context.Context, sf sessionFlags) (*accounts.Session, error) {
 	s, err := accounts.Open(ctx, accounts.OpenOptions{
 		UseSandbox: sf.sandbox, Profile: sf.profile, Config: sf.config, Explicit: sf.explicit,
-		RequestTimeout: sf.requestTimeout, StartSandbox: startEmbeddedSandbox,
+		RequestTimeout: sf.requestTimeout, StartSandbox: startEmbeddedSandbox, Logger: sf.logger,
 	})
 	var se *accounts.SetupError
 	if errors.As(err, &se) {
@@ -87,24 +90,30 @@ func startEmbeddedSandbox(ctx context.Context) (accounts.Sandbox, func() error, 
 	return srv, srv.Close, nil
 }
 
-// runConsole starts the TUI.
-func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mpconsole", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, consoleUsage); fs.PrintDefaults() }
+// consoleCmd is the root command: the console.
+func (c *cli) consoleCmd() *cobra.Command {
 	var sf sessionFlags
-	sf.register(fs)
-	readonly := fs.Bool("readonly", false, "refuse every write")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	var readonly bool
+	cmd := &cobra.Command{
+		Use:   "mpconsole",
+		Short: "A terminal console for the mParticle Platform API",
+		Long:  consoleLong,
+		Example: `  mpconsole                      # the embedded sandbox when nothing is configured
+  mpconsole -p prod --readonly   # the profile prod, every write refused
+  mpconsole get apps -o json     # for scripts`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sf.logger = c.log.logger
+			return status(runConsole(cmd.Context(), sf, readonly, c.stdin, c.stdout, c.stderr))
+		},
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mpconsole: unknown command %q (run 'mpconsole help')\n", fs.Arg(0))
-		return 2
-	}
+	sf.register(cmd.Flags())
+	cmd.Flags().BoolVar(&readonly, "readonly", false, "refuse every write")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
+	return cmd
+}
+
+// runConsole starts the TUI.
+func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkRequestTimeout(sf.requestTimeout); err != nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 2
@@ -130,7 +139,7 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 1
 	}
-	uo := ui.Options{Context: ctx, Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
+	uo := ui.Options{Context: ctx, Accounts: s.Accounts, Profile: s.Profile, ReadOnly: readonly,
 		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.StateDir, StateTemporary: s.StateTemporary}
 	if s.File != nil {
 		uo.Keys = &s.File.KeyMap
@@ -148,12 +157,4 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 func isTerminal(v any) bool {
 	f, ok := v.(interface{ Fd() uintptr })
 	return ok && xterm.IsTerminal(f.Fd())
-}
-
-func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
 }

@@ -5,24 +5,32 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/goccy/go-yaml"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/mpconsole/mpconsole/api"
 )
 
-const getUsage = `usage: mpconsole get KIND [ID] [--parent KIND=ID ...] [-o table|json]
-                     [--profile NAME | --sandbox] [--config FILE] [--account ID]
-                     [--request-timeout 45s]
+const getLong = `Prints the entities of KIND (all of them, or the one with ID) for scripts.
 
-Prints the entities of KIND (all of them, or the one with ID) for scripts:
--o table (default) shows the kind's columns, -o json the entities as a JSON
-array, exactly as the API sent them.
+Output (-o, --output):
+  table  the kind's columns, long values shortened (default)
+  wide   every column, nothing shortened
+  json   the entities as a JSON array, exactly as the API sent them
+  yaml   the same data as YAML
+  name   one ID a line
+--no-headers leaves out the title line of table and wide.
 
 Credentials: --sandbox starts the embedded sandbox; otherwise the MPARTICLE_*
 variables (profile "env"), else --profile NAME or the default profile of the
@@ -37,46 +45,75 @@ Exit status: 0 success, 1 the API (or the connection) failed, 2 bad usage.
 Kinds (and aliases):
 `
 
-// parentFlags collects repeated --parent KIND=ID flags.
-type parentFlags []string
-
-func (p *parentFlags) String() string     { return strings.Join(*p, ",") }
-func (p *parentFlags) Set(v string) error { *p = append(*p, v); return nil }
-
-// usageError is a problem with the command line: exit 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
-
-type getOptions struct {
-	kind    *api.Descriptor
-	id      string
-	ref     api.Ref
-	output  string
-	profile string
-	config  string
-	sandbox bool
-	account int64
-	hasAcct bool
-	parents parentFlags
-	// requestTimeout is the whole call's budget, retries included.
-	requestTimeout time.Duration
+// getOutputs are the formats of -o, in the order help and completion
+// show them.
+var getOutputs = []struct{ name, help string }{
+	{"table", "the kind's columns (default)"},
+	{"wide", "every column, nothing shortened"},
+	{"json", "a JSON array, as the API sent it"},
+	{"yaml", "the same data as YAML"},
+	{"name", "one ID a line"},
 }
 
-// runGet implements `mpconsole get`.
-func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	opts, err := parseGetArgs(args)
-	if errors.Is(err, flag.ErrHelp) {
-		printGetUsage(stdout)
-		return 0
+type getOptions struct {
+	kind      *api.Descriptor
+	id        string
+	ref       api.Ref
+	output    string
+	noHeaders bool
+	profile   string
+	config    string
+	sandbox   bool
+	account   string
+	acct      int64 // the parsed --account; 0: the profile's
+	parents   []string
+	// requestTimeout is the whole call's budget, retries included.
+	requestTimeout time.Duration
+	logger         *slog.Logger
+}
+
+func (o *getOptions) register(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&o.parents, "parent", nil, "parent reference KIND=ID (repeatable)")
+	fs.StringVarP(&o.output, "output", "o", "table", "output format: table, wide, json, yaml or name")
+	fs.BoolVar(&o.noHeaders, "no-headers", false, "leave out the title line of table and wide")
+	fs.StringVarP(&o.profile, "profile", "p", "", "profile to use")
+	fs.StringVar(&o.config, "config", "", "profiles file")
+	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
+	fs.StringVar(&o.account, "account", "", "account id (default: the profile's)")
+	registerRequestTimeout(fs, &o.requestTimeout)
+}
+
+// getCmd is `mpconsole get`.
+func (c *cli) getCmd() *cobra.Command {
+	o := &getOptions{}
+	cmd := &cobra.Command{
+		Use:   "get KIND [ID]",
+		Short: "Print entities, for scripts",
+		Long:  getLong + kindTable(),
+		Example: `  mpconsole get apps --sandbox
+  mpconsole get platforms --parent app=1 -o json
+  mpconsole get apps -o name --no-headers
+  mpconsole get ca --parent ws=4302 -o yaml -p prod`,
+		ValidArgsFunction: completeGetArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.logger = c.log.logger
+			if err := o.complete(args); err != nil {
+				fmt.Fprintf(c.stderr, "mpconsole get: %v\n", err)
+				fmt.Fprintln(c.stderr, "Run 'mpconsole get --help' for usage.")
+				return exitStatus(2)
+			}
+			return status(runGet(cmd.Context(), o, c.stdout, c.stderr))
+		},
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "mpconsole get: %v\n", err)
-		fmt.Fprintln(stderr, "run 'mpconsole get -h' for usage")
-		return 2
-	}
+	o.register(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("parent", completeParents)
+	_ = cmd.RegisterFlagCompletionFunc("output", completeOutputs)
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
+	return cmd
+}
+
+// runGet reads and prints what the options ask for.
+func runGet(ctx context.Context, opts *getOptions, stdout, stderr io.Writer) int {
 	client, cleanup, err := getClient(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole get: %v\n", err)
@@ -101,11 +138,7 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportGetError(stderr, err)
 	}
-	if opts.output == "json" {
-		err = writeJSON(stdout, ents)
-	} else {
-		err = writeTable(stdout, opts.kind, ents)
-	}
+	err = writeEntities(stdout, opts, ents)
 	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole get: writing the output: %v\n", err)
 		return 1
@@ -113,86 +146,53 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// parseGetArgs reads the command line. Flags may come before or after
-// KIND and ID.
-func parseGetArgs(args []string) (*getOptions, error) {
-	o := &getOptions{}
-	fs := flag.NewFlagSet("get", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Var(&o.parents, "parent", "parent reference KIND=ID (repeatable)")
-	fs.StringVar(&o.output, "o", "table", "output: table or json")
-	fs.StringVar(&o.output, "output", "table", "output: table or json")
-	fs.StringVar(&o.profile, "profile", "", "profile to use")
-	fs.StringVar(&o.config, "config", "", "profiles file")
-	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
-	account := fs.String("account", "", "account id (default: the profile's)")
-	registerRequestTimeout(fs, &o.requestTimeout)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, &usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ") + flagHint(err)}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+// complete checks the positional arguments and the flags' values.
+func (o *getOptions) complete(pos []string) error {
 	switch len(pos) {
 	case 0:
-		return nil, usagef("no KIND given (one of: %s)", kindList())
+		return usagef("no KIND given (one of: %s)", kindList())
 	case 1, 2:
 	default:
-		return nil, usagef("too many arguments: %q (want KIND [ID])", pos[2:])
+		return usagef("too many arguments: %q (want KIND [ID])", pos[2:])
 	}
 	d, ok := api.Lookup(pos[0])
 	if !ok {
-		return nil, usagef("unknown kind %q (one of: %s)", pos[0], kindList())
+		return usagef("unknown kind %q (one of: %s)", pos[0], kindList())
 	}
 	o.kind = d
 	if len(pos) == 2 {
 		o.id = pos[1]
 		if o.id == "" {
-			return nil, usagef("the ID is empty")
+			return usagef("the ID is empty")
 		}
 	}
-	if o.output != "table" && o.output != "json" {
-		return nil, usagef("-o %q: want table or json", o.output)
+	if !slices.ContainsFunc(getOutputs, func(f struct{ name, help string }) bool { return f.name == o.output }) {
+		return usagef("-o %q: want table, wide, json, yaml or name", o.output)
 	}
-	if *account != "" {
-		n, err := strconv.ParseInt(*account, 10, 64)
+	if o.account != "" {
+		n, err := strconv.ParseInt(o.account, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, usagef("--account %q is not an account id", *account)
+			return usagef("--account %q is not an account id", o.account)
 		}
-		o.account, o.hasAcct = n, true
+		o.acct = n
 	}
 	if err := checkRequestTimeout(o.requestTimeout); err != nil {
-		return nil, err
+		return err
 	}
 	if o.sandbox && o.profile != "" {
-		return nil, usagef("--sandbox and --profile exclude each other")
+		return usagef("--sandbox and --profile exclude each other")
 	}
 	ref, err := api.DefaultCatalog().ParseParents(d, o.parents)
 	if err != nil {
-		return nil, usagef("--parent %v", err)
+		return usagef("--parent %v", err)
 	}
 	o.ref = ref
 	// Check the references now, so a missing one is a usage error before
 	// any credential is touched.
 	if err := api.CheckRef(d, ref, o.id != "" || d.Single); err != nil {
-		return nil, &usageError{err.Error()}
+		return &usageError{err.Error()}
 	}
-	return o, nil
-}
-
-func flagHint(err error) string {
-	if strings.Contains(err.Error(), "flag provided but not defined") {
-		return " is not a flag of get"
-	}
-	return ""
+	return nil
 }
 
 func kindList() string {
@@ -203,18 +203,21 @@ func kindList() string {
 	return strings.Join(names, ", ")
 }
 
-func printGetUsage(w io.Writer) {
-	fmt.Fprint(w, getUsage)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+// kindTable lists the kinds, their first aliases and the parents they
+// need, for get's help.
+func kindTable() string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, d := range api.DefaultCatalog().Kinds() {
 		names := append([]string{d.Singular}, d.Aliases...)
-		line := "  " + d.Name + "\t" + strings.Join(names[:min(len(names), 4)], ", ")
+		line := "  " + d.Name + "\t" + strings.Join(names[:min(len(names), 3)], ", ")
 		if n := d.Needs(); len(n) > 0 {
 			line += "\t--parent " + strings.Join(n, "=ID --parent ") + "=ID"
 		}
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // getClient builds the API client the way the console does (openSession),
@@ -223,15 +226,11 @@ func printGetUsage(w io.Writer) {
 // the client (and stops an embedded sandbox).
 func getClient(ctx context.Context, o *getOptions) (*api.Client, func(), error) {
 	s, err := openSession(ctx, sessionFlags{sandbox: o.sandbox, profile: o.profile, config: o.config, explicit: true,
-		requestTimeout: o.requestTimeout})
+		requestTimeout: o.requestTimeout, logger: o.logger})
 	if err != nil {
 		return nil, nil, err
 	}
-	var acct int64
-	if o.hasAcct {
-		acct = o.account
-	}
-	c, err := s.Accounts.Client(ctx, s.Profile, acct)
+	c, err := s.Accounts.Client(ctx, s.Profile, o.acct)
 	if err != nil {
 		s.Close()
 		return nil, nil, &usageError{err.Error()}
@@ -295,20 +294,92 @@ func writeJSON(w io.Writer, ents []api.Entity) error {
 	return err
 }
 
-// writeTable prints the kind's columns, one entity a line.
-func writeTable(w io.Writer, d *api.Descriptor, ents []api.Entity) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	titles := make([]string, len(d.Columns))
-	for i, c := range d.Columns {
-		titles[i] = c.Title
+// writeEntities prints the entities in the format of -o.
+func writeEntities(w io.Writer, o *getOptions, ents []api.Entity) error {
+	switch o.output {
+	case "json":
+		return writeJSON(w, ents)
+	case "yaml":
+		return writeYAML(w, ents)
+	case "name":
+		return writeNames(w, ents)
+	case "wide":
+		return writeTable(w, o.kind, ents, !o.noHeaders, false)
 	}
-	fmt.Fprintln(tw, strings.Join(titles, "\t"))
+	return writeTable(w, o.kind, ents, !o.noHeaders, true)
+}
+
+// writeYAML prints what writeJSON prints, as YAML: the same data, keys in
+// the API's order, every string double-quoted (so that no YAML reader
+// takes "2014-06-11T19:43:48" for a time or "no" for false).
+func writeYAML(w io.Writer, ents []api.Entity) error {
+	var b bytes.Buffer
+	if err := writeJSON(&b, ents); err != nil {
+		return err
+	}
+	var v any
+	if err := yaml.UnmarshalWithOptions(b.Bytes(), &v, yaml.UseOrderedMap()); err != nil {
+		return fmt.Errorf("converting to YAML: %w", err)
+	}
+	y, err := yaml.MarshalWithOptions(v, yaml.CustomMarshaler[string](quoteYAML))
+	if err != nil {
+		return fmt.Errorf("converting to YAML: %w", err)
+	}
+	if len(y) > 0 && y[len(y)-1] != '\n' {
+		y = append(y, '\n')
+	}
+	_, err = w.Write(y)
+	return err
+}
+
+// quoteYAML writes a string as a double-quoted scalar: JSON's escapes are
+// a subset of YAML's.
+func quoteYAML(s string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// writeNames prints one ID a line, for `xargs` and `while read`.
+func writeNames(w io.Writer, ents []api.Entity) error {
+	var b strings.Builder
+	for _, e := range ents {
+		b.WriteString(e.ID)
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeTable prints the kind's columns, one entity a line; headers adds
+// the title line; shorten cuts a long cell (but never the ID) to maxCell
+// cells (table), else every cell is whole (wide).
+func writeTable(w io.Writer, d *api.Descriptor, ents []api.Entity, headers, shorten bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if headers {
+		titles := make([]string, len(d.Columns))
+		for i, c := range d.Columns {
+			titles[i] = c.Title
+		}
+		fmt.Fprintln(tw, strings.Join(titles, "\t"))
+	}
 	for _, e := range ents {
 		row := e.Row()
 		for i, cell := range row {
-			row[i] = strings.ReplaceAll(cell, "\t", " ")
+			cell = strings.ReplaceAll(cell, "\t", " ")
+			if shorten && cell != e.ID {
+				cell = ansi.Truncate(cell, maxCell, "…")
+			}
+			row[i] = cell
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
 }
+
+// maxCell is the widest cell of -o table, in terminal cells.
+const maxCell = 48

@@ -81,14 +81,15 @@ func TestGetSandbox(t *testing.T) {
 		{name: "request timeout not a duration", args: []string{"apps", "--sandbox", "--request-timeout", "soon"}, code: 2, stderr: []string{"request-timeout"}, nostdio: true},
 		{name: "unknown kind", args: []string{"gizmos", "--sandbox"}, code: 2, stderr: []string{`unknown kind "gizmos"`, "apps"}, nostdio: true},
 		{name: "no kind", args: []string{"--sandbox"}, code: 2, stderr: []string{"no KIND given"}, nostdio: true},
-		{name: "bad output", args: []string{"apps", "--sandbox", "-o", "yaml"}, code: 2, stderr: []string{`-o "yaml"`}, nostdio: true},
-		{name: "unknown flag", args: []string{"apps", "--sandbox", "--frob"}, code: 2, stderr: []string{"-frob is not a flag of get"}, nostdio: true},
+		{name: "bad output", args: []string{"apps", "--sandbox", "-o", "xml"}, code: 2, stderr: []string{`-o "xml": want table, wide, json, yaml or name`}, nostdio: true},
+		{name: "unknown flag", args: []string{"apps", "--sandbox", "--frob"}, code: 2, stderr: []string{"unknown flag: --frob", "mpconsole get --help"}, nostdio: true},
 		{name: "too many args", args: []string{"apps", "1", "2", "--sandbox"}, code: 2, stderr: []string{"too many arguments"}, nostdio: true},
 		{name: "bad account", args: []string{"apps", "--sandbox", "--account", "x"}, code: 2, stderr: []string{`--account "x"`}, nostdio: true},
 		{name: "not found is an API error", args: []string{"apps", "99999999", "--sandbox"}, code: 1, stderr: []string{"404 Not Found (GET /v1/apps/99999999?accountId=1)"}, nostdio: true},
 		{name: "another account", args: []string{"apps", "--sandbox", "--account", "2", "-o", "json"}, stdout: []string{`"data_type": "application"`}},
 		{name: "account out of reach", args: []string{"apps", "--sandbox", "--account", "999"}, code: 1, stderr: []string{"404"}, nostdio: true},
-		{name: "help", args: []string{"-h"}, stdout: []string{"usage: mpconsole get KIND", "calculatedattributes", "--parent workspace=ID"}},
+		{name: "help", args: []string{"-h"}, stdout: []string{"mpconsole get KIND [ID]", "calculatedattributes", "--parent workspace=ID", "--no-headers"}},
+		{name: "help flag after arguments", args: []string{"apps", "--sandbox", "--help"}, stdout: []string{"mpconsole get KIND [ID]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,25 +12,20 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/mpconsole/mpconsole/api/sandbox"
 )
 
-const sandboxUsage = `usage: mpconsole sandbox [--addr 127.0.0.1:8080] [--data FILE] [--token-ttl 8h]
-                         [--seed default|empty|large:N] [--fault SPEC] [--latency D]
-                         [--read-timeout D] [--write-timeout D] [--idle-timeout D]
-                         [--client-id ID (--client-secret-file FILE | --client-secret S)]
-
-Serves a local mParticle Platform API on one listener: the token endpoint at
+const sandboxLong = `Serves a local mParticle Platform API on one listener: the token endpoint at
 /oauth/token, the v1 API under /v1/ and Calculated Attributes (v2) under
 /platform/v2/. It logs one line per request to stderr and stops cleanly on
 Ctrl+C (SIGINT) or SIGTERM.
 
 The secret of --client-id comes from --client-secret-file or --client-secret
 (not both), else from $` + sandboxSecretEnv + `. Other users can see
---client-secret in the process list; the file and the variable stay private.
-
-Flags:
-`
+--client-secret in the process list; the file and the variable stay private.`
 
 // sandboxSecretEnv holds the secret of --client-id when no flag gives it.
 const sandboxSecretEnv = "MPCONSOLE_SANDBOX_CLIENT_SECRET"
@@ -45,55 +39,65 @@ type sandboxFlags struct {
 	clientID     string
 	clientSecret string
 	secretFrom   string // where the secret came from, for the banner
+
+	secretFile                             string
+	readTimeout, writeTimeout, idleTimeout time.Duration
 }
 
+// parseSandboxFlags parses and checks a sandbox command line (the flags
+// alone, as the command sees them).
 func parseSandboxFlags(args []string, stderr io.Writer, getenv func(string) string) (sandboxFlags, error) {
 	var f sandboxFlags
-	var secretFile string
-	var readTimeout, writeTimeout, idleTimeout time.Duration
-	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, sandboxUsage)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&f.opts.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
-	fs.StringVar(&f.opts.DataFile, "data", "", "keep the data in this bbolt `file` (created 0600); default: memory only")
-	fs.DurationVar(&f.opts.TokenTTL, "token-ttl", sandbox.DefaultTokenTTL, "lifetime of issued tokens (expires_in)")
-	fs.StringVar(&f.opts.Seed, "seed", "default", "initial data: default, empty or large:N (ignored when --data already holds data)")
-	fs.StringVar(&f.opts.Faults, "fault", "", "inject faults into a share of API requests, e.g. `504=0.3,429=0.1,reset=0.05`\n(kinds: 500 502 503 504 429 reset html garbage)")
-	fs.Int64Var(&f.opts.FaultSeed, "fault-seed", 0, "seed of the fault dice, for a repeatable sequence (0: random)")
-	fs.DurationVar(&f.opts.Latency, "latency", 0, "delay every answer by this much, e.g. 200ms")
-	fs.StringVar(&f.clientID, "client-id", "", "add an admin credential with this client id")
-	fs.StringVar(&f.clientSecret, "client-secret", "", "the secret of --client-id (visible in the process list: prefer --client-secret-file or $"+sandboxSecretEnv+")")
-	fs.StringVar(&secretFile, "client-secret-file", "", "read the secret of --client-id from this `file` (trailing line breaks trimmed; keep it chmod 600)")
-	fs.DurationVar(&readTimeout, "read-timeout", sandbox.DefaultReadTimeout, "a request, body included, must arrive within this (0: no limit)")
-	fs.DurationVar(&writeTimeout, "write-timeout", sandbox.DefaultWriteTimeout, "an answer must be written within this after the request's headers, plus --latency (0: no limit)")
-	fs.DurationVar(&idleTimeout, "idle-timeout", sandbox.DefaultIdleTimeout, "close a keep-alive connection idle this long (0: no limit)")
+	fs := pflag.NewFlagSet("sandbox", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := f.resolveSecret(secretFile, getenv, stderr); err != nil {
-		return f, err
+	return f, f.check(getenv, stderr)
+}
+
+// register adds the sandbox's flags.
+func (f *sandboxFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.opts.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.StringVar(&f.opts.DataFile, "data", "", "keep the data in this bbolt file (created 0600); default: memory only")
+	fs.DurationVar(&f.opts.TokenTTL, "token-ttl", sandbox.DefaultTokenTTL, "lifetime of issued tokens (expires_in)")
+	fs.StringVar(&f.opts.Seed, "seed", "default", "initial data: default, empty or large:N (ignored when --data already holds data)")
+	fs.StringVar(&f.opts.Faults, "fault", "", "inject faults into a share of API requests, e.g. 504=0.3,429=0.1,reset=0.05\n(kinds: 500 502 503 504 429 reset html garbage)")
+	fs.Int64Var(&f.opts.FaultSeed, "fault-seed", 0, "seed of the fault dice, for a repeatable sequence (0: random)")
+	fs.DurationVar(&f.opts.Latency, "latency", 0, "delay every answer by this much, e.g. 200ms")
+	fs.StringVar(&f.clientID, "client-id", "", "add an admin credential with this client id")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "the secret of --client-id (visible in the process list: prefer --client-secret-file or $"+sandboxSecretEnv+")")
+	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the secret of --client-id from this file (trailing line breaks trimmed; keep it chmod 600)")
+	fs.DurationVar(&f.readTimeout, "read-timeout", sandbox.DefaultReadTimeout, "a request, body included, must arrive within this (0: no limit)")
+	fs.DurationVar(&f.writeTimeout, "write-timeout", sandbox.DefaultWriteTimeout, "an answer must be written within this after the request's headers, plus --latency (0: no limit)")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", sandbox.DefaultIdleTimeout, "close a keep-alive connection idle this long (0: no limit)")
+}
+
+// check validates the parsed flags and resolves the extra credential's
+// secret; every error is bad usage.
+func (f *sandboxFlags) check(getenv func(string) string, stderr io.Writer) error {
+	if err := f.resolveSecret(f.secretFile, getenv, stderr); err != nil {
+		return err
 	}
 	if f.clientID == sandbox.DefaultClientID || f.clientID == sandbox.ViewerClientID {
-		return f, fmt.Errorf("--client-id %q is already a seeded credential; choose another id", f.clientID)
+		return fmt.Errorf("--client-id %q is already a seeded credential; choose another id", f.clientID)
 	}
 	for _, t := range []struct {
 		name string
 		d    time.Duration
 		opt  *time.Duration
 	}{
-		{"--read-timeout", readTimeout, &f.opts.ReadTimeout},
-		{"--write-timeout", writeTimeout, &f.opts.WriteTimeout},
-		{"--idle-timeout", idleTimeout, &f.opts.IdleTimeout},
+		{"--read-timeout", f.readTimeout, &f.opts.ReadTimeout},
+		{"--write-timeout", f.writeTimeout, &f.opts.WriteTimeout},
+		{"--idle-timeout", f.idleTimeout, &f.opts.IdleTimeout},
 	} {
 		switch {
 		case t.d < 0:
-			return f, fmt.Errorf("%s must not be negative (0 means no limit)", t.name)
+			return fmt.Errorf("%s must not be negative (0 means no limit)", t.name)
 		case t.d == 0:
 			*t.opt = -1 // Options: negative is none
 		default:
@@ -101,25 +105,25 @@ func parseSandboxFlags(args []string, stderr io.Writer, getenv func(string) stri
 		}
 	}
 	if f.opts.TokenTTL < time.Second {
-		return f, errors.New("--token-ttl must be at least 1s")
+		return errors.New("--token-ttl must be at least 1s")
 	}
 	if f.opts.Latency < 0 {
-		return f, errors.New("--latency must not be negative")
+		return errors.New("--latency must not be negative")
 	}
 	if err := sandbox.ValidateSeed(f.opts.Seed); err != nil {
-		return f, err
+		return err
 	}
 	if err := sandbox.ValidateFaults(f.opts.Faults); err != nil {
-		return f, fmt.Errorf("--fault: %w", err)
+		return fmt.Errorf("--fault: %w", err)
 	}
 	if _, _, err := net.SplitHostPort(f.opts.Addr); err != nil {
-		return f, fmt.Errorf("--addr %q: want host:port", f.opts.Addr)
+		return fmt.Errorf("--addr %q: want host:port", f.opts.Addr)
 	}
 	if f.clientID != "" {
 		f.opts.Credentials = append(sandbox.DefaultCredentials(),
 			sandbox.Credential{ClientID: f.clientID, Secret: f.clientSecret})
 	}
-	return f, nil
+	return nil
 }
 
 // resolveSecret finds the secret of --client-id: --client-secret-file,
@@ -184,16 +188,36 @@ func readSecretFile(path string, stderr io.Writer) (string, error) {
 	return secret, nil
 }
 
-// runSandbox serves the sandbox until ctx ends (SIGINT/SIGTERM from main).
+// sandboxCmd is `mpconsole sandbox`.
+func (c *cli) sandboxCmd() *cobra.Command {
+	f := &sandboxFlags{}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve the local Platform API sandbox over HTTP",
+		Long:  sandboxLong,
+		Example: `  mpconsole sandbox --addr 127.0.0.1:8080
+  mpconsole sandbox --data sandbox.db --seed large:500
+  mpconsole sandbox --fault 504=0.3,429=0.1 --latency 200ms`,
+		Args: usageArgs(0, 0, "no argument"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(os.Getenv, c.stderr); err != nil {
+				fmt.Fprintf(c.stderr, "sandbox: %v\nRun 'mpconsole sandbox --help' for the flags.\n", err)
+				return exitStatus(2)
+			}
+			return status(serveSandbox(cmd.Context(), *f, c.stdout, c.stderr))
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// runSandbox runs `mpconsole sandbox ARGS…`.
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, err := parseSandboxFlags(args, stderr, os.Getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "sandbox: %v\nRun 'mpconsole sandbox -h' for the flags.\n", err)
-		return 2
-	}
+	return run(ctx, append([]string{"sandbox"}, args...), nil, stdout, stderr)
+}
+
+// serveSandbox serves the sandbox until ctx ends (SIGINT/SIGTERM from main).
+func serveSandbox(ctx context.Context, f sandboxFlags, stdout, stderr io.Writer) int {
 	f.opts.Log = stderr
 	srv, err := sandbox.Start(ctx, f.opts)
 	if err != nil {

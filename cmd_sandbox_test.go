@@ -248,8 +248,7 @@ func TestSandboxCommandUsage(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"-h"}, 0, "usage: mpconsole sandbox"},
-		{[]string{"--nope"}, 2, "flag provided but not defined"},
+		{[]string{"--nope"}, 2, "unknown flag: --nope"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"--client-id", "x"}, 2, "--client-id needs a secret: --client-secret-file FILE, $MPCONSOLE_SANDBOX_CLIENT_SECRET or --client-secret"},
 		{[]string{"--client-secret", "x"}, 2, "--client-id and its secret go together"},
@@ -274,5 +273,12 @@ func TestSandboxCommandUsage(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
 			t.Errorf("sandbox %v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr.String(), tc.code, tc.msg)
 		}
+	}
+	// Help goes to stdout, and nothing starts.
+	var out bytes.Buffer
+	stderr := &sandboxLog{}
+	if code := runSandbox(t.Context(), []string{"-h"}, &out, stderr); code != 0 || !strings.Contains(out.String(), "mpconsole sandbox [--flags]") ||
+		!strings.Contains(out.String(), "--client-secret-file") || stderr.String() != "" {
+		t.Errorf("sandbox -h: exit %d, stdout %q, stderr %q", code, out.String(), stderr.String())
 	}
 }

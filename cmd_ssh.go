@@ -3,54 +3,71 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mpconsole/mpconsole/config"
 	"github.com/mpconsole/mpconsole/sshd"
 )
 
-const sshUsage = `usage: mpconsole ssh [--addr 127.0.0.1:2222] [--host-key FILE] [--authorized-keys FILE]
-                     [--profile NAME | --sandbox] [--config FILE] [--readonly]
-                     [--max-sessions 32] [--idle-timeout 30m] [--request-timeout 45s]
-
-Serves the console over SSH: every connection gets a console of its own on
+const sshLong = `Serves the console over SSH: every connection gets a console of its own on
 the profiles this server holds; nobody needs the API credentials. Only the
 public keys listed in the authorized keys file get in (no passwords); the
 profiles file's [[ssh.keys]] limits a key to some profiles or to read-only.
 Connections, disconnections and refusals are logged to standard error.
 
 The host key and the authorized keys file live beside the profiles file
-unless given; the host key (ed25519) is generated on first start.
-`
+unless given; the host key (ed25519) is generated on first start.`
+
+// sshFlags is the parsed command line of `mpconsole ssh`.
+type sshFlags struct {
+	session     sessionFlags
+	addr        string
+	hostKey     string
+	authKeys    string
+	readonly    bool
+	maxSessions int
+	idle        time.Duration
+}
+
+// sshCmd is `mpconsole ssh`.
+func (c *cli) sshCmd() *cobra.Command {
+	f := &sshFlags{}
+	cmd := &cobra.Command{
+		Use:   "ssh",
+		Short: "Serve the console over SSH",
+		Long:  sshLong,
+		Example: `  mpconsole ssh --addr 0.0.0.0:2222 -p prod --readonly
+  mpconsole ssh --sandbox --authorized-keys ~/.ssh/id_ed25519.pub`,
+		Args: usageArgs(0, 0, "no argument"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.session.logger = c.log.logger
+			return status(runSSH(cmd.Context(), f, c.stdout, c.stderr))
+		},
+	}
+	fs := cmd.Flags()
+	f.session.register(fs)
+	fs.StringVar(&f.addr, "addr", sshd.DefaultAddr, "listen address (host:port)")
+	fs.StringVar(&f.hostKey, "host-key", "", "host private key file, generated when missing (default: ssh_host_ed25519_key beside the profiles file)")
+	fs.StringVar(&f.authKeys, "authorized-keys", "", "public keys allowed in, OpenSSH format (default: authorized_keys beside the profiles file)")
+	fs.BoolVar(&f.readonly, "readonly", false, "every session refuses every write")
+	fs.IntVar(&f.maxSessions, "max-sessions", sshd.DefaultMaxSessions, "connections held at once, with or without a session, and sessions open at once; more are refused with a message")
+	fs.DurationVar(&f.idle, "idle-timeout", sshd.DefaultIdleTimeout, "close a session, or a connection without one, after this long without input; 0 never does")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
+	return cmd
+}
 
 // runSSH serves the console over SSH until ctx ends (SIGINT, SIGTERM).
-func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mpconsole ssh", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, sshUsage); fs.PrintDefaults() }
-	var sf sessionFlags
-	sf.register(fs)
-	addr := fs.String("addr", sshd.DefaultAddr, "listen address")
-	hostKey := fs.String("host-key", "", "host private key, generated when missing (default: ssh_host_ed25519_key beside the profiles file)")
-	authKeys := fs.String("authorized-keys", "", "public keys allowed in, OpenSSH format (default: authorized_keys beside the profiles file)")
-	readonly := fs.Bool("readonly", false, "every session refuses every write")
-	maxSessions := fs.Int("max-sessions", sshd.DefaultMaxSessions, "connections held at once, with or without a session, and sessions open at once; more are refused with a message")
-	idle := fs.Duration("idle-timeout", sshd.DefaultIdleTimeout, "close a session, or a connection without one, after this long without input; 0 never does")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
+func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
+	sf := f.session
+	addr, hostKey, authKeys, readonly, maxSessions, idle := &f.addr, &f.hostKey, &f.authKeys, &f.readonly, &f.maxSessions, &f.idle
 	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "mpconsole ssh: unexpected argument %q\n", fs.Arg(0))
-		return 2
 	case *maxSessions < 1:
 		fmt.Fprintf(stderr, "mpconsole ssh: --max-sessions %d: want at least 1\n", *maxSessions)
 		return 2
@@ -92,7 +109,7 @@ func runSSH(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := sshd.Options{
 		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
 		Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
-		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr,
+		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr, Logger: sf.logger,
 		StateDir: s.StateDir, StateTemporary: s.StateTemporary,
 	}
 	if *idle == 0 {

@@ -53,7 +53,10 @@ func TestSSHCommand(t *testing.T) {
 	defer cancel()
 	var stdout, stderr testutil.SyncBuffer
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"ssh", "--sandbox", "--addr", "127.0.0.1:0"}, nil, &stdout, &stderr) }()
+	logFile := filepath.Join(t.TempDir(), "debug.log")
+	go func() {
+		code <- run(ctx, []string{"ssh", "--sandbox", "--addr", "127.0.0.1:0", "--log-file", logFile}, nil, &stdout, &stderr)
+	}()
 
 	out := eventually(t, "the connect line", stdout.String, connectLine.MatchString)
 	m := connectLine.FindStringSubmatch(out)
@@ -115,6 +118,16 @@ func TestSSHCommand(t *testing.T) {
 	if !strings.Contains(stderr.String(), "reason=shutdown") {
 		t.Errorf("no disconnect line:\n%s", stderr.String())
 	}
+	// The server's lines go to the debug log too, beside the API's.
+	logged, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"msg=connect", "reason=shutdown", "GET"} {
+		if !strings.Contains(string(logged), want) {
+			t.Errorf("the debug log has no %q:\n%s", want, logged)
+		}
+	}
 }
 
 func TestSSHCommandErrors(t *testing.T) {
@@ -150,7 +163,8 @@ func TestSSHCommandErrors(t *testing.T) {
 		})
 	}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"ssh", "-h"}, nil, &out, &errb); code != 0 || !strings.Contains(errb.String(), "usage: mpconsole ssh") {
-		t.Errorf("-h: exit %d, %q", code, errb.String())
+	if code := run(context.Background(), []string{"ssh", "-h"}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "mpconsole ssh [--flags]") ||
+		!strings.Contains(out.String(), "--authorized-keys") || errb.Len() != 0 {
+		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
 // TestEndToEndKeysDoNothingWhileTooSmall runs the built console in tmux:
@@ -42,5 +46,27 @@ func TestEndToEndKeysDoNothingWhileTooSmall(t *testing.T) {
 	tm.keys("C-c")
 	if code := tm.exitCode(); code != "0" {
 		t.Fatalf("exit code %s", code)
+	}
+}
+
+// TestEndToEndClosedTerminalCleansUp: a terminal closed under the console
+// (SIGHUP, as when an SSH connection or a terminal window goes away) ends
+// it like a quit: the embedded sandbox's temporary state directory, which
+// may hold drafts, is removed.
+func TestEndToEndClosedTerminalCleansUp(t *testing.T) {
+	tmp := t.TempDir()
+	tm := startTerm(t, "TMPDIR="+tmp)
+	tm.waitFor("Acme Shop", "token valid for")
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "mpconsole-sandbox-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("want the embedded sandbox's state directory in %s, got %v", tmp, dirs)
+	}
+	tm.tmux("kill-session", "-t", "e2e")
+	err := testutil.Poll(10*time.Second, func() bool {
+		left, _ := filepath.Glob(filepath.Join(tmp, "mpconsole-sandbox-*"))
+		return len(left) == 0
+	})
+	if err != nil {
+		t.Fatalf("the state directory outlived the closed terminal: %v", dirs)
 	}
 }

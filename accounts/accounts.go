@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"sort"
@@ -44,6 +45,9 @@ type Options struct {
 	CacheDir string
 	NoCache  bool
 	Retry    api.RetryPolicy
+	// Logger receives every client's debug log (api.Config.Logger); nil:
+	// none.
+	Logger *slog.Logger
 }
 
 // Sandbox is the embedded sandbox as the profiles need it: where it listens
@@ -242,11 +246,15 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 	}
 }
 
+// sandboxOrgID is the embedded sandbox's one organization (its
+// SeedOrgID), which role and task paths name.
+const sandboxOrgID = 1
+
 // newClient makes the client of profile e in an account, resolving the
 // secret first. It holds no lock.
 func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.Client, error) {
 	cfg := api.Config{ClientID: e.id, AccountID: account, Registry: m.registry, CacheDir: m.opts.CacheDir,
-		NoCache: m.opts.NoCache, Retry: m.opts.Retry}
+		NoCache: m.opts.NoCache, Retry: m.opts.Retry, Logger: m.opts.Logger}
 	if e.cfg != nil {
 		secret, err := e.cfg.Secret(ctx, m.opts.Getenv)
 		if err != nil {
@@ -259,6 +267,7 @@ func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.
 		cfg.ClientSecret = e.sec
 		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL = s.V1URL(), s.V2URL(), s.TokenURL()
 		cfg.NoCache = true // a fresh sandbox issues fresh tokens; nothing worth keeping
+		cfg.OrgID = sandboxOrgID
 	}
 	c, err := api.New(cfg)
 	if err != nil {

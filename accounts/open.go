@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ type OpenOptions struct {
 	// stop it. nil: there is none, and a session that needs it fails.
 	StartSandbox func(context.Context) (Sandbox, func() error, error)
 	Getenv       func(string) string // nil: os.Getenv
+	// Logger receives the clients' debug log: requests, retries, token
+	// requests (api.Config.Logger); nil: none.
+	Logger *slog.Logger
 }
 
 // Session is an opened set of profiles and where to start: what a console
@@ -78,7 +82,7 @@ func Open(ctx context.Context, o OpenOptions) (*Session, error) {
 	if o.RequestTimeout < 0 {
 		return nil, setupf("request timeout %s: want a positive duration", o.RequestTimeout)
 	}
-	mo := Options{Getenv: o.Getenv, Retry: RetryWithin(o.RequestTimeout)}
+	mo := Options{Getenv: o.Getenv, Retry: RetryWithin(o.RequestTimeout), Logger: o.Logger}
 	s := &Session{close: func() {}}
 	useSandbox := o.UseSandbox
 	if !useSandbox {

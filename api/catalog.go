@@ -155,10 +155,45 @@ type Descriptor struct {
 	// entity ids are its values: output configurations need a module,
 	// chosen from the services.
 	Pick map[string]string
+	// DeleteByName: deleting an entity asks for its name (its id when it
+	// has none) to be typed, not just a yes: the kind's delete takes much
+	// with it (an account, an app and its platforms).
+	DeleteByName bool
+	// NamesAccount: the entities are accounts, so saving the one the
+	// session works in under a new name renames the account it shows.
+	NamesAccount bool
+	// Secrets, when set, are the secrets a create's answer holds and the
+	// API never returns again: the console shows them once.
+	Secrets *OnceSecrets
+	// NaturalKey are the fields that identify an entity across accounts,
+	// within its parent (an app by name, a platform by os): ids differ
+	// from one account to another. Nil for kinds never compared.
+	NaturalKey []string
+	// ServerSet are the fields only the server writes (ids, access keys,
+	// timestamps, sizes, statuses), as dotted paths with [*] for every
+	// array element; comparisons and exports leave them out.
+	ServerSet []string
+	// Within names the member of the list answer that holds the entities
+	// (a data plan's versions come inside the plan, the custom roles
+	// inside the role manifest); "" when the answer is the list itself.
+	Within string
 
+	// manifest: the kind is written by replacing a whole document
+	// (roles.go): creates, updates and deletes read it, change it and PUT
+	// it back with its version.
+	manifest *manifestSpec
 	id       func(fields) string // "" → the "id" field
 	name     func(fields) string // "" → the "name" field
 	keyValue func(Entity) string
+}
+
+// OnceSecrets locates the secrets in a create's answer: the member Secret
+// of every element of every array named In, at any depth, when it is not
+// empty. Label is the element's member that tells one secret from another
+// (the access key), Context a member of an enclosing object that says
+// where it belongs (the platform's os); either may be "".
+type OnceSecrets struct {
+	In, Secret, Label, Context string
 }
 
 // V2 reports whether the kind lives on the v2 base (no accountId).
@@ -437,6 +472,22 @@ func normName(s string) string {
 // built once and must not be modified.
 var DefaultCatalog = sync.OnceValue(func() *Catalog { return newCatalog(kinds()) })
 
+// NewCatalog builds a catalogue of the kinds ds, in display order (a
+// console over other kinds, or the default ones and more). It completes
+// copies of the descriptors, so kinds taken from another catalogue (whose
+// operations are already derived) may be passed as they are and that
+// catalogue is left untouched. Names and aliases must be unique.
+func NewCatalog(ds ...*Descriptor) *Catalog {
+	own := make([]*Descriptor, len(ds))
+	for i, d := range ds {
+		cp := *d
+		cp.Ops = 0 // derived again from the paths
+		cp.Columns = slices.Clone(d.Columns)
+		own[i] = &cp
+	}
+	return newCatalog(own)
+}
+
 // Lookup finds a kind in the default catalogue.
 func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(name) }
 
@@ -447,6 +498,7 @@ func Lookup(name string) (*Descriptor, bool) { return DefaultCatalog().Lookup(na
 func newCatalog(ds []*Descriptor) *Catalog {
 	c := &Catalog{kinds: ds, byName: map[string]*Descriptor{}}
 	specs := editSpecs()
+	natural := naturalSpecs()
 	for _, d := range ds {
 		if d.Ops != 0 {
 			panic(fmt.Sprintf("api: kind %s declares its operations; they are derived from its paths", d.Name))
@@ -454,6 +506,9 @@ func newCatalog(ds []*Descriptor) *Catalog {
 		d.Ops = d.Paths.PathOps(d.Single)
 		if spec, ok := specs[d.Name]; ok && d.Edit.Updatable == nil && d.Edit.Template == "" {
 			d.Edit = spec
+		}
+		if n, ok := natural[d.Name]; ok && d.NaturalKey == nil {
+			d.NaturalKey, d.ServerSet = n.key, n.serverSet
 		}
 		for i := range d.Columns {
 			g := d.Columns[i].get

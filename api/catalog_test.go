@@ -10,11 +10,13 @@ import (
 )
 
 // knownPlaceholders are the parent references path templates may use.
-var knownPlaceholders = []string{"id", "app", "platform", "service", "workspace", "feed", "module", "ca"}
+var knownPlaceholders = []string{"id", "app", "platform", "service", "workspace", "feed", "module", "ca", "plan", "org", "account"}
 
 func TestCatalogInvariants(t *testing.T) {
 	cat := DefaultCatalog()
 	keys := map[string]bool{"module": true} // module has no kind: it is given by hand
+	// The client fills org and account itself (roles.go).
+	keys["org"], keys["account"] = true, true
 	for _, d := range cat.Kinds() {
 		if d.Key != "" {
 			keys[d.Key] = true
@@ -378,6 +380,11 @@ func TestCatalogDerivesOps(t *testing.T) {
 		"calculatedattributes": all | OpExists,
 		"activation":           OpList | OpGet,
 		"calculation":          OpList | OpGet,
+		"plans":                all,
+		"versions":             all,
+		"roles":                all,
+		"tasks":                OpList | OpGet,
+		"rolemanifest":         OpList | OpGet | OpUpdate,
 	}
 	kinds := DefaultCatalog().Kinds()
 	if len(kinds) != len(want) {

@@ -44,6 +44,10 @@ type Config struct {
 	// Clock times token renewals, retry waits and the retry budget; nil
 	// means the wall clock (see Clock).
 	Clock Clock
+	// OrgID is the organization of the account, for the paths that name
+	// one (custom roles and tasks); 0 when unknown: those calls then need
+	// an org reference (roles.go).
+	OrgID int64
 }
 
 type retryObserverKey struct{}
@@ -134,7 +138,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.log = cfg.Logger
 	if c.log == nil {
-		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.log = discardLogger()
 	}
 	tc := TokenConfig{
 		TokenURL: cfg.TokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
@@ -310,7 +314,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		e.Elapsed = since()
 		if e.Status == http.StatusNotFound && req.Method == http.MethodDelete && hadAmbiguous {
 			// The earlier DELETE went through before its answer was lost.
-			c.log.Info("delete already applied by an earlier attempt", "path", path, "attempt", attempt)
+			c.log.Info("delete already applied by an earlier attempt", "path", logPath(path, c.tokens.redactor()), "attempt", attempt)
 			return &Response{Status: http.StatusNoContent, Header: http.Header{}, Attempts: attempt}, nil
 		}
 		retry := c.retryable(req.Method, e)
@@ -320,6 +324,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if !retry || ctx.Err() != nil {
 			return nil, e
 		}
+		reason := e.Error()
 		e.gaveUp = true // from here on, every return is a retryable failure left unretried
 		if attempt >= c.retry.MaxAttempts || e.RetryAfter > c.retry.MaxRetryAfter {
 			return nil, e
@@ -328,8 +333,8 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if since()+wait >= c.retry.MaxElapsed {
 			return nil, e
 		}
-		c.log.Info("retrying", "method", req.Method, "path", path, "status", e.Status,
-			"kind", kindName(e.Kind), "attempt", attempt, "wait", wait.String())
+		c.log.Info("retrying", "method", req.Method, "path", logPath(path, c.tokens.redactor()), "status", e.Status,
+			"kind", kindName(e.Kind), "reason", reason, "attempt", attempt, "wait", wait.String())
 		ev := RetryEvent{Method: req.Method, Path: path, Attempt: attempt, Err: e, Wait: wait}
 		if c.cfg.OnRetry != nil {
 			c.cfg.OnRetry(ev)
@@ -428,9 +433,11 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 		if req.Body != nil {
 			hreq.Header.Set("Content-Type", "application/json")
 		}
+		sent := c.clock.Now()
 		hresp, err := c.http.Do(hreq)
 		if err != nil {
 			e := &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Err: sanitize(err, red), Attempts: attempt}
+			c.logRequest(req.Method, path, 0, c.clock.Now().Sub(sent), attempt, e.Err, red)
 			e.notSent = notSent(err)
 			if req.Method == http.MethodPost && !e.notSent {
 				e.MaybeApplied = true
@@ -439,6 +446,7 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 		}
 		b, rerr := c.readBody(ctx, hresp)
 		hresp.Body.Close()
+		c.logRequest(req.Method, path, hresp.StatusCode, c.clock.Now().Sub(sent), attempt, sanitize(rerr, red), red)
 		if se := (*streamError)(nil); errors.As(rerr, &se) {
 			return nil, se.apiError(req.Method, path, hresp.StatusCode, attempt, red)
 		}
@@ -456,7 +464,7 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 		}
 		if hresp.StatusCode == http.StatusUnauthorized && !*renewed {
 			*renewed = true
-			c.log.Info("API answered 401; renewing the token and repeating once", "method", req.Method, "path", path)
+			c.log.Info("API answered 401; renewing the token and repeating once", "method", req.Method, "path", logPath(path, red))
 			c.tokens.Invalidate(tok)
 			continue
 		}

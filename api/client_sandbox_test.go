@@ -45,7 +45,7 @@ func sandboxConfig(t testing.TB, srv *sandbox.Server) api.Config {
 	return api.Config{
 		ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, AccountID: 1,
 		V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(),
-		CacheDir: t.TempDir(), Retry: fastRetry,
+		CacheDir: t.TempDir(), Retry: fastRetry, OrgID: sandbox.SeedOrgID,
 	}
 }
 
@@ -75,6 +75,7 @@ func walk(t *testing.T, ctx context.Context, c *api.Client) map[string]api.Ref {
 	t.Helper()
 	refs := map[string]api.Ref{
 		"accounts": {}, "apps": {}, "services": {}, "audiences": {}, "workspaces": {}, "users": {},
+		"roles": {}, "tasks": {}, "rolemanifest": {},
 	}
 	list := func(name string, ref api.Ref) []api.Entity {
 		t.Helper()
@@ -113,6 +114,10 @@ func walk(t *testing.T, ctx context.Context, c *api.Client) map[string]api.Ref {
 	wss := list("workspaces", nil)
 	if ws, ok := firstWith(wss, "audiences"); ok {
 		refs["audiences"] = ws.Ref() // the per-workspace list; the account-wide one is tested too
+	}
+	if ws, ok := firstWith(wss, "plans"); ok {
+		refs["plans"] = ws.Ref()
+		refs["versions"] = list("plans", ws.Ref())[0].Ref()
 	}
 	if ws, ok := firstWith(wss, "calculatedattributes"); ok {
 		refs["calculatedattributes"] = ws.Ref()

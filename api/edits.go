@@ -32,6 +32,36 @@ type EditSpec struct {
 	// Hints maps a field pattern ("os", "platforms[*].os") to its valid
 	// values or a note.
 	Hints map[string]string
+	// Check, when set, checks a body against the shape the reference
+	// documents before it is sent (CheckBody).
+	Check func(body []byte) error
+	// Seed, when set, makes the create template from the entities listed
+	// beside the new one (a new data plan version copies the latest);
+	// "" falls back to Template.
+	Seed func(listed []json.RawMessage) string
+}
+
+// CheckBody checks a create or update body against the kind's documented
+// shape, before anything is sent; nil when the kind has no check.
+func (d *Descriptor) CheckBody(body []byte) error {
+	if d.Edit.Check == nil {
+		return nil
+	}
+	if err := d.Edit.Check(bytes.TrimSpace(body)); err != nil {
+		return fmt.Errorf("%s: %w", d.Singular, err)
+	}
+	return nil
+}
+
+// CreateTemplate is the text a create opens with: the Seed made from the
+// entities listed beside the new one, else the documented template.
+func (d *Descriptor) CreateTemplate(listed []json.RawMessage) string {
+	if d.Edit.Seed != nil {
+		if s := d.Edit.Seed(listed); s != "" {
+			return s
+		}
+	}
+	return d.PrettyTemplate()
 }
 
 // Enumerations of the reference: the valid values of the platform, feed,
@@ -49,6 +79,8 @@ const (
 	hintTimePeriod  = "since (with date) | within (with within, within_unit)"
 	hintWithinUnit  = "days | weeks"
 	hintCAPointType = "event | event_attribute | user_attribute"
+	hintPlanEnv     = "none | development | production (production & development)"
+	hintMatchType   = "custom_event | screen_view | user_attributes | user_identities | product_action | promotion_action | product_impression | unknown"
 )
 
 func editSpecs() map[string]EditSpec {
@@ -125,6 +157,54 @@ func editSpecs() map[string]EditSpec {
 				"draft_definition.datapoint.type":          hintCAPointType,
 				"name":                                     "cannot change once activated",
 			},
+		},
+		"plans": {
+			Updatable: []string{"data_plan_name", "data_plan_description"},
+			Template: `{ "data_plan_id": "new_data_plan", "data_plan_name": "New Data Plan", "data_plan_description": "",
+  "data_plan_versions": [ { "version": 1, "version_description": "First version", "activated_environment": "none",
+    "version_document": { "data_points": [] } } ] }`,
+			Hints: map[string]string{
+				"data_plan_id": "a slug (a-z, 0-9, _ and -); fixed once created",
+				"data_plan_versions[*].activated_environment": hintPlanEnv,
+				"data_plan_versions":                          "at least one version",
+			},
+			Check: checkPlan,
+		},
+		"versions": {
+			Updatable: []string{"version_description", "activated_environment", "version_document"},
+			Template: `{ "version": 1, "version_description": "", "activated_environment": "none",
+  "version_document": { "data_points": [] } }`,
+			Hints: map[string]string{
+				"activated_environment":                                hintPlanEnv,
+				"version_document.data_points[*].match.type":           hintMatchType,
+				"version_document.data_points[*].validator.type":       "json_schema",
+				"version_document.data_points[*].match.criteria":       "depends on match.type: event_name and custom_event_type for custom_event, screen_name for screen_view, …",
+				"version_document.data_points[*].validator.definition": "a JSON Schema the matched data must satisfy",
+				"version": "a number not yet used in the plan; fixed once created",
+			},
+			Check: checkVersion,
+			Seed:  NextVersion,
+		},
+		"roles": {
+			Updatable: []string{"name", "description", "tasks"},
+			Template: `{ "role_id": "new_role", "name": "New Role", "description": "",
+  "tasks": [ { "task_id": "audiences:view" } ] }`,
+			Hints: map[string]string{
+				"tasks[*].task_id": "a task id from :tasks (AREA:view, AREA:* …); user:core is added to every role",
+				"role_id":          "up to 64 of A-Z a-z 0-9 _ -; fixed once created",
+				"name":             "1 to 64 characters",
+				"description":      "up to 256 characters",
+			},
+			Check: checkRoleBody,
+		},
+		"rolemanifest": {
+			Updatable: []string{"roles"},
+			Hints: map[string]string{
+				"roles":                     "every custom role: one left out is deleted (refused while a user holds it)",
+				"roles[*].tasks[*].task_id": "a task id from :tasks",
+				"version":                   "sent back as read: a newer manifest on the server is a conflict",
+			},
+			Check: checkManifest,
 		},
 	}
 }

@@ -63,6 +63,7 @@ func nonNullTwoPass(items []json.RawMessage) []json.RawMessage {
 // OldList lists the way List did before streaming: the whole body, the
 // two-pass decode, an Entity per item.
 func OldList(ctx context.Context, c *Client, d *Descriptor, parent Ref) ([]Entity, error) {
+	parent = c.scope(d, parent)
 	p, err := d.listPath(parent)
 	if err != nil {
 		return nil, err
@@ -75,8 +76,12 @@ func OldList(ctx context.Context, c *Client, d *Descriptor, parent Ref) ([]Entit
 	if err != nil {
 		return nil, err
 	}
+	items, err := c.within(resp, p, d, pl.Items)
+	if err != nil {
+		return nil, err
+	}
 	var out []Entity
-	for _, it := range pl.Items {
+	for _, it := range items {
 		out = append(out, d.entity(it, parent))
 	}
 	return out, nil

@@ -647,3 +647,18 @@ func (s *splitter) payload(b []byte) Payload {
 	}
 	return p
 }
+
+// nonNull drops the null (and empty) elements of a split array; nil when
+// none is left.
+func nonNull(items []json.RawMessage) []json.RawMessage {
+	out := items[:0]
+	for _, it := range items {
+		if t := bytes.TrimSpace(it); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

@@ -31,7 +31,7 @@ import (
 // A kind's operations are not declared: newCatalog derives them from its
 // Paths (see Descriptor.Ops).
 func kinds() []*Descriptor {
-	return []*Descriptor{
+	ks := []*Descriptor{
 		{
 			Name: "accounts", Singular: "account", Title: "Accounts", Aliases: []string{"acc", "acct"},
 			DataType: "account",
@@ -46,6 +46,8 @@ func kinds() []*Descriptor {
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
 			// Accounts the credential can reach. Delete takes the account id as accountId (no id in the path).
 			Help: "The accounts your credentials can reach.",
+
+			DeleteByName: true, NamesAccount: true,
 		},
 		{
 			Name: "apps", Singular: "app", Title: "Apps", Aliases: []string{"application", "applications"},
@@ -63,6 +65,8 @@ func kinds() []*Descriptor {
 			Children: []string{"platforms", "datapoints"},
 			// Apps (application families). Create takes a name and at least one platform; access-key secrets are returned only then.
 			Help: "Your apps: each groups the platforms (iOS, Android, web, …) that send data.",
+
+			DeleteByName: true, Secrets: accessKeySecrets,
 		},
 		{
 			Name: "platforms", Singular: "platform", Title: "Platforms", Aliases: []string{"plat", "pf", "appplatforms"},
@@ -83,6 +87,8 @@ func kinds() []*Descriptor {
 			name:     ffield("os"),
 			// An app's platforms, keyed by lower-case OS (the path segment). Create is POST /apps/{app} (sic).
 			Help: "The platforms of an app (iOS, Android, web, …), with their access keys and settings.",
+
+			Secrets: accessKeySecrets,
 		},
 		{
 			Name: "serviceconfigs", Singular: "serviceconfig", Title: "Service configurations",
@@ -135,7 +141,7 @@ func kinds() []*Descriptor {
 				List: []string{"/workspace"},
 			},
 			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
-			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs"},
+			Children: []string{"audiences", "feeds", "calculatedattributes", "outputs", "plans"},
 			// Workspaces of the account (list only; ids arrive as strings).
 			Help: "The account's workspaces: audiences, feeds and calculated attributes live in them.",
 		},
@@ -302,6 +308,10 @@ func kinds() []*Descriptor {
 			Help: "How far the calculation of a calculated attribute has got.",
 		},
 	}
+	// The Data Planning API (dataplans.go) and the Custom Access Roles API
+	// (roles.go): their own answer shapes, on the v2 base.
+	ks = append(ks, planKinds()...)
+	return append(ks, roleKinds()...)
 }
 
 func requiredSettings(o object) string {
@@ -364,3 +374,7 @@ func serviceConfigKey(f fields) string {
 	}
 	return joinKey(fstr(f, "name"), accountLabel(fstr(f, "account")))
 }
+
+// accessKeySecrets are the access-key secrets an app's or a platform's
+// create returns, once.
+var accessKeySecrets = &OnceSecrets{In: "access_keys", Secret: "secret", Label: "key", Context: "os"}

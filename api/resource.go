@@ -116,6 +116,7 @@ func RefKeys(d *Descriptor) []string {
 // CheckRef reports (as a *MissingRefError) what a List of the kind, or
 // with one set a Get, would lack in ref; nil when ref suffices.
 func CheckRef(d *Descriptor, ref Ref, one bool) error {
+	ref = clientFilled(d, ref)
 	if one && d.Paths.Get != "" {
 		_, err := expand(d.Name, d.Paths.Get, ref, "x")
 		return err
@@ -146,6 +147,32 @@ func (d *Descriptor) listPath(ref Ref) (string, error) {
 
 func unsupported(d *Descriptor, op Op) error {
 	return fmt.Errorf("%s: %s: %w", d.Name, op, ErrNotSupported)
+}
+
+// listWithin lists a kind whose entities sit inside one member of a small
+// answer (Descriptor.Within: the role manifest's roles, a plan's
+// versions): the answer is read whole and its entities, rows computed as
+// ListStream's are, handed on as one batch.
+func (c *Client) listWithin(ctx context.Context, d *Descriptor, parent Ref, p string, fn func([]Entity, Progress) error) error {
+	resp, err := c.Do(ctx, Request{Version: d.Version, Method: http.MethodGet, Path: p})
+	if err != nil {
+		return err
+	}
+	items, err := c.items(resp, http.MethodGet, p, d)
+	if err == nil {
+		items, err = c.within(resp, p, d, items)
+	}
+	if err != nil {
+		return err
+	}
+	parents := parent.Clone()
+	var sc rowScratch
+	out := make([]Entity, 0, len(items))
+	for _, it := range items {
+		out = append(out, d.listEntity(it, parents, &sc))
+	}
+	n := int64(len(resp.Body))
+	return fn(out, Progress{Rows: len(out), Bytes: n, Total: n})
 }
 
 // items decodes a successful answer's entities, turning a body that is not
@@ -200,6 +227,7 @@ func (c *Client) Get(ctx context.Context, d *Descriptor, parent Ref, id string) 
 	if !d.Ops.Has(OpGet) {
 		return Entity{}, unsupported(d, OpGet)
 	}
+	parent = c.scope(d, parent)
 	if d.Paths.Get != "" {
 		if id == "" && !d.Single {
 			return Entity{}, fmt.Errorf("%s: get needs an id", d.Name)
@@ -328,6 +356,9 @@ func (c *Client) Create(ctx context.Context, d *Descriptor, parent Ref, body []b
 	if !d.Ops.Has(OpCreate) {
 		return Entity{}, unsupported(d, OpCreate)
 	}
+	if d.manifest != nil {
+		return c.manifestCreate(ctx, d, c.scope(d, parent), body)
+	}
 	b, err := d.body(body)
 	if err != nil {
 		return Entity{}, err
@@ -373,6 +404,9 @@ func (c *Client) Update(ctx context.Context, d *Descriptor, parent Ref, id strin
 	if !d.Ops.Has(OpUpdate) {
 		return Entity{}, unsupported(d, OpUpdate)
 	}
+	if d.manifest != nil {
+		return c.manifestUpdate(ctx, d, c.scope(d, parent), id, body)
+	}
 	b, err := d.body(body)
 	if err != nil {
 		return Entity{}, err
@@ -414,6 +448,9 @@ func firstElem(b []byte) []byte {
 func (c *Client) Delete(ctx context.Context, d *Descriptor, parent Ref, id string) error {
 	if !d.Ops.Has(OpDelete) {
 		return unsupported(d, OpDelete)
+	}
+	if d.manifest != nil {
+		return c.manifestDelete(ctx, d, c.scope(d, parent), id)
 	}
 	p, err := expand(d.Name, d.Paths.Delete, parent, id)
 	if err != nil {

@@ -62,9 +62,13 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	if !d.Ops.Has(OpList) {
 		return unsupported(d, OpList)
 	}
+	parent = c.scope(d, parent)
 	p, err := d.listPath(parent)
 	if err != nil {
 		return err
+	}
+	if d.Within != "" {
+		return c.listWithin(ctx, d, parent, p, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

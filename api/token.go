@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -195,7 +194,7 @@ func NewRefresher(cfg TokenConfig) *Refresher {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		log = discardLogger()
 	}
 	r := &Refresher{
 		cfg: cfg,
@@ -595,7 +594,9 @@ func (r *Refresher) fetch(red redactor) (token, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &hc)
 
 	issued := r.clock.Now()
+	r.log.Info("token request", "method", http.MethodPost, "path", r.tokenPath())
 	t, err := r.cc.Token(ctx)
+	r.log.Info("token answer", "path", r.tokenPath(), "ok", err == nil, "duration", r.clock.Now().Sub(issued).Round(time.Microsecond).String())
 	if err != nil {
 		rec.mu.Lock()
 		netErr := rec.err

@@ -159,6 +159,7 @@ func screens() []screen {
 		{"the command palette", []Context{Global, Palette}, true},
 		{"a dialog", []Context{Global, Dialog}, true},
 		{"the editor", []Context{Global, Editor}, true},
+		{"the comparison of two accounts", []Context{Global, Nav, Table, Compare}, false},
 	}
 }
 

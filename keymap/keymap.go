@@ -22,6 +22,8 @@
 //     and nav.
 //   - filter: the prompt under a table or inspector after '/' (accept, cancel).
 //   - palette, dialog, editor: modal; they own the keyboard while open.
+//   - compare: the comparison of two accounts (:diff), layered over
+//     global, nav and table, and its promotion plan.
 //
 // A "screen" is a set of contexts active together (the table screen is
 // global+nav+table). Validate rejects a key bound to two actions of one
@@ -55,6 +57,7 @@ const (
 	Dialog    Context = "dialog"
 	Palette   Context = "palette"
 	ErrorLog  Context = "errorlog"
+	Compare   Context = "compare"
 )
 
 // KeyMap is every binding of the console, grouped by context.
@@ -68,6 +71,7 @@ type KeyMap struct {
 	Dialog    DialogKeys
 	Palette   PaletteKeys
 	ErrorLog  ErrorLogKeys
+	Compare   CompareKeys
 }
 
 // GlobalKeys work in every view that is not a text prompt.
@@ -160,6 +164,18 @@ type ErrorLogKeys struct {
 	Copy key.Binding
 }
 
+// CompareKeys act in the comparison of two accounts (:diff) and on its
+// promotion plan. The state keys show or hide the rows of one state.
+type CompareKeys struct {
+	Mark      key.Binding // mark the row for promotion
+	Promote   key.Binding // plan the promotion of the marked rows (or the cursor's)
+	Apply     key.Binding // on the plan: send it
+	Same      key.Binding // show/hide "=" rows
+	Differs   key.Binding // show/hide "~" rows
+	OnlyHere  key.Binding // show/hide "+" rows
+	OnlyThere key.Binding // show/hide "-" rows
+}
+
 // action is one registry entry.
 type action struct {
 	name     string
@@ -236,6 +252,14 @@ func registry() []action {
 		{"palette.cancel", Palette, []string{"esc"}, "close", true, 0, func(k *KeyMap) *key.Binding { return &k.Palette.Cancel }},
 
 		{"errorlog.copy", ErrorLog, []string{"y"}, "copy error text", true, 0, func(k *KeyMap) *key.Binding { return &k.ErrorLog.Copy }},
+
+		{"compare.mark", Compare, []string{"space"}, "mark for promotion", true, 0, func(k *KeyMap) *key.Binding { return &k.Compare.Mark }},
+		{"compare.promote", Compare, []string{"p"}, "plan promoting the marked rows", true, 0, func(k *KeyMap) *key.Binding { return &k.Compare.Promote }},
+		{"compare.apply", Compare, []string{"y"}, "apply (on the plan)", false, 0, func(k *KeyMap) *key.Binding { return &k.Compare.Apply }},
+		{"compare.same", Compare, []string{"="}, "show/hide = (same)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.Same }},
+		{"compare.differs", Compare, []string{"~"}, "show/hide ~ (differs)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.Differs }},
+		{"compare.only_here", Compare, []string{"+"}, "show/hide + (only here)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.OnlyHere }},
+		{"compare.only_there", Compare, []string{"-"}, "show/hide - (only there)", false, 1, func(k *KeyMap) *key.Binding { return &k.Compare.OnlyThere }},
 	}
 }
 

@@ -104,7 +104,7 @@ func TestApplyOverridesMatchRealKeys(t *testing.T) {
 		{"modifier order", "global.quit", []string{"alt+ctrl+x"}, press(tea.Key{Code: 'x', Mod: tea.ModCtrl | tea.ModAlt})},
 		{"page down alias", "nav.page_down", []string{"pgdn"}, press(tea.Key{Code: tea.KeyPgDown})},
 		{"shift letter", "table.inspect", []string{"shift+i"}, press(tea.Key{Code: 'i', ShiftedCode: 'I', Text: "I", Mod: tea.ModShift})},
-		{"space", "table.open", []string{"space"}, press(tea.Key{Code: tea.KeySpace, Text: " "})},
+		{"space", "inspector.next", []string{"space"}, press(tea.Key{Code: tea.KeySpace, Text: " "})},
 		{"function key", "global.help", []string{"F1"}, press(tea.Key{Code: tea.KeyF1})},
 		{"shift+tab", "palette.prev", []string{"shift+tab"}, press(tea.Key{Code: tea.KeyTab, Mod: tea.ModShift})},
 		{"plain rune", "table.filter", []string{"f"}, press(tea.Key{Code: 'f', Text: "f"})},

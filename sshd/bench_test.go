@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,11 +34,20 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// fpsEnv passes Options.FPS to the benchmark's server; noParkEnv turns
+// parking off there (see idleGate).
+const (
+	fpsEnv    = "MPCONSOLE_SSHD_BENCH_FPS"
+	noParkEnv = "MPCONSOLE_SSHD_BENCH_NOPARK"
+)
+
 // benchServer serves the sandbox over SSH with the authorized keys in dir,
 // prints its address and host key, then answers each "stats" line on
-// standard input with the live heap plus goroutine stacks, the goroutines, the open sessions
-// and the CPU time used so far, after a GC. It stops at the end of its
-// input.
+// standard input with the live heap plus goroutine stacks, the goroutines,
+// the open sessions and the CPU time used so far, after a GC; and each
+// "cpu" line with the CPU time used so far alone (no GC: a window measured
+// between two "cpu" lines holds only the server's own work). It stops at
+// the end of its input.
 func benchServer(dir string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -49,8 +59,10 @@ func benchServer(dir string) int {
 	defer sb.Close()
 	mgr := accounts.New(accounts.Options{Sandbox: sb, NoCache: true})
 	defer mgr.Close()
+	fps, _ := strconv.Atoi(os.Getenv(fpsEnv))
 	srv, err := Start(ctx, Options{Addr: "127.0.0.1:0", HostKey: filepath.Join(dir, "host"),
-		AuthorizedKeys: filepath.Join(dir, "authorized_keys"), Accounts: mgr, MaxSessions: 100})
+		AuthorizedKeys: filepath.Join(dir, "authorized_keys"), Accounts: mgr, MaxSessions: 100, FPS: fps,
+		KeepRendering: os.Getenv(noParkEnv) != ""})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -59,25 +71,48 @@ func benchServer(dir string) int {
 	fmt.Printf("%s %s\n", srv.Addr(), srv.HostKeyFingerprint())
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
+		switch in.Text() {
+		case "cpu":
+			fmt.Println(int64(processCPU()))
+			continue
+		case "parked":
+			fmt.Println(srv.parkedSessions())
+			continue
+		}
 		runtime.GC()
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		var ru syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		fmt.Printf("%d %d %d %d\n", ms.HeapAlloc+ms.StackInuse, runtime.NumGoroutine(), srv.Sessions(), cpu)
+		fmt.Printf("%d %d %d %d\n", ms.HeapAlloc+ms.StackInuse, runtime.NumGoroutine(), srv.Sessions(), processCPU())
 	}
 	return 0
 }
 
 // BenchmarkIdleSessionMemory reports the server's memory (live heap and
-// goroutine stacks) and goroutines per
-// idle session with 20 sessions open (each showing the apps list, nothing
-// in flight), over a baseline taken after one session came and went (the
-// shared client and token are the Manager's, paid once); and the CPU the
-// server spends per idle session per second (the console's timers).
+// goroutine stacks) and goroutines per idle session with 20 sessions open
+// (each showing the apps list, nothing in flight, its renderer parked),
+// over a baseline taken after one session came and went (the shared client
+// and token are the Manager's, paid once); and the CPU the server spends
+// per idle session per second: the CPU of a window with the 20 sessions
+// idle, less that of an equal window with none (the sandbox, the token
+// refresher), over 20.
 func BenchmarkIdleSessionMemory(b *testing.B) {
+	benchIdle(b, 0, true)
+}
+
+// The same without parking, at a few frame rates: what the renderer's
+// ticker costs, and what lowering the frame rate would save (each frame
+// then waits up to 1/fps for the next tick).
+func BenchmarkIdleSessionUnparked(b *testing.B) {
+	for _, fps := range []int{60, 20, 10} {
+		b.Run(fmt.Sprintf("fps=%d", fps), func(b *testing.B) { benchIdle(b, fps, false) })
+	}
+}
+
+// idleWindow is how long each CPU measurement lasts.
+const idleWindow = 5 * time.Second
+
+func benchIdle(b *testing.B, fps int, park bool) {
 	const sessions = 20
 	dir := b.TempDir()
 	key := newSigner(b)
@@ -85,7 +120,10 @@ func BenchmarkIdleSessionMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), serverEnv+"="+dir)
+	cmd.Env = append(os.Environ(), serverEnv+"="+dir, fpsEnv+"="+strconv.Itoa(fps))
+	if !park {
+		cmd.Env = append(cmd.Env, noParkEnv+"=1")
+	}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -112,15 +150,44 @@ func BenchmarkIdleSessionMemory(b *testing.B) {
 		heap, goroutines, open int
 		cpu                    time.Duration
 	}
-	stats := func() (s sample) {
+	ask := func(what string, vals ...any) {
 		b.Helper()
-		io.WriteString(stdin, "stats\n")
+		io.WriteString(stdin, what+"\n")
 		l, err := out.ReadString('\n')
 		if err != nil {
-			b.Fatalf("stats: %v", err)
+			b.Fatalf("%s: %v", what, err)
 		}
-		fmt.Sscan(l, &s.heap, &s.goroutines, &s.open, &s.cpu)
+		if _, err := fmt.Sscan(l, vals...); err != nil {
+			b.Fatalf("%s: server said %q", what, l)
+		}
+	}
+	stats := func() (s sample) {
+		ask("stats", &s.heap, &s.goroutines, &s.open, &s.cpu)
 		return s
+	}
+	// window is the server's CPU over idleWindow. What idle sessions cost
+	// the CPU: a measurement window, not a synchronisation.
+	window := func() time.Duration {
+		var c0, c1 time.Duration
+		ask("cpu", &c0)
+		time.Sleep(idleWindow)
+		ask("cpu", &c1)
+		return c1 - c0
+	}
+	// waitParked waits until every session's renderer is parked.
+	waitParked := func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var n int
+			ask("parked", &n)
+			if n == sessions {
+				return
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("%d of %d sessions parked", n, sessions)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	waitClosed := func() {
 		for stats().open != 0 {
@@ -142,8 +209,9 @@ func BenchmarkIdleSessionMemory(b *testing.B) {
 	warm.close()
 	waitClosed()
 
-	var perSession, goroutines, cpu float64
+	var perSession, goroutines, cpu, anchor float64
 	for b.Loop() {
+		none := window()
 		s0 := stats()
 		terms := make([]*term, sessions)
 		for i := range terms {
@@ -160,11 +228,14 @@ func BenchmarkIdleSessionMemory(b *testing.B) {
 		}
 		perSession += float64(s1.heap-s0.heap) / sessions
 		goroutines += float64(s1.goroutines-s0.goroutines) / sessions
-		// What idle sessions cost the CPU: a measurement window, not a
-		// synchronisation.
-		time.Sleep(time.Second)
-		s2 := stats()
-		cpu += float64(s2.cpu-s1.cpu) / float64(time.Millisecond) / sessions
+		if park {
+			waitParked()
+		}
+		stats() // a GC, as before the window without sessions
+		busy := window()
+		perSec := float64(time.Millisecond) * idleWindow.Seconds()
+		cpu += float64(busy-none) / perSec / sessions
+		anchor += float64(none) / perSec
 		for _, tm := range terms {
 			tm.close()
 		}
@@ -173,4 +244,5 @@ func BenchmarkIdleSessionMemory(b *testing.B) {
 	b.ReportMetric(perSession/float64(b.N), "B/session")
 	b.ReportMetric(goroutines/float64(b.N), "goroutines/session")
 	b.ReportMetric(cpu/float64(b.N), "idle-cpu-ms/s/session")
+	b.ReportMetric(anchor/float64(b.N), "no-session-cpu-ms/s")
 }

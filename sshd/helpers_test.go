@@ -17,6 +17,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/internal/testutil"
 
+	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/mpconsole/mpconsole/accounts"
@@ -190,7 +191,7 @@ type term struct {
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.WriteCloser
-	vt     *vt
+	vt     *screen
 	stderr *testutil.SyncBuffer
 	raw    *testutil.SyncBuffer // everything the session sent to stdout
 	exit   chan error
@@ -227,7 +228,7 @@ func startTerm(t testing.TB, c *gossh.Client, w, ht int, env map[string]string) 
 // newTerm opens a session on a client, for a terminal of w×ht; start asks
 // for the PTY and the shell.
 func newTerm(t testing.TB, c *gossh.Client, w, ht int) (*term, error) {
-	tm := &term{t: t, client: c, vt: newVT(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
+	tm := &term{t: t, client: c, vt: newScreen(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
 	var err error
 	if tm.sess, err = c.NewSession(); err != nil {
 		c.Close()
@@ -259,6 +260,7 @@ func (tm *term) start(w, ht int, env map[string]string) error {
 	if err != nil {
 		return err
 	}
+	go tm.vt.answer(tm.stdin)
 	tm.copied.Add(2)
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.raw), stdout) }()
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.stderr), stderr) }()
@@ -272,6 +274,76 @@ func (tm *term) start(w, ht int, env map[string]string) error {
 func (tm *term) close() {
 	tm.sess.Close()
 	tm.client.Close()
+	tm.vt.close()
+}
+
+// screen is a terminal emulator the session's output is applied to, so a
+// test reads the screen a person would see. Like a terminal, it answers the
+// queries the program sends (device attributes, cursor position, background
+// colour); answer sends the replies to the session's input.
+type screen struct {
+	mu      sync.Mutex // the emulator is not safe for concurrent use
+	em      *vt.Emulator
+	changed chan struct{} // signalled after each write
+}
+
+func newScreen(w, h int) *screen {
+	return &screen{em: vt.NewEmulator(w, h), changed: make(chan struct{}, 1)}
+}
+
+// Write feeds output from the session.
+func (s *screen) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	n, err := s.em.Write(b)
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+// Screen is the screen as text, one line per row, trailing spaces trimmed.
+func (s *screen) Screen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.em.String()
+}
+
+// Styled is the screen with its colours and attributes as escape sequences.
+func (s *screen) Styled() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.em.Render()
+}
+
+// Resize changes the size as a terminal window would.
+func (s *screen) Resize(w, h int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.em.Resize(w, h)
+}
+
+// answer copies the emulator's replies to in until close. It keeps
+// reading after in fails: the emulator writes its replies to a pipe, and
+// an unread reply would hold Write.
+func (s *screen) answer(in io.Writer) {
+	buf := make([]byte, 256)
+	for {
+		n, err := s.em.Read(buf)
+		if err != nil {
+			return
+		}
+		in.Write(buf[:n])
+	}
+}
+
+// close ends answer. Closing the reply pipe rather than the emulator
+// leaves the emulator's own state to Write, which may still run.
+func (s *screen) close() {
+	if c, ok := s.em.InputPipe().(io.Closer); ok {
+		c.Close()
+	}
 }
 
 // keys the tests type, as a terminal sends them.

@@ -30,6 +30,7 @@ const (
 	DefaultMaxSessions   = 32
 	DefaultIdleTimeout   = 30 * time.Minute
 	DefaultShutdownGrace = 5 * time.Second
+	DefaultFPS           = 60
 	// handshakeTimeout bounds a connection that has not authenticated yet.
 	handshakeTimeout = 30 * time.Second
 	// hangupWait is how long shutdown waits for clients to close their
@@ -79,6 +80,9 @@ type Options struct {
 	// refusal; failed logins from one host after its first are summed up
 	// once a minute. Nil discards.
 	Log io.Writer
+	// Logger, when set, also receives every line Log does (the command's
+	// debug log, --log-file), as structured records.
+	Logger *slog.Logger
 	// Now is the clock of the failed logins' minute; nil is time.Now.
 	Now func() time.Time
 	// StateDir holds the sessions' drafts and journal ("" is the user
@@ -86,6 +90,12 @@ type Options struct {
 	// embedded sandbox's own). See ui.Options.
 	StateDir       string
 	StateTemporary bool
+	// FPS caps how many times a second a session's screen is redrawn;
+	// default DefaultFPS. See DefaultFPS for what it costs.
+	FPS int
+	// KeepRendering leaves idle sessions' renderers running (they are
+	// parked by default); only measurements of what parking saves set it.
+	KeepRendering bool
 }
 
 // Server is a running SSH server.
@@ -134,6 +144,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = DefaultShutdownGrace
 	}
+	if o.FPS <= 0 {
+		o.FPS = DefaultFPS
+	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
@@ -159,7 +172,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{
 		o:         o,
-		log:       slog.New(slog.NewTextHandler(o.Log, nil)),
+		log:       serverLogger(o),
 		hostFP:    gossh.FingerprintSHA256(signer.PublicKey()),
 		sessions:  map[ssh.Session]*session{},
 		pending:   map[string]*conn{},
@@ -249,6 +262,20 @@ func (s *Server) Sessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sessions)
+}
+
+// parkedSessions is the number of sessions whose renderer is parked
+// (see idleGate).
+func (s *Server) parkedSessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.sessions {
+		if st.idle.parked() {
+			n++
+		}
+	}
+	return n
 }
 
 // Conns is the number of connections held (authenticated, with or without
@@ -472,7 +499,7 @@ func (s *Server) register(sess ssh.Session, fp string) (*session, string) {
 		return nil, fmt.Sprintf(msgFull, len(s.sessions), "sessions")
 	}
 	s.nextID++
-	st := newSession(sess, c, s.nextID, profile, allowed, readOnly)
+	st := newSession(sess, c, s.nextID, profile, allowed, readOnly, !s.o.KeepRendering)
 	s.sessions[sess] = st
 	c.mu.Lock()
 	c.open++
@@ -546,10 +573,26 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	})
 	opts := append(bm.MakeOptions(sess),
 		tea.WithInput(st.input()),
+		// The session's output and the filter park the renderer while the
+		// session is idle (see idleGate); the filter also does what wish's
+		// did (a suspend resumes at once).
+		tea.WithOutput(st.idle.writer(sess, st.ctx.Done(), st.killCtx.Done())),
+		tea.WithFilter(st.idle.filter),
 		tea.WithoutSignalHandler(),
 		tea.WithContext(st.killCtx),
+		tea.WithFPS(s.o.FPS),
 	)
 	p := tea.NewProgram(m, opts...)
 	st.setProgram(p)
 	return p
+}
+
+// serverLogger writes the server's lines to Options.Log as text and, when
+// Options.Logger is set, to it as well.
+func serverLogger(o Options) *slog.Logger {
+	h := slog.Handler(slog.NewTextHandler(o.Log, nil))
+	if o.Logger != nil {
+		h = slog.NewMultiHandler(h, o.Logger.Handler())
+	}
+	return slog.New(h)
 }

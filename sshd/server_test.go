@@ -3,6 +3,7 @@ package sshd
 import (
 	"encoding/base64"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -421,6 +422,38 @@ func colourSGR(out string) string {
 }
 
 var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// The program asks the terminal for its background colour; the emulator's
+// answer goes back on the session's input, and a light terminal gets other
+// colours than a dark one for the same screen.
+func TestThemeFollowsTheClientsBackground(t *testing.T) {
+	h := newHarness(t, setup{})
+	open := func(bg color.Color) *term {
+		c, err := h.dial("alice", gossh.PublicKeys(h.anyKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm, err := newTerm(t, c, 100, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm.vt.em.SetDefaultBackgroundColor(bg) // before start: nothing writes to it yet
+		if err := tm.start(100, 30, nil); err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	dark, light := open(color.Black), open(color.White)
+	dark.waitFor("Acme Shop", "4 rows", "token valid")
+	light.waitFor("Acme Shop", "4 rows", "token valid")
+	// The same text in other colours: the answer may come after the first frame.
+	differ := func() bool {
+		return dark.vt.Screen() == light.vt.Screen() && dark.vt.Styled() != light.vt.Styled()
+	}
+	if err := testutil.Poll(20*time.Second, differ); err != nil {
+		t.Fatalf("a light terminal shows the dark theme's colours (%v); screen:\n%s", err, light.vt.Screen())
+	}
+}
 
 func TestCopyReachesTheClientAsOSC52(t *testing.T) {
 	h := newHarness(t, setup{})

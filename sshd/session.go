@@ -32,6 +32,7 @@ type session struct {
 
 	lastInput atomic.Int64 // unix nanoseconds of the last byte typed
 	done      chan struct{}
+	idle      *idleGate // parks the renderer while the session is idle
 
 	mu      sync.Mutex
 	prog    *tea.Program
@@ -39,9 +40,11 @@ type session struct {
 	reason  string
 }
 
-func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly bool) *session {
+func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly, park bool) *session {
+	gate := newIdleGate()
+	gate.parks = park
 	st := &session{sess: sess, conn: c, id: id, profile: profile, allowed: allowed, readOnly: readOnly,
-		start: time.Now(), done: make(chan struct{})}
+		start: time.Now(), done: make(chan struct{}), idle: gate}
 	st.ctx, st.cancel = context.WithCancel(sess.Context())
 	st.killCtx, st.kill = context.WithCancel(context.Background())
 	st.lastInput.Store(st.start.UnixNano())
@@ -51,6 +54,9 @@ func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []str
 // setProgram records the session's program; a stop that came first quits
 // it at once.
 func (st *session) setProgram(p *tea.Program) {
+	st.idle.mu.Lock()
+	st.idle.send = p.Send
+	st.idle.mu.Unlock()
 	st.mu.Lock()
 	st.prog = p
 	stopped := st.stopped
@@ -85,6 +91,7 @@ func (st *session) why() string {
 
 // end releases the session's contexts once its handler is done.
 func (st *session) end() {
+	st.idle.close()
 	close(st.done)
 	st.cancel()
 	st.kill()
@@ -123,6 +130,11 @@ func (r activityReader) Read(p []byte) (int, error) {
 		now := time.Now()
 		r.st.lastInput.Store(now.UnixNano())
 		r.st.conn.input(now)
+	}
+	if err != nil {
+		// The program stops on a read error: its renderer must not be
+		// parked then.
+		r.st.idle.close()
 	}
 	return n, err
 }

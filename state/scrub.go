@@ -23,6 +23,12 @@ const Masked = "********"
 // marked "isConfidential": true becomes Masked. changed reports whether
 // anything was replaced; when nothing was, raw is returned as it is. raw
 // that is not JSON is returned as it is (changed false).
+//
+// The rule goes by the document's shape, not by its kind: the console
+// shows a create's secrets where the catalogue says they are
+// (api.Descriptor.Secrets), but what is written to disk is scrubbed here
+// whatever the kind, so a kind that forgot to declare its secrets still
+// leaves none in a file.
 func Scrub(raw []byte) (out []byte, changed bool) {
 	return scrub(raw, nil, false)
 }

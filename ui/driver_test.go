@@ -157,9 +157,25 @@ func (d *driver) until(what string, cond func(screen string) bool) string {
 	}
 }
 
-// holdTypes holds the messages of the named types (e.g. "ui.wroteMsg").
+// holdTypes holds the messages of the named types (e.g. "tea.QuitMsg").
 func (d *driver) holdTypes(types ...string) {
 	d.hold = func(msg tea.Msg) bool { return slices.Contains(types, fmt.Sprintf("%T", msg)) }
+}
+
+// holdReplies holds the replies to the named requests ("delete",
+// "connect"): every reply says what was asked ("reply:delete").
+func (d *driver) holdReplies(whats ...string) {
+	d.hold = func(msg tea.Msg) bool { return slices.Contains(whats, replyOf(msg)) }
+}
+
+// replyOf names the request msg answers, "" when it is no reply.
+func replyOf(msg tea.Msg) string {
+	if s, ok := msg.(fmt.Stringer); ok {
+		if what, ok := strings.CutPrefix(s.String(), "reply:"); ok {
+			return what
+		}
+	}
+	return ""
 }
 
 // release stops holding and gives the held messages to the model, in the

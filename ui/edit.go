@@ -2,7 +2,9 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,17 +14,30 @@ import (
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/state"
+	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/diff"
 	"github.com/mpconsole/mpconsole/views/editor"
-	"github.com/mpconsole/mpconsole/views/inspector"
 )
 
-const editorName = "editor"
+// edits is the edit session: the editor open over the body (at most one),
+// the drafts of unsaved edits, the journal of writes and :history over it.
+// It talks to the root only through host.
+type edits struct {
+	h        host
+	common   views.Common
+	opts     *Options
+	cat      *api.Catalog
+	drafts   state.Drafts   // unsaved edits, per entity
+	journal  *state.Journal // every successful write
+	stateErr error          // why there are no drafts or journal
+	open     *editing       // the open editor, if any
+}
 
-// editing is the state of the open editor: what it edits and where.
+// editing is one open editor: what it edits, where, and the overlays it
+// shows (the editor, and the restore question over it while it is asked).
 type editing struct {
-	frame  int
+	view   int // the frame it was opened from
 	kind   *api.Descriptor
 	parent api.Ref
 	id     string // "" when creating
@@ -31,30 +46,34 @@ type editing struct {
 	opts   editor.Options // what the editor was opened with
 	ed     *editor.Model
 	place  place // where it was opened: a save never goes to another account
-	// offered is the draft the restore question is about; stale when the
-	// entity changed on the server since the draft was started.
-	offered *state.Draft
-	stale   bool
+	layer  *overlay
+	ask    *overlay // the restore question, while it is asked
 }
 
-// savedMsg is the answer to a save from the editor.
-type savedMsg struct {
-	tag
-	ed      *editing
-	created bool
-	before  []byte // the server's version the user edited (nil for a create)
-	after   api.Entity
-	server  []byte // on a conflict: the server's current version
-	err     error
+func newEdits(h host, c views.Common, o *Options, cat *api.Catalog) *edits {
+	s := &edits{h: h, common: c, opts: o, cat: cat}
+	dir := o.StateDir
+	if dir == "" {
+		d, err := state.Dir()
+		if err != nil {
+			s.stateErr = fmt.Errorf("no state directory, so no drafts and no journal: %w", err)
+		}
+		dir = d
+	}
+	s.drafts = state.Drafts{Dir: dir, Now: o.Now}
+	if dir != "" {
+		s.journal = state.NewJournal(dir)
+	}
+	return s
 }
 
 // draftKey names a draft of what an editor edits: on this API (its base
 // URL: another sandbox, or production, is another place even where ids
 // coincide), in this account, as this profile and, over SSH, this key.
-func (m *Model) draftKey(d *api.Descriptor, parent api.Ref, id string) state.Key {
-	k := state.Key{Owner: m.opts.Owner, Profile: m.profile.Name, Kind: d.Name, ID: id, Parent: map[string]string(parent.Clone())}
-	if m.client != nil {
-		k.Account, k.BaseURL = m.client.AccountID(), m.client.V1BaseURL()
+func (s *edits) draftKey(d *api.Descriptor, parent api.Ref, id string) state.Key {
+	k := state.Key{Owner: s.opts.Owner, Profile: s.h.here().profile, Kind: d.Name, ID: id, Parent: map[string]string(parent.Clone())}
+	if c := s.h.conn(); c != nil {
+		k.Account, k.BaseURL = c.AccountID(), c.V1BaseURL()
 	}
 	return k
 }
@@ -62,24 +81,31 @@ func (m *Model) draftKey(d *api.Descriptor, parent api.Ref, id string) state.Key
 // writeDraft keeps the editor's text as its draft, with the server's
 // version it is compared with, or deletes the draft when the text is back
 // to how the editor opened.
-func (m *Model) writeDraft(ed *editing, text string, dirty bool) {
+func (s *edits) writeDraft(ed *editing, text string, dirty bool) {
 	var err error
 	if dirty {
-		err = m.drafts.Save(state.Draft{Key: ed.key, Text: text, Base: ed.ed.Base()})
+		err = s.drafts.Save(state.Draft{Key: ed.key, Text: text, Base: ed.ed.Base()})
 	} else {
-		err = m.drafts.Delete(ed.key)
+		err = s.drafts.Delete(ed.key)
 	}
 	if err != nil {
-		m.showError(fmt.Errorf("saving the draft: %w", err))
+		s.h.fail(fmt.Errorf("saving the draft: %w", err))
 	}
 }
 
 // draftNow writes the draft at once after a change the editor did not
 // type itself (the external editor's result, a restored draft, a revert):
 // every change is a draft, whatever made it.
-func (m *Model) draftNow(ed *editing) {
+func (s *edits) draftNow(ed *editing) {
 	if text, changed := ed.ed.Changed(); changed {
-		m.writeDraft(ed, text, ed.ed.Dirty())
+		s.writeDraft(ed, text, ed.ed.Dirty())
+	}
+}
+
+// dropDraft deletes the draft of an entity written or deleted.
+func (s *edits) dropDraft(k state.Key, what string) {
+	if err := s.drafts.Delete(k); err != nil {
+		s.h.fail(fmt.Errorf("%s: %w", what, err))
 	}
 }
 
@@ -92,26 +118,27 @@ func pretty(raw []byte) string {
 }
 
 // externalEditor is $VISUAL or $EDITOR, when the session is local.
-func (m *Model) externalEditor() string {
-	if m.opts.Remote {
+func (s *edits) externalEditor() string {
+	if s.opts.Remote {
 		return ""
 	}
-	if v := m.opts.Getenv("VISUAL"); v != "" {
+	if v := s.opts.Getenv("VISUAL"); v != "" {
 		return v
 	}
-	return m.opts.Getenv("EDITOR")
+	return s.opts.Getenv("EDITOR")
 }
 
-// openEditor opens the editor on an entity (e.Kind set, e.ID non-empty) or
-// on a create template (id ""). A draft left by a failed save, a crash or a
-// dropped SSH connection is offered first.
-func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.Entity) tea.Cmd {
-	ed := &editing{frame: f.id, kind: d, parent: parent.Clone(), place: m.here()}
-	o := editor.Options{External: m.externalEditor() != ""}
-	if m.opts.Remote {
-		o.ExternalReason = "the external editor is not offered over SSH"
+// edit opens the editor on an entity (e.Kind set, e.ID non-empty) or on a
+// create template (e nil), for frame view. A draft left by a failed save,
+// a crash or a dropped SSH connection is offered first.
+func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity) *editing {
+	ed := &editing{view: view, kind: d, parent: parent.Clone(), place: s.h.here()}
+	o := editor.Options{External: s.externalEditor() != ""}
+	// The editor says "External editor unavailable: REASON.", once.
+	if s.opts.Remote {
+		o.ExternalReason = "not offered over SSH"
 	} else if !o.External {
-		o.ExternalReason = "set $VISUAL or $EDITOR to use an external editor"
+		o.ExternalReason = "set $VISUAL or $EDITOR"
 	}
 	for _, p := range sortedKeys(d.Edit.Hints) {
 		o.Hints = append(o.Hints, editor.Hint{Path: p, Text: d.Edit.Hints[p]})
@@ -122,33 +149,31 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 		o.Text, o.Original, o.Immutable = pretty(e.Raw), e.Raw, d.Protected(e.Raw)
 	} else {
 		o.Title = "new " + d.Singular
-		o.Text = d.PrettyTemplate()
+		o.Text = d.CreateTemplate(s.h.rowBodies(view))
 	}
-	ed.key = m.draftKey(d, parent, ed.id)
+	ed.key = s.draftKey(d, parent, ed.id)
 	ed.opts = o
-	ed.ed = editor.New(m.common, o)
-	m.editing = ed
-	m.show(ed.ed, editorName, o.Title)
-	dr, ok, err := m.drafts.Load(ed.key)
+	ed.ed = editor.New(s.common, o)
+	ed.layer = &overlay{comp: ed.ed, crumb: o.Title, help: &s.common.Keys.Editor.Help}
+	s.open = ed
+	s.h.show(ed.layer)
+	dr, ok, err := s.drafts.Load(ed.key)
 	switch {
 	case err != nil:
-		m.showError(fmt.Errorf("reading the draft: %w", err))
+		s.h.fail(fmt.Errorf("reading the draft: %w", err))
 	case !ok:
 	case e != nil && dr.Stale(e.Raw):
-		m.offerStale(ed, dr, e.Raw)
+		s.offerStale(ed, dr, e.Raw)
 	case dr.Text != o.Text:
-		ed.offered = &dr
-		d := confirm.New(m.common, confirm.Options{
-			ID:       "restore-draft",
+		ed.ask = s.h.question(confirm.Options{
 			Title:    "Restore your draft?",
 			Message:  fmt.Sprintf("You have an unsaved draft of %s from %s. Restore it? (Discard opens the server's version and deletes the draft; esc keeps it for later.)", o.Title, dr.SavedAt.Local().Format("2006-01-02 15:04")),
 			Yes:      "Restore",
 			No:       "Discard",
 			FocusYes: true, // enter loses nothing; esc keeps the draft for later
-		})
-		m.show(d, "restore-draft", "draft")
+		}, "draft", func(r confirm.ResultMsg) tea.Cmd { return s.restore(ed, r, dr, false) })
 	}
-	return nil
+	return ed
 }
 
 // offerStale offers a draft whose entity changed on the server since the
@@ -156,8 +181,7 @@ func (m *Model) openEditor(f *frame, d *api.Descriptor, parent api.Ref, e *api.E
 // table (then, now, yours) over the restore question. Restoring opens the
 // draft against the version it began from, so saving it meets the
 // server's changes in the editor's conflict view first.
-func (m *Model) offerStale(ed *editing, dr state.Draft, now []byte) {
-	ed.offered, ed.stale = &dr, true
+func (s *edits) offerStale(ed *editing, dr state.Draft, now []byte) {
 	then, _ := diff.Parse(dr.Base)
 	cur, _ := diff.Parse(now)
 	yours, yerr := diff.Parse([]byte(dr.Text))
@@ -167,8 +191,7 @@ func (m *Model) offerStale(ed *editing, dr state.Draft, now []byte) {
 		yours = nil
 		note += " Your draft is not valid JSON, so only the server's changes are listed."
 	}
-	d := confirm.New(m.common, confirm.Options{
-		ID:    "restore-draft",
+	d := confirm.New(s.common, confirm.Options{
 		Title: "Restore your draft?",
 		Message: "Restore opens your draft against the version it began from; saving it shows the server's changes first. " +
 			"Discard deletes the draft; esc keeps it for later.",
@@ -176,8 +199,10 @@ func (m *Model) offerStale(ed *editing, dr state.Draft, now []byte) {
 		No:       "Discard",
 		FocusYes: true,
 	})
-	v := newStaleView(m.common, "Your draft was started from an older version", note, diff.ThreeWay(then, cur, yours), d)
-	m.show(v, "restore-draft", "draft")
+	v := newStaleView(s.common, "Your draft was started from an older version", note, diff.ThreeWay(then, cur, yours), d)
+	ed.ask = &overlay{comp: v, crumb: "draft"}
+	ed.ask.onResult = func(r confirm.ResultMsg) tea.Cmd { return s.restore(ed, r, dr, true) }
+	s.h.show(ed.ask)
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -189,43 +214,38 @@ func sortedKeys(m map[string]string) []string {
 	return out
 }
 
-// onRestoreAnswer puts the editor back with the draft or without it.
-func (m *Model) onRestoreAnswer(msg confirm.ResultMsg) tea.Cmd {
-	ed := m.editing
-	if ed == nil {
-		m.overlay = nil
+// restore puts the editor back with the draft dr or without it.
+func (s *edits) restore(ed *editing, r confirm.ResultMsg, dr state.Draft, stale bool) tea.Cmd {
+	s.h.close(ed.ask)
+	ed.ask = nil
+	if s.open != ed {
 		return nil
 	}
-	if msg.Dismissed { // not now: close the editor, keep the draft on disk
-		m.editing, m.overlay = nil, nil
-		m.setNotice("draft kept: editing " + entityWord(ed) + " offers it again")
+	if r.Dismissed { // not now: close the editor, keep the draft on disk
+		s.open = nil
+		s.h.close(ed.layer)
+		s.h.setNotice("draft kept: editing " + entityWord(ed) + " offers it again")
 		return nil
 	}
-	dr, stale := ed.offered, ed.stale
-	ed.offered, ed.stale = nil, false
-	m.overlay = &overlay{comp: ed.ed, name: editorName, crumb: m.overlayCrumb(ed)}
-	if !msg.Confirmed || dr == nil {
-		if err := m.drafts.Delete(ed.key); err != nil {
-			m.showError(fmt.Errorf("discarding the draft: %w", err))
-		}
+	ed.layer.crumb = entityWord(ed)
+	s.h.show(ed.layer)
+	if !r.Confirmed {
+		s.dropDraft(ed.key, "discarding the draft")
 		return nil
 	}
 	if stale {
 		// The text goes back on the version it was written against.
 		o := ed.opts
 		o.Original, o.Text, o.Immutable = dr.Base, pretty(dr.Base), ed.kind.Protected(dr.Base)
-		ed.ed = editor.New(m.common, o)
-		m.show(ed.ed, editorName, m.overlayCrumb(ed))
-		m.setNotice("your draft is open against the version it began from: saving shows the server's changes first")
+		ed.ed = editor.New(s.common, o)
+		ed.layer.comp = ed.ed
+		s.h.show(ed.layer)
+		s.h.setNotice("your draft is open against the version it began from: saving shows the server's changes first")
 	}
 	ed.ed.SetText(dr.Text)
-	m.draftNow(ed)
+	s.draftNow(ed)
 	return nil
 }
-
-// overlayCrumb is the editor's breadcrumb: the same as its title, so the
-// breadcrumbs do not change when a dialog over the editor closes.
-func (m *Model) overlayCrumb(ed *editing) string { return entityWord(ed) }
 
 // entityWord names what an editor edits: app 2 "Acme Shop", or new app.
 func entityWord(ed *editing) string {
@@ -235,123 +255,129 @@ func entityWord(ed *editing) string {
 	return ed.kind.Singular + " " + entityLabel(api.Entity{ID: ed.id, Name: ed.name})
 }
 
-// onEditorMsg handles what the editor asks for.
-func (m *Model) onEditorMsg(msg tea.Msg) tea.Cmd {
-	ed := m.editing
+// update handles what the editor asks for, and the external editor's
+// result. It reports whether msg was the session's.
+func (s *edits) update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg.(type) {
+	case editor.DraftMsg, editor.CloseMsg, editor.ExternalMsg, editor.SaveMsg, externalDoneMsg:
+	default:
+		return nil, false
+	}
+	ed := s.open
 	if ed == nil {
-		return nil
+		return nil, true
 	}
 	switch msg := msg.(type) {
 	case editor.DraftMsg:
 		// The text as it is now: a message from an earlier tick must not
 		// overwrite a newer draft (one written when quitting, say).
-		m.writeDraft(ed, ed.ed.Text(), ed.ed.Dirty())
+		s.writeDraft(ed, ed.ed.Text(), ed.ed.Dirty())
 	case editor.CloseMsg:
-		m.closeEditor(true)
+		s.close(true)
 	case editor.ExternalMsg:
-		return m.runExternal(msg.Text)
+		return s.runExternal(msg.Text), true
 	case editor.SaveMsg:
-		return m.save(ed, msg)
-	}
-	return nil
-}
-
-// closeEditor closes the editor, deleting its draft or (dropDraft false)
-// keeping its text as the draft.
-func (m *Model) closeEditor(dropDraft bool) {
-	if ed := m.editing; ed != nil && dropDraft {
-		if err := m.drafts.Delete(ed.key); err != nil {
-			m.showError(fmt.Errorf("discarding the draft: %w", err))
+		return s.save(ed, msg), true
+	case externalDoneMsg:
+		if msg.err != nil {
+			s.h.fail(fmt.Errorf("external editor: %w (your text in the console is unchanged)", msg.err))
+			return nil, true
 		}
-	} else if ed != nil && ed.offered == nil && ed.ed.Dirty() {
-		m.writeDraft(ed, ed.ed.Text(), true) // the last second of typing too
+		ed.ed.SetText(msg.text)
+		s.draftNow(ed)
 	}
-	m.editing = nil
-	if m.overlay != nil && (m.overlay.name == editorName || m.overlay.name == "restore-draft") {
-		m.overlay = nil
-	}
+	return nil, true
 }
 
-// save sends an edit or a create. An update first re-reads the entity: if
-// it changed on the server since the editor opened, the editor shows what
-// changed and nothing is sent.
-func (m *Model) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
-	if m.readOnly() {
+// close closes the editor, deleting its draft or (dropDraft false) keeping
+// its text as the draft.
+func (s *edits) close(dropDraft bool) {
+	ed := s.open
+	if ed == nil {
+		return
+	}
+	if dropDraft {
+		s.dropDraft(ed.key, "discarding the draft")
+	} else if ed.ask == nil && ed.ed.Dirty() {
+		s.writeDraft(ed, ed.ed.Text(), true) // the last second of typing too
+	}
+	s.open = nil
+	s.h.close(ed.layer)
+	s.h.close(ed.ask)
+}
+
+// save sends an edit or a create. An update is sent only if the server
+// still has the version the editor opened (api.Client.UpdateIfUnchanged):
+// if it changed, the editor shows what changed and nothing is sent.
+func (s *edits) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
+	if s.h.readOnly() {
 		ed.ed.SaveFailed(fmt.Errorf("read-only: this console sends no writes"))
-		m.setNotice(readOnlyNotice)
+		s.h.setNotice(readOnlyNotice)
 		return nil
 	}
-	if m.client == nil || m.here() != ed.place {
+	if s.h.conn() == nil || s.h.here() != ed.place {
 		ed.ed.SaveFailed(fmt.Errorf("the session has switched to another account since the editor opened"))
 		return nil
 	}
-	m.inflight++
-	c, ctx, t := m.client, m.genCtx, tag{view: ed.frame, gen: m.gen}
-	body, base := msg.Body, msg.Base
-	return func() tea.Msg {
-		if ed.id == "" {
-			e, err := c.Create(ctx, ed.kind, ed.parent, body)
-			return savedMsg{tag: t, ed: ed, created: true, after: e, err: err}
-		}
-		cur, err := c.Get(ctx, ed.kind, ed.parent, ed.id)
-		if err != nil {
-			return savedMsg{tag: t, ed: ed, err: fmt.Errorf("re-reading before the update: %w", err)}
-		}
-		if same, err := diff.Equal(cur.Raw, base); err == nil && !same {
-			return savedMsg{tag: t, ed: ed, server: cur.Raw}
-		}
-		ub, err := ed.kind.UpdateBody(body)
-		if err != nil {
-			return savedMsg{tag: t, ed: ed, err: err}
-		}
-		after, err := c.Update(ctx, ed.kind, ed.parent, ed.id, ub)
-		return savedMsg{tag: t, ed: ed, before: cur.Raw, after: after, err: err}
+	if err := ed.kind.CheckBody(msg.Body); err != nil {
+		ed.ed.SaveFailed(err) // refused before sending: the text stays as typed
+		return nil
 	}
-}
-
-func (m *Model) onSaved(msg savedMsg) tea.Cmd {
-	ed := msg.ed
 	op := state.OpUpdate
-	if msg.created {
+	if ed.id == "" {
 		op = state.OpCreate
 	}
-	entry := state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent), ID: firstNonEmpty(msg.after.ID, ed.id),
-		Name: firstNonEmpty(msg.after.Name, ed.name), Before: msg.before, After: msg.after.Raw}
-	if !m.arrived(msg.gen) || m.editing != ed {
-		if msg.err == nil && msg.server == nil {
-			m.record(ed.place, entry) // written, though the user has moved on
-			if err := m.drafts.Delete(ed.key); err != nil && m.journal != nil {
-				m.showError(fmt.Errorf("deleting the saved edit's draft: %w", err))
+	body, base := msg.Body, msg.Base
+	return request(s.h, ask[api.UpdateResult]{
+		view: ed.view, what: "save", origin: writeOrigin("save", ed.kind, ed.parent, ed.id),
+		do: func(ctx context.Context, c *api.Client) (api.UpdateResult, error) {
+			if ed.id == "" {
+				e, err := c.Create(ctx, ed.kind, ed.parent, body)
+				return api.UpdateResult{After: e}, err
 			}
-		}
+			return c.UpdateIfUnchanged(ctx, ed.kind, ed.parent, ed.id, base, body)
+		},
+		always: func(r api.UpdateResult, err error) {
+			if err != nil {
+				return
+			}
+			// Written, wherever the session is now: journaled where it was made.
+			s.record(ed.place, state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent),
+				ID: firstNonEmpty(r.After.ID, ed.id), Name: firstNonEmpty(r.After.Name, ed.name), Before: r.Before, After: r.After.Raw})
+			if s.open != ed {
+				s.dropDraft(ed.key, "deleting the saved edit's draft")
+			}
+		},
+		then: func(r api.UpdateResult, err error) tea.Cmd { return s.saved(ed, op, r, err) },
+	})
+}
+
+// saved shows the answer to a save in the editor that asked, if it is
+// still open.
+func (s *edits) saved(ed *editing, op state.Op, r api.UpdateResult, err error) tea.Cmd {
+	if s.open != ed {
 		return nil
 	}
+	var conflict *api.ConflictError
 	switch {
-	case msg.server != nil:
-		ed.ed.Conflict(msg.server)
+	case errors.As(err, &conflict):
+		ed.ed.Conflict(conflict.Current)
 		return nil
-	case msg.err != nil:
-		err := msg.err
+	case err != nil:
 		ed.ed.SaveFailed(err)
-		m.showError(err)
+		s.h.fail(err)
 		return nil
 	}
-	m.record(ed.place, entry)
-	if ed.kind.Name == "accounts" && msg.after.Name != "" && msg.after.ID == itoa(m.here().account) {
-		m.account = msg.after.Name // the header names the account the session works in
+	if ed.kind.NamesAccount {
+		s.h.renamed(r.After.ID, r.After.Name)
 	}
-	m.closeEditor(true)
-	m.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(msg.after.ID, ed.id)))
-	f := m.frameByID(ed.frame)
-	if f != nil && msg.after.ID != "" {
-		st := f.table.State()
-		st.CursorID = msg.after.ID
-		f.table.Restore(st)
+	s.close(true)
+	cmd := s.h.reload(ed.view, r.After.ID)
+	if op == state.OpCreate {
+		s.showSecrets(ed.kind, r.After)
 	}
-	cmd := m.reload(f)
-	if msg.created {
-		m.showSecrets(msg.after)
-	}
+	// Said in the view in front now: the table, or the create's secrets.
+	s.h.setNotice(fmt.Sprintf("%s %s %s: saved", op, ed.kind.Singular, firstNonEmpty(r.After.ID, ed.id)))
 	return cmd
 }
 
@@ -360,27 +386,6 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// here is where the session works now.
-func (m *Model) here() place {
-	p := place{profile: m.profile.Name}
-	if m.client != nil {
-		p.account = m.client.AccountID()
-	}
-	return p
-}
-
-// baseURLOf is the API base URL of place p: the client's, which exists
-// since a write was made there (Client returns the shared one at once).
-func (m *Model) baseURLOf(p place) string {
-	if m.client != nil && p == m.here() {
-		return m.client.V1BaseURL()
-	}
-	if c, err := m.accts.Client(m.ctx, p.profile, p.account); err == nil {
-		return c.V1BaseURL()
-	}
-	return ""
 }
 
 // entryFor is the journal entry of a write on e.
@@ -393,79 +398,30 @@ func entryFor(op state.Op, e api.Entity) state.Entry {
 // what the API returns once and what it masks; a service configuration's
 // echoed body does not say which settings are confidential, so every
 // setting value in it not marked otherwise is masked too.
-func (m *Model) record(p place, e state.Entry) {
-	if m.journal == nil {
+func (s *edits) record(p place, e state.Entry) {
+	if s.journal == nil {
 		return
 	}
-	e.Owner, e.Profile, e.Account, e.BaseURL = m.opts.Owner, p.profile, p.account, m.baseURLOf(p)
-	if d, ok := m.cat.Lookup(e.Kind); ok && d.Edit.DropMasked {
+	e.Owner, e.Profile, e.Account, e.BaseURL = s.opts.Owner, p.profile, p.account, s.h.baseURL(p)
+	if d, ok := s.cat.Lookup(e.Kind); ok && d.Edit.DropMasked {
 		e.After, _ = state.ScrubSettings(e.After, state.ConfidentialSettings(e.Before), true)
 	}
-	e.Time = m.opts.Now()
-	if err := m.journal.Append(e); err != nil {
-		m.showError(fmt.Errorf("the write succeeded, but the journal could not record it: %w", err))
+	e.Time = s.opts.Now()
+	if err := s.journal.Append(e); err != nil {
+		s.h.fail(fmt.Errorf("the write succeeded, but the journal could not record it: %w", err))
 	}
-}
-
-// showSecrets shows, once, the access-key secrets a create returned (the
-// API never returns them again).
-func (m *Model) showSecrets(e api.Entity) {
-	type secret struct {
-		OS     string `json:"os,omitempty"`
-		Key    string `json:"key"`
-		Secret string `json:"secret"`
-	}
-	var out []secret
-	var walk func(any, string)
-	walk = func(n any, os string) {
-		switch t := n.(type) {
-		case map[string]any:
-			if o, ok := t["os"].(string); ok {
-				os = o
-			}
-			if keys, ok := t["access_keys"].([]any); ok {
-				for _, k := range keys {
-					if km, ok := k.(map[string]any); ok {
-						if s, ok := km["secret"].(string); ok && s != "" {
-							key, _ := km["key"].(string)
-							out = append(out, secret{OS: os, Key: key, Secret: s})
-						}
-					}
-				}
-			}
-			for _, c := range t {
-				walk(c, os)
-			}
-		case []any:
-			for _, c := range t {
-				walk(c, os)
-			}
-		}
-	}
-	var doc any
-	if json.Unmarshal(e.Raw, &doc) != nil {
-		return
-	}
-	walk(doc, "")
-	if len(out) == 0 {
-		return
-	}
-	b, _ := json.Marshal(out)
-	in := inspector.New(m.common)
-	m.show(in, "secrets", "secrets")
-	in.SetJSON("Access key secrets — shown this once: the API never returns them again. y copies them.", b)
 }
 
 // runExternal hands the text to $VISUAL/$EDITOR and takes the result back.
-func (m *Model) runExternal(text string) tea.Cmd {
-	editorCmd := m.externalEditor()
+func (s *edits) runExternal(text string) tea.Cmd {
+	editorCmd := s.externalEditor()
 	if editorCmd == "" {
-		m.setNotice("no external editor: set $VISUAL or $EDITOR (not offered over SSH)")
+		s.h.setNotice("no external editor: set $VISUAL or $EDITOR (not offered over SSH)")
 		return nil
 	}
 	f, err := os.CreateTemp("", "mpconsole-*.json")
 	if err != nil {
-		m.showError(fmt.Errorf("external editor: %w", err))
+		s.h.fail(fmt.Errorf("external editor: %w", err))
 		return nil
 	}
 	path := f.Name()
@@ -475,11 +431,11 @@ func (m *Model) runExternal(text string) tea.Cmd {
 	}
 	if werr != nil {
 		os.Remove(path)
-		m.showError(fmt.Errorf("external editor: %w", werr))
+		s.h.fail(fmt.Errorf("external editor: %w", werr))
 		return nil
 	}
 	cmd := exec.Command("sh", "-c", editorCmd+` "$1"`, "sh", path)
-	return m.opts.ExecProcess(cmd, func(err error) tea.Msg {
+	return s.opts.ExecProcess(cmd, func(err error) tea.Msg {
 		defer os.Remove(path)
 		b, rerr := os.ReadFile(path)
 		if err == nil {
@@ -495,40 +451,33 @@ type externalDoneMsg struct {
 	err  error
 }
 
-func (m *Model) onExternalDone(msg externalDoneMsg) tea.Cmd {
-	if msg.err != nil {
-		m.showError(fmt.Errorf("external editor: %w (your text in the console is unchanged)", msg.err))
-		return nil
-	}
-	if m.editing == nil {
-		return nil
-	}
-	m.editing.ed.SetText(msg.text)
-	m.draftNow(m.editing)
-	return nil
-}
-
-// quitWithUnsaved asks before quitting with an editor holding changes. The
-// draft is written before the question is asked, so what the question
-// promises is already true when it is answered (the editor writes drafts
-// at most once a second; the last keystrokes may not be in one yet).
-func (m *Model) quitWithUnsaved() tea.Cmd {
-	if m.editing == nil || !m.editing.ed.Dirty() {
+// quit quits, asking first when an editor holds changes. The draft is
+// written before the question is asked, so what the question promises is
+// already true when it is answered (the editor writes drafts at most once
+// a second; the last keystrokes may not be in one yet).
+func (s *edits) quit() tea.Cmd {
+	ed := s.open
+	if ed == nil || !ed.ed.Dirty() {
 		return tea.Quit
 	}
-	ed := m.editing
-	m.writeDraft(ed, ed.ed.Text(), true)
+	s.writeDraft(ed, ed.ed.Text(), true)
 	msg := "Your edit of " + entityWord(ed) + " is kept as a draft and offered again when you edit it next time. Quit now?"
-	if m.opts.StateTemporary {
+	if s.opts.StateTemporary {
 		msg = "Your edit of " + entityWord(ed) + " is lost when you quit: this sandbox keeps its data in memory, and its drafts go with it. Quit now?"
 	}
-	d := confirm.New(m.common, confirm.Options{
-		ID:      "quit",
+	s.h.question(confirm.Options{
 		Title:   "Quit with unsaved changes?",
 		Message: msg,
 		Yes:     "Quit",
 		No:      "Keep editing",
+	}, "quit", func(r confirm.ResultMsg) tea.Cmd {
+		if r.Confirmed {
+			return tea.Quit
+		}
+		if s.open != nil { // a save may have landed, and closed it, while the question was up
+			s.h.show(s.open.layer)
+		}
+		return nil
 	})
-	m.show(d, "quit", "quit")
 	return nil
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -12,58 +13,43 @@ import (
 	"github.com/mpconsole/mpconsole/views/table"
 )
 
-const historyName = "history"
-
-// revertMsg carries the entity as it is now, for reverting an update.
-type revertMsg struct {
-	gen     int
-	entry   state.Entry
-	current api.Entity
-	err     error
-}
-
 // openHistory lists the journal of writes, newest first. enter on an
 // update reverts it: the editor opens on the entity as it is now with the
 // previous version's fields, so the revert goes through the same diff,
 // conflict check and journal as any edit.
-func (m *Model) openHistory() tea.Cmd {
-	if m.journal == nil {
-		m.showError(m.stateErr)
+func (s *edits) openHistory() tea.Cmd {
+	if s.journal == nil {
+		s.h.fail(s.stateErr)
 		return nil
 	}
-	if m.client == nil {
-		m.setNotice(notConnected)
+	c := s.h.conn()
+	if c == nil {
+		s.h.setNotice(notConnected)
 		return nil
 	}
 	// Only this API and account's writes, by this session's SSH key, as
 	// the profiles it may use: ids of another sandbox or another key's
 	// writes mean nothing here (and are not this session's to see).
-	scope := state.Scope{Owner: m.opts.Owner, BaseURL: m.client.V1BaseURL(), Account: m.client.AccountID(), Profiles: m.opts.Allowed}
-	j, gen := m.journal, m.gen
-	m.inflight++
-	return func() tea.Msg {
-		entries, err := j.ListIn(scope) // the journal only grows: read it off the UI thread
-		return historyMsg{gen: gen, entries: entries, err: err}
-	}
+	scope := state.Scope{Owner: s.opts.Owner, BaseURL: c.V1BaseURL(), Account: c.AccountID(), Profiles: s.opts.Allowed}
+	j := s.journal
+	return request(s.h, ask[[]state.Entry]{
+		what: "history",
+		do: func(context.Context, *api.Client) ([]state.Entry, error) {
+			return j.ListIn(scope) // the journal only grows: read it off the UI thread
+		},
+		then: func(entries []state.Entry, err error) tea.Cmd {
+			if err != nil {
+				s.h.fail(fmt.Errorf("reading the journal: %w", err))
+				return nil
+			}
+			s.showHistory(entries)
+			return nil
+		},
+	})
 }
 
-// historyMsg is the journal, read for :history.
-type historyMsg struct {
-	gen     int
-	entries []state.Entry
-	err     error
-}
-
-func (m *Model) onHistory(msg historyMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
-		return nil
-	}
-	if msg.err != nil {
-		m.showError(fmt.Errorf("reading the journal: %w", msg.err))
-		return nil
-	}
-	entries := msg.entries
-	t := table.New(m.common, []table.Column{
+func (s *edits) showHistory(entries []state.Entry) {
+	t := table.New(s.common, []table.Column{
 		{Title: "TIME", Width: 19}, {Title: "WHERE", Width: 20}, {Title: "OP", Width: 8},
 		{Title: "KIND", Width: 16}, {Title: "ID", Width: 12}, {Title: "NAME", Width: minFlex, Flex: 1},
 	})
@@ -84,9 +70,23 @@ func (m *Model) onHistory(msg historyMsg) tea.Cmd {
 			e.Time.Local().Format("2006-01-02 15:04:05"), fmt.Sprintf("%s/%d", e.Profile, e.Account), op, e.Kind, e.ID, name}}
 	}
 	t.SetRows(rows)
-	m.show(t, historyName, "history")
-	m.history = entries
-	return nil
+	ov := &overlay{comp: t, crumb: "history"}
+	ov.onAction = func(a table.ActionMsg) tea.Cmd {
+		i, err := strconv.Atoi(a.Row.ID)
+		if err != nil || i < 0 || i >= len(entries) {
+			return nil
+		}
+		switch a.Action {
+		case table.Open:
+			return s.revert(ov, entries[i])
+		case table.Inspect:
+			if b, err := json.Marshal(entries[i]); err == nil {
+				s.h.inspectRaw("journal entry", b, "entry")
+			}
+		}
+		return nil
+	}
+	s.h.show(ov)
 }
 
 func nameOf(raw []byte) string {
@@ -99,80 +99,53 @@ func nameOf(raw []byte) string {
 	return v.Name
 }
 
-// onHistoryAction reverts the chosen update.
-func (m *Model) onHistoryAction(msg table.ActionMsg) tea.Cmd {
-	if msg.Action != table.Open {
-		if msg.Action == table.Inspect {
-			return m.inspectHistory(msg.Row.ID)
-		}
-		return nil
-	}
-	i, err := strconv.Atoi(msg.Row.ID)
-	if err != nil || i < 0 || i >= len(m.history) {
-		return nil
-	}
-	e := m.history[i]
+// revert reverts the update e, chosen in the history overlay ov: it reads
+// the entity as it is now and opens the editor on it with e's previous
+// fields.
+func (s *edits) revert(ov *overlay, e state.Entry) tea.Cmd {
+	c := s.h.conn()
 	switch {
 	case e.Op != state.OpUpdate:
-		m.setNotice("only updates can be reverted; i shows what was written")
+		s.h.setNotice("only updates can be reverted; i shows what was written")
 		return nil
-	case m.readOnly():
-		m.setNotice(readOnlyNotice)
+	case s.h.readOnly():
+		s.h.setNotice(readOnlyNotice)
 		return nil
-	case m.client == nil || e.Profile != m.profile.Name || e.Account != m.client.AccountID():
-		m.showError(fmt.Errorf("this write was made as profile %q in account %d: switch there first (:use)", e.Profile, e.Account))
+	case c == nil || e.Profile != s.h.here().profile || e.Account != c.AccountID():
+		s.h.fail(fmt.Errorf("this write was made as profile %q in account %d: switch there first (:use)", e.Profile, e.Account))
 		return nil
 	}
-	d, ok := m.cat.Lookup(e.Kind)
+	d, ok := s.cat.Lookup(e.Kind)
 	if !ok {
 		return nil
 	}
-	m.overlay = nil
-	m.inflight++
-	c, ctx, gen := m.client, m.genCtx, m.gen
-	return func() tea.Msg {
-		cur, err := c.Get(ctx, d, api.Ref(e.Parent), e.ID)
-		return revertMsg{gen: gen, entry: e, current: cur, err: err}
-	}
-}
-
-func (m *Model) onRevert(msg revertMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
-		return nil
-	}
-	if msg.err != nil {
-		m.showError(fmt.Errorf("reverting: %w", msg.err))
-		return nil
-	}
-	d := msg.current.Kind
-	text, err := d.WithFields(msg.current.Raw, msg.entry.Before)
-	if err != nil {
-		m.showError(fmt.Errorf("reverting: %w", err))
-		return nil
-	}
-	f := m.top()
-	if f == nil {
-		return nil
-	}
-	cmd := m.openEditor(f, d, msg.current.Parents, &msg.current)
-	if m.editing != nil && m.overlay != nil && m.overlay.name == editorName {
-		m.overlay.crumb = "revert " + d.Singular
-		m.editing.ed.SetText(pretty(text))
-		m.draftNow(m.editing)
-	}
-	return cmd
-}
-
-// inspectHistory shows one journal entry as JSON.
-func (m *Model) inspectHistory(id string) tea.Cmd {
-	i, err := strconv.Atoi(id)
-	if err != nil || i < 0 || i >= len(m.history) {
-		return nil
-	}
-	b, err := json.Marshal(m.history[i])
-	if err != nil {
-		return nil
-	}
-	m.inspectRaw("journal entry", b, "entry")
-	return nil
+	s.h.close(ov)
+	return request(s.h, ask[api.Entity]{
+		what: "revert",
+		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
+			return c.Get(ctx, d, api.Ref(e.Parent), e.ID)
+		},
+		then: func(cur api.Entity, err error) tea.Cmd {
+			if err != nil {
+				s.h.fail(fmt.Errorf("reverting: %w", err))
+				return nil
+			}
+			text, err := cur.Kind.WithFields(cur.Raw, e.Before)
+			if err != nil {
+				s.h.fail(fmt.Errorf("reverting: %w", err))
+				return nil
+			}
+			view := s.h.view()
+			if view == 0 {
+				return nil
+			}
+			ed := s.edit(view, cur.Kind, cur.Parents, &cur)
+			if s.h.front() == ed.layer {
+				ed.layer.crumb = "revert " + cur.Kind.Singular
+				ed.ed.SetText(pretty(text))
+				s.draftNow(ed)
+			}
+			return nil
+		},
+	})
 }

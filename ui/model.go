@@ -9,17 +9,19 @@
 // holds a generic table over a catalogue kind, the parent reference it was
 // opened under and the entities behind its rows. Overlays (inspector, help,
 // error log, palette, dialogs) sit above the stack and take the keyboard
-// while open. Views never do HTTP: they send messages, and the root turns
-// them into tea.Cmds that call the api client. Every reply is tagged with
-// the frame id and the account generation that asked (see tag), so a late
-// reply for a frame that was popped, or for an account the user left, is
-// dropped.
+// while open; each overlay carries what to do with its result. Views never
+// do HTTP: they send messages, and the root turns them into requests
+// (request.go) whose one reply message carries its own continuation and
+// the account generation that asked, so a late reply for an account the
+// user left is dropped. The edit session (edits), the account switcher
+// (switcher) and the error pane (errorPane) keep their own state and reach
+// the root through host. docs/console.md walks through it.
 //
 // Key routing: the focused component first says whether it Consumes the
 // key (a prompt being typed into, esc while a filter is applied); then the
 // root's global bindings; then the component. The error pane never takes
-// focus: it is dismissed by esc when nothing else wants esc, and by the next
-// navigation.
+// focus: the first esc dismisses it, whatever has the focus, and so does the
+// next navigation.
 package ui
 
 import (
@@ -39,12 +41,10 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/keymap"
-	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/chrome"
 	"github.com/mpconsole/mpconsole/views/confirm"
-	"github.com/mpconsole/mpconsole/views/editor"
 	"github.com/mpconsole/mpconsole/views/errview"
 	"github.com/mpconsole/mpconsole/views/palette"
 	"github.com/mpconsole/mpconsole/views/table"
@@ -92,24 +92,24 @@ type Options struct {
 
 // frame is one level of the navigation stack.
 type frame struct {
-	id       int
-	kind     *api.Descriptor // nil for a chooser of child kinds
-	parent   api.Ref
-	crumb    string
-	table    *table.Model
-	byID     map[string]api.Entity
-	children []string // chooser frames: the kinds offered
-	then     []string // kinds to drill into next on enter (":feeds" opened from workspaces)
-	pick     string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
-	openID   string   // the entity to open when the rows arrive (":apps 3")
-}
-
-// overlay is a component drawn over the body that owns the keyboard.
-type overlay struct {
-	comp   views.Component
-	name   string
-	crumb  string // shown at the end of the breadcrumbs
-	copied bool   // the secret screen: its text was copied
+	id     int
+	kind   *api.Descriptor // nil for a chooser of child kinds
+	parent api.Ref
+	crumb  string
+	// afterPick is the crumb once an entity was picked from this list,
+	// when crumb asks for the pick ("apps — pick an app for its
+	// platforms" reads "apps" once the app is picked).
+	afterPick string
+	table     *table.Model
+	byID      map[string]api.Entity
+	children  []string // chooser frames: the kinds offered
+	then      []string // kinds to drill into next on enter (":feeds" opened from workspaces)
+	pick      string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
+	openID    string   // the entity to open when the rows arrive (":apps 3")
+	// loaded: rows arrived at least once, so the status bar's row count
+	// says something (a list that failed to load, or is loading for the
+	// first time, has no count: not "0 rows").
+	loaded bool
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -130,55 +130,46 @@ type Model struct {
 	accts   *accounts.Manager
 	client  *api.Client      // nil until the first connection succeeds
 	profile accounts.Profile // the profile the session works in
+	account string           // the account's display name
 	genCtx  context.Context  // cancelled when the account changes
 	cancel  context.CancelFunc
+	gen     int                // the account generation: bumped by every switch
 	saved   map[place][]*frame // the last view of each account, for coming back
 
-	switcherRows map[string][]table.Row // the account switcher's rows, per profile
-	pending      *pendingWrite          // what the open dialog acts on
-	paneFor      origin                 // the request whose failure the pane shows, if known
-	paneSeq      int                    // counts the errors put in the pane
-	retries      chan api.RetryEvent    // retries of this session's requests, from the client
-	retry        *api.RetryEvent        // the last one, shown until a request succeeds
-	retryAt      time.Time
-	editing      *editing       // the open editor, if any
-	history      []state.Entry  // the journal as :history lists it
-	drafts       state.Drafts   // unsaved edits, per entity
-	journal      *state.Journal // every successful write
-	stateErr     error          // why there are no drafts or journal
-	tickID       int            // the newest scheduled tick
-	tickPending  bool           // a tick is scheduled
-	tickFast     bool           // at the fast rate
-	styles       *theme.Styles
-	keys         *keymap.KeyMap
-	common       views.Common
-	gen          int
-	nextID       int
-	stack        []*frame
-	overlay      *overlay
+	edits   *edits     // the editor, drafts, journal and history
+	errs    *errorPane // the error pane and the error log
+	stack   []*frame   // the navigation stack
+	overlay *overlay   // drawn over the stack, owning the keyboard
+	nextID  int        // the last frame id handed out
 
-	account    string // account display name
-	token      api.TokenState
-	tokenSeen  bool
-	inflight   int
-	spin       int
-	notice     string
-	noticeAt   time.Time
-	noticeView int // the frame the notice was made in: another view drops it
+	inflight int                 // requests of this generation not answered yet
+	retries  chan api.RetryEvent // retries of this session's requests, from the client
+	retry    *api.RetryEvent     // the last one, shown until a request succeeds
+	retryAt  time.Time
+
+	tickID      int  // the newest scheduled tick
+	tickPending bool // a tick is scheduled
+	tickFast    bool // at the fast rate
+	spin        int
+
+	token     api.TokenState
+	tokenSeen bool
+	notice    string
+	noticeAt  time.Time
+	// The view the notice was made in: the frame in front and the overlay
+	// over it (nil for none). It shows only while that view is in front;
+	// opening another (a frame, an overlay) drops it.
+	noticeView  int
+	noticeLayer *overlay
 
 	// A key typed while the terminal is below the minimum size is ignored;
 	// the too-small screen says so (smallHint) for a while.
 	smallHint string
 	smallAt   time.Time
 
-	// The one-time secret screen, while "close anyway?" is asked, and the
-	// key that would have closed it.
-	secrets    *overlay
-	secretsKey tea.KeyPressMsg
-
-	pane   *errview.Pane // the error pane under the body
-	errlog *errview.Log  // every error of the session; also the '!' overlay
-
+	styles        *theme.Styles
+	keys          *keymap.KeyMap
+	common        views.Common
 	width, height int
 }
 
@@ -208,23 +199,11 @@ func New(o Options) *Model {
 	}
 	m := &Model{opts: o, ctx: o.Context, cat: o.Catalog, accts: o.Accounts, keys: o.Keys, saved: map[place][]*frame{}}
 	m.retries = make(chan api.RetryEvent, 8)
-	dir := o.StateDir
-	if dir == "" {
-		d, err := state.Dir()
-		if err != nil {
-			m.stateErr = fmt.Errorf("no state directory, so no drafts and no journal: %w", err)
-		}
-		dir = d
-	}
-	m.drafts = state.Drafts{Dir: dir, Now: o.Now}
-	if dir != "" {
-		m.journal = state.NewJournal(dir)
-	}
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.styles = theme.New(theme.Options{Dark: true, NoColor: o.NoColor})
 	m.common = views.NewCommon(m.styles, m.keys)
-	m.pane = errview.NewPane(m.common)
-	m.errlog = errview.NewLog(m.common)
+	m.errs = newErrorPane(m.common, o.Now)
+	m.edits = newEdits(m, m.common, &m.opts, m.cat)
 	m.width, m.height = 80, 24
 	return m
 }
@@ -282,22 +261,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.ignoredWhileSmall()
 			return m, nil
 		}
-	case listMsg:
-		return m, m.onList(msg)
-	case entityMsg:
-		return m, m.onEntity(msg)
-	case connectedMsg:
-		cmd := m.onConnected(msg)
-		m.enteredView() // another account's view, or the same one after a failed switch
-		return m, cmd
-	case accountsMsg:
-		m.onAccounts(msg)
-		return m, nil
-	case accountMsg:
-		if m.arrived(msg.gen) && msg.err == nil {
-			m.account = msg.name
-		}
-		return m, nil
+	case replyMsg:
+		return m, m.onReply(msg)
 	case tokenMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -316,51 +281,32 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin++
 		return m, m.schedule()
 	case views.ErrorMsg:
-		m.showError(msg.Err)
+		m.fail(msg.Err)
 		return m, nil
 	case views.NoticeMsg:
 		m.setNotice(msg.Text)
 		return m, nil
 	case table.ActionMsg:
+		if o := m.overlay; o != nil {
+			if o.onAction == nil {
+				return m, nil
+			}
+			return m, o.onAction(msg)
+		}
 		return m, m.onTableAction(msg)
 	case confirm.ResultMsg:
-		switch msg.ID {
-		case "restore-draft":
-			return m, m.onRestoreAnswer(msg)
-		case closeSecretsID:
-			return m, m.onCloseSecrets(msg)
-		case "quit":
-			if msg.Confirmed {
-				return m, tea.Quit
-			}
-			m.overlay = nil
-			if m.editing != nil { // a save may have landed, and closed it, while the question was up
-				m.overlay = &overlay{comp: m.editing.ed, name: editorName, crumb: m.overlayCrumb(m.editing)}
-			}
-			return m, nil
+		if o := m.overlay; o != nil && o.onResult != nil {
+			return m, o.onResult(msg)
 		}
-		return m, m.onConfirm(msg)
-	case editor.DraftMsg, editor.CloseMsg, editor.ExternalMsg, editor.SaveMsg:
-		return m, m.onEditorMsg(msg)
-	case historyMsg:
-		return m, m.onHistory(msg)
-	case revertMsg:
-		return m, m.onRevert(msg)
-	case savedMsg:
-		ed := msg.ed
-		o := writeOrigin("save", ed.kind, ed.parent, ed.id)
-		return m, m.owned(o, msg.gen, msg.err, msg.err == nil && msg.server == nil, func() tea.Cmd { return m.onSaved(msg) })
-	case externalDoneMsg:
-		return m, m.onExternalDone(msg)
-	case wroteMsg:
-		return m, m.onWrote(msg)
-	case actedMsg:
-		return m, m.onActed(msg)
+		return m, nil // the question was closed before its answer came
 	case palette.SubmitMsg:
 		return m, m.onPalette(msg)
 	case palette.CancelMsg:
 		m.overlay = nil
 		return m, nil
+	}
+	if cmd, ok := m.edits.update(msg); ok {
+		return m, cmd
 	}
 	return m, m.forward(msg)
 }
@@ -393,15 +339,21 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.Interrupt) {
 		return m.quitKey(msg)
 	}
+	// esc closes the newest thing on screen: the error pane when it came up
+	// over the view in front (the editor's failed save, a failed reload
+	// under a filter), before that view sees the key; an overlay opened
+	// since (a dialog over an older error) first. The pane offers esc
+	// only when it is the pane's (see render).
+	if key.Matches(msg, g.Back) && m.escDismissesPane() && m.errs.clear() {
+		m.layout()
+		return nil
+	}
 	if c := m.focused(); c != nil && c.Consumes(msg) {
 		return m.forward(msg)
 	}
-	if o := m.overlay; o != nil && o.name == secretsName {
-		switch {
-		case key.Matches(msg, m.keys.Inspector.Copy):
-			o.copied = true
-		case !o.copied && key.Matches(msg, g.Back, g.Quit, g.Help, g.ErrorLog, g.Palette, g.Accounts):
-			return m.askCloseSecrets(msg)
+	if o := m.overlay; o != nil && o.intercept != nil {
+		if cmd, ok := o.intercept(msg); ok {
+			return cmd
 		}
 	}
 	switch {
@@ -409,9 +361,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.overlay != nil:
 			m.overlay = nil
-		case m.pane.Active():
-			m.pane.Clear()
-			m.layout()
 		case len(m.stack) > 1:
 			return m.pop()
 		}
@@ -430,7 +379,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openSwitcher()
 	case key.Matches(msg, g.Refresh):
 		if m.overlay == nil {
-			return m.reload(m.top())
+			return m.load(m.top())
 		}
 	}
 	if why := m.unsupported(msg); why != "" {
@@ -438,6 +387,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	return m.forward(msg)
+}
+
+// escDismissesPane reports whether esc goes to the error pane first: it
+// came up over the overlay in front, or no overlay is open.
+func (m *Model) escDismissesPane() bool {
+	return m.errs.active() && (m.overlay == nil || m.errs.over == m.overlay)
 }
 
 // unsupported says why a write key does nothing on the table in front (the
@@ -469,7 +424,7 @@ func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 
 // layout sizes every component for the current window.
 func (m *Model) layout() {
-	m.pane.SetSize(m.width, m.height/3)
+	m.errs.pane.SetSize(m.width, m.height/3)
 	w, h := m.bodySize()
 	for _, f := range m.stack {
 		f.table.SetSize(w, h)
@@ -520,14 +475,17 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 		chain = append([]*api.Descriptor{p}, chain...)
 	}
 	m.stack = nil
-	m.pane.Clear()
+	m.errs.clear()
 	f := m.newFrame(chain[0], nil, rootCrumb(chain))
+	if len(chain) > 1 {
+		f.afterPick = chain[0].Name
+	}
 	for _, c := range chain[1:] {
 		f.then = append(f.then, c.Name)
 	}
 	m.stack = append(m.stack, f)
 	m.enteredView()
-	return m.reload(f)
+	return m.load(f)
 }
 
 // push opens kind d under parent as a new level.
@@ -544,20 +502,23 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 		if pd, ok := m.cat.Lookup(from); ok {
 			f := m.newFrame(pd, parent, crumb+" › choose a "+need)
 			f.then, f.pick = append([]string{d.Name}, then...), need
+			// crumb is "ENTITY › KIND" (or "KIND"): once picked, the
+			// list reads as what it is, "ENTITY › services".
+			f.afterPick = strings.TrimSuffix(crumb, d.Name) + pd.Name
 			m.stack = append(m.stack, f)
-			m.pane.Clear()
+			m.errs.clear()
 			m.layout()
 			m.enteredView()
-			return m.reload(f)
+			return m.load(f)
 		}
 	}
 	f := m.newFrame(d, parent, crumb)
 	f.then = then
 	m.stack = append(m.stack, f)
-	m.pane.Clear()
+	m.errs.clear()
 	m.layout()
 	m.enteredView()
-	return m.reload(f)
+	return m.load(f)
 }
 
 // pop goes back one level; the table below keeps its cursor, filter and
@@ -568,15 +529,15 @@ func (m *Model) pop() tea.Cmd {
 		return nil
 	}
 	m.stack = m.stack[:len(m.stack)-1]
-	m.pane.Clear()
+	m.errs.clear()
 	m.layout()
 	m.enteredView()
-	return m.reload(m.top())
+	return m.load(m.top())
 }
 
-// reload fetches the rows of frame f. With no connection there is nothing
+// load fetches the rows of frame f. With no connection there is nothing
 // to ask (and nothing would ever answer, so nothing is marked in flight).
-func (m *Model) reload(f *frame) tea.Cmd {
+func (m *Model) load(f *frame) tea.Cmd {
 	if f == nil || f.kind == nil {
 		return nil
 	}
@@ -585,8 +546,13 @@ func (m *Model) reload(f *frame) tea.Cmd {
 		return nil
 	}
 	f.table.SetLoading(true)
-	m.inflight++
-	return listCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, f.kind, f.parent)
+	return request(m, ask[[]api.Entity]{
+		view: f.id, what: "list", origin: loadOrigin(f),
+		do: func(ctx context.Context, c *api.Client) ([]api.Entity, error) {
+			return c.List(ctx, f.kind, f.parent)
+		},
+		then: func(items []api.Entity, err error) tea.Cmd { return m.listed(f, items, err) },
+	})
 }
 
 func (m *Model) frameByID(id int) *frame {
@@ -598,26 +564,23 @@ func (m *Model) frameByID(id int) *frame {
 	return nil
 }
 
-func (m *Model) onList(msg listMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
-		return nil
-	}
-	f := m.frameByID(msg.view)
-	if f == nil {
+// listed shows the rows of frame f, if it is still on the stack.
+func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
+	if m.frameByID(f.id) != f {
 		return nil
 	}
 	f.table.SetLoading(false)
 	m.retry = nil
-	if msg.err != nil {
-		m.showErrorFrom(msg.err, loadOrigin(f))
-		f.table.SetEmptyText(m.loadFailedText(f.kind, msg.err))
+	if err != nil {
+		m.fail(err)
+		f.table.SetEmptyText(m.loadFailedText(f.kind, err))
 		return nil
 	}
-	m.resolve(loadOrigin(f))
 	f.table.SetEmptyText(emptyText(f.kind))
-	rows := make([]table.Row, len(msg.items))
-	f.byID = make(map[string]api.Entity, len(msg.items))
-	for i, e := range msg.items {
+	f.loaded = true
+	rows := make([]table.Row, len(items))
+	f.byID = make(map[string]api.Entity, len(items))
+	for i, e := range items {
 		id := rowID(e, i)
 		f.byID[id] = e
 		rows[i] = table.Row{ID: id, Cells: e.Row()}
@@ -634,31 +597,8 @@ func rowID(e api.Entity, i int) string {
 	return "#" + strconv.Itoa(i)
 }
 
-func (m *Model) onEntity(msg entityMsg) tea.Cmd {
-	if !m.arrived(msg.gen) {
-		return nil
-	}
-	if m.overlay == nil || m.overlay.name != inspectorName(msg.view) {
-		return nil
-	}
-	if msg.err != nil {
-		m.showError(msg.err)
-		return nil
-	}
-	m.setInspected(msg.entity)
-	return nil
-}
-
+// onTableAction acts on a row of the table in front.
 func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
-	if m.overlay != nil && m.overlay.name == switcherName {
-		return m.onSwitcherAction(msg)
-	}
-	if m.overlay != nil && m.overlay.name == actionsName {
-		return m.onActionChosen(msg)
-	}
-	if m.overlay != nil && m.overlay.name == historyName {
-		return m.onHistoryAction(msg)
-	}
 	f := m.top()
 	if f == nil {
 		return nil
@@ -694,9 +634,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		case msg.Action == table.Delete && ok:
 			return m.confirmDelete(f, e)
 		case msg.Action == table.Edit && ok:
-			return m.openEditor(f, f.kind, f.parent, &e)
+			m.edits.edit(f.id, f.kind, f.parent, &e)
 		case msg.Action == table.Create:
-			return m.openEditor(f, f.kind, f.parent, nil)
+			m.edits.edit(f.id, f.kind, f.parent, nil)
 		}
 	case table.Actions:
 		if ok {
@@ -708,6 +648,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 
 // open drills into an entity's children, or inspects a leaf.
 func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
+	if f.afterPick != "" && len(f.then) > 0 { // the pick is made: the crumb's question is answered
+		f.crumb, f.afterPick = f.afterPick, ""
+	}
 	if f.pick != "" && len(f.then) > 0 {
 		d, ok := m.cat.Lookup(f.then[0])
 		if !ok {
@@ -749,86 +692,11 @@ func (m *Model) open(f *frame, e api.Entity) tea.Cmd {
 	t.SetRows(rows)
 	w, h := m.bodySize()
 	t.SetSize(w, h)
-	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children})
-	m.pane.Clear()
+	m.stack = append(m.stack, &frame{id: m.nextID, parent: e.Ref(), crumb: crumb, table: t, children: children, loaded: true})
+	m.errs.clear()
 	m.layout()
 	m.enteredView()
 	return nil
-}
-
-// showError puts err in the error pane and the log. The pane stays until
-// esc or the next navigation: nothing later can tell it is no longer true.
-func (m *Model) showError(err error) { m.showErrorFrom(err, origin{}) }
-
-// showErrorFrom puts the failure of request o in the error pane and the
-// log; a later success of the same request closes the pane (resolve).
-func (m *Model) showErrorFrom(err error, o origin) {
-	if err == nil {
-		return
-	}
-	m.pane.Set(err)
-	m.paneFor = o
-	m.paneSeq++
-	m.errlog.Add(errview.Entry{Time: m.opts.Now(), Err: err})
-	m.layout()
-}
-
-func inspectorName(view int) string { return fmt.Sprintf("inspector:%d", view) }
-
-// origin is the request whose failure the error pane shows: the load of a
-// frame, or a write (op "save", "delete", "action:NAME"; a save with no id
-// is a create of the kind under the parent). The zero origin is anything
-// else (a draft that could not be written, an unknown palette command).
-type origin struct {
-	frame                int
-	op, kind, parent, id string
-}
-
-func loadOrigin(f *frame) origin { return origin{frame: f.id} }
-
-func writeOrigin(op string, d *api.Descriptor, parent api.Ref, id string) origin {
-	keys := make([]string, 0, len(parent))
-	for k, v := range parent {
-		keys = append(keys, k+"="+v)
-	}
-	slices.Sort(keys)
-	return origin{op: op, kind: d.Name, parent: strings.Join(keys, ","), id: id}
-}
-
-// resolve closes the error pane when request o, which has just succeeded,
-// is what put it there: a reload of the list whose load failed, the same
-// write made again. A delete also resolves any failed write of the entity
-// it deleted. The error log keeps the entry.
-func (m *Model) resolve(o origin) {
-	p := m.paneFor
-	if !m.pane.Active() || p == (origin{}) {
-		return
-	}
-	sameEntity := o.op == "delete" && p.op != "" && p.id != "" && p.kind == o.kind && p.parent == o.parent && p.id == o.id
-	if p != o && !sameEntity {
-		return
-	}
-	m.pane.Clear()
-	m.paneFor = origin{}
-	m.layout()
-}
-
-// owned runs handle, the handler of the answer to request o made in
-// account generation gen, and makes the error it put in the pane, if any,
-// belong to o; a success (ok) resolves an earlier failure of o.
-func (m *Model) owned(o origin, gen int, err error, ok bool, handle func() tea.Cmd) tea.Cmd {
-	current, seq := gen == m.gen, m.paneSeq
-	cmd := handle()
-	if !current {
-		return cmd
-	}
-	if err != nil && m.paneSeq != seq && m.pane.Active() {
-		m.paneFor = o
-	}
-	if ok {
-		m.resolve(o)
-	}
-	return cmd
 }
 
 // emptyText is what a table of kind d says when it has no rows.
@@ -852,10 +720,12 @@ func (m *Model) viewID() int {
 	return 0
 }
 
-// enteredView is called when the frame in front changes: a notice made in
-// another view no longer describes what is on screen.
+// enteredView is called when the view in front changes (a frame pushed or
+// popped, an overlay opened): a notice made in another view no longer
+// describes what is on screen. Closing an overlay needs no call:
+// noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
-	if m.notice != "" && m.noticeView != m.viewID() {
+	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}
 }
@@ -895,13 +765,16 @@ func (m *Model) smallHintShowing() bool {
 }
 
 // quitKey quits, asking first when that would lose an edit's changes (kept
-// as a draft) or a secret shown once and not copied.
+// as a draft) or a secret shown once and not copied (the secret screen's
+// intercept asks).
 func (m *Model) quitKey(msg tea.KeyPressMsg) tea.Cmd {
-	if o := m.overlay; o != nil && o.name == secretsName && !o.copied {
-		return m.askCloseSecrets(msg)
+	if o := m.overlay; o != nil && o.intercept != nil {
+		if cmd, ok := o.intercept(msg); ok {
+			return cmd
+		}
 	}
 	if key.Matches(msg, m.keys.Global.Interrupt) {
-		return m.quitWithUnsaved()
+		return m.edits.quit()
 	}
 	return tea.Quit
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -10,27 +11,98 @@ import (
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
 	"github.com/mpconsole/mpconsole/views/inspector"
+	"github.com/mpconsole/mpconsole/views/table"
 )
+
+// overlay is a component drawn over the body that owns the keyboard. It
+// carries what to do with what it produces: whoever opens it says so, and
+// the root only hands the result over.
+type overlay struct {
+	comp  views.Component
+	crumb string // shown at the end of the breadcrumbs
+	// onResult answers a dialog (a confirm.Model, or a view around one).
+	onResult func(confirm.ResultMsg) tea.Cmd
+	// onAction acts on a table overlay's rows (switcher, actions, history).
+	onAction func(table.ActionMsg) tea.Cmd
+	// intercept sees each key the component does not consume before the
+	// global bindings do; a key it handles goes no further.
+	intercept func(tea.KeyPressMsg) (tea.Cmd, bool)
+	// overTable draws the table in front under the component (the palette).
+	overTable bool
+	// help is the key that opens help while the overlay is in front, when
+	// global.help does not (the editor: ? is text there, f1 is help).
+	help *key.Binding
+	// under is the overlay the palette was opened over; inspected is the
+	// entity an inspector shows (":diff" there compares that entity).
+	under     *overlay
+	inspected *api.Entity
+}
+
+// show opens o over the body, sized to it. o is another view than the one
+// in front: a notice made there goes (see enteredView).
+func (m *Model) show(o *overlay) {
+	w, h := m.bodySize()
+	o.comp.SetSize(w, h)
+	m.overlay = o
+	m.enteredView()
+}
+
+// close closes o when it is in front.
+func (m *Model) close(o *overlay) {
+	if o != nil && m.overlay == o {
+		m.overlay = nil
+	}
+}
+
+// front is the overlay in front, nil when there is none.
+func (m *Model) front() *overlay { return m.overlay }
+
+// question opens a dialog whose answer goes to onResult, the dialog closed.
+func (m *Model) question(o confirm.Options, crumb string, onResult func(confirm.ResultMsg) tea.Cmd) *overlay {
+	ov := &overlay{comp: confirm.New(m.common, o), crumb: crumb}
+	ov.onResult = func(r confirm.ResultMsg) tea.Cmd {
+		m.close(ov)
+		return onResult(r)
+	}
+	m.show(ov)
+	return ov
+}
 
 // inspect opens the inspector on e. Kinds with a single GET are re-read, so
 // the inspector shows the full entity (a feed's list row lacks its
-// settings); the list's copy is shown meanwhile.
+// settings); the list's copy is shown meanwhile, and the full one replaces
+// it if the inspector is still open when it arrives.
 func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	in := inspector.New(m.common)
-	m.show(in, inspectorName(f.id), "inspect")
-	m.setInspected(e)
+	ov := &overlay{comp: in, crumb: "inspect", inspected: &e}
+	m.show(ov)
+	setInspected(in, e)
+	if cmd, ok := m.inspectMore(f, ov, in, e); ok {
+		return cmd
+	}
 	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
 		return nil
 	}
-	m.inflight++
-	return getCmd(m.genCtx, m.client, tag{view: f.id, gen: m.gen}, e)
+	return request(m, ask[api.Entity]{
+		view: f.id, what: "get",
+		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
+			return c.Get(ctx, e.Kind, e.Parents, e.ID)
+		},
+		then: func(got api.Entity, err error) tea.Cmd {
+			if m.overlay != ov {
+				return nil
+			}
+			if err != nil {
+				m.fail(err)
+				return nil
+			}
+			setInspected(in, got)
+			return nil
+		},
+	})
 }
 
-func (m *Model) setInspected(e api.Entity) {
-	in, ok := m.overlay.comp.(*inspector.Model)
-	if !ok {
-		return
-	}
+func setInspected(in *inspector.Model, e api.Entity) {
 	title := ""
 	if e.Kind != nil {
 		title = e.Kind.Singular
@@ -46,60 +118,56 @@ func (m *Model) setInspected(e api.Entity) {
 
 // openErrorLog shows every error of the session, newest first.
 func (m *Model) openErrorLog() {
-	m.show(m.errlog, "errorlog", "errors")
-	m.errlog.Top()
+	m.show(&overlay{comp: m.errs.log, crumb: "errors"})
+	m.errs.log.Top()
 }
 
 // inspectRaw opens the inspector on a document that is not an entity.
 func (m *Model) inspectRaw(title string, raw []byte, crumb string) {
 	in := inspector.New(m.common)
-	m.show(in, "raw", crumb)
+	m.show(&overlay{comp: in, crumb: crumb})
 	in.SetJSON(title, raw)
 }
 
-// show opens comp over the body, sized to it, as the overlay named name
-// (crumb ends the breadcrumbs).
-func (m *Model) show(comp views.Component, name, crumb string) {
-	w, h := m.bodySize()
-	comp.SetSize(w, h)
-	m.overlay = &overlay{comp: comp, name: name, crumb: crumb}
+// showSecret shows a document holding secrets the API returns only once.
+// Until its text is copied, a key that would close the screen asks first;
+// the default answer keeps it open.
+func (m *Model) showSecret(title string, raw []byte) {
+	in := inspector.New(m.common)
+	s := &overlay{comp: in, crumb: "secrets"}
+	copied := false
+	g := m.keys.Global
+	s.intercept = func(k tea.KeyPressMsg) (tea.Cmd, bool) {
+		switch {
+		case key.Matches(k, m.keys.Inspector.Copy):
+			copied = true
+		case !copied && key.Matches(k, g.Interrupt, g.Back, g.Quit, g.Help, g.ErrorLog, g.Palette, g.Accounts):
+			m.askCloseSecret(s, k)
+			return nil, true
+		}
+		return nil, false
+	}
+	m.show(s)
+	in.SetJSON(title, raw)
 }
 
-// secretsName is the overlay showing the access-key secrets a create
-// returned (showSecrets): the API never returns them again.
-const secretsName = "secrets"
-
-// closeSecretsID is the dialog asking before that screen closes.
-const closeSecretsID = "close-secrets"
-
-// askCloseSecrets asks before the key msg closes the secret screen, whose
-// text was not copied. The default answer keeps it open.
-func (m *Model) askCloseSecrets(msg tea.KeyPressMsg) tea.Cmd {
-	m.secrets, m.secretsKey = m.overlay, msg
-	d := confirm.New(m.common, confirm.Options{
-		ID:      closeSecretsID,
+// askCloseSecret asks before the key k closes the secret screen s. Closing
+// does what k would have done (esc just closes).
+func (m *Model) askCloseSecret(s *overlay, k tea.KeyPressMsg) {
+	m.question(confirm.Options{
 		Title:   "Close the secret?",
 		Message: fmt.Sprintf("This secret will not be shown again. Close anyway? (%s on the secret copies it first.)", m.keys.Inspector.Copy.Help().Key),
 		Yes:     "Close",
 		No:      "Keep it open",
 		Danger:  true,
+	}, "close?", func(r confirm.ResultMsg) tea.Cmd {
+		if !r.Confirmed {
+			m.show(s)
+			return nil
+		}
+		if key.Matches(k, m.keys.Global.Back) {
+			return nil
+		}
+		return m.handleKey(k)
 	})
-	m.show(d, closeSecretsID, "close?")
-	return nil
-}
-
-// onCloseSecrets puts the secret screen back, or closes it and does what
-// the key that asked would have done (esc just closes).
-func (m *Model) onCloseSecrets(msg confirm.ResultMsg) tea.Cmd {
-	s, k := m.secrets, m.secretsKey
-	m.secrets = nil
-	if !msg.Confirmed {
-		m.overlay = s
-		return nil
-	}
-	m.overlay = nil
-	if s == nil || key.Matches(k, m.keys.Global.Back) {
-		return nil
-	}
-	return m.handleKey(k)
 }

@@ -23,23 +23,27 @@ func (m *Model) openPalette() tea.Cmd {
 	p.SetEntries(entries)
 	var targets []palette.Entry
 	for _, pr := range m.accts.Profiles() {
-		if m.allowed(pr.Name) {
+		if allowed(&m.opts, pr.Name) {
 			targets = append(targets, palette.Entry{Name: pr.Name, Help: fmt.Sprintf("profile, account %d on %s", pr.AccountID, pr.Host)})
 		}
 	}
 	p.SetTargets(targets)
-	m.show(p, "palette", ":")
+	m.show(&overlay{comp: p, crumb: ":", overTable: true, under: m.overlay})
 	return p.Open()
 }
 
 // onPalette runs what the palette submitted.
 func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
+	var under *overlay
+	if m.overlay != nil {
+		under = m.overlay.under
+	}
 	m.overlay = nil
 	switch msg.Command {
 	case palette.Kind:
 		d, ok := m.cat.Lookup(msg.Arg)
 		if !ok {
-			m.showError(fmt.Errorf("no kind %q", msg.Arg))
+			m.fail(fmt.Errorf("no kind %q", msg.Arg))
 			return nil
 		}
 		cmd := m.openRoot(d)
@@ -61,7 +65,9 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 	case palette.Use:
 		return m.use(msg.Arg)
 	case palette.History:
-		return m.openHistory()
+		return m.edits.openHistory()
+	case palette.Diff:
+		return m.openDiff(msg.Arg, under)
 	case palette.Quit:
 		return tea.Quit
 	default:
@@ -81,10 +87,7 @@ func (m *Model) openHelp() {
 	default:
 		what = "Table"
 	}
-	h := helpview.For(m.common, what, focused)
-	w, hh := m.bodySize()
-	h.SetSize(w, hh)
-	m.overlay = &overlay{comp: h, name: "help", crumb: "help"}
+	m.show(&overlay{comp: helpview.For(m.common, what, focused), crumb: "help"})
 }
 
 // openPending opens the entity ":apps 3" asked for, once frame f's rows
@@ -120,4 +123,6 @@ func article(noun string) string {
 	return "a " + noun
 }
 
-func (m *Model) setNotice(s string) { m.notice, m.noticeAt, m.noticeView = s, m.opts.Now(), m.viewID() }
+func (m *Model) setNotice(s string) {
+	m.notice, m.noticeAt, m.noticeView, m.noticeLayer = s, m.opts.Now(), m.viewID(), m.overlay
+}

@@ -41,11 +41,11 @@ func TestADeleteIsJournaledWhereItWasMade(t *testing.T) {
 				d.key("enter")
 			}
 			if tc.switchFirst {
-				d.holdTypes("ui.connectedMsg", "ui.wroteMsg")
+				d.holdReplies("connect", "delete")
 				use2()
 				d.until("the switch to be answered", func(string) bool { return len(d.held) == 1 })
 			} else {
-				d.holdTypes("ui.wroteMsg")
+				d.holdReplies("delete")
 			}
 			d.key("ctrl+d")
 			d.waitFor("Delete audience", "7622")
@@ -82,7 +82,7 @@ func TestAnEditorOpenedWhileSwitchingClosesWithTheSwitch(t *testing.T) {
 	d := start(t, fixture{})
 	d.waitFor("Acme Shop")
 	d.settle()
-	d.holdTypes("ui.connectedMsg")
+	d.holdReplies("connect")
 	d.key(":")
 	d.typ("use 2")
 	d.key("enter")

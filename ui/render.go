@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -13,7 +14,7 @@ import (
 
 // bodySize is the space left for the focused view.
 func (m *Model) bodySize() (int, int) {
-	h := m.height - chrome.HeaderHeight - chrome.StatusHeight - m.pane.Height()
+	h := m.height - chrome.HeaderHeight - chrome.StatusHeight - m.errs.pane.Height()
 	return max(1, m.width), max(1, h)
 }
 
@@ -35,7 +36,7 @@ func (m *Model) View() tea.View {
 	if c := m.focused(); c != nil {
 		body = c.View().Content
 	}
-	if m.overlay != nil && m.overlay.name == "palette" {
+	if m.overlay != nil && m.overlay.overTable {
 		if f := m.top(); f != nil { // the palette opens over the table
 			body += "\n" + f.table.View().Content
 		}
@@ -46,8 +47,9 @@ func (m *Model) View() tea.View {
 		body += strings.Repeat("\n", bh-n)
 	}
 	parts = append(parts, body)
-	if m.pane.Active() {
-		parts = append(parts, m.pane.View())
+	if m.errs.active() {
+		m.errs.pane.Offer(m.escDismissesPane(), m.reaches(m.keys.Global.ErrorLog))
+		parts = append(parts, m.errs.pane.View())
 	}
 	parts = append(parts, m.statusInfo().View(m.styles, m.width))
 	v.Content = lipgloss.JoinVertical(lipgloss.Left, parts...)
@@ -85,7 +87,7 @@ func (m *Model) statusInfo() chrome.Status {
 		TokenText: m.tokenText(),
 		Busy:      m.inflight > 0,
 		Spinner:   spinnerFrame(m.spin),
-		Hint:      m.keys.Global.Help.Help().Key + " help",
+		Hint:      m.helpHint(),
 	}
 	if m.noticeShowing() {
 		s.Notice = m.notice
@@ -93,12 +95,39 @@ func (m *Model) statusInfo() chrome.Status {
 	if m.retrying() {
 		s.Notice = retryText(m.retry)
 	}
-	if f := m.top(); f != nil && m.overlay == nil {
+	if f := m.top(); f != nil && m.overlay == nil && f.loaded {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()
 		s.Filter = f.table.Filter()
 	}
 	return s
+}
+
+// helpHint names the key that opens help for the view in front: the
+// overlay's own (the editor's f1), else global.help unless the focused
+// view takes that key as text (a prompt, a dialog), where no key opens
+// help and the hint says nothing.
+func (m *Model) helpHint() string {
+	if o := m.overlay; o != nil && o.help != nil {
+		return o.help.Help().Key + " help"
+	}
+	if !m.reaches(m.keys.Global.Help) {
+		return ""
+	}
+	return m.keys.Global.Help.Help().Key + " help"
+}
+
+// reaches reports whether the root's global binding b acts when pressed
+// now: the focused view does not take its key first (see handleKey).
+func (m *Model) reaches(b key.Binding) bool {
+	keys := b.Keys()
+	if !b.Enabled() || len(keys) == 0 {
+		return false
+	}
+	c := m.focused()
+	// A press named keys[0], as key.Matches reads it (Key.String is the
+	// text when there is one): enough to ask Consumes; never delivered.
+	return c == nil || !c.Consumes(tea.KeyPressMsg{Text: keys[0]})
 }
 
 func (m *Model) tokenText() string {

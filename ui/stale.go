@@ -17,8 +17,8 @@ import (
 // staleView offers a draft whose entity changed on the server since the
 // draft was started: a three-way table of the fields that moved (then, now,
 // yours), scrollable with the nav keys, over the restore question. The
-// question's answers come from the dialog (views/confirm), so the root
-// handles them like those of any restore question.
+// question's answers come from the dialog (views/confirm), and go to the
+// overlay's onResult like those of any question.
 type staleView struct {
 	common views.Common
 	title  string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/table"
 )
 
@@ -20,38 +21,49 @@ type place struct {
 	account int64
 }
 
-// connectedMsg is the answer to connect: the client of the new place.
-type connectedMsg struct {
-	gen     int
+// connected is the answer to connect: the client of the new place.
+type connected struct {
 	profile accounts.Profile
 	account int64
 	client  *api.Client
-	err     error
-}
-
-// accountsMsg lists the accounts one profile's credential can reach.
-type accountsMsg struct {
-	profile  string
-	accounts []api.Entity
-	token    api.TokenState
-	err      error
 }
 
 // readOnly reports whether this session may not write here.
 func (m *Model) readOnly() bool { return m.opts.ReadOnly || m.profile.ReadOnly }
 
 // allowed reports whether the session may use a profile.
-func (m *Model) allowed(profile string) bool {
-	return m.opts.Allowed == nil || slices.Contains(m.opts.Allowed, profile)
+func allowed(o *Options, profile string) bool {
+	return o.Allowed == nil || slices.Contains(o.Allowed, profile)
+}
+
+// here is where the session works now.
+func (m *Model) here() place {
+	p := place{profile: m.profile.Name}
+	if m.client != nil {
+		p.account = m.client.AccountID()
+	}
+	return p
+}
+
+// baseURL is the API base URL of place p: the client's, which exists
+// since a write was made there (Client returns the shared one at once).
+func (m *Model) baseURL(p place) string {
+	if m.client != nil && p == m.here() {
+		return m.client.V1BaseURL()
+	}
+	if c, err := m.accts.Client(m.ctx, p.profile, p.account); err == nil {
+		return c.V1BaseURL()
+	}
+	return ""
 }
 
 // connect switches the session to a profile and account. The generation
 // changes at once, so every reply still in flight for the old account is
-// dropped when it arrives; the client is resolved in the background (a
-// secret command may take a while).
+// dropped when it arrives (and no longer counted in flight); the client is
+// resolved in the background (a secret command may take a while).
 func (m *Model) connect(profile string, account int64) tea.Cmd {
-	if !m.allowed(profile) {
-		m.showError(fmt.Errorf("this session may not use profile %q", profile))
+	if !allowed(&m.opts, profile) {
+		m.fail(fmt.Errorf("this session may not use profile %q", profile))
 		return nil
 	}
 	if m.client != nil && len(m.stack) > 0 {
@@ -62,48 +74,54 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	m.cancel()
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
 	m.inflight = 0
-	gen, ctx, mgr, cat := m.gen, m.genCtx, m.accts, m.cat
+	mgr, cat := m.accts, m.cat
 	p, _ := mgr.Profile(profile)
-	return func() tea.Msg {
-		c, err := mgr.Client(ctx, profile, account)
-		acct := account
-		if c != nil {
-			acct = c.AccountID()
-		}
-		if err == nil && account != 0 && account != p.AccountID {
-			// An account typed by hand (":use 99"): make sure the
-			// credential reaches it before leaving the current one.
-			d, _ := cat.Lookup("accounts")
-			if _, gerr := c.Get(ctx, d, nil, itoa(account)); gerr != nil {
-				err = fmt.Errorf("account %d: %w", account, gerr)
+	return request(m, ask[connected]{
+		what: "connect", noClient: true,
+		do: func(ctx context.Context, _ *api.Client) (connected, error) {
+			c, err := mgr.Client(ctx, profile, account)
+			acct := account
+			if c != nil {
+				acct = c.AccountID()
 			}
-		}
-		return connectedMsg{gen: gen, profile: p, account: acct, client: c, err: err}
-	}
+			if err == nil && account != 0 && account != p.AccountID {
+				// An account typed by hand (":use 99"): make sure the
+				// credential reaches it before leaving the current one.
+				d := accountsKind(cat)
+				if d == nil {
+					return connected{profile: p, account: acct, client: c}, fmt.Errorf("account %d: the catalogue has no accounts", account)
+				}
+				if _, gerr := c.Get(ctx, d, nil, itoa(account)); gerr != nil {
+					err = fmt.Errorf("account %d: %w", account, gerr)
+				}
+			}
+			return connected{profile: p, account: acct, client: c}, err
+		},
+		then: func(c connected, err error) tea.Cmd {
+			cmd := m.onConnected(c, err)
+			m.enteredView() // another account's view, or the same one after a failed switch
+			return cmd
+		},
+	})
 }
 
-func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
-	if msg.gen != m.gen {
-		return nil
-	}
-	if msg.err != nil {
-		m.showError(fmt.Errorf("connecting to profile %q: %w", msg.profile.Name, msg.err))
+func (m *Model) onConnected(msg connected, err error) tea.Cmd {
+	if err != nil {
+		m.fail(fmt.Errorf("connecting to profile %q: %w", msg.profile.Name, err))
 		// The session stays where it was; what was in flight there (the
 		// view, the token watch) went with the old generation: start again.
 		if m.client == nil {
 			return nil
 		}
-		return tea.Batch(m.reload(m.top()), watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)))
+		return tea.Batch(m.load(m.top()), watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)))
 	}
 	m.profile, m.client = msg.profile, msg.client
 	m.account, m.token, m.tokenSeen = "", api.TokenState{}, false
 	m.closeOverlays() // what was opened while connecting belongs to the place left
-	m.pane.Clear()
-	m.inflight++ // the account's name
-	cmds := []tea.Cmd{
-		accountCmd(m.genCtx, m.client, m.gen, m.cat),
-		watchToken(m.gen, m.client.Tokens().Watch(m.genCtx)),
+	if m.errs.clear() {
+		m.layout()
 	}
+	cmds := []tea.Cmd{m.loadAccountName(), watchToken(m.gen, m.client.Tokens().Watch(m.genCtx))}
 	if saved, ok := m.saved[place{msg.profile.Name, msg.account}]; ok {
 		// Coming back: the view the user left, refreshed.
 		m.stack = saved
@@ -111,7 +129,7 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 		for _, f := range m.stack {
 			m.applyOps(f)
 		}
-		cmds = append(cmds, m.reload(m.top()))
+		cmds = append(cmds, m.load(m.top()))
 	} else {
 		d, ok := m.cat.Lookup(m.opts.StartKind)
 		if !ok {
@@ -122,14 +140,44 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// closeOverlays closes whatever is open over the stack and forgets what it
-// was about to act on. An open editor keeps its draft, offered when the
-// entity is opened again.
-func (m *Model) closeOverlays() {
-	if m.editing != nil {
-		m.closeEditor(false)
+// loadAccountName asks for the name of the account the session works in,
+// for the header: the kind whose entities name the account
+// (Descriptor.NamesAccount).
+func (m *Model) loadAccountName() tea.Cmd {
+	d := accountsKind(m.cat)
+	if d == nil {
+		return nil
 	}
-	m.overlay, m.pending = nil, nil
+	return request(m, ask[api.Entity]{
+		what: "account",
+		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
+			return c.Get(ctx, d, nil, itoa(c.AccountID()))
+		},
+		then: func(e api.Entity, err error) tea.Cmd {
+			if err == nil {
+				m.account = e.Name
+			}
+			return nil
+		},
+	})
+}
+
+// accountsKind is the kind whose entities are the accounts a credential
+// reaches (Descriptor.NamesAccount), nil when the catalogue has none.
+func accountsKind(cat *api.Catalog) *api.Descriptor {
+	for _, d := range cat.Kinds() {
+		if d.NamesAccount {
+			return d
+		}
+	}
+	return nil
+}
+
+// closeOverlays closes whatever is open over the stack. An open editor
+// keeps its draft, offered when the entity is opened again.
+func (m *Model) closeOverlays() {
+	m.edits.close(false)
+	m.overlay = nil
 }
 
 // applyOps offers a frame's write keys only where this place may write.
@@ -158,105 +206,135 @@ func (m *Model) use(arg string) tea.Cmd {
 	}
 	names := make([]string, 0)
 	for _, p := range m.accts.Profiles() {
-		if m.allowed(p.Name) {
+		if allowed(&m.opts, p.Name) {
 			names = append(names, p.Name)
 		}
 	}
-	m.showError(fmt.Errorf("use: %q is neither a profile (%s) nor an account id", arg, strings.Join(names, ", ")))
+	m.fail(fmt.Errorf("use: %q is neither a profile (%s) nor an account id", arg, strings.Join(names, ", ")))
 	return nil
 }
 
-const switcherName = "accounts"
+// switcher is the account switcher: every profile the session may use
+// and, as they arrive, the accounts each credential can reach, with the
+// credential's token state. enter switches to the chosen row.
+type switcher struct {
+	h      host
+	accts  *accounts.Manager
+	opts   *Options
+	cat    *api.Catalog
+	rows   map[string][]table.Row // per profile
+	table  *table.Model
+	layer  *overlay
+	choose func(profile string, account int64) tea.Cmd
+}
 
-// openSwitcher lists every profile and, as they arrive, the accounts each
-// credential can reach, with the credential's token state.
+// openSwitcher opens the switcher over the body.
 func (m *Model) openSwitcher() tea.Cmd {
-	t := table.New(m.common, []table.Column{
+	s := &switcher{h: m, accts: m.accts, opts: &m.opts, cat: m.cat, rows: map[string][]table.Row{}, choose: m.connect}
+	return s.open(m.common)
+}
+
+func (s *switcher) open(c views.Common) tea.Cmd {
+	s.table = table.New(c, []table.Column{
 		{Title: "PROFILE", Width: 16}, {Title: "ACCOUNT", Width: 10, Right: true},
 		{Title: "NAME", Width: minFlex, Flex: 1}, {Title: "TOKEN", Width: 24}, {Title: "MODE", Width: 10},
 	})
-	t.SetEmptyText("No profiles.")
-	m.show(t, switcherName, "accounts")
-	m.switcherRows = map[string][]table.Row{}
+	s.table.SetEmptyText("No profiles.")
+	s.layer = &overlay{comp: s.table, crumb: "accounts", onAction: s.onAction}
+	s.h.show(s.layer)
 	var cmds []tea.Cmd
-	for _, p := range m.accts.Profiles() {
-		if !m.allowed(p.Name) {
+	for _, p := range s.accts.Profiles() {
+		if !allowed(s.opts, p.Name) {
 			continue
 		}
-		m.switcherRows[p.Name] = []table.Row{m.switcherRow(p, p.AccountID, "…", "…")}
-		cmds = append(cmds, m.accountsCmd(p.Name))
+		s.rows[p.Name] = []table.Row{s.row(p, p.AccountID, "…", "…")}
+		cmds = append(cmds, s.load(p.Name))
 	}
-	m.refreshSwitcher()
-	if m.client != nil {
-		t.Restore(table.State{CursorID: rowKey(m.profile.Name, m.client.AccountID()), SortCol: -1})
+	s.refresh()
+	if cl := s.h.conn(); cl != nil {
+		s.table.Restore(table.State{CursorID: rowKey(s.h.here().profile, cl.AccountID()), SortCol: -1})
 	}
 	return tea.Batch(cmds...)
 }
 
 func rowKey(profile string, account int64) string { return profile + "/" + itoa(account) }
 
-func (m *Model) switcherRow(p accounts.Profile, account int64, name, token string) table.Row {
+func (s *switcher) row(p accounts.Profile, account int64, name, token string) table.Row {
 	mode := "read-write"
-	if p.ReadOnly || m.opts.ReadOnly {
+	if p.ReadOnly || s.opts.ReadOnly {
 		mode = "read-only"
 	}
 	return table.Row{ID: rowKey(p.Name, account), Cells: []string{p.Name, itoa(account), name, token, mode}}
 }
 
-func (m *Model) accountsCmd(profile string) tea.Cmd {
-	mgr, ctx, cat := m.accts, m.genCtx, m.cat
-	return func() tea.Msg {
-		c, err := mgr.Client(ctx, profile, 0)
-		if err != nil {
-			return accountsMsg{profile: profile, err: err}
-		}
-		d, _ := cat.Lookup("accounts")
-		list, err := c.List(ctx, d, nil)
-		// A failed list still reports the credential's token state.
-		return accountsMsg{profile: profile, accounts: list, token: c.Tokens().State(), err: err}
-	}
+// profileAccounts is what one profile's credential reaches.
+type profileAccounts struct {
+	list  []api.Entity
+	token api.TokenState
 }
 
-func (m *Model) onAccounts(msg accountsMsg) {
-	p, ok := m.accts.Profile(msg.profile)
-	if !ok || m.switcherRows == nil {
+// load lists the accounts one profile's credential can reach.
+func (s *switcher) load(profile string) tea.Cmd {
+	mgr, cat := s.accts, s.cat
+	return request(s.h, ask[profileAccounts]{
+		what: "accounts", noClient: true,
+		do: func(ctx context.Context, _ *api.Client) (profileAccounts, error) {
+			c, err := mgr.Client(ctx, profile, 0)
+			if err != nil {
+				return profileAccounts{}, err
+			}
+			d := accountsKind(cat)
+			if d == nil {
+				return profileAccounts{token: c.Tokens().State()}, fmt.Errorf("the catalogue has no accounts")
+			}
+			list, err := c.List(ctx, d, nil)
+			// A failed list still reports the credential's token state.
+			return profileAccounts{list: list, token: c.Tokens().State()}, err
+		},
+		then: func(a profileAccounts, err error) tea.Cmd {
+			s.loaded(profile, a, err)
+			return nil
+		},
+	})
+}
+
+func (s *switcher) loaded(profile string, a profileAccounts, err error) {
+	p, ok := s.accts.Profile(profile)
+	if !ok {
 		return
 	}
-	if msg.err != nil && (m.overlay == nil || m.overlay.name != switcherName) {
-		return // the switcher is closed: its rows, and their errors, no longer matter
-	}
-	if msg.err != nil {
+	if err != nil {
+		if s.h.front() != s.layer {
+			return // the switcher is closed: its rows, and their errors, no longer matter
+		}
 		tok := ""
-		if msg.token.Status != api.TokenNone {
-			tok = msg.token.String()
+		if a.token.Status != api.TokenNone {
+			tok = a.token.String()
 		}
-		m.switcherRows[msg.profile] = []table.Row{m.switcherRow(p, p.AccountID, "(unreachable: see the error)", tok)}
-		m.showError(fmt.Errorf("profile %q: %w", msg.profile, msg.err))
+		s.rows[profile] = []table.Row{s.row(p, p.AccountID, "(unreachable: see the error)", tok)}
+		s.h.fail(fmt.Errorf("profile %q: %w", profile, err))
 	} else {
-		rows := make([]table.Row, 0, len(msg.accounts))
-		for _, a := range msg.accounts {
-			id, _ := strconv.ParseInt(a.ID, 10, 64)
-			rows = append(rows, m.switcherRow(p, id, a.Name, msg.token.String()))
+		rows := make([]table.Row, 0, len(a.list))
+		for _, e := range a.list {
+			id, _ := strconv.ParseInt(e.ID, 10, 64)
+			rows = append(rows, s.row(p, id, e.Name, a.token.String()))
 		}
-		m.switcherRows[msg.profile] = rows
+		s.rows[profile] = rows
 	}
-	m.refreshSwitcher()
+	s.refresh()
 }
 
-// refreshSwitcher lays the switcher's rows out in profile order.
-func (m *Model) refreshSwitcher() {
-	if m.overlay == nil || m.overlay.name != switcherName {
-		return
-	}
+// refresh lays the rows out in profile order.
+func (s *switcher) refresh() {
 	var rows []table.Row
-	for _, p := range m.accts.Profiles() {
-		rows = append(rows, m.switcherRows[p.Name]...)
+	for _, p := range s.accts.Profiles() {
+		rows = append(rows, s.rows[p.Name]...)
 	}
-	m.overlay.comp.(*table.Model).SetRows(rows)
+	s.table.SetRows(rows)
 }
 
-// onSwitcherAction switches to the chosen row.
-func (m *Model) onSwitcherAction(msg table.ActionMsg) tea.Cmd {
+// onAction switches to the chosen row.
+func (s *switcher) onAction(msg table.ActionMsg) tea.Cmd {
 	if msg.Action != table.Open && msg.Action != table.Inspect {
 		return nil
 	}
@@ -268,6 +346,6 @@ func (m *Model) onSwitcherAction(msg table.ActionMsg) tea.Cmd {
 	if err != nil {
 		return nil
 	}
-	m.overlay = nil
-	return m.connect(msg.Row.ID[:i], acct)
+	s.h.close(s.layer)
+	return s.choose(msg.Row.ID[:i], acct)
 }

@@ -3,7 +3,6 @@ package ui_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/ui"
@@ -47,26 +46,32 @@ func TestLateReplyForThePreviousAccountIsDropped(t *testing.T) {
 	d := start(t, fixture{})
 	d.waitFor("Acme Shop", "Acme Production")
 	d.settle()
-	// A slow answer for account 1 is in flight when the user switches.
-	d.srv.SetLatency(800 * time.Millisecond)
+	// An answer for account 1 is held back while the user switches.
+	d.holdReplies("list")
 	d.key("ctrl+r")
-	d.srv.SetLatency(0)
+	d.until("account 1's list to be answered", func(string) bool { return len(d.held) == 1 })
+	late := d.held
+	d.hold, d.held = nil, nil
 	d.key(":")
 	d.typ("use 2")
 	d.key("enter")
 	d.waitFor("Acme Shop (Staging)", "Acme Staging (2)")
-	// Let the slow account-1 answer arrive; it must not replace account 2's rows.
-	deadline := time.Now().Add(1500 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		select {
-		case msg := <-d.msgs:
-			d.send(msg)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if s := d.screen(); strings.Contains(s, "Acme Kiosk") || !strings.Contains(s, "Acme Staging (2)") {
-			t.Fatalf("a late reply for account 1 reached account 2's screen:\n%s", s)
-		}
+	d.settle()
+	// Account 2 reloads; the account-1 answer lands while that is in
+	// flight: it must not replace account 2's rows, nor be counted as the
+	// answer account 2 is waiting for (the spinner keeps turning).
+	d.key("ctrl+r")
+	for _, msg := range late {
+		d.send(msg)
 	}
+	s := d.screen()
+	if strings.Contains(s, "Acme Kiosk") || !strings.Contains(s, "Acme Staging (2)") || !strings.Contains(s, "Acme Shop (Staging)") {
+		t.Fatalf("a late reply for account 1 reached account 2's screen:\n%s", s)
+	}
+	if !strings.ContainsAny(lastLine(s), "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") {
+		t.Fatalf("the late reply was counted as account 2's answer: nothing shown in flight:\n%s", s)
+	}
+	d.settle()
 }
 
 func TestViewerProfileSeesOnlyAccountOneAndCannotWrite(t *testing.T) {

@@ -214,7 +214,7 @@ func TestErrorPaneClosesWhenItsRequestSucceeds(t *testing.T) {
 			t.Fatalf("a list that failed to load says it is empty:\n%s", s)
 		}
 		d.key("ctrl+r")
-		s = d.waitFor("iOS", "MobileWeb")
+		d.waitFor("iOS", "MobileWeb")
 		s = d.settle()
 		if strings.Contains(s, "503") || strings.Contains(s, "couldn't load") {
 			t.Fatalf("the failure of the load that has since succeeded is still shown:\n%s", s)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -8,53 +10,67 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/state"
 	"github.com/mpconsole/mpconsole/views/confirm"
+	"github.com/mpconsole/mpconsole/views/inspector"
+	"github.com/mpconsole/mpconsole/views/table"
 )
-
-// wroteMsg is the answer to a write made from a table.
-type wroteMsg struct {
-	tag
-	op     string // "delete"
-	entity api.Entity
-	place  place     // where it was written
-	draft  state.Key // the entity's draft there
-	err    error
-}
 
 // readOnlyNotice is what a write key says in a read-only session.
 const readOnlyNotice = "read-only: this console sends no writes (--readonly or the profile's read_only)"
 
-// confirmDelete asks before deleting e. The default answer is No; accounts
-// and apps ask for their name to be typed.
+// confirmDelete asks before deleting e, shown in frame f. The default
+// answer is No; a kind whose delete takes much with it
+// (Descriptor.DeleteByName) asks for the entity's name to be typed.
 func (m *Model) confirmDelete(f *frame, e api.Entity) tea.Cmd {
-	what := e.Kind.Singular
-	label := e.ID
-	if e.Name != "" && e.Name != e.ID {
-		label = fmt.Sprintf("%s %q", e.ID, e.Name)
-	}
 	o := confirm.Options{
-		ID:      fmt.Sprintf("delete:%d:%s", f.id, e.ID),
-		Title:   "Delete " + what,
-		Message: fmt.Sprintf("Delete %s %s from %s? This cannot be undone.", what, label, m.placeLabel()),
+		Title:   "Delete " + e.Kind.Singular,
+		Message: fmt.Sprintf("Delete %s %s from %s? This cannot be undone.", e.Kind.Singular, entityLabel(e), m.placeLabel()),
 		Yes:     "Delete",
 		Danger:  true,
 	}
-	if e.Kind.Name == "accounts" || e.Kind.Name == "apps" {
-		o.RequireName = e.Name
-		if o.RequireName == "" {
-			o.RequireName = e.ID
-		}
+	if e.Kind.DeleteByName {
+		o.RequireName = firstNonEmpty(e.Name, e.ID)
 	}
-	d := confirm.New(m.common, o)
-	m.show(d, o.ID, "delete")
-	m.pending = &pendingWrite{frame: f.id, entity: e}
+	view := f.id
+	m.question(o, "delete", func(r confirm.ResultMsg) tea.Cmd {
+		if !r.Confirmed {
+			m.setNotice("nothing deleted")
+			return nil
+		}
+		if m.readOnly() {
+			m.setNotice(readOnlyNotice)
+			return nil
+		}
+		return m.delete(view, e)
+	})
 	return nil
 }
 
-// pendingWrite is what a dialog that is open will act on.
-type pendingWrite struct {
-	frame  int
-	entity api.Entity
-	action string // a kind's action to run; "" for a delete
+// delete deletes e. The delete is journaled in the place it was made, even
+// when the answer lands after the user switched account (the entity is
+// gone all the same), and shown only if the session is still where it
+// asked.
+func (m *Model) delete(view int, e api.Entity) tea.Cmd {
+	pl, dk := m.here(), m.edits.draftKey(e.Kind, e.Parents, e.ID)
+	return request(m, ask[struct{}]{
+		view: view, what: "delete", origin: writeOrigin("delete", e.Kind, e.Parents, e.ID),
+		do: func(ctx context.Context, c *api.Client) (struct{}, error) {
+			return struct{}{}, c.Delete(ctx, e.Kind, e.Parents, e.ID)
+		},
+		always: func(_ struct{}, err error) {
+			if err == nil {
+				m.edits.record(pl, entryFor(state.OpDelete, e))
+				m.edits.dropDraft(dk, "deleting the entity's draft")
+			}
+		},
+		then: func(_ struct{}, err error) tea.Cmd {
+			if err != nil {
+				m.fail(err)
+				return nil
+			}
+			m.setNotice(fmt.Sprintf("delete %s %s: done", e.Kind.Singular, e.ID))
+			return m.reload(view, "")
+		},
+	})
 }
 
 func (m *Model) placeLabel() string {
@@ -69,55 +85,111 @@ func (m *Model) placeLabel() string {
 	return acct
 }
 
-func (m *Model) onConfirm(msg confirm.ResultMsg) tea.Cmd {
-	m.overlay = nil
-	p := m.pending
-	m.pending = nil
-	if p == nil || !msg.Confirmed {
-		if p != nil && p.action != "" {
-			m.setNotice("nothing done")
-		} else {
-			m.setNotice("nothing deleted")
+func entityLabel(e api.Entity) string {
+	if e.Name != "" && e.Name != e.ID {
+		return fmt.Sprintf("%s %q", e.ID, e.Name)
+	}
+	return e.ID
+}
+
+// openActions lists the selected entity's other operations (a calculated
+// attribute's activate, discard draft, activation and calculation status).
+// An action the entity's state forbids (api.Action.Unavailable) is listed
+// disabled, with the reason.
+func (m *Model) openActions(f *frame, e api.Entity) tea.Cmd {
+	t := table.New(m.common, []table.Column{{Title: "ACTION", Width: 20}, {Title: "WHAT", Width: minFlex, Flex: 1}, {Title: "KIND", Width: 6}})
+	rows := make([]table.Row, 0, len(e.Kind.Actions))
+	for _, a := range e.Kind.Actions {
+		kind := "read"
+		if a.Mutates {
+			kind = "write"
 		}
+		title, help := a.Title, a.Help
+		if why := a.Why(e.Raw); why != "" { // offered disabled, saying why
+			title, help = "✗ "+a.Title, "unavailable: "+why
+		}
+		rows = append(rows, table.Row{ID: a.Name, Cells: []string{title, help, kind}})
+	}
+	t.SetRows(rows)
+	view := f.id
+	ov := &overlay{comp: t, crumb: "actions"}
+	ov.onAction = func(msg table.ActionMsg) tea.Cmd {
+		if msg.Action != table.Open && msg.Action != table.Inspect {
+			return nil
+		}
+		a, ok := e.Kind.Action(msg.Row.ID)
+		if !ok {
+			return nil
+		}
+		return m.chooseAction(ov, view, e, a)
+	}
+	m.show(ov)
+	return nil
+}
+
+// chooseAction runs a read action at once and asks before a write.
+func (m *Model) chooseAction(menu *overlay, view int, e api.Entity, a api.Action) tea.Cmd {
+	if why := a.Why(e.Raw); why != "" { // the menu stays open; nothing is sent
+		m.setNotice(fmt.Sprintf("%s is unavailable: %s", a.Title, why))
 		return nil
+	}
+	m.close(menu)
+	if !a.Mutates {
+		return m.act(view, e, a)
 	}
 	if m.readOnly() {
 		m.setNotice(readOnlyNotice)
 		return nil
 	}
-	if p.action != "" {
-		a, _ := p.entity.Kind.Action(p.action)
-		return m.act(p.frame, p.entity, a)
-	}
-	m.inflight++
-	c, t, e := m.client, tag{view: p.frame, gen: m.gen}, p.entity
-	ctx, pl, dk := m.genCtx, m.here(), m.draftKey(e.Kind, e.Parents, e.ID)
-	return func() tea.Msg {
-		err := c.Delete(ctx, e.Kind, e.Parents, e.ID)
-		return wroteMsg{tag: t, op: "delete", entity: e, place: pl, draft: dk, err: err}
-	}
+	m.question(confirm.Options{
+		Title:   a.Title,
+		Message: fmt.Sprintf("%s %s %s in %s?", a.Title, e.Kind.Singular, entityLabel(e), m.placeLabel()),
+		Yes:     a.Title,
+	}, a.Name, func(r confirm.ResultMsg) tea.Cmd {
+		if !r.Confirmed {
+			m.setNotice("nothing done")
+			return nil
+		}
+		if m.readOnly() {
+			m.setNotice(readOnlyNotice)
+			return nil
+		}
+		return m.act(view, e, a)
+	})
+	return nil
 }
 
-// onWrote journals a delete in the place it was made, even when the answer
-// lands after the user switched account (the entity is gone all the same),
-// and shows the outcome only if the session is still where it asked.
-func (m *Model) onWrote(msg wroteMsg) tea.Cmd {
-	current := m.arrived(msg.gen)
-	if msg.err == nil {
-		m.record(msg.place, entryFor(state.OpDelete, msg.entity))
-		if err := m.drafts.Delete(msg.draft); err != nil {
-			m.showError(fmt.Errorf("deleting the entity's draft: %w", err))
-		}
-	}
-	if !current {
-		return nil
-	}
-	o := writeOrigin(msg.op, msg.entity.Kind, msg.entity.Parents, msg.entity.ID)
-	if msg.err != nil {
-		m.showErrorFrom(msg.err, o)
-		return nil
-	}
-	m.resolve(o)
-	m.setNotice(fmt.Sprintf("%s %s %s: done", msg.op, msg.entity.Kind.Singular, msg.entity.ID))
-	return m.reload(m.frameByID(msg.view))
+// act runs an action in the background. One that changes something is
+// journaled in the place it ran, even when the answer lands after the user
+// switched account; the outcome is shown only if the session is still
+// where it asked.
+func (m *Model) act(view int, e api.Entity, a api.Action) tea.Cmd {
+	pl := m.here()
+	return request(m, ask[json.RawMessage]{
+		view: view, what: "action", origin: writeOrigin("action:"+a.Name, e.Kind, e.Parents, e.ID),
+		do: func(ctx context.Context, c *api.Client) (json.RawMessage, error) {
+			return c.Act(ctx, e.Kind, e.Parents, e.ID, a.Name)
+		},
+		always: func(_ json.RawMessage, err error) {
+			if err == nil && a.Mutates {
+				en := entryFor(state.OpAction, e)
+				en.Action = a.Name
+				m.edits.record(pl, en)
+			}
+		},
+		then: func(body json.RawMessage, err error) tea.Cmd {
+			if err != nil {
+				m.fail(err)
+				return nil
+			}
+			if a.Mutates {
+				m.setNotice(fmt.Sprintf("%s %s %s: done", a.Title, e.Kind.Singular, e.ID))
+				return m.reload(view, "")
+			}
+			in := inspector.New(m.common)
+			m.show(&overlay{comp: in, crumb: a.Name})
+			in.SetJSON(fmt.Sprintf("%s · %s %s", a.Title, e.Kind.Singular, entityLabel(e)), body)
+			return nil
+		},
+	})
 }

@@ -138,6 +138,7 @@ func (s *Server) deleteAccount(rq *request, t *tx) response {
 			t.del(o.key())
 		}
 		s.st.outcfgs.delAll(w.ID)
+		s.deletePlansOf(w.ID, t)
 		if _, has := s.st.books[w.ID]; has {
 			t.del(caBookKey(w.ID))
 			delete(s.st.books, w.ID)

@@ -24,7 +24,10 @@
 // groups them: accounts.go, apps.go, platforms.go, serviceconfigs.go,
 // services.go (the catalogue), audiences.go, workspaces.go (with User
 // Insights), feeds.go (feeds, output configurations, subscriptions),
-// users.go, datapoints.go, filters.go and calculatedattributes.go.
+// users.go, datapoints.go, filters.go and calculatedattributes.go. The
+// Data Planning API (dataplans.go, with package dataplan for its bodies and
+// the batch validator) and the Custom Access Roles API (roles.go) share the
+// listener, tokens and credentials, and answer in their own shapes.
 //
 // The whole model lives in memory (state.go), guarded by one RWMutex:
 // reads share it, writes hold it from validation until the change is

@@ -143,7 +143,7 @@ func (r *route) matchSegs(segs, raw []string) (map[string]string, bool) {
 // allow is the Allow header for a route: its methods, HEAD wherever GET is,
 // and OPTIONS.
 func (r *route) allow() string {
-	order := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete}
+	order := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	var ms []string
 	for _, m := range order {
 		_, ok := r.ops[m]
@@ -281,5 +281,38 @@ func routeTable() []*route {
 		// Calculated Attributes v2: calcattr.Serve answers every method there.
 		{pattern: "/platform/v2/workspaces|workspace/{workspaceId}/calculatedattributes/{rest}", v2: true, tail: true,
 			all: (*Server).serveCalculatedAttributes},
+		// Data Planning (dataplans.go). GET, PATCH and DELETE of plans/validate
+		// reach the plan whose id is "validate"; only POST validates.
+		{pattern: "/platform/v2/workspaces/{workspaceId}/plans", v2: true, ops: map[string]op{
+			http.MethodGet:  {fn: (*Server).listPlans},
+			http.MethodPost: {fn: (*Server).createPlan},
+		}},
+		{pattern: "/platform/v2/workspaces/{workspaceId}/plans/validate", v2: true, ops: map[string]op{
+			http.MethodPost:   {fn: (*Server).validatePlanBatch},
+			http.MethodGet:    {fn: (*Server).getPlan},
+			http.MethodPatch:  {fn: (*Server).updatePlan},
+			http.MethodDelete: {fn: (*Server).deletePlan},
+		}},
+		{pattern: "/platform/v2/workspaces/{workspaceId}/plans/{planId}", v2: true, ops: map[string]op{
+			http.MethodGet:    {fn: (*Server).getPlan},
+			http.MethodPatch:  {fn: (*Server).updatePlan},
+			http.MethodDelete: {fn: (*Server).deletePlan},
+		}},
+		{pattern: "/platform/v2/workspaces/{workspaceId}/plans/{planId}/versions", v2: true, ops: map[string]op{
+			http.MethodPost: {fn: (*Server).createPlanVersion},
+		}},
+		{pattern: "/platform/v2/workspaces/{workspaceId}/plans/{planId}/versions/{version}", v2: true, ops: map[string]op{
+			http.MethodGet:    {fn: (*Server).getPlanVersion},
+			http.MethodPatch:  {fn: (*Server).updatePlanVersion},
+			http.MethodDelete: {fn: (*Server).deletePlanVersion},
+		}},
+		// Custom Access Roles (roles.go).
+		{pattern: "/platform/v2/organizations/{orgId}/accounts/{accountId}/tasks", v2: true, ops: map[string]op{
+			http.MethodGet: {fn: (*Server).listTasks},
+		}},
+		{pattern: "/platform/v2/organizations/{orgId}/accounts/{accountId}/roles", v2: true, ops: map[string]op{
+			http.MethodGet: {fn: (*Server).getRoles},
+			http.MethodPut: {fn: (*Server).putRoles},
+		}},
 	}
 }

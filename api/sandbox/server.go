@@ -252,6 +252,9 @@ func (s *Server) freshState(spec seedSpec, now time.Time) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := seedPlansAndRoles(st, spec); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -477,6 +480,11 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 			writeBroken(s.trickled(w, r), s.handle(r, info), kind)
 			return
 		}
+		if kind == Fault429 && isRolesPath(r.URL.Path) {
+			w.Header().Set("Retry-After", "1")
+			writeResponse(w, failMessages(http.StatusTooManyRequests, msgTooMany))
+			return
+		}
 		writeFault(w, kind, v2)
 		return
 	}
@@ -545,7 +553,7 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 		}
 		rq.account = acct
 	}
-	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
 		tooLarge := failFor(rt, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("Request body is larger than %d bytes.", maxBody))
 		if r.ContentLength > maxBody {
 			// Refused on its announced length, before a byte is read: a
@@ -643,7 +651,7 @@ func (s *Server) reloadLocked(why string) {
 }
 
 func isWrite(method string) bool {
-	return method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
 }
 
 func forbidden(rt *route, cred *Credential, method string) response {
@@ -716,14 +724,14 @@ func setCORS(h http.Header) {
 // Content-Type at least). No token is needed.
 func preflight(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
 	allowHeaders := "Authorization, Content-Type"
 	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" && len(req) < 1024 {
 		allowHeaders = req
 	}
 	h.Set("Access-Control-Allow-Headers", allowHeaders)
 	h.Set("Access-Control-Max-Age", "86400")
-	h.Set("Allow", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+	h.Set("Allow", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
 	h.Add("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
 	w.WriteHeader(http.StatusNoContent)
 }

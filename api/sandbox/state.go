@@ -35,6 +35,8 @@ type state struct {
 	subs       *index[subscription]         // by feed
 	users      *index[user]                 // by account, in creation order; named by e-mail and encoded id
 	dps        *index[dataPoint]            // by app, in creation order; named by natural key
+	plans      *index[dataPlan]             // by workspace; named by data_plan_id
+	roles      *index[roleManifest]         // by organization: one custom role manifest each
 
 	services  []*service          // catalogue order
 	svcByName map[string]*service // lower-case name → service
@@ -85,6 +87,7 @@ func newState() *state {
 	st.users = newIndex(st, "user", func(u *user) int64 { return u.Seq }, func(u *user) int64 { return u.AccountID }, userNames)
 	st.dps = newIndex(st, "dp", func(d *dataPoint) int64 { return d.Seq }, func(d *dataPoint) int64 { return d.AppID },
 		func(d *dataPoint) []string { return []string{d.naturalKey()} })
+	st.declarePlansAndRoles()
 	return st
 }
 

@@ -486,8 +486,9 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.save()
 	case key.Matches(msg, k.External):
 		if !m.opts.External {
+			// Said once, on the editor's own line: not also as a notice.
 			m.say(infoMsg, "External editor unavailable: "+m.opts.ExternalReason+".")
-			return views.NoticeCmd(m.msg)
+			return nil
 		}
 		text := m.buf.Text()
 		return func() tea.Msg { return ExternalMsg{Text: text} }

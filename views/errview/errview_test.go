@@ -204,6 +204,30 @@ func TestPane(t *testing.T) {
 	if p.Height() != 8 || !strings.Contains(ansi.Strip(p.View()), "more lines: ! opens the error log") {
 		t.Fatalf("clipping (%d):\n%s", p.Height(), ansi.Strip(p.View()))
 	}
+	// The pane names only the keys that act where the focus is.
+	for _, tc := range []struct {
+		dismiss, log bool
+		want, not    []string
+	}{
+		{true, true, []string{"esc dismiss · ! log"}, nil},
+		{true, false, []string{"esc dismiss", "more lines in the error log"}, []string{"!"}},
+		{false, true, []string{"! log"}, []string{"esc"}},
+		{false, false, []string{"more lines in the error log"}, []string{"esc", "!"}},
+	} {
+		p.Offer(tc.dismiss, tc.log)
+		s := ansi.Strip(p.View())
+		for _, w := range tc.want {
+			if !strings.Contains(s, w) {
+				t.Errorf("dismiss %v, log %v: lacks %q:\n%s", tc.dismiss, tc.log, w, s)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(s, n) {
+				t.Errorf("dismiss %v, log %v: offers %q:\n%s", tc.dismiss, tc.log, n, s)
+			}
+		}
+	}
+	p.Offer(true, true)
 	// Long messages wrap inside the border.
 	p.Set(&api.Error{Status: 422, Kind: api.ErrValidation, Items: []api.ErrorItem{{Message: strings.Repeat("word ", 60)}}})
 	for _, l := range strings.Split(p.View(), "\n") {

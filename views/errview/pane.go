@@ -13,12 +13,17 @@ import (
 )
 
 // Pane is the error pane: the last failed request, under the table. It
-// never takes focus; the root sets it, clears it, and gives it room.
+// never takes focus; the root sets it, clears it, and gives it room. Its
+// title line names the keys that act on it where the focus is (Offer):
+// the back key (esc) when it dismisses the pane, the error log's key (!)
+// when it opens the log.
 type Pane struct {
 	common    views.Common
 	err       error
 	report    Report
 	maxHeight int
+	noDismiss bool // esc goes to the view in front first
+	noLog     bool // the error log's key is text where the focus is
 }
 
 // NewPane returns an empty pane.
@@ -31,6 +36,13 @@ func (p *Pane) Set(err error) {
 	p.err = err
 	p.report = Describe(err)
 }
+
+// Offer says which of the pane's keys act where the focus is: dismiss,
+// whether the back key dismisses the pane (not while a view opened over
+// it, a dialog say, takes esc first); log, whether the error log's key
+// opens the log (a prompt, a dialog or the editor take it as text). The
+// pane names only those.
+func (p *Pane) Offer(dismiss, log bool) { p.noDismiss, p.noLog = !dismiss, !log }
 
 // Clear hides the pane.
 func (p *Pane) Clear() { p.Set(nil) }
@@ -76,9 +88,15 @@ func (p *Pane) body() []string {
 	st := p.common.Styles.ErrorPane
 	r := p.report
 
-	// Title line: ✗ title  request …  esc dismiss
-	dismiss := st.Dismiss.Render(p.common.Keys.Global.Back.Help().Key + " dismiss · " +
-		p.common.Keys.Global.ErrorLog.Help().Key + " log")
+	// Title line: ✗ title  request …  esc dismiss · ! log
+	var keys []string
+	if !p.noDismiss {
+		keys = append(keys, p.common.Keys.Global.Back.Help().Key+" dismiss")
+	}
+	if !p.noLog {
+		keys = append(keys, p.common.Keys.Global.ErrorLog.Help().Key+" log")
+	}
+	dismiss := st.Dismiss.Render(strings.Join(keys, " · "))
 	title := st.Title.Render("✗ " + r.Title)
 	if r.Request != "" {
 		title += "  " + st.Request.Render(termtext.Sanitize(r.Request))
@@ -128,8 +146,11 @@ func (p *Pane) body() []string {
 	limit := p.maxHeight - 2
 	if len(lines) > limit {
 		more := len(lines) - limit + 1
-		lines = append(lines[:limit-1], st.Dismiss.Render(text.Truncate(
-			fmt.Sprintf("… %d more lines: %s opens the error log", more, p.common.Keys.Global.ErrorLog.Help().Key), w)))
+		tail := fmt.Sprintf("… %d more lines: %s opens the error log", more, p.common.Keys.Global.ErrorLog.Help().Key)
+		if p.noLog {
+			tail = fmt.Sprintf("… %d more lines in the error log", more)
+		}
+		lines = append(lines[:limit-1], st.Dismiss.Render(text.Truncate(tail, w)))
 	}
 	return lines
 }

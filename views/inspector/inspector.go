@@ -55,7 +55,13 @@ type Model struct {
 	text  string // what y copies: the pretty JSON, or the raw text when invalid
 	info  string // "not valid JSON: …", shown under the title
 	lines []string
-	json  bool              // lines are JSON, to highlight
+	json  bool // lines are JSON, to highlight
+	// pre, when set, renders lines shown above the document for a content
+	// width (a role's task matrix, matrix.go); plain is how many of lines
+	// they are, doc the document's own lines.
+	pre   func(width int) []string
+	plain int
+	doc   []string
 	segs  []jsonlex.Segment // renderLine's buffer
 
 	vp viewport.Model
@@ -107,7 +113,8 @@ func (m *Model) SetJSON(title string, data []byte) {
 	for i, l := range m.lines {
 		m.lines[i] = termtext.Sanitize(l)
 	}
-	m.vp.SetContentLines(m.lines)
+	m.doc = m.lines
+	m.relines()
 	m.SetSize(m.common.Width, m.common.Height) // the gutter depends on the line count
 	m.vp.GotoTop()
 	m.vp.SetXOffset(0)
@@ -139,6 +146,9 @@ func (m *Model) YOffset() int { return m.vp.YOffset() }
 // footer line.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
+	if m.pre != nil {
+		m.relines()
+	}
 	m.vp.SetWidth(max(1, w-m.gutterWidth()))
 	m.vp.SetHeight(max(1, h-2))
 	m.input.SetWidth(max(1, w-20))
@@ -366,7 +376,7 @@ func (m *Model) matchText() string {
 func (m *Model) renderLine(n int) string {
 	st := m.common.Styles.JSON
 	line := m.lines[n]
-	if m.json {
+	if m.json && n >= m.plain {
 		m.segs = jsonlex.Line(line, m.segs)
 	} else {
 		m.segs = append(m.segs[:0], jsonlex.Segment{End: len(line), Class: jsonlex.Plain})

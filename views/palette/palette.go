@@ -1,6 +1,7 @@
 // Package palette is the ':' command palette: a prompt with completion over
 // the kinds of the catalogue (names and aliases) and a few commands:
-// "use NAME|ACCOUNT_ID", "history" and "quit" ("q").
+// "use NAME|ACCOUNT_ID", "diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]", "history" and
+// "quit" ("q").
 //
 // # Design
 //
@@ -56,6 +57,7 @@ const (
 	Use                        // Arg: a profile name or an account id, as typed
 	History                    // the journal of writes
 	Quit
+	Diff // Arg: the account to compare with, as typed (ACCOUNT_ID, PROFILE or PROFILE/ACCOUNT_ID)
 )
 
 func (c Command) String() string {
@@ -68,6 +70,8 @@ func (c Command) String() string {
 		return "history"
 	case Quit:
 		return "quit"
+	case Diff:
+		return "diff"
 	}
 	return fmt.Sprintf("command(%d)", int(c))
 }
@@ -92,6 +96,7 @@ var builtins = []struct {
 }{
 	{Entry{Name: "use", Help: "switch to a profile or an account: use NAME|ACCOUNT_ID"}, Use},
 	{Entry{Name: "history", Help: "the journal of writes, to revert one"}, History},
+	{Entry{Name: "diff", Help: "compare with another account: diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]"}, Diff},
 	{Entry{Name: "quit", Aliases: []string{"q"}, Help: "leave mpconsole"}, Quit},
 }
 
@@ -267,16 +272,16 @@ func (m *Model) submit() tea.Cmd {
 	word, rest, _ := strings.Cut(t, " ")
 	rest = strings.TrimSpace(rest)
 	lw := strings.ToLower(word)
-	if lw == "use" {
+	if tc, ok := targetCommands[lw]; ok {
 		if rest == "" {
-			if c, ok := m.current(); ok && c.cmd == Use && c.arg != "" {
-				return send(Use, c.arg)
+			if c, ok := m.current(); ok && c.cmd == tc.cmd && c.arg != "" {
+				return send(tc.cmd, c.arg)
 			}
-			m.input.SetValue("use ")
+			m.input.SetValue(lw + " ")
 			m.input.CursorEnd()
 			m.refresh()
 			if len(m.cands) == 0 {
-				m.err = "use needs a profile name or an account id: use NAME|ACCOUNT_ID"
+				m.err = tc.needs
 			}
 			return nil
 		}
@@ -284,10 +289,10 @@ func (m *Model) submit() tea.Cmd {
 		// else is passed as typed, for the root to resolve (an account id).
 		for _, e := range m.targets {
 			if matchesExactly(e, rest) {
-				return send(Use, e.Name)
+				return send(tc.cmd, e.Name)
 			}
 		}
-		return send(Use, rest)
+		return send(tc.cmd, rest)
 	}
 	if rest != "" {
 		for _, e := range m.entries {
@@ -328,6 +333,16 @@ func (m *Model) submit() tea.Cmd {
 	}
 	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", termtext.Sanitize(t), strings.Join(names, ", "))
 	return nil
+}
+
+// targetCommands take a profile or an account as their argument: "use"
+// switches to it, "diff" compares with it.
+var targetCommands = map[string]struct {
+	cmd   Command
+	needs string // said when the argument is missing and nothing completes
+}{
+	"use":  {Use, "use needs a profile name or an account id: use NAME|ACCOUNT_ID"},
+	"diff": {Diff, "diff needs an account id or a profile: diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]"},
 }
 
 // kindWithArg is the candidate for a kind followed by an argument: "/text"
@@ -388,7 +403,8 @@ func (m *Model) refresh() {
 		r int
 	}
 	var rs []ranked
-	if q, isUse := strings.CutPrefix(raw, "use "); isUse {
+	word, q, _ := strings.Cut(raw, " ")
+	if tc, isTarget := targetCommands[word]; isTarget && strings.Contains(raw, " ") {
 		q = strings.TrimSpace(q)
 		for _, e := range m.targets {
 			r := 1
@@ -396,8 +412,8 @@ func (m *Model) refresh() {
 				r = rank(e, q)
 			}
 			if r >= 0 {
-				rs = append(rs, ranked{candidate{complete: "use " + e.Name, label: "use " + e.Name, aliases: strings.Join(e.Aliases, ", "),
-					help: e.Help, cmd: Use, arg: e.Name}, r})
+				rs = append(rs, ranked{candidate{complete: word + " " + e.Name, label: word + " " + e.Name, aliases: strings.Join(e.Aliases, ", "),
+					help: e.Help, cmd: tc.cmd, arg: e.Name}, r})
 			}
 		}
 	} else if word, arg, ok := strings.Cut(strings.TrimSpace(m.typed()), " "); ok && strings.TrimSpace(arg) != "" {
@@ -418,8 +434,8 @@ func (m *Model) refresh() {
 		for _, b := range builtins {
 			if r := rankOrAll(b.entry, lt); r >= 0 {
 				c := candidate{complete: b.entry.Name, label: b.entry.Name, aliases: strings.Join(b.entry.Aliases, ", "), help: b.entry.Help, cmd: b.cmd}
-				if b.cmd == Use {
-					c.complete, c.needsArg = "use ", true
+				if _, ok := targetCommands[b.entry.Name]; ok {
+					c.complete, c.needsArg = b.entry.Name+" ", true
 				}
 				rs = append(rs, ranked{c, r})
 			}

@@ -76,6 +76,9 @@ func TestSubmit(t *testing.T) {
 		{"use a profile", "use prod", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "prod"}}},
 		{"use an account id, as typed", "use 12345", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "12345"}}},
 		{"use by a target's alias", "use acme travel eu", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "2"}}},
+		{"diff an account id, as typed", "diff 2", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Diff, Arg: "2"}}},
+		{"diff a profile's account, as typed", "diff staging/7", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Diff, Arg: "staging/7"}}},
+		{"diff with a suggestion", "diff pr", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Command: Diff, Arg: "prod"}}},
 		{"use with a suggestion", "use stag", []tea.Msg{complete, accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "staging"}}},
 		{"history", "history", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: History, Arg: ""}}},
 		{"q", "q", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Quit, Arg: ""}}},
@@ -101,13 +104,15 @@ func TestSuggestions(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds", "use ", "history", "quit"}},
+		{"", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds", "use ", "history", "diff ", "quit"}},
 		{"a", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds"}[:4]},
 		{"ca", []string{"calculated-attributes", "apps"}}, // "appli-ca-tions"
 		{"acc", []string{"accounts"}},
 		{"ws", []string{"workspaces"}},
 		{"use ", []string{"use prod", "use staging", "use 2"}},
 		{"use ac", []string{"use 2"}},
+		{"diff ", []string{"diff prod", "diff staging", "diff 2"}},
+		{"diff st", []string{"diff staging"}},
 		{"zzz", nil},
 		{"apps extra", []string{"apps extra"}}, // a kind and the id to open
 	}
@@ -150,6 +155,11 @@ func TestUnknownCommandSaysWhatIsValid(t *testing.T) {
 	if !strings.Contains(n.Err(), "use needs a profile name or an account id") {
 		t.Fatalf("err %q", n.Err())
 	}
+	n.Open()
+	run(n, "diff", viewtest.Key(k.Accept))
+	if !strings.Contains(n.Err(), "diff needs an account id or a profile") {
+		t.Fatalf("err %q", n.Err())
+	}
 }
 
 func TestViewAndNavigation(t *testing.T) {
@@ -180,7 +190,7 @@ func TestViewAndNavigation(t *testing.T) {
 	}
 	// Open clears what was typed.
 	m.Open()
-	if m.Value() != "" || len(m.Suggestions()) != len(kinds)+3 {
+	if m.Value() != "" || len(m.Suggestions()) != len(kinds)+4 {
 		t.Fatal("Open did not reset")
 	}
 	// Paste.

@@ -14,10 +14,15 @@
 // View renders only the window [offset, offset+page) with lipgloss, so a
 // frame costs the same whatever the row count (bubbles' table rendered every
 // row; see STYLE.md). The filter is a case-insensitive substring match over
-// keys lower-cased once when the rows arrive (cells joined by a separator
-// that cannot be typed, so a match never spans two cells). When the new query
-// contains the previous one (typing one more character), only the previous
-// result is scanned: anything matching the longer query matched the shorter.
+// keys lower-cased once when the rows arrive, back to back in one buffer
+// (cells joined by a separator that cannot be typed, so a match never spans
+// two cells). When the new query contains the previous one, only the
+// previous result is scanned, in place: anything matching the longer query
+// matched the shorter. When it only grew at its end (typing), each row is
+// first checked where the previous query matched it (see filter.go), and
+// what each such narrowing dropped is kept, so that a backspace restores
+// the previous result without a search (narrowings). The filtered rows
+// live in one array reused from keystroke to keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -40,6 +45,7 @@
 package table
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,10 +145,13 @@ type Model struct {
 	widths []int
 
 	rows    []Row
-	keys    []string // lower-cased search key per row
+	index   searchIndex // lower-cased search key per row
 	order   []int
-	visible []int
-	query   string // lower-cased query that visible was computed for
+	visible []int      // order itself when query is empty, buf's array otherwise
+	buf     []int      // the filtered rows' array, reused from keystroke to keystroke
+	at      []int32    // per row: where query first occurs in its key (see searchIndex.filter)
+	query   string     // lower-cased query that visible was computed for
+	history narrowings // how visible was narrowed from shorter queries, to undo on backspace
 
 	cursor int
 	offset int
@@ -205,17 +214,12 @@ func (m *Model) SetRows(rows []Row) {
 	m.wantID = ""
 	m.loading = false
 	m.rows = rows
-	m.keys = make([]string, len(rows))
-	var b strings.Builder
-	for i, r := range rows {
-		b.Reset()
-		for j, c := range r.Cells {
-			if j > 0 {
-				b.WriteByte(keySep)
-			}
-			b.WriteString(c)
-		}
-		m.keys[i] = strings.ToLower(b.String())
+	m.index = newSearchIndex(rows)
+	if cap(m.buf) < len(rows) {
+		m.buf = make([]int, 0, len(rows))
+	}
+	if len(m.at) < len(rows) {
+		m.at = make([]int32, len(rows))
 	}
 	m.resort()
 	if !m.selectID(id) {
@@ -255,6 +259,20 @@ func (m *Model) Selected() (Row, bool) {
 	return m.rows[m.visible[m.cursor]], true
 }
 
+// SetCursorID puts the cursor on the row id: now if it is shown, else
+// when rows holding it arrive (SetRows), as after a create the reload
+// brings the new row. Moving the cursor before then cancels it: the
+// user's choice wins.
+func (m *Model) SetCursorID(id string) {
+	if id == "" {
+		return
+	}
+	m.wantID = ""
+	if !m.selectID(id) {
+		m.wantID = id
+	}
+}
+
 // State captures cursor, filter, sort and scroll for back-navigation.
 func (m *Model) State() State {
 	st := State{Filter: m.filter, SortCol: m.sortCol, SortDesc: m.sortDesc, Offset: m.offset}
@@ -290,17 +308,21 @@ func (m *Model) Restore(st State) {
 	m.clamp()
 }
 
-// SetFilter sets the filter text, as if typed.
+// SetFilter sets the filter text, as if typed: the prompt's cursor is at
+// its end.
 func (m *Model) SetFilter(q string) {
 	m.filter = q
 	m.input.SetValue(q)
+	m.input.CursorEnd()
 	m.applyFilter()
 }
 
 // SetSize sets the table's size, including its header and filter lines.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
-	m.input.SetWidth(max(1, w-2))
+	// The input draws its prompt, then width cells of text and one more
+	// for the cursor; with the margin that is w-3 cells of text.
+	m.input.SetWidth(max(1, w-3))
 	m.layout()
 	m.clamp()
 }
@@ -364,9 +386,11 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		m.offset += m.page()
 		m.move(m.page())
 	case key.Matches(msg, nav.Top):
+		m.moved()
 		m.cursor = 0
 		m.clamp()
 	case key.Matches(msg, nav.Bottom):
+		m.moved()
 		m.cursor = len(m.visible) - 1
 		m.clamp()
 	case key.Matches(msg, nav.Right):
@@ -474,8 +498,17 @@ func (m *Model) page() int {
 }
 
 func (m *Model) move(d int) {
+	m.moved()
 	m.cursor += d
 	m.clamp()
+}
+
+// moved drops the row the cursor was to go to when rows arrive, once the
+// user moves the cursor over rows on screen.
+func (m *Model) moved() {
+	if len(m.visible) > 0 {
+		m.wantID = ""
+	}
 }
 
 // clamp keeps the cursor within the rows and the window around the cursor.
@@ -536,35 +569,90 @@ func (m *Model) selectedRow() int {
 // --- filter ----------------------------------------------------------------
 
 // applyFilter recomputes visible for m.filter, narrowing the previous result
-// when the query only grew, and keeps the selected row when it still matches
-// (the top row otherwise).
+// in place when the query only grew, and keeps the selected row when it
+// still matches (the top row otherwise).
 func (m *Model) applyFilter() {
 	sel := m.selectedRow()
-	q := strings.ToLower(m.filter)
-	src := m.order
-	if m.query != "" && strings.Contains(q, m.query) {
-		src = m.visible
-	}
-	m.visible = filterRows(src, m.keys, q)
-	m.query = q
-	if !m.selectRow(sel) {
+	at := m.filterFrom(sel)
+	if at < 0 {
 		m.cursor, m.offset = 0, 0
-		m.clamp()
+	} else {
+		m.cursor = at
 	}
+	m.clamp()
 }
 
-// filterRows returns the rows of src whose key contains q.
-func filterRows(src []int, keys []string, q string) []int {
+// filterFrom sets visible and query for m.filter and returns the position
+// of row sel among the visible rows (-1: filtered out).
+//
+// Every row matching a query matches any part of it, so when the new query
+// contains the one visible was computed for, only visible is scanned, in
+// place. When it grew at its end (typing), what the narrowing dropped is
+// kept in history; when it shrank to, or was edited after, a prefix held
+// there (backspace), that prefix's result is restored from history and
+// extended if need be. Otherwise (a query replaced) order is scanned into
+// buf and the history starts anew. Either way the rows land in buf's array,
+// which SetRows sized for every row: a keystroke allocates nothing, and
+// visible never holds more than the rows the filter wrote.
+func (m *Model) filterFrom(sel int) int {
+	q := strings.ToLower(m.filter)
 	if q == "" {
-		return src
+		m.visible, m.query = m.order, ""
+		m.history.reset()
+		if sel < 0 {
+			return -1
+		}
+		return slices.Index(m.order, sel)
 	}
-	out := make([]int, 0, min(len(src), 1024))
-	for _, r := range src {
-		if strings.Contains(keys[r], q) {
-			out = append(out, r)
+	at := m.visibleAt(sel)
+	if m.query != "" && !strings.HasPrefix(q, m.query) && !strings.Contains(q, m.query) {
+		if n := commonPrefix(q, m.query); n > 0 && m.history.oldest() > 0 && m.history.oldest() <= n {
+			for len(m.query) > n {
+				var qlen int
+				m.visible, at, qlen = m.history.pop(m.visible, m.order, m.at, at)
+				m.query = m.query[:qlen]
+			}
 		}
 	}
-	return out
+	switch {
+	case q == m.query:
+	case m.query != "" && strings.HasPrefix(q, m.query):
+		m.history.push(len(m.query), len(m.rows), len(m.visible) == len(m.order))
+		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
+	case m.query != "" && strings.Contains(q, m.query):
+		m.history.reset()
+		m.visible, at = m.index.filter(m.visible[:0], m.visible, q, m.at, sel)
+	default:
+		m.history.reset()
+		m.visible, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
+		m.buf = m.visible[:0] // the same array, unless it had to grow
+	}
+	m.query = q
+	return at
+}
+
+// visibleAt is the position of row r among the visible rows (-1: not
+// there); the cursor's row is found without a search.
+func (m *Model) visibleAt(r int) int {
+	switch {
+	case r < 0:
+		return -1
+	case m.cursor >= 0 && m.cursor < len(m.visible) && m.visible[m.cursor] == r:
+		return m.cursor
+	}
+	return slices.Index(m.visible, r)
+}
+
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // --- sort ------------------------------------------------------------------
@@ -581,8 +669,9 @@ func (m *Model) sortBy(col int, desc bool) {
 // resort recomputes order for the sort and visible for the filter.
 func (m *Model) resort() {
 	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
-	m.visible = filterRows(m.order, m.keys, strings.ToLower(m.filter))
-	m.query = strings.ToLower(m.filter)
+	m.query = "" // order changed: scan it whole
+	m.history.reset()
+	m.filterFrom(-1)
 }
 
 // --- rendering -------------------------------------------------------------
@@ -595,8 +684,9 @@ const gap = 1 // spaces between columns; one more at each edge
 // columns follow in order while they fit whole, and the first that does not
 // fit hides itself and every column after it (a column cut to a few cells
 // cannot be read). left/right (nav) scroll the columns after the first (the
-// id stays), so every column can be read on a narrow terminal; ‹ and › in
-// the header say there is more.
+// id stays), so every column can be read on a narrow terminal; « and » in
+// the header (moreLeft, moreRight) say there is more. They are not the
+// cursor row's › (cursorMark), so the two read apart without colour.
 func (m *Model) layout() {
 	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
 	vis := make([]int, 0, len(m.cols))
@@ -730,11 +820,10 @@ func (m *Model) render() string {
 		b.WriteString(st.Empty.Render(text.Fit(" "+msg, w)))
 		lines++
 	default:
-		q := strings.ToLower(m.filter)
 		end := min(len(m.visible), m.offset+p)
 		for i := m.offset; i < end; i++ {
 			b.WriteByte('\n')
-			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, q)
+			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, m.query)
 			lines++
 		}
 	}
@@ -768,7 +857,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		if !first {
 			sep := strings.Repeat(" ", gap)
 			if i > 0 && m.colOff > 0 && i == m.colOff+1 {
-				sep = st.Header.Render("‹") + strings.Repeat(" ", gap-1) // columns hidden here
+				sep = st.Header.Render(moreLeftMark) + strings.Repeat(" ", gap-1) // columns hidden here
 			}
 			b.WriteString(sep)
 			used += gap
@@ -788,7 +877,7 @@ func (m *Model) renderHeader(b *strings.Builder) {
 		b.WriteString(style.Render(align(text.Fit(title, cw), c.Right)))
 	}
 	if m.moreRight() && used < m.common.Width {
-		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render("›"))
+		b.WriteString(strings.Repeat(" ", m.common.Width-used-1) + st.Header.Render(moreRightMark))
 	}
 }
 
@@ -804,7 +893,14 @@ func align(s string, right bool) string {
 
 // cursorMark marks the cursor row in the left margin, so the row a key
 // acts on shows without colour or reverse video (NO_COLOR, TERM=dumb).
-const cursorMark = "›"
+// moreLeftMark and moreRightMark mark, in the header, columns scrolled off
+// to the left and columns that do not fit on the right; no other mark of
+// the table looks like the cursor's.
+const (
+	cursorMark    = "›"
+	moreLeftMark  = "«"
+	moreRightMark = "»"
+)
 
 // renderRow writes one row: plain stretches in the row style, filter matches
 // in the match style, each rendered once.

@@ -246,7 +246,7 @@ func TestFilterNarrowingEqualsFullScan(t *testing.T) {
 		} else {
 			typeText(m, string(alphabet[rng.IntN(len(alphabet))]))
 		}
-		want := filterRows(m.order, m.keys, strings.ToLower(m.Filter()))
+		want := fullScan(m, m.Filter())
 		if !slices.Equal(m.visible, want) {
 			t.Fatalf("step %d, query %q: narrowed result differs from a full scan (%d vs %d rows)", step, m.Filter(), len(m.visible), len(want))
 		}
@@ -570,24 +570,29 @@ func TestColumnsThatDoNotFitScroll(t *testing.T) {
 	m.SetSize(80, 10)
 	view := func() string { return viewtest.Plain(m.View()) }
 	header := func() string { return strings.Split(view(), "\n")[0] }
-	if strings.Contains(view(), "the last column") || !strings.HasSuffix(header(), "›") {
-		t.Fatalf("the last column fits at 80 or no › says there is more:\n%s", view())
+	if strings.Contains(view(), "the last column") || !strings.HasSuffix(header(), "»") {
+		t.Fatalf("the last column fits at 80 or no » says there is more:\n%s", view())
+	}
+	// › marks the cursor row and nothing else: the header's mark is another
+	// glyph, so the two read apart without colour.
+	if strings.Contains(header(), "›") || strings.Count(view(), "›") != 1 || !strings.HasPrefix(strings.Split(view(), "\n")[1], "›") {
+		t.Fatalf("› marks more than the cursor row:\n%s", view())
 	}
 	right, left := viewtest.Key(c.Keys.Nav.Right), viewtest.Key(c.Keys.Nav.Left)
 	for range 5 { // more presses than columns: it stops at the last
 		m.Update(right)
 	}
 	s := view()
-	if !strings.Contains(s, "the last column") || !strings.Contains(s, "1") || !strings.Contains(s, "‹") {
+	if !strings.Contains(s, "the last column") || !strings.Contains(s, "1") || !strings.Contains(header(), "«") {
 		t.Fatalf("scrolled right:\n%s", s)
 	}
-	if strings.Contains(header(), "›") {
-		t.Fatalf("› with nothing more on the right:\n%s", s)
+	if strings.Contains(header(), "»") {
+		t.Fatalf("» with nothing more on the right:\n%s", s)
 	}
 	for range 5 {
 		m.Update(left)
 	}
-	if s := view(); !strings.Contains(s, "first app") || strings.Contains(s, "‹") {
+	if s := view(); !strings.Contains(s, "first app") || strings.Contains(s, "«") {
 		t.Fatalf("scrolled back:\n%s", s)
 	}
 }
@@ -641,7 +646,7 @@ func TestNarrowTableHidesColumnsRightOfTheName(t *testing.T) {
 			t.Fatalf("line of %d cells at 60: %q", w, l)
 		}
 	}
-	if !strings.Contains(lines[0], "PLATFORMS") || strings.Contains(lines[0], "CREA") || !strings.HasSuffix(lines[0], "›") {
+	if !strings.Contains(lines[0], "PLATFORMS") || strings.Contains(lines[0], "CREA") || !strings.HasSuffix(lines[0], "»") {
 		t.Fatalf("header at 60: %q", lines[0])
 	}
 	if !strings.Contains(lines[1], "Shop with a long name") || !strings.Contains(lines[1], "iOS, Android") || strings.Contains(lines[1], "…") {
@@ -655,7 +660,7 @@ func TestNarrowTableHidesColumnsRightOfTheName(t *testing.T) {
 	m.Update(right)
 	m.Update(right)
 	s := viewtest.Plain(m.View())
-	if !strings.Contains(s, "2024-01-02 10:00") || !strings.Contains(s, "2024-03-04 11:00") || !strings.Contains(s, "‹") {
+	if !strings.Contains(s, "2024-01-02 10:00") || !strings.Contains(s, "2024-03-04 11:00") || !strings.Contains(s, "«") {
 		t.Fatalf("scrolled right at 60:\n%s", s)
 	}
 }
@@ -678,5 +683,54 @@ func TestLayoutColumnsHidesWhatDoesNotFitWhole(t *testing.T) {
 		if got := layoutColumns(cs, tt.width); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("width %d: %v, want %v", tt.width, got, tt.want)
 		}
+	}
+}
+
+// The filter prompt's line fits the table's width whatever is typed: the
+// input's cursor cell is counted, so nothing is cut and no … shows at the
+// right edge.
+func TestFilterPromptLineFitsTheWidth(t *testing.T) {
+	for _, typed := range []string{"", "ios", strings.Repeat("x", 30), strings.Repeat("y", 200)} {
+		for _, w := range []int{20, 60, 80} {
+			m, c := newTable(t, appRows(5), w, 8)
+			send(m, viewtest.Key(c.Keys.Table.Filter))
+			typeText(m, typed)
+			lines := strings.Split(viewtest.Plain(m.View()), "\n")
+			last := lines[len(lines)-1]
+			if strings.Contains(last, "…") || ansi.StringWidth(last) > w || !strings.HasPrefix(last, " /") {
+				t.Errorf("width %d, typed %d cells: prompt line %q (%d cells)", w, len(typed), last, ansi.StringWidth(last))
+			}
+		}
+	}
+}
+
+// SetCursorID before a reload that brings the row (a create) puts the
+// cursor on it when the rows arrive; a row already shown is selected at
+// once; moving the cursor in between cancels it.
+func TestSetCursorIDWaitsForTheRow(t *testing.T) {
+	rows := appRows(5)
+	withNew := append(slices.Clone(rows), Row{ID: "new", Cells: []string{"9999", "the new one", "iOS"}})
+
+	m, c := newTable(t, rows, 80, 12)
+	m.SetCursorID("new")
+	if r, _ := m.Selected(); r.ID != rows[0].ID {
+		t.Fatalf("the cursor moved to %q before the row arrived", r.ID)
+	}
+	m.SetRows(withNew)
+	if r, _ := m.Selected(); r.ID != "new" {
+		t.Fatalf("after the reload the cursor is on %q, want the new row", r.ID)
+	}
+
+	m.SetCursorID(rows[2].ID)
+	if r, _ := m.Selected(); r.ID != rows[2].ID {
+		t.Fatalf("a shown row was not selected at once: %q", r.ID)
+	}
+
+	m, c = newTable(t, rows, 80, 12)
+	m.SetCursorID("new")
+	send(m, viewtest.Key(c.Keys.Nav.Down))
+	m.SetRows(withNew)
+	if r, _ := m.Selected(); r.ID != rows[1].ID {
+		t.Fatalf("the user moved to %q, but the reload put the cursor on %q", rows[1].ID, r.ID)
 	}
 }

@@ -1,0 +1,302 @@
+package table
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// searchIndex holds every row's search key, lower-cased once when the rows
+// arrive, back to back in one string: a keystroke reads the keys in one
+// sweep of memory and lowers nothing.
+type searchIndex struct {
+	text string
+	end  []int // end[r] is where row r's key ends in text; it starts at end[r-1]
+}
+
+// newSearchIndex builds the keys of rows: cells lower-cased and joined by
+// keySep, so a match never spans two cells.
+func newSearchIndex(rows []Row) searchIndex {
+	size := 0
+	for _, r := range rows {
+		for _, c := range r.Cells {
+			size += len(c) + 1
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	end := make([]int, len(rows))
+	for i, r := range rows {
+		for j, c := range r.Cells {
+			if j > 0 {
+				b.WriteByte(keySep)
+			}
+			writeLower(&b, c)
+		}
+		end[i] = b.Len()
+	}
+	return searchIndex{text: b.String(), end: end}
+}
+
+// writeLower writes strings.ToLower(s) without allocating when s is ASCII.
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			b.WriteString(strings.ToLower(s))
+			return
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+}
+
+// filter appends to out the rows of src whose key contains q (lower-cased,
+// not empty), in src's order, and returns it with the position of row sel
+// in it (-1 when it is not there). out may share src's array from its
+// start: a row is written at or before the place it was read from, so a
+// narrowing filters the previous result in place.
+//
+// For each row it keeps, filter notes in at where q first occurs, and
+// whether q may occur again after that (the rest of the key holds q's first
+// byte), for extend.
+func (ix *searchIndex) filter(out, src []int, q string, at []int32, sel int) ([]int, int) {
+	selAt := -1
+	text, end := ix.text, ix.end
+	for _, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		key := text[start:end[r]]
+		i := strings.Index(key, q)
+		if i < 0 {
+			continue
+		}
+		at[r] = noteAt(key, i, q[0])
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// extend is filter when src is the result for q[:prev] and at was noted
+// then: the query grew at its end (typing). q can only start where
+// q[:prev] did, so a row whose q[:prev] occurs once is decided by
+// comparing the added bytes at its noted place; only a row where q[:prev]
+// recurs is searched again, from after that place.
+//
+// What extend undoes goes on st, whose newest frame push opened for it, so
+// that deleting the added bytes restores src and at without a search: each
+// note it moves, with the note it had, and each row it drops, with its
+// place in src, unless src held every row (restoring it copies the order).
+func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	if !st.frames[len(st.frames)-1].all {
+		return ix.extendLogged(out, src, q, prev, at, sel, st)
+	}
+	selAt := -1
+	text, end := ix.text, ix.end
+	add := q[prev:]
+	for _, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		a := start + int(at[r]>>1) // q[:prev] is at text[a:]
+		p := a + prev
+		switch {
+		case len(add) == 1 && p < end[r] && text[p] == add[0]:
+		case len(add) > 1 && end[r]-p >= len(add) && text[p:p+len(add)] == add:
+		case at[r]&1 == 0:
+			continue
+		default:
+			key := text[start:end[r]]
+			j := strings.Index(text[a+1:end[r]], q)
+			if j < 0 {
+				continue
+			}
+			st.moved = append(st.moved, undo{int32(r), at[r]})
+			at[r] = noteAt(key, a+1+j-start, q[0])
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// extendLogged is extend when src does not hold every row: it also logs
+// each row it drops, with its place in src. It is extend's loop with one
+// line more on each way out: the widest narrowings (every row to a few)
+// take extend's own loop, which keeps fewer values live and runs faster.
+func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	selAt := -1
+	text, end := ix.text, ix.end
+	add := q[prev:]
+	dropped := st.dropped
+	for i, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		a := start + int(at[r]>>1) // q[:prev] is at text[a:]
+		p := a + prev
+		switch {
+		case len(add) == 1 && p < end[r] && text[p] == add[0]:
+		case len(add) > 1 && end[r]-p >= len(add) && text[p:p+len(add)] == add:
+		case at[r]&1 == 0:
+			dropped = append(dropped, undo{int32(r), int32(i)})
+			continue
+		default:
+			key := text[start:end[r]]
+			j := strings.Index(text[a+1:end[r]], q)
+			if j < 0 {
+				dropped = append(dropped, undo{int32(r), int32(i)})
+				continue
+			}
+			st.moved = append(st.moved, undo{int32(r), at[r]})
+			at[r] = noteAt(key, a+1+j-start, q[0])
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	st.dropped = dropped
+	return out, selAt
+}
+
+// narrowings is the typed history of the filter: one frame for each
+// extend that led from the oldest query it holds to the current one, so
+// that a backspace restores the previous result instead of searching every
+// row again. Every query it holds is a prefix of the current one, and each
+// result contains the next, so the rows dropped along the way are at most
+// every row once: the history never holds more than len(rows) dropped rows,
+// and moved notes are capped at as many (the oldest frames, the widest
+// results, go first).
+type narrowings struct {
+	frames  []frame
+	dropped []undo // row, and its place in the wider result
+	moved   []undo // row, and the note at held for it before
+}
+
+// frame is one extend: the length of the query it started from, whether
+// that query matched every row (then the frame's rows are those of the
+// order, and it logs no dropped row), and where its entries start in
+// dropped and moved.
+type frame struct {
+	qlen, dropped, moved int
+	all                  bool
+}
+
+// undo is one entry of narrowings: a row and a value to put back.
+type undo struct{ row, v int32 }
+
+// reset forgets every frame: the current result is the oldest.
+func (st *narrowings) reset() {
+	st.frames = st.frames[:0]
+	st.dropped = st.dropped[:0]
+	st.moved = st.moved[:0]
+}
+
+// push opens the frame of an extend from a query of qlen bytes, whose
+// result holds all n rows or not. Room for n dropped rows is made once, so
+// a keystroke does not allocate.
+func (st *narrowings) push(qlen, n int, all bool) {
+	if cap(st.dropped) < n {
+		st.dropped = append(make([]undo, 0, n), st.dropped...)
+	}
+	st.frames = append(st.frames, frame{qlen: qlen, dropped: len(st.dropped), moved: len(st.moved), all: all})
+}
+
+// oldest is the length of the oldest query a pop can restore, 0 when none.
+func (st *narrowings) oldest() int {
+	if len(st.frames) == 0 {
+		return 0
+	}
+	return st.frames[0].qlen
+}
+
+// trim drops the oldest frames until moved holds at most limit entries.
+func (st *narrowings) trim(limit int) {
+	if len(st.moved) <= limit {
+		return
+	}
+	k := 0
+	for k < len(st.frames) && len(st.moved)-st.frames[k].moved > limit {
+		k++
+	}
+	if k == len(st.frames) {
+		st.reset()
+		return
+	}
+	d, mv := st.frames[k].dropped, st.frames[k].moved
+	st.dropped = st.dropped[:copy(st.dropped, st.dropped[d:])]
+	st.moved = st.moved[:copy(st.moved, st.moved[mv:])]
+	st.frames = st.frames[:copy(st.frames, st.frames[k:])]
+	for i := range st.frames {
+		st.frames[i].dropped -= d
+		st.frames[i].moved -= mv
+	}
+}
+
+// pop undoes the newest frame: rows, the result of that frame's extend at
+// the start of its array, grows back in place into the result the extend
+// started from, which pop returns, and at gets back the notes it had then.
+// order is every row, in order. selAt is the position in rows of the
+// selected row (-1: none) and comes back as its position in the result.
+// The last result is the length of the query the result is for.
+func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, int) {
+	f := st.frames[len(st.frames)-1]
+	st.frames = st.frames[:len(st.frames)-1]
+	moved := st.moved[f.moved:]
+	for k := len(moved) - 1; k >= 0; k-- {
+		at[moved[k].row] = moved[k].v
+	}
+	st.moved = st.moved[:f.moved]
+	if f.all {
+		sel := -1
+		if selAt >= 0 {
+			sel = rows[selAt]
+		}
+		rows = rows[:copy(rows[:len(order)], order)]
+		if sel >= 0 {
+			selAt = slices.Index(rows, sel)
+		}
+		return rows, selAt, f.qlen
+	}
+	dropped := st.dropped[f.dropped:]
+	st.dropped = st.dropped[:f.dropped]
+	// Merge from the back: dropped rows go to their noted places, kept
+	// rows fill the places between, each at or after where it was read.
+	// Below the first dropped row's place nothing moves.
+	i := len(rows) - 1
+	rows = rows[:len(rows)+len(dropped)]
+	for k := len(dropped) - 1; k >= 0; k-- {
+		d := int(dropped[k].v)
+		for ; i >= d-k; i-- { // the kept rows after place d move up by k+1
+			if i == selAt {
+				selAt = i + k + 1
+			}
+			rows[i+k+1] = rows[i]
+		}
+		rows[d] = int(dropped[k].row)
+	}
+	return rows, selAt, f.qlen
+}
+
+// noteAt packs where a query starting with c0 first occurs in key (i) and
+// whether c0 occurs after that, so that the query may occur again.
+func noteAt(key string, i int, c0 byte) int32 {
+	if strings.IndexByte(key[i+1:], c0) >= 0 {
+		return int32(i)<<1 | 1
+	}
+	return int32(i) << 1
+}
