@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // The resource catalogue: one Descriptor
@@ -228,9 +231,17 @@ func (d *Descriptor) Needs() []string {
 	return placeholders(d.Paths.List[len(d.Paths.List)-1], false)
 }
 
-// Row renders the entity's cells for every column, decoding it once.
+// Row renders the entity's cells for every column: those computed when it
+// was listed, else read from its raw JSON once.
 func (d *Descriptor) Row(e Entity) []string {
-	o := decodeObject(e.Raw)
+	if e.listed && e.Kind == d {
+		return strings.Split(e.cells, cellSep)
+	}
+	var mem [32]member
+	o := index(bytes.TrimSpace(e.Raw), mem[:0], false)
+	if !json.Valid(o.raw) {
+		o = object{}
+	}
 	row := make([]string, len(d.Columns))
 	for i, c := range d.Columns {
 		row[i] = cleanText(c.get(o))
@@ -238,14 +249,27 @@ func (d *Descriptor) Row(e Entity) []string {
 	return row
 }
 
+// cellSep joins an entity's cells (the table's key separator): cleanText
+// drops control characters, so no cell contains it.
+const cellSep = "\x1f"
+
 // Entity is one entity as the console holds it: the raw JSON the server
 // sent, untouched (unknown fields round-trip), plus what the UI needs.
+//
+// A listed entity (List, ListStream) also carries its table row and its
+// search key, computed once while the answer was split: Row, Cell and
+// SearchKey then read them without decoding Raw. Its Raw may share one
+// buffer with the other entities of the answer: never modify it.
 type Entity struct {
 	Kind    *Descriptor
 	ID      string // id or natural key; "" when the kind has none (v2 create answers carry only an id)
 	Name    string // display name
-	Parents Ref    // the parent references it was fetched under
+	Parents Ref    // the parent references it was fetched under; shared by the entities of one list: never modify it
 	Raw     json.RawMessage
+
+	cells  string // the row's cells joined by cellSep, when listed
+	search string // cells lower-cased, when listed
+	listed bool
 }
 
 // Ref maps placeholders (app, platform, service, workspace, feed, module,
@@ -292,9 +316,40 @@ func (e Entity) Row() []string {
 	return e.Kind.Row(e)
 }
 
+// Cell is the text of column i of the entity's row ("" out of range).
+func (e Entity) Cell(i int) string {
+	if e.Kind == nil || i < 0 || i >= len(e.Kind.Columns) {
+		return ""
+	}
+	if !e.listed {
+		return e.Kind.Row(e)[i]
+	}
+	s := e.cells
+	for ; i > 0; i-- {
+		j := strings.Index(s, cellSep)
+		if j < 0 {
+			return ""
+		}
+		s = s[j+len(cellSep):]
+	}
+	if j := strings.Index(s, cellSep); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
+
+// SearchKey is what a filter matches: the row's cells lower-cased, joined
+// by the separator "\x1f" (which cannot be typed).
+func (e Entity) SearchKey() string {
+	if e.listed {
+		return e.search
+	}
+	return strings.ToLower(strings.Join(e.Row(), cellSep))
+}
+
 // entity builds an Entity of kind d from raw JSON.
 func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
-	f := splitObject(raw) // raw comes from a validated body
+	f := object{raw: raw} // raw comes from a validated body
 	e := Entity{Kind: d, Parents: parents.Clone(), Raw: raw}
 	if d.id != nil {
 		e.ID = d.id(f)
@@ -312,8 +367,8 @@ func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
 // IDOf derives the id an entity body would have (used after an update
 // that changes a natural key). It returns "" when the body does not say.
 func (d *Descriptor) IDOf(body []byte) string {
-	f := decodeFields(body)
-	if f == nil {
+	f := decodeFields(bytes.TrimSpace(body))
+	if f.raw == nil {
 		return ""
 	}
 	if d.id != nil {
@@ -457,7 +512,16 @@ func newCatalog(ds []*Descriptor) *Catalog {
 		}
 		for i := range d.Columns {
 			g := d.Columns[i].get
-			d.Columns[i].Value = func(e Entity) string { return cleanText(g(decodeObject(e.Raw))) }
+			d.Columns[i].Value = func(e Entity) string {
+				if e.listed && e.Kind == d {
+					return e.Cell(i)
+				}
+				raw := bytes.TrimSpace(e.Raw)
+				if !json.Valid(raw) {
+					return cleanText(g(object{}))
+				}
+				return cleanText(g(object{raw: raw}))
+			}
 		}
 		for _, n := range append([]string{d.Name, d.Singular, d.Title}, d.Aliases...) {
 			if n == "" {
@@ -475,70 +539,279 @@ func newCatalog(ds []*Descriptor) *Catalog {
 
 // ---- reading fields out of raw entities ----
 
-// object is an entity decoded for display; numbers stay json.Number.
-type object = map[string]any
+// object is a JSON value read in place: members are found by scanning its
+// raw bytes (valid JSON: it comes from a validated body), nothing is
+// decoded. Listing indexes an entity's top-level members once (mem) so
+// that every column's lookup is a short search. With dec set it is instead
+// a value decoded by encoding/json: the form the scanner is tested against.
+type object struct {
+	raw   []byte   // the value's JSON; nil when absent
+	mem   []member // raw's top-level members, when indexed
+	alias bool     // strings may alias raw (listing: raw outlives the result)
+	dec   bool
+	v     any // the decoded value, when dec
+}
 
-func decodeObject(raw []byte) object {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var o object
-	if dec.Decode(&o) != nil {
-		return nil
+// member is one member of an object: key (quoted) and value, as offsets.
+type member struct{ k0, k1, v0, v1 int32 }
+
+// fields is an entity's top-level members read in place: enough for ids
+// and names.
+type fields = object
+
+// decodeFields reads raw after checking it is JSON; the zero object (no
+// members) when it is not.
+func decodeFields(raw []byte) fields {
+	if !json.Valid(raw) {
+		return object{}
 	}
+	return object{raw: raw}
+}
+
+// index lists the top-level members of raw into mem (reused) and returns
+// the object reading them.
+func index(raw []byte, mem []member, alias bool) object {
+	o := object{raw: raw, alias: alias}
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' || len(raw) > 1<<31-1 {
+		return o
+	}
+	mem = mem[:0]
+	for i++; ; {
+		i = skipSpace(raw, i)
+		if i >= len(raw) || raw[i] != '"' {
+			break
+		}
+		ke := skipString(raw, i)
+		k0 := i
+		i = skipSpace(raw, ke)
+		if i < len(raw) && raw[i] == ':' {
+			i++
+		}
+		i = skipSpace(raw, i)
+		j := skipValue(raw, i)
+		mem = append(mem, member{int32(k0), int32(ke), int32(i), int32(j)})
+		i = skipSpace(raw, j)
+		if i < len(raw) && raw[i] == ',' {
+			i++
+		}
+	}
+	o.mem = mem
 	return o
 }
 
-// fields is an entity's top-level members, undecoded: enough for ids and
-// names, and much cheaper than decoding the whole entity.
-type fields = map[string]json.RawMessage
-
-func decodeFields(raw []byte) fields {
-	if !json.Valid(raw) {
-		return nil
+// keyIs reports whether the quoted key q names key.
+func keyIs(q []byte, key string) bool {
+	if len(q) < 2 {
+		return false
 	}
-	return splitObject(raw)
+	k := q[1 : len(q)-1]
+	if string(k) == key {
+		return true
+	}
+	if bytes.IndexByte(k, '\\') < 0 {
+		return false
+	}
+	var s string
+	return json.Unmarshal(q, &s) == nil && s == key
+}
+
+// get returns the member named key (the last of duplicates, as
+// encoding/json keeps); the absent object when there is none or o is not
+// an object.
+func (o object) get(key string) object {
+	if o.dec {
+		m, _ := o.v.(map[string]any)
+		return object{dec: true, v: m[key]}
+	}
+	out := object{alias: o.alias}
+	if o.mem != nil {
+		for _, m := range o.mem {
+			if keyIs(o.raw[m.k0:m.k1], key) {
+				out.raw = o.raw[m.v0:m.v1:m.v1]
+			}
+		}
+		return out
+	}
+	b := o.raw
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return out
+	}
+	for i++; ; {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return out
+		}
+		ke := skipString(b, i)
+		match := keyIs(b[i:ke], key)
+		i = skipSpace(b, ke)
+		if i < len(b) && b[i] == ':' {
+			i++
+		}
+		i = skipSpace(b, i)
+		j := skipValue(b, i)
+		if match {
+			out.raw = b[i:j:j]
+		}
+		i = skipSpace(b, j)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
+	}
+}
+
+// kind is the JSON type of o: '{', '[', '"', 't', 'f', 'n' (null), '0'
+// (a number), or 0 when absent.
+func (o object) kind() byte {
+	if o.dec {
+		switch x := o.v.(type) {
+		case nil:
+			return 'n'
+		case map[string]any:
+			return '{'
+		case []any:
+			return '['
+		case string:
+			return '"'
+		case bool:
+			if x {
+				return 't'
+			}
+			return 'f'
+		default:
+			return '0'
+		}
+	}
+	if len(o.raw) == 0 {
+		return 0
+	}
+	switch c := o.raw[0]; c {
+	case '{', '[', '"', 't', 'f', 'n':
+		return c
+	}
+	return '0'
+}
+
+// present reports whether o is there and not null.
+func (o object) present() bool { k := o.kind(); return k != 0 && k != 'n' }
+
+// elems iterates over the elements of an array (nothing for any other value).
+func (o object) elems(yield func(object) bool) {
+	if o.dec {
+		a, _ := o.v.([]any)
+		for _, x := range a {
+			if !yield(object{dec: true, v: x}) {
+				return
+			}
+		}
+		return
+	}
+	b := o.raw
+	if len(b) == 0 || b[0] != '[' {
+		return
+	}
+	for i := 1; ; {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] == ']' {
+			return
+		}
+		j := skipValue(b, i)
+		if !yield(object{raw: b[i:j:j], alias: o.alias}) {
+			return
+		}
+		i = skipSpace(b, j)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
+	}
+}
+
+// unquote returns the text of a JSON string (raw, quoted), aliasing raw
+// when allowed and nothing needs unescaping.
+func unquote(raw []byte, alias bool) string {
+	in := raw[1 : len(raw)-1]
+	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		if alias && len(in) > 0 {
+			return unsafe.String(&in[0], len(in))
+		}
+		return string(in)
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // fstr renders a top-level member as text: strings unquoted, numbers and
 // booleans as written, null as "".
 func fstr(f fields, key string) string {
-	raw := bytes.TrimSpace(f[key])
+	v := f.get(key)
+	if v.dec {
+		return text(v)
+	}
+	raw := bytes.TrimSpace(v.raw)
 	switch {
 	case len(raw) == 0 || string(raw) == "null":
 		return ""
 	case raw[0] == '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return s
+		return unquote(raw, f.alias)
+	case f.alias:
+		return unsafe.String(&raw[0], len(raw))
 	}
 	return string(raw)
 }
 
 func ffield(key string) func(fields) string { return func(f fields) string { return fstr(f, key) } }
 
-// text renders any JSON value as cell text.
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		if x {
-			return "true"
+// text renders any JSON value as cell text: strings unquoted, numbers and
+// booleans as written, null and absent as "", objects and arrays as
+// compact JSON (keys sorted, as encoding/json writes a decoded value).
+func text(o object) string {
+	if o.dec {
+		switch x := o.v.(type) {
+		case nil:
+			return ""
+		case string:
+			return x
+		case json.Number:
+			return x.String()
+		case bool:
+			if x {
+				return "true"
+			}
+			return "false"
+		default:
+			b, _ := json.Marshal(x)
+			return string(b)
 		}
-		return "false"
-	default:
-		b, _ := json.Marshal(x)
-		return string(b)
 	}
+	switch o.kind() {
+	case 0, 'n':
+		return ""
+	case '"':
+		return unquote(o.raw, o.alias)
+	case 't':
+		return "true"
+	case 'f':
+		return "false"
+	case '0':
+		if o.alias {
+			return unsafe.String(&o.raw[0], len(o.raw))
+		}
+		return string(o.raw)
+	}
+	dec := json.NewDecoder(bytes.NewReader(o.raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return ""
+	}
+	return text(object{dec: true, v: v})
 }
 
-func str(o object, key string) string { return text(o[key]) }
+func str(o object, key string) string { return text(o.get(key)) }
 
 func field(key string) func(object) string { return func(o object) string { return str(o, key) } }
 
@@ -547,6 +820,9 @@ func field(key string) func(object) string { return func(o object) string { retu
 func when(key string) func(object) string {
 	return func(o object) string {
 		s := str(o, key)
+		if m, ok := minuteOf(s); ok {
+			return m
+		}
 		if t, err := ParseTime(s); err == nil {
 			return t.Format("2006-01-02 15:04")
 		}
@@ -554,16 +830,52 @@ func when(key string) func(object) string {
 	}
 }
 
+// minuteOf is when's quick path for the form most answers use,
+// 2006-01-02T15:04:05 with 0–9 fractional digits and no zone: the date and
+// the minute as they are written, once time.Parse has checked them.
+func minuteOf(s string) (string, bool) {
+	if len(s) < 19 || s[10] != 'T' || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' {
+		return "", false
+	}
+	for i := 0; i < 19; i++ {
+		if c := s[i]; (c < '0' || c > '9') && i != 4 && i != 7 && i != 10 && i != 13 && i != 16 {
+			return "", false
+		}
+	}
+	if rest := s[19:]; rest != "" && (rest[0] != '.' || len(rest) > 10 || strings.Trim(rest[1:], "0123456789") != "" || len(rest) == 1) {
+		return "", false
+	}
+	num := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	year, month, day := num(0)*100+num(2), num(5), num(8)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || num(11) > 23 || num(14) > 59 || num(17) > 59 {
+		return "", false // out of range: time.Parse refuses it too
+	}
+	return s[:10] + " " + s[11:16], true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
 func yesno(key string) func(object) string {
 	return func(o object) string {
-		switch v := o[key].(type) {
-		case bool:
-			if v {
-				return "yes"
-			}
+		v := o.get(key)
+		switch v.kind() {
+		case 't':
+			return "yes"
+		case 'f':
 			return "no"
-		case string:
-			return v
+		case '"':
+			return text(v)
 		}
 		return ""
 	}
@@ -571,39 +883,107 @@ func yesno(key string) func(object) string {
 
 func count(key string) func(object) string {
 	return func(o object) string {
-		if a, ok := o[key].([]any); ok {
-			return fmt.Sprint(len(a))
+		v := o.get(key)
+		if v.kind() != '[' {
+			return ""
 		}
-		return ""
+		n := 0
+		for range v.elems {
+			n++
+		}
+		return strconv.Itoa(n)
 	}
 }
 
 // pluck joins one field of every element of an array field.
 func pluck(key, sub string) func(object) string {
 	return func(o object) string {
-		a, _ := o[key].([]any)
+		var one string
 		var out []string
-		for _, x := range a {
-			if m, ok := x.(map[string]any); ok {
-				if s := text(m[sub]); s != "" {
-					out = append(out, s)
+		add := func(s string) {
+			switch {
+			case s == "":
+			case one == "" && out == nil:
+				one = s
+			default:
+				if out == nil {
+					out = append(out, one)
+				}
+				out = append(out, s)
+			}
+		}
+		if arr := o.get(key); arr.dec {
+			for x := range arr.elems {
+				if x.kind() == '{' {
+					add(text(x.get(sub)))
+				}
+			}
+		} else if b := arr.raw; len(b) > 0 && b[0] == '[' {
+			// One pass over each element: its member and its end together.
+			for i := 1; ; {
+				i = skipSpace(b, i)
+				if i >= len(b) || b[i] == ']' {
+					break
+				}
+				var j int
+				if b[i] == '{' {
+					var v []byte
+					v, j = memberOf(b, i, sub)
+					add(text(object{raw: v, alias: arr.alias}))
+				} else {
+					j = skipValue(b, i)
+				}
+				i = skipSpace(b, j)
+				if i < len(b) && b[i] == ',' {
+					i++
 				}
 			}
 		}
+		if out == nil {
+			return one
+		}
 		return strings.Join(out, ", ")
+	}
+}
+
+// memberOf scans the object at b[i] once: the value of its last member
+// named key (nil when none) and the index after the object.
+func memberOf(b []byte, i int, key string) (val []byte, end int) {
+	for i++; ; {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return val, len(b)
+		}
+		if b[i] != '"' {
+			return val, i + 1 // '}' (the object is valid JSON)
+		}
+		ke := skipString(b, i)
+		match := keyIs(b[i:ke], key)
+		i = skipSpace(b, ke)
+		if i < len(b) && b[i] == ':' {
+			i++
+		}
+		i = skipSpace(b, i)
+		j := skipValue(b, i)
+		if match {
+			val = b[i:j:j]
+		}
+		i = skipSpace(b, j)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
 	}
 }
 
 // path reads a nested field: path("active_definition", "calculation_type").
 func path(keys ...string) func(object) string {
 	return func(o object) string {
-		var v any = o
+		v := o
 		for _, k := range keys {
-			m, ok := v.(map[string]any)
-			if !ok {
+			if v.kind() != '{' {
 				return ""
 			}
-			v = m[k]
+			v = v.get(k)
 		}
 		return text(v)
 	}

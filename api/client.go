@@ -444,9 +444,12 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 			}
 			return nil, e
 		}
-		b, rerr := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
+		b, rerr := c.readBody(ctx, hresp)
 		hresp.Body.Close()
 		c.logRequest(req.Method, path, hresp.StatusCode, c.clock.Now().Sub(sent), attempt, sanitize(rerr, red), red)
+		if se := (*streamError)(nil); errors.As(rerr, &se) {
+			return nil, se.apiError(req.Method, path, hresp.StatusCode, attempt, red)
+		}
 		if rerr != nil {
 			e := &Error{Status: 0, Method: req.Method, Path: path, Kind: ErrNetwork,
 				Err: sanitize(fmt.Errorf("reading the answer to a %d: %w", hresp.StatusCode, rerr), red), Attempts: attempt}

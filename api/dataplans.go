@@ -75,15 +75,13 @@ func planKinds() []*Descriptor {
 // activeVersions lists a plan's versions that are active: "v2 production,
 // v3 development".
 func activeVersions(o object) string {
-	vs, _ := o["data_plan_versions"].([]any)
 	var out []string
-	for _, v := range vs {
-		m, ok := v.(map[string]any)
-		if !ok {
+	for v := range o.get("data_plan_versions").elems {
+		if v.kind() != '{' {
 			continue
 		}
-		if env := text(m["activated_environment"]); env != "" && env != "none" {
-			out = append(out, "v"+text(m["version"])+" "+env)
+		if env := text(v.get("activated_environment")); env != "" && env != "none" {
+			out = append(out, "v"+text(v.get("version"))+" "+env)
 		}
 	}
 	return strings.Join(out, ", ")
@@ -91,18 +89,21 @@ func activeVersions(o object) string {
 
 // countAt counts the elements of a nested array.
 func countAt(o object, keys ...string) string {
-	var v any = o
+	v := o
 	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
+		if v.kind() != '{' {
 			return ""
 		}
-		v = m[k]
+		v = v.get(k)
 	}
-	if a, ok := v.([]any); ok {
-		return strconv.Itoa(len(a))
+	if v.kind() != '[' {
+		return ""
 	}
-	return ""
+	n := 0
+	for range v.elems {
+		n++
+	}
+	return strconv.Itoa(n)
 }
 
 // NextVersion is the create body of a new version copied from the latest

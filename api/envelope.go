@@ -62,63 +62,17 @@ func DecodeBody(body []byte) (Payload, error) {
 	if len(b) == 0 {
 		return Payload{Shape: ShapeEmpty}, nil
 	}
-	// One validating pass; the splits below then only look for boundaries.
-	if !json.Valid(b) {
-		return Payload{}, fmt.Errorf("body is not valid JSON")
-	}
-	b = append([]byte(nil), b...) // entities alias this copy, never the caller's buffer
-	switch b[0] {
-	case '[':
-		return Payload{Shape: ShapeBareArray, Items: nonNull(splitArray(b))}, nil
-	case '{':
-		keys := splitObject(b)
-		_, hasData := keys["data"]
-		_, hasErrors := keys["errors"]
-		if !hasData && !hasErrors {
-			return Payload{Shape: ShapeBareObject, Items: []json.RawMessage{b}}, nil
-		}
-		p := Payload{Shape: ShapeEnvelope}
-		p.DataType = firstString(keys["dataType"], keys["data_type"])
-		items, err := decodeData(keys["data"])
-		if err != nil {
-			return Payload{}, err
-		}
-		p.Items = items
-		p.Errors = decodeErrors(keys["errors"])
-		return p, nil
-	default:
-		return Payload{Shape: ShapeBareScalar, Scalar: b}, nil
-	}
+	return decodeOwned(append([]byte(nil), b...)) // entities alias this copy, never the caller's buffer
 }
 
-// decodeData reads an envelope's data member: an array, one object, or null.
-func decodeData(raw json.RawMessage) ([]json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, nil
+// decodeOwned is DecodeBody on a body nobody else holds: entities alias
+// it. It validates and splits in one pass (the splitter of ListStream).
+func decodeOwned(b []byte) (Payload, error) {
+	var s splitter
+	if err := s.finish(b); err != nil {
+		return Payload{}, err
 	}
-	switch raw[0] {
-	case '[':
-		return nonNull(splitArray(raw)), nil
-	case '{':
-		return []json.RawMessage{raw}, nil
-	default:
-		return nil, fmt.Errorf("envelope data is neither an array nor an object: %s", Excerpt(raw, 40))
-	}
-}
-
-// nonNull drops JSON null elements, which carry no entity.
-func nonNull(items []json.RawMessage) []json.RawMessage {
-	out := items[:0]
-	for _, it := range items {
-		if t := bytes.TrimSpace(it); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
-			out = append(out, it)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return s.payload(b), nil
 }
 
 // decodeErrors reads an errors member in every form seen or plausible:

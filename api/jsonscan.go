@@ -1,7 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,9 +25,40 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// Eight bytes at a time: whether a word holds a byte below 0x20, a quote
+// or a backslash (the bytes that end a run of plain string content).
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+func special(v uint64) bool {
+	q, bs := v^(lsb*'"'), v^(lsb*'\\')
+	return ((v-lsb*0x20)&^v|(q-lsb)&^q|(bs-lsb)&^bs)&msb != 0
+}
+
+// plainRun returns the index of the first quote, backslash or control
+// byte at or after i (len(b) when there is none).
+func plainRun(b []byte, i int) int {
+	for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+		i += 8
+	}
+	for i < len(b) {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
 // skipString returns the index after the string starting at b[i] == '"'.
 func skipString(b []byte, i int) int {
 	for i++; i < len(b); i++ {
+		i = plainRun(b, i)
+		if i >= len(b) {
+			break
+		}
 		switch b[i] {
 		case '\\':
 			i++
@@ -129,4 +164,501 @@ func splitObject(b []byte) map[string]json.RawMessage {
 			i++
 		}
 	}
+}
+
+// ---- the one-pass splitter ----
+
+// The splitter below validates a response body and finds its entities in
+// the same pass, as its bytes arrive: feed it what has been read so far,
+// take the entities it completed (spans of the buffer), feed it more. It
+// accepts exactly what json.Valid accepts (no UTF-8 check inside strings,
+// like encoding/json) and reads the body the way DecodeBody always has:
+// the standard and the data_type envelopes, bare arrays, bare objects and
+// bare scalars. It never decodes an entity.
+
+// scanner states.
+const (
+	stValue    uint8 = iota // a value is expected
+	stArrFirst              // after '[': a value or ']'
+	stObjFirst              // after '{': a key or '}'
+	stKey                   // after ',' in an object: a key
+	stColon                 // after a key
+	stAfter                 // after a value inside a container: ',' or the close
+	stEnd                   // after the top-level value: only whitespace
+	stStr                   // inside a string
+	stStrEsc                // after a backslash
+	stStrHex                // inside \uXXXX
+	stLit                   // inside true, false or null
+	stNum                   // inside a number (numState says where)
+)
+
+// number states.
+const (
+	nMinus uint8 = iota // after '-': a digit must follow
+	nZero               // a leading 0
+	nInt                // integer digits
+	nDot                // after '.': a digit must follow
+	nFrac               // fraction digits
+	nE                  // after e/E: sign or digit
+	nESign              // after the exponent's sign: a digit
+	nExp                // exponent digits
+)
+
+// span is an entity's place in the body: [start, end).
+type span struct{ start, end int }
+
+// member says which top-level member of an object is being read.
+const (
+	mOther uint8 = iota
+	mData
+	mDataType
+	mDataTypeSnake
+	mErrors
+)
+
+// errDuplicateData: a second "data" member after entities of the first were
+// handed out. DecodeBody, reading the whole body, takes the last one.
+var errDuplicateData = errors.New("envelope has two data members")
+
+// splitter is the incremental validating reader of one body. The buffer it
+// is fed must keep the bytes already fed (it may move, e.g. grow: only
+// offsets are kept).
+type splitter struct {
+	// scanner state
+	stack    []byte // '{' or '[' per open container
+	st       uint8
+	num      uint8
+	lit      string // the literal being matched
+	litI     int
+	hex      int
+	isKey    bool
+	keyStart int
+	pos      int // bytes scanned
+	err      error
+
+	// what the body is
+	top        byte // first byte of the top-level value; 0 before it
+	topStart   int
+	topEnd     int
+	member     uint8
+	memStart   int
+	sawData    bool
+	sawErrors  bool
+	dataKind   byte // first byte of the current data member's value
+	dataErr    error
+	itemStart  int
+	itemNull   bool
+	spans      []span // completed entities not yet taken
+	handed     int    // entities taken so far
+	dataType   []byte // last "dataType" member, copied
+	dataTypeSn []byte // last "data_type" member, copied
+	errorsRaw  []byte // last "errors" member, copied
+}
+
+func (s *splitter) fail(at int) error {
+	if s.err == nil {
+		s.err = fmt.Errorf("body is not valid JSON (at byte %d)", at)
+	}
+	return s.err
+}
+
+// take returns the entities completed so far and forgets them.
+func (s *splitter) take() []span {
+	out := s.spans
+	s.spans = s.spans[len(s.spans):]
+	s.handed += len(out)
+	if len(s.spans) == 0 && cap(s.spans) > 1024 {
+		s.spans = nil
+	}
+	return out
+}
+
+// feed scans b[s.pos:]: b is everything read so far.
+func (s *splitter) feed(b []byte) error {
+	if s.err != nil {
+		return s.err
+	}
+	i := s.pos
+	for i < len(b) {
+		c := b[i]
+		switch s.st {
+		case stStr:
+			i = plainRun(b, i)
+			if i == len(b) {
+				continue
+			}
+			c = b[i]
+			switch {
+			case c == '"':
+				i++
+				if s.isKey {
+					if len(s.stack) == 1 {
+						if err := s.key(b[s.keyStart:i]); err != nil {
+							return err
+						}
+					}
+					s.st = stColon
+				} else {
+					s.end(b, i)
+				}
+			case c == '\\':
+				s.st = stStrEsc
+				i++
+			default:
+				return s.fail(i)
+			}
+		case stStrEsc:
+			switch c {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.st = stStr
+			case 'u':
+				s.st, s.hex = stStrHex, 4
+			default:
+				return s.fail(i)
+			}
+			i++
+		case stStrHex:
+			if !isHex(c) {
+				return s.fail(i)
+			}
+			if s.hex--; s.hex == 0 {
+				s.st = stStr
+			}
+			i++
+		case stLit:
+			if c != s.lit[s.litI] {
+				return s.fail(i)
+			}
+			i++
+			if s.litI++; s.litI == len(s.lit) {
+				s.end(b, i)
+			}
+		case stNum:
+			if ok, done := s.numByte(c); ok {
+				i++
+			} else if done {
+				s.end(b, i) // c is looked at again after the number
+			} else {
+				return s.fail(i)
+			}
+		default:
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				i++
+				continue
+			}
+			switch s.st {
+			case stValue, stArrFirst:
+				if c == ']' && s.st == stArrFirst {
+					s.stack = s.stack[:len(s.stack)-1]
+					i++
+					s.end(b, i)
+					continue
+				}
+				if err := s.begin(c, i); err != nil {
+					return err
+				}
+				i++
+			case stObjFirst, stKey:
+				if c == '}' && s.st == stObjFirst {
+					s.stack = s.stack[:len(s.stack)-1]
+					i++
+					s.end(b, i)
+					continue
+				}
+				if c != '"' {
+					return s.fail(i)
+				}
+				s.st, s.isKey, s.keyStart = stStr, true, i
+				i++
+			case stColon:
+				if c != ':' {
+					return s.fail(i)
+				}
+				s.st = stValue
+				i++
+			case stAfter:
+				open := s.stack[len(s.stack)-1]
+				switch {
+				case c == ',' && open == '[':
+					s.st = stValue
+				case c == ',':
+					s.st = stKey
+				case c == ']' && open == '[', c == '}' && open == '{':
+					s.stack = s.stack[:len(s.stack)-1]
+					s.end(b, i+1)
+				default:
+					return s.fail(i)
+				}
+				i++
+			default: // stEnd
+				return s.fail(i)
+			}
+		}
+	}
+	s.pos = i
+	return nil
+}
+
+// finish ends the body at len(b): a top-level number ends here; anything
+// still open is an error.
+func (s *splitter) finish(b []byte) error {
+	if err := s.feed(b); err != nil {
+		return err
+	}
+	if s.st == stNum && len(s.stack) == 0 {
+		if _, done := s.numByte(' '); done {
+			s.end(b, len(b))
+		}
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if s.top != 0 && s.st != stEnd {
+		return s.fail(len(b))
+	}
+	if s.sawData && s.dataErr != nil {
+		return s.dataErr
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// numByte steps the number grammar: ok when c continues the number, done
+// when the number may end before c.
+func (s *splitter) numByte(c byte) (ok, done bool) {
+	digit := '0' <= c && c <= '9'
+	switch s.num {
+	case nMinus:
+		switch {
+		case c == '0':
+			s.num = nZero
+		case digit:
+			s.num = nInt
+		default:
+			return false, false
+		}
+		return true, false
+	case nZero, nInt:
+		switch {
+		case digit && s.num == nInt:
+		case c == '.':
+			s.num = nDot
+		case c == 'e' || c == 'E':
+			s.num = nE
+		default:
+			return false, true
+		}
+		return true, false
+	case nDot:
+		if !digit {
+			return false, false
+		}
+		s.num = nFrac
+		return true, false
+	case nFrac:
+		switch {
+		case digit:
+		case c == 'e' || c == 'E':
+			s.num = nE
+		default:
+			return false, true
+		}
+		return true, false
+	case nE:
+		switch {
+		case c == '+' || c == '-':
+			s.num = nESign
+		case digit:
+			s.num = nExp
+		default:
+			return false, false
+		}
+		return true, false
+	case nESign:
+		if !digit {
+			return false, false
+		}
+		s.num = nExp
+		return true, false
+	default: // nExp
+		if digit {
+			return true, false
+		}
+		return false, true
+	}
+}
+
+// begin starts the value whose first byte c is at i.
+func (s *splitter) begin(c byte, i int) error {
+	depth := len(s.stack)
+	switch c {
+	case '{':
+		s.st = stObjFirst
+	case '[':
+		s.st = stArrFirst
+	case '"':
+		s.st, s.isKey = stStr, false
+	case 't':
+		s.st, s.lit, s.litI = stLit, "true", 1
+	case 'f':
+		s.st, s.lit, s.litI = stLit, "false", 1
+	case 'n':
+		s.st, s.lit, s.litI = stLit, "null", 1
+	case '-':
+		s.st, s.num = stNum, nMinus
+	default:
+		switch {
+		case c == '0':
+			s.st, s.num = stNum, nZero
+		case '1' <= c && c <= '9':
+			s.st, s.num = stNum, nInt
+		default:
+			return s.fail(i)
+		}
+	}
+	switch depth {
+	case 0:
+		s.top, s.topStart = c, i
+	case 1:
+		switch s.top {
+		case '[':
+			s.itemStart, s.itemNull = i, c == 'n'
+		case '{':
+			s.memStart = i
+			if s.member == mData {
+				s.dataKind, s.dataErr = c, nil
+				switch c {
+				case '[', 'n':
+				case '{':
+					s.itemStart = i
+				default:
+					s.dataErr = fmt.Errorf("envelope data is neither an array nor an object")
+				}
+			}
+		}
+	case 2:
+		if s.top == '{' && s.member == mData && s.dataKind == '[' {
+			s.itemStart, s.itemNull = i, c == 'n'
+		}
+	}
+	if c == '{' || c == '[' {
+		s.stack = append(s.stack, c)
+	}
+	return nil
+}
+
+// end closes the value ending at i (exclusive) at depth len(s.stack).
+func (s *splitter) end(b []byte, i int) {
+	depth := len(s.stack)
+	if depth == 0 {
+		s.st = stEnd
+	} else {
+		s.st = stAfter
+	}
+	switch depth {
+	case 0:
+		s.topEnd = i
+		if s.top == '{' && !s.sawData && !s.sawErrors {
+			s.spans = append(s.spans, span{s.topStart, i}) // a bare object
+		}
+	case 1:
+		switch s.top {
+		case '[':
+			if !s.itemNull {
+				s.spans = append(s.spans, span{s.itemStart, i})
+			}
+		case '{':
+			switch s.member {
+			case mData:
+				if s.dataKind == '{' {
+					s.spans = append(s.spans, span{s.itemStart, i})
+				}
+			case mDataType:
+				s.dataType = append(s.dataType[:0], b[s.memStart:i]...)
+			case mDataTypeSnake:
+				s.dataTypeSn = append(s.dataTypeSn[:0], b[s.memStart:i]...)
+			case mErrors:
+				s.errorsRaw = append(s.errorsRaw[:0], b[s.memStart:i]...)
+			}
+		}
+	case 2:
+		if s.top == '{' && s.member == mData && s.dataKind == '[' && !s.itemNull {
+			s.spans = append(s.spans, span{s.itemStart, i})
+		}
+	}
+}
+
+// key notes a top-level member's name (raw, quoted).
+func (s *splitter) key(raw []byte) error {
+	k := raw[1 : len(raw)-1]
+	if bytes.IndexByte(k, '\\') >= 0 {
+		var str string
+		if json.Unmarshal(raw, &str) == nil {
+			k = []byte(str)
+		}
+	}
+	switch string(k) {
+	case "data":
+		if s.sawData {
+			// The last data member wins, as in an object decoded whole;
+			// entities already handed out cannot be taken back.
+			if s.handed > 0 {
+				s.err = errDuplicateData
+				return s.err
+			}
+			s.spans = s.spans[:0]
+		}
+		s.member, s.sawData = mData, true
+	case "dataType":
+		s.member = mDataType
+	case "data_type":
+		s.member = mDataTypeSnake
+	case "errors":
+		s.member, s.sawErrors = mErrors, true
+	default:
+		s.member = mOther
+	}
+	return nil
+}
+
+// payload describes the finished body (its Items are the spans of b the
+// caller did not take).
+func (s *splitter) payload(b []byte) Payload {
+	var p Payload
+	switch {
+	case s.top == 0:
+		return Payload{Shape: ShapeEmpty}
+	case s.top == '[':
+		p.Shape = ShapeBareArray
+	case s.top == '{' && !s.sawData && !s.sawErrors:
+		p.Shape = ShapeBareObject
+	case s.top == '{':
+		p.Shape = ShapeEnvelope
+		p.DataType = firstString(s.dataType, s.dataTypeSn)
+		p.Errors = decodeErrors(s.errorsRaw)
+	default:
+		return Payload{Shape: ShapeBareScalar, Scalar: b[s.topStart:s.topEnd:s.topEnd]}
+	}
+	for _, sp := range s.take() {
+		p.Items = append(p.Items, json.RawMessage(b[sp.start:sp.end:sp.end]))
+	}
+	return p
+}
+
+// nonNull drops the null (and empty) elements of a split array; nil when
+// none is left.
+func nonNull(items []json.RawMessage) []json.RawMessage {
+	out := items[:0]
+	for _, it := range items {
+		if t := bytes.TrimSpace(it); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

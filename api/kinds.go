@@ -315,11 +315,10 @@ func kinds() []*Descriptor {
 }
 
 func requiredSettings(o object) string {
-	a, _ := o["settings"].([]any)
 	var out []string
-	for _, x := range a {
-		if m, ok := x.(map[string]any); ok && m["is_required"] == true {
-			out = append(out, text(m["name"]))
+	for x := range o.get("settings").elems {
+		if x.kind() == '{' && x.get("is_required").kind() == 't' {
+			out = append(out, text(x.get("name")))
 		}
 	}
 	return strings.Join(out, ", ")
@@ -328,8 +327,8 @@ func requiredSettings(o object) string {
 // caState summarises a calculated attribute's lifecycle: draft only,
 // active, or active with a pending draft.
 func caState(o object) string {
-	active := o["active_definition"] != nil
-	draft := o["draft_definition"] != nil
+	active := o.get("active_definition").present()
+	draft := o.get("draft_definition").present()
 	switch {
 	case active && draft:
 		return "active+draft"
@@ -347,8 +346,7 @@ func caState(o object) string {
 // to activate."), and discarding a draft that is not there changes nothing.
 func caNeedsDraft(why string) func(json.RawMessage) string {
 	return func(raw json.RawMessage) string {
-		f := decodeFields(raw)
-		if d := bytes.TrimSpace(f["draft_definition"]); len(d) == 0 || bytes.Equal(d, []byte("null")) {
+		if !decodeFields(bytes.TrimSpace(raw)).get("draft_definition").present() {
 			return why
 		}
 		return ""
@@ -365,7 +363,7 @@ func caCalcType(o object) string {
 // serviceNameOf is a service configuration's service name (the {service}
 // its children's paths take).
 func serviceNameOf(e Entity) string {
-	return fstr(decodeFields(e.Raw), "name")
+	return fstr(decodeFields(bytes.TrimSpace(e.Raw)), "name")
 }
 
 // serviceConfigKey is a service configuration's natural key, service name

@@ -1,5 +1,7 @@
 package api
 
+import "bytes"
+
 // Natural keys and server-set fields: what identifies an entity across
 // accounts, where ids differ, and which fields the server alone writes.
 // Comparing, exporting and promoting configuration between accounts match
@@ -67,8 +69,8 @@ func (d *Descriptor) NaturalKeyOf(raw []byte) []string {
 	if len(d.NaturalKey) == 0 {
 		return nil
 	}
-	f := decodeFields(raw)
-	if f == nil {
+	f := decodeFields(bytes.TrimSpace(raw))
+	if f.kind() != '{' {
 		return nil
 	}
 	out := make([]string, len(d.NaturalKey))

@@ -149,39 +149,37 @@ func unsupported(d *Descriptor, op Op) error {
 	return fmt.Errorf("%s: %s: %w", d.Name, op, ErrNotSupported)
 }
 
-// List returns every entity of kind d under the parent reference.
-func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity, error) {
-	if !d.Ops.Has(OpList) {
-		return nil, unsupported(d, OpList)
-	}
-	parent = c.scope(d, parent)
-	p, err := d.listPath(parent)
-	if err != nil {
-		return nil, err
-	}
+// listWithin lists a kind whose entities sit inside one member of a small
+// answer (Descriptor.Within: the role manifest's roles, a plan's
+// versions): the answer is read whole and its entities, rows computed as
+// ListStream's are, handed on as one batch.
+func (c *Client) listWithin(ctx context.Context, d *Descriptor, parent Ref, p string, fn func([]Entity, Progress) error) error {
 	resp, err := c.Do(ctx, Request{Version: d.Version, Method: http.MethodGet, Path: p})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	items, err := c.items(resp, http.MethodGet, p, d)
 	if err == nil {
 		items, err = c.within(resp, p, d, items)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
+	parents := parent.Clone()
+	var sc rowScratch
 	out := make([]Entity, 0, len(items))
 	for _, it := range items {
-		out = append(out, d.entity(it, parent))
+		out = append(out, d.listEntity(it, parents, &sc))
 	}
-	return out, nil
+	n := int64(len(resp.Body))
+	return fn(out, Progress{Rows: len(out), Bytes: n, Total: n})
 }
 
 // items decodes a successful answer's entities, turning a body that is not
 // JSON into an *Error (ErrBadResponse) and envelope errors on a 2xx into
 // one as well.
 func (c *Client) items(resp *Response, method, path string, d *Descriptor) ([]json.RawMessage, error) {
-	p, err := resp.Decode()
+	p, err := decodeOwned(bytes.TrimSpace(resp.Body)) // resp is the caller's own: entities may alias its body
 	if err != nil {
 		return nil, c.badResponse(resp, method, path, d, err)
 	}

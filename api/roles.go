@@ -129,8 +129,7 @@ func (c *Client) within(resp *Response, path string, d *Descriptor, items []json
 	if len(items) != 1 {
 		return nil, c.shapeError(resp, path, d, fmt.Sprintf("expected one object holding %q", d.Within))
 	}
-	f := decodeFields(items[0])
-	raw := bytes.TrimSpace(f[d.Within])
+	raw := bytes.TrimSpace(decodeFields(items[0]).get(d.Within).raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil, nil
 	}
@@ -264,14 +263,15 @@ func (c *Client) manifestUpdate(ctx context.Context, d *Descriptor, parent Ref, 
 	}
 	if d.manifest.whole {
 		f := decodeFields(bytes.TrimSpace(body))
-		if f == nil || len(bytes.TrimSpace(f["roles"])) == 0 || bytes.TrimSpace(f["roles"])[0] != '[' {
+		roles := f.get("roles")
+		if f.kind() != '{' || roles.kind() != '[' {
 			return Entity{}, fmt.Errorf("%s: the body must be a JSON object with a \"roles\" array", d.Name)
 		}
 		version := m.version
-		if v, ok := f["version"]; ok {
-			version = v
+		if v := f.get("version"); v.raw != nil {
+			version = v.raw
 		}
-		after, err := c.putManifest(ctx, d, m, nonNull(splitArray(bytes.TrimSpace(f["roles"]))), version, id,
+		after, err := c.putManifest(ctx, d, m, nonNull(splitArray(roles.raw)), version, id,
 			func(now *manifestDoc) []byte { return now.raw })
 		if err != nil {
 			return Entity{}, err

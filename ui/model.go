@@ -121,6 +121,16 @@ type frame struct {
 	// says something (a list that failed to load, or is loading for the
 	// first time, has no count: not "0 rows").
 	loaded bool
+	// A load in progress: loadSeq tells its batches and reply from those
+	// of an earlier one, cancel ends it. While the first load streams
+	// (streaming) its rows are shown as they arrive; progress is how far
+	// it got. incomplete says why the rows shown are not the whole list
+	// (the load was cancelled or failed midway).
+	loadSeq    int
+	cancel     context.CancelFunc
+	streaming  bool
+	progress   api.Progress
+	incomplete string
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -280,6 +290,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.ignoredWhileSmall()
 			return m, nil
 		}
+	case listBatch:
+		return m, m.onBatch(msg)
 	case replyMsg:
 		return m, m.onReply(msg)
 	case pluginDone:
@@ -382,6 +394,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.overlay != nil:
 			m.overlay = nil
+		case m.top() != nil && m.top().streaming && m.top().cancel != nil:
+			m.cancelLoad(m.top())
 		case len(m.stack) > 1:
 			return m.pop()
 		}
@@ -552,6 +566,9 @@ func (m *Model) pop() tea.Cmd {
 	if len(m.stack) <= 1 {
 		return nil
 	}
+	if f := m.top(); f.cancel != nil {
+		f.cancel()
+	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.errs.clear()
 	m.layout()
@@ -561,6 +578,9 @@ func (m *Model) pop() tea.Cmd {
 
 // load fetches the rows of frame f. With no connection there is nothing
 // to ask (and nothing would ever answer, so nothing is marked in flight).
+// The first load streams: batches of rows are shown as they arrive (see
+// listBatch). A frame that has rows is refreshed in the background, its
+// rows replaced only once the whole list is there (listed).
 func (m *Model) load(f *frame) tea.Cmd {
 	if f == nil || f.kind == nil {
 		return nil
@@ -569,14 +589,157 @@ func (m *Model) load(f *frame) tea.Cmd {
 		m.setNotice(notConnected)
 		return nil
 	}
+	if f.cancel != nil {
+		f.cancel()
+	}
+	ctx, cancel := context.WithCancel(m.genCtx)
+	f.loadSeq++
+	seq, kind, parent := f.loadSeq, f.kind, f.parent
+	f.cancel = cancel
 	f.table.SetLoading(true)
-	return request(m, ask[[]api.Entity]{
+	if f.loaded {
+		return request(m, ask[[]api.Entity]{
+			view: f.id, what: "list", origin: loadOrigin(f),
+			do: func(_ context.Context, c *api.Client) ([]api.Entity, error) {
+				return c.List(ctx, kind, parent)
+			},
+			then: func(items []api.Entity, err error) tea.Cmd {
+				if f.loadSeq != seq {
+					return nil
+				}
+				f.cancel = nil
+				return m.listed(f, items, err)
+			},
+		})
+	}
+	f.streaming, f.progress, f.incomplete = true, api.Progress{}, ""
+	ch := make(chan listBatch, 1)
+	drained := make(chan struct{})
+	watch := watchList(listBatch{view: f.id, gen: m.gen, seq: seq, ch: ch, drained: drained})
+	req := request(m, ask[struct{}]{
 		view: f.id, what: "list", origin: loadOrigin(f),
-		do: func(ctx context.Context, c *api.Client) ([]api.Entity, error) {
-			return c.List(ctx, f.kind, f.parent)
+		do: func(_ context.Context, c *api.Client) (struct{}, error) {
+			n := 0
+			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
+				// Rows are made here, off the UI thread: Update only appends them.
+				rows := make([]table.Row, len(b))
+				for i, e := range b {
+					rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
+				}
+				n += len(b)
+				select {
+				case ch <- listBatch{items: b, rows: rows, progress: p}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			// The reply goes out once every batch sent was shown (the
+			// watcher closes drained when it finds ch closed), so that it
+			// never overtakes one.
+			close(ch)
+			select {
+			case <-drained:
+			case <-ctx.Done():
+			}
+			return struct{}{}, err
 		},
-		then: func(items []api.Entity, err error) tea.Cmd { return m.listed(f, items, err) },
+		then: func(_ struct{}, err error) tea.Cmd { return m.streamed(f, seq, err) },
 	})
+	return tea.Batch(req, watch)
+}
+
+// listBatch is a batch of a streamed first load, for frame view.
+type listBatch struct {
+	view, gen, seq int
+	items          []api.Entity
+	rows           []table.Row
+	progress       api.Progress
+	ch             chan listBatch
+	drained        chan struct{}
+}
+
+func (b listBatch) String() string { return "list:batch" }
+
+// watchList waits for the next batch of a streamed load (t says whose).
+func watchList(t listBatch) tea.Cmd {
+	return func() tea.Msg {
+		b, ok := <-t.ch
+		if !ok {
+			close(t.drained)
+			return nil
+		}
+		b.view, b.gen, b.seq, b.ch, b.drained = t.view, t.gen, t.seq, t.ch, t.drained
+		return b
+	}
+}
+
+// onBatch shows a batch of rows under those already shown, when its load
+// is still the frame's; a late batch (a frame left, an account switched,
+// a load cancelled or started anew) is dropped and its watcher ends.
+func (m *Model) onBatch(b listBatch) tea.Cmd {
+	f := m.frameByID(b.view)
+	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming {
+		return nil
+	}
+	if f.byID == nil {
+		f.byID = make(map[string]api.Entity, len(b.items))
+	}
+	for i, e := range b.items {
+		f.byID[b.rows[i].ID] = e
+	}
+	if !f.loaded {
+		f.table.SetEmptyText(emptyText(f.kind))
+		f.table.SetRows(b.rows)
+		f.table.SetLoading(true)
+		f.loaded = true
+	} else {
+		f.table.AppendRows(b.rows)
+	}
+	f.progress = b.progress
+	return watchList(b)
+}
+
+// streamed ends a streamed load: the rows shown stay; an error (or a
+// cancel) marks them incomplete.
+func (m *Model) streamed(f *frame, seq int, err error) tea.Cmd {
+	if m.frameByID(f.id) != f || f.loadSeq != seq {
+		return nil
+	}
+	cancelled := f.cancel == nil // cancelLoad let go of it
+	f.streaming, f.cancel = false, nil
+	f.table.SetLoading(false)
+	m.retry = nil
+	switch {
+	case err != nil && cancelled:
+		f.incomplete = "cancelled"
+	case err != nil:
+		m.fail(err)
+		if f.loaded {
+			f.incomplete = "failed"
+		} else {
+			f.table.SetEmptyText(m.loadFailedText(f.kind, err))
+		}
+		return nil
+	case !f.loaded:
+		f.table.SetEmptyText(emptyText(f.kind))
+		f.table.SetRows(nil)
+		f.byID = map[string]api.Entity{}
+		f.loaded = true
+	}
+	if f.openID != "" { // the row asked for may have come in a later batch
+		f.table.SetCursorID(f.openID)
+	}
+	return m.openPending(f)
+}
+
+// cancelLoad ends the streamed load of frame f (esc while it loads): the
+// rows already shown stay, marked incomplete.
+func (m *Model) cancelLoad(f *frame) {
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
 }
 
 func (m *Model) frameByID(id int) *frame {

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views/chrome"
 	"github.com/mpconsole/mpconsole/views/text"
@@ -96,6 +99,14 @@ func (m *Model) statusInfo() chrome.Status {
 	if m.retrying() {
 		s.Notice = retryText(m.retry)
 	}
+	if f := m.top(); f != nil && m.overlay == nil && s.Notice == "" {
+		switch {
+		case f.streaming:
+			s.Notice = loadingText(f.progress)
+		case f.incomplete != "":
+			s.Notice = "incomplete (" + f.incomplete + "): " + groupDigits(f.table.Total()) + " rows"
+		}
+	}
 	if f := m.top(); f != nil && m.overlay == nil && f.loaded {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()
@@ -141,4 +152,19 @@ func (m *Model) tokenText() string {
 func spinnerFrame(i int) string {
 	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 	return frames[i%len(frames)]
+}
+
+// loadingText is the status bar's line while a list streams in:
+// "loading… 12 400 rows, 6.1 MB".
+func loadingText(p api.Progress) string {
+	return fmt.Sprintf("loading… %s rows, %.1f MB", groupDigits(p.Rows), float64(p.Bytes)/1e6)
+}
+
+// groupDigits writes n with its thousands apart: 12 400.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }

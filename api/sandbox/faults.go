@@ -22,9 +22,11 @@ const (
 	FaultReset   = "reset"   // the connection is dropped (TCP reset) without an answer; the request IS carried out
 	FaultHTML    = "html"    // 502 with an HTML error page (text/html), as a proxy would send
 	FaultGarbage = "garbage" // 200 with a truncated, malformed JSON body
+	FaultCorrupt = "corrupt" // 200 with the real answer, one byte in its middle made a control character (malformed from there on)
+	FaultCut     = "cut"     // 200 announcing the real answer's length, the connection dropped after half of it
 )
 
-var faultKinds = []string{Fault500, Fault502, Fault503, Fault504, Fault429, FaultReset, FaultHTML, FaultGarbage}
+var faultKinds = []string{Fault500, Fault502, Fault503, Fault504, Fault429, FaultReset, FaultHTML, FaultGarbage, FaultCorrupt, FaultCut}
 
 func validFault(kind string) bool { return slices.Contains(faultKinds, kind) }
 
@@ -176,6 +178,31 @@ func writeFault(w http.ResponseWriter, kind string, v2 bool) {
 	case FaultReset:
 		resetConnection(w)
 	}
+}
+
+// writeBroken answers with the real answer r broken half-way (corrupt,
+// cut): what a client reading a long answer as it arrives finds only after
+// it has handed on the first entities.
+func writeBroken(w http.ResponseWriter, r response, kind string) {
+	b := r.body
+	if r.status != http.StatusOK || len(b) < 2 {
+		writeResponse(w, r)
+		return
+	}
+	half := len(b) / 2
+	if kind == FaultCorrupt {
+		b = slices.Clone(b)
+		b[half] = 0x01 // invalid JSON inside a string and out of one
+		writeResponse(w, response{status: r.status, body: b})
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(r.status)
+	w.Write(b[:half])                     //nolint:errcheck // the connection is dropped next anyway
+	http.NewResponseController(w).Flush() //nolint:errcheck // best effort
+	resetConnection(w)
 }
 
 // resetConnection drops the connection without an answer: hijack it, ask

@@ -16,6 +16,7 @@ type opFunc func(s *Server, rq *request, t *tx) response
 type op struct {
 	fn        opFunc
 	noAccount bool // v1 only: accountId is not required (POST /accounts)
+	fresh     bool // a GET whose answer changes with the clock: never cached (answers.go)
 }
 
 // route is one row of the route table: a path pattern and what each method
@@ -249,7 +250,7 @@ func routeTable() []*route {
 			http.MethodPut: {fn: (*Server).updateFeed},
 		}},
 		{pattern: "/v1/workspace|workspaces/{workspaceId}/userinsights", kind: "user_insights", ops: map[string]op{
-			http.MethodGet: {fn: (*Server).userInsights},
+			http.MethodGet: {fn: (*Server).userInsights, fresh: true},
 		}},
 		{pattern: "/v1/workspace|workspaces/{workspaceId}/{moduleName}/serviceconfigurations", kind: "Service Configuration", ops: map[string]op{
 			http.MethodGet: {fn: (*Server).listOutputConfigs},

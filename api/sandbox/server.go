@@ -72,16 +72,20 @@ func DefaultCredentials() []Credential {
 // Options configure a sandbox. The zero value is a memory-only sandbox with
 // the default seed, the two default credentials and no faults.
 type Options struct {
-	Addr        string        // listen address for Start; default "127.0.0.1:0"
-	DataFile    string        // "" keeps everything in memory; else a bbolt file (created 0600)
-	TokenTTL    time.Duration // token lifetime; default 8h; at least 1s
-	Seed        string        // "default" (also ""), "empty" or "large:N"; ignored when DataFile already holds data
-	Faults      string        // the --fault spec, e.g. "504=0.3,429=0.1,reset=0.05"
-	FaultSeed   int64         // seed of the fault dice; 0 picks one at random
-	Latency     time.Duration // delay before every answer
-	Audience    string        // the audience the token endpoint demands; default api.DefaultAudience
-	Credentials []Credential  // nil means DefaultCredentials()
-	Log         io.Writer     // one line per request; nil discards
+	Addr      string        // listen address for Start; default "127.0.0.1:0"
+	DataFile  string        // "" keeps everything in memory; else a bbolt file (created 0600)
+	TokenTTL  time.Duration // token lifetime; default 8h; at least 1s
+	Seed      string        // "default" (also ""), "empty" or "large:N"; ignored when DataFile already holds data
+	Faults    string        // the --fault spec, e.g. "504=0.3,429=0.1,reset=0.05"
+	FaultSeed int64         // seed of the fault dice; 0 picks one at random
+	Latency   time.Duration // delay before every answer
+	// Trickle, when set, sends every API answer's body in 16 KiB pieces
+	// with this pause after each: a slow transfer, for clients that read
+	// as the bytes arrive.
+	Trickle     time.Duration
+	Audience    string       // the audience the token endpoint demands; default api.DefaultAudience
+	Credentials []Credential // nil means DefaultCredentials()
+	Log         io.Writer    // one line per request; nil discards
 	Now         func() time.Time
 	AppLimit    int // apps per account; default the seed's (DefaultAppLimit, or N+DefaultAppLimit for large:N)
 	// ActiveCALimit is the per-account limit on active calculated
@@ -130,7 +134,10 @@ type Server struct {
 	readTimeout  time.Duration // resolved Options.ReadTimeout (0: none)
 	writeTimeout time.Duration // resolved Options.WriteTimeout (0: none)
 
-	latency   atomic.Int64 // nanoseconds
+	latency   atomic.Int64  // nanoseconds
+	trickle   atomic.Int64  // nanoseconds; see Options.Trickle
+	gen       atomic.Uint64 // the model's generation: moves on with every write (answers.go)
+	answers   answerCache
 	tokenHits atomic.Int64
 	apiHits   atomic.Int64
 
@@ -169,6 +176,10 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("latency %s is negative", opts.Latency)
 	}
 	s.latency.Store(int64(opts.Latency))
+	if opts.Trickle < 0 {
+		return nil, fmt.Errorf("trickle %s is negative", opts.Trickle)
+	}
+	s.trickle.Store(int64(opts.Trickle))
 	s.readTimeout = timeout(opts.ReadTimeout, DefaultReadTimeout)
 	s.writeTimeout = timeout(opts.WriteTimeout, DefaultWriteTimeout)
 	creds, err := checkCredentials(opts.Credentials)
@@ -462,8 +473,12 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 	v2 := !strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1")
 	if kind := s.faults.next(); kind != "" {
 		info.fault = kind
-		if kind == Fault504 || kind == FaultReset {
+		switch kind {
+		case Fault504, FaultReset:
 			s.handle(r, info)
+		case FaultCorrupt, FaultCut:
+			writeBroken(s.trickled(w, r), s.handle(r, info), kind)
+			return
 		}
 		if kind == Fault429 && isRolesPath(r.URL.Path) {
 			w.Header().Set("Retry-After", "1")
@@ -486,7 +501,7 @@ func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 	if r.Method == http.MethodHead {
 		resp.body = nil // whatever the status
 	}
-	writeResponse(w, resp)
+	writeResponse(s.trickled(w, r), resp)
 }
 
 // dropUnsentBody makes the server close the connection after a 413 to a
@@ -574,6 +589,10 @@ func (s *Server) handle(r *http.Request, info *reqInfo) response {
 				return *f
 			}
 		}
+		if r.Method == http.MethodGet && !rt.v2 && !o.fresh {
+			return s.cachedRead(answerKey{cred: cred, path: r.URL.EscapedPath() + "?" + r.URL.RawQuery},
+				func() response { return o.fn(s, rq, t) })
+		}
 		return o.fn(s, rq, t)
 	}
 	var resp response
@@ -600,6 +619,7 @@ func (s *Server) writeOp(run func(*tx) response) response {
 	if !t.dirty() {
 		return resp
 	}
+	s.gen.Add(1) // whatever happens next, cached answers are stale
 	if resp.status >= 400 {
 		// A handler changed the model and then refused: never persist a
 		// half-done write; put the model back as the store has it.
@@ -626,6 +646,7 @@ func (s *Server) reloadLocked(why string) {
 	}
 	st.tokens = nil
 	s.st = st
+	s.gen.Add(1)
 	s.logf("model reloaded from the store: %s", why)
 }
 

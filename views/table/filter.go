@@ -12,6 +12,37 @@ import (
 type searchIndex struct {
 	text string
 	end  []int // end[r] is where row r's key ends in text; it starts at end[r-1]
+	// b holds text while rows are appended (AppendRows): text is b's
+	// bytes so far, which later appends never change.
+	b *strings.Builder
+}
+
+// append adds the keys of rows after those indexed.
+func (ix *searchIndex) append(rows []Row) {
+	if ix.b == nil {
+		ix.b = &strings.Builder{}
+		ix.b.Grow(len(ix.text) * 2)
+		ix.b.WriteString(ix.text)
+	}
+	for _, r := range rows {
+		writeKey(ix.b, r)
+		ix.end = append(ix.end, ix.b.Len())
+	}
+	ix.text = ix.b.String()
+}
+
+// writeKey writes row r's search key.
+func writeKey(b *strings.Builder, r Row) {
+	if r.Key != "" {
+		b.WriteString(r.Key)
+		return
+	}
+	for j, c := range r.Cells {
+		if j > 0 {
+			b.WriteByte(keySep)
+		}
+		writeLower(b, c)
+	}
 }
 
 // newSearchIndex builds the keys of rows: cells lower-cased and joined by
@@ -19,6 +50,10 @@ type searchIndex struct {
 func newSearchIndex(rows []Row) searchIndex {
 	size := 0
 	for _, r := range rows {
+		if r.Key != "" {
+			size += len(r.Key)
+			continue
+		}
 		for _, c := range r.Cells {
 			size += len(c) + 1
 		}
@@ -27,12 +62,7 @@ func newSearchIndex(rows []Row) searchIndex {
 	b.Grow(size)
 	end := make([]int, len(rows))
 	for i, r := range rows {
-		for j, c := range r.Cells {
-			if j > 0 {
-				b.WriteByte(keySep)
-			}
-			writeLower(&b, c)
-		}
+		writeKey(&b, r)
 		end[i] = b.Len()
 	}
 	return searchIndex{text: b.String(), end: end}

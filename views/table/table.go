@@ -78,6 +78,10 @@ type Column struct {
 type Row struct {
 	ID    string // stable identity, used to keep the cursor across reloads
 	Cells []string
+	// Key, when set, is the row's search key already made: the cells
+	// lower-cased and joined by \x1f (a listed entity's SearchKey). The
+	// table builds it from Cells otherwise.
+	Key string
 }
 
 // Ops says which write actions the table offers for its kind.
@@ -223,6 +227,48 @@ func (m *Model) SetRows(rows []Row) {
 	}
 	m.resort()
 	if !m.selectID(id) {
+		m.clamp()
+	}
+}
+
+// AppendRows adds rows after those shown (the next batch of a list still
+// arriving). The cursor stays on its row and the filter and sort hold: only
+// the new rows are indexed and filtered, and without a sort they are
+// placed after the others without looking at the rest. With a sort the
+// order is computed again.
+func (m *Model) AppendRows(rows []Row) {
+	if len(rows) == 0 {
+		return
+	}
+	sel := m.selectedRow()
+	first := len(m.rows)
+	m.rows = append(m.rows, rows...)
+	m.index.append(rows)
+	if len(m.at) < len(m.rows) {
+		m.at = append(m.at, make([]int32, len(m.rows)-len(m.at))...)
+	}
+	if m.sortCol >= 0 {
+		m.resort()
+		if !m.selectRow(sel) {
+			m.clamp()
+		}
+		return
+	}
+	filtered := m.query != ""
+	for r := first; r < len(m.rows); r++ {
+		m.order = append(m.order, r)
+	}
+	if !filtered {
+		m.visible = m.order
+	} else {
+		// The new rows narrowed by the query, after the visible ones; the
+		// backspace history does not know them, so it starts anew.
+		m.history.reset()
+		add := m.order[len(m.order)-len(rows):]
+		m.visible, _ = m.index.filter(m.visible, add, m.query, m.at, -1)
+		m.buf = m.visible[:0]
+	}
+	if m.loading && len(m.visible) > 0 && sel < 0 {
 		m.clamp()
 	}
 }

@@ -1,0 +1,132 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// decodeBodyTwoPass is DecodeBody as it was before the one-pass splitter:
+// a json.Valid pass, then the splits. The fuzz tests hold the splitter, fed
+// whole or in pieces, to it.
+func decodeBodyTwoPass(body []byte) (Payload, error) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return Payload{Shape: ShapeEmpty}, nil
+	}
+	if !json.Valid(b) {
+		return Payload{}, fmt.Errorf("body is not valid JSON")
+	}
+	b = append([]byte(nil), b...)
+	switch b[0] {
+	case '[':
+		return Payload{Shape: ShapeBareArray, Items: nonNullTwoPass(splitArray(b))}, nil
+	case '{':
+		keys := splitObject(b)
+		_, hasData := keys["data"]
+		_, hasErrors := keys["errors"]
+		if !hasData && !hasErrors {
+			return Payload{Shape: ShapeBareObject, Items: []json.RawMessage{b}}, nil
+		}
+		p := Payload{Shape: ShapeEnvelope}
+		p.DataType = firstString(keys["dataType"], keys["data_type"])
+		raw := bytes.TrimSpace(keys["data"])
+		switch {
+		case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		case raw[0] == '[':
+			p.Items = nonNullTwoPass(splitArray(raw))
+		case raw[0] == '{':
+			p.Items = []json.RawMessage{raw}
+		default:
+			return Payload{}, fmt.Errorf("envelope data is neither an array nor an object")
+		}
+		p.Errors = decodeErrors(keys["errors"])
+		return p, nil
+	default:
+		return Payload{Shape: ShapeBareScalar, Scalar: b}, nil
+	}
+}
+
+func nonNullTwoPass(items []json.RawMessage) []json.RawMessage {
+	var out []json.RawMessage
+	for _, it := range items {
+		if t := bytes.TrimSpace(it); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// OldList lists the way List did before streaming: the whole body, the
+// two-pass decode, an Entity per item.
+func OldList(ctx context.Context, c *Client, d *Descriptor, parent Ref) ([]Entity, error) {
+	parent = c.scope(d, parent)
+	p, err := d.listPath(parent)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(ctx, Request{Version: d.Version, Method: http.MethodGet, Path: p})
+	if err != nil {
+		return nil, err
+	}
+	pl, err := decodeBodyTwoPass(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	items, err := c.within(resp, p, d, pl.Items)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entity
+	for _, it := range items {
+		out = append(out, d.entity(it, parent))
+	}
+	return out, nil
+}
+
+// MapRow renders an entity's cells from its raw JSON decoded by
+// encoding/json into maps, as rows were computed before the scanner.
+func MapRow(e Entity) []string {
+	dec := json.NewDecoder(bytes.NewReader(e.Raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		v = nil
+	}
+	if _, ok := v.(map[string]any); !ok {
+		v = nil
+	}
+	row := make([]string, len(e.Kind.Columns))
+	for i, c := range e.Kind.Columns {
+		row[i] = cleanText(c.get(object{dec: true, v: v}))
+	}
+	return row
+}
+
+// MapSearchKey is the search key of MapRow's cells.
+func MapSearchKey(e Entity) string { return strings.ToLower(strings.Join(MapRow(e), cellSep)) }
+
+// Listed reports whether the entity carries the cells computed when listed.
+func Listed(e Entity) bool { return e.listed }
+
+// SplitBody runs the splitter over a body already read, and with rows set
+// builds the listed entities too, as ListStream does; it returns how many.
+func SplitBody(d *Descriptor, body []byte, rows bool) int {
+	var s splitter
+	if s.finish(body) != nil {
+		return -1
+	}
+	spans := s.take()
+	if !rows {
+		return len(spans)
+	}
+	var sc rowScratch
+	out := make([]Entity, 0, len(spans))
+	for _, sp := range spans {
+		out = append(out, d.listEntity(body[sp.start:sp.end:sp.end], nil, &sc))
+	}
+	return len(out)
+}
