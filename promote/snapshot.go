@@ -166,6 +166,30 @@ func (s *Snapshot) Lookup(kind string, key ...string) (*Entry, bool) {
 	return e, ok
 }
 
+// Ancestors are the entries an entity of kind and key lives under, from
+// the top down, as far as the snapshot has them: to promote a data plan
+// version into an account that lacks its plan, the plan goes too (created
+// carrying the version).
+func (s *Snapshot) Ancestors(kind string, key []string) []*Entry {
+	var out []*Entry
+	for k := kind; ; {
+		sp, _, _ := specOf(k)
+		if sp.parent == "" {
+			break
+		}
+		n := parentKeyLen(k)
+		if n > len(key) {
+			break
+		}
+		if e, ok := s.Lookup(sp.parent, key[:n]...); ok {
+			out = append(out, e)
+		}
+		k = sp.parent
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // Add puts an entry in the snapshot. Its body is normalized again (key
 // order, spacing); an entry of a kind the snapshot was not taken for, or a
 // second entry with the same kind and key, is an error.
