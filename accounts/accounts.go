@@ -262,6 +262,7 @@ func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.
 		}
 		cfg.ClientSecret = secret
 		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL, cfg.Audience = e.cfg.Endpoints()
+		cfg.OrgID = e.cfg.OrgID
 	} else {
 		s := m.opts.Sandbox
 		cfg.ClientSecret = e.sec

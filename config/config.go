@@ -55,13 +55,16 @@ type Profile struct {
 	ClientSecretEnv     string `toml:"client_secret_env"`
 	ClientSecretCommand string `toml:"client_secret_command"`
 	AccountID           int64  `toml:"account_id"`
-	BaseURL             string `toml:"base_url"`    // v1 base URL
-	V2BaseURL           string `toml:"v2_base_url"` // Calculated Attributes base URL
-	TokenURL            string `toml:"token_url"`
-	Audience            string `toml:"audience"`
-	ReadOnly            bool   `toml:"read_only"`
-	Color               string `toml:"color"` // header colour, e.g. "#d70000" or "red"
-	Skin                string `toml:"skin"`  // skins/NAME.toml beside the file (see SkinPath)
+	// OrgID is the account's organization, which the Custom Access Roles
+	// paths name (the API has no way to find it); 0 when not given.
+	OrgID     int64  `toml:"org_id"`
+	BaseURL   string `toml:"base_url"`    // v1 base URL
+	V2BaseURL string `toml:"v2_base_url"` // Calculated Attributes base URL
+	TokenURL  string `toml:"token_url"`
+	Audience  string `toml:"audience"`
+	ReadOnly  bool   `toml:"read_only"`
+	Color     string `toml:"color"` // header colour, e.g. "#d70000" or "red"
+	Skin      string `toml:"skin"`  // skins/NAME.toml beside the file (see SkinPath)
 }
 
 // File is a parsed, validated profiles file.
@@ -291,6 +294,9 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 	}
 	if p.AccountID <= 0 {
 		add("account_id", "missing or not a positive account id")
+	}
+	if p.OrgID < 0 {
+		add("org_id", "not a positive organization id (leave it out when unknown)")
 	}
 	for field, u := range map[string]string{"base_url": p.BaseURL, "v2_base_url": p.V2BaseURL, "token_url": p.TokenURL} {
 		if u == "" {

@@ -197,8 +197,10 @@ func (a *applier) step(ctx context.Context, s Step) (Result, error) {
 		}
 		res.ID = ent.ID
 		a.refs[id(s.Kind, s.Key)] = ent.Ref()
-		for _, w := range s.With {
-			a.refs[id("platforms", w)] = ent.Ref().With("platform", strings.ToLower(w[len(w)-1]))
+		if s.Kind == "apps" { // the platforms' references, for their service configurations
+			for _, w := range s.With {
+				a.refs[id("platforms", w)] = ent.Ref().With("platform", strings.ToLower(w[len(w)-1]))
+			}
 		}
 		a.journal(state.OpCreate, d, ent.Parents, ent.ID, ent.Name, nil, ent.Raw)
 	case Update:

@@ -24,6 +24,7 @@ import (
 //	apps/Acme Shop/servicefiltering/Mixpanel.json
 //	apps/Acme Shop/filters/Mixpanel/Event~App Open~~other.json
 //	workspaces/Staging.json, workspaces/Staging/feeds/radar.json, …
+//	workspaces/Staging/plans/checkout_plan/versions/3.json  a data plan's version
 //	audiences/QA Testers.json, users/qa@acme.example.json
 //
 // An entity's file is named by its own key parts (after its parent's),

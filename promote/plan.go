@@ -27,11 +27,11 @@ type Step struct {
 	Key  []string `json:"key"`
 	// Body is what the step writes, as the source has it: normalized,
 	// secrets as references (resolved only when the step is sent). An
-	// app's create body carries its platforms.
+	// app's create body carries its platforms, a data plan's its versions.
 	Body    json.RawMessage `json:"body,omitempty"`
 	Changes []FieldChange   `json:"changes,omitempty"` // an update's fields, target → source
 	// With are the keys of entities the step creates too: an app is
-	// created with its platforms.
+	// created with its platforms, a data plan with its versions.
 	With [][]string `json:"with,omitempty"`
 	// Secrets are the secret references the step needs a value for.
 	Secrets []string `json:"secrets,omitempty"`
@@ -101,8 +101,9 @@ func MakePlan(source, target *Snapshot, o PlanOptions) *Plan {
 			}
 			p.Steps = append(p.Steps, st)
 			exists[id(d.Kind, d.Key)] = true
+			sp, _, _ := specOf(d.Kind)
 			for _, w := range st.With {
-				exists[id("platforms", w)] = true
+				exists[id(sp.carries, w)] = true
 			}
 		case Differs:
 			if !desc.Ops.Has(api.OpUpdate) || !desc.Ops.Has(api.OpGet) {
@@ -140,16 +141,32 @@ func MakePlan(source, target *Snapshot, o PlanOptions) *Plan {
 	return p
 }
 
-// parentKeyLen is how many parts of a key name the parent entity.
+// parentKeyLen is how many parts of a kind's key name its parent entity:
+// the parent's whole key.
 func parentKeyLen(kind string) int {
 	sp, _, _ := specOf(kind)
-	switch sp.parent {
-	case "":
+	if sp.parent == "" {
 		return 0
-	case "platforms":
-		return 2
 	}
-	return 1
+	return keyLen(sp.parent)
+}
+
+// keyLen is how many parts a kind's key has: its parent's, then its own
+// natural key values — filters with the service name first, service
+// filtering with the service name only.
+func keyLen(kind string) int {
+	sp, _, _ := specOf(kind)
+	own := 0
+	if d, ok := api.Lookup(kind); ok {
+		own = len(d.NaturalKey)
+	}
+	switch {
+	case kind == "servicefiltering":
+		own = 1
+	case sp.byService:
+		own++
+	}
+	return parentKeyLen(kind) + own
 }
 
 // createStep plans the create of a source-only entity, or says why it
@@ -169,25 +186,29 @@ func (p *Plan) createStep(source *Snapshot, d Difference, desc *api.Descriptor, 
 	case !desc.Ops.Has(api.OpCreate):
 		return Step{}, desc.Name + " cannot be created through the API"
 	}
-	switch d.Kind {
-	case "apps":
-		if !slices.Contains(p.Diff.Kinds, "platforms") {
-			return Step{}, "an app is created with its platforms: compare platforms too"
+	if sp.carries != "" {
+		if !slices.Contains(p.Diff.Kinds, sp.carries) {
+			return Step{}, fmt.Sprintf("a %s is created with its %s: compare %s too", desc.Singular, sp.carries, sp.carries)
 		}
-		var pfs []json.RawMessage
-		for _, e := range source.entries {
-			if e.Kind == "platforms" && e.Key[0] == d.Key[0] {
-				pfs = append(pfs, e.Body)
+		// The children the source has, in the plan's source: those a
+		// comparison of picked rows keeps.
+		var kids []json.RawMessage
+		for _, e := range source.Entries() {
+			if e.Kind == sp.carries && len(e.Key) == len(d.Key)+1 && slices.Equal(e.Key[:len(d.Key)], d.Key) {
+				kids = append(kids, e.Body)
 				st.With = append(st.With, e.Key)
 			}
 		}
-		if len(pfs) == 0 {
-			return Step{}, "the API creates an app only with at least one platform"
+		if len(kids) == 0 {
+			cd, _ := api.Lookup(sp.carries)
+			return Step{}, fmt.Sprintf("the API creates a %s only with at least one %s", desc.Singular, cd.Singular)
 		}
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal(d.source.Body, &m) // a normalized body is an object
-		m["platforms"] = mustMarshal(pfs)
+		m[carriedField[d.Kind]] = mustMarshal(kids)
 		st.Body = mustMarshal(m)
+	}
+	switch d.Kind {
 	case "calculatedattributes":
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal(d.source.Body, &m)
@@ -203,6 +224,10 @@ func (p *Plan) createStep(source *Snapshot, d Difference, desc *api.Descriptor, 
 	st.Secrets = secretsIn([]FieldChange{{To: st.Body}})
 	return st, ""
 }
+
+// carriedField is the field of a create body that holds the children the
+// entity is created with.
+var carriedField = map[string]string{"apps": "platforms", "plans": "data_plan_versions"}
 
 // configured reports whether the target has, or the plan creates, a
 // configuration of the service on a platform of the app.
@@ -344,11 +369,12 @@ func writeStep(b *strings.Builder, s Step) {
 	case Create:
 		fmt.Fprintf(b, "+ %s", s.Label())
 		if len(s.With) > 0 {
-			var oss []string
+			var own []string
 			for _, k := range s.With {
-				oss = append(oss, k[len(k)-1])
+				own = append(own, k[len(k)-1])
 			}
-			fmt.Fprintf(b, " (with platforms %s)", strings.Join(oss, ", "))
+			sp, _, _ := specOf(s.Kind)
+			fmt.Fprintf(b, " (with %s %s)", sp.carries, strings.Join(own, ", "))
 		}
 		if len(s.Secrets) > 0 {
 			fmt.Fprintf(b, " [secrets: %s]", strings.Join(s.Secrets, ", "))

@@ -46,13 +46,20 @@ type kindSpec struct {
 	// byService: the kind is read per app and configured service; its own
 	// key starts with the service name.
 	byService bool
+	// carries is the child kind the API creates with the entity, in its
+	// create body ("" for none): an app with its platforms, a data plan
+	// with its versions.
+	carries string
+	// org: the kind lives in the client's organization, whose id the
+	// client must know (Config.OrgID); without one it is not read.
+	org bool
 }
 
 // tree lists the kinds a snapshot may hold in dependency order: a parent
 // before its children, a data point before the filters that name it,
 // service filtering before the filters it sets the default of.
 var tree = []kindSpec{
-	{name: "apps"},
+	{name: "apps", carries: "platforms"},
 	{name: "platforms", parent: "apps"},
 	{name: "datapoints", parent: "apps"},
 	{name: "serviceconfigs", parent: "platforms"},
@@ -61,8 +68,11 @@ var tree = []kindSpec{
 	{name: "workspaces"},
 	{name: "feeds", parent: "workspaces"},
 	{name: "calculatedattributes", parent: "workspaces"},
+	{name: "plans", parent: "workspaces", carries: "versions"},
+	{name: "versions", parent: "plans"},
 	{name: "audiences"},
 	{name: "users"},
+	{name: "roles", org: true},
 }
 
 // Kinds lists every kind a snapshot may hold, in dependency order.
@@ -154,6 +164,30 @@ func (s *Snapshot) Entries() []*Entry {
 func (s *Snapshot) Lookup(kind string, key ...string) (*Entry, bool) {
 	e, ok := s.index[id(kind, key)]
 	return e, ok
+}
+
+// Ancestors are the entries an entity of kind and key lives under, from
+// the top down, as far as the snapshot has them: to promote a data plan
+// version into an account that lacks its plan, the plan goes too (created
+// carrying the version).
+func (s *Snapshot) Ancestors(kind string, key []string) []*Entry {
+	var out []*Entry
+	for k := kind; ; {
+		sp, _, _ := specOf(k)
+		if sp.parent == "" {
+			break
+		}
+		n := parentKeyLen(k)
+		if n > len(key) {
+			break
+		}
+		if e, ok := s.Lookup(sp.parent, key[:n]...); ok {
+			out = append(out, e)
+		}
+		k = sp.parent
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // Add puts an entry in the snapshot. Its body is normalized again (key
@@ -314,12 +348,15 @@ func filterRank(typ string) int {
 // Options say what Take reads.
 type Options struct {
 	// Kinds to read (catalogue names or aliases); nil for every kind of
-	// Kinds(). The parents a kind needs are read too.
+	// Kinds() — but roles only with a client that knows its organization
+	// (api.Config.OrgID; naming roles without one is an error). The
+	// parents a kind needs are read too.
 	Kinds []string
 }
 
 // Take reads an account's configuration: every entity of the kinds, walking
-// down from apps and workspaces. Feeds are read one by one (their list
+// down from apps and workspaces (a data plan's versions come with the
+// plan). Feeds are read one by one (their list
 // carries only ids and names). Nothing is written.
 func Take(ctx context.Context, c *api.Client, o Options) (*Snapshot, error) {
 	s, err := NewSnapshot(o.Kinds)
@@ -327,6 +364,18 @@ func Take(ctx context.Context, c *api.Client, o Options) (*Snapshot, error) {
 		return nil, err
 	}
 	s.Account = c.AccountID()
+	if c.OrgID() == 0 {
+		// Roles live in the organization, and the API has no way to find
+		// an account's: without its id they are not read.
+		for _, k := range o.Kinds {
+			if d, ok := api.Lookup(k); ok {
+				if sp, _, _ := specOf(d.Name); sp.org {
+					return nil, fmt.Errorf("%s need the organization's id: set org_id in the profile", d.Name)
+				}
+			}
+		}
+		s.Kinds = slices.DeleteFunc(s.Kinds, func(k string) bool { sp, _, _ := specOf(k); return sp.org })
+	}
 	w := walker{c: c, s: s}
 	for _, sp := range tree {
 		if sp.parent == "" && s.has(sp.name) {

@@ -118,6 +118,9 @@ func planFor(source, target *promote.Snapshot, picked []promote.Difference) (*pr
 		if !ok {
 			continue
 		}
+		for _, a := range source.Ancestors(d.Kind, d.Key) {
+			_ = add(a) // its kind is the target's: an ancestor the target lacks is planned as a create
+		}
 		if err := add(e); err != nil {
 			return nil, err
 		}
