@@ -7,9 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
-	"strconv"
-	"strings"
+
+	"github.com/mpconsole/mpconsole/internal/jsonnum"
 )
 
 // The update protocol. The Platform API has no conditional update (no
@@ -148,7 +147,7 @@ func sameValue(a, b any) bool {
 		return ok && x == y
 	case json.Number:
 		y, ok := b.(json.Number)
-		return ok && sameNumber(string(x), string(y))
+		return ok && jsonnum.Equal(string(x), string(y))
 	case []any:
 		y, ok := b.([]any)
 		if !ok || len(x) != len(y) {
@@ -174,34 +173,4 @@ func sameValue(a, b any) bool {
 		return true
 	}
 	return false
-}
-
-// maxSameExponent bounds the exponents compared by value: 1e999999999
-// would otherwise make math/big build a number with a billion digits.
-// Numbers beyond it are equal only when spelt the same.
-const maxSameExponent = 400
-
-// sameNumber compares two JSON numbers by value, exactly.
-func sameNumber(a, b string) bool {
-	if a == b {
-		return true
-	}
-	if numberExponent(a) > maxSameExponent || numberExponent(b) > maxSameExponent {
-		return false
-	}
-	x, ok1 := new(big.Rat).SetString(a)
-	y, ok2 := new(big.Rat).SetString(b)
-	return ok1 && ok2 && x.Cmp(y) == 0
-}
-
-func numberExponent(s string) int {
-	i := strings.IndexAny(s, "eE")
-	if i < 0 {
-		return 0
-	}
-	e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-	if err != nil {
-		return maxSameExponent + 1
-	}
-	return max(e, -e)
 }

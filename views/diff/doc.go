@@ -34,10 +34,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mpconsole/mpconsole/internal/jsonnum"
 )
 
 type valueKind uint8
@@ -170,7 +171,7 @@ func equal(a, b *node) bool {
 	case boolKind, stringKind:
 		return a.text == b.text
 	case numberKind:
-		return numberEqual(a.text, b.text)
+		return jsonnum.Equal(a.text, b.text)
 	case arrayKind:
 		if len(a.elems) != len(b.elems) {
 			return false
@@ -192,38 +193,6 @@ func equal(a, b *node) bool {
 		}
 	}
 	return true
-}
-
-// maxExponent bounds the exponents compared by value: 1e999999999 would
-// otherwise make math/big build a number with a billion digits.
-const maxExponent = 400
-
-// numberEqual compares two JSON numbers by value, exactly.
-func numberEqual(a, b string) bool {
-	if a == b {
-		return true
-	}
-	if exponent(a) > maxExponent || exponent(b) > maxExponent {
-		return false
-	}
-	x, ok1 := new(big.Rat).SetString(a)
-	y, ok2 := new(big.Rat).SetString(b)
-	return ok1 && ok2 && x.Cmp(y) == 0
-}
-
-func exponent(s string) int {
-	i := strings.IndexAny(s, "eE")
-	if i < 0 {
-		return 0
-	}
-	e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-	if err != nil {
-		return maxExponent + 1
-	}
-	if e < 0 {
-		e = -e
-	}
-	return e
 }
 
 // compact renders a value as compact JSON.
