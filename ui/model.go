@@ -676,10 +676,12 @@ func watchList(t listBatch) tea.Cmd {
 
 // onBatch shows a batch of rows under those already shown, when its load
 // is still the frame's; a late batch (a frame left, an account switched,
-// a load cancelled or started anew) is dropped and its watcher ends.
+// a load cancelled or started anew) is dropped and its watcher ends. A
+// cancelled load is still streaming until its reply comes, but shows no
+// batch after esc: f.cancel is gone then.
 func (m *Model) onBatch(b listBatch) tea.Cmd {
 	f := m.frameByID(b.view)
-	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming {
+	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming || f.cancel == nil {
 		return nil
 	}
 	if f.byID == nil {
@@ -765,6 +767,7 @@ func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
 	}
 	f.table.SetEmptyText(emptyText(f.kind))
 	f.loaded = true
+	f.incomplete = "" // the whole list is there now
 	rows := make([]table.Row, len(items))
 	f.byID = make(map[string]api.Entity, len(items))
 	for i, e := range items {
