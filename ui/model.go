@@ -622,10 +622,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 			n := 0
 			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
 				// Rows are made here, off the UI thread: Update only appends them.
-				rows := make([]table.Row, len(b))
-				for i, e := range b {
-					rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
-				}
+				rows := batchRows(b, n)
 				n += len(b)
 				select {
 				case ch <- listBatch{items: b, rows: rows, progress: p}:
@@ -647,6 +644,16 @@ func (m *Model) load(f *frame) tea.Cmd {
 		then: func(_ struct{}, err error) tea.Cmd { return m.streamed(f, seq, err) },
 	})
 	return tea.Batch(req, watch)
+}
+
+// batchRows makes the table rows of a batch of a streamed load, the
+// batch's first entity being the list's n-th.
+func batchRows(b []api.Entity, n int) []table.Row {
+	rows := make([]table.Row, len(b))
+	for i, e := range b {
+		rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
+	}
+	return rows
 }
 
 // listBatch is a batch of a streamed first load, for frame view.
