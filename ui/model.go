@@ -622,10 +622,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 			n := 0
 			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
 				// Rows are made here, off the UI thread: Update only appends them.
-				rows := make([]table.Row, len(b))
-				for i, e := range b {
-					rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
-				}
+				rows := batchRows(b, n)
 				n += len(b)
 				select {
 				case ch <- listBatch{items: b, rows: rows, progress: p}:
@@ -647,6 +644,16 @@ func (m *Model) load(f *frame) tea.Cmd {
 		then: func(_ struct{}, err error) tea.Cmd { return m.streamed(f, seq, err) },
 	})
 	return tea.Batch(req, watch)
+}
+
+// batchRows makes the table rows of a batch of a streamed load, the
+// batch's first entity being the list's n-th.
+func batchRows(b []api.Entity, n int) []table.Row {
+	rows := make([]table.Row, len(b))
+	for i, e := range b {
+		rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
+	}
+	return rows
 }
 
 // listBatch is a batch of a streamed first load, for frame view.
@@ -676,10 +683,12 @@ func watchList(t listBatch) tea.Cmd {
 
 // onBatch shows a batch of rows under those already shown, when its load
 // is still the frame's; a late batch (a frame left, an account switched,
-// a load cancelled or started anew) is dropped and its watcher ends.
+// a load cancelled or started anew) is dropped and its watcher ends. A
+// cancelled load is still streaming until its reply comes, but shows no
+// batch after esc: f.cancel is gone then.
 func (m *Model) onBatch(b listBatch) tea.Cmd {
 	f := m.frameByID(b.view)
-	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming {
+	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming || f.cancel == nil {
 		return nil
 	}
 	if f.byID == nil {
@@ -765,6 +774,7 @@ func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
 	}
 	f.table.SetEmptyText(emptyText(f.kind))
 	f.loaded = true
+	f.incomplete = "" // the whole list is there now
 	rows := make([]table.Row, len(items))
 	f.byID = make(map[string]api.Entity, len(items))
 	for i, e := range items {

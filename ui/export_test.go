@@ -1,0 +1,16 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+)
+
+// Rebatch is a batch of a streamed load as the load would send it: the
+// load of held (a batch the model has not been given), items being the
+// list's entities from the n-th, p the progress after them. Its watcher
+// (the command Update returns) waits forever; benchmarks do not run it.
+func Rebatch(held tea.Msg, items []api.Entity, n int, p api.Progress) tea.Msg {
+	t := held.(listBatch)
+	return listBatch{view: t.view, gen: t.gen, seq: t.seq, items: items, rows: batchRows(items, n), progress: p}
+}

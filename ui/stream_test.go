@@ -1,0 +1,175 @@
+package ui_test
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mpconsole/mpconsole/api/sandbox"
+)
+
+// A slow large list: 5 000 apps sent in 16 KiB pieces, a pause after each.
+func slowLarge() fixture {
+	return fixture{sandbox: sandbox.Options{Seed: "large:5000", Trickle: 20 * time.Millisecond}}
+}
+
+var (
+	loadingRows    = regexp.MustCompile(`loading… ([0-9 ]+) rows`)
+	incompleteRows = regexp.MustCompile(`incomplete \((\w+)\): ([0-9 ]+) rows`)
+)
+
+// statusCount reads the row count re finds in the status bar (its last
+// group), -1 when it is not there.
+func statusCount(s string, re *regexp.Regexp) int {
+	m := re.FindStringSubmatch(lastLine(s))
+	if m == nil {
+		return -1
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(m[len(m)-1], " ", ""))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func streaming(s string) bool { return statusCount(s, loadingRows) > 0 }
+
+// TestStreamedListNavigableWhileLoading: the first rows of a slow list are
+// on screen, and the cursor moves over them, while the status bar still
+// says the list is loading; batches arriving later leave the cursor where
+// the user put it, and the whole list ends up there.
+func TestStreamedListNavigableWhileLoading(t *testing.T) {
+	d := start(t, slowLarge())
+	s := d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000003") && streaming(s)
+	})
+	if firstCell(cursorRow(s)) != "1" {
+		t.Fatalf("cursor not on the first app:\n%s", s)
+	}
+	d.key("down")
+	d.key("down")
+	s = d.screen()
+	if !strings.Contains(cursorRow(s), "App 000003") {
+		t.Fatalf("down twice while loading: cursor on %q\n%s", cursorRow(s), s)
+	}
+	if n := statusCount(s, loadingRows); n <= 0 || n >= 5000 {
+		t.Fatalf("status bar during the load says %d rows:\n%s", n, lastLine(s))
+	}
+	shown := statusCount(s, loadingRows)
+	// Another batch comes in: the rows grow under the cursor, which stays.
+	s = d.until("another batch", func(s string) bool { return statusCount(s, loadingRows) > shown || !streaming(s) })
+	if !strings.Contains(cursorRow(s), "App 000003") {
+		t.Fatalf("a batch moved the cursor to %q\n%s", cursorRow(s), s)
+	}
+	s = d.until("the whole list", func(s string) bool { return strings.Contains(s, "5000 rows") && !streaming(s) })
+	if strings.Contains(lastLine(s), "incomplete") {
+		t.Fatalf("status bar after the whole list: %q", lastLine(s))
+	}
+	if !strings.Contains(cursorRow(s), "App 000003") {
+		t.Fatalf("cursor after the load on %q", cursorRow(s))
+	}
+}
+
+// TestEscCancelsStreamedLoad: esc during a load ends it; the rows shown
+// stay, marked incomplete, and a batch already on its way when esc was
+// pressed is not shown.
+func TestEscCancelsStreamedLoad(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000001") && streaming(s)
+	})
+	// Keep the next batch from the model until esc was pressed.
+	d.holdTypes("ui.listBatch")
+	d.until("a batch on its way", func(string) bool { return len(d.held) > 0 })
+	s := d.screen()
+	shown := statusCount(s, loadingRows)
+	d.key("esc")
+	d.release()
+	s = d.until("the load cancelled", func(s string) bool { return statusCount(s, incompleteRows) >= 0 })
+	if m := incompleteRows.FindStringSubmatch(lastLine(s)); m[1] != "cancelled" {
+		t.Fatalf("status bar after esc: %q", lastLine(s))
+	}
+	if got := statusCount(s, incompleteRows); got != shown {
+		t.Fatalf("after esc %d rows, %d were shown when esc was pressed", got, shown)
+	}
+	if !strings.Contains(s, "App 000001") {
+		t.Fatalf("the rows shown went away:\n%s", s)
+	}
+	// Nothing more arrives: whatever is left in flight changes nothing.
+	s = d.settle()
+	if got := statusCount(s, incompleteRows); got != shown {
+		t.Fatalf("after the load ended %d rows, %d when esc was pressed:\n%s", got, shown, lastLine(s))
+	}
+}
+
+// TestBackShowsKeptRowsAtOnce: going back to a list shows the rows it had
+// before any request answers (the background refresh is held); once the
+// refresh brings the whole list, the rows are no longer marked incomplete.
+func TestBackShowsKeptRowsAtOnce(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000002") && streaming(s)
+	})
+	d.key("esc")
+	s := d.until("the load cancelled", func(s string) bool { return statusCount(s, incompleteRows) > 0 })
+	kept := statusCount(s, incompleteRows)
+	d.key("down")
+	d.key("enter") // App 000002: its child kinds
+	d.waitFor("Platforms", "Data points")
+	d.settle()
+	d.holdReplies("list")
+	d.key("esc")
+	s = d.screen() // no message handled since esc
+	if !strings.Contains(s, "App 000001") || !strings.Contains(cursorRow(s), "App 000002") {
+		t.Fatalf("back: the kept rows, cursor on App 000002, not on screen at once:\n%s", s)
+	}
+	if got := statusCount(s, incompleteRows); got != kept {
+		t.Fatalf("back: status bar %q, want %d rows incomplete", lastLine(s), kept)
+	}
+	d.release()
+	s = d.waitFor("5000 rows")
+	if strings.Contains(lastLine(s), "incomplete") {
+		t.Fatalf("the whole list is there, still marked incomplete: %q", lastLine(s))
+	}
+	if !strings.Contains(cursorRow(s), "App 000002") {
+		t.Fatalf("the refresh moved the cursor to %q", cursorRow(s))
+	}
+}
+
+// TestBrokenStreamKeepsRows: a list answer that breaks midway (a control
+// byte in its middle, or the connection dropped after half of it) shows
+// the error pane and keeps the rows shown before, marked incomplete.
+func TestBrokenStreamKeepsRows(t *testing.T) {
+	for _, tt := range []struct{ fault, pane string }{
+		{sandbox.FaultCorrupt, "✗ 200 OK  GET /v1/apps/1/datapoints"},
+		{sandbox.FaultCut, "✗ Connection dropped  GET /v1/apps/1/datapoints"},
+	} {
+		t.Run(tt.fault, func(t *testing.T) {
+			d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:5000"}})
+			d.waitFor("App 000001", "5000 rows")
+			d.settle()
+			d.key("enter") // App 000001: its child kinds
+			d.waitFor("Platforms", "Data points")
+			d.key("down")
+			d.srv.SetTrickle(5 * time.Millisecond) // the first batch lands well before the break
+			d.srv.InjectNext(tt.fault, 1)
+			d.key("enter") // data points: 5 000 events
+			s := d.until("the load failed", func(s string) bool { return statusCount(s, incompleteRows) >= 0 })
+			if m := incompleteRows.FindStringSubmatch(lastLine(s)); m[1] != "failed" {
+				t.Fatalf("status bar after the break: %q", lastLine(s))
+			}
+			n := statusCount(s, incompleteRows)
+			if n <= 0 || n >= 5000 {
+				t.Fatalf("%d rows kept of 5000:\n%s", n, s)
+			}
+			if !strings.Contains(s, "Event 000001") {
+				t.Fatalf("the rows shown went away:\n%s", s)
+			}
+			if !strings.Contains(s, tt.pane) {
+				t.Fatalf("no error pane %q:\n%s", tt.pane, s)
+			}
+		})
+	}
+}
