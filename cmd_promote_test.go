@@ -466,8 +466,8 @@ func TestCompleteKinds(t *testing.T) {
 		typed string
 		want  []string
 	}{
-		{"pl", []string{"platforms"}},
-		{"apps,pl", []string{"apps,platforms"}},
+		{"pl", []string{"platforms", "plans"}},
+		{"apps,pl", []string{"apps,platforms", "apps,plans"}},
 		{"apps,platforms,", nil}, // every kind but those two
 		{"x", nil},
 	}
