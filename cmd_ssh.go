@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	charmlog "charm.land/log/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/mpconsole/mpconsole/config"
@@ -109,7 +112,7 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 	o := sshd.Options{
 		Addr: *addr, HostKey: *hostKey, AuthorizedKeys: *authKeys,
 		Accounts: s.Accounts, Profile: s.Profile, ReadOnly: *readonly,
-		MaxSessions: *maxSessions, IdleTimeout: *idle, Log: stderr, Logger: sf.logger,
+		MaxSessions: *maxSessions, IdleTimeout: *idle, Logger: serverLog(stderr, sf.logger),
 		StateDir: s.StateDir, StateTemporary: s.StateTemporary,
 	}
 	if *idle == 0 {
@@ -134,6 +137,10 @@ func runSSH(ctx context.Context, f *sshFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
 		return 1
 	}
+	// The SSH library logs its own errors (a program that ended with an
+	// error, a panic in a resize) through charm's package logger, which
+	// writes to stderr in its own format: route it to the server's lines.
+	charmlog.SetDefault(charmlog.NewWithOptions(lineLogger(o.Logger), charmlog.Options{Formatter: charmlog.LogfmtFormatter}))
 	srv, err := sshd.Start(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole ssh: %v\n", err)
@@ -180,4 +187,29 @@ func rightsFile(configFlag string) (*config.File, error) {
 		return nil, &usageError{err.Error()}
 	}
 	return f, nil
+}
+
+// serverLog is where the SSH server's own lines go: stderr, and the debug
+// log when one is open (nil: none).
+func serverLog(stderr io.Writer, debug *slog.Logger) *slog.Logger {
+	h := slog.Handler(slog.NewTextHandler(stderr, nil))
+	if debug != nil {
+		h = slog.NewMultiHandler(h, debug.Handler())
+	}
+	return slog.New(h)
+}
+
+// lineLogger is an io.Writer that logs each line written to it as one
+// record of l (msg "ssh library", the line as "line").
+func lineLogger(l *slog.Logger) io.Writer { return lineWriter{l} }
+
+type lineWriter struct{ l *slog.Logger }
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			w.l.Info("ssh library", "line", line)
+		}
+	}
+	return len(p), nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -166,5 +167,20 @@ func TestSSHCommandErrors(t *testing.T) {
 	if code := run(context.Background(), []string{"ssh", "-h"}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "mpconsole ssh [--flags]") ||
 		!strings.Contains(out.String(), "--authorized-keys") || errb.Len() != 0 {
 		t.Errorf("-h: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// TestSSHLibraryLinesGoToTheServerLog: what the SSH library logs through
+// charm's package logger becomes records of the server's own log, on
+// stderr and in the debug log, one a line.
+func TestSSHLibraryLinesGoToTheServerLog(t *testing.T) {
+	var stderr, debug bytes.Buffer
+	l := serverLog(&stderr, slog.New(slog.NewTextHandler(&debug, nil)))
+	w := lineLogger(l)
+	fmt.Fprint(w, "ERRO app exit with error error=boom\nsecond line\n")
+	for name, out := range map[string]string{"stderr": stderr.String(), "debug log": debug.String()} {
+		if strings.Count(out, `msg="ssh library"`) != 2 || !strings.Contains(out, `line="ERRO app exit with error error=boom"`) {
+			t.Errorf("%s:\n%s", name, out)
+		}
 	}
 }

@@ -80,8 +80,8 @@ type Options struct {
 	// refusal; failed logins from one host after its first are summed up
 	// once a minute. Nil discards.
 	Log io.Writer
-	// Logger, when set, also receives every line Log does (the command's
-	// debug log, --log-file), as structured records.
+	// Logger, when set, also receives every line Log does, as structured
+	// records (the command passes one for stderr and its debug log).
 	Logger *slog.Logger
 	// Now is the clock of the failed logins' minute; nil is time.Now.
 	Now func() time.Time
