@@ -64,6 +64,7 @@ type comparison struct {
 	client         *api.Client // the target's
 	thereName      string      // the target account's name ("" when unknown)
 	under          string      // the natural key of the list's parent ("Acme Shop")
+	underMissing   string      // the parent's kind, singular, when the other side has no such parent
 	rows           []promote.Difference
 
 	view   *compareView
@@ -240,6 +241,12 @@ func (c *comparison) loaded(r compared, err error) tea.Cmd {
 		c.view.setFailed(fmt.Sprintf("couldn't compare: %s — %s to retry", failure(err), c.keys.Global.Refresh.Help().Key))
 		return nil
 	}
+	// Rows "only here" because their parent itself is missing there (not
+	// because the parent there lacks them) say so.
+	c.view.parentMissing = ""
+	if c.underMissing != "" {
+		c.view.parentMissing = fmt.Sprintf("no %s %q there", c.underMissing, c.under)
+	}
 	c.view.setRows(c.rows, c.here, c.there)
 	return nil
 }
@@ -273,6 +280,13 @@ func (c *comparison) pick() ([]promote.Difference, error) {
 	case len(c.parent) > 0:
 		if e := c.find(func(x *promote.Entry) bool { return maps.Equal(x.Self, c.parent) }); e != nil {
 			prefix = e.Key
+			c.underMissing = ""
+			if !c.targetHas(e.Kind, e.Key) {
+				c.underMissing = e.Kind
+				if d, ok := c.cat.Lookup(e.Kind); ok {
+					c.underMissing = d.Singular
+				}
+			}
 		} else if e := c.find(func(x *promote.Entry) bool {
 			return c.parent["service"] != "" && maps.Equal(x.Self.With("service", c.parent["service"]), c.parent)
 		}); e != nil {
@@ -293,6 +307,17 @@ func (c *comparison) pick() ([]promote.Difference, error) {
 		}
 	}
 	return out, nil
+}
+
+// targetHas reports whether the other side has an entity of kind with
+// natural key key.
+func (c *comparison) targetHas(kind string, key []string) bool {
+	for _, e := range c.target.Entries() {
+		if e.Kind == kind && slices.Equal(e.Key, key) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *comparison) find(ok func(*promote.Entry) bool) *promote.Entry {
@@ -413,6 +438,9 @@ type compareView struct {
 	here   string
 	there  string
 	loaded bool
+	// parentMissing, when set, says the list's parent is missing on the
+	// other side ("no app \"Acme Shop\" there").
+	parentMissing string
 }
 
 var _ views.Component = (*compareView)(nil)
@@ -504,6 +532,9 @@ func (v *compareView) what(d promote.Difference) string {
 		}
 		return strings.Join(paths, ", ")
 	case promote.SourceOnly:
+		if v.parentMissing != "" {
+			return "only here: " + v.parentMissing
+		}
 		return "only in " + v.here
 	case promote.TargetOnly:
 		return "only in " + v.there

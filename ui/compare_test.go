@@ -370,3 +370,24 @@ func TestDeletingInTheTargetNeedsAMarkAndItsName(t *testing.T) {
 		t.Error("account 2 lost a platform that was not marked")
 	}
 }
+
+// TestDiffSaysTheParentIsMissingThere: platforms of an app the other
+// account does not have are all "only here" because the app is missing,
+// and the comparison says so rather than letting it read as an app that
+// lacks platforms.
+func TestDiffSaysTheParentIsMissingThere(t *testing.T) {
+	d := start(t, fixture{})
+	openPlatforms(d)
+	diffWith(d, "2")
+	d.waitFor("+ 3", `only here: no app "Acme Shop" there`)
+
+	// Once the accounts are alike, the note goes.
+	d2 := start(t, fixture{})
+	makeAlike(t, d2)
+	openPlatforms(d2)
+	diffWith(d2, "2")
+	s := d2.waitFor("= 3")
+	if strings.Contains(s, "no app") {
+		t.Fatalf("the note stays although account 2 has the app:\n%s", s)
+	}
+}
