@@ -177,6 +177,10 @@ type Descriptor struct {
 	// (a data plan's versions come inside the plan, the custom roles
 	// inside the role manifest); "" when the answer is the list itself.
 	Within string
+	// GrantsFrom names the kind whose entities are the areas an entity of
+	// this kind grants access to (a custom role's tasks): the inspector
+	// shows the grants as a matrix (RoleGrants). "" for none.
+	GrantsFrom string
 
 	// manifest: the kind is written by replacing a whole document
 	// (roles.go): creates, updates and deletes read it, change it and PUT

@@ -36,7 +36,8 @@ func roleKinds() []*Descriptor {
 	return []*Descriptor{
 		{
 			Name: "roles", Singular: "role", Title: "Custom roles", Aliases: []string{"customroles", "customrole", "accessroles"},
-			Version: V2, Within: "roles",
+			GrantsFrom: "tasks",
+			Version:    V2, Within: "roles",
 			Paths: Paths{
 				List:   []string{rolesBase + "/roles"},
 				Create: Endpoint{http.MethodPut, rolesBase + "/roles"},

@@ -36,13 +36,14 @@ const assignNote = "Assigning a role to a user is done in the dashboard (Setting
 	"the API neither assigns roles nor says who holds one, and refuses to delete a role a user holds."
 
 // inspectMore adds what an entity's kind shows beyond its JSON; ok is
-// false when it adds nothing. A role gets its task matrix, from the tasks
-// catalogue (read once per inspection, for the areas' names).
+// false when it adds nothing. A kind that grants access
+// (Descriptor.GrantsFrom: a role, to tasks) gets its grants as a matrix,
+// the areas' names read once per inspection.
 func (m *Model) inspectMore(f *frame, ov *overlay, in *inspector.Model, e api.Entity) (tea.Cmd, bool) {
-	if e.Kind == nil || e.Kind.Name != "roles" {
+	if e.Kind == nil || e.Kind.GrantsFrom == "" {
 		return nil, false
 	}
-	tasks, ok := m.cat.Lookup("tasks")
+	tasks, ok := m.cat.Lookup(e.Kind.GrantsFrom)
 	if !ok {
 		return nil, false
 	}
