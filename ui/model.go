@@ -598,17 +598,21 @@ func (m *Model) load(f *frame) tea.Cmd {
 	f.cancel = cancel
 	f.table.SetLoading(true)
 	if f.loaded {
-		return request(m, ask[[]api.Entity]{
+		return request(m, ask[listedRows]{
 			view: f.id, what: "list", origin: loadOrigin(f),
-			do: func(_ context.Context, c *api.Client) ([]api.Entity, error) {
-				return c.List(ctx, kind, parent)
+			do: func(_ context.Context, c *api.Client) (listedRows, error) {
+				items, err := c.List(ctx, kind, parent)
+				if err != nil {
+					return listedRows{}, err
+				}
+				return listedRows{rows: batchRows(items, 0), items: items}, nil // rows made here, off the UI thread
 			},
-			then: func(items []api.Entity, err error) tea.Cmd {
+			then: func(l listedRows, err error) tea.Cmd {
 				if f.loadSeq != seq {
 					return nil
 				}
 				f.cancel = nil
-				return m.listed(f, items, err)
+				return m.listed(f, l, err)
 			},
 		})
 	}
@@ -761,7 +765,14 @@ func (m *Model) frameByID(id int) *frame {
 }
 
 // listed shows the rows of frame f, if it is still on the stack.
-func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
+// listedRows is a whole list and its table rows, made in the request's
+// goroutine.
+type listedRows struct {
+	items []api.Entity
+	rows  []table.Row // rows[i] is items[i]'s
+}
+
+func (m *Model) listed(f *frame, l listedRows, err error) tea.Cmd {
 	if m.frameByID(f.id) != f {
 		return nil
 	}
@@ -775,14 +786,11 @@ func (m *Model) listed(f *frame, items []api.Entity, err error) tea.Cmd {
 	f.table.SetEmptyText(emptyText(f.kind))
 	f.loaded = true
 	f.incomplete = "" // the whole list is there now
-	rows := make([]table.Row, len(items))
-	f.byID = make(map[string]api.Entity, len(items))
-	for i, e := range items {
-		id := rowID(e, i)
-		f.byID[id] = e
-		rows[i] = table.Row{ID: id, Cells: e.Row()}
+	f.byID = make(map[string]api.Entity, len(l.items))
+	for i, e := range l.items {
+		f.byID[l.rows[i].ID] = e
 	}
-	f.table.SetRows(rows)
+	f.table.SetRows(l.rows)
 	return m.openPending(f)
 }
 
