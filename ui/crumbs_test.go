@@ -37,16 +37,7 @@ func TestTheCrumbsQuestionGoesOnceAnswered(t *testing.T) {
 // picked, that list's crumb no longer asks for it.
 func TestThePickedModulesListReadsAsServices(t *testing.T) {
 	d := start(t, fixture{})
-	d.waitFor("Acme Shop")
-	d.key(":")
-	d.typ("outputs")
-	d.key("enter")
-	d.waitFor("mP Traveller")
-	d.settle()
-	d.key("/")
-	d.typ("traveller")
-	d.key("enter")
-	d.key("enter")
+	openInTraveller(d, "outputs")
 	d.waitFor("choose a module", "Indicative")
 	d.settle()
 	d.key("/")

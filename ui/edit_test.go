@@ -19,6 +19,21 @@ func getApp(t *testing.T, d *driver, id string) api.Entity {
 	return e
 }
 
+// openInTraveller opens a kind that lives under a workspace (":ca",
+// ":outputs") and picks the "mP Traveller" workspace for it.
+func openInTraveller(d *driver, kind string) {
+	d.waitFor("Acme Shop")
+	d.key(":")
+	d.typ(kind)
+	d.key("enter")
+	d.waitFor("mP Traveller")
+	d.settle()
+	d.key("/")
+	d.typ("traveller")
+	d.key("enter")
+	d.key("enter")
+}
+
 // filterApps waits for the apps and filters them down to one.
 func filterApps(d *driver, filter string) {
 	d.waitFor("Acme Shop")

@@ -122,16 +122,7 @@ func TestWriteKeysOnAReadOnlyKindSayWhy(t *testing.T) {
 
 func TestOutputsAskForTheirModule(t *testing.T) {
 	d := start(t, fixture{})
-	d.waitFor("Acme Shop")
-	d.key(":")
-	d.typ("outputs")
-	d.key("enter")
-	d.waitFor("mP Traveller")
-	d.settle()
-	d.key("/")
-	d.typ("traveller")
-	d.key("enter")
-	d.key("enter")
+	openInTraveller(d, "outputs")
 	d.waitFor("choose a module", "Indicative")
 	d.settle()
 	d.key("/")

@@ -303,16 +303,7 @@ func TestSecretScreenAsksBeforeClosing(t *testing.T) {
 // the reason, and choosing it sends nothing.
 func TestActionsMenuDisablesWhatTheStateForbids(t *testing.T) {
 	d := start(t, fixture{})
-	d.waitFor("Acme Shop")
-	d.key(":")
-	d.typ("ca")
-	d.key("enter")
-	d.waitFor("mP Traveller")
-	d.settle()
-	d.key("/")
-	d.typ("traveller")
-	d.key("enter")
-	d.key("enter")
+	openInTraveller(d, "ca")
 	d.waitFor("Abandoned Idea")
 	d.settle()
 	d.key("/")

@@ -257,16 +257,7 @@ func TestRetryStateShowsInTheStatusBar(t *testing.T) {
 
 func TestCalculatedAttributeActions(t *testing.T) {
 	d := start(t, fixture{})
-	d.waitFor("Acme Shop")
-	d.key(":")
-	d.typ("ca")
-	d.key("enter")
-	d.waitFor("mP Traveller")
-	d.settle()
-	d.key("/")
-	d.typ("traveller")
-	d.key("enter")
-	d.key("enter")
+	openInTraveller(d, "ca")
 	d.waitFor("Lifetime Purchases")
 	d.settle()
 	d.key("/")
