@@ -885,9 +885,17 @@ func yesno(key string) func(object) string {
 	}
 }
 
-func count(key string) func(object) string {
+// count counts the elements of the array at path (nested members):
+// "" when there is none.
+func count(path ...string) func(object) string {
 	return func(o object) string {
-		v := o.get(key)
+		v := o
+		for _, k := range path {
+			if v.kind() != '{' {
+				return ""
+			}
+			v = v.get(k)
+		}
 		if v.kind() != '[' {
 			return ""
 		}

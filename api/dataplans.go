@@ -62,7 +62,7 @@ func planKinds() []*Descriptor {
 			},
 			Columns: []Column{col("VERSION", 7, field("version")), col("DESCRIPTION", 0, field("version_description")),
 				col("ENVIRONMENT", 11, field("activated_environment")),
-				col("DATA POINTS", 11, func(o object) string { return countAt(o, "version_document", "data_points") }),
+				col("DATA POINTS", 11, count("version_document", "data_points")),
 				col("CREATED", 16, when("created_on")), col("MODIFIED", 16, when("last_modified_on"))},
 			id:   ffield("version"),
 			name: func(f fields) string { return "version " + fstr(f, "version") },
@@ -85,25 +85,6 @@ func activeVersions(o object) string {
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-// countAt counts the elements of a nested array.
-func countAt(o object, keys ...string) string {
-	v := o
-	for _, k := range keys {
-		if v.kind() != '{' {
-			return ""
-		}
-		v = v.get(k)
-	}
-	if v.kind() != '[' {
-		return ""
-	}
-	n := 0
-	for range v.elems {
-		n++
-	}
-	return strconv.Itoa(n)
 }
 
 // NextVersion is the create body of a new version copied from the latest
