@@ -642,27 +642,8 @@ func (o object) get(key string) object {
 	if i >= len(b) || b[i] != '{' {
 		return out
 	}
-	for i++; ; {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] != '"' {
-			return out
-		}
-		ke := skipString(b, i)
-		match := keyIs(b[i:ke], key)
-		i = skipSpace(b, ke)
-		if i < len(b) && b[i] == ':' {
-			i++
-		}
-		i = skipSpace(b, i)
-		j := skipValue(b, i)
-		if match {
-			out.raw = b[i:j:j]
-		}
-		i = skipSpace(b, j)
-		if i < len(b) && b[i] == ',' {
-			i++
-		}
-	}
+	out.raw, _ = memberOf(b, i, key)
+	return out
 }
 
 // kind is the JSON type of o: '{', '[', '"', 't', 'f', 'n' (null), '0'
