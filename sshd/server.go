@@ -80,7 +80,7 @@ type Options struct {
 	// refusal; failed logins from one host after its first are summed up
 	// once a minute. Nil discards.
 	Log io.Writer
-	// Logger, when set, also receives every line Log does, as structured
+	// Logger, when set, receives the lines instead of Log, as structured
 	// records (the command passes one for stderr and its debug log).
 	Logger *slog.Logger
 	// Now is the clock of the failed logins' minute; nil is time.Now.
@@ -158,6 +158,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(o.Log, nil))
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -180,7 +183,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{
 		o:         o,
-		log:       serverLogger(o),
+		log:       o.Logger,
 		hostFP:    gossh.FingerprintSHA256(signer.PublicKey()),
 		sessions:  map[ssh.Session]*session{},
 		pending:   map[string]*conn{},
@@ -610,14 +613,4 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	p := tea.NewProgram(m, opts...)
 	st.setProgram(p)
 	return p
-}
-
-// serverLogger writes the server's lines to Options.Log as text and, when
-// Options.Logger is set, to it as well.
-func serverLogger(o Options) *slog.Logger {
-	h := slog.Handler(slog.NewTextHandler(o.Log, nil))
-	if o.Logger != nil {
-		h = slog.NewMultiHandler(h, o.Logger.Handler())
-	}
-	return slog.New(h)
 }
