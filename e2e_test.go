@@ -185,3 +185,41 @@ func TestEndToEndExternalEditor(t *testing.T) {
 		t.Fatalf("exit code %s", code)
 	}
 }
+
+// TestEndToEndTerminalPlugin: a terminal plugin is handed the terminal
+// (it prints, reads what is typed), sees the row's values in its args and
+// the entity's JSON in $MPCONSOLE_ENTITY, and the console comes back when
+// it ends.
+func TestEndToEndTerminalPlugin(t *testing.T) {
+	dir := t.TempDir()
+	got := filepath.Join(dir, "got")
+	script := filepath.Join(dir, "plugin.sh")
+	body := "#!/bin/sh\necho \"plugin in terminal: $1\"\nread line\nprintf '%s\\n%s\\n' \"$line\" \"$MPCONSOLE_ENTITY\" > " + got + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	plugin := fmt.Sprintf("[[plugins]]\nkey = \"ctrl+o\"\nkind = \"apps\"\nname = \"probe\"\ncommand = %q\nargs = [\"{name}\"]\noutput = \"terminal\"\n", script)
+	if err := os.WriteFile(cfg, []byte(plugin), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTerm(t, "MPCONSOLE_CONFIG="+cfg)
+	tm.waitFor("Acme Shop", "4 rows")
+	tm.keys("C-o")
+	tm.waitFor("plugin in terminal: Acme Shop")
+	tm.keys("-l", "typed in the plugin")
+	tm.keys("Enter")
+	tm.waitFor("Acme Shop", "4 rows")
+	b, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatalf("the plugin did not finish: %v", err)
+	}
+	lines := strings.SplitN(string(b), "\n", 2)
+	if lines[0] != "typed in the plugin" || !strings.Contains(lines[1], `"Acme Shop"`) {
+		t.Errorf("the plugin read %q", b)
+	}
+	tm.keys("q")
+	if code := tm.exitCode(); code != "0" {
+		t.Fatalf("exit code %s", code)
+	}
+}

@@ -348,7 +348,7 @@ func (s *screen) close() {
 
 // keys the tests type, as a terminal sends them.
 var keySeq = map[string]string{
-	"esc": "\x1b", "enter": "\r", "ctrl+d": "\x04", "ctrl+c": "\x03", "ctrl+r": "\x12", "up": "\x1b[A", "down": "\x1b[B",
+	"esc": "\x1b", "enter": "\r", "ctrl+d": "\x04", "ctrl+c": "\x03", "ctrl+r": "\x12", "ctrl+o": "\x0f", "up": "\x1b[A", "down": "\x1b[B",
 }
 
 // key sends one named key or one character.
