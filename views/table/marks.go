@@ -1,7 +1,5 @@
 package table
 
-import "slices"
-
 // Marks
 //
 // Rows are marked for an action on several at once (the root deletes or
@@ -11,10 +9,10 @@ import "slices"
 // mark. Only rows shown can be marked: MarkAll marks what the filter lets
 // through, and a mark the filter then hides stays (Marked counts it apart).
 //
-// While a row is marked the table draws a mark column of one cell after
-// the cursor's margin: '*' on each marked row, so a mark reads without
+// While a row is marked the table draws a mark column of two cells after
+// the cursor's margin: '*' and a space on each marked row, so a mark reads without
 // colour (NO_COLOR, TERM=dumb) and never looks like the cursor's ›. The
-// columns give that cell up while any row is marked.
+// columns give those cells up while any row is marked.
 
 // markGlyph marks a marked row in the mark column (as the comparison's
 // mark).
@@ -127,22 +125,11 @@ func (m *Model) marksChanged(before int) {
 	}
 }
 
-// markCells is the width of the mark column: one cell while a row is
-// marked, none otherwise.
+// markCells is the width of the mark column: the glyph and a space while
+// a row is marked, nothing otherwise.
 func (m *Model) markCells() int {
 	if len(m.marks) == 0 {
 		return 0
 	}
-	return 1
-}
-
-// MarkedIDs returns the IDs of the marked rows, sorted (for tests and
-// messages that need a stable order without the rows).
-func (m *Model) MarkedIDs() []string {
-	ids := make([]string, 0, len(m.marks))
-	for id := range m.marks {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return 2
 }

@@ -1003,9 +1003,9 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	used := 1 + m.markCells()
 	if m.markCells() > 0 {
 		if marked {
-			plain.WriteString(markGlyph) // the mark, without colour
+			plain.WriteString(markGlyph + " ") // the mark, without colour
 		} else {
-			plain.WriteByte(' ')
+			plain.WriteString("  ")
 		}
 	}
 	first := true
