@@ -377,14 +377,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.Interrupt) {
 		return m.quitKey(msg)
 	}
+	if m.stopKey(msg) { // esc while a bulk delete runs: stop it first
+		return nil
+	}
 	// esc closes the newest thing on screen: the error pane when it came up
 	// over the view in front (the editor's failed save, a failed reload
 	// under a filter), before that view sees the key; an overlay opened
 	// since (a dialog over an older error) first. The pane offers esc
 	// only when it is the pane's (see render).
-	if m.stopKey(msg) {
-		return nil
-	}
 	if key.Matches(msg, g.Back) && m.escDismissesPane() && m.errs.clear() {
 		m.layout()
 		return nil
