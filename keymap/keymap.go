@@ -23,8 +23,10 @@
 //   - filter: the prompt under a table or inspector after '/' (accept, cancel).
 //   - palette, dialog, editor: modal; they own the keyboard while open.
 //   - list: the navigation stack's table in front (not a table overlay):
-//     the history of views (-, [, ]) and copying the cursor row's id or
-//     name.
+//     the history of views (-, [, ]), copying the cursor row's id or
+//     name, and marking rows for a bulk delete or edit (space, *, ctrl+u).
+//     Marks are a list's and not the table's: the comparison (:diff) is a
+//     table overlay whose space is compare.mark.
 //   - compare: the comparison of two accounts (:diff), layered over
 //     global, nav and table, and its promotion plan.
 //
@@ -62,7 +64,7 @@ const (
 	ErrorLog  Context = "errorlog"
 	Compare   Context = "compare"
 	// List is the navigation stack's table in front (not a table overlay):
-	// the history of views and copying a row's values.
+	// the history of views, copying a row's values and marking rows.
 	List Context = "list"
 )
 
@@ -184,14 +186,17 @@ type CompareKeys struct {
 }
 
 // ListKeys act on the list in front (the navigation stack's table, not a
-// table overlay such as the comparison): the views visited and the
-// cursor row's values.
+// table overlay such as the comparison): the views visited, the cursor
+// row's values and the marks that table.edit and table.delete act on.
 type ListKeys struct {
-	LastView key.Binding // toggle to the view visited last
-	PrevView key.Binding // back through the views visited
-	NextView key.Binding // forward through the views visited
-	CopyID   key.Binding // copy the cursor row's id
-	CopyName key.Binding // copy the cursor row's name
+	LastView   key.Binding // toggle to the view visited last
+	PrevView   key.Binding // back through the views visited
+	NextView   key.Binding // forward through the views visited
+	CopyID     key.Binding // copy the cursor row's id
+	CopyName   key.Binding // copy the cursor row's name
+	Mark       key.Binding // mark or unmark the cursor row, then move down
+	MarkAll    key.Binding // mark every row shown (the filter's)
+	ClearMarks key.Binding // unmark every row
 }
 
 // action is one registry entry.
@@ -284,6 +289,9 @@ func registry() []action {
 		{"list.next_view", List, []string{"]"}, "next view visited", false, 0, func(k *KeyMap) *key.Binding { return &k.List.NextView }},
 		{"list.copy_id", List, []string{"y"}, "copy the row's id", false, 1, func(k *KeyMap) *key.Binding { return &k.List.CopyID }},
 		{"list.copy_name", List, []string{"Y"}, "copy the row's name", false, 1, func(k *KeyMap) *key.Binding { return &k.List.CopyName }},
+		{"list.mark", List, []string{"space"}, "mark/unmark the row", false, 2, func(k *KeyMap) *key.Binding { return &k.List.Mark }},
+		{"list.mark_all", List, []string{"*"}, "mark every row shown", false, 2, func(k *KeyMap) *key.Binding { return &k.List.MarkAll }},
+		{"list.clear_marks", List, []string{"ctrl+u"}, "clear the marks", false, 2, func(k *KeyMap) *key.Binding { return &k.List.ClearMarks }},
 	}
 }
 

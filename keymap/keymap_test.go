@@ -47,6 +47,9 @@ func TestDefaultsFollowDesign(t *testing.T) {
 		{"table.sort_next", []string{">"}},
 		{"table.sort_prev", []string{"<"}},
 		{"table.sort_reverse", []string{"o"}},
+		{"list.mark", []string{"space"}},
+		{"list.mark_all", []string{"*"}},
+		{"list.clear_marks", []string{"ctrl+u"}},
 	}
 	for _, tt := range tests {
 		b, ok := km.Binding(tt.action)
@@ -180,6 +183,8 @@ func TestApplyRejects(t *testing.T) {
 			[]string{`"global.quit"`, "no keys"}, new(*InvalidKeyError)},
 		{"empty key", map[string][]string{"global.quit": {""}},
 			[]string{`"global.quit"`, "is empty"}, new(*InvalidKeyError)},
+		{"a mark key taken from the table", map[string][]string{"list.mark": {"e"}},
+			[]string{`key "e"`, `"table.edit"`, `"list.mark"`, "the table"}, new(*ConflictError)},
 		{"shift with a digit", map[string][]string{"global.errorlog": {"shift+1"}},
 			[]string{`"global.errorlog"`, "shift"}, new(*InvalidKeyError)},
 	}
@@ -228,11 +233,16 @@ func TestApplyReportsAllProblems(t *testing.T) {
 }
 
 // The same key in different screens is fine: '/' filters the table and
-// searches the inspector; 'y' copies in the inspector and confirms a dialog.
+// searches the inspector; 'y' copies in the inspector and confirms a
+// dialog; space marks a list's row and, in the comparison (a table
+// overlay, without the list context), a row for promotion.
 func TestSameKeyInSeparateScreens(t *testing.T) {
 	km := Default()
 	if !key.Matches(press(tea.Key{Code: '/', Text: "/"}), km.Table.Filter, km.Inspector.Search) {
 		t.Fatal("'/' should be both filter and search")
+	}
+	if !key.Matches(press(tea.Key{Code: tea.KeySpace, Text: " "}), km.List.Mark) || !key.Matches(press(tea.Key{Code: tea.KeySpace, Text: " "}), km.Compare.Mark) {
+		t.Fatal("space should mark in a list and in the comparison")
 	}
 	if err := km.Validate(); err != nil {
 		t.Fatal(err)

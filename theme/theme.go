@@ -100,6 +100,7 @@ type TableStyles struct {
 	HeaderSorted  lipgloss.Style
 	Row           lipgloss.Style
 	Selected      lipgloss.Style // the cursor row
+	Marked        lipgloss.Style // a marked row (its * mark carries it without colour)
 	Match         lipgloss.Style // filter match in a row
 	SelectedMatch lipgloss.Style // filter match in the cursor row
 	Empty         lipgloss.Style // "no rows" and "loading"
@@ -327,6 +328,7 @@ func New(o Options) *Styles {
 		HeaderSorted:  p.or(p.fg(n().Bold(true), c.accent), underline),
 		Row:           n(),
 		Selected:      selected,
+		Marked:        p.fg(n().Bold(true), c.warn),
 		Match:         p.or(p.fg(p.bg(n(), c.matchBg), c.onBright), func(s lipgloss.Style) lipgloss.Style { return s.Underline(true).Bold(true) }),
 		SelectedMatch: p.or(p.fg(p.bg(n().Bold(true).Underline(true), c.curMatchBg), c.onBright), func(s lipgloss.Style) lipgloss.Style { return s.Reverse(true).Underline(true) }),
 		Empty:         p.or(p.fg(n().Italic(true), c.muted), faint),

@@ -133,16 +133,7 @@ func (s *edits) externalEditor() string {
 // a crash or a dropped SSH connection is offered first.
 func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity) *editing {
 	ed := &editing{view: view, kind: d, parent: parent.Clone(), place: s.h.here()}
-	o := editor.Options{External: s.externalEditor() != ""}
-	// The editor says "External editor unavailable: REASON.", once.
-	if s.opts.Remote {
-		o.ExternalReason = "not offered over SSH"
-	} else if !o.External {
-		o.ExternalReason = "set $VISUAL or $EDITOR"
-	}
-	for _, p := range sortedKeys(d.Edit.Hints) {
-		o.Hints = append(o.Hints, editor.Hint{Path: p, Text: d.Edit.Hints[p]})
-	}
+	o := s.editorOptions(d)
 	if e != nil {
 		ed.id, ed.name = e.ID, e.Name
 		o.Title = fmt.Sprintf("%s %s", d.Singular, entityLabel(*e))
@@ -174,6 +165,22 @@ func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity)
 		}, "draft", func(r confirm.ResultMsg) tea.Cmd { return s.restore(ed, r, dr, false) })
 	}
 	return ed
+}
+
+// editorOptions are the options every editor of kind d opens with: the
+// external editor (or why there is none) and the kind's hints.
+func (s *edits) editorOptions(d *api.Descriptor) editor.Options {
+	o := editor.Options{External: s.externalEditor() != ""}
+	// The editor says "External editor unavailable: REASON.", once.
+	if s.opts.Remote {
+		o.ExternalReason = "not offered over SSH"
+	} else if !o.External {
+		o.ExternalReason = "set $VISUAL or $EDITOR"
+	}
+	for _, p := range sortedKeys(d.Edit.Hints) {
+		o.Hints = append(o.Hints, editor.Hint{Path: p, Text: d.Edit.Hints[p]})
+	}
+	return o
 }
 
 // offerStale offers a draft whose entity changed on the server since the
@@ -342,8 +349,7 @@ func (s *edits) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
 				return
 			}
 			// Written, wherever the session is now: journaled where it was made.
-			s.record(ed.place, state.Entry{Op: op, Kind: ed.kind.Name, Parent: map[string]string(ed.parent),
-				ID: firstNonEmpty(r.After.ID, ed.id), Name: firstNonEmpty(r.After.Name, ed.name), Before: r.Before, After: r.After.Raw})
+			s.record(ed.place, saveEntry(op, ed.kind, ed.parent, ed.id, ed.name, r))
 			if s.open != ed {
 				s.dropDraft(ed.key, "deleting the saved edit's draft")
 			}
@@ -386,6 +392,13 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// saveEntry is the journal entry of a save (op: update or create) of the
+// entity id (none for a create) named name, of kind d under parent.
+func saveEntry(op state.Op, d *api.Descriptor, parent api.Ref, id, name string, r api.UpdateResult) state.Entry {
+	return state.Entry{Op: op, Kind: d.Name, Parent: map[string]string(parent), ID: firstNonEmpty(r.After.ID, id),
+		Name: firstNonEmpty(r.After.Name, name), Before: r.Before, After: r.After.Raw}
 }
 
 // entryFor is the journal entry of a write on e.

@@ -159,6 +159,7 @@ type Model struct {
 	views   map[place]*viewHistory // the views visited in each account (history_views.go)
 
 	edits   *edits     // the editor, drafts, journal and history
+	bulk    *bulk      // the marks and what is done to the marked rows (bulk.go)
 	errs    *errorPane // the error pane and the error log
 	stack   []*frame   // the navigation stack
 	overlay *overlay   // drawn over the stack, owning the keyboard
@@ -230,6 +231,7 @@ func New(o Options) *Model {
 	m.common = views.NewCommon(m.styles, m.keys)
 	m.errs = newErrorPane(m.common, o.Now)
 	m.edits = newEdits(m, m.common, &m.opts, m.cat)
+	m.bulk = newBulk(m, m.common, m.edits)
 	m.width, m.height = 80, 24
 	return m
 }
@@ -338,6 +340,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.overlay = nil
 		return m, nil
 	}
+	if cmd, ok := m.bulk.update(msg); ok {
+		return m, cmd
+	}
 	if cmd, ok := m.edits.update(msg); ok {
 		return m, cmd
 	}
@@ -371,6 +376,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
 	if key.Matches(msg, g.Interrupt) {
 		return m.quitKey(msg)
+	}
+	if m.stopKey(msg) { // esc while a bulk delete runs: stop it first
+		return nil
 	}
 	// esc closes the newest thing on screen: the error pane when it came up
 	// over the view in front (the editor's failed save, a failed reload
@@ -835,6 +843,9 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 			m.setNotice(readOnlyNotice)
 			return nil
 		}
+		if cmd, marked := m.onMarked(f, msg.Action); marked {
+			return cmd
+		}
 		switch {
 		case msg.Action == table.Delete && ok:
 			return m.confirmDelete(f, e)
@@ -931,6 +942,7 @@ func (m *Model) viewID() int {
 // noticeShowing shows a notice only in the view that made it.
 func (m *Model) enteredView() {
 	m.visitView()
+	m.bulk.follow(m.frontTable())
 	if m.notice != "" && (m.noticeView != m.viewID() || m.noticeLayer != m.overlay) {
 		m.notice = ""
 	}
@@ -980,6 +992,9 @@ func (m *Model) quitKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	if key.Matches(msg, m.keys.Global.Interrupt) {
+		if cmd, ok := m.bulk.quit(); ok {
+			return cmd
+		}
 		return m.edits.quit()
 	}
 	return tea.Quit

@@ -99,6 +99,9 @@ func (m *Model) statusInfo() chrome.Status {
 	if m.retrying() {
 		s.Notice = retryText(m.retry)
 	}
+	if b := m.bulk.status(); b != "" {
+		s.Notice = b
+	}
 	if f := m.top(); f != nil && m.overlay == nil && s.Notice == "" {
 		switch {
 		case f.streaming:
@@ -111,6 +114,7 @@ func (m *Model) statusInfo() chrome.Status {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()
 		s.Filter = f.table.Filter()
+		s.Marked = f.table.MarkCount()
 	}
 	return s
 }

@@ -12,10 +12,13 @@ import (
 )
 
 // listKey handles the list context's keys on the table in front: the
-// history of views and copying the cursor row's values. ok is false for
-// any other key, or when an overlay is in front.
+// history of views, marks and copying the cursor row's values. ok is
+// false for any other key, or when an overlay is in front.
 func (m *Model) listKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if cmd, ok := m.historyKey(msg); ok {
+		return cmd, true
+	}
+	if cmd, ok := m.markKey(msg); ok {
 		return cmd, true
 	}
 	f := m.top()

@@ -178,6 +178,7 @@ func accountsKind(cat *api.Catalog) *api.Descriptor {
 // keeps its draft, offered when the entity is opened again.
 func (m *Model) closeOverlays() {
 	m.edits.close(false)
+	m.bulk.reset()
 	m.overlay = nil
 }
 

@@ -45,31 +45,37 @@ func (m *Model) confirmDelete(f *frame, e api.Entity) tea.Cmd {
 	return nil
 }
 
-// delete deletes e. The delete is journaled in the place it was made, even
-// when the answer lands after the user switched account (the entity is
-// gone all the same), and shown only if the session is still where it
-// asked.
+// delete deletes e and says so, or shows why it could not.
 func (m *Model) delete(view int, e api.Entity) tea.Cmd {
-	pl, dk := m.here(), m.edits.draftKey(e.Kind, e.Parents, e.ID)
-	return request(m, ask[struct{}]{
+	return deleteRequest(m, m.edits, view, e, func(err error) tea.Cmd {
+		if err != nil {
+			m.fail(err)
+			return nil
+		}
+		m.setNotice(fmt.Sprintf("delete %s %s: done", e.Kind.Singular, e.ID))
+		return m.reload(view, "")
+	})
+}
+
+// deleteRequest deletes e, for frame view: the one delete request of the
+// console (a bulk delete sends one per entity). The delete is journaled,
+// and the entity's draft dropped, in the place it was made, even when the
+// answer lands after the user switched account (the entity is gone all the
+// same); then runs only if the session is still where it asked.
+func deleteRequest(h host, s *edits, view int, e api.Entity, then func(error) tea.Cmd) tea.Cmd {
+	pl, dk := h.here(), s.draftKey(e.Kind, e.Parents, e.ID)
+	return request(h, ask[struct{}]{
 		view: view, what: "delete", origin: writeOrigin("delete", e.Kind, e.Parents, e.ID),
 		do: func(ctx context.Context, c *api.Client) (struct{}, error) {
 			return struct{}{}, c.Delete(ctx, e.Kind, e.Parents, e.ID)
 		},
 		always: func(_ struct{}, err error) {
 			if err == nil {
-				m.edits.record(pl, entryFor(state.OpDelete, e))
-				m.edits.dropDraft(dk, "deleting the entity's draft")
+				s.record(pl, entryFor(state.OpDelete, e))
+				s.dropDraft(dk, "deleting the entity's draft")
 			}
 		},
-		then: func(_ struct{}, err error) tea.Cmd {
-			if err != nil {
-				m.fail(err)
-				return nil
-			}
-			m.setNotice(fmt.Sprintf("delete %s %s: done", e.Kind.Singular, e.ID))
-			return m.reload(view, "")
-		},
+		then: func(_ struct{}, err error) tea.Cmd { return then(err) },
 	})
 }
 

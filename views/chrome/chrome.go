@@ -240,6 +240,7 @@ type Status struct {
 	Total     int            // rows loaded
 	ShowRows  bool           // the focused view is a table
 	Filter    string         // the table's filter
+	Marked    int            // rows marked in the table (shown when any)
 	Hint      string         // e.g. "? help"
 }
 
@@ -283,6 +284,9 @@ func (s Status) parts(st *theme.Styles) (string, string) {
 	var right []string
 	if s.Filter != "" {
 		right = append(right, ss.Filter.Render("/"+text.Truncate(termtext.Sanitize(s.Filter), 24)))
+	}
+	if s.ShowRows && s.Marked > 0 {
+		right = append(right, ss.Count.Render(fmt.Sprintf("%d marked", s.Marked)))
 	}
 	if s.ShowRows {
 		unit := "rows"

@@ -13,9 +13,16 @@
 // tell "I chose No" from "not now". In
 // type-the-name mode y and n are ordinary letters: only the exact name
 // followed by enter confirms, and a wrong name says so without closing.
+// What is typed need not be a name (RequireWhat): a bulk delete of many
+// entities asks for their number.
+//
+// A dialog may list what it is about (Items: the entities of a bulk
+// delete) under its message, as many as it has room for, the rest counted
+// in a last line ("… and 12 more").
 package confirm
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -39,6 +46,12 @@ type Options struct {
 	Danger  bool   // destructive: the confirming button is styled as such
 	// RequireName, when set, asks the user to type it to confirm.
 	RequireName string
+	// RequireWhat is what RequireName is, for the refusal of a wrong
+	// answer: "name" when empty ("number" for a count).
+	RequireWhat string
+	// Items are listed under the message, one a line: as many as fit
+	// (at most maxItems), the rest counted.
+	Items []string
 	// FocusYes focuses Yes at first: for questions where Yes loses nothing.
 	FocusYes bool
 }
@@ -119,7 +132,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.input.Value() == m.opts.RequireName {
 				return m, m.answer(true)
 			}
-			m.err = "That is not the name. Type “" + termtext.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
+			what := m.opts.RequireWhat
+			if what == "" {
+				what = "name"
+			}
+			m.err = "That is not the " + what + ". Type “" + termtext.Sanitize(m.opts.RequireName) + "” exactly, or cancel."
 			return m, nil
 		case isKey && key.Matches(kp, k.Cancel):
 			return m, m.dismiss()
@@ -197,7 +214,9 @@ func (m *Model) View() tea.View {
 		msg = append(msg, st.Body.Render(l))
 	}
 	if m.opts.RequireName != "" {
-		tail = append(tail, st.Body.Render(text.Truncate("Type “"+termtext.Sanitize(m.opts.RequireName)+"” to confirm:", inner)))
+		for _, l := range strings.Split(ansi.Wrap("Type “"+termtext.Sanitize(m.opts.RequireName)+"” to confirm:", inner, ""), "\n") {
+			tail = append(tail, st.Body.Render(l))
+		}
 		tail = append(tail, text.Truncate(m.input.View(), inner))
 		if m.err != "" {
 			for _, l := range strings.Split(ansi.Wrap(m.err, inner, ""), "\n") {
@@ -219,8 +238,41 @@ func (m *Model) View() tea.View {
 		buttons := no.Render(termtext.Sanitize(m.opts.No)) + "  " + yes.Render(termtext.Sanitize(m.opts.Yes))
 		tail = append(tail, text.Truncate(buttons, inner))
 	}
-	lines := fit(head, msg, tail, m.common.Height-box.GetVerticalFrameSize(), st.Body.Render("…"))
+	height := m.common.Height - box.GetVerticalFrameSize()
+	if len(m.opts.Items) > 0 {
+		room := maxItems
+		if height > 0 {
+			room = min(room, height-len(head)-len(blankIf(head))-len(msg)-1-len(tail))
+		}
+		for _, l := range itemLines(m.opts.Items, room, inner) {
+			msg = append(msg, st.Body.Render(l))
+		}
+	}
+	lines := fit(head, msg, tail, height, st.Body.Render("…"))
 	return tea.NewView(box.Width(bw).Render(strings.Join(lines, "\n")))
+}
+
+// maxItems is the most items a dialog lists; the rest are counted.
+const maxItems = 10
+
+// itemLines lists items in room lines of width cells: all of them when
+// they fit, else the first ones and "… and N more". With no room at all
+// it is that count alone.
+func itemLines(items []string, room, width int) []string {
+	line := func(s string) string { return text.Truncate("  • "+termtext.Sanitize(s), width) }
+	if len(items) <= room {
+		out := make([]string, len(items))
+		for i, it := range items {
+			out[i] = line(it)
+		}
+		return out
+	}
+	show := max(0, room-1)
+	out := make([]string, 0, show+1)
+	for _, it := range items[:show] {
+		out = append(out, line(it))
+	}
+	return append(out, text.Truncate(fmt.Sprintf("  … and %d more", len(items)-show), width))
 }
 
 // fit joins the title, the message and the answer part with a blank line

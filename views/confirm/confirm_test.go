@@ -1,6 +1,7 @@
 package confirm
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -190,5 +191,64 @@ func TestTypedNameIsNotShownAsIfTyped(t *testing.T) {
 	view := ansi.Strip(m.View().Content)
 	if n := strings.Count(view, "Zebra Unique"); n != 1 {
 		t.Fatalf("the name shows %d times (want once, in the question):\n%s", n, view)
+	}
+}
+
+// Items are listed under the message: all of them when they fit, else the
+// first ones and how many more, within the dialog's height.
+func TestItemsAreListedAndCounted(t *testing.T) {
+	c := viewtest.Common()
+	items := []string{"7622 “Abandoned Cart”", "7623 “Frequent Travellers”", "7624 “Lapsed Web Users”"}
+	for _, tt := range []struct {
+		name  string
+		items int
+		h     int
+		shown int // items listed
+		more  int // 0: no "and N more" line
+	}{
+		{"three fit", 3, 30, 3, 0},
+		{"more than maxItems", 25, 40, maxItems - 1, 25 - (maxItems - 1)},
+		{"a short dialog lists fewer", 25, 14, 6, 19},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var list []string
+			for i := range tt.items {
+				list = append(list, items[i%len(items)])
+			}
+			m := New(c, Options{Title: "Delete 25 audiences", Message: "Delete them? This cannot be undone.", Items: list, Danger: true})
+			m.SetSize(80, tt.h)
+			v := viewtest.Plain(m.View())
+			if n := strings.Count(v, "•"); n != tt.shown {
+				t.Fatalf("%d items listed, want %d:\n%s", n, tt.shown, v)
+			}
+			more := fmt.Sprintf("… and %d more", tt.more)
+			if (tt.more > 0) != strings.Contains(v, more) || (tt.more == 0 && strings.Contains(v, "more")) {
+				t.Fatalf("want %q (more %d):\n%s", more, tt.more, v)
+			}
+			if lines := strings.Count(v, "\n") + 1; lines > tt.h {
+				t.Fatalf("%d lines in a dialog of %d:\n%s", lines, tt.h, v)
+			}
+			if !strings.Contains(v, "Yes") || !strings.Contains(v, "Delete them?") {
+				t.Fatalf("the question or its buttons went:\n%s", v)
+			}
+		})
+	}
+}
+
+// A typed answer that is not a name says what it is: a wrong count is "not
+// the number", and nothing is answered; the right one confirms.
+func TestRequireWhatNamesTheAnswer(t *testing.T) {
+	c := viewtest.Common()
+	m := New(c, Options{Title: "Delete 7 audiences", Message: "Delete them?", RequireName: "7", RequireWhat: "number"})
+	m.SetSize(80, 20)
+	if got := answer(m, viewtest.Press("6"), viewtest.Key(c.Keys.Dialog.Accept)); got != nil {
+		t.Fatalf("a wrong count answered %v", got)
+	}
+	if v := viewtest.Plain(m.View()); !strings.Contains(v, "That is not the number.") || !strings.Contains(v, "Type “7” to confirm") {
+		t.Fatalf("the refusal:\n%s", v)
+	}
+	got := answer(m, viewtest.Press("backspace"), viewtest.Press("7"), viewtest.Key(c.Keys.Dialog.Accept))
+	if !reflect.DeepEqual(got, []ResultMsg{{Confirmed: true}}) {
+		t.Fatalf("the right count answered %v", got)
 	}
 }

@@ -31,6 +31,7 @@ const (
 	roleOld
 	roleNew
 	roleArrow
+	roleSection
 )
 
 type span struct {
@@ -145,6 +146,8 @@ func roleStyle(st *theme.Styles, r role) lipgloss.Style {
 		return d.New
 	case roleArrow:
 		return d.Arrow
+	case roleSection:
+		return d.Title
 	}
 	return lipgloss.NewStyle()
 }
@@ -170,15 +173,41 @@ func Text(cs []Change, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Model shows a diff: a title with a summary, and the changes, scrollable
-// with the nav keys and the mouse wheel. It is not modal: it Consumes no key.
+// Section is a group of changes under a heading: one entity's, in the
+// review of a bulk edit.
+type Section struct {
+	Title   string
+	Changes []Change
+}
+
+// noChange is what a section without changes says.
+const noChange = "  (no change)"
+
+// layoutSections lays sections out: each one's heading, then its changes.
+func layoutSections(ss []Section, width int) []row {
+	var rows []row
+	for _, s := range ss {
+		rows = append(rows, row{{text.Truncate(termtext.Sanitize(s.Title), max(width, 20)), roleSection}})
+		if len(s.Changes) == 0 {
+			rows = append(rows, row{{noChange, rolePlain}})
+			continue
+		}
+		rows = append(rows, layout(s.Changes, width)...)
+	}
+	return rows
+}
+
+// Model shows a diff: a title with a summary, and the changes (or
+// sections of them), scrollable with the nav keys and the mouse wheel. It
+// is not modal: it Consumes no key.
 type Model struct {
-	common  views.Common
-	title   string
-	changes []Change
-	rows    []row
-	rowsW   int
-	off     int
+	common   views.Common
+	title    string
+	changes  []Change
+	sections []Section // nil: the changes alone
+	rows     []row
+	rowsW    int
+	off      int
 }
 
 var _ views.Component = (*Model)(nil)
@@ -188,10 +217,20 @@ func New(c views.Common) *Model { return &Model{common: c} }
 
 // SetChanges shows changes under a title ("Changes to app 4821").
 func (m *Model) SetChanges(title string, cs []Change) {
-	m.title, m.changes, m.rows, m.off = title, cs, nil, 0
+	m.title, m.changes, m.sections, m.rows, m.off = title, cs, nil, nil, 0
 }
 
-// Changes are the changes shown.
+// SetSections shows changes grouped in sections under a title ("Changes
+// to 2 platforms", one section each); the summary counts them all.
+func (m *Model) SetSections(title string, ss []Section) {
+	var all []Change
+	for _, s := range ss {
+		all = append(all, s.Changes...)
+	}
+	m.title, m.changes, m.sections, m.rows, m.off = title, all, ss, nil, 0
+}
+
+// Changes are the changes shown (every section's, in order).
 func (m *Model) Changes() []Change { return m.changes }
 
 // Title is the title shown.
@@ -205,7 +244,12 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) layoutRows() []row {
 	if m.rows == nil || m.rowsW != m.common.Width {
-		m.rows, m.rowsW = layout(m.changes, m.common.Width), m.common.Width
+		if m.sections != nil {
+			m.rows = layoutSections(m.sections, m.common.Width)
+		} else {
+			m.rows = layout(m.changes, m.common.Width)
+		}
+		m.rowsW = m.common.Width
 	}
 	return m.rows
 }

@@ -146,3 +146,44 @@ func TestModelNoChanges(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// Sections show each group's heading, then its changes; a section without
+// changes says so; the summary counts every section's changes, and
+// SetChanges afterwards shows changes alone again.
+func TestModelSections(t *testing.T) {
+	c := viewtest.Common()
+	m := New(c)
+	m.SetSections("Changes to 3 platforms", []Section{
+		{Title: "platform ios", Changes: mustFields(t, `{"timer":30,"mode":"A"}`, `{"timer":60,"mode":"A"}`)},
+		{Title: "platform android", Changes: mustFields(t, `{"timer":30}`, `{"timer":60,"x":1}`)},
+		{Title: "platform web"},
+	})
+	m.SetSize(60, 12)
+	v := viewtest.Plain(m.View())
+	want := []string{
+		"Changes to 3 platforms  2 changed, 1 added",
+		"platform ios",
+		"~ timer: 30 → 60",
+		"platform android",
+		"~ timer: 30 → 60",
+		"+ x: 1",
+		"platform web",
+		"  (no change)",
+	}
+	lines := strings.Split(v, "\n")
+	for i, w := range want {
+		if strings.TrimRight(lines[i], " ") != w {
+			t.Fatalf("line %d is %q, want %q:\n%s", i, lines[i], w, v)
+		}
+	}
+	if len(m.Changes()) != 3 {
+		t.Fatalf("%d changes, want every section's 3", len(m.Changes()))
+	}
+	if !strings.Contains(m.View().Content, c.Styles.Diff.Title.Render("platform ios")) {
+		t.Fatal("a section's heading is not in the diff's title style")
+	}
+	m.SetChanges("Changes to app 1", mustFields(t, `{"a":1}`, `{"a":2}`))
+	if v := viewtest.Plain(m.View()); strings.Contains(v, "platform") || !strings.Contains(v, "~ a: 1 → 2") {
+		t.Fatalf("SetChanges after sections:\n%s", v)
+	}
+}

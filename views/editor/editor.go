@@ -117,6 +117,11 @@ type Options struct {
 	ExternalReason string
 	// DraftEvery is the least time between two DraftMsg; default 1 s.
 	DraftEvery time.Duration
+	// Review, when set, makes the review shown before sending, from the
+	// text (valid JSON, changing something, no protected field touched):
+	// a bulk edit shows what it does to each entity, one section each.
+	// An error refuses the save with its text; the text stays.
+	Review func(text []byte) ([]diff.Section, error)
 }
 
 // SaveMsg asks the root to send the text. Body is the text as typed; Base
@@ -590,7 +595,16 @@ func (m *Model) save() tea.Cmd {
 	if m.original == nil {
 		title = "Create " + m.opts.Title
 	}
-	m.review.SetChanges(title, cs)
+	if m.opts.Review != nil {
+		ss, err := m.opts.Review([]byte(m.buf.Text()))
+		if err != nil {
+			m.say(refusalMsg, "Cannot save: "+err.Error())
+			return nil
+		}
+		m.review.SetSections(title, ss)
+	} else {
+		m.review.SetChanges(title, cs)
+	}
 	m.mode = reviewing
 	m.layout()
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/views"
+	"github.com/mpconsole/mpconsole/views/diff"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )
 
@@ -935,5 +936,44 @@ func TestHelpKeyInTheEditor(t *testing.T) {
 	drive(m, keys("esc")...)
 	if m.help != nil || !m.Reviewing() {
 		t.Fatal("esc on the diff's help should go back to the diff")
+	}
+}
+
+// With Options.Review the review before sending is the one it makes (a
+// bulk edit's, entity by entity); an error it returns refuses the save and
+// keeps the text.
+func TestReviewMadeByTheCaller(t *testing.T) {
+	var fail error
+	var seen string
+	m := newApp(t, func(o *Options) {
+		o.Review = func(text []byte) ([]diff.Section, error) {
+			seen = string(text)
+			return []diff.Section{
+				{Title: "app 1 · One", Changes: []diff.Change{{Path: "name", Kind: diff.Changed, Old: `"One"`, New: `"Mbile"`}}},
+				{Title: "app 2 · Two"},
+			}, fail
+		}
+	})
+	goTo(t, m, "Mobile App")
+	drive(m, keys("right", "delete")...)
+	drive(m, keys("ctrl+s")...)
+	v := plain(m)
+	if !m.Reviewing() || seen != m.Text() {
+		t.Fatalf("no review from the text:\n%s", v)
+	}
+	for _, want := range []string{"app 1 · One", `~ name: "One" → "Mbile"`, "app 2 · Two", "(no change)"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("review lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, `"Mobile App" →`) {
+		t.Fatalf("the review shows the text's own diff:\n%s", v)
+	}
+	drive(m, keys("n")...)
+	fail = errors.New("app 2: not a JSON object")
+	text := m.Text()
+	drive(m, keys("ctrl+s")...)
+	if m.Reviewing() || m.Text() != text || !strings.Contains(status(m), "Cannot save: app 2: not a JSON object") {
+		t.Fatalf("a failed review: reviewing %v, status %q", m.Reviewing(), status(m))
 	}
 }

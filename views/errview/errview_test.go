@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,19 @@ func TestDescribe(t *testing.T) {
 	}
 	if r := Describe(nil); r.Title != "" || len(r.Lines()) != 1 {
 		t.Errorf("nil error: %+v", r)
+	}
+}
+
+// A plain error of several lines (a bulk write's failures, one a line) is
+// explained line by line; the log's summary is its first line.
+func TestPlainErrorLinesStayLines(t *testing.T) {
+	r := Describe(errors.New("deleted 1 of 3 apps; 2 failed\napp 7: 422: in use\napp 8: 404: not found"))
+	want := []string{"deleted 1 of 3 apps; 2 failed", "app 7: 422: in use", "app 8: 404: not found"}
+	if !reflect.DeepEqual(r.Explain, want) {
+		t.Fatalf("explained as %q", r.Explain)
+	}
+	if got := r.Summary(); got != want[0] {
+		t.Fatalf("summary %q", got)
 	}
 }
 

@@ -56,7 +56,9 @@ func Describe(err error) Report {
 	}
 	var e *api.Error
 	if !errors.As(err, &e) {
-		return Report{Title: "Error", Explain: []string{err.Error()}}
+		// One line of explanation per line of the error: a summary of
+		// several failures (a bulk write) lists one a line.
+		return Report{Title: "Error", Explain: strings.Split(err.Error(), "\n")}
 	}
 	r := Report{Items: e.Items, Excerpt: e.Excerpt}
 	if e.Method != "" || e.Path != "" {

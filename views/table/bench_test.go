@@ -208,3 +208,42 @@ func BenchmarkTableFilterTyping100k(b *testing.B) {
 	b.ReportMetric(float64(update.Nanoseconds())/float64(i), "ns/key")
 	b.ReportMetric(float64(frame.Nanoseconds())/float64(i), "ns/frame")
 }
+
+// One frame of 100 000 rows, every one marked (the mark column and a set
+// lookup per row on screen).
+func BenchmarkTableViewMarked100k(b *testing.B) {
+	m := benchTable(b, 100_000)
+	m.MarkAll()
+	m.Update(viewtest.Key(m.common.Keys.Nav.Bottom))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// * over 100 000 rows: every row shown marked, from none.
+func BenchmarkTableMarkAll100k(b *testing.B) {
+	m := benchTable(b, 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.ClearMarks()
+		m.MarkAll()
+	}
+}
+
+// A reload of 100 000 rows with 1 000 of them marked: the marks of rows
+// still there are kept (pruneMarks) as the rows are indexed again.
+func BenchmarkTableReloadMarked100k(b *testing.B) {
+	rows := appRows(100_000)
+	m, _ := newTable(b, rows, benchW, benchH)
+	m.SetFilter("app-0001")
+	m.MarkAll()
+	m.SetFilter("")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.SetRows(rows)
+	}
+}

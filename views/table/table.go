@@ -42,6 +42,10 @@
 // The table never acts on rows itself: enter, i, e, c and ctrl+d send an
 // ActionMsg for the root to handle. Edit, create and delete are offered (in
 // keys and help) only when SetOps says the kind supports them.
+//
+// Rows can be marked (ToggleMark, MarkAll; see marks.go): the marks are
+// kept by row ID, and the root reads them (Marked) to act on several rows
+// at once.
 package table
 
 import (
@@ -172,6 +176,8 @@ type Model struct {
 	loading   bool
 	emptyText string
 	wantID    string // cursor to restore when rows arrive
+
+	marks map[string]struct{} // the marked rows' IDs (marks.go)
 }
 
 var _ views.Component = (*Model)(nil)
@@ -218,6 +224,7 @@ func (m *Model) SetRows(rows []Row) {
 	m.wantID = ""
 	m.loading = false
 	m.rows = rows
+	m.pruneMarks()
 	m.index = newSearchIndex(rows)
 	if cap(m.buf) < len(rows) {
 		m.buf = make([]int, 0, len(rows))
@@ -765,7 +772,7 @@ func (m *Model) layout() {
 	for j, i := range vis {
 		sub[j] = m.cols[i]
 	}
-	w := layoutColumns(sub, m.common.Width)
+	w := layoutColumns(sub, m.common.Width-m.markCells())
 	m.widths = make([]int, len(m.cols))
 	for j, i := range vis {
 		m.widths[i] = w[j]
@@ -912,8 +919,8 @@ func (m *Model) render() string {
 
 func (m *Model) renderHeader(b *strings.Builder) {
 	st := m.common.Styles.Table
-	b.WriteString(" ")
-	used := 1
+	used := 1 + m.markCells()
+	b.WriteString(strings.Repeat(" ", used))
 	first := true
 	for i, c := range m.cols {
 		cw := m.widths[i]
@@ -958,7 +965,8 @@ func align(s string, right bool) string {
 }
 
 // cursorMark marks the cursor row in the left margin, so the row a key
-// acts on shows without colour or reverse video (NO_COLOR, TERM=dumb).
+// acts on shows without colour or reverse video (NO_COLOR, TERM=dumb); a
+// marked row's markGlyph is in the cell after it (marks.go).
 // moreLeftMark and moreRightMark mark, in the header, columns scrolled off
 // to the left and columns that do not fit on the right; no other mark of
 // the table looks like the cursor's.
@@ -973,8 +981,12 @@ const (
 func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	st := m.common.Styles.Table
 	base, hl := st.Row, st.Match
-	if selected {
+	marked := m.IsMarked(r.ID)
+	switch {
+	case selected:
 		base, hl = st.Selected, st.SelectedMatch
+	case marked:
+		base = st.Marked
 	}
 	var plain strings.Builder
 	flush := func() {
@@ -988,7 +1000,14 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	} else {
 		plain.WriteByte(' ')
 	}
-	used := 1
+	used := 1 + m.markCells()
+	if m.markCells() > 0 {
+		if marked {
+			plain.WriteString(markGlyph + " ") // the mark, without colour
+		} else {
+			plain.WriteString("  ")
+		}
+	}
 	first := true
 	for i, c := range m.cols {
 		cw := m.widths[i]

@@ -1,0 +1,434 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/testutil"
+	"github.com/mpconsole/mpconsole/state"
+	"github.com/mpconsole/mpconsole/ui"
+)
+
+// journal is the journal of state directory dir.
+func journal(t *testing.T, dir string) []state.Entry {
+	t.Helper()
+	entries, err := state.NewJournal(dir).List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+// listOf lists a kind on the sandbox, behind the console's back.
+func listOf(t *testing.T, d *driver, kind string, parent api.Ref) []api.Entity {
+	t.Helper()
+	k, _ := api.Lookup(kind)
+	es, err := d.client.List(context.Background(), k, parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// editorLine is the number of the editor's line holding text (its gutter
+// number), 0 when none shows it.
+func editorLine(screen, text string) int {
+	l := strings.TrimSpace(line(screen, text))
+	n, _ := strconv.Atoi(strings.TrimRight(strings.Fields(l)[0], "•"))
+	return n
+}
+
+// platformField reads one field of a platform of app 1 on the sandbox.
+func platformField(t *testing.T, d *driver, id, field string) string {
+	t.Helper()
+	platforms, _ := api.Lookup("platforms")
+	e, err := d.client.Get(context.Background(), platforms, api.Ref{"app": "1"}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(e.Raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return string(m[field])
+}
+
+// Three apps marked (one under a filter, two with * under another) are
+// deleted after one question, which lists them and, for apps, asks for
+// their names as a single delete does: three journal entries, and the
+// sandbox no longer has them.
+func TestMarkThreeAppsAndDeleteThemAfterOneQuestion(t *testing.T) {
+	dir := t.TempDir()
+	d := start(t, fixture{ui: ui.Options{StateDir: dir}})
+	d.waitFor("Acme Shop")
+	apps, _ := api.Lookup("apps")
+	platforms, _ := api.Lookup("platforms")
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"Bulk One", "Bulk Two"} {
+		e, err := d.client.Create(ctx, apps, nil, []byte(`{"name":"`+name+`","platforms":[{"os":"iOS"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An app with a platform cannot be deleted: take it away.
+		if err := d.client.Delete(ctx, platforms, api.Ref{"app": e.ID}, "ios"); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	d.settle()
+	d.key("ctrl+r")
+	d.waitFor("Bulk Two", "6 rows")
+	d.settle()
+
+	d.key("/")
+	d.typ("legacy")
+	d.key("enter")
+	d.waitFor("1 of 6 rows")
+	d.key("space")
+	d.waitFor("1 marked")
+	d.key("esc")
+	d.key("/")
+	d.typ("bulk")
+	d.key("enter")
+	d.waitFor("2 of 6 rows")
+	d.key("*")
+	d.waitFor("3 marked")
+	d.key("esc")
+	d.waitFor("6 rows")
+
+	d.key("ctrl+d")
+	s := d.waitFor("Delete 3 apps", "Acme Legacy", "Bulk One", "Bulk Two", "to confirm")
+	if strings.Contains(s, "Acme Kiosk") {
+		t.Fatalf("the question lists an app not marked:\n%s", s)
+	}
+	before := d.srv.APIRequests()
+	d.typ("Bulk One")
+	d.key("enter")
+	d.waitFor("That is not the list of names.")
+	if n := d.srv.APIRequests(); n != before {
+		t.Fatalf("%d requests sent for a wrong answer", n-before)
+	}
+	for range len("Bulk One") {
+		d.key("backspace")
+	}
+	d.typ("Acme Legacy, Bulk One, Bulk Two")
+	d.key("enter")
+	d.waitFor("deleted 3 apps")
+	s = d.settle()
+	if strings.Contains(s, "Bulk One") || strings.Contains(s, "Acme Legacy") || !strings.Contains(s, "3 rows") || strings.Contains(s, "marked") {
+		t.Fatalf("the list after the delete:\n%s", s)
+	}
+
+	entries := journal(t, dir)
+	var got []string
+	for _, e := range entries {
+		if e.Op != state.OpDelete || e.Kind != "apps" || e.Profile != "sandbox" || e.Account != 1 {
+			t.Fatalf("journaled %s %s %s in %s/%d", e.Op, e.Kind, e.ID, e.Profile, e.Account)
+		}
+		got = append(got, e.ID)
+	}
+	want := append([]string{"4"}, ids...)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("journal holds deletes of %v, want %v", got, want)
+	}
+	for _, id := range want {
+		if _, err := d.client.Get(ctx, apps, nil, id); !errors.Is(err, api.ErrNotFound) {
+			t.Fatalf("app %s is still there: %v", id, err)
+		}
+	}
+}
+
+// A delete that fails does not stop the others: the summary says what
+// failed and why, the rest is done and journaled, and the row that could
+// not be deleted stays, still marked.
+func TestABulkDeleteSaysWhatFailedAndWhy(t *testing.T) {
+	dir := t.TempDir()
+	d := start(t, fixture{ui: ui.Options{StateDir: dir}})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("/")
+	d.typ("acme k")
+	d.key("enter")
+	d.key("space") // Acme Kiosk: it has platforms, so it cannot be deleted
+	d.key("esc")
+	d.key("/")
+	d.typ("legacy")
+	d.key("enter")
+	d.key("space")
+	d.key("esc")
+	d.waitFor("2 marked", "4 rows")
+	d.key("ctrl+d")
+	d.waitFor("Delete 2 apps", "Type “Acme Kiosk, Acme Legacy” to confirm")
+	d.typ("Acme Kiosk, Acme Legacy")
+	d.key("enter")
+	s := d.waitFor("deleted 1 of 2 apps; 1 failed", "VALIDATION_ERROR: Deleting an app that")
+	if !strings.Contains(s, `app 3 "Acme Kiosk"`) {
+		t.Fatalf("the summary does not name the app that failed:\n%s", s)
+	}
+	s = d.settle()
+	if !strings.Contains(s, "3 rows") || !strings.Contains(s, "1 marked") || !strings.Contains(line(s, "Acme Kiosk"), "* ") {
+		t.Fatalf("after the delete, Acme Kiosk should be listed and marked:\n%s", s)
+	}
+	if entries := journal(t, dir); len(entries) != 1 || entries[0].ID != "4" {
+		t.Fatalf("journal: %+v", entries)
+	}
+}
+
+// More than five marked: the question asks for their number; a wrong
+// count deletes nothing, the right one deletes them all, one request at a
+// time, with progress in the status line.
+func TestBulkDeleteOfMoreThanFiveAsksForTheirNumber(t *testing.T) {
+	dir := t.TempDir()
+	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
+	d.waitFor("Audience 000008")
+	d.settle()
+	d.key("*")
+	d.waitFor("8 marked")
+	d.key("ctrl+d")
+	d.waitFor("Delete 8 audiences", "Audience 000001", "Audience 000008", "Type “8” to confirm")
+	before := d.srv.APIRequests()
+	d.typ("7")
+	d.key("enter")
+	d.waitFor("That is not the number.")
+	d.key("esc")
+	d.waitFor("nothing deleted")
+	if n := d.srv.APIRequests(); n != before || len(listOf(t, d, "audiences", nil)) != 8 {
+		t.Fatalf("a wrong count sent %d requests", n-before)
+	}
+	if len(journal(t, dir)) != 0 {
+		t.Fatal("a wrong count journaled a delete")
+	}
+
+	d.key("ctrl+d")
+	d.waitFor("Type “8” to confirm")
+	d.holdReplies("delete")
+	d.typ("8")
+	d.key("enter")
+	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+	d.waitFor("deleting 1/8…")
+	d.release()
+	d.waitFor("deleted 8 audiences")
+	d.settle()
+	if n := len(listOf(t, d, "audiences", nil)); n != 0 {
+		t.Fatalf("%d audiences left", n)
+	}
+	if n := len(journal(t, dir)); n != 8 {
+		t.Fatalf("%d journal entries, want 8", n)
+	}
+}
+
+// esc while a bulk delete runs stops it after the request in flight: that
+// one is done and journaled, the rest are not sent and stay marked.
+func TestEscStopsABulkDeleteAfterTheRequestInFlight(t *testing.T) {
+	dir := t.TempDir()
+	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
+	d.waitFor("Audience 000008")
+	d.settle()
+	d.key("*")
+	d.key("ctrl+d")
+	d.waitFor("Type “8” to confirm")
+	d.typ("8")
+	d.holdReplies("delete")
+	d.key("enter")
+	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+	d.key("esc")
+	d.waitFor("stopping after the delete in flight (1/8)")
+	d.release()
+	d.waitFor("stopped: deleted 1 of 8 audiences; 7 not sent")
+	s := d.settle()
+	if !strings.Contains(s, "7 marked") || !strings.Contains(s, "7 rows") {
+		t.Fatalf("after stopping:\n%s", s)
+	}
+	if n := len(listOf(t, d, "audiences", nil)); n != 7 {
+		t.Fatalf("%d audiences left, want 7", n)
+	}
+	if n := len(journal(t, dir)); n != 1 {
+		t.Fatalf("%d journal entries, want 1", n)
+	}
+}
+
+// A bulk edit of two platforms: the editor holds the fields both share,
+// one review lists the change to each, and two updates are sent and
+// journaled; what they do not share stays as it was on each.
+func TestBulkEditOfTwoPlatformsSendsTwoUpdatesAfterOneReview(t *testing.T) {
+	dir := t.TempDir()
+	var log testutil.SyncBuffer
+	d := start(t, fixture{sandbox: sandbox.Options{Log: &log}, ui: ui.Options{StateDir: dir}})
+	openPlatforms(d)
+	d.key("space") // iOS
+	d.key("space") // Android
+	d.waitFor("2 marked")
+	d.key("e")
+	s := d.waitFor("2 platforms · shared fields", `"push_attribution_timer": 30`)
+	for _, differs := range []string{"crash_handling", "profile_merging", `"os"`} {
+		if strings.Contains(s, differs) {
+			t.Fatalf("the bulk editor shows %s, which the platforms do not share:\n%s", differs, s)
+		}
+	}
+	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+	d.key("ctrl+s")
+	s = d.waitFor("Changes to 2 platforms", "platform ios", "platform android")
+	if n := strings.Count(s, "push_attribution_timer: 30 → 60"); n != 2 {
+		t.Fatalf("the review shows the change %d times, want once per platform:\n%s", n, s)
+	}
+	puts := func() int { return strings.Count(log.String(), "PUT /") }
+	before := puts()
+	d.key("y")
+	d.waitFor("update 2 platforms: saved")
+	d.settle()
+	for _, id := range []string{"ios", "android"} {
+		if got := platformField(t, d, id, "push_attribution_timer"); got != "60" {
+			t.Fatalf("%s push_attribution_timer is %s", id, got)
+		}
+	}
+	if got := platformField(t, d, "mobileweb", "push_attribution_timer"); got != "30" {
+		t.Fatalf("mobileweb, not marked, changed: %s", got)
+	}
+	if ios, android := platformField(t, d, "ios", "crash_handling"), platformField(t, d, "android", "crash_handling"); ios != `"ForceCatch"` || android != `"AppDefined"` {
+		t.Fatalf("a field not shared changed: iOS %s, Android %s", ios, android)
+	}
+	if n := puts() - before; n != 2 {
+		t.Fatalf("%d updates sent, want 2:\n%s", n, log.String())
+	}
+	entries := journal(t, dir)
+	if len(entries) != 2 || entries[0].Op != state.OpUpdate || entries[1].Op != state.OpUpdate {
+		t.Fatalf("journal: %+v", entries)
+	}
+}
+
+// A platform changed behind the console's back during a bulk edit is not
+// overwritten: the other is saved, the conflict is reported, the editor
+// keeps the text, and saving again reviews the change against the
+// server's version before sending it.
+func TestABulkEditConflictIsReportedAndTheOtherIsSaved(t *testing.T) {
+	d := start(t, fixture{})
+	openPlatforms(d)
+	d.key("space")
+	d.key("space")
+	d.key("e")
+	s := d.waitFor("2 platforms · shared fields")
+	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+
+	platforms, _ := api.Lookup("platforms")
+	if _, err := d.client.Update(context.Background(), platforms, api.Ref{"app": "1"}, "android", []byte(`{"push_attribution_timer": 45}`)); err != nil {
+		t.Fatal(err)
+	}
+	d.key("ctrl+s")
+	d.waitFor("Changes to 2 platforms")
+	d.key("y")
+	s = d.waitFor("saved 1 of 2 platforms; 1 failed", "android", "changed on the server")
+	if !strings.Contains(s, `"push_attribution_timer": 60`) {
+		t.Fatalf("the editor lost the text:\n%s", s)
+	}
+	if got := platformField(t, d, "ios", "push_attribution_timer"); got != "60" {
+		t.Fatalf("iOS was not saved: %s", got)
+	}
+	if got := platformField(t, d, "android", "push_attribution_timer"); got != "45" {
+		t.Fatalf("Android was overwritten: %s", got)
+	}
+
+	d.key("esc") // the error pane
+	d.key("ctrl+s")
+	s = d.waitFor("Changes to 2 platforms", "push_attribution_timer: 45 → 60")
+	if strings.Contains(s, "platform ios") {
+		t.Fatalf("the review lists the platform already saved:\n%s", s)
+	}
+	d.key("y")
+	d.waitFor("update 1 platform: saved")
+	if got := platformField(t, d, "android", "push_attribution_timer"); got != "60" {
+		t.Fatalf("Android after the second save: %s", got)
+	}
+}
+
+// Marks follow their rows through a filter and a sort, * marks only the
+// rows the filter shows, ctrl+u clears them, and leaving the view drops
+// them.
+func TestMarksSurviveFilterAndSortAndBelongToTheView(t *testing.T) {
+	d := start(t, fixture{})
+	d.waitFor("Acme Shop")
+	d.settle()
+	d.key("/")
+	d.typ("kiosk")
+	d.key("enter")
+	d.waitFor("1 of 4 rows")
+	d.key("*")
+	d.waitFor("1 marked")
+	d.key("esc")
+	s := d.waitFor("4 rows", "1 marked")
+	if l := line(s, "Acme Kiosk"); !strings.HasPrefix(strings.TrimLeft(l, " ›"), "* ") {
+		t.Fatalf("the marked row shows no mark: %q", l)
+	}
+	if n := strings.Count(s, "* "); n != 1 {
+		t.Fatalf("%d rows marked on screen, want 1:\n%s", n, s)
+	}
+	d.key(">")
+	d.key("o")
+	s = d.waitFor("1 marked")
+	if l := line(s, "Acme Kiosk"); !strings.Contains(l, "* ") {
+		t.Fatalf("the mark did not follow its row through the sort: %q", l)
+	}
+	d.key("g")
+	d.key("space")
+	d.waitFor("2 marked")
+
+	d.key("ctrl+u")
+	s = d.waitFor("marks cleared")
+	if strings.Contains(s, "marked") || strings.Contains(s, "* ") {
+		t.Fatalf("marks left after ctrl+u:\n%s", s)
+	}
+
+	d.key("space")
+	d.waitFor("1 marked")
+	d.key("enter")
+	d.waitFor("Platforms")
+	d.key("esc")
+	s = d.settle()
+	if strings.Contains(s, "marked") || strings.Contains(s, "* ") {
+		t.Fatalf("marks outlived their view:\n%s", s)
+	}
+
+	// An account switch drops them too, also when coming back.
+	d.key("space")
+	d.waitFor("1 marked")
+	for _, use := range []string{"use 2", "use 1"} {
+		d.key(":")
+		d.typ(use)
+		d.key("enter")
+		d.waitFor(strings.TrimPrefix(use, "use ") + ")")
+		s = d.settle()
+	}
+	if !strings.Contains(s, "Acme Production (1)") || strings.Contains(s, "marked") || strings.Contains(s, "* ") {
+		t.Fatalf("marks outlived an account switch:\n%s", s)
+	}
+}
+
+// ctrl+c with a bulk edit's changes asks first: a bulk edit is not kept as
+// a draft, and "keep editing" brings the editor back as it was.
+func TestQuittingABulkEditAsksFirst(t *testing.T) {
+	d := start(t, fixture{})
+	openPlatforms(d)
+	d.key("space")
+	d.key("space")
+	d.key("e")
+	s := d.waitFor("2 platforms · shared fields")
+	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+	d.key("ctrl+c")
+	d.waitFor("Quit with unsaved changes?", "bulk edit of 2 platforms is lost")
+	d.key("n")
+	d.waitFor("2 platforms · shared fields", `"push_attribution_timer": 60`)
+	d.holdTypes("tea.QuitMsg")
+	d.key("ctrl+c")
+	d.waitFor("Quit with unsaved changes?")
+	d.key("y")
+	d.until("the quit", func(string) bool { return len(d.held) > 0 })
+}
