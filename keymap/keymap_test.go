@@ -47,6 +47,11 @@ func TestDefaultsFollowDesign(t *testing.T) {
 		{"table.sort_next", []string{">"}},
 		{"table.sort_prev", []string{"<"}},
 		{"table.sort_reverse", []string{"o"}},
+		{"table.tree", []string{"x"}},
+		{"tree.toggle", []string{"enter"}},
+		{"tree.inspect", []string{"i"}},
+		{"tree.open", []string{"o"}},
+		{"tree.expand_all", []string{"*"}},
 	}
 	for _, tt := range tests {
 		b, ok := km.Binding(tt.action)
