@@ -15,8 +15,11 @@
 // per line.
 //
 // The view never loads anything. Expanding a Lazy node whose children are
-// not there yet marks it loading, shows a "loading…" child and sends an
-// ActionMsg{Load}; the owner answers with SetChildren or SetError. A node
+// not there yet marks it loading, shows a "loading…" child and returns the
+// command of the owner's loader (SetLoader), which runs the request; the
+// owner answers with SetChildren or SetError. The loader is called at
+// once, not through a message, so the owner counts the request in flight
+// as soon as the key is handled. A node
 // whose load failed shows why on its line and is collapsed again, so
 // expanding it (enter) asks again. SetChildren keeps the nodes it already
 // had by Key (and so their expansion and everything loaded under them):
@@ -55,8 +58,8 @@ type Node struct {
 	// Group nodes stand for a set (a kind under an entity): drawn in the
 	// kind style, with their count once loaded.
 	Group bool
-	// Lazy nodes get their children from the owner (ActionMsg Load) the
-	// first time they are expanded, and again after Stale.
+	// Lazy nodes get their children from the owner's loader the first
+	// time they are expanded, and again after Stale.
 	Lazy bool
 	// OpenWithParent nodes expand the first time their parent does (the
 	// kinds under an entity, so that opening an app shows its platforms).
@@ -122,15 +125,12 @@ type Action int
 
 // The actions a tree sends.
 const (
-	Load    Action = iota + 1 // load the node's children (SetChildren or SetError answer)
-	Inspect                   // show the node (an entity's JSON)
+	Inspect Action = iota + 1 // show the node (an entity's JSON)
 	Open                      // open the node where it lives (its table)
 )
 
 func (a Action) String() string {
 	switch a {
-	case Load:
-		return "load"
 	case Inspect:
 		return "inspect"
 	case Open:
@@ -174,6 +174,7 @@ type Model struct {
 	cursor int
 	offset int
 	loads  int // the budget of one expand-all
+	loader func(*Node) tea.Cmd
 }
 
 var _ views.Component = (*Model)(nil)
@@ -187,6 +188,11 @@ func New(c views.Common, root *Node) *Model {
 
 // Root is the tree's root.
 func (m *Model) Root() *Node { return m.root }
+
+// SetLoader sets what loads a Lazy node's children: it returns the
+// command that asks for them, and answers with SetChildren or SetError.
+// The node is already marked loading when it is called.
+func (m *Model) SetLoader(load func(*Node) tea.Cmd) { m.loader = load }
 
 // SetLoadBudget bounds the loads one expand-all starts.
 func (m *Model) SetLoadBudget(n int) { m.loads = max(1, n) }
@@ -240,9 +246,9 @@ func (m *Model) Visible(n *Node) bool { return n != nil && n.gen == m.gen }
 
 // --- changes ---------------------------------------------------------------
 
-// Expand expands n, as the user would: a Lazy node not loaded asks for its
-// children (the returned command sends ActionMsg{Load}); the children that
-// open with their parent expand too.
+// Expand expands n, as the user would: a Lazy node not loaded asks the
+// loader for its children (the command returned is the loader's); the
+// children that open with their parent expand too.
 func (m *Model) Expand(n *Node) tea.Cmd {
 	var cmds []tea.Cmd
 	m.expand(n, &cmds, nil)
@@ -301,7 +307,9 @@ func (m *Model) expand(n *Node, cmds *[]tea.Cmd, budget *int) {
 				*budget--
 			}
 			n.loading, n.err = true, ""
-			*cmds = append(*cmds, m.action(n, Load))
+			if m.loader != nil {
+				*cmds = append(*cmds, m.loader(n))
+			}
 		}
 		if len(n.children) == 0 {
 			return
@@ -342,7 +350,7 @@ func (m *Model) Stale(n *Node) {
 	}
 }
 
-// SetChildren gives n its children (a load's answer). A child whose Key
+// SetChildren gives n its children (the loader's answer). A child whose Key
 // n already had under it keeps that node, its expansion and what was
 // loaded under it, with the new child's label, detail, note and data.
 // Children that open with their parent expand if n is expanded; the
@@ -558,17 +566,7 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 			m.Select(n.parent)
 		}
 	case key.Matches(msg, t.Toggle):
-		switch {
-		case l.placeholder:
-		case n.expanded:
-			m.Collapse(n)
-		case n.Expandable():
-			return m.Expand(n)
-		case n.Group:
-			return m.action(n, Open) // nothing to expand: its table says why
-		default:
-			return m.action(n, Inspect)
-		}
+		return m.Activate()
 	case key.Matches(msg, t.Inspect):
 		return m.action(n, Inspect)
 	case key.Matches(msg, t.Open):
@@ -579,6 +577,30 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 			return tea.Batch(cmd, views.NoticeCmd(strconv.Itoa(pending)+" more to load: "+t.ExpandAll.Help().Key+" again once these are in"))
 		}
 		return cmd
+	}
+	return nil
+}
+
+// Activate does what tree.toggle does on the cursor line (a double
+// click): an expanded node collapses, a node that may have children
+// expands, a group with nothing in it opens (its table says why), and a
+// leaf is inspected.
+func (m *Model) Activate() tea.Cmd {
+	if m.cursor < 0 || m.cursor >= len(m.flat) {
+		return nil
+	}
+	l := m.flat[m.cursor]
+	n := l.node
+	switch {
+	case l.placeholder:
+	case n.expanded:
+		m.Collapse(n)
+	case n.Expandable():
+		return m.Expand(n)
+	case n.Group:
+		return m.action(n, Open)
+	default:
+		return m.action(n, Inspect)
 	}
 	return nil
 }
@@ -711,7 +733,7 @@ func (m *Model) segments(l line) []segment {
 		label = &st.Kind
 	}
 	add(termtext.Sanitize(n.Label), label)
-	if c := n.Count(); n.Group && c >= 0 {
+	if c := n.Count(); n.Group && c >= 0 && (n.Lazy || c > 0) {
 		add(" ("+strconv.Itoa(c)+")", &st.Detail)
 	}
 	if n.Detail != "" {

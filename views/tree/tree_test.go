@@ -25,21 +25,31 @@ func app() (root, platforms, points *Node) {
 	return root, platforms, points
 }
 
+// loadMsg is what the tests' loader sends: a load asked for n.
+type loadMsg struct{ n *Node }
+
+func loader(n *Node) tea.Cmd { return func() tea.Msg { return loadMsg{n} } }
+
 func newTree(t testing.TB, root *Node, w, h int) *Model {
 	t.Helper()
 	m := New(viewtest.Common(), root)
+	m.SetLoader(loader)
 	m.SetSize(w, h)
 	return m
 }
 
 func screen(m *Model) string { return viewtest.Plain(m.View()) }
 
-// actions runs cmd and returns the tree actions it sends, as "load Platforms".
+// actions runs cmd and returns the loads and the tree actions it asks
+// for, as "load Platforms", "inspect iOS".
 func actions(cmd tea.Cmd) []string {
 	var out []string
 	for _, msg := range viewtest.Run(cmd) {
-		if a, ok := msg.(ActionMsg); ok {
-			out = append(out, a.Action.String()+" "+a.Node.Label)
+		switch msg := msg.(type) {
+		case loadMsg:
+			out = append(out, "load "+msg.n.Label)
+		case ActionMsg:
+			out = append(out, msg.Action.String()+" "+msg.Node.Label)
 		}
 	}
 	return out
@@ -328,8 +338,8 @@ func TestExpandAllIsBounded(t *testing.T) {
 	var loads, notices []string
 	for _, msg := range viewtest.Run(press(m, "*")) {
 		switch msg := msg.(type) {
-		case ActionMsg:
-			loads = append(loads, msg.Node.Label)
+		case loadMsg:
+			loads = append(loads, msg.n.Label)
 		case views.NoticeMsg:
 			notices = append(notices, msg.Text)
 		}
