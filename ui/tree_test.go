@@ -304,7 +304,9 @@ func TestTreeInTheViewHistoryAndDroppedBySwitchingAccount(t *testing.T) {
 	d.key(":")
 	d.typ("use 1")
 	d.key("enter")
-	s = d.until("back in account 1", func(s string) bool { return strings.Contains(line(s, "sandbox"), "(1)") && strings.Contains(s, "1 of 4 rows") })
+	s = d.until("back in account 1", func(s string) bool {
+		return strings.Contains(line(s, "sandbox"), "(1)") && strings.Contains(s, "1 of 4 rows")
+	})
 	if strings.Contains(crumbsOf(s), "tree") {
 		t.Fatalf("the tree outlived the account switch:\n%s", s)
 	}
