@@ -5,20 +5,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/ui"
 )
-
-// cursorLine is the screen line the cursor mark starts.
-func cursorLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasPrefix(l, "›") {
-			return l
-		}
-	}
-	return ""
-}
 
 // seeded lists kind under parent with the admin client: what the sandbox
 // holds, to compare the screen with.
@@ -92,7 +86,7 @@ func TestTreeOfAnAppShowsItsPlatformsAndLoadsServiceConfigurations(t *testing.T)
 	for range at {
 		d.key("down")
 	}
-	if l := cursorLine(d.screen()); !strings.Contains(l, p.Name) {
+	if l := cursorRow(d.screen()); !strings.Contains(l, p.Name) {
 		t.Fatalf("cursor on %q, want platform %s", l, p.Name)
 	}
 	d.key("right") // expands the platform: its service configurations load
@@ -131,7 +125,7 @@ func TestTreeNodesOpenTheInspector(t *testing.T) {
 	d.waitFor("inspect", `"os": "`+platforms[0].Name+`"`, "platform "+platforms[0].ID)
 	d.key("esc")
 	s := d.waitFor("Platforms (")
-	if l := cursorLine(s); !strings.Contains(l, platforms[0].Name) {
+	if l := cursorRow(s); !strings.Contains(l, platforms[0].Name) {
 		t.Fatalf("esc from the inspector left the cursor on %q", l)
 	}
 	// A data point is a leaf: enter inspects it.
@@ -142,7 +136,7 @@ func TestTreeNodesOpenTheInspector(t *testing.T) {
 	d.key("G")
 	s = d.screen()
 	last := points[len(points)-1]
-	if l := cursorLine(s); !strings.Contains(l, "• "+last.Name) {
+	if l := cursorRow(s); !strings.Contains(l, "• "+last.Name) {
 		t.Fatalf("cursor on %q at the bottom, want data point %q", l, last.Name)
 	}
 	d.key("enter")
@@ -162,7 +156,7 @@ func TestTreeKindNodeOpensItsTableAndEscGoesBack(t *testing.T) {
 	d.key("enter")
 	d.key("down") // not the first row: the cursor must be kept
 	apps := d.settle()
-	want := cursorLine(apps)
+	want := cursorRow(apps)
 	d.key("x")
 	d.until("the tree", func(s string) bool { return strings.HasSuffix(crumbsOf(s), "› tree") })
 	d.waitFor("Platforms (")
@@ -177,14 +171,14 @@ func TestTreeKindNodeOpensItsTableAndEscGoesBack(t *testing.T) {
 	d.settle()
 	d.key("esc")
 	s := d.until("the tree again", func(s string) bool { return strings.HasSuffix(crumbsOf(s), "› tree") })
-	if l := cursorLine(s); !strings.Contains(l, "Platforms") {
+	if l := cursorRow(s); !strings.Contains(l, "Platforms") {
 		t.Fatalf("back in the tree, the cursor is on %q", l)
 	}
 	d.settle()
 	d.key("esc")
-	s = d.until("the apps", func(s string) bool { return crumbsOf(s) == "apps" })
+	d.until("the apps", func(s string) bool { return crumbsOf(s) == "apps" })
 	s = d.settle()
-	if got := cursorLine(s); got != want {
+	if got := cursorRow(s); got != want {
 		t.Fatalf("cursor back on the apps %q, want %q\n%s", got, want, s)
 	}
 }
@@ -235,7 +229,7 @@ func TestTreeChildLoadFailureShowsInTheNode(t *testing.T) {
 	if !strings.Contains(s, "500 Internal Server Error") {
 		t.Fatalf("no pane for the failure:\n%s", s)
 	}
-	if l := cursorLine(s); !strings.Contains(l, p.Name) {
+	if l := cursorRow(s); !strings.Contains(l, p.Name) {
 		t.Fatalf("cursor on %q, want %s", l, p.Name)
 	}
 	d.key("down") // the failed node
@@ -263,10 +257,10 @@ func TestTreeOfAWorkspace(t *testing.T) {
 	d.key("enter")
 	d.until("the workspaces", func(s string) bool { return crumbsOf(s) == "workspaces" })
 	s := d.settle()
-	first := strings.TrimPrefix(cursorLine(s), "›")
+	first := strings.TrimPrefix(cursorRow(s), "›")
 	id := strings.Fields(first)[0]
 	d.key("x")
-	s = d.waitFor("Audiences (", "Calculated attributes (", "Data plans (", "Feeds (")
+	d.waitFor("Audiences (", "Calculated attributes (", "Data plans (", "Feeds (")
 	s = d.settle()
 	for _, k := range []string{"audiences", "calculatedattributes", "plans", "feeds"} {
 		kd, _ := api.Lookup(k)
@@ -339,12 +333,12 @@ func TestTreeRefreshKeepsItsShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.key("ctrl+r")
-	s := d.waitFor("Data points ("+strconv.Itoa(len(points)+1)+")", "planted behind the tree")
-	s = d.settle()
+	d.waitFor("Data points ("+strconv.Itoa(len(points)+1)+")", "planted behind the tree")
+	s := d.settle()
 	if !strings.Contains(s, "Service configurations ("+strconv.Itoa(len(scs))+")") || !strings.Contains(s, "▸ "+scs[0].Name) {
 		t.Fatalf("the refresh closed %s:\n%s", p.Name, s)
 	}
-	if l := cursorLine(s); !strings.Contains(l, p.Name) {
+	if l := cursorRow(s); !strings.Contains(l, p.Name) {
 		t.Fatalf("the refresh moved the cursor to %q", l)
 	}
 	d.key("?")
@@ -353,5 +347,47 @@ func TestTreeRefreshKeepsItsShape(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("the tree's help lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// The wheel scrolls the tree; a click selects a line, a double click does
+// what enter does.
+func TestTreeWithTheMouse(t *testing.T) {
+	clock := newClock()
+	d := start(t, fixture{ui: ui.Options{Now: clock.now}})
+	platforms := treeOfAcmeShop(t, d)
+	d.settle()
+	d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown, X: 10, Y: 5})
+	if l := cursorRow(d.screen()); !strings.Contains(l, platforms[1].Name) {
+		t.Fatalf("a wheel step down put the cursor on %q, want the second platform", l)
+	}
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 10, Y: 3}) // line 1: Platforms
+	if l := cursorRow(d.screen()); !strings.Contains(l, "Platforms (") {
+		t.Fatalf("a click put the cursor on %q, want Platforms", l)
+	}
+	clock.advance(100 * time.Millisecond)
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 10, Y: 3})
+	s := d.screen()
+	if !strings.Contains(cursorRow(s), "▸ Platforms (") || strings.Contains(s, "─ ▸ "+platforms[0].Name) {
+		t.Fatalf("a double click did not collapse Platforms:\n%s", s)
+	}
+}
+
+// One expand-all starts at most 16 loads, however much lies under the node.
+func TestTreeExpandAllIsBounded(t *testing.T) {
+	d := start(t, fixture{})
+	treeOfAcmeShop(t, d)
+	d.settle()
+	for range 2 { // the platforms' kinds, then the service configurations' kinds
+		before := d.srv.APIRequests()
+		d.key("*")
+		d.settle()
+		if n := d.srv.APIRequests() - before; n == 0 || n > 16 {
+			t.Fatalf("expand-all made %d requests, want 1 to 16", n)
+		}
+	}
+	s := d.screen()
+	if !strings.Contains(s, "Data point filters (") || strings.Contains(s, "loading…") {
+		t.Fatalf("expand-all did not open the service configurations:\n%s", s)
 	}
 }
