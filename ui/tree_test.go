@@ -119,7 +119,9 @@ func TestTreeNodesOpenTheInspector(t *testing.T) {
 	d := start(t, fixture{})
 	platforms := treeOfAcmeShop(t, d)
 	d.settle()
-	d.key("down")
+	d.key("down") // Platforms: a list, not an entity
+	d.key("i")
+	d.waitFor("platforms is a list, not an entity: o opens its table")
 	d.key("down") // the first platform
 	d.key("i")
 	d.waitFor("inspect", `"os": "`+platforms[0].Name+`"`, "platform "+platforms[0].ID)
