@@ -160,6 +160,7 @@ func screens() []screen {
 		{"a dialog", []Context{Global, Dialog}, true},
 		{"the editor", []Context{Global, Editor}, true},
 		{"the comparison of two accounts", []Context{Global, Nav, Table, Compare}, false},
+		{"the tree", []Context{Global, Nav, Tree, List}, false},
 	}
 }
 

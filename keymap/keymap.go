@@ -29,6 +29,9 @@
 //     table overlay whose space is compare.mark.
 //   - compare: the comparison of two accounts (:diff), layered over
 //     global, nav and table, and its promotion plan.
+//   - tree: the tree of an entity and what lies under it (table.tree),
+//     layered over global, nav and list; nav.right and nav.left expand
+//     and collapse there.
 //
 // A "screen" is a set of contexts active together (the table screen is
 // global+nav+table). Validate rejects a key bound to two actions of one
@@ -63,6 +66,8 @@ const (
 	Palette   Context = "palette"
 	ErrorLog  Context = "errorlog"
 	Compare   Context = "compare"
+	// Tree is the tree of an entity and its descendants (table.tree).
+	Tree Context = "tree"
 	// List is the navigation stack's table in front (not a table overlay):
 	// the history of views, copying a row's values and marking rows.
 	List Context = "list"
@@ -81,6 +86,7 @@ type KeyMap struct {
 	ErrorLog  ErrorLogKeys
 	Compare   CompareKeys
 	List      ListKeys
+	Tree      TreeKeys
 }
 
 // GlobalKeys work in every view that is not a text prompt.
@@ -119,6 +125,7 @@ type TableKeys struct {
 	SortNext    key.Binding
 	SortPrev    key.Binding
 	SortReverse key.Binding
+	Tree        key.Binding // the entity and everything under it, as a tree
 }
 
 // FilterKeys act in the filter/search prompt.
@@ -199,6 +206,15 @@ type ListKeys struct {
 	ClearMarks key.Binding // unmark every row
 }
 
+// TreeKeys act in the tree of an entity (table.tree). Movement is nav's;
+// nav.right expands a node and nav.left collapses it.
+type TreeKeys struct {
+	Toggle    key.Binding // expand or collapse; a leaf opens the inspector
+	Inspect   key.Binding
+	Open      key.Binding // the node's table in the navigation stack
+	ExpandAll key.Binding // everything under the node, a few loads at a time
+}
+
 // action is one registry entry.
 type action struct {
 	name     string
@@ -241,6 +257,7 @@ func registry() []action {
 		{"table.sort_next", Table, []string{">"}, "sort by next column", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortNext }},
 		{"table.sort_prev", Table, []string{"<"}, "sort by previous column", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortPrev }},
 		{"table.sort_reverse", Table, []string{"o"}, "reverse sort order", false, 2, func(k *KeyMap) *key.Binding { return &k.Table.SortReverse }},
+		{"table.tree", Table, []string{"x"}, "tree of what is under it", false, 1, func(k *KeyMap) *key.Binding { return &k.Table.Tree }},
 
 		{"filter.accept", Filter, []string{"enter"}, "keep filter", true, 0, func(k *KeyMap) *key.Binding { return &k.Filter.Accept }},
 		{"filter.cancel", Filter, []string{"esc"}, "clear", true, 0, func(k *KeyMap) *key.Binding { return &k.Filter.Cancel }},
@@ -292,6 +309,11 @@ func registry() []action {
 		{"list.mark", List, []string{"space"}, "mark/unmark the row", false, 2, func(k *KeyMap) *key.Binding { return &k.List.Mark }},
 		{"list.mark_all", List, []string{"*"}, "mark every row shown", false, 2, func(k *KeyMap) *key.Binding { return &k.List.MarkAll }},
 		{"list.clear_marks", List, []string{"ctrl+u"}, "clear the marks", false, 2, func(k *KeyMap) *key.Binding { return &k.List.ClearMarks }},
+
+		{"tree.toggle", Tree, []string{"enter"}, "expand/collapse (a leaf: inspect)", true, 0, func(k *KeyMap) *key.Binding { return &k.Tree.Toggle }},
+		{"tree.inspect", Tree, []string{"i"}, "inspect", true, 0, func(k *KeyMap) *key.Binding { return &k.Tree.Inspect }},
+		{"tree.open", Tree, []string{"o"}, "open in its table", true, 0, func(k *KeyMap) *key.Binding { return &k.Tree.Open }},
+		{"tree.expand_all", Tree, []string{"E"}, "expand everything under it", false, 1, func(k *KeyMap) *key.Binding { return &k.Tree.ExpandAll }},
 	}
 }
 

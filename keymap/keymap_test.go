@@ -50,6 +50,11 @@ func TestDefaultsFollowDesign(t *testing.T) {
 		{"list.mark", []string{"space"}},
 		{"list.mark_all", []string{"*"}},
 		{"list.clear_marks", []string{"ctrl+u"}},
+		{"table.tree", []string{"x"}},
+		{"tree.toggle", []string{"enter"}},
+		{"tree.inspect", []string{"i"}},
+		{"tree.open", []string{"o"}},
+		{"tree.expand_all", []string{"E"}},
 	}
 	for _, tt := range tests {
 		b, ok := km.Binding(tt.action)

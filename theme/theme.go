@@ -72,6 +72,7 @@ type Styles struct {
 	Dialog    DialogStyles
 	Palette   PaletteStyles
 	Help      HelpStyles
+	Tree      TreeStyles
 	Input     InputStyles
 	// TooSmall is the message shown when the terminal is below 80×24.
 	TooSmall lipgloss.Style
@@ -437,6 +438,7 @@ func New(o Options) *Styles {
 		Text:        p.fg(n(), c.fg),
 		Placeholder: p.or(p.fg(n(), c.muted), faint),
 	}
+	s.Tree = treeStyles(p, c, selected)
 	s.TooSmall = p.fg(n().Bold(true), c.warn)
 	if o.NoColor {
 		s.accent = nil

@@ -49,6 +49,7 @@ import (
 	"github.com/mpconsole/mpconsole/views/errview"
 	"github.com/mpconsole/mpconsole/views/palette"
 	"github.com/mpconsole/mpconsole/views/table"
+	"github.com/mpconsole/mpconsole/views/tree"
 )
 
 // Options configure one console session.
@@ -131,6 +132,9 @@ type frame struct {
 	streaming  bool
 	progress   api.Progress
 	incomplete string
+	// tree, when set, is what the frame shows instead of its table: an
+	// entity and what lies under it (tree.go).
+	tree *treeView
 }
 
 // minFlex is the narrowest a flexible (name) column gets; columns to its
@@ -296,6 +300,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onBatch(msg)
 	case replyMsg:
 		return m, m.onReply(msg)
+	case tree.ActionMsg:
+		return m, m.onTreeAction(msg)
 	case pluginDone:
 		return m, m.onPluginDone(msg)
 	case tokenMsg:
@@ -356,7 +362,7 @@ func (m *Model) forward(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if f := m.top(); f != nil {
-		_, cmd := f.table.Update(msg)
+		_, cmd := f.comp().Update(msg)
 		return cmd
 	}
 	return nil
@@ -367,7 +373,7 @@ func (m *Model) focused() views.Component {
 		return m.overlay.comp
 	}
 	if f := m.top(); f != nil {
-		return f.table
+		return f.comp()
 	}
 	return nil
 }
@@ -448,6 +454,9 @@ func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 	if m.overlay != nil || f == nil {
 		return ""
 	}
+	if f.tree != nil {
+		return "" // the tree writes nothing: o opens a node's table
+	}
 	what := "this list"
 	var ops api.Op
 	actions := false
@@ -464,6 +473,8 @@ func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 		return what + " cannot be deleted: the API has no delete for them"
 	case key.Matches(msg, t.Actions) && !actions:
 		return what + " have no other operations"
+	case key.Matches(msg, t.Tree):
+		return m.noTree(f)
 	}
 	return ""
 }
@@ -473,7 +484,7 @@ func (m *Model) layout() {
 	m.errs.pane.SetSize(m.width, m.height/3)
 	w, h := m.bodySize()
 	for _, f := range m.stack {
-		f.table.SetSize(w, h)
+		f.comp().SetSize(w, h)
 	}
 	if m.overlay != nil {
 		m.overlay.comp.SetSize(w, h)
@@ -590,6 +601,9 @@ func (m *Model) pop() tea.Cmd {
 // listBatch). A frame that has rows is refreshed in the background, its
 // rows replaced only once the whole list is there (listed).
 func (m *Model) load(f *frame) tea.Cmd {
+	if f != nil && f.tree != nil {
+		return m.refreshTree(f)
+	}
 	if f == nil || f.kind == nil {
 		return nil
 	}
@@ -857,6 +871,10 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 	case table.Actions:
 		if ok {
 			return m.openActions(f, e)
+		}
+	case table.Tree:
+		if ok {
+			return m.openTree(f, e)
 		}
 	}
 	return nil

@@ -43,8 +43,8 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
 		f := m.top()
-		if m.overlay != nil || f == nil {
-			return m.forward(msg)
+		if m.overlay != nil || f == nil || f.tree != nil {
+			return m.forward(msg) // an overlay, or a tree, scrolls itself
 		}
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -68,6 +68,9 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 // same row within doubleClick (by the session's clock) opens it.
 func (m *Model) clickRow(_, y int) tea.Cmd {
 	f := m.top()
+	if m.overlay == nil && f != nil && f.tree != nil {
+		return m.clickTree(f, y)
+	}
 	if m.overlay != nil || f == nil || f.table.Filtering() {
 		return nil
 	}

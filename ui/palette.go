@@ -83,6 +83,8 @@ func (m *Model) openHelp() {
 	switch {
 	case m.overlay != nil:
 		what = m.overlay.crumb
+	case m.top() != nil && m.top().tree != nil:
+		what = "Tree"
 	case m.top() != nil && m.top().kind != nil:
 		what = "Table — " + m.top().kind.Name
 	default:

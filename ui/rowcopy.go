@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views"
 )
 
@@ -35,13 +36,9 @@ func (m *Model) listKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	default:
 		return m.pluginKey(f, msg)
 	}
-	r, ok := f.table.Selected()
-	if !ok || f.kind == nil {
+	e, ok := m.selectedEntity(f)
+	if !ok || e.Kind == nil {
 		m.setNotice("no row to copy from")
-		return nil, true
-	}
-	e, ok := f.byID[r.ID]
-	if !ok {
 		return nil, true
 	}
 	value := e.ID
@@ -49,13 +46,27 @@ func (m *Model) listKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		value = e.Name
 	}
 	if value == "" {
-		m.setNotice(fmt.Sprintf("this %s has no %s to copy", f.kind.Singular, what))
+		m.setNotice(fmt.Sprintf("this %s has no %s to copy", e.Kind.Singular, what))
 		return nil, true
 	}
 	// tea.SetClipboard is written as OSC 52, which reaches the local
 	// clipboard over SSH too (as the inspector's copy).
 	return tea.Batch(tea.SetClipboard(value),
-		views.NoticeCmd(fmt.Sprintf("Copied the %s's %s %q to the clipboard (OSC 52).", f.kind.Singular, what, value))), true
+		views.NoticeCmd(fmt.Sprintf("Copied the %s's %s %q to the clipboard (OSC 52).", e.Kind.Singular, what, value))), true
+}
+
+// selectedEntity is the entity under the cursor of frame f: its table's
+// row, or its tree's node.
+func (m *Model) selectedEntity(f *frame) (api.Entity, bool) {
+	if f.tree != nil {
+		return f.tree.selected()
+	}
+	r, ok := f.table.Selected()
+	if !ok || f.kind == nil {
+		return api.Entity{}, false
+	}
+	e, ok := f.byID[r.ID]
+	return e, ok
 }
 
 // listHelp is the help of the table in front: the table's keys, then the

@@ -66,6 +66,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 		m.fail(fmt.Errorf("this session may not use profile %q", profile))
 		return nil
 	}
+	m.dropTrees() // a tree belongs to the account it was opened in
 	if m.client != nil && len(m.stack) > 0 {
 		m.saved[m.here()] = m.stack
 	}
@@ -192,6 +193,7 @@ func (m *Model) applyOps(f *frame) {
 		Edit:     f.kind.Ops.Has(api.OpUpdate),
 		Delete:   f.kind.Ops.Has(api.OpDelete),
 		Actions:  len(f.kind.Actions) > 0,
+		Tree:     m.cat.HasDescendants(f.kind),
 		ReadOnly: m.readOnly(),
 	})
 }

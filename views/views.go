@@ -12,6 +12,7 @@
 //	views/chrome     header, status bar and the "terminal too small" message
 //	views/editor     the JSON editor: validation, protected fields, review, drafts
 //	views/diff       the structural JSON diff the editor and the journal show
+//	views/tree       an entity and what lies under it, expanding and loading node by node
 //
 // # Design
 //

@@ -93,6 +93,9 @@ type Ops struct {
 	Create, Edit, Delete bool
 	// Actions: the kind has other operations (the root lists them).
 	Actions bool
+	// Tree: the kind's entities have others under them (the root shows
+	// them as a tree).
+	Tree bool
 	// ReadOnly: the session may not write. Help offers no write key, but
 	// the keys of the kind's operations still send their ActionMsg, so the
 	// root can say the console is read-only instead of ignoring the key.
@@ -110,6 +113,7 @@ const (
 	Create                    // c (Row is zero)
 	Delete                    // ctrl+d
 	Actions                   // a: the kind's other operations
+	Tree                      // x: the entity and what lies under it
 )
 
 func (a Action) String() string {
@@ -126,6 +130,8 @@ func (a Action) String() string {
 		return "delete"
 	case Actions:
 		return "actions"
+	case Tree:
+		return "tree"
 	}
 	return "action(" + strconv.Itoa(int(a)) + ")"
 }
@@ -493,6 +499,8 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		return m.act(Delete)
 	case key.Matches(msg, t.Actions) && m.ops.Actions:
 		return m.act(Actions)
+	case key.Matches(msg, t.Tree) && m.ops.Tree:
+		return m.act(Tree)
 	case key.Matches(msg, t.Create) && m.ops.Create:
 		return func() tea.Msg { return ActionMsg{Action: Create} }
 	}
@@ -534,6 +542,7 @@ func (m *Model) keymap() keymap.KeyMap {
 	km.Table.Edit.SetEnabled(m.ops.Edit && !m.ops.ReadOnly)
 	km.Table.Delete.SetEnabled(m.ops.Delete && !m.ops.ReadOnly)
 	km.Table.Actions.SetEnabled(m.ops.Actions)
+	km.Table.Tree.SetEnabled(m.ops.Tree)
 	km.Nav.Left.SetEnabled(m.colOff > 0)
 	km.Nav.Right.SetEnabled(m.moreRight())
 	return km

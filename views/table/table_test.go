@@ -421,6 +421,8 @@ func TestActions(t *testing.T) {
 		{"create", Ops{Create: true}, viewtest.Key(tk.Create), []tea.Msg{ActionMsg{Action: Create}}},
 		{"delete", Ops{Delete: true}, viewtest.Key(tk.Delete), []tea.Msg{ActionMsg{Delete, row}}},
 		{"delete not offered", Ops{Create: true, Edit: true}, viewtest.Key(tk.Delete), nil},
+		{"tree", Ops{Tree: true}, viewtest.Key(tk.Tree), []tea.Msg{ActionMsg{Tree, row}}},
+		{"tree not offered", Ops{Edit: true}, viewtest.Key(tk.Tree), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -454,8 +456,12 @@ func TestHelpOffersOnlySupportedWrites(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	if d := descs(); strings.Contains(d, "edit") || strings.Contains(d, "delete") || !strings.Contains(d, "filter") || !strings.Contains(d, "page down") {
+	if d := descs(); strings.Contains(d, "edit") || strings.Contains(d, "delete") || strings.Contains(d, "tree") || !strings.Contains(d, "filter") || !strings.Contains(d, "page down") {
 		t.Fatalf("read-only kind help: %s", d)
+	}
+	m.SetOps(Ops{Tree: true})
+	if d := descs(); !strings.Contains(d, "tree of what is under it") {
+		t.Fatalf("help of a kind with children lacks the tree: %s", d)
 	}
 	m.SetOps(Ops{Edit: true, Delete: true})
 	if d := descs(); !strings.Contains(d, "edit") || !strings.Contains(d, "delete") || strings.Contains(d, "create") {
