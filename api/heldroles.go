@@ -89,3 +89,19 @@ func firstOf(a, b string) string {
 	}
 	return b
 }
+
+// HeldRoleCell is a listed user's custom role cell: the role's name, ""
+// for none (or, from a client of the API, not known), "?" when the
+// sandbox could not say. ok is false for an entity that was not listed or
+// whose kind shows no role.
+func HeldRoleCell(e Entity) (role string, ok bool) {
+	if e.Kind == nil || !e.listed {
+		return "", false
+	}
+	for i, c := range e.Kind.Columns {
+		if c.note {
+			return e.Cell(i), true
+		}
+	}
+	return "", false
+}
