@@ -269,6 +269,7 @@ func (m *Manager) newClient(ctx context.Context, e *entry, account int64) (*api.
 		cfg.V1BaseURL, cfg.V2BaseURL, cfg.TokenURL = s.V1URL(), s.V2URL(), s.TokenURL()
 		cfg.NoCache = true // a fresh sandbox issues fresh tokens; nothing worth keeping
 		cfg.OrgID = sandboxOrgID
+		cfg.Sandbox = true // it says who holds which custom role
 	}
 	c, err := api.New(cfg)
 	if err != nil {

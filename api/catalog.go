@@ -101,6 +101,10 @@ type Column struct {
 	Width int                 // suggested width in cells; 0 for "what is left"
 	Value func(Entity) string // the cell text for an entity
 	get   func(object) string
+	// note: the cell is the list's note for the lower-cased value get
+	// gives (rowScratch.notes: the custom role a user holds), "" for an
+	// entity that was not listed.
+	note bool
 }
 
 // Action is an operation beyond the generic five (calculated attributes:
@@ -181,6 +185,11 @@ type Descriptor struct {
 	// this kind grants access to (a custom role's tasks): the inspector
 	// shows the grants as a matrix (RoleGrants). "" for none.
 	GrantsFrom string
+	// HoldsRoles: the entities are users, who may hold a custom role. The
+	// role is assigned in the dashboard and no API says which; a sandbox
+	// client lists it in the role column (heldroles.go), and the console
+	// says where roles are assigned (AssignNote).
+	HoldsRoles bool
 
 	// manifest: the kind is written by replacing a whole document
 	// (roles.go): creates, updates and deletes read it, change it and PUT
@@ -248,7 +257,9 @@ func (d *Descriptor) Row(e Entity) []string {
 	}
 	row := make([]string, len(d.Columns))
 	for i, c := range d.Columns {
-		row[i] = cleanText(c.get(o))
+		if !c.note {
+			row[i] = cleanText(c.get(o))
+		}
 	}
 	return row
 }
@@ -515,10 +526,13 @@ func newCatalog(ds []*Descriptor) *Catalog {
 			d.NaturalKey, d.ServerSet = n.key, n.serverSet
 		}
 		for i := range d.Columns {
-			g := d.Columns[i].get
+			g, note := d.Columns[i].get, d.Columns[i].note
 			d.Columns[i].Value = func(e Entity) string {
 				if e.listed && e.Kind == d {
 					return e.Cell(i)
+				}
+				if note {
+					return "" // known only to a list
 				}
 				raw := bytes.TrimSpace(e.Raw)
 				if !json.Valid(raw) {

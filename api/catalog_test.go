@@ -221,7 +221,7 @@ func TestEntityIDsAndNames(t *testing.T) {
 		{"workspaces", `{"id":"4302","name":"mP Traveller","data_type":"workspace","created_on":"2017-02-02T11:20:23"}`,
 			"4302", "mP Traveller", []string{"4302", "mP Traveller", "2017-02-02 11:20"}},
 		{"users", `{"first_name":"Test","last_name":"User","email":"test@mparticle.com"}`,
-			"test40mparticle2Ecom", "test@mparticle.com", []string{"test@mparticle.com", "Test", "User", "test40mparticle2Ecom"}},
+			"test40mparticle2Ecom", "test@mparticle.com", []string{"test@mparticle.com", "Test", "User", "test40mparticle2Ecom", ""}},
 		{"datapoints", `{"name":"my/event","attribute_name":"attr","type":"EventAttribute","event_type":"navigation"}`,
 			"EventAttribute/my%2Fevent/attr/navigation", "my/event › attr", nil},
 		{"calculatedattributes", `{"id":5,"name":"ca1","active_definition":{"calculation_type":"sum"},"draft_definition":{"calculation_type":"count"},"audience_count":1}`,

@@ -48,6 +48,10 @@ type Config struct {
 	// one (custom roles and tasks); 0 when unknown: those calls then need
 	// an org reference (roles.go).
 	OrgID int64
+	// Sandbox: the API is mpconsole's sandbox, which also says who holds
+	// which custom role (heldroles.go); no request goes to its own paths
+	// otherwise.
+	Sandbox bool
 }
 
 type retryObserverKey struct{}
@@ -226,6 +230,9 @@ type Version int
 const (
 	V1 Version = iota // /v1, with accountId
 	V2                // /platform/v2, no accountId
+	// vSandbox: the sandbox's own paths, /sandbox on the v1 host, with
+	// accountId (heldroles.go).
+	vSandbox
 )
 
 // Request is one raw API call. Path is relative to the version's base and
@@ -256,8 +263,13 @@ const maxBody = 256 << 20
 // url builds the request URL.
 func (c *Client) url(req Request) (*url.URL, error) {
 	base := c.v1
-	if req.Version == V2 {
+	switch req.Version {
+	case V2:
 		base = c.v2
+	case vSandbox:
+		sb := *c.v1
+		sb.Path, sb.RawPath = "/sandbox", ""
+		base = &sb
 	}
 	rel, err := url.Parse(req.Path)
 	if err != nil {
@@ -273,7 +285,7 @@ func (c *Client) url(req Request) (*url.URL, error) {
 	for k, vs := range req.Query {
 		q[k] = append(q[k], vs...)
 	}
-	if req.Version == V1 && q.Get("accountId") == "" {
+	if req.Version != V2 && q.Get("accountId") == "" {
 		q.Set("accountId", strconv.FormatInt(c.account, 10))
 	}
 	u.RawQuery = q.Encode()

@@ -101,7 +101,9 @@ func MapRow(e Entity) []string {
 	}
 	row := make([]string, len(e.Kind.Columns))
 	for i, c := range e.Kind.Columns {
-		row[i] = cleanText(c.get(object{dec: true, v: v}))
+		if !c.note { // a note is the list's, not the entity's
+			row[i] = cleanText(c.get(object{dec: true, v: v}))
+		}
 	}
 	return row
 }

@@ -195,11 +195,13 @@ func kinds() []*Descriptor {
 				Get:  "/users/{id}",
 			},
 			Columns: []Column{col("EMAIL", 0, field("email")), col("FIRST NAME", 14, field("first_name")),
-				col("LAST NAME", 14, field("last_name")), col("ID", 30, func(o object) string { return EncodeUserID(str(o, "email")) })},
-			id:   func(f fields) string { return EncodeUserID(fstr(f, "email")) },
-			name: ffield("email"),
-			// People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom).
-			Help: "The people with access to the account.",
+				col("LAST NAME", 14, field("last_name")), col("ID", 30, func(o object) string { return EncodeUserID(str(o, "email")) }),
+				{Title: "CUSTOM ROLE", Width: 16, get: field("email"), note: true}},
+			id:         func(f fields) string { return EncodeUserID(fstr(f, "email")) },
+			name:       ffield("email"),
+			HoldsRoles: true,
+			// People with access to the account; the id is the email with every byte outside [A-Za-z0-9] as two hex digits (test40mparticle2Ecom). CUSTOM ROLE is only known from the sandbox (heldroles.go).
+			Help: "The people with access to the account. Their custom roles are assigned in the dashboard; only the sandbox shows them.",
 		},
 		{
 			Name: "datapoints", Singular: "datapoint", Title: "Data points", Aliases: []string{"dp", "dps"},

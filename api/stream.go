@@ -73,6 +73,9 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, clock: c.clock, cancel: cancel}
+	if d.HoldsRoles {
+		ls.row.notes, ls.row.unknown = c.heldRoleNotes(ctx)
+	}
 	resp, err := c.Do(context.WithValue(ctx, bodyReaderKey{}, bodyReader(ls.read)), Request{Version: d.Version, Method: http.MethodGet, Path: p})
 	// The transport may hold on to the request's context (and so to ls)
 	// until the connection's next request: let go of what ls reaches.
@@ -141,6 +144,18 @@ type listStream struct {
 type rowScratch struct {
 	mem []member
 	buf []byte
+	// notes are the cells of the note columns (Column.note), by key;
+	// unknown: the notes could not be read, and those cells say "?".
+	notes   map[string]string
+	unknown bool
+}
+
+// noteOf is the cell of a note column for key.
+func (sc *rowScratch) noteOf(key string) string {
+	if sc.unknown {
+		return "?"
+	}
+	return sc.notes[strings.ToLower(key)]
 }
 
 // read consumes one 2xx answer (it runs inside Do, once per attempt). The
@@ -405,6 +420,10 @@ func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity 
 	for i, c := range d.Columns {
 		if i > 0 {
 			b = append(b, cellSep...)
+		}
+		if c.note {
+			b = append(b, cleanText(sc.noteOf(c.get(o)))...)
+			continue
 		}
 		b = append(b, cleanText(c.get(o))...)
 	}

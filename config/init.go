@@ -25,6 +25,7 @@ const Example = `# mpconsole profiles. Each profile is one API credential and th
 # client_id             = "your-client-id"
 # client_secret_command = "pass show mparticle/production"
 # account_id            = 1234
+# org_id                = 77        # the organization: custom roles and tasks name it
 # read_only             = true
 # color                 = "#d70000"
 
@@ -43,6 +44,7 @@ const Example = `# mpconsole profiles. Each profile is one API credential and th
 # client_id     = "sandbox"
 # client_secret = "sandbox-secret"      # a literal secret: keep this file chmod 600
 # account_id    = 1
+# org_id        = 1                     # the sandbox's one organization
 # base_url      = "http://127.0.0.1:8080/v1"
 # v2_base_url   = "http://127.0.0.1:8080/platform/v2"
 # token_url     = "http://127.0.0.1:8080/oauth/token"

@@ -13,10 +13,11 @@ import (
 )
 
 // Data plans are compared under their workspace, matched by name. The
-// sandbox's accounts 1 and 2 have no workspace of the same name (and
-// workspaces cannot be created through the API), so the target here is
-// account 1 of a second sandbox — the same seed, so the same workspaces
-// and plans — through a profile of the file ("prod").
+// target here is account 1 of a second sandbox — the same seed, so the
+// same workspaces and plans — through a profile of the file ("prod"), as
+// another API would be reached. One sandbox's accounts 1 and 2, which
+// share the workspace name "mP Traveller", are compared in
+// compare_accounts_plans_test.go.
 
 // prodFixture starts a second sandbox and names its account 1 "prod".
 func prodFixture(t *testing.T) fixture {

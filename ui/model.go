@@ -465,6 +465,8 @@ func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 	}
 	t := m.keys.Table
 	switch {
+	case key.Matches(msg, t.Edit) && !ops.Has(api.OpUpdate) && f.kind != nil && f.kind.HoldsRoles:
+		return what + " cannot be edited: the API has no update for them; custom roles are assigned in the dashboard"
 	case key.Matches(msg, t.Edit) && !ops.Has(api.OpUpdate):
 		return what + " cannot be edited: the API has no update for them"
 	case key.Matches(msg, t.Create) && !ops.Has(api.OpCreate):

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views/inspector"
@@ -40,6 +42,10 @@ const assignNote = "Assigning a role to a user is done in the dashboard (Setting
 // (Descriptor.GrantsFrom: a role, to tasks) gets its grants as a matrix,
 // the areas' names read once per inspection.
 func (m *Model) inspectMore(f *frame, ov *overlay, in *inspector.Model, e api.Entity) (tea.Cmd, bool) {
+	if e.Kind != nil && e.Kind.HoldsRoles {
+		in.SetPreface(m.heldRolePreface(e))
+		return nil, false // the user is re-read as usual; the preface stays
+	}
 	if e.Kind == nil || e.Kind.GrantsFrom == "" {
 		return nil, false
 	}
@@ -78,4 +84,28 @@ func roleMatrix(e api.Entity, catalogue []api.Entity, width int) []string {
 	}
 	title := fmt.Sprintf("Tasks of %s (✓ granted; WRITE is full access)", firstNonEmpty(e.Name, e.ID))
 	return inspector.Matrix(title, rows, []string{assignNote}, width)
+}
+
+// heldRolePreface is what the inspector shows above a user: the custom
+// role the list showed (only the sandbox says which), and where roles are
+// assigned.
+func (m *Model) heldRolePreface(e api.Entity) func(int) []string {
+	role, listed := api.HeldRoleCell(e)
+	line := "Custom role: not shown."
+	switch {
+	case m.client == nil || !m.client.Sandbox() || !listed:
+	case role == "?":
+		line = "Custom role: unknown (the sandbox did not say when the list was read)."
+	case role == "":
+		line = "Custom role: none (as the sandbox keeps its assignments)."
+	default:
+		line = "Custom role: " + role + " (as the sandbox keeps its assignments; read only)."
+	}
+	return func(w int) []string {
+		var out []string
+		for _, s := range []string{line, api.AssignNote} {
+			out = append(out, strings.Split(ansi.Wrap(s, w, ""), "\n")...)
+		}
+		return append(out, "")
+	}
 }

@@ -394,7 +394,8 @@ type RoleAssignment struct {
 }
 
 // RoleAssignments lists which user holds which custom role (the API has no
-// endpoint for it: the UI assigns roles).
+// endpoint for it: the dashboard assigns roles; GET /sandbox/roleassignments
+// shows an account's).
 func (s *Server) RoleAssignments() []RoleAssignment {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -403,6 +404,57 @@ func (s *Server) RoleAssignments() []RoleAssignment {
 		out = append(out, RoleAssignment(a))
 	}
 	return out
+}
+
+// sandboxPrefix is where the sandbox serves what the references have no
+// endpoint for. Nothing under it is part of the Platform API.
+const sandboxPrefix = "/sandbox"
+
+// heldRoleView is one element of GET /sandbox/roleassignments: a user of
+// the account and the custom role they hold. No API says who holds a role
+// (custom-roles-api.md §8: roles are assigned in the dashboard, and the
+// user object has no role field); the sandbox knows its own assignments
+// and serves them here, outside /v1 and /platform/v2, rather than adding a
+// field the reference's user object does not have.
+type heldRoleView struct {
+	Email    string `json:"email"`
+	RoleID   string `json:"role_id"`
+	RoleName string `json:"role_name"`
+	DataType string `json:"data_type"`
+}
+
+// listRoleAssignments answers the account's users that hold a custom role,
+// in the order of the users list, with the role's id and name.
+func (s *Server) listRoleAssignments(rq *request, _ *tx) response {
+	m := s.st.manifest()
+	names := make(map[string]string, len(m.Roles))
+	for _, r := range m.Roles {
+		names[r.RoleID] = r.Name
+	}
+	out := []heldRoleView{}
+	for _, u := range s.st.users.list(rq.account) {
+		for _, a := range m.Assignments {
+			if a.AccountID == rq.account && strings.EqualFold(a.Email, u.Email) {
+				out = append(out, heldRoleView{u.Email, a.RoleID, names[a.RoleID], "role_assignment"})
+				break
+			}
+		}
+	}
+	return okEnv(http.StatusOK, "role_assignment", out)
+}
+
+// dropAssignments takes an account's user's roles away (the user is
+// deleted: a user created later with the same e-mail holds none).
+func (st *state) dropAssignments(t *tx, accountID int64, email string) {
+	cur := st.manifest()
+	gone := func(a roleAssignment) bool { return a.AccountID == accountID && strings.EqualFold(a.Email, email) }
+	if !slices.ContainsFunc(cur.Assignments, gone) {
+		return
+	}
+	next := *cur
+	next.Assignments = slices.DeleteFunc(slices.Clone(cur.Assignments), gone)
+	st.roles.put(&next)
+	t.put(&next)
 }
 
 // AssignRole gives a user of an account a custom role, as the UI does;
@@ -419,15 +471,13 @@ func (s *Server) AssignRole(accountID int64, email, roleID string) error {
 			err = fmt.Errorf("no custom role %q", roleID)
 			return response{status: http.StatusNotFound}
 		}
-		next := *cur
-		next.Assignments = slices.DeleteFunc(slices.Clone(cur.Assignments), func(a roleAssignment) bool {
-			return a.AccountID == accountID && strings.EqualFold(a.Email, email)
-		})
+		s.st.dropAssignments(t, accountID, email)
 		if roleID != "" {
-			next.Assignments = append(next.Assignments, roleAssignment{accountID, email, roleID})
+			next := *s.st.manifest()
+			next.Assignments = append(slices.Clone(next.Assignments), roleAssignment{accountID, email, roleID})
+			s.st.roles.put(&next)
+			t.put(&next)
 		}
-		s.st.roles.put(&next)
-		t.put(&next)
 		return response{status: http.StatusOK}
 	})
 	return err

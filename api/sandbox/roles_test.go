@@ -386,3 +386,57 @@ func TestCustomRolesClient(t *testing.T) {
 		t.Errorf("after a revoked token: %v", err)
 	}
 }
+
+// TestRoleAssignmentsEndpoint: GET /sandbox/roleassignments, the sandbox's
+// own answer to who holds which role, follows the v1 rules and the
+// assignments as they change; a deleted user's role goes with them.
+func TestRoleAssignmentsEndpoint(t *testing.T) {
+	srv := startSB(t, Options{})
+	c := sbAdmin(t, srv)
+	held := func(c *sbClient, acct int64) []string {
+		t.Helper()
+		var out []string
+		for _, it := range c.do("GET", fmt.Sprintf("/sandbox/roleassignments?accountId=%d", acct), nil).want(t, 200).items(t) {
+			out = append(out, fmt.Sprintf("%s=%s/%s", it["email"], it["role_id"], it["role_name"]))
+		}
+		return out
+	}
+	if got := held(c, 1); !slices.Equal(got, []string{"test@mparticle.com=admin-role/Admin",
+		"jsmith@acme.example=marketer_role/Marketer", "mmann@acme.example=read-only-role/Read Only"}) {
+		t.Errorf("account 1: %v", got)
+	}
+	if got := held(c, 2); !slices.Equal(got, []string{"qa@acme.example=compliance-role/Compliance"}) {
+		t.Errorf("account 2: %v", got)
+	}
+	if r := c.do("GET", "/sandbox/roleassignments", nil); r.status != 401 || r.message() != "The accountId query parameter is required." {
+		t.Errorf("without accountId: %d %s", r.status, r.body)
+	}
+	c.do("POST", "/sandbox/roleassignments?accountId=1", `{}`).want(t, 405)
+	v := sbViewer(t, srv)
+	if got := held(v, 1); len(got) != 3 {
+		t.Errorf("viewer, account 1: %v", got)
+	}
+	v.do("GET", "/sandbox/roleassignments?accountId=2", nil).want(t, 404)
+
+	// A change shows at once (no stale cached answer).
+	if err := srv.AssignRole(1, "ops+alerts@acme.example", "453afgwevc"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.AssignRole(1, "mmann@acme.example", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(c, 1); !slices.Equal(got, []string{"test@mparticle.com=admin-role/Admin",
+		"jsmith@acme.example=marketer_role/Marketer", "ops+alerts@acme.example=453afgwevc/Activation Admin"}) {
+		t.Errorf("after the changes: %v", got)
+	}
+
+	// Deleting jsmith takes the role away: created again, they hold none.
+	c.do("DELETE", "/v1/users/"+EncodeUserID("jsmith@acme.example")+"?accountId=1", nil).want(t, 202)
+	c.do("POST", "/v1/users?accountId=1", `{"first_name":"J","email":"jsmith@acme.example"}`).want(t, 201)
+	if got := held(c, 1); len(got) != 2 || slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "jsmith") }) {
+		t.Errorf("the recreated user holds a role: %v", got)
+	}
+	if slices.ContainsFunc(srv.RoleAssignments(), func(a RoleAssignment) bool { return a.Email == "jsmith@acme.example" }) {
+		t.Errorf("the deleted user's assignment stayed: %v", srv.RoleAssignments())
+	}
+}

@@ -314,5 +314,11 @@ func routeTable() []*route {
 			http.MethodGet: {fn: (*Server).getRoles},
 			http.MethodPut: {fn: (*Server).putRoles},
 		}},
+		// The sandbox's own, outside the reference's paths (roles.go): who
+		// holds which custom role. It follows the v1 rules (accountId,
+		// scope, envelope).
+		{pattern: sandboxPrefix + "/roleassignments", kind: "role_assignment", ops: map[string]op{
+			http.MethodGet: {fn: (*Server).listRoleAssignments},
+		}},
 	}
 }

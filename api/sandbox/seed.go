@@ -24,13 +24,17 @@ const (
 	SeedOtherAccountID   int64 = 2 // "Acme Staging": a little data of its own
 	SeedOtherAccountName       = "Acme Staging"
 
-	SeedAppID          int64 = 1 // "Acme Shop": iOS, Android, MobileWeb, service configurations, DataPoints, filters
-	SeedAppName              = "Acme Shop"
-	SeedEmptyAppID     int64 = 4 // "Acme Legacy": no platforms, so it can be deleted
-	SeedOtherAppID     int64 = 5 // "Acme Shop (Staging)", in account 2
-	SeedWorkspaceID    int64 = 4302
-	SeedWorkspaceName        = "mP Traveller"
-	SeedOtherWSID      int64 = 5101 // account 2's workspace
+	SeedAppID         int64 = 1 // "Acme Shop": iOS, Android, MobileWeb, service configurations, DataPoints, filters
+	SeedAppName             = "Acme Shop"
+	SeedEmptyAppID    int64 = 4 // "Acme Legacy": no platforms, so it can be deleted
+	SeedOtherAppID    int64 = 5 // "Acme Shop (Staging)", in account 2
+	SeedWorkspaceID   int64 = 4302
+	SeedWorkspaceName       = "mP Traveller"
+	SeedOtherWSID     int64 = 5101 // account 2's workspace "Staging"
+	// SeedSharedWSID is account 2's "mP Traveller": the name of account
+	// 1's 4302, so the two compare and promote (data plans: checkout_plan
+	// v1 and v2 alike, v3 and the other plans only in account 1).
+	SeedSharedWSID     int64 = 5102
 	SeedAudienceID     int64 = 7622 // "Abandoned Cart", single-workspace (4302)
 	SeedMultiAudience  int64 = 7625 // in workspaces 4302 and 4303
 	SeedFeedID         int64 = 229  // "Mailchimp1" in workspace 4302, with two subscriptions

@@ -458,9 +458,12 @@ type reqInfo struct {
 	fault  string
 }
 
+// isAPIPath reports whether a path goes through the API pipeline: the
+// Platform API's /v1 and /platform/v2, and the sandbox's own /sandbox/
+// (sandboxRoutes).
 func isAPIPath(p string) bool {
 	lp := strings.ToLower(p)
-	return strings.HasPrefix(lp, "/v1/") || lp == "/v1" || strings.HasPrefix(lp, "/platform/v2/")
+	return strings.HasPrefix(lp, "/v1/") || lp == "/v1" || strings.HasPrefix(lp, "/platform/v2/") || strings.HasPrefix(lp, "/sandbox/")
 }
 
 // serveAPI answers a v1 or v2 request, possibly replacing the answer with
@@ -470,7 +473,7 @@ func isAPIPath(p string) bool {
 func (s *Server) serveAPI(w *statusWriter, r *http.Request, info *reqInfo) {
 	s.apiHits.Add(1)
 	s.sleep(r.Context())
-	v2 := !strings.HasPrefix(strings.ToLower(r.URL.Path), "/v1")
+	v2 := strings.HasPrefix(strings.ToLower(r.URL.Path), "/platform/")
 	if kind := s.faults.next(); kind != "" {
 		info.fault = kind
 		switch kind {
@@ -708,6 +711,7 @@ func (s *Server) serveIndex(w http.ResponseWriter) {
 		"v2":        "/platform/v2",
 		"token_url": "/oauth/token",
 		"audience":  s.audience,
+		"sandbox":   sandboxPrefix + "/roleassignments",
 	})
 	writeResponse(w, response{status: http.StatusOK, body: body})
 }

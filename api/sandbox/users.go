@@ -108,5 +108,6 @@ func (s *Server) deleteUser(rq *request, t *tx) response {
 	}
 	s.st.users.del(u)
 	t.del(u.key())
+	s.st.dropAssignments(t, rq.account, u.Email)
 	return emptyOK("user")
 }
