@@ -1,6 +1,8 @@
 package table
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/internal/termtext"
@@ -231,4 +233,21 @@ func layoutColumns(cols []Column, natural []int, width int) []int {
 		}
 	}
 	return widths
+}
+
+// spaces is blank room to write without allocating: 256 spaces.
+const (
+	spaces16 = "                "
+	spaces64 = spaces16 + spaces16 + spaces16 + spaces16
+	spaces   = spaces64 + spaces64 + spaces64 + spaces64
+)
+
+// writeSpaces writes n spaces to b (the room left right of the columns,
+// on every row of a frame).
+func writeSpaces(b *strings.Builder, n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		b.WriteString(spaces[:k])
+		n -= k
+	}
 }

@@ -870,6 +870,7 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		base, hl = st.Selected, st.SelectedMatch
 	}
 	var plain strings.Builder
+	plain.Grow(m.common.Width + 3) // the row: its cells, room, the cursor mark
 	flush := func() {
 		if plain.Len() > 0 {
 			b.WriteString(base.Render(plain.String()))
@@ -906,7 +907,7 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
-		plain.WriteString(strings.Repeat(" ", m.common.Width-used))
+		writeSpaces(&plain, m.common.Width-used) // the room the columns leave
 	}
 	flush()
 }
