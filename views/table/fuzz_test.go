@@ -28,8 +28,8 @@ func FuzzTable(f *testing.F) {
 		m.SetRows(rows)
 		for _, r := range rows {
 			for _, c := range r.Cells {
-				if w := cellWidth(c); w > len(c) {
-					t.Fatalf("cellWidth(%q) = %d, more than its bytes", c, w)
+				if w := cellWidth(c); w > len(c) || w > widthBound(c) {
+					t.Fatalf("cellWidth(%q) = %d, more than its bytes or its bound %d", c, w, widthBound(c))
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package table
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -57,9 +58,9 @@ func (m *Model) measure(rows []Row) bool {
 		for i := range min(len(cells), len(m.content)) {
 			s := cells[i]
 			if len(s) <= m.content[i] {
-				continue // no cell is wider than its bytes (see cellWidth)
+				continue // no cell is wider than its bytes (see widthBound)
 			}
-			if w := cellWidth(s); w > m.content[i] {
+			if w := widthOver(s, m.content[i]); w > m.content[i] {
 				m.content[i], grew = w, true
 			}
 		}
@@ -67,17 +68,53 @@ func (m *Model) measure(rows []Row) bool {
 	return grew
 }
 
-// cellWidth is the width of a cell as renderRow draws it (sanitized). It
-// is never more than len(s): printable ASCII is one cell a byte, a wider
-// character takes at least as many bytes as cells, a control byte is
-// dropped or becomes a space, an invalid byte one U+FFFD.
+// widthOver is cellWidth(s) when that may be more than least, and at most
+// least when it cannot be: printable ASCII is as wide as it is long, and
+// a cell whose widthBound is not more than least is not measured.
+func widthOver(s string, least int) int {
+	if ascii(s) {
+		return len(s)
+	}
+	if b := widthBound(s); b <= least {
+		return b
+	}
+	return ansi.StringWidth(termtext.Sanitize(s))
+}
+
+// cellWidth is the width of a cell as renderRow draws it (sanitized).
 func cellWidth(s string) int {
+	if ascii(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(termtext.Sanitize(s))
+}
+
+// ascii reports whether s is printable ASCII only.
+func ascii(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return ansi.StringWidth(termtext.Sanitize(s))
+			return false
 		}
 	}
-	return len(s)
+	return true
+}
+
+// widthBound is never less than cellWidth(s), and cheap: no character is
+// wider than two cells, and none below U+1100 (where the wide ones start)
+// is wider than one, nor an invalid byte (drawn as U+FFFD); a mark
+// joining the character before it counts though it adds no width.
+func widthBound(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || r < 0x1100 {
+			n++
+		} else {
+			n += 2
+		}
+		i += size
+	}
+	return n
 }
 
 // layout computes column widths for the current width and content.

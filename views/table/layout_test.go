@@ -132,10 +132,12 @@ func TestAppendedBatchesOnlyWidenColumns(t *testing.T) {
 	}
 }
 
-// cellWidth is the width renderRow draws, and never more than the cell's
-// bytes (measure skips cells no longer than the widest so far).
+// cellWidth is the width renderRow draws, never more than the cell's
+// bytes (measure skips cells no longer than the widest so far) nor than
+// widthBound (measure skips cells whose bound is not wider either).
 func TestCellWidth(t *testing.T) {
-	for _, s := range []string{"", "plain", "日本語", "ünï", "tab\tx", "\x1b[31mred", "bad\xc7\xff", "e\u0301", "👍🏽", "\u200b", "\u0085x"} {
+	for _, s := range []string{"", "plain", "日本語", "ünï", "tab\tx", "\x1b[31mred", "bad\xc7\xff", "e\u0301", "👍🏽",
+		"\u200b", "\u0085x", "#\ufe0f\u20e3", "☺\ufe0f", "🇫🇷", "👨\u200d👩\u200d👧", "नमस्ते", "สวัสดี", "ｆｕｌｌ", "한국어"} {
 		got := cellWidth(s)
 		if want := ansi.StringWidth(termtext.Sanitize(s)); got != want {
 			t.Errorf("cellWidth(%q) = %d, drawn %d", s, got, want)
@@ -143,5 +145,39 @@ func TestCellWidth(t *testing.T) {
 		if got > len(s) {
 			t.Errorf("cellWidth(%q) = %d, more than its %d bytes", s, got, len(s))
 		}
+		if b := widthBound(s); b < got {
+			t.Errorf("widthBound(%q) = %d, less than its width %d", s, b, got)
+		}
+		if w := widthOver(s, 0); w != got {
+			t.Errorf("widthOver(%q, 0) = %d, want %d", s, w, got)
+		}
+	}
+}
+
+// Measuring the cells of 100 000 rows, as SetRows does (AppendRows
+// measures its batch the same way).
+func BenchmarkTableMeasure100k(b *testing.B) {
+	rows := appRows(100_000)
+	m := New(viewtest.Common(), cols)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(m.content)
+		m.measure(rows)
+	}
+}
+
+// The same rows with names outside ASCII (accents, CJK, Devanagari) of
+// varied lengths.
+func BenchmarkTableMeasureUnicode100k(b *testing.B) {
+	rows := appRows(100_000)
+	words := []string{"Société", "日本語", "नमस्ते", "Ünïcode", "アプリ"}
+	for i := range rows {
+		rows[i].Cells[1] = strings.Repeat(words[i%len(words)], 1+i%4) + " " + rows[i].Cells[1]
+	}
+	m := New(viewtest.Common(), cols)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(m.content)
+		m.measure(rows)
 	}
 }
