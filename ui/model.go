@@ -137,8 +137,10 @@ type frame struct {
 	tree *treeView
 }
 
-// minFlex is the narrowest a flexible (name) column gets; columns to its
-// right give way first on a narrow terminal.
+// minFlex is a flexible (name) column's width before its rows arrive. Once
+// they have, it is as wide as its longest name, and on a narrow terminal
+// keeps up to 20 cells of it while the columns to its right give way
+// (views/table's layout).
 const minFlex = 20
 
 // notConnected is what a view says when the session has no client yet.
@@ -499,7 +501,7 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 	cols := make([]table.Column, len(d.Columns))
 	for i, c := range d.Columns {
 		cols[i] = table.Column{Title: c.Title, Width: c.Width}
-		if c.Width == 0 { // the name: it takes what is left, and never less than minFlex
+		if c.Width == 0 { // the name: shown always, and first to get the room left
 			cols[i].Width, cols[i].Flex = minFlex, 1
 		}
 	}

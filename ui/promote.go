@@ -408,7 +408,7 @@ func (v *secretsView) clear() {
 func (v *secretsView) SetSize(w, h int) {
 	v.common.SetSize(w, h)
 	for i := range v.inputs {
-		v.inputs[i].SetWidth(max(1, min(w, 60)-4))
+		v.inputs[i].SetWidth(max(1, views.OverlayWidth(w, 60)-4))
 	}
 }
 

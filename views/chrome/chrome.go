@@ -153,80 +153,159 @@ func (h Header) View(st *theme.Styles, width int) string {
 	return line1 + "\n" + h.crumbs(st, width)
 }
 
-// crumbs renders the breadcrumbs; when they do not fit, the oldest are
-// replaced by an ellipsis.
+// crumbs renders the breadcrumbs within width (see fitCrumbs).
 func (h Header) crumbs(st *theme.Styles, width int) string {
 	hs := st.Header
-	if len(h.Breadcrumbs) == 0 {
-		return ""
-	}
-	sep := hs.BreadcrumbSep.Render(" › ")
-	sepW := ansi.StringWidth(" › ")
-	parts := make([]string, len(h.Breadcrumbs))
-	for i, c := range h.Breadcrumbs {
-		c = termtext.Sanitize(c)
-		if i == len(h.Breadcrumbs)-1 {
-			parts[i] = hs.BreadcrumbCurrent.Render(c)
+	drawn := fitCrumbs(h.Breadcrumbs, width)
+	parts := make([]string, len(drawn))
+	for i, d := range drawn {
+		if d.crumb == len(h.Breadcrumbs)-1 {
+			parts[i] = hs.BreadcrumbCurrent.Render(d.text)
 		} else {
-			parts[i] = hs.Breadcrumb.Render(c)
+			parts[i] = hs.Breadcrumb.Render(d.text)
 		}
 	}
-	// Drop crumbs from the front until the rest fits.
-	for first := 0; first < len(parts); first++ {
-		shown := parts[first:]
-		w := 0
-		for _, p := range shown {
-			w += ansi.StringWidth(p)
-		}
-		w += sepW * (len(shown) - 1)
-		if first > 0 {
-			w += 1 + sepW
-		}
-		if w <= width {
-			out := strings.Join(shown, sep)
-			if first > 0 {
-				out = hs.Breadcrumb.Render("…") + sep + out
-			}
-			return out
-		}
-	}
-	return text.Truncate(parts[len(parts)-1], width)
+	return text.Truncate(strings.Join(parts, hs.BreadcrumbSep.Render(crumbSep)), width)
 }
 
 // CrumbAt is the breadcrumb drawn at column x of the crumbs line at
-// width, as crumbs lays them out; -1 where none is (a separator, the
-// ellipsis, past the end).
+// width, as crumbs lays them out (shortened or not); -1 where none is (a
+// separator, the ellipsis of dropped crumbs, past the end).
 func (h Header) CrumbAt(width, x int) int {
-	sepW := ansi.StringWidth(" › ")
-	widths := make([]int, len(h.Breadcrumbs))
-	for i, c := range h.Breadcrumbs {
-		widths[i] = ansi.StringWidth(termtext.Sanitize(c))
-	}
-	for first := 0; first < len(widths); first++ {
-		w := sepW * (len(widths) - first - 1)
-		for _, cw := range widths[first:] {
-			w += cw
-		}
-		at := 0
-		if first > 0 {
-			w += 1 + sepW
-			at = 1 + sepW
-		}
-		if w > width {
-			continue
-		}
-		for i := first; i < len(widths); i++ {
-			if x >= at && x < at+widths[i] {
-				return i
-			}
-			at += widths[i] + sepW
-		}
+	if x < 0 || x >= width {
 		return -1
 	}
-	if len(widths) > 0 && x >= 0 && x < width {
-		return len(widths) - 1
+	at := 0
+	for _, d := range fitCrumbs(h.Breadcrumbs, width) {
+		w := ansi.StringWidth(d.text)
+		if x >= at && x < at+w {
+			return d.crumb
+		}
+		at += w + crumbSepW
 	}
 	return -1
+}
+
+// crumbSep separates the breadcrumbs.
+const crumbSep = " › "
+
+var crumbSepW = ansi.StringWidth(crumbSep)
+
+// crumbMin is the fewest cells a shortened breadcrumb keeps, its ellipsis
+// included.
+const crumbMin = 4
+
+// drawnCrumb is a breadcrumb as drawn: its text and which one it is (-1:
+// the ellipsis standing for crumbs dropped on the left).
+type drawnCrumb struct {
+	text  string
+	crumb int
+}
+
+// fitCrumbs lays the breadcrumbs out within width cells. When they do not
+// fit, the middle ones are shortened with an ellipsis, the longest first,
+// down to crumbMin cells each; only then the first (where the path starts)
+// and last of all the last (where the user is). When even that is too
+// wide (a very narrow terminal), the middle crumbs give way to one
+// ellipsis, the oldest first, then the first crumb, and the rest is laid
+// out again; what is still too wide is cut at the end by crumbs.
+func fitCrumbs(crumbs []string, width int) []drawnCrumb {
+	n := len(crumbs)
+	all := make([]drawnCrumb, n)
+	for i, c := range crumbs {
+		all[i] = drawnCrumb{termtext.Sanitize(c), i}
+	}
+	out, ok := shortenCrumbs(all, width)
+	if ok || n < 2 {
+		return out
+	}
+	ell := []drawnCrumb{{"…", -1}}
+	for drop := 1; drop <= n-2; drop++ {
+		if out, ok := shortenCrumbs(slices.Concat(all[:1], ell, all[1+drop:]), width); ok {
+			return out
+		}
+	}
+	out, _ = shortenCrumbs(slices.Concat(ell, all[n-1:]), width)
+	return out
+}
+
+// shortenCrumbs shortens crumbs to fit width as fitCrumbs says, and
+// reports whether they fit.
+func shortenCrumbs(crumbs []drawnCrumb, width int) ([]drawnCrumb, bool) {
+	over := crumbsWidth(crumbs) - width
+	if over <= 0 {
+		return crumbs, true
+	}
+	n := len(crumbs)
+	ws := make([]int, n)
+	for i, c := range crumbs {
+		ws[i] = ansi.StringWidth(c.text)
+	}
+	cut := slices.Clone(ws)
+	least := func(i int) int { return min(ws[i], crumbMin) }
+	if n > 2 {
+		// The middle crumbs are cut to a level, as a water line: the
+		// highest level that saves enough.
+		saving := func(level int) int {
+			s := 0
+			for i := 1; i < n-1; i++ {
+				s += ws[i] - max(least(i), min(ws[i], level))
+			}
+			return s
+		}
+		lo, hi := 0, slices.Max(ws[1:n-1]) // saving(hi) is 0 < over
+		for lo < hi {
+			if mid := (lo + hi + 1) / 2; saving(mid) >= over {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		saved := saving(lo)
+		for i := 1; i < n-1; i++ {
+			cut[i] = max(least(i), min(ws[i], lo))
+		}
+		// Cells saved beyond need go back to crumbs at the level, the
+		// nearest to the current one first.
+		for i := n - 2; i >= 1 && saved > over; i-- {
+			if cut[i] == lo && lo < ws[i] {
+				cut[i]++
+				saved--
+			}
+		}
+		over -= saved
+	}
+	for _, i := range []int{0, n - 1} {
+		if d := min(over, cut[i]-least(i)); d > 0 {
+			cut[i] -= d
+			over -= d
+		}
+	}
+	out := slices.Clone(crumbs)
+	for i := range out {
+		if cut[i] < ws[i] {
+			out[i].text = shorten(out[i].text, cut[i])
+		}
+	}
+	return out, over <= 0
+}
+
+// crumbsWidth is the width of crumbs drawn with their separators.
+func crumbsWidth(crumbs []drawnCrumb) int {
+	w := crumbSepW * max(0, len(crumbs)-1)
+	for _, c := range crumbs {
+		w += ansi.StringWidth(c.text)
+	}
+	return w
+}
+
+// shorten cuts s to at most w cells, ending in an ellipsis.
+func shorten(s string, w int) string {
+	t := ansi.Truncate(s, w, "…")
+	if body, ok := strings.CutSuffix(t, "…"); ok {
+		t = strings.TrimRight(body, " ") + "…"
+	}
+	return t
 }
 
 // Status is what the status bar shows.

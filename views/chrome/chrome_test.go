@@ -32,7 +32,7 @@ func TestHeader(t *testing.T) {
 		{"wide", 120, []string{"prod", "Acme Travel (1)", "127.0.0.1:43125", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
 		{"80 columns", 80, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
 		{"minimum drops the host, keeps the account", MinWidth, []string{"prod", "Acme Travel (1)", "SANDBOX", "READ-ONLY", "apps › Mobile App › platforms"}},
-		{"narrow keeps the badges", 24, []string{"SANDBOX", "READ-ONLY", "… › platforms"}},
+		{"narrow keeps the badges", 24, []string{"SANDBOX", "READ-ONLY", "apps › Mobi… › platforms"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,18 +247,103 @@ func TestStatusGivesWayByImportance(t *testing.T) {
 }
 
 // CrumbAt finds the crumb under a column as crumbs draws them, also when
-// the oldest gave way to an ellipsis.
+// they are shortened or the oldest gave way to an ellipsis.
 func TestCrumbAtFollowsTheDrawnCrumbs(t *testing.T) {
 	h := Header{Breadcrumbs: []string{"apps", "Acme Shop", "platforms"}}
 	for _, c := range []struct {
 		width, x, want int
 	}{
-		{80, 0, 0}, {80, 3, 0}, {80, 4, -1}, {80, 7, 1}, {80, 15, 1}, {80, 19, 2}, {80, 28, -1},
-		{20, 0, -1}, {20, 4, 2}, {20, 12, 2}, {20, 13, -1}, {25, 4, 1}, {25, 2, -1},
+		// apps › Acme Shop › platforms
+		{80, 0, 0}, {80, 3, 0}, {80, 4, -1}, {80, 7, 1}, {80, 15, 1}, {80, 19, 2}, {80, 28, -1}, {80, -1, -1},
+		// apps › Acme… › platforms
+		{25, 2, 0}, {25, 7, 1}, {25, 11, 1}, {25, 12, -1}, {25, 15, 2}, {25, 23, 2}, {25, 24, -1},
+		// apps › Acm… › platf…
+		{20, 0, 0}, {20, 4, -1}, {20, 7, 1}, {20, 10, 1}, {20, 11, -1}, {20, 14, 2}, {20, 19, 2}, {20, 20, -1},
+		// … › platfor…
+		{12, 0, -1}, {12, 2, -1}, {12, 4, 2}, {12, 11, 2}, {12, 12, -1},
 	} {
 		if got := h.CrumbAt(c.width, c.x); got != c.want {
 			t.Errorf("CrumbAt(%d, %d) = %d, want %d (%q)", c.width, c.x, got, c.want,
 				ansi.Strip(h.crumbs(theme.New(theme.Options{}), c.width)))
+		}
+	}
+}
+
+// Breadcrumbs too long for the width shorten the longest middle crumb
+// first, keeping the first and the last whole; the ends shorten only when
+// every middle crumb is at its least.
+func TestBreadcrumbsShortenTheMiddleFirst(t *testing.T) {
+	deep := []string{"workspaces", "mP Traveller Production Workspace", "audiences", "High value travellers in Europe", "audience members"}
+	tests := []struct {
+		name   string
+		crumbs []string
+		width  int
+		want   string
+	}{
+		{"fits", deep, 120, "workspaces › mP Traveller Production Workspace › audiences › High value travellers in Europe › audience members"},
+		{"the longest middle crumb first", deep, 110, "workspaces › mP Traveller Production Workspa… › audiences › High value travellers in Europe › audience members"},
+		{"the long middle crumbs to one level", deep, 80, "workspaces › mP Traveller Pr… › audiences › High value trave… › audience members"},
+		{"every middle crumb to one level", deep, 60, "workspaces › mP Tra… › audien… › High va… › audience members"},
+		{"the middle at its least, the ends whole", deep, 50, "workspaces › mP… › aud… › Hig… › audience members"},
+		{"then the first", deep, 46, "works… › mP… › aud… › Hig… › audience members"},
+		{"then the last", deep, 40, "wor… › mP… › aud… › Hig… › audience me…"},
+		{"then the oldest give way", deep, 30, "wor… › … › aud… › Hig… › audi…"},
+		{"two crumbs: the first before the last", []string{"a very long first crumb", "the current one"}, 30, "a very long… › the current one"},
+		{"one crumb", []string{"a single very long crumb"}, 10, "a single…"},
+		{"a wide character is not split", []string{"apps", "日本語のアプリ", "platforms"}, 24, "apps › 日本… › platforms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ansi.Strip(Header{Breadcrumbs: tt.crumbs}.crumbs(dark, tt.width))
+			if got != tt.want {
+				t.Fatalf("at %d:\n got %q\nwant %q", tt.width, got, tt.want)
+			}
+			if w := ansi.StringWidth(got); w > tt.width {
+				t.Fatalf("%d cells at %d", w, tt.width)
+			}
+		})
+	}
+}
+
+// At every width the crumbs fit, and a click lands on the crumb drawn
+// under it.
+func TestCrumbsFitAndClicksFollowThem(t *testing.T) {
+	crumbs := []string{"apps", "Acme Shop with a long name", "data points", "a \x1bdata point\x07 name", "x"}
+	h := Header{Breadcrumbs: crumbs}
+	for width := 1; width <= 100; width++ {
+		line := ansi.Strip(h.crumbs(dark, width))
+		if w := ansi.StringWidth(line); w > width {
+			t.Fatalf("%d cells at %d: %q", w, width, line)
+		}
+		if width >= 12 && !strings.HasSuffix(line, " › x") {
+			t.Errorf("at %d the current crumb is lost: %q", width, line)
+		}
+		if width < 12 {
+			continue // the line may be cut
+		}
+		// What each cell of the line is: the crumbs after an ellipsis are
+		// the last ones.
+		want := make([]int, width)
+		for x := range want {
+			want[x] = -1
+		}
+		segs := strings.Split(line, " › ")
+		at, next := 0, 0
+		for j, s := range segs {
+			if s == "…" {
+				next = len(crumbs) - (len(segs) - j - 1)
+			} else {
+				for x := at; x < at+len([]rune(s)); x++ {
+					want[x] = next
+				}
+				next++
+			}
+			at += len([]rune(s)) + 3
+		}
+		for x := range width {
+			if got := h.CrumbAt(width, x); got != want[x] {
+				t.Fatalf("at %d, x %d is crumb %d, want %d, in %q", width, x, got, want[x], line)
+			}
 		}
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/internal/termtext"
@@ -105,13 +106,45 @@ func (m *Model) Done() bool { return m.done }
 // YesFocused reports whether the Yes button has the focus.
 func (m *Model) YesFocused() bool { return m.yes }
 
-// SetSize sets the room the dialog may use; it takes at most 64 columns.
+// SetSize sets the room the dialog may use. It takes 64 columns, or, for
+// a longer question, as many as it needs up to views.OverlayWidth's most
+// on a wide terminal.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
 	m.input.SetWidth(max(1, m.boxWidth()-8))
 }
 
-func (m *Model) boxWidth() int { return max(20, min(m.common.Width, 64)) }
+// boxBase is the dialog's width when its question is short.
+const boxBase = 64
+
+// boxWidth is the dialog's width, its border included.
+func (m *Model) boxWidth() int {
+	w := m.common.Width
+	need := m.contentWidth() + m.box().GetHorizontalFrameSize()
+	return max(20, min(views.OverlayWidth(w, boxBase), max(min(w, boxBase), need)))
+}
+
+// box is the dialog's frame style.
+func (m *Model) box() lipgloss.Style {
+	if m.opts.Danger {
+		return m.common.Styles.Dialog.DangerBox
+	}
+	return m.common.Styles.Dialog.Box
+}
+
+// contentWidth is the width the dialog's widest line takes unwrapped: its
+// title, its message (one paragraph), the name to type, the buttons.
+func (m *Model) contentWidth() int {
+	lines := []string{m.opts.Title, m.opts.Message, m.opts.No + "  " + m.opts.Yes}
+	if m.opts.RequireName != "" {
+		lines = append(lines, "Type “"+m.opts.RequireName+"” to confirm:")
+	}
+	w := 0
+	for _, l := range lines {
+		w = max(w, ansi.StringWidth(termtext.Sanitize(l)))
+	}
+	return w
+}
 
 // Init focuses the name prompt in type-the-name mode.
 func (m *Model) Init() tea.Cmd { return nil }
@@ -200,10 +233,7 @@ func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp(
 // View renders the dialog box.
 func (m *Model) View() tea.View {
 	st := m.common.Styles.Dialog
-	box := st.Box
-	if m.opts.Danger {
-		box = st.DangerBox
-	}
+	box := m.box()
 	bw := m.boxWidth()
 	inner := max(1, bw-box.GetHorizontalFrameSize())
 	var head, msg, tail []string

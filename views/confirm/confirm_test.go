@@ -252,3 +252,49 @@ func TestRequireWhatNamesTheAnswer(t *testing.T) {
 		t.Fatalf("the right count answered %v", got)
 	}
 }
+
+// A dialog takes 64 columns; a longer question takes more on a wide
+// terminal, up to views.OverlayWidth's, so it wraps into fewer lines. At
+// the least terminal (60 columns, a body of 13 lines) it fits.
+func TestDialogGrowsWithTheTerminal(t *testing.T) {
+	long := "Delete platform 12 “iOS” from Acme Production (1)? This cannot be undone. The platform's access keys stop working at once, and every SDK still sending with them is refused."
+	short := "Delete platform 12?"
+	for _, o := range []Options{
+		{Title: "Delete platform", Danger: true},
+		{Title: "Delete platform", RequireName: "iOS"},
+	} {
+		lines := map[int]int{}
+		for _, tt := range []struct {
+			msg         string
+			width, want int
+		}{
+			{long, 60, 60}, {long, 80, 64}, {long, 160, 96}, {long, 250, 120},
+			{short, 60, 60}, {short, 80, 64}, {short, 250, 64},
+		} {
+			o.Message = tt.msg
+			m := New(viewtest.Common(), o)
+			m.SetSize(tt.width, 13)
+			v := ansi.Strip(m.View().Content)
+			ls := strings.Split(v, "\n")
+			got := 0
+			for _, l := range ls {
+				got = max(got, ansi.StringWidth(l))
+			}
+			if got != tt.want || len(ls) > 13 {
+				t.Errorf("at %d the dialog is %d×%d, want %d wide:\n%s", tt.width, got, len(ls), tt.want, v)
+			}
+			if !strings.Contains(v, "Delete platform") || !strings.Contains(v, "Delete platform 12") {
+				t.Errorf("at %d the dialog lacks its title or question:\n%s", tt.width, v)
+			}
+			if o.RequireName == "" && !strings.Contains(v, "No") || o.RequireName != "" && !strings.Contains(v, "to confirm") {
+				t.Errorf("at %d the dialog lacks its answer:\n%s", tt.width, v)
+			}
+			if tt.msg == long {
+				lines[tt.width] = len(ls)
+			}
+		}
+		if lines[250] >= lines[80] {
+			t.Errorf("the long question takes %d lines at 250 columns, %d at 80", lines[250], lines[80])
+		}
+	}
+}

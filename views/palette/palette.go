@@ -175,13 +175,18 @@ func (m *Model) Selected() int { return m.sel }
 // Err is the message shown after an unknown command.
 func (m *Model) Err() string { return m.err }
 
-// SetSize sets the room the palette may use; it takes at most 72 columns.
+// SetSize sets the room the palette may use: 72 columns, more on a wide
+// terminal (views.OverlayWidth).
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
 	m.input.SetWidth(max(1, m.boxWidth()-6))
 }
 
-func (m *Model) boxWidth() int { return max(24, min(m.common.Width, 72)) }
+// boxWidth is the palette's width, its border included.
+func (m *Model) boxWidth() int { return max(24, views.OverlayWidth(m.common.Width, boxBase)) }
+
+// boxBase is the palette's width on a terminal of 80 to 120 columns.
+const boxBase = 72
 
 // Init does nothing.
 func (m *Model) Init() tea.Cmd { return nil }

@@ -283,3 +283,36 @@ func TestKindWithAnArgument(t *testing.T) {
 		t.Fatalf("got %#v, err %q", got, m.Err())
 	}
 }
+
+// The palette takes 72 columns, and more on a wide terminal, where a long
+// line of help shows whole; at the least terminal (60×16, a body of 13
+// lines) it fits and still shows its suggestions.
+func TestPaletteGrowsWithTheTerminal(t *testing.T) {
+	long := "audiences of the account, with their sizes and the outputs they feed"
+	entries := append([]Entry{{Name: "audiences-detailed", Help: long}}, kinds...)
+	for _, tt := range []struct{ width, height, want int }{
+		{60, 13, 60}, {80, 37, 72}, {160, 37, 96}, {250, 37, 120},
+	} {
+		m := New(viewtest.Common())
+		m.SetSize(tt.width, tt.height)
+		m.SetEntries(entries)
+		m.Open()
+		run(m, "audiences-d")
+		v := m.View().Content
+		ls := strings.Split(v, "\n")
+		got := 0
+		for _, l := range ls {
+			got = max(got, ansi.StringWidth(l))
+		}
+		if got != tt.want || len(ls) > tt.height {
+			t.Errorf("at %d×%d the palette is %d×%d, want %d wide", tt.width, tt.height, got, len(ls), tt.want)
+		}
+		plain := ansi.Strip(v)
+		if !strings.Contains(plain, ":audiences-d") || !strings.Contains(plain, "audiences-detailed") {
+			t.Errorf("at %d the prompt or the suggestion is missing:\n%s", tt.width, plain)
+		}
+		if whole := strings.Contains(plain, long); whole != (tt.width >= 160) {
+			t.Errorf("at %d the long help shows whole: %v\n%s", tt.width, whole, plain)
+		}
+	}
+}

@@ -26,6 +26,13 @@ func FuzzTable(f *testing.F) {
 		m := New(viewtest.Common(), []Column{{Title: "A", Width: 8}, {Title: "B", Flex: 1}})
 		m.SetSize(30, 6)
 		m.SetRows(rows)
+		for _, r := range rows {
+			for _, c := range r.Cells {
+				if w := cellWidth(c); w > len(c) || w > widthBound(c) {
+					t.Fatalf("cellWidth(%q) = %d, more than its bytes or its bound %d", c, w, widthBound(c))
+				}
+			}
+		}
 		m.SetFilter(q1)
 		m.SetFilter(q1 + q2)
 		if want := fullScan(m, q1+q2); !slices.Equal(m.visible, want) {

@@ -57,7 +57,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
@@ -155,8 +154,10 @@ type State struct {
 type Model struct {
 	common views.Common
 
-	cols   []Column
-	widths []int
+	cols    []Column
+	widths  []int // per column: its width on screen (0: hidden)
+	want    []int // per column: the width it asks for, within the cap
+	content []int // per column: its widest cell (see layout.go)
 
 	rows    []Row
 	index   searchIndex // lower-cased search key per row
@@ -206,7 +207,7 @@ func (m *Model) SetColumns(cols []Column) {
 		m.sortCol, m.sortDesc = -1, false
 		m.resort()
 	}
-	m.layout()
+	m.remeasure()
 }
 
 // SetOps sets which write actions are offered.
@@ -232,6 +233,7 @@ func (m *Model) SetRows(rows []Row) {
 	m.rows = rows
 	m.pruneMarks()
 	m.index = newSearchIndex(rows)
+	m.remeasure()
 	if cap(m.buf) < len(rows) {
 		m.buf = make([]int, 0, len(rows))
 	}
@@ -257,6 +259,9 @@ func (m *Model) AppendRows(rows []Row) {
 	first := len(m.rows)
 	m.rows = append(m.rows, rows...)
 	m.index.append(rows)
+	if m.measure(rows) {
+		m.layout()
+	}
 	if len(m.at) < len(m.rows) {
 		m.at = append(m.at, make([]int32, len(m.rows)-len(m.at))...)
 	}
@@ -760,118 +765,6 @@ func (m *Model) resort() {
 
 const gap = 1 // spaces between columns; one more at each edge
 
-// layout computes column widths for the current width.
-//
-// The first column and the flexible (name) column always show; the other
-// columns follow in order while they fit whole, and the first that does not
-// fit hides itself and every column after it (a column cut to a few cells
-// cannot be read). left/right (nav) scroll the columns after the first (the
-// id stays), so every column can be read on a narrow terminal; « and » in
-// the header (moreLeft, moreRight) say there is more. They are not the
-// cursor row's › (cursorMark), so the two read apart without colour.
-func (m *Model) layout() {
-	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
-	vis := make([]int, 0, len(m.cols))
-	for i := range m.cols {
-		if i == 0 || i > m.colOff {
-			vis = append(vis, i)
-		}
-	}
-	sub := make([]Column, len(vis))
-	for j, i := range vis {
-		sub[j] = m.cols[i]
-	}
-	w := layoutColumns(sub, m.common.Width-m.markCells())
-	m.widths = make([]int, len(m.cols))
-	for j, i := range vis {
-		m.widths[i] = w[j]
-	}
-}
-
-// moreRight reports whether a column is cut or hidden on the right.
-func (m *Model) moreRight() bool {
-	for i := max(1, m.colOff+1); i < len(m.cols); i++ {
-		if m.widths[i] < wantWidth(m.cols[i]) {
-			return true
-		}
-	}
-	return false
-}
-
-// wantWidth is the width a column asks for: its own, or its title's with
-// room for a sort arrow.
-func wantWidth(c Column) int {
-	if c.Width > 0 {
-		return c.Width
-	}
-	return ansi.StringWidth(c.Title) + 2
-}
-
-// layoutColumns gives each column its width within width cells (a margin
-// of one cell each side, gap cells between shown columns); a hidden column
-// gets 0. The first and the flexible columns are placed first, and are cut
-// (from the right) only when they alone do not fit; the rest show whole,
-// in order, until one does not fit. What is left goes to the flexible
-// columns.
-func layoutColumns(cols []Column, width int) []int {
-	widths := make([]int, len(cols))
-	avail := width - 2
-	keep := make([]bool, len(cols))
-	used, shown := 0, 0
-	for i, c := range cols {
-		if i == 0 || c.Flex > 0 {
-			keep[i] = true
-			used += wantWidth(c)
-			shown++
-		}
-	}
-	used += gap * max(0, shown-1)
-	for i, c := range cols {
-		if keep[i] {
-			continue
-		}
-		if used+gap+wantWidth(c) > avail {
-			break
-		}
-		keep[i] = true
-		used += gap + wantWidth(c)
-		shown++
-	}
-	// Lay the kept columns out left to right, cutting what overflows.
-	used = 0
-	flexTotal := 0
-	first := true
-	for i, c := range cols {
-		if !keep[i] {
-			continue
-		}
-		if !first {
-			used += gap
-		}
-		first = false
-		w := wantWidth(c)
-		if used+w > avail {
-			w = max(0, avail-used)
-		}
-		widths[i] = w
-		used += w
-		flexTotal += max(0, c.Flex)
-	}
-	if extra := avail - used; extra > 0 && flexTotal > 0 {
-		given, last := 0, -1
-		for i, c := range cols {
-			if keep[i] && c.Flex > 0 {
-				add := extra * c.Flex / flexTotal
-				widths[i] += add
-				given += add
-				last = i
-			}
-		}
-		widths[last] += extra - given
-	}
-	return widths
-}
-
 // View renders the header, the visible window of rows and the filter line.
 func (m *Model) View() tea.View {
 	return tea.NewView(m.render())
@@ -998,6 +891,7 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		base = st.Marked
 	}
 	var plain strings.Builder
+	plain.Grow(m.common.Width + 3) // the row: its cells, room, the cursor mark
 	flush := func() {
 		if plain.Len() > 0 {
 			b.WriteString(base.Render(plain.String()))
@@ -1041,7 +935,7 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
-		plain.WriteString(strings.Repeat(" ", m.common.Width-used))
+		writeSpaces(&plain, m.common.Width-used) // the room the columns leave
 	}
 	flush()
 }
