@@ -172,6 +172,8 @@ type Model struct {
 	loading   bool
 	emptyText string
 	wantID    string // cursor to restore when rows arrive
+
+	fresh map[string]struct{} // rows the last merge changed or added, by ID (merge.go)
 }
 
 var _ views.Component = (*Model)(nil)
@@ -973,6 +975,10 @@ const (
 func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	st := m.common.Styles.Table
 	base, hl := st.Row, st.Match
+	fresh := m.fresh != nil && isIn(m.fresh, r.ID)
+	if fresh {
+		base = st.Changed
+	}
 	if selected {
 		base, hl = st.Selected, st.SelectedMatch
 	}
@@ -1013,7 +1019,14 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
-		plain.WriteString(strings.Repeat(" ", m.common.Width-used))
+		pad := m.common.Width - used
+		if fresh {
+			pad-- // the right margin holds the mark
+		}
+		plain.WriteString(strings.Repeat(" ", pad))
+		if fresh {
+			plain.WriteString(freshMark)
+		}
 	}
 	flush()
 }
