@@ -27,6 +27,7 @@ const Example = `# mpconsole profiles. Each profile is one API credential and th
 # account_id            = 1234
 # read_only             = true
 # color                 = "#d70000"
+# refresh               = "30s"   # audiences, calculated attributes, …: every 30 s ("off": never)
 
 # Staging: the secret comes from an environment variable.
 # [profiles.staging]
