@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -181,6 +182,13 @@ type Descriptor struct {
 	// this kind grants access to (a custom role's tasks): the inspector
 	// shows the grants as a matrix (RoleGrants). "" for none.
 	GrantsFrom string
+	// Refresh is how often a list of this kind refreshes itself while it
+	// is in front, and how often an inspector of one of its entities reads
+	// it again: kinds whose entities change without anyone editing them
+	// (an audience's size, a calculation's progress). 0 for the kinds that
+	// change only when someone edits them (configuration): those refresh
+	// on ctrl+r, on going back to them, or with :refresh.
+	Refresh time.Duration
 
 	// manifest: the kind is written by replacing a whole document
 	// (roles.go): creates, updates and deletes read it, change it and PUT
