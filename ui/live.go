@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,8 +125,10 @@ func (m *Model) interval(l *live) (time.Duration, string) {
 	switch {
 	case l.custom != nil:
 		return *l.custom, "set with :refresh"
-	case l.kind == nil || l.kind.Refresh <= 0:
-		return 0, "the kind's default"
+	case l.kind == nil:
+		return 0, "a list of kinds"
+	case l.kind.Refresh <= 0:
+		return 0, strings.ToLower(l.kind.Title) + " change only when edited"
 	case m.profile.Refresh.Set:
 		return m.profile.Refresh.Every, "profile " + m.profile.Name + "'s refresh"
 	}
@@ -357,13 +360,14 @@ func (m *Model) setRefresh(arg string, under *overlay) tea.Cmd {
 	var l *live
 	what := "this view"
 	switch {
-	case under != nil:
+	case under != nil && under.live != nil:
 		l, what = under.live, "this inspector"
+	case under != nil: // help, the error log, an inspector of a kind that does not change by itself
 	case m.top() != nil:
 		l, what = m.top().live, "this list"
 	}
 	if l == nil {
-		m.setNotice(what + " does not refresh itself: only lists and the inspector of an audience, a calculated attribute or its status do")
+		m.setNotice(what + " does not refresh itself: lists do, and the inspector of an audience, a calculated attribute or its status")
 		return nil
 	}
 	switch arg {

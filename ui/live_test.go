@@ -34,14 +34,7 @@ func caList(d *driver) {
 
 var travellerRef = api.Ref{"workspace": fmt.Sprint(sandbox.SeedWorkspaceID)}
 
-func caKind(t *testing.T) *api.Descriptor {
-	t.Helper()
-	d, ok := api.Lookup("calculatedattributes")
-	if !ok {
-		t.Fatal("no calculatedattributes")
-	}
-	return d
-}
+func caKind(t *testing.T) *api.Descriptor { return mustKind(t, "calculatedattributes") }
 
 func caBody(name string) []byte {
 	return fmt.Appendf(nil, `{"name":%q,"description":"made by the live tests","draft_definition":{"recipe_type":"event",
@@ -322,4 +315,37 @@ func TestASlowListIsRefreshedLessOften(t *testing.T) {
 	if p := clk.Pending(); !slices.Equal(p, []time.Time{clk.Now().Add(30 * time.Second)}) {
 		t.Fatalf("timers %v, want one 30s from now (%v)", p, clk.Now())
 	}
+}
+
+// A configuration list does not refresh by itself; :refresh turns it on
+// for as long as it is open.
+func TestAConfigurationListRefreshesOnlyWhenAsked(t *testing.T) {
+	clk, d := startLive(t)
+	d.waitFor("Acme Shop", "4 rows")
+	d.settle()
+	if p := clk.Pending(); len(p) != 0 || strings.Contains(lastLine(d.screen()), "updated") {
+		t.Fatalf("the apps refresh by themselves: timers %v\n%s", p, d.screen())
+	}
+	d.key(":")
+	d.typ("refresh")
+	d.key("enter")
+	d.waitFor("this list does not refresh itself (apps change only when edited): :refresh 15s turns it on")
+	d.key(":")
+	d.typ("refresh 10s")
+	d.key("enter")
+	d.waitFor("this list refreshes every 10s", "updated 0s ago")
+	if _, err := d.client.Create(context.Background(), mustKind(t, "apps"), nil, []byte(`{"name":"Zed App","platforms":[{"os":"iOS"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(10 * time.Second)
+	d.waitFor("Zed App", "5 rows")
+}
+
+func mustKind(t *testing.T, name string) *api.Descriptor {
+	t.Helper()
+	d, ok := api.Lookup(name)
+	if !ok {
+		t.Fatalf("no kind %s", name)
+	}
+	return d
 }

@@ -304,3 +304,20 @@ func BenchmarkMergePlan100k(b *testing.B) {
 		_ = base.Plan(next)
 	}
 }
+
+// A merge while the filter is being typed leaves the prompt open and the
+// typing goes on over the new rows.
+func TestMergeWhileTheFilterIsTyped(t *testing.T) {
+	old := appRows(200)
+	m, _ := newTable(t, old, 80, 12)
+	m.Update(viewtest.Key(m.common.Keys.Table.Filter))
+	typeText(m, "app-0001")
+	m.MergeRows(inserted(old, 0, row("1", "app-0001xx", "iOS")))
+	if !m.Filtering() || m.Filter() != "app-0001" || m.Len() != 101 {
+		t.Fatalf("prompt %v, filter %q, %d rows", m.Filtering(), m.Filter(), m.Len())
+	}
+	typeText(m, "x")
+	if m.Len() != 1 || selectedID(m) != "1" {
+		t.Fatalf("%d rows after typing on, cursor on %s", m.Len(), selectedID(m))
+	}
+}
