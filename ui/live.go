@@ -154,7 +154,7 @@ func (m *Model) liveInFront() *live {
 // which changes every second.
 func (m *Model) liveShowing() bool {
 	l := m.liveInFront()
-	return l != nil && !l.last.IsZero() && (m.every(l) > 0 || l.fails > 0)
+	return l != nil && !l.last.IsZero() && m.every(l) > 0
 }
 
 // syncLive arms the timer of the view in front, if it refreshes and none
@@ -303,7 +303,7 @@ func (m *Model) liveText() (string, bool) {
 	now := m.opts.Now()
 	every := m.every(l)
 	switch {
-	case l.fails > 0:
+	case l.fails > 0 && every > 0:
 		wait := "retrying"
 		if d := l.next.Sub(now); d > 0 && l.stop != nil {
 			wait = "retry in " + ago(d+time.Second-1)

@@ -349,3 +349,17 @@ func mustKind(t *testing.T, name string) *api.Descriptor {
 	}
 	return d
 }
+
+// A list that does not refresh by itself says nothing of refreshes when
+// ctrl+r fails: the error pane does.
+func TestAFailedReloadOfAConfigurationListIsNoPause(t *testing.T) {
+	_, d := startLive(t)
+	d.waitFor("Acme Shop", "4 rows")
+	d.settle()
+	d.srv.InjectNext(sandbox.Fault503, 3)
+	d.key("ctrl+r")
+	d.waitFor("503 Service Unavailable")
+	if s := d.settle(); strings.Contains(s, "refresh paused") {
+		t.Fatalf("a list that does not refresh says it is paused:\n%s", s)
+	}
+}
