@@ -33,6 +33,9 @@ type Profile struct {
 	AccountID int64  // the account it opens on
 	Host      string // API host, for the header
 	ClientID  string
+	// Refresh is how often the lists that refresh themselves do in this
+	// profile (the profile's refresh); unset leaves each kind's default.
+	Refresh config.Refresh
 }
 
 // Options configure a Manager.
@@ -137,7 +140,7 @@ func New(o Options) *Manager {
 func fromConfig(p *config.Profile) *entry {
 	v1, _, _, _ := p.Endpoints()
 	return &entry{info: Profile{Name: p.Name, Color: p.Color, ReadOnly: p.ReadOnly, AccountID: p.AccountID,
-		Host: hostOf(v1), ClientID: p.ClientID}, cfg: p, id: p.ClientID}
+		Host: hostOf(v1), ClientID: p.ClientID, Refresh: p.RefreshSetting()}, cfg: p, id: p.ClientID}
 }
 
 func hostOf(u string) string {

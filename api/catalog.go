@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -190,6 +191,13 @@ type Descriptor struct {
 	// client lists it in the role column (heldroles.go), and the console
 	// says where roles are assigned (AssignNote).
 	HoldsRoles bool
+	// Refresh is how often a list of this kind refreshes itself while it
+	// is in front, and how often an inspector of one of its entities reads
+	// it again: kinds whose entities change without anyone editing them
+	// (an audience's size, a calculation's progress). 0 for the kinds that
+	// change only when someone edits them (configuration): those refresh
+	// on ctrl+r, on going back to them, or with :refresh.
+	Refresh time.Duration
 
 	// manifest: the kind is written by replacing a whole document
 	// (roles.go): creates, updates and deletes read it, change it and PUT

@@ -24,6 +24,10 @@ type Clock interface {
 	NewTimer(d time.Duration) (<-chan time.Time, func() bool)
 }
 
+// SystemClock is the wall clock, for callers that take a Clock and were
+// given none.
+func SystemClock() Clock { return wallClock{} }
+
 // wallClock is the real time.
 type wallClock struct{}
 

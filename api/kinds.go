@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // kinds is every documented entity kind, in the order the palette lists
@@ -133,6 +134,8 @@ func kinds() []*Descriptor {
 				col("OUTPUTS", 20, pluck("connected_outputs", "provider_name")), col("MODIFIED", 16, when("last_modified_on"))},
 			// Active audiences: account-wide, or the single-workspace ones of a workspace. The API has no single GET (found in the list), no create, no update.
 			Help: "Audiences of the account or of a workspace: their size, and where they are sent.",
+			// Sizes move as users qualify and drop out.
+			Refresh: 15 * time.Second,
 		},
 		{
 			Name: "workspaces", Singular: "workspace", Title: "Workspaces", Aliases: []string{"ws"},
@@ -218,6 +221,8 @@ func kinds() []*Descriptor {
 			name: dataPointName,
 			// Data points of an app, keyed type/name/attribute/event type. Adding is a PUT of an array.
 			Help: "The events and attributes an app has sent, one data point each.",
+			// New ones appear as the app sends data; the list can be long, so less often.
+			Refresh: time.Minute,
 		},
 		{
 			Name: "filters", Singular: "filter", Title: "Data point filters",
@@ -281,6 +286,8 @@ func kinds() []*Descriptor {
 			},
 			// Calculated attributes of a workspace (v2: no accountId, no envelope). Updates write the draft; activate makes it live.
 			Help: "Values computed per user from their events. Edits stay a draft until activated.",
+			// State and audience counts move with activations and calculations.
+			Refresh: 15 * time.Second,
 		},
 		{
 			Name: "activation", Singular: "caactivation", Title: "Activation status",
@@ -294,7 +301,8 @@ func kinds() []*Descriptor {
 			id:   ffield("calculated_attribute_id"),
 			name: func(f fields) string { return "activation of " + fstr(f, "calculated_attribute_id") },
 			// Whether a calculated attribute is active, since when and by whom.
-			Help: "Whether a calculated attribute is live, since when and by whom.",
+			Help:    "Whether a calculated attribute is live, since when and by whom.",
+			Refresh: 15 * time.Second,
 		},
 		{
 			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
@@ -308,6 +316,8 @@ func kinds() []*Descriptor {
 				col("ESTIMATED COMPLETION", 20, when("estimated_completion_time"))},
 			// How far the calculation of a calculated attribute's active revision has got.
 			Help: "How far the calculation of a calculated attribute has got.",
+			// A calculation runs for minutes: watched more closely.
+			Refresh: 10 * time.Second,
 		},
 	}
 	// The Data Planning API (dataplans.go) and the Custom Access Roles API

@@ -65,6 +65,10 @@ type Profile struct {
 	ReadOnly  bool   `toml:"read_only"`
 	Color     string `toml:"color"` // header colour, e.g. "#d70000" or "red"
 	Skin      string `toml:"skin"`  // skins/NAME.toml beside the file (see SkinPath)
+	// Refresh is how often the lists that refresh themselves do, in this
+	// profile: "off", or an interval such as "10s" (ParseRefresh); unset
+	// leaves each kind's default.
+	Refresh string `toml:"refresh"`
 }
 
 // File is a parsed, validated profiles file.
@@ -308,6 +312,11 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 	}
 	if p.Skin != "" && !skinName.MatchString(p.Skin) {
 		add("skin", fmt.Sprintf("%q is not a skin name: letters, digits, '.', '_' and '-' (it names skins/NAME.toml)", p.Skin))
+	}
+	if p.Refresh != "" {
+		if _, err := ParseRefresh(p.Refresh); err != nil {
+			add("refresh", err.Error())
+		}
 	}
 	if p.Color != "" && !colorName.MatchString(p.Color) {
 		add("color", fmt.Sprintf("%q is not a colour: use #rrggbb, an ANSI number or a name", p.Color))

@@ -28,6 +28,7 @@ const Example = `# mpconsole profiles. Each profile is one API credential and th
 # org_id                = 77        # the organization: custom roles and tasks name it
 # read_only             = true
 # color                 = "#d70000"
+# refresh               = "30s"   # audiences, calculated attributes, …: every 30 s ("off": never)
 
 # Staging: the secret comes from an environment variable.
 # [profiles.staging]

@@ -104,6 +104,7 @@ type TableStyles struct {
 	Marked        lipgloss.Style // a marked row (its * mark carries it without colour)
 	Match         lipgloss.Style // filter match in a row
 	SelectedMatch lipgloss.Style // filter match in the cursor row
+	Changed       lipgloss.Style // a row a background refresh changed or added, for a moment
 	Empty         lipgloss.Style // "no rows" and "loading"
 	FilterPrompt  lipgloss.Style
 	FilterText    lipgloss.Style
@@ -121,6 +122,8 @@ type StatusStyles struct {
 	Filter       lipgloss.Style
 	Notice       lipgloss.Style
 	Hint         lipgloss.Style
+	Live         lipgloss.Style // "updated 12s ago" of a view that refreshes itself
+	Paused       lipgloss.Style // "refresh paused: 503, retry in 40s"
 }
 
 // ErrorPaneStyles style the error pane under the table.
@@ -332,6 +335,7 @@ func New(o Options) *Styles {
 		Marked:        p.fg(n().Bold(true), c.warn),
 		Match:         p.or(p.fg(p.bg(n(), c.matchBg), c.onBright), func(s lipgloss.Style) lipgloss.Style { return s.Underline(true).Bold(true) }),
 		SelectedMatch: p.or(p.fg(p.bg(n().Bold(true).Underline(true), c.curMatchBg), c.onBright), func(s lipgloss.Style) lipgloss.Style { return s.Reverse(true).Underline(true) }),
+		Changed:       p.or(p.fg(n(), c.ok), func(s lipgloss.Style) lipgloss.Style { return s.Bold(true) }),
 		Empty:         p.or(p.fg(n().Italic(true), c.muted), faint),
 		FilterPrompt:  p.fg(n().Bold(true), c.accent),
 		FilterText:    p.fg(n(), c.fg),
@@ -347,6 +351,8 @@ func New(o Options) *Styles {
 		Filter:       p.fg(n().Bold(true), c.accent),
 		Notice:       p.fg(n(), c.ok),
 		Hint:         p.or(p.fg(n(), c.muted), faint),
+		Live:         p.or(p.fg(n(), c.muted), faint),
+		Paused:       p.or(p.fg(n(), c.warn), func(s lipgloss.Style) lipgloss.Style { return s.Italic(true) }),
 	}
 	s.ErrorPane = ErrorPaneStyles{
 		Box:     p.border(n().Border(lipgloss.RoundedBorder()).Padding(0, 1), c.errc),

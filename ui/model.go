@@ -98,8 +98,11 @@ type Options struct {
 	// NoMouse turns the mouse off (mouse = false in the profiles file):
 	// the terminal keeps its own selection.
 	NoMouse bool
-	// Now is the clock (tests may fix it); default time.Now.
+	// Now is the clock (tests may fix it); default Clock's, else time.Now.
 	Now func() time.Time
+	// Clock runs the timers of live views (live.go); default the wall
+	// clock. Tests pass a clock they move themselves.
+	Clock api.Clock
 }
 
 // frame is one level of the navigation stack.
@@ -118,6 +121,7 @@ type frame struct {
 	then      []string // kinds to drill into next on enter (":feeds" opened from workspaces)
 	pick      string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
 	openID    string   // the entity to open when the rows arrive (":apps 3")
+	live      *live    // its refreshes in the background (live.go); nil for a chooser
 	// loaded: rows arrived at least once, so the status bar's row count
 	// says something (a list that failed to load, or is loading for the
 	// first time, has no count: not "0 rows").
@@ -176,9 +180,9 @@ type Model struct {
 	retry    *api.RetryEvent     // the last one, shown until a request succeeds
 	retryAt  time.Time
 
-	tickID      int  // the newest scheduled tick
-	tickPending bool // a tick is scheduled
-	tickFast    bool // at the fast rate
+	tickID      int           // the newest scheduled tick
+	tickPending bool          // a tick is scheduled
+	tickRate    time.Duration // the pending tick's
 	spin        int
 
 	token     api.TokenState
@@ -197,6 +201,7 @@ type Model struct {
 	smallAt   time.Time
 
 	click lastClick // the row clicked last (mouse.go)
+	lives lives     // the timer of the live view in front (live.go)
 
 	styles        *theme.Styles
 	dark          bool // the terminal's background is dark (assumed until it says)
@@ -220,8 +225,11 @@ func New(o Options) *Model {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
+	if o.Clock == nil {
+		o.Clock = api.SystemClock()
+	}
 	if o.Now == nil {
-		o.Now = time.Now
+		o.Now = o.Clock.Now
 	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
@@ -239,6 +247,7 @@ func New(o Options) *Model {
 	m.edits = newEdits(m, m.common, &m.opts, m.cat)
 	m.bulk = newBulk(m, m.common, m.edits)
 	m.width, m.height = 80, 24
+	m.lives.clock = o.Clock
 	return m
 }
 
@@ -267,13 +276,15 @@ func (m *Model) top() *frame {
 }
 
 // Update routes messages, then makes sure the screen ticks at the rate it
-// needs (see schedule).
+// needs (see schedule) and the view in front refreshes itself if it does
+// (syncLive).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
+	live := m.syncLive()
 	if _, ok := msg.(tickMsg); ok {
-		return m, cmd
+		return m, tea.Batch(cmd, live)
 	}
-	return m, tea.Batch(cmd, m.schedule())
+	return m, tea.Batch(cmd, m.schedule(), live)
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -300,6 +311,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case listBatch:
 		return m, m.onBatch(msg)
+	case liveTick:
+		return m, m.onLiveTick(msg)
+	case fadeMsg:
+		m.onFade(msg)
+		return m, nil
 	case replyMsg:
 		return m, m.onReply(msg)
 	case tree.ActionMsg:
@@ -508,6 +524,7 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 	t := table.New(m.common, cols)
 	t.SetEmptyText(emptyText(d))
 	f := &frame{id: m.nextID, kind: d, parent: parent.Clone(), crumb: crumb, table: t}
+	f.live = m.newLive(f.id, d, func() tea.Cmd { return m.load(f) }, func() bool { return f.cancel != nil })
 	m.applyOps(f)
 	w, h := m.bodySize()
 	t.SetSize(w, h)
@@ -624,6 +641,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 	f.cancel = cancel
 	f.table.SetLoading(true)
 	if f.loaded {
+		base, quiet := f.table.MergeBase(), f.live != nil && f.live.quiet
 		return request(m, ask[listedRows]{
 			view: f.id, what: "list", origin: loadOrigin(f),
 			do: func(_ context.Context, c *api.Client) (listedRows, error) {
@@ -631,14 +649,17 @@ func (m *Model) load(f *frame) tea.Cmd {
 				if err != nil {
 					return listedRows{}, err
 				}
-				return listedRows{rows: batchRows(items, 0), items: items}, nil // rows made here, off the UI thread
+				// Rows, and how they merge into those shown, are made
+				// here, off the UI thread.
+				rows := batchRows(items, 0)
+				return listedRows{rows: rows, items: items, plan: base.Plan(rows)}, nil
 			},
 			then: func(l listedRows, err error) tea.Cmd {
 				if f.loadSeq != seq {
 					return nil
 				}
 				f.cancel = nil
-				return m.listed(f, l, err)
+				return m.listed(f, l, err, quiet)
 			},
 		})
 	}
@@ -749,6 +770,7 @@ func (m *Model) streamed(f *frame, seq int, err error) tea.Cmd {
 	f.streaming, f.cancel = false, nil
 	f.table.SetLoading(false)
 	m.retry = nil
+	m.liveRead(f.live, err, false)
 	switch {
 	case err != nil && cancelled:
 		f.incomplete = "cancelled"
@@ -795,17 +817,23 @@ func (m *Model) frameByID(id int) *frame {
 // goroutine.
 type listedRows struct {
 	items []api.Entity
-	rows  []table.Row // rows[i] is items[i]'s
+	rows  []table.Row      // rows[i] is items[i]'s
+	plan  *table.MergePlan // rows merged into those shown when it was asked for
 }
 
-func (m *Model) listed(f *frame, l listedRows, err error) tea.Cmd {
+// A refresh the timer started (quiet) puts no failure in the error pane:
+// the status bar says the refreshes are paused (liveRead).
+func (m *Model) listed(f *frame, l listedRows, err error, quiet bool) tea.Cmd {
 	if m.frameByID(f.id) != f {
 		return nil
 	}
 	f.table.SetLoading(false)
 	m.retry = nil
+	m.liveRead(f.live, err, quiet)
 	if err != nil {
-		m.fail(err)
+		if !quiet {
+			m.fail(err)
+		}
 		f.table.SetEmptyText(m.loadFailedText(f.kind, err))
 		return nil
 	}
@@ -816,8 +844,10 @@ func (m *Model) listed(f *frame, l listedRows, err error) tea.Cmd {
 	for i, e := range l.items {
 		f.byID[l.rows[i].ID] = e
 	}
-	f.table.SetRows(l.rows)
-	return m.openPending(f)
+	// The rows are merged: the cursor stays on its entity, the rows that
+	// changed are highlighted for a moment.
+	f.table.ApplyMerge(l.plan)
+	return tea.Batch(m.merged(f), m.openPending(f))
 }
 
 // rowID is the entity's id, or its position when the kind has none.

@@ -36,6 +36,9 @@ type overlay struct {
 	// entity an inspector shows (":diff" there compares that entity).
 	under     *overlay
 	inspected *api.Entity
+	// live, for an inspector that reads its entity again while it is in
+	// front (live.go: watch); nil for every other overlay.
+	live *live
 }
 
 // show opens o over the body, sized to it. o is another view than the one
@@ -77,6 +80,12 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	ov := &overlay{comp: in, crumb: "inspect", inspected: &e}
 	m.show(ov)
 	setInspected(in, e)
+	if e.Kind != nil && (e.ID != "" || e.Kind.Single) {
+		m.watch(ov, f.id, e.Kind, in, func(ctx context.Context, c *api.Client) (string, []byte, error) {
+			got, err := c.Get(ctx, e.Kind, e.Parents, e.ID)
+			return inspectedTitle(got), got.Raw, err
+		})
+	}
 	if cmd, ok := m.inspectMore(f, ov, in, e); ok {
 		return cmd
 	}
@@ -102,7 +111,10 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	})
 }
 
-func setInspected(in *inspector.Model, e api.Entity) {
+func setInspected(in *inspector.Model, e api.Entity) { in.SetJSON(inspectedTitle(e), e.Raw) }
+
+// inspectedTitle is the inspector's title for e: "app 4821 · Mobile App".
+func inspectedTitle(e api.Entity) string {
 	title := ""
 	if e.Kind != nil {
 		title = e.Kind.Singular
@@ -113,7 +125,7 @@ func setInspected(in *inspector.Model, e api.Entity) {
 	if e.Name != "" && e.Name != e.ID {
 		title += " · " + e.Name
 	}
-	in.SetJSON(title, e.Raw)
+	return title
 }
 
 // openErrorLog shows every error of the session, newest first.

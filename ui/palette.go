@@ -69,6 +69,8 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 		return m.edits.openHistory()
 	case palette.Diff:
 		return m.openDiff(msg.Arg, under)
+	case palette.Refresh:
+		return m.setRefresh(msg.Arg, under)
 	case palette.Quit:
 		return tea.Quit
 	default:

@@ -110,6 +110,7 @@ func (m *Model) statusInfo() chrome.Status {
 			s.Notice = "incomplete (" + f.incomplete + "): " + groupDigits(f.table.Total()) + " rows"
 		}
 	}
+	s.Live, s.Paused = m.liveText()
 	if f := m.top(); f != nil && m.overlay == nil && f.loaded {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()

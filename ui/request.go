@@ -180,7 +180,8 @@ func retryText(ev *api.RetryEvent) string {
 type tickMsg struct{ id int }
 
 // Tick rates: fast while the spinner turns (a retry is shown only then) or
-// a notice is up; slow otherwise, just enough for the token countdown. An idle
+// a notice is up; once a second while a live view says "updated 12s ago"
+// (liveRate); slow otherwise, just enough for the token countdown. An idle
 // session (dozens of them on an SSH bastion) costs next to nothing.
 const (
 	fastTick = time.Second / 8
@@ -208,15 +209,18 @@ func (m *Model) retrying() bool {
 // schedule starts the next tick at the rate the screen needs, unless one at
 // that rate is already pending.
 func (m *Model) schedule() tea.Cmd {
-	fast := m.busy()
-	if m.tickPending && m.tickFast == fast {
+	d := slowTick
+	switch {
+	case m.busy():
+		d = fastTick
+	case m.liveShowing():
+		d = liveRate
+	}
+	if m.tickPending && m.tickRate == d {
 		return nil
 	}
 	m.tickID++
-	m.tickPending, m.tickFast = true, fast
-	d, id := slowTick, m.tickID
-	if fast {
-		d = fastTick
-	}
+	m.tickPending, m.tickRate = true, d
+	id := m.tickID
 	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{id: id} })
 }

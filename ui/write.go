@@ -193,8 +193,15 @@ func (m *Model) act(view int, e api.Entity, a api.Action) tea.Cmd {
 				return m.reload(view, "")
 			}
 			in := inspector.New(m.common)
-			m.show(&overlay{comp: in, crumb: a.Name})
-			in.SetJSON(fmt.Sprintf("%s · %s %s", a.Title, e.Kind.Singular, entityLabel(e)), body)
+			ov := &overlay{comp: in, crumb: a.Name}
+			m.show(ov)
+			title := fmt.Sprintf("%s · %s %s", a.Title, e.Kind.Singular, entityLabel(e))
+			in.SetJSON(title, body)
+			// A status (a calculation's progress) is watched as the kind's entities are.
+			m.watch(ov, view, e.Kind, in, func(ctx context.Context, c *api.Client) (string, []byte, error) {
+				body, err := c.Act(ctx, e.Kind, e.Parents, e.ID, a.Name)
+				return title, body, err
+			})
 			return nil
 		},
 	})

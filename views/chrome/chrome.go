@@ -321,13 +321,20 @@ type Status struct {
 	Filter    string         // the table's filter
 	Marked    int            // rows marked in the table (shown when any)
 	Hint      string         // e.g. "? help"
+	// Live is the state of a view that refreshes itself ("updated 12s
+	// ago"); Paused says its refreshes are failing ("refresh paused: 503,
+	// retry in 40s"), which is shown in the warning style and kept longer
+	// on a narrow terminal.
+	Live   string
+	Paused bool
 }
 
 // View renders the status bar's line at width. On a narrow terminal the
 // less important parts give way first: the help hint, then the token's
 // state while it is plainly valid (a renewing or failed token stays), then
-// the filter is shortened; what is left is truncated, the left part (token,
-// notice) before the row count.
+// the filter is shortened, then a live view's "updated …" (not a pause);
+// what is left is truncated, the left part (token, notice) before the row
+// count.
 func (s Status) View(st *theme.Styles, width int) string {
 	if width <= 0 {
 		return ""
@@ -342,6 +349,10 @@ func (s Status) View(st *theme.Styles, width int) string {
 	}
 	t.Filter = text.Truncate(t.Filter, 8)
 	steps = append(steps, t)
+	if !t.Paused && t.Live != "" {
+		t.Live = ""
+		steps = append(steps, t)
+	}
 	for _, c := range steps {
 		l, r := c.parts(st)
 		gap := 0
@@ -361,6 +372,13 @@ func (s Status) View(st *theme.Styles, width int) string {
 func (s Status) parts(st *theme.Styles) (string, string) {
 	ss := st.Status
 	var right []string
+	if s.Live != "" {
+		style := ss.Live
+		if s.Paused {
+			style = ss.Paused
+		}
+		right = append(right, style.Render(termtext.Sanitize(s.Live)))
+	}
 	if s.Filter != "" {
 		right = append(right, ss.Filter.Render("/"+text.Truncate(termtext.Sanitize(s.Filter), 24)))
 	}

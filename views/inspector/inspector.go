@@ -121,6 +121,28 @@ func (m *Model) SetJSON(title string, data []byte) {
 	m.search(m.query)
 }
 
+// Reload shows a new version of the document (a watched entity read
+// again): as SetJSON, but the scroll position stays, so the lines being
+// read do not jump. Nothing changes when the document did not.
+func (m *Model) Reload(title string, data []byte) {
+	if title == m.title && m.sameText(data) {
+		return
+	}
+	y, x := m.vp.YOffset(), m.vp.XOffset()
+	m.SetJSON(title, data)
+	m.vp.SetYOffset(y)
+	m.vp.SetXOffset(x)
+}
+
+// sameText reports whether data is the document shown.
+func (m *Model) sameText(data []byte) bool {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, bytes.TrimSpace(data), "", "  "); err != nil {
+		return m.text == string(data)
+	}
+	return m.text == buf.String()
+}
+
 // Text is the document as y copies it.
 func (m *Model) Text() string { return m.text }
 

@@ -1,7 +1,7 @@
 // Package palette is the ':' command palette: a prompt with completion over
 // the kinds of the catalogue (names and aliases) and a few commands:
-// "use NAME|ACCOUNT_ID", "diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]", "history" and
-// "quit" ("q").
+// "use NAME|ACCOUNT_ID", "diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]", "history",
+// "refresh INTERVAL|off|default" and "quit" ("q").
 //
 // # Design
 //
@@ -57,7 +57,8 @@ const (
 	Use                        // Arg: a profile name or an account id, as typed
 	History                    // the journal of writes
 	Quit
-	Diff // Arg: the account to compare with, as typed (ACCOUNT_ID, PROFILE or PROFILE/ACCOUNT_ID)
+	Diff    // Arg: the account to compare with, as typed (ACCOUNT_ID, PROFILE or PROFILE/ACCOUNT_ID)
+	Refresh // Arg: how often the view in front refreshes itself, as typed ("5s", "off", "default"; "": say how often)
 )
 
 func (c Command) String() string {
@@ -72,6 +73,8 @@ func (c Command) String() string {
 		return "quit"
 	case Diff:
 		return "diff"
+	case Refresh:
+		return "refresh"
 	}
 	return fmt.Sprintf("command(%d)", int(c))
 }
@@ -97,6 +100,7 @@ var builtins = []struct {
 	{Entry{Name: "use", Help: "switch to a profile or an account: use NAME|ACCOUNT_ID"}, Use},
 	{Entry{Name: "history", Help: "the journal of writes, to revert one"}, History},
 	{Entry{Name: "diff", Help: "compare with another account: diff ACCOUNT_ID|PROFILE[/ACCOUNT_ID]"}, Diff},
+	{Entry{Name: "refresh", Help: "how often this view refreshes itself: refresh 5s|off|default"}, Refresh},
 	{Entry{Name: "quit", Aliases: []string{"q"}, Help: "leave mpconsole"}, Quit},
 }
 
@@ -277,6 +281,12 @@ func (m *Model) submit() tea.Cmd {
 	word, rest, _ := strings.Cut(t, " ")
 	rest = strings.TrimSpace(rest)
 	lw := strings.ToLower(word)
+	if lw == "refresh" { // the root reads the interval; alone, it says how often
+		if c, ok := m.current(); ok && rest == "" && c.cmd == Refresh && c.arg != "" && strings.HasSuffix(m.typed(), " ") {
+			return send(Refresh, c.arg) // a suggestion is showing: enter runs it
+		}
+		return send(Refresh, rest)
+	}
 	if tc, ok := targetCommands[lw]; ok {
 		if rest == "" {
 			if c, ok := m.current(); ok && c.cmd == tc.cmd && c.arg != "" {
@@ -338,6 +348,15 @@ func (m *Model) submit() tea.Cmd {
 	}
 	m.err = fmt.Sprintf("Unknown command “%s”. Type a kind (%s), use NAME, history or q.", termtext.Sanitize(t), strings.Join(names, ", "))
 	return nil
+}
+
+// refreshChoices are what "refresh " suggests; any interval is accepted.
+var refreshChoices = []Entry{
+	{Name: "off", Help: "stop refreshing this view"},
+	{Name: "default", Help: "refresh as the profile or the kind says"},
+	{Name: "5s", Help: "refresh this view every 5 seconds"},
+	{Name: "15s", Help: "refresh this view every 15 seconds"},
+	{Name: "1m", Help: "refresh this view every minute"},
 }
 
 // targetCommands take a profile or an account as their argument: "use"
@@ -421,6 +440,16 @@ func (m *Model) refresh() {
 					help: e.Help, cmd: tc.cmd, arg: e.Name}, r})
 			}
 		}
+	} else if word == "refresh" && strings.Contains(raw, " ") {
+		q = strings.TrimSpace(q)
+		for _, c := range refreshChoices {
+			if strings.HasPrefix(c.Name, q) {
+				rs = append(rs, ranked{candidate{complete: "refresh " + c.Name, label: "refresh " + c.Name, help: c.Help, cmd: Refresh, arg: c.Name}, 1})
+			}
+		}
+		if len(rs) == 0 && q != "" {
+			rs = append(rs, ranked{candidate{complete: "refresh " + q, label: "refresh " + q, help: "refresh this view every " + q, cmd: Refresh, arg: q}, 1})
+		}
 	} else if word, arg, ok := strings.Cut(strings.TrimSpace(m.typed()), " "); ok && strings.TrimSpace(arg) != "" {
 		// A kind and its argument: the one suggestion says what will happen.
 		for _, e := range m.entries {
@@ -439,7 +468,7 @@ func (m *Model) refresh() {
 		for _, b := range builtins {
 			if r := rankOrAll(b.entry, lt); r >= 0 {
 				c := candidate{complete: b.entry.Name, label: b.entry.Name, aliases: strings.Join(b.entry.Aliases, ", "), help: b.entry.Help, cmd: b.cmd}
-				if _, ok := targetCommands[b.entry.Name]; ok {
+				if _, ok := targetCommands[b.entry.Name]; ok || b.cmd == Refresh {
 					c.complete, c.needsArg = b.entry.Name+" ", true
 				}
 				rs = append(rs, ranked{c, r})

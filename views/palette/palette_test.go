@@ -88,6 +88,11 @@ func TestSubmit(t *testing.T) {
 		{"unknown stays open", "frobnicate", []tea.Msg{accept}, nil},
 		{"use alone completes to the targets", "use", []tea.Msg{accept}, nil},
 		{"use, then enter on the first target", "use", []tea.Msg{accept, accept}, []tea.Msg{SubmitMsg{Command: Use, Arg: "prod"}}},
+		{"refresh an interval, as typed", "refresh 7s", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Refresh, Arg: "7s"}}},
+		{"refresh off", "Refresh OFF", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Refresh, Arg: "OFF"}}},
+		{"refresh alone says how often", "refresh", []tea.Msg{accept}, []tea.Msg{SubmitMsg{Command: Refresh, Arg: ""}}},
+		{"refresh chosen completes to its choices", "ref", []tea.Msg{accept}, nil},
+		{"refresh, then a choice", "ref", []tea.Msg{accept, next, accept}, []tea.Msg{SubmitMsg{Command: Refresh, Arg: "default"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,7 +109,7 @@ func TestSuggestions(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds", "use ", "history", "diff ", "quit"}},
+		{"", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds", "use ", "history", "diff ", "refresh ", "quit"}},
 		{"a", []string{"apps", "audiences", "accounts", "calculated-attributes", "workspaces", "feeds"}[:4]},
 		{"ca", []string{"calculated-attributes", "apps"}}, // "appli-ca-tions"
 		{"acc", []string{"accounts"}},
@@ -115,6 +120,9 @@ func TestSuggestions(t *testing.T) {
 		{"diff st", []string{"diff staging"}},
 		{"zzz", nil},
 		{"apps extra", []string{"apps extra"}}, // a kind and the id to open
+		{"refresh ", []string{"refresh off", "refresh default", "refresh 5s", "refresh 15s", "refresh 1m"}},
+		{"refresh 1", []string{"refresh 15s", "refresh 1m"}},
+		{"refresh 7s", []string{"refresh 7s"}},
 	}
 	for _, tt := range tests {
 		m := newPalette(t)
@@ -190,7 +198,7 @@ func TestViewAndNavigation(t *testing.T) {
 	}
 	// Open clears what was typed.
 	m.Open()
-	if m.Value() != "" || len(m.Suggestions()) != len(kinds)+4 {
+	if m.Value() != "" || len(m.Suggestions()) != len(kinds)+len(builtins) {
 		t.Fatal("Open did not reset")
 	}
 	// Paste.

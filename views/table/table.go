@@ -185,6 +185,7 @@ type Model struct {
 	wantID    string // cursor to restore when rows arrive
 
 	marks map[string]struct{} // the marked rows' IDs (marks.go)
+	fresh map[string]struct{} // rows the last merge changed or added, by ID (merge.go)
 }
 
 var _ views.Component = (*Model)(nil)
@@ -884,11 +885,14 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	st := m.common.Styles.Table
 	base, hl := st.Row, st.Match
 	marked := m.IsMarked(r.ID)
+	fresh := m.fresh != nil && isIn(m.fresh, r.ID)
 	switch {
 	case selected:
 		base, hl = st.Selected, st.SelectedMatch
 	case marked:
 		base = st.Marked
+	case fresh:
+		base = st.Changed
 	}
 	var plain strings.Builder
 	plain.Grow(m.common.Width + 3) // the row: its cells, room, the cursor mark
@@ -935,7 +939,14 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
-		writeSpaces(&plain, m.common.Width-used) // the room the columns leave
+		pad := m.common.Width - used // the room the columns leave
+		if fresh {
+			pad-- // the right margin holds the mark
+		}
+		writeSpaces(&plain, pad)
+		if fresh {
+			plain.WriteString(freshMark)
+		}
 	}
 	flush()
 }
