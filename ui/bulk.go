@@ -382,13 +382,7 @@ func (b *bulk) close(be *bulkEdit) {
 // time, as a single edit's save does. Nothing is sent when a body fails
 // the kind's check.
 func (b *bulk) save(be *bulkEdit, msg editor.SaveMsg) tea.Cmd {
-	if b.h.readOnly() {
-		be.ed.SaveFailed(errors.New("read-only: this console sends no writes"))
-		b.h.setNotice(readOnlyNotice)
-		return nil
-	}
-	if b.h.conn() == nil || b.h.here() != be.place {
-		be.ed.SaveFailed(errors.New("the session has switched to another account since the editor opened"))
+	if saveRefused(b.h, be.ed, be.place) {
 		return nil
 	}
 	if b.run != nil {

@@ -313,17 +313,26 @@ func (s *edits) close(dropDraft bool) {
 	s.h.close(ed.ask)
 }
 
+// saveRefused says on ed why nothing opened at p can be sent now: the
+// console is read-only, or the session has left p's account since.
+func saveRefused(h host, ed *editor.Model, p place) bool {
+	if h.readOnly() {
+		ed.SaveFailed(errors.New("read-only: this console sends no writes"))
+		h.setNotice(readOnlyNotice)
+		return true
+	}
+	if h.conn() == nil || h.here() != p {
+		ed.SaveFailed(errors.New("the session has switched to another account since the editor opened"))
+		return true
+	}
+	return false
+}
+
 // save sends an edit or a create. An update is sent only if the server
 // still has the version the editor opened (api.Client.UpdateIfUnchanged):
 // if it changed, the editor shows what changed and nothing is sent.
 func (s *edits) save(ed *editing, msg editor.SaveMsg) tea.Cmd {
-	if s.h.readOnly() {
-		ed.ed.SaveFailed(fmt.Errorf("read-only: this console sends no writes"))
-		s.h.setNotice(readOnlyNotice)
-		return nil
-	}
-	if s.h.conn() == nil || s.h.here() != ed.place {
-		ed.ed.SaveFailed(fmt.Errorf("the session has switched to another account since the editor opened"))
+	if saveRefused(s.h, ed.ed, ed.place) {
 		return nil
 	}
 	if err := ed.kind.CheckBody(msg.Body); err != nil {
