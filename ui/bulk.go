@@ -537,6 +537,10 @@ func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.overlay != nil || f == nil || !key.Matches(msg, lk.Mark, lk.MarkAll, lk.ClearMarks) {
 		return nil, false
 	}
+	if f.tree != nil {
+		m.setNotice(m.treeHasNoMarks())
+		return nil, true
+	}
 	if key.Matches(msg, lk.ClearMarks) {
 		if f.table.MarkCount() > 0 {
 			f.table.ClearMarks()
