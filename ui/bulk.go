@@ -580,6 +580,9 @@ func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	} else {
 		f.table.MarkAll()
 	}
+	if m.notice == "marks cleared" {
+		m.notice = "" // no longer true: the status bar counts the marks
+	}
 	return nil, true
 }
 

@@ -387,6 +387,14 @@ func TestMarksSurviveFilterAndSortAndBelongToTheView(t *testing.T) {
 		t.Fatalf("marks left after ctrl+u:\n%s", s)
 	}
 
+	d.key("*")
+	s = d.waitFor("4 marked")
+	if strings.Contains(s, "marks cleared") {
+		t.Fatalf("the status bar says the marks were cleared beside 4 marked:\n%s", lastLine(s))
+	}
+	d.key("ctrl+u")
+	d.waitFor("marks cleared")
+
 	d.key("space")
 	d.waitFor("1 marked")
 	d.key("enter")
