@@ -32,6 +32,12 @@ type EditSpec struct {
 	// Hints maps a field pattern ("os", "platforms[*].os") to its valid
 	// values or a note.
 	Hints map[string]string
+	// KeepIfNull are top-level fields an update leaves out when they are
+	// null both in the edit and on the server: the API leaves an absent
+	// one unchanged but refuses an explicit null (a calculated attribute
+	// with no draft keeps none; inconsistencies.md, "PUT merges"). A field
+	// the edit turns to null is sent, so the API says why it is refused.
+	KeepIfNull []string
 	// Check, when set, checks a body against the shape the reference
 	// documents before it is sent (CheckBody).
 	Check func(body []byte) error
@@ -142,7 +148,8 @@ func editSpecs() map[string]EditSpec {
 			Hints:     map[string]string{"sendNewDataPointsByDefault": "false stops sending newly detected data points"},
 		},
 		"calculatedattributes": {
-			Updatable: []string{"name", "description", "draft_definition"},
+			Updatable:  []string{"name", "description", "draft_definition"},
+			KeepIfNull: []string{"draft_definition"},
 			Template: `{ "name": "New Calculated Attribute", "description": "",
   "draft_definition": { "recipe_type": "event",
     "datapoint": { "type": "event", "event_name": "Add To Cart", "attribute_name": null,
@@ -270,6 +277,36 @@ func (d *Descriptor) UpdateBody(edited []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", d.Name, err)
 	}
 	return b, nil
+}
+
+// dropUnchangedNulls leaves out of an update body the KeepIfNull fields
+// that are null in it and in cur, the server's version.
+func (d *Descriptor) dropUnchangedNulls(body, cur []byte) []byte {
+	if len(d.Edit.KeepIfNull) == 0 {
+		return body
+	}
+	var obj, was map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil || json.Unmarshal(cur, &was) != nil {
+		return body
+	}
+	isNull := func(v json.RawMessage, ok bool) bool { return ok && string(bytes.TrimSpace(v)) == "null" }
+	dropped := false
+	for _, k := range d.Edit.KeepIfNull {
+		v, ok := obj[k]
+		w, wok := was[k]
+		if isNull(v, ok) && (!wok || isNull(w, wok)) {
+			delete(obj, k)
+			dropped = true
+		}
+	}
+	if !dropped {
+		return body
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return body
+	}
+	return b
 }
 
 // maskedValue is how the API masks a confidential value: every character

@@ -97,7 +97,7 @@ func (c *Client) update(ctx context.Context, d *Descriptor, parent Ref, id strin
 			return res, &ConflictError{Kind: d.Name, ID: id, Current: cur.Raw}
 		}
 	}
-	res.After, err = c.Update(ctx, d, parent, id, body)
+	res.After, err = c.Update(ctx, d, parent, id, d.dropUnchangedNulls(body, cur.Raw))
 	return res, err
 }
 

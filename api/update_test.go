@@ -397,3 +397,68 @@ func TestUpdateIfUnchangedServerRefuses(t *testing.T) {
 		t.Fatalf("name on the server: %q %v, want %q", after.Name, err, base.Name)
 	}
 }
+
+// A calculated attribute with no draft (active only, or never activated
+// and its draft discarded) takes a new description: its null draft, which
+// the API refuses as a value, is left out of the update. A draft the edit
+// turns to null is sent, so the API says why it is refused.
+func TestUpdateOfACalculatedAttributeWithNoDraft(t *testing.T) {
+	c, _ := updateSandbox(t)
+	ctx := context.Background()
+	d, _ := api.Lookup("calculatedattributes")
+	ws := api.Ref{"workspace": strconv.FormatInt(sandbox.SeedWorkspaceID, 10)}
+	field := func(raw []byte, k string) string {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatal(err)
+		}
+		return string(obj[k])
+	}
+	set := func(raw []byte, k, v string) []byte {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatal(err)
+		}
+		obj[k] = json.RawMessage(v)
+		b, err := json.Marshal(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	items, err := c.List(ctx, d, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noDraft, withDraft api.Entity
+	for _, e := range items {
+		switch draft := field(e.Raw, "draft_definition"); {
+		case draft == "null" && noDraft.ID == "":
+			noDraft = e
+		case draft != "null" && draft != "" && withDraft.ID == "":
+			withDraft = e
+		}
+	}
+	if noDraft.ID == "" || withDraft.ID == "" {
+		t.Fatal("the seed has no calculated attribute with no draft, or none with one")
+	}
+
+	res, err := c.UpdateIfUnchanged(ctx, d, ws, noDraft.ID, noDraft.Raw, set(noDraft.Raw, "description", `"set without a draft"`))
+	if err != nil {
+		t.Fatalf("updating the description of %s (no draft): %v", noDraft.ID, err)
+	}
+	if got := field(res.After.Raw, "description"); got != `"set without a draft"` {
+		t.Fatalf("description after the update: %s", got)
+	}
+	if got := field(res.After.Raw, "draft_definition"); got != "null" {
+		t.Fatalf("the update gave %s a draft: %s", noDraft.ID, got)
+	}
+	if got, want := field(res.After.Raw, "active_definition"), field(noDraft.Raw, "active_definition"); got != want {
+		t.Fatalf("active definition changed: %s → %s", want, got)
+	}
+
+	_, err = c.UpdateIfUnchanged(ctx, d, ws, withDraft.ID, withDraft.Raw, set(withDraft.Raw, "draft_definition", "null"))
+	if err == nil || !strings.Contains(err.Error(), "draft_definition") {
+		t.Fatalf("a draft turned to null: %v, want the API's refusal naming draft_definition", err)
+	}
+}

@@ -102,6 +102,29 @@ func (b *bulk) reset() {
 	b.run, b.open = nil, nil
 }
 
+// interrupted says what a bulk write under way had done when the session
+// leaves its place (an account switch stops it: reset), "" when none runs:
+// "the account switch stopped the bulk delete in Acme Production (1): 3 of
+// 8 audiences deleted, 1 in flight, 4 not sent".
+func (b *bulk) interrupted() string {
+	r := b.run
+	if r == nil {
+		return ""
+	}
+	verb, what := "deleted", "delete"
+	if r.op == state.OpUpdate {
+		verb, what = "saved", "edit"
+	}
+	s := fmt.Sprintf("the account switch stopped the bulk %s in %s: %d of %s %s", what, b.h.placeLabel(), r.done, countOf(len(r.todo), r.kind), verb)
+	if n := len(r.failed); n > 0 {
+		s += fmt.Sprintf(", %d failed", n)
+	}
+	if r.next < len(r.todo) {
+		s += fmt.Sprintf(", 1 in flight, %d not sent", len(r.todo)-r.next-1)
+	}
+	return s
+}
+
 // status is the status bar's line while a bulk write runs: "deleting
 // 2/7… (esc stops)".
 func (b *bulk) status() string {
@@ -531,6 +554,10 @@ func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.overlay != nil || f == nil || !key.Matches(msg, lk.Mark, lk.MarkAll, lk.ClearMarks) {
 		return nil, false
 	}
+	if f.tree != nil {
+		m.setNotice(m.treeHasNoMarks())
+		return nil, true
+	}
 	if key.Matches(msg, lk.ClearMarks) {
 		if f.table.MarkCount() > 0 {
 			f.table.ClearMarks()
@@ -546,6 +573,9 @@ func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		f.table.ToggleMark()
 	} else {
 		f.table.MarkAll()
+	}
+	if m.notice == "marks cleared" {
+		m.notice = "" // no longer true: the status bar counts the marks
 	}
 	return nil, true
 }

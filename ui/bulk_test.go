@@ -387,6 +387,14 @@ func TestMarksSurviveFilterAndSortAndBelongToTheView(t *testing.T) {
 		t.Fatalf("marks left after ctrl+u:\n%s", s)
 	}
 
+	d.key("*")
+	s = d.waitFor("4 marked")
+	if strings.Contains(s, "marks cleared") {
+		t.Fatalf("the status bar says the marks were cleared beside 4 marked:\n%s", lastLine(s))
+	}
+	d.key("ctrl+u")
+	d.waitFor("marks cleared")
+
 	d.key("space")
 	d.waitFor("1 marked")
 	d.key("enter")
@@ -431,4 +439,35 @@ func TestQuittingABulkEditAsksFirst(t *testing.T) {
 	d.waitFor("Quit with unsaved changes?")
 	d.key("y")
 	d.until("the quit", func(string) bool { return len(d.held) > 0 })
+}
+
+// An account switch while a bulk delete runs stops it (the delete in
+// flight lands, the rest are not sent) and says so in the view the switch
+// lands in, naming the account it ran in: it never stops unseen.
+func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
+	dir := t.TempDir()
+	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
+	d.waitFor("Audience 000008")
+	d.settle()
+	d.key("*")
+	d.key("ctrl+d")
+	d.waitFor("Type “8” to confirm")
+	d.typ("8")
+	d.holdReplies("delete")
+	d.key("enter")
+	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+	d.waitFor("deleting 1/8…")
+	d.key(":")
+	d.typ("use 2")
+	d.key("enter")
+	s := d.waitFor("(2)")
+	if !strings.Contains(lastLine(s), "the account switch stopped the bulk delete in") ||
+		!strings.Contains(lastLine(s), "(1): 0 of 8 audiences deleted, 1 in flight, 7 not sent") {
+		t.Fatalf("the switch stopped the bulk delete unseen:\n%s", s)
+	}
+	d.release()
+	d.settle()
+	if n := len(listOf(t, d, "audiences", nil)); n != 7 {
+		t.Fatalf("%d audiences left in account 1, want 7 (the one in flight deleted, no more)", n)
+	}
 }

@@ -97,6 +97,9 @@ func sharedFields(docs [][]byte) ([]byte, error) {
 				same = false
 				break
 			}
+			if bytes.Equal(f.val, v) {
+				continue // the same text is the same value, without decoding it
+			}
 			if eq, err := api.SameJSON(f.val, v); err != nil || !eq {
 				same = false
 				break

@@ -473,7 +473,7 @@ func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 		return ""
 	}
 	if f.tree != nil {
-		return "" // the tree writes nothing: o opens a node's table
+		return m.notInTree(msg)
 	}
 	what := "this list"
 	var ops api.Op

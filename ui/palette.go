@@ -94,7 +94,16 @@ func (m *Model) openHelp() {
 	}
 	var keys help.KeyMap = focused
 	if m.overlay == nil && focused != nil {
-		keys = listHelp{focused, m.keys}
+		km := m.keys
+		if f := m.top(); f != nil && f.tree != nil {
+			// The tree has no marks (treeHasNoMarks).
+			k := *m.keys
+			k.List.Mark.SetEnabled(false)
+			k.List.MarkAll.SetEnabled(false)
+			k.List.ClearMarks.SetEnabled(false)
+			km = &k
+		}
+		keys = listHelp{focused, km}
 	}
 	m.show(&overlay{comp: helpview.For(m.common, what, keys), crumb: "help"})
 }

@@ -70,6 +70,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	if m.client != nil && len(m.stack) > 0 {
 		m.saved[m.here()] = m.stack
 	}
+	stopped := m.bulk.interrupted() // said in the view the switch lands in
 	m.closeOverlays()
 	m.gen++
 	m.cancel()
@@ -101,6 +102,9 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 		then: func(c connected, err error) tea.Cmd {
 			cmd := m.onConnected(c, err)
 			m.enteredView() // another account's view, or the same one after a failed switch
+			if stopped != "" {
+				m.setNotice(stopped)
+			}
 			return cmd
 		},
 	})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mpconsole/mpconsole/api"
@@ -332,6 +333,29 @@ func (m *Model) clickTree(f *frame, y int) tea.Cmd {
 		return v.Activate()
 	}
 	return nil
+}
+
+// notInTree says why a table key does nothing in the tree (it writes
+// nothing and has no filter: o opens a node's table, where they act);
+// "" for any other key, and for a key the tree or its movement also binds.
+func (m *Model) notInTree(msg tea.KeyPressMsg) string {
+	tk, nk, t := m.keys.Tree, m.keys.Nav, m.keys.Table
+	open := m.keys.Tree.Open.Help().Key
+	switch {
+	case key.Matches(msg, tk.Toggle, tk.Inspect, tk.Open, tk.ExpandAll,
+		nk.Up, nk.Down, nk.PageUp, nk.PageDown, nk.Top, nk.Bottom, nk.Left, nk.Right):
+		return ""
+	case key.Matches(msg, t.Edit, t.Create, t.Delete, t.Actions):
+		return "the tree writes nothing: " + open + " opens a node's table, where its rows are written"
+	case key.Matches(msg, t.Filter):
+		return "the tree has no filter: " + open + " opens a node's table, which filters"
+	}
+	return ""
+}
+
+// treeHasNoMarks is why the mark keys do nothing in the tree.
+func (m *Model) treeHasNoMarks() string {
+	return "the tree has no marks: " + m.keys.Tree.Open.Help().Key + " opens a node's table, where rows are marked"
 }
 
 // comp is the component a frame shows: its tree, or its table.

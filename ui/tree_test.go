@@ -393,3 +393,44 @@ func TestTreeExpandAllIsBounded(t *testing.T) {
 		t.Fatalf("expand-all did not open the service configurations:\n%s", s)
 	}
 }
+
+// The tree writes nothing and has no marks: the write keys, the filter
+// and the mark keys say so (naming o) instead of doing nothing unseen,
+// and its help does not offer the mark keys.
+func TestTreeSaysWhatItDoesNotDo(t *testing.T) {
+	d := start(t, fixture{})
+	treeOfAcmeShop(t, d)
+	d.settle()
+	before := d.srv.APIRequests()
+	// Each key says something other than the key before it, so a notice
+	// left over never passes for the next key's.
+	for _, c := range []struct{ key, says string }{
+		{"space", "the tree has no marks"}, {"e", "the tree writes nothing"},
+		{"*", "the tree has no marks"}, {"c", "the tree writes nothing"},
+		{"ctrl+u", "the tree has no marks"}, {"ctrl+d", "the tree writes nothing"},
+		{"/", "the tree has no filter"}, {"a", "the tree writes nothing"},
+	} {
+		k := c.key
+		d.key(k)
+		s := d.screen()
+		if crumbsOf(s) != "apps › Acme Shop › tree" {
+			t.Fatalf("%s left the tree:\n%s", k, s)
+		}
+		if st := lastLine(s); !strings.Contains(st, c.says) || !strings.Contains(st, "o opens") {
+			t.Errorf("%s in the tree: status %q, want %q and what o does", k, st, c.says)
+		}
+		if strings.Contains(s, "list of kinds") {
+			t.Errorf("%s in the tree speaks of a list of kinds:\n%s", k, s)
+		}
+	}
+	if n := d.srv.APIRequests() - before; n != 0 {
+		t.Fatalf("the keys made %d requests", n)
+	}
+	d.key("?")
+	s := d.waitFor("Tree")
+	for _, gone := range []string{"mark/unmark", "mark every row", "clear the marks"} {
+		if strings.Contains(s, gone) {
+			t.Errorf("the tree's help offers %q:\n%s", gone, s)
+		}
+	}
+}
