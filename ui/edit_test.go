@@ -288,3 +288,35 @@ func TestQuittingWithUnsavedChangesAsksFirst(t *testing.T) {
 	d.key("enter") // No is the default: keep editing
 	d.waitFor(`"name": "Unsaved"`)
 }
+
+// A feed's list carries its id, name and date only: the editor opens on
+// the feed as a read of it answers, so its settings are there to edit,
+// a save finds no change that nobody made, and the settings survive it.
+func TestAnEditStartsFromARead(t *testing.T) {
+	d := start(t, fixture{})
+	openInTraveller(d, "feeds")
+	d.waitFor("Mailchimp1")
+	d.settle()
+	d.key("/")
+	d.typ("mailchimp1")
+	d.key("enter")
+	d.waitFor("1 of")
+	d.key("e")
+	d.waitFor(`"module_name": "MailChimp"`, `"listId"`)
+	d.setLine(4, `  "name": "Mailchimp Renamed",`)
+	d.key("ctrl+s")
+	d.waitFor("Mailchimp Renamed") // the diff
+	d.key("y")
+	s := d.waitFor(": saved")
+	if strings.Contains(s, "changed on the server") {
+		t.Fatalf("a conflict nobody made:\n%s", s)
+	}
+	feeds, _ := api.Lookup("feeds")
+	e, err := d.client.Get(context.Background(), feeds, api.Ref{"workspace": "4302"}, "229")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "Mailchimp Renamed" || !strings.Contains(string(e.Raw), `"listId"`) {
+		t.Fatalf("the server has %s", e.Raw)
+	}
+}

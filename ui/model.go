@@ -898,7 +898,7 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		case msg.Action == table.Delete && ok:
 			return m.confirmDelete(f, e)
 		case msg.Action == table.Edit && ok:
-			m.edits.edit(f.id, f.kind, f.parent, &e)
+			return m.editAsRead(f, e)
 		case msg.Action == table.Create:
 			m.edits.edit(f.id, f.kind, f.parent, nil)
 		}
@@ -1050,4 +1050,35 @@ func (m *Model) quitKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.edits.quit()
 	}
 	return tea.Quit
+}
+
+// editAsRead opens the editor on e as a read of it answers now, not as
+// the list gave it: a list may carry fewer fields than a read (a feed's
+// list has its id, name and date only), and an edit of the list's entity
+// would find a change nobody made when it is saved, and send a body
+// without the fields the list left out. A kind with no read is edited as
+// listed. The editor opens when the answer comes, if the user is still on
+// that list.
+func (m *Model) editAsRead(f *frame, e api.Entity) tea.Cmd {
+	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
+		m.edits.edit(f.id, f.kind, f.parent, &e)
+		return nil
+	}
+	return request(m, ask[api.Entity]{
+		view: f.id, what: "get",
+		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
+			return c.Get(ctx, e.Kind, e.Parents, e.ID)
+		},
+		then: func(got api.Entity, err error) tea.Cmd {
+			if m.top() != f || m.overlay != nil {
+				return nil
+			}
+			if err != nil {
+				m.fail(fmt.Errorf("reading %s %s to edit it: %w", e.Kind.Singular, e.ID, err))
+				return nil
+			}
+			m.edits.edit(f.id, f.kind, f.parent, &got)
+			return nil
+		},
+	})
 }
