@@ -8,10 +8,21 @@ import (
 
 // searchIndex holds every row's search key, lower-cased once when the rows
 // arrive, back to back in one string: a keystroke reads the keys in one
-// sweep of memory and lowers nothing.
+// sweep of memory and lowers nothing. It also notes where each cell ends
+// in its row's key (the field filter reads one column without splitting
+// the key) and whether the key is plain: printable ASCII and the cells'
+// separators. The fuzzy filter's own subsequence test decides a plain
+// row (see fuzzy.go), and so do the string searches of a regex of the
+// common shapes (see glob).
 type searchIndex struct {
 	text string
 	end  []int // end[r] is where row r's key ends in text; it starts at end[r-1]
+	// cellEnd holds, row after row, where each cell of the row ends in the
+	// row's key (cell c starts one byte, the separator, after cell c-1
+	// ends); row r's are cellEnd[cellOf[r]:cellOf[r+1]].
+	cellEnd []int32
+	cellOf  []int32 // one more than the rows: cellOf[0] is 0
+	plain   []bool  // per row: the key is printable ASCII and separators
 	// b holds text while rows are appended (AppendRows): text is b's
 	// bytes so far, which later appends never change.
 	b *strings.Builder
@@ -24,25 +35,46 @@ func (ix *searchIndex) append(rows []Row) {
 		ix.b.Grow(len(ix.text) * 2)
 		ix.b.WriteString(ix.text)
 	}
+	if len(ix.cellOf) == 0 {
+		ix.cellOf = append(ix.cellOf, 0)
+	}
 	for _, r := range rows {
-		writeKey(ix.b, r)
+		ix.writeKey(ix.b, r)
 		ix.end = append(ix.end, ix.b.Len())
 	}
 	ix.text = ix.b.String()
 }
 
-// writeKey writes row r's search key.
-func writeKey(b *strings.Builder, r Row) {
+// writeKey writes row r's search key to b and notes its cells and whether
+// it is plain.
+func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
+	start := b.Len()
+	plain := true
 	if r.Key != "" {
 		b.WriteString(r.Key)
-		return
-	}
-	for j, c := range r.Cells {
-		if j > 0 {
-			b.WriteByte(keySep)
+		k := r.Key
+		for i := 0; i < len(k); i++ {
+			switch c := k[i]; {
+			case c == keySep:
+				ix.cellEnd = append(ix.cellEnd, int32(i))
+			case c < ' ' || c > '~':
+				plain = false
+			}
 		}
-		writeLower(b, c)
+		ix.cellEnd = append(ix.cellEnd, int32(len(k)))
+	} else {
+		for j, c := range r.Cells {
+			if j > 0 {
+				b.WriteByte(keySep)
+			}
+			if !writeLower(b, c) {
+				plain = false
+			}
+			ix.cellEnd = append(ix.cellEnd, int32(b.Len()-start))
+		}
 	}
+	ix.cellOf = append(ix.cellOf, int32(len(ix.cellEnd)))
+	ix.plain = append(ix.plain, plain)
 }
 
 // newSearchIndex builds the keys of rows: cells lower-cased and joined by
@@ -58,22 +90,58 @@ func newSearchIndex(rows []Row) searchIndex {
 			size += len(c) + 1
 		}
 	}
+	cells := len(rows) // the rows of a table have as many cells each
+	if len(rows) > 0 {
+		cells *= max(1, len(rows[0].Cells))
+	}
 	var b strings.Builder
 	b.Grow(size)
-	end := make([]int, len(rows))
-	for i, r := range rows {
-		writeKey(&b, r)
-		end[i] = b.Len()
+	ix := searchIndex{
+		end:     make([]int, len(rows)),
+		cellEnd: make([]int32, 0, cells),
+		cellOf:  make([]int32, 1, len(rows)+1),
+		plain:   make([]bool, 0, len(rows)),
 	}
-	return searchIndex{text: b.String(), end: end}
+	for i, r := range rows {
+		ix.writeKey(&b, r)
+		ix.end[i] = b.Len()
+	}
+	ix.text = b.String()
+	return ix
 }
 
-// writeLower writes strings.ToLower(s) without allocating when s is ASCII.
-func writeLower(b *strings.Builder, s string) {
+// key is row r's search key.
+func (ix *searchIndex) key(r int) string {
+	if r == 0 {
+		return ix.text[:ix.end[0]]
+	}
+	return ix.text[ix.end[r-1]:ix.end[r]]
+}
+
+// cell is row r's cell c as its key holds it (lower-cased) and where it
+// starts in the key; ok is false when the row has no cell c.
+func (ix *searchIndex) cell(r, c int) (s string, at int, ok bool) {
+	ends := ix.cellEnd[ix.cellOf[r]:ix.cellOf[r+1]]
+	if c < 0 || c >= len(ends) {
+		return "", 0, false
+	}
+	if c > 0 {
+		at = int(ends[c-1]) + 1
+	}
+	return ix.key(r)[at:ends[c]], at, true
+}
+
+// writeLower writes strings.ToLower(s) without allocating when s is ASCII,
+// and reports whether s is plain: printable ASCII.
+func writeLower(b *strings.Builder, s string) bool {
+	plain := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			b.WriteString(strings.ToLower(s))
-			return
+			return false
+		}
+		if s[i] < ' ' || s[i] > '~' {
+			plain = false
 		}
 	}
 	for i := 0; i < len(s); i++ {
@@ -83,6 +151,7 @@ func writeLower(b *strings.Builder, s string) {
 		}
 		b.WriteByte(c)
 	}
+	return plain
 }
 
 // filter appends to out the rows of src whose key contains q (lower-cased,

@@ -48,6 +48,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -148,14 +149,22 @@ type Model struct {
 	cols   []Column
 	widths []int
 
-	rows    []Row
-	index   searchIndex // lower-cased search key per row
-	order   []int
-	visible []int      // order itself when query is empty, buf's array otherwise
-	buf     []int      // the filtered rows' array, reused from keystroke to keystroke
-	at      []int32    // per row: where query first occurs in its key (see searchIndex.filter)
-	query   string     // lower-cased query that visible was computed for
-	history narrowings // how visible was narrowed from shorter queries, to undo on backspace
+	rows  []Row
+	index searchIndex // lower-cased search key per row
+	order []int
+	// visible is what shows: order when there is no filter, match, or
+	// inv when the filter is negated.
+	visible []int
+	match   []int    // the rows the filter (not negated) selects: order itself, or in buf's array
+	buf     []int    // match's array, reused from keystroke to keystroke
+	inv     []int    // the negated filter's rows' array, made at the first one
+	at      []int32  // per row: where the query matched its key (see searchIndex.filter, fuzzyScan)
+	cur     spec     // the filter match was computed for
+	tag     struct { // the filter's tag, measured (see tagText)
+		text  string
+		width int
+	}
+	history narrowings // how match was narrowed from shorter queries, to undo on backspace
 
 	cursor int
 	offset int
@@ -181,6 +190,7 @@ func New(c views.Common, cols []Column) *Model {
 	m := &Model{common: c, sortCol: -1, emptyText: "No rows."}
 	m.input = textinput.New()
 	m.input.Prompt = "/"
+	m.input.Placeholder = "text, !not, ~fuzzy, regex or column=value"
 	m.input.SetStyles(c.Styles.TextInput())
 	m.SetColumns(cols)
 	return m
@@ -193,6 +203,9 @@ func (m *Model) SetColumns(cols []Column) {
 	if m.sortCol >= len(m.cols) {
 		m.sortCol, m.sortDesc = -1, false
 		m.resort()
+	} else if m.cur.mode == modeField {
+		m.cur = spec{} // the column may have moved: filter anew
+		m.applyFilter()
 	}
 	m.layout()
 }
@@ -254,19 +267,24 @@ func (m *Model) AppendRows(rows []Row) {
 		}
 		return
 	}
-	filtered := m.query != ""
 	for r := first; r < len(m.rows); r++ {
 		m.order = append(m.order, r)
 	}
-	if !filtered {
-		m.visible = m.order
+	if m.cur.empty() {
+		m.match, m.visible = m.order, m.order
 	} else {
-		// The new rows narrowed by the query, after the visible ones; the
+		// The new rows narrowed by the filter, after the others; the
 		// backspace history does not know them, so it starts anew.
 		m.history.reset()
 		add := m.order[len(m.order)-len(rows):]
-		m.visible, _ = m.index.filter(m.visible, add, m.query, m.at, -1)
-		m.buf = m.visible[:0]
+		n := len(m.match)
+		m.match, _ = m.scan(m.match, add, m.cur, -1)
+		m.buf = m.match[:0]
+		m.visible = m.match
+		if m.cur.not && !m.cur.unknownColumn() {
+			m.inv, _ = complement(m.inv, add, m.match[n:], -1)
+			m.visible = m.inv
+		}
 	}
 	if m.loading && len(m.visible) > 0 && sel < 0 {
 		m.clamp()
@@ -366,9 +384,7 @@ func (m *Model) SetFilter(q string) {
 // SetSize sets the table's size, including its header and filter lines.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
-	// The input draws its prompt, then width cells of text and one more
-	// for the cursor; with the margin that is w-3 cells of text.
-	m.input.SetWidth(max(1, w-3))
+	m.sizeInput()
 	m.layout()
 	m.clamp()
 }
@@ -646,68 +662,266 @@ func (m *Model) applyFilter() {
 		m.cursor = at
 	}
 	m.clamp()
+	m.sizeInput()
 }
 
-// filterFrom sets visible and query for m.filter and returns the position
-// of row sel among the visible rows (-1: filtered out).
-//
-// Every row matching a query matches any part of it, so when the new query
-// contains the one visible was computed for, only visible is scanned, in
-// place. When it grew at its end (typing), what the narrowing dropped is
-// kept in history; when it shrank to, or was edited after, a prefix held
-// there (backspace), that prefix's result is restored from history and
-// extended if need be. Otherwise (a query replaced) order is scanned into
-// buf and the history starts anew. Either way the rows land in buf's array,
-// which SetRows sized for every row: a keystroke allocates nothing, and
-// visible never holds more than the rows the filter wrote.
+// minPromptText is the fewest cells of text the prompt keeps for the
+// query: the filter's tag goes when it would leave fewer.
+const minPromptText = 12
+
+// filterTag is what the prompt line says after the query: the filter's
+// mode, or why it does not do what its form suggests (a warning); "" when
+// there is no filter or no room.
+func (m *Model) filterTag() string {
+	t, warn, w := m.tagText()
+	if w == 0 {
+		return ""
+	}
+	st := m.common.Styles.Table.FilterMode
+	if warn {
+		st = m.common.Styles.Table.FilterWarn
+	}
+	return "  " + st.Render(termtext.Sanitize(t))
+}
+
+// tagText is the filter's tag unstyled, and the cells it takes on the
+// prompt line with the gap before it (0: no tag). The width is kept from
+// the last call for the same text, so a keystroke that keeps the filter's
+// mode measures nothing.
+func (m *Model) tagText() (string, bool, int) {
+	if m.filter == "" {
+		return "", false, 0
+	}
+	t, warn := m.cur.tag(m.cols)
+	if t != m.tag.text {
+		m.tag.text, m.tag.width = t, 2+ansi.StringWidth(termtext.Sanitize(t))
+	}
+	if m.common.Width-3-m.tag.width < minPromptText {
+		return t, warn, 0
+	}
+	return t, warn, m.tag.width
+}
+
+// sizeInput gives the prompt's input the width of the line less the
+// filter's tag. The input draws its prompt, then width cells of text and
+// one more for the cursor; with the margin that is w-3 cells of text.
+func (m *Model) sizeInput() {
+	_, _, w := m.tagText()
+	m.input.SetWidth(max(1, m.common.Width-3-w))
+}
+
+// columnList is the columns' titles, for a message.
+func (m *Model) columnList() string {
+	titles := make([]string, len(m.cols))
+	for i, c := range m.cols {
+		titles[i] = c.Title
+	}
+	return strings.Join(titles, ", ")
+}
+
+// filterFrom sets match, visible and cur for m.filter (see readFilter)
+// and returns the position of row sel among the visible rows (-1:
+// filtered out). A negated filter finds the rows it would select, then
+// shows the others.
 func (m *Model) filterFrom(sel int) int {
-	q := strings.ToLower(m.filter)
-	if q == "" {
-		m.visible, m.query = m.order, ""
-		m.history.reset()
-		if sel < 0 {
-			return -1
-		}
-		return slices.Index(m.order, sel)
+	old := m.cur
+	sp := m.readFilter(m.filter, &old)
+	if sp.mode != old.mode {
+		m.history.reset() // a filter of another kind: its frames do not apply
 	}
-	at := m.visibleAt(sel)
-	if m.query != "" && !strings.HasPrefix(q, m.query) && !strings.Contains(q, m.query) {
-		if n := commonPrefix(q, m.query); n > 0 && m.history.oldest() > 0 && m.history.oldest() <= n {
-			for len(m.query) > n {
-				var qlen int
-				m.visible, at, qlen = m.history.pop(m.visible, m.order, m.at, at)
-				m.query = m.query[:qlen]
-			}
-		}
+	psel := sel // the selected row, for the positive part
+	if sp.not && !sp.empty() {
+		psel = -1
 	}
+	var at int
 	switch {
-	case q == m.query:
-	case m.query != "" && strings.HasPrefix(q, m.query):
-		m.history.push(len(m.query), len(m.rows), len(m.visible) == len(m.order))
-		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel, &m.history)
-		m.history.trim(len(m.rows))
-	case m.query != "" && strings.Contains(q, m.query):
+	case sp.empty():
+		m.match = m.order
 		m.history.reset()
-		m.visible, at = m.index.filter(m.visible[:0], m.visible, q, m.at, sel)
-	default:
+		at = -1
+		if psel >= 0 {
+			at = slices.Index(m.order, psel)
+		}
+	case sp.mode == modeSubstring:
+		at = m.substringFrom(sp.key, old, psel)
+	case sp.mode == modeFuzzy:
+		at = m.fuzzyFrom(&sp, old, psel)
+	case sp.mode == modeRegex:
+		at = m.regexFrom(&sp, old, psel)
+	default: // a field: equality does not narrow as the value grows
 		m.history.reset()
-		m.visible, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
-		m.buf = m.visible[:0] // the same array, unless it had to grow
+		m.match, at = m.scan(m.buf[:0], m.order, sp, psel)
+		m.buf = m.match[:0]
 	}
-	m.query = q
+	m.cur = sp
+	m.visible = m.match
+	if sp.not && !sp.empty() && !sp.unknownColumn() {
+		if cap(m.inv) < len(m.rows) {
+			m.inv = make([]int, 0, len(m.rows))
+		}
+		m.inv, at = complement(m.inv[:0], m.order, m.match, sel)
+		m.visible = m.inv
+	}
 	return at
 }
 
-// visibleAt is the position of row r among the visible rows (-1: not
+// unknownColumn reports whether sp is a field filter on a column the table
+// does not have: it selects nothing, negated or not.
+func (sp *spec) unknownColumn() bool { return sp.mode == modeField && sp.col < 0 }
+
+// scan appends to out the rows of src that sp (not negated, not empty)
+// selects, noting in at what the next narrowing needs.
+func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
+	switch sp.mode {
+	case modeSubstring:
+		return m.index.filter(out, src, sp.key, m.at, sel)
+	case modeFuzzy:
+		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel)
+	case modeRegex:
+		return m.index.regexScan(out, src, sp.rx, sel, nil)
+	case modeField:
+		if sp.col >= 0 {
+			return m.index.fieldScan(out, src, sp.col, sp.key, sel)
+		}
+	}
+	return out, -1
+}
+
+// substringFrom sets match for the substring q (lower-cased, not empty),
+// the previous filter being old, and returns the position of row sel in
+// it (-1: not there).
+//
+// Every row matching a query matches any part of it, so when q contains
+// the query match was computed for, only match is scanned, in place. When
+// it grew at its end (typing), what the narrowing dropped is kept in
+// history; when it shrank to, or was edited after, a prefix held there
+// (backspace), that prefix's result is restored from history and
+// extended if need be. Otherwise (a query replaced) order is scanned into
+// buf and the history starts anew. Either way the rows land in buf's
+// array, which SetRows sized for every row: a keystroke allocates nothing,
+// and match never holds more than the rows the filter wrote.
+func (m *Model) substringFrom(q string, old spec, sel int) int {
+	prev := ""
+	if old.mode == modeSubstring {
+		prev = old.key
+	}
+	at := m.matchAt(sel, old)
+	if prev != "" && !strings.HasPrefix(q, prev) && !strings.Contains(q, prev) {
+		prev, at = m.unwind(prev, commonPrefix(q, prev), at)
+	}
+	switch {
+	case q == prev:
+	case prev != "" && strings.HasPrefix(q, prev):
+		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
+		m.match, at = m.index.extend(m.match[:0], m.match, q, len(prev), m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
+	case prev != "" && strings.Contains(q, prev):
+		m.history.reset()
+		m.match, at = m.index.filter(m.match[:0], m.match, q, m.at, sel)
+	default:
+		m.history.reset()
+		m.match, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
+		m.buf = m.match[:0] // the same array, unless it had to grow
+	}
+	return at
+}
+
+// fuzzyFrom is substringFrom for a fuzzy query: a query that grew at its
+// end narrows match from the noted ends of the shorter one's matches, a
+// backspace restores the shorter one's rows and notes from history.
+func (m *Model) fuzzyFrom(sp *spec, old spec, sel int) int {
+	q := sp.key
+	prev := ""
+	if old.mode == modeFuzzy {
+		prev = old.key
+	}
+	at := m.matchAt(sel, old)
+	if prev != "" && !strings.HasPrefix(q, prev) {
+		prev, at = m.unwind(prev, commonPrefix(q, prev), at)
+	}
+	switch {
+	case q == prev:
+	case prev != "" && strings.HasPrefix(q, prev):
+		was := newFuzzyQuery(prev)
+		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
+		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(was.asc), m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
+	default:
+		m.history.reset()
+		m.match, at = m.index.fuzzyScan(m.buf[:0], m.order, &sp.fz, m.at, sel)
+		m.buf = m.match[:0]
+	}
+	return at
+}
+
+// regexFrom sets match for a regex. A regex that only adds to the one
+// match was computed for (see rowRegex.within), or to the substring it
+// was, looks at match's rows alone; a backspace restores the shorter
+// regex's rows from history.
+func (m *Model) regexFrom(sp *spec, old spec, sel int) int {
+	x := sp.rx
+	at := m.matchAt(sel, old)
+	if old.mode == modeRegex && old.key != sp.key && strings.HasPrefix(old.key, sp.key) {
+		var prev string
+		prev, at = m.unwind(old.key, len(sp.key), at)
+		if prev == sp.key {
+			return at
+		}
+		if prev != old.key { // restored to a shorter regex, which the history held
+			rx, err := compileRowRegex(prev)
+			if err != nil {
+				rx = nil
+			}
+			old = spec{mode: modeRegex, key: prev, rx: rx}
+		}
+	}
+	switch {
+	case old.mode == modeRegex && old.key == sp.key:
+	case old.mode == modeRegex && old.rx != nil && x.within(old.rx.seq) && strings.HasPrefix(sp.key, old.key):
+		m.history.push(len(old.key), len(m.rows), len(m.match) == len(m.order))
+		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, &m.history)
+	case old.mode == modeRegex && old.rx != nil && x.within(old.rx.seq):
+		// The same rows, written otherwise ([a]b, ab.): the history is
+		// kept for prefixes of the query only.
+		m.history.reset()
+		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
+	case old.mode == modeSubstring && old.key != "" && x.within(literalSeq(old.key)):
+		m.history.reset()
+		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
+	default:
+		m.history.reset()
+		m.match, at = m.index.regexScan(m.buf[:0], m.order, x, sel, nil)
+		m.buf = m.match[:0]
+	}
+	return at
+}
+
+// unwind pops the history while prev, the query match is for, is longer
+// than n bytes, when a frame goes back to at most n: the result of a
+// prefix of the query typed. at is the selected row's position in match
+// and follows it; the query match is for comes back.
+func (m *Model) unwind(prev string, n int, at int) (string, int) {
+	if n == 0 || m.history.oldest() == 0 || m.history.oldest() > n {
+		return prev, at
+	}
+	for len(prev) > n {
+		var qlen int
+		m.match, at, qlen = m.history.pop(m.match, m.order, m.at, at)
+		prev = prev[:qlen]
+	}
+	return prev, at
+}
+
+// matchAt is the position of row r in match, computed for old (-1: not
 // there); the cursor's row is found without a search.
-func (m *Model) visibleAt(r int) int {
+func (m *Model) matchAt(r int, old spec) int {
 	switch {
 	case r < 0:
 		return -1
-	case m.cursor >= 0 && m.cursor < len(m.visible) && m.visible[m.cursor] == r:
+	case !old.not && m.cursor >= 0 && m.cursor < len(m.match) && m.match[m.cursor] == r:
 		return m.cursor
 	}
-	return slices.Index(m.visible, r)
+	return slices.Index(m.match, r)
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.
@@ -735,7 +949,7 @@ func (m *Model) sortBy(col int, desc bool) {
 // resort recomputes order for the sort and visible for the filter.
 func (m *Model) resort() {
 	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
-	m.query = "" // order changed: scan it whole
+	m.cur = spec{} // order changed: scan it whole
 	m.history.reset()
 	m.filterFrom(-1)
 }
@@ -879,6 +1093,8 @@ func (m *Model) render() string {
 		switch {
 		case m.loading && len(m.rows) == 0:
 			msg = "Loading…"
+		case len(m.rows) > 0 && m.cur.unknownColumn():
+			msg = "No column “" + termtext.Sanitize(m.cur.name) + "”: the columns are " + m.columnList() + ". esc clears the filter."
 		case len(m.rows) > 0:
 			msg = "No rows match “" + termtext.Sanitize(m.filter) + "”. esc clears the filter."
 		}
@@ -889,7 +1105,7 @@ func (m *Model) render() string {
 		end := min(len(m.visible), m.offset+p)
 		for i := m.offset; i < end; i++ {
 			b.WriteByte('\n')
-			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, m.query)
+			m.renderRow(&b, m.visible[i], i == m.cursor)
 			lines++
 		}
 	}
@@ -898,13 +1114,20 @@ func (m *Model) render() string {
 			b.WriteByte('\n')
 		}
 		b.WriteByte('\n')
+		tag := m.filterTag()
 		if m.filtering {
-			b.WriteString(text.Truncate(" "+m.input.View(), w))
+			b.WriteString(text.Truncate(" "+m.input.View(), w-ansi.StringWidth(tag)))
+			b.WriteString(tag)
 		} else {
+			hint := "  (esc clears)"
+			if w-ansi.StringWidth(tag+hint) < minPromptText+3 {
+				tag = ""
+			}
 			b.WriteString(" ")
 			b.WriteString(st.FilterPrompt.Render("/"))
-			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20))))
-			b.WriteString(m.common.Styles.Status.Hint.Render("  (esc clears)"))
+			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20-ansi.StringWidth(tag)))))
+			b.WriteString(tag)
+			b.WriteString(m.common.Styles.Status.Hint.Render(hint))
 		}
 	}
 	return b.String()
@@ -968,9 +1191,11 @@ const (
 	moreRightMark = "»"
 )
 
-// renderRow writes one row: plain stretches in the row style, filter matches
-// in the match style, each rendered once.
-func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
+// renderRow writes row ri: plain stretches in the row style, what the
+// filter matched in the match style, each rendered once. A negated filter
+// matched nothing in the rows it shows.
+func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
+	r := m.rows[ri]
 	st := m.common.Styles.Table
 	base, hl := st.Row, st.Match
 	if selected {
@@ -988,6 +1213,12 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 	} else {
 		plain.WriteByte(' ')
 	}
+	sp := &m.cur
+	marked := !sp.empty() && !sp.not
+	var fz []int // fuzzy: where the library matched, in the row's key
+	if marked && sp.mode == modeFuzzy {
+		fz = fuzzyMatched(sp.key, m.index.key(ri))
+	}
 	used := 1
 	first := true
 	for i, c := range m.cols {
@@ -1000,22 +1231,104 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 			used += gap
 		}
 		first = false
-		cell := ""
+		raw := ""
 		if i < len(r.Cells) {
-			cell = termtext.Sanitize(r.Cells[i])
+			raw = r.Cells[i]
 		}
-		text := align(text.Fit(cell, cw), c.Right)
+		cell := termtext.Sanitize(raw)
+		fitted := text.Fit(cell, cw)
+		text := align(fitted, c.Right)
 		used += cw
-		if q == "" {
+		switch {
+		case !marked:
 			plain.WriteString(text)
-			continue
+		case sp.mode == modeSubstring:
+			writeMatches(&plain, b, text, sp.key, hl, flush)
+		case sp.mode == modeRegex:
+			writeSpans(&plain, b, text, regexSpans(sp.rx, text), hl, flush)
+		case sp.mode == modeField && i == sp.col:
+			lo, hi := content(text)
+			writeSpans(&plain, b, text, [][2]int{{lo, hi}}, hl, flush)
+		case sp.mode == modeFuzzy && cell == raw:
+			kc, ka, ok := m.index.cell(ri, i)
+			if !ok || len(kc) != len(raw) {
+				plain.WriteString(text)
+				break
+			}
+			shift := 0 // the spaces align put before the cell
+			if c.Right {
+				shift = len(fitted) - len(strings.TrimRight(fitted, " "))
+			}
+			writeSpans(&plain, b, text, fuzzySpans(fz, ka, len(kc), raw, fitted, shift), hl, flush)
+		default:
+			plain.WriteString(text)
 		}
-		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
 		plain.WriteString(strings.Repeat(" ", m.common.Width-used))
 	}
 	flush()
+}
+
+// content is where a fitted cell's text is, without the padding.
+func content(s string) (lo, hi int) {
+	hi = len(strings.TrimRight(s, " "))
+	return hi - len(strings.TrimLeft(s[:hi], " ")), hi
+}
+
+// regexSpans is where x matches in a fitted cell (not empty matches),
+// when lower-casing it keeps its length.
+func regexSpans(x *rowRegex, s string) [][2]int {
+	lo, hi := content(s)
+	lt := strings.ToLower(s[lo:hi])
+	if len(lt) != hi-lo {
+		return nil
+	}
+	var out [][2]int
+	for _, loc := range x.re.FindAllStringIndex(lt, -1) {
+		if loc[1] > loc[0] {
+			out = append(out, [2]int{lo + loc[0], lo + loc[1]})
+		}
+	}
+	return out
+}
+
+// fuzzySpans is where the characters the library matched (at, byte
+// offsets in the row's key) fall in one cell: the cell, raw, is at ka in
+// the key, n bytes long; fitted is it cut to its column, and shift the
+// spaces align put before it. A character past what the cut kept is not
+// shown.
+func fuzzySpans(at []int, ka, n int, raw, fitted string, shift int) [][2]int {
+	kept := commonPrefix(raw, fitted)
+	var out [][2]int
+	for _, a := range at {
+		o := a - ka
+		if o < 0 || o >= n {
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(raw[o:])
+		if o+size > kept {
+			continue
+		}
+		out = append(out, [2]int{shift + o, shift + o + size})
+	}
+	return out
+}
+
+// writeSpans writes text, highlighting its spans (in order, apart).
+// Plain parts accumulate in plain; a span flushes plain first.
+func writeSpans(plain, b *strings.Builder, text string, spans [][2]int, hl lipgloss.Style, flush func()) {
+	at := 0
+	for _, sp := range spans {
+		if sp[0] < at || sp[1] > len(text) {
+			continue
+		}
+		plain.WriteString(text[at:sp[0]])
+		flush()
+		b.WriteString(hl.Render(text[sp[0]:sp[1]]))
+		at = sp[1]
+	}
+	plain.WriteString(text[at:])
 }
 
 // writeMatches writes text, highlighting the occurrences of q. Plain parts

@@ -1,0 +1,548 @@
+package table
+
+import (
+	"regexp"
+	"slices"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// rowRegex is a filter's regular expression made to run on search keys.
+//
+// It is case-insensitive: it matches a lower-cased key as (?i) would.
+// The keys are lower-cased already, so a letter that every case of it
+// lowers to (almost all) is matched lower-cased, as it is, which lets
+// package regexp find a literal prefix with a plain string search; (?i)
+// on every letter would make every key run the matcher, about ten times
+// slower (BenchmarkRegexFoldCase100k). A letter whose cases lower to
+// different letters (s and ſ, σ and ς) keeps its (?i).
+//
+// A key holds the row's cells joined by keySep: ^ and $ match at the start
+// and end of each cell as well as of the row (^app finds the cells that
+// start with app, whatever column comes first), and the rest of a pattern
+// may match across cells (app.*ios).
+type rowRegex struct {
+	src string         // the pattern as typed
+	re  *regexp.Regexp // on a lower-cased key
+	// lit is a string every match holds: a key without it is passed over
+	// without running the matcher ("" when the pattern has none).
+	lit string
+	seq []*syntax.Regexp // the expression run, as a sequence (see within)
+	// globs, when the regex has one of the common shapes (see glob): it
+	// matches a plain key where one of them does.
+	globs []glob
+	// all: the regex matches every key (^, $, .*): typing ^ to begin a
+	// pattern costs no search.
+	all bool
+}
+
+// compileRowRegex compiles pattern (Go syntax) for the keys.
+func compileRowRegex(pattern string) (*rowRegex, error) {
+	t, err := syntax.Parse(pattern, syntax.Perl|syntax.FoldCase)
+	if err != nil {
+		return nil, err
+	}
+	t = forKeys(t)
+	re, err := regexp.Compile(t.String())
+	if err != nil {
+		return nil, err
+	}
+	x := &rowRegex{src: pattern, re: re, lit: mustHold(t), seq: sequence(t), globs: globsOf(t)}
+	for _, g := range x.globs {
+		x.all = x.all || g.matchesAll()
+	}
+	return x, nil
+}
+
+// forKeys is t made to run on keys: letters lower-cased and matched as
+// they are where that is the same (see rowRegex), anchors at cell
+// boundaries too. t is not changed.
+func forKeys(t *syntax.Regexp) *syntax.Regexp {
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase == 0 {
+			return t
+		}
+		// Runs of letters that lower as they fold, and of the others.
+		var runs []*syntax.Regexp
+		for _, r := range t.Rune {
+			l := unicode.ToLower(r)
+			flags := t.Flags &^ syntax.FoldCase
+			if !foldsToItself(l) {
+				l, flags = r, t.Flags
+			}
+			if n := len(runs); n > 0 && runs[n-1].Flags == flags {
+				runs[n-1].Rune = append(runs[n-1].Rune, l)
+				continue
+			}
+			runs = append(runs, &syntax.Regexp{Op: syntax.OpLiteral, Flags: flags, Rune: []rune{l}})
+		}
+		if len(runs) == 1 {
+			return runs[0]
+		}
+		return &syntax.Regexp{Op: syntax.OpConcat, Sub: runs}
+	case syntax.OpBeginLine, syntax.OpBeginText:
+		return atCellEdge(syntax.OpBeginText)
+	case syntax.OpEndLine, syntax.OpEndText:
+		return atCellEdge(syntax.OpEndText)
+	}
+	if len(t.Sub) == 0 {
+		return t
+	}
+	c := *t
+	c.Sub = make([]*syntax.Regexp, len(t.Sub))
+	for i, s := range t.Sub {
+		c.Sub[i] = forKeys(s)
+	}
+	return &c
+}
+
+// atCellEdge is the anchor op, or a cell separator: the start or end of a
+// cell in a key.
+func atCellEdge(op syntax.Op) *syntax.Regexp {
+	return &syntax.Regexp{Op: syntax.OpAlternate, Sub: []*syntax.Regexp{
+		{Op: op},
+		{Op: syntax.OpLiteral, Rune: []rune{keySep}},
+	}}
+}
+
+// mustHold is the longest literal string t's matches hold, "" when none is
+// found: the literals t is a sequence of, and those of what t repeats at
+// least once or captures. t is made by forKeys: its literals are matched
+// as they are.
+func mustHold(t *syntax.Regexp) string {
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase != 0 {
+			return ""
+		}
+		return string(t.Rune)
+	case syntax.OpCapture, syntax.OpPlus:
+		return mustHold(t.Sub[0])
+	case syntax.OpRepeat:
+		if t.Min >= 1 {
+			return mustHold(t.Sub[0])
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, s := range t.Sub {
+			if l := mustHold(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
+}
+
+// sequence is t as a sequence of expressions, each literal rune on its
+// own: t matches where the sequence matches one after the other.
+func sequence(t *syntax.Regexp) []*syntax.Regexp {
+	var out []*syntax.Regexp
+	var walk func(t *syntax.Regexp)
+	walk = func(t *syntax.Regexp) {
+		switch t.Op {
+		case syntax.OpConcat:
+			for _, s := range t.Sub {
+				walk(s)
+			}
+		case syntax.OpLiteral:
+			for _, r := range t.Rune {
+				out = append(out, &syntax.Regexp{Op: syntax.OpLiteral, Flags: t.Flags & syntax.FoldCase, Rune: []rune{r}})
+			}
+		default:
+			out = append(out, t)
+		}
+	}
+	walk(t)
+	return out
+}
+
+// literalSeq is the sequence of a substring query q (lower-cased): the
+// literal q.
+func literalSeq(q string) []*syntax.Regexp {
+	out := make([]*syntax.Regexp, 0, len(q))
+	for _, r := range q {
+		out = append(out, &syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}})
+	}
+	return out
+}
+
+// within reports whether every key x matches is matched by the expression
+// whose sequence is old: old's sequence starts x's, so wherever x matches,
+// old matches from the same place. Then x need only look at old's rows
+// (typing after a regex, or adding regex syntax to a substring).
+func (x *rowRegex) within(old []*syntax.Regexp) bool {
+	if len(old) == 0 || len(old) > len(x.seq) {
+		return false
+	}
+	for i, o := range old {
+		if !o.Equal(x.seq[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// match reports whether x matches key, plain or not (see searchIndex).
+func (x *rowRegex) match(key string, plain bool) bool {
+	if plain && x.globs != nil {
+		for i := range x.globs {
+			if x.globs[i].match(key) {
+				return true
+			}
+		}
+		return false
+	}
+	if x.lit != "" && !strings.Contains(key, x.lit) {
+		return false
+	}
+	return x.re.MatchString(key)
+}
+
+// regexScan appends to out the rows of src whose key x matches, in src's
+// order, and returns it with the position of row sel in it (-1: not
+// there). out may share src's array from its start (a narrowing in
+// place). With st, each row dropped is logged with its place in src, for
+// a backspace to restore (see narrowings.pop).
+func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narrowings) ([]int, int) {
+	selAt := -1
+	if x.all {
+		selAt = slices.Index(src, sel)
+		return append(out, src...), selAt
+	}
+	text, end := ix.text, ix.end
+	log := st != nil && !st.frames[len(st.frames)-1].all
+	for i, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		if !x.match(text[start:end[r]], ix.plain[r]) {
+			if log {
+				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
+			}
+			continue
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// glob is a regex of the common shapes, decided on a plain key by string
+// searches: segments of characters (literal, a dot, a class) apart by .*
+// or .+ (any run), the first segment maybe at the start of a cell (^),
+// the last at its end ($). A regex with choices (a|b, x?, (ios|tvos)$)
+// is a few globs, one for each way through it. ^app, ios$, 1.2,
+// app-0.*5$, app-0[12] and colou?r are globs; x+ and [0-9]* are not.
+// Package regexp takes 0.1 to 2 µs a key for these, 10 to 200 ms at
+// 100 000 rows (BenchmarkRegexShapes100k); the searches take a few times
+// what the substring filter's do.
+type glob struct {
+	segs       []segment // in order, apart by any run
+	start, end bool      // the first segment starts a cell; the last ends one
+}
+
+// segment is one glob segment: a byte per character, literal, or below
+// ' ' a mark standing for sets[mark] (a dot or a class).
+type segment struct {
+	s     string
+	sets  []byteSet
+	piece string // the longest run of literal bytes in s, searched for
+	off   int    // where piece is in s
+}
+
+// byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (b *byteSet) add(c byte)      { b[c>>6] |= 1 << (c & 63) }
+func (b *byteSet) has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
+
+// maxGlobs is the most ways through a regex that globsOf follows.
+const maxGlobs = 16
+
+// globsOf is t (made by forKeys) as globs; nil when it has another shape.
+func globsOf(t *syntax.Regexp) []glob {
+	seqs, ok := expand([]*syntax.Regexp{t})
+	if !ok {
+		return nil
+	}
+	out := make([]glob, 0, len(seqs)) // not nil: maybe no way matches a plain key
+	for _, seq := range seqs {
+		g, ok, never := globOf(seq)
+		if !ok {
+			return nil
+		}
+		if !never {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// expand is the sequence items as the sequences it may be, without
+// choices: one per branch of an alternation, two for x?, and a repeat
+// of a fixed count written out. false: more than maxGlobs.
+func expand(items []*syntax.Regexp) ([][]*syntax.Regexp, bool) {
+	out := [][]*syntax.Regexp{nil}
+	for _, it := range items {
+		var alts [][]*syntax.Regexp
+		ok := true
+		switch {
+		case it.Op == syntax.OpConcat || it.Op == syntax.OpCapture:
+			var sub []*syntax.Regexp
+			spliceInto(&sub, it)
+			alts, ok = expand(sub)
+		case it.Op == syntax.OpAlternate && !isCellEdge(it, syntax.OpBeginText) && !isCellEdge(it, syntax.OpEndText):
+			for _, b := range it.Sub {
+				var a [][]*syntax.Regexp
+				if a, ok = expand([]*syntax.Regexp{b}); !ok {
+					break
+				}
+				alts = append(alts, a...)
+			}
+		case it.Op == syntax.OpQuest:
+			alts, ok = expand(it.Sub[:1])
+			alts = append(alts, nil)
+		case it.Op == syntax.OpRepeat && it.Min == it.Max && it.Min <= maxGlobs:
+			rep := make([]*syntax.Regexp, it.Min)
+			for i := range rep {
+				rep[i] = it.Sub[0]
+			}
+			alts, ok = expand(rep)
+		default:
+			alts = [][]*syntax.Regexp{{it}}
+		}
+		if !ok || len(out)*len(alts) > maxGlobs {
+			return nil, false
+		}
+		next := make([][]*syntax.Regexp, 0, len(out)*len(alts))
+		for _, o := range out {
+			for _, a := range alts {
+				next = append(next, append(o[:len(o):len(o)], a...))
+			}
+		}
+		out = next
+	}
+	return out, true
+}
+
+// globOf is a sequence without choices as a glob, if it is one; never: it
+// has a letter no plain key holds (é), so it matches none.
+func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
+	var seg []byte
+	var sets []byteSet
+	mark := func(set byteSet) bool {
+		if len(sets) == ' ' {
+			return false
+		}
+		seg = append(seg, byte(len(sets)))
+		sets = append(sets, set)
+		return true
+	}
+	for i, it := range items {
+		switch {
+		case isCellEdge(it, syntax.OpBeginText):
+			if i != 0 {
+				return glob{}, false, false
+			}
+			g.start = true
+		case isCellEdge(it, syntax.OpEndText):
+			if i != len(items)-1 {
+				return glob{}, false, false
+			}
+			g.end = true
+		case it.Op == syntax.OpLiteral:
+			for _, r := range it.Rune {
+				if it.Flags&syntax.FoldCase != 0 {
+					// A plain key holds the letter lower-cased, if ASCII.
+					b, ok := asciiFold(r)
+					if !ok {
+						never = true
+						continue
+					}
+					r = rune(b)
+				}
+				switch {
+				case r > '~':
+					never = true
+				case r < ' ':
+					return glob{}, false, false // the separator, written as \x1f
+				default:
+					seg = append(seg, byte(r))
+				}
+			}
+		case isAny(it):
+			if !mark(anySet()) {
+				return glob{}, false, false
+			}
+		case it.Op == syntax.OpCharClass:
+			if !mark(classSet(it.Rune)) {
+				return glob{}, false, false
+			}
+		case (it.Op == syntax.OpStar || it.Op == syntax.OpPlus) && isAny(it.Sub[0]):
+			if it.Op == syntax.OpPlus && !mark(anySet()) {
+				return glob{}, false, false
+			}
+			g.segs = append(g.segs, newSegment(seg, sets))
+			seg, sets = nil, nil
+		case it.Op == syntax.OpEmptyMatch:
+		default:
+			return glob{}, false, false
+		}
+	}
+	g.segs = append(g.segs, newSegment(seg, sets))
+	return g, true, never
+}
+
+// anySet is what a dot matches in a plain key: any byte.
+func anySet() byteSet { return byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)} }
+
+// classSet is the ASCII bytes of a class (ranges lo, hi in pairs): all a
+// plain key can hold.
+func classSet(ranges []rune) byteSet {
+	var b byteSet
+	for i := 0; i+1 < len(ranges); i += 2 {
+		for c := ranges[i]; c <= ranges[i+1] && c < utf8.RuneSelf; c++ {
+			b.add(byte(c))
+		}
+	}
+	return b
+}
+
+// spliceInto appends t's items to items: a sequence's and a group's are
+// spliced in.
+func spliceInto(items *[]*syntax.Regexp, t *syntax.Regexp) {
+	switch t.Op {
+	case syntax.OpConcat:
+		for _, s := range t.Sub {
+			spliceInto(items, s)
+		}
+	case syntax.OpCapture:
+		spliceInto(items, t.Sub[0])
+	default:
+		*items = append(*items, t)
+	}
+}
+
+// isCellEdge reports whether t is atCellEdge(op).
+func isCellEdge(t *syntax.Regexp, op syntax.Op) bool {
+	return t.Op == syntax.OpAlternate && len(t.Sub) == 2 && t.Sub[0].Op == op &&
+		t.Sub[1].Op == syntax.OpLiteral && len(t.Sub[1].Rune) == 1 && t.Sub[1].Rune[0] == keySep
+}
+
+// isAny reports whether t is a dot: any one character (with or without
+// the s flag: a plain key holds no newline).
+func isAny(t *syntax.Regexp) bool {
+	return t.Op == syntax.OpAnyCharNotNL || t.Op == syntax.OpAnyChar
+}
+
+func newSegment(b []byte, sets []byteSet) segment {
+	sg := segment{s: string(b), sets: sets}
+	for i := 0; i < len(b); {
+		if b[i] < ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] >= ' ' {
+			j++
+		}
+		if j-i > len(sg.piece) {
+			sg.piece, sg.off = string(b[i:j]), i
+		}
+		i = j
+	}
+	return sg
+}
+
+// matchesAll reports whether g matches every key, plain or not: its
+// segments are empty, and it does not ask for an empty cell (^$).
+func (g *glob) matchesAll() bool {
+	for _, sg := range g.segs {
+		if sg.s != "" {
+			return false
+		}
+	}
+	return !(len(g.segs) == 1 && g.start && g.end)
+}
+
+// match reports whether g matches key, a plain key. Any run may lie
+// between segments, so each is found at its first place after the one
+// before; the last, when it must end a cell, at its first place that does.
+func (g *glob) match(key string) bool {
+	pos := 0
+	for i := range g.segs {
+		sg := &g.segs[i]
+		at := sg.find(key, pos, i == 0 && g.start, i == len(g.segs)-1 && g.end)
+		if at < 0 {
+			return false
+		}
+		pos = at + len(sg.s)
+	}
+	return true
+}
+
+// find is the first place at or after pos where the segment is in key,
+// starting a cell if atStart and ending one if atEnd; -1 when none is.
+func (sg *segment) find(key string, pos int, atStart, atEnd bool) int {
+	n := len(sg.s)
+	for p := pos; p+n <= len(key); {
+		i := sg.index(key[p:])
+		if i < 0 {
+			return -1
+		}
+		i += p
+		if (!atStart || i == 0 || key[i-1] == keySep) && (!atEnd || i+n == len(key) || key[i+n] == keySep) {
+			return i
+		}
+		p = i + 1
+	}
+	return -1
+}
+
+// index is the first place the segment is in h, -1 when it is not.
+func (sg *segment) index(h string) int {
+	if len(sg.piece) == len(sg.s) {
+		return strings.Index(h, sg.s)
+	}
+	n := len(sg.s)
+	for q := 0; q+n <= len(h); {
+		k := 0
+		if sg.piece != "" {
+			k = strings.Index(h[q+sg.off:], sg.piece)
+			if k < 0 {
+				return -1
+			}
+		}
+		at := q + k // where the segment would start
+		if at+n > len(h) {
+			return -1
+		}
+		if sg.matchAt(h[at : at+n]) {
+			return at
+		}
+		q = at + 1
+	}
+	return -1
+}
+
+// matchAt reports whether h (as long as the segment) is the segment.
+func (sg *segment) matchAt(h string) bool {
+	for i := 0; i < len(h); i++ {
+		c := sg.s[i]
+		if c < ' ' {
+			if !sg.sets[c].has(h[i]) {
+				return false
+			}
+		} else if c != h[i] {
+			return false
+		}
+	}
+	return true
+}
