@@ -51,16 +51,20 @@ func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
 	start := b.Len()
 	plain := true
 	if r.Key != "" {
-		b.WriteString(r.Key)
 		k := r.Key
+		from := 0 // the cell being read
 		for i := 0; i < len(k); i++ {
 			switch c := k[i]; {
-			case c == keySep:
+			case c == rowKeySep:
+				b.WriteString(k[from:i])
+				b.WriteByte(keySep)
+				from = i + 1
 				ix.cellEnd = append(ix.cellEnd, int32(i))
 			case c < ' ' || c > '~':
 				plain = false
 			}
 		}
+		b.WriteString(k[from:])
 		ix.cellEnd = append(ix.cellEnd, int32(len(k)))
 	} else {
 		for j, c := range r.Cells {
@@ -284,6 +288,9 @@ type narrowings struct {
 	frames  []frame
 	dropped []undo // row, and its place in the wider result
 	moved   []undo // row, and the note at held for it before
+	// stale: the last frame undone had lost its moved notes (see shed),
+	// so the notes are not those of the result restored.
+	stale bool
 }
 
 // frame is one extend: the length of the query it started from, whether
@@ -293,6 +300,7 @@ type narrowings struct {
 type frame struct {
 	qlen, dropped, moved int
 	all                  bool
+	lost                 bool // its moved notes were shed: undoing it leaves the notes stale
 }
 
 // undo is one entry of narrowings: a row and a value to put back.
@@ -303,6 +311,33 @@ func (st *narrowings) reset() {
 	st.frames = st.frames[:0]
 	st.dropped = st.dropped[:0]
 	st.moved = st.moved[:0]
+	st.stale = false
+}
+
+// lose marks the newest frame as one whose moved notes are not kept.
+func (st *narrowings) lose() { st.frames[len(st.frames)-1].lost = true }
+
+// shed drops the moved notes of the oldest frames, which keep their
+// dropped rows, until moved holds at most limit entries: the fuzzy
+// filter moves a note for every row it keeps, so trimming frames instead
+// would leave few to undo.
+func (st *narrowings) shed(limit int) {
+	for k := 0; len(st.moved) > limit && k < len(st.frames); k++ {
+		f := &st.frames[k]
+		if f.lost {
+			continue
+		}
+		next := len(st.moved)
+		if k+1 < len(st.frames) {
+			next = st.frames[k+1].moved
+		}
+		n := next - f.moved
+		st.moved = st.moved[:f.moved+copy(st.moved[f.moved:], st.moved[next:])]
+		for i := k + 1; i < len(st.frames); i++ {
+			st.frames[i].moved -= n
+		}
+		f.lost = true
+	}
 }
 
 // push opens the frame of an extend from a query of qlen bytes, whose
@@ -355,6 +390,7 @@ func (st *narrowings) trim(limit int) {
 func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, int) {
 	f := st.frames[len(st.frames)-1]
 	st.frames = st.frames[:len(st.frames)-1]
+	st.stale = f.lost
 	moved := st.moved[f.moved:]
 	for k := len(moved) - 1; k >= 0; k-- {
 		at[moved[k].row] = moved[k].v

@@ -21,7 +21,10 @@ import (
 // byte found after the last with strings.IndexByte. For each row it
 // keeps, it notes where the match ends, and a query that grew at its end
 // (typing) looks for the added bytes from there: one IndexByte a row, as
-// the substring filter's narrowing. The other keys (accents, other
+// the substring filter's narrowing; what a narrowing moved and dropped is
+// kept for a backspace (narrowings), the moved notes up to one a row (the
+// oldest frames' are shed first, and a key typed after undoing such a
+// frame matches the whole query again in the rows shown). The other keys (accents, other
 // scripts) go to the library, after a cheap test that the bytes they must
 // hold are there in order. The library also finds the characters to
 // highlight in the rows drawn.
@@ -117,26 +120,33 @@ func subsequenceEnd(key string, from int, q string) int {
 // fuzzyScan appends to out the rows of src that fq matches, in src's
 // order, and returns it with the position of row sel in it (-1: not
 // there). out may share src's array from its start. For each plain row it
-// keeps, it notes in at where the match ends.
-func (ix *searchIndex) fuzzyScan(out, src []int, fq *fuzzyQuery, at []int32, sel int) ([]int, int) {
+// keeps, it notes in at where the match ends. With st, each row dropped
+// is logged with its place in src (see narrowings.pop).
+func (ix *searchIndex) fuzzyScan(out, src []int, fq *fuzzyQuery, at []int32, sel int, st *narrowings) ([]int, int) {
 	selAt := -1
 	text, end := ix.text, ix.end
-	for _, r := range src {
+	log := st != nil && !st.frames[len(st.frames)-1].all
+	for i, r := range src {
 		start := 0
 		if r > 0 {
 			start = end[r-1]
 		}
 		key := text[start:end[r]]
+		keep := false
 		if ix.plain[r] {
-			if fq.none {
-				continue
+			if !fq.none {
+				if p := subsequenceEnd(key, 0, fq.asc); p >= 0 {
+					at[r] = int32(p)
+					keep = true
+				}
 			}
-			p := subsequenceEnd(key, 0, fq.asc)
-			if p < 0 {
-				continue
+		} else {
+			keep = fq.matchKey(key)
+		}
+		if !keep {
+			if log {
+				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
 			}
-			at[r] = int32(p)
-		} else if !fq.matchKey(key) {
 			continue
 		}
 		if r == sel {

@@ -19,10 +19,12 @@ import (
 // slower (BenchmarkRegexFoldCase100k). A letter whose cases lower to
 // different letters (s and ſ, σ and ς) keeps its (?i).
 //
-// A key holds the row's cells joined by keySep: ^ and $ match at the start
-// and end of each cell as well as of the row (^app finds the cells that
-// start with app, whatever column comes first), and the rest of a pattern
-// may match across cells (app.*ios).
+// A regex matches a row when it matches one of its cells: a key holds the
+// cells as lines (keySep is a newline), ^ and $ (and \A, \z) match at
+// the start and end of each cell (^app finds the cells that start with
+// app, whatever column comes first), and nothing in the regex matches a
+// newline (not a dot, even with the s flag, nor a class), so no match
+// runs from one cell into the next.
 type rowRegex struct {
 	src string         // the pattern as typed
 	re  *regexp.Regexp // on a lower-cased key
@@ -40,7 +42,7 @@ type rowRegex struct {
 
 // compileRowRegex compiles pattern (Go syntax) for the keys.
 func compileRowRegex(pattern string) (*rowRegex, error) {
-	t, err := syntax.Parse(pattern, syntax.Perl|syntax.FoldCase)
+	t, err := syntax.Parse(pattern, syntax.Perl&^syntax.OneLine|syntax.FoldCase)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +59,14 @@ func compileRowRegex(pattern string) (*rowRegex, error) {
 }
 
 // forKeys is t made to run on keys: letters lower-cased and matched as
-// they are where that is the same (see rowRegex), anchors at cell
-// boundaries too. t is not changed.
+// they are where that is the same (see rowRegex), anchors at the edges of
+// cells, no newline matched. t is not changed.
 func forKeys(t *syntax.Regexp) *syntax.Regexp {
 	switch t.Op {
 	case syntax.OpLiteral:
+		if slices.Contains(t.Rune, keySep) {
+			return &syntax.Regexp{Op: syntax.OpNoMatch}
+		}
 		if t.Flags&syntax.FoldCase == 0 {
 			return t
 		}
@@ -83,10 +88,14 @@ func forKeys(t *syntax.Regexp) *syntax.Regexp {
 			return runs[0]
 		}
 		return &syntax.Regexp{Op: syntax.OpConcat, Sub: runs}
-	case syntax.OpBeginLine, syntax.OpBeginText:
-		return atCellEdge(syntax.OpBeginText)
-	case syntax.OpEndLine, syntax.OpEndText:
-		return atCellEdge(syntax.OpEndText)
+	case syntax.OpBeginText:
+		return &syntax.Regexp{Op: syntax.OpBeginLine}
+	case syntax.OpEndText:
+		return &syntax.Regexp{Op: syntax.OpEndLine}
+	case syntax.OpAnyChar:
+		return &syntax.Regexp{Op: syntax.OpAnyCharNotNL}
+	case syntax.OpCharClass:
+		return withoutNewline(t)
 	}
 	if len(t.Sub) == 0 {
 		return t
@@ -99,13 +108,28 @@ func forKeys(t *syntax.Regexp) *syntax.Regexp {
 	return &c
 }
 
-// atCellEdge is the anchor op, or a cell separator: the start or end of a
-// cell in a key.
-func atCellEdge(op syntax.Op) *syntax.Regexp {
-	return &syntax.Regexp{Op: syntax.OpAlternate, Sub: []*syntax.Regexp{
-		{Op: op},
-		{Op: syntax.OpLiteral, Rune: []rune{keySep}},
-	}}
+// withoutNewline is the class t without keySep.
+func withoutNewline(t *syntax.Regexp) *syntax.Regexp {
+	var r []rune
+	for i := 0; i+1 < len(t.Rune); i += 2 {
+		lo, hi := t.Rune[i], t.Rune[i+1]
+		if lo > keySep || hi < keySep {
+			r = append(r, lo, hi)
+			continue
+		}
+		if lo < keySep {
+			r = append(r, lo, keySep-1)
+		}
+		if hi > keySep {
+			r = append(r, keySep+1, hi)
+		}
+	}
+	if len(r) == 0 {
+		return &syntax.Regexp{Op: syntax.OpNoMatch}
+	}
+	c := *t
+	c.Rune = r
+	return &c
 }
 
 // mustHold is the longest literal string t's matches hold, "" when none is
@@ -236,8 +260,8 @@ func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narro
 
 // glob is a regex of the common shapes, decided on a plain key by string
 // searches: segments of characters (literal, a dot, a class) apart by .*
-// or .+ (any run), the first segment maybe at the start of a cell (^),
-// the last at its end ($). A regex with choices (a|b, x?, (ios|tvos)$)
+// or .+ (any run within the cell), the first segment maybe at the start
+// of a cell (^), the last at its end ($). A regex with choices (a|b, x?, (ios|tvos)$)
 // is a few globs, one for each way through it. ^app, ios$, 1.2,
 // app-0.*5$, app-0[12] and colou?r are globs; x+ and [0-9]* are not.
 // Package regexp takes 0.1 to 2 µs a key for these, 10 to 200 ms at
@@ -298,7 +322,7 @@ func expand(items []*syntax.Regexp) ([][]*syntax.Regexp, bool) {
 			var sub []*syntax.Regexp
 			spliceInto(&sub, it)
 			alts, ok = expand(sub)
-		case it.Op == syntax.OpAlternate && !isCellEdge(it, syntax.OpBeginText) && !isCellEdge(it, syntax.OpEndText):
+		case it.Op == syntax.OpAlternate:
 			for _, b := range it.Sub {
 				var a [][]*syntax.Regexp
 				if a, ok = expand([]*syntax.Regexp{b}); !ok {
@@ -347,12 +371,12 @@ func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
 	}
 	for i, it := range items {
 		switch {
-		case isCellEdge(it, syntax.OpBeginText):
+		case it.Op == syntax.OpBeginLine:
 			if i != 0 {
 				return glob{}, false, false
 			}
 			g.start = true
-		case isCellEdge(it, syntax.OpEndText):
+		case it.Op == syntax.OpEndLine:
 			if i != len(items)-1 {
 				return glob{}, false, false
 			}
@@ -372,7 +396,7 @@ func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
 				case r > '~':
 					never = true
 				case r < ' ':
-					return glob{}, false, false // the separator, written as \x1f
+					return glob{}, false, false // a control character
 				default:
 					seg = append(seg, byte(r))
 				}
@@ -400,8 +424,12 @@ func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
 	return g, true, never
 }
 
-// anySet is what a dot matches in a plain key: any byte.
-func anySet() byteSet { return byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)} }
+// anySet is what a dot matches in a plain key: any byte but a newline.
+func anySet() byteSet {
+	b := byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+	b[keySep>>6] &^= 1 << (keySep & 63)
+	return b
+}
 
 // classSet is the ASCII bytes of a class (ranges lo, hi in pairs): all a
 // plain key can hold.
@@ -430,17 +458,9 @@ func spliceInto(items *[]*syntax.Regexp, t *syntax.Regexp) {
 	}
 }
 
-// isCellEdge reports whether t is atCellEdge(op).
-func isCellEdge(t *syntax.Regexp, op syntax.Op) bool {
-	return t.Op == syntax.OpAlternate && len(t.Sub) == 2 && t.Sub[0].Op == op &&
-		t.Sub[1].Op == syntax.OpLiteral && len(t.Sub[1].Rune) == 1 && t.Sub[1].Rune[0] == keySep
-}
-
-// isAny reports whether t is a dot: any one character (with or without
-// the s flag: a plain key holds no newline).
-func isAny(t *syntax.Regexp) bool {
-	return t.Op == syntax.OpAnyCharNotNL || t.Op == syntax.OpAnyChar
-}
+// isAny reports whether t is a dot: any one character of the cell (forKeys
+// made every dot one that does not match a newline).
+func isAny(t *syntax.Regexp) bool { return t.Op == syntax.OpAnyCharNotNL }
 
 func newSegment(b []byte, sets []byteSet) segment {
 	sg := segment{s: string(b), sets: sets}
@@ -472,10 +492,30 @@ func (g *glob) matchesAll() bool {
 	return !(len(g.segs) == 1 && g.start && g.end)
 }
 
-// match reports whether g matches key, a plain key. Any run may lie
-// between segments, so each is found at its first place after the one
-// before; the last, when it must end a cell, at its first place that does.
+// match reports whether g matches key, a plain key: one of its cells. A
+// segment holds no newline, so one segment alone is looked for in the
+// whole key; segments apart by runs, cell by cell.
 func (g *glob) match(key string) bool {
+	if len(g.segs) == 1 {
+		return g.segs[0].find(key, 0, g.start, g.end) >= 0
+	}
+	for {
+		i := strings.IndexByte(key, keySep)
+		if i < 0 {
+			return g.matchCell(key)
+		}
+		if g.matchCell(key[:i]) {
+			return true
+		}
+		key = key[i+1:]
+	}
+}
+
+// matchCell reports whether g matches cell. Any run may lie between
+// segments, so each is found at its first place after the one before;
+// the last, when it must end the cell, at its first place that does.
+func (g *glob) matchCell(cell string) bool {
+	key := cell
 	pos := 0
 	for i := range g.segs {
 		sg := &g.segs[i]

@@ -13,16 +13,20 @@
 //
 // View renders only the window [offset, offset+page) with lipgloss, so a
 // frame costs the same whatever the row count (bubbles' table rendered every
-// row; see STYLE.md). The filter is a case-insensitive substring match over
-// keys lower-cased once when the rows arrive, back to back in one buffer
-// (cells joined by a separator that cannot be typed, so a match never spans
-// two cells). When the new query contains the previous one, only the
-// previous result is scanned, in place: anything matching the longer query
-// matched the shorter. When it only grew at its end (typing), each row is
-// first checked where the previous query matched it (see filter.go), and
-// what each such narrowing dropped is kept, so that a backspace restores
-// the previous result without a search (narrowings). The filtered rows
-// live in one array reused from keystroke to keystroke.
+// row; see STYLE.md). The filter matches keys lower-cased once when the
+// rows arrive, back to back in one buffer (a row's cells as lines: the
+// separator cannot be typed, so a match never spans two cells). Its text
+// reads as a substring (case-insensitive), !text (the other rows), ~text
+// (fuzzy), a regular expression, or column=value (see readFilter), and the
+// prompt says which. When the new query contains the previous one, only
+// the previous result is scanned, in place: anything matching the longer
+// query matched the shorter. When it only grew at its end (typing), each
+// row is first checked where the previous query matched it (see
+// filter.go), and what each such narrowing dropped is kept, so that a
+// backspace restores the previous result without a search (narrowings);
+// the fuzzy filter and a regex narrow and restore the same way (fuzzy.go,
+// regex.go). The filtered rows live in one array reused from keystroke to
+// keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -291,8 +295,14 @@ func (m *Model) AppendRows(rows []Row) {
 	}
 }
 
-// keySep joins cells in a search key; it cannot be typed into the filter.
-const keySep = '\x1f'
+// keySep joins cells in the table's search keys: a row's cells are its
+// lines, so a regex's ^ and $ match at a cell's edges. It cannot be typed
+// into the filter (the prompt makes a pasted newline a space).
+// rowKeySep joins them in a Row's Key, made elsewhere.
+const (
+	keySep    = '\n'
+	rowKeySep = '\x1f'
+)
 
 // Rows returns the rows as given.
 func (m *Model) Rows() []Row { return m.rows }
@@ -776,7 +786,7 @@ func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
 	case modeSubstring:
 		return m.index.filter(out, src, sp.key, m.at, sel)
 	case modeFuzzy:
-		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel)
+		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel, nil)
 	case modeRegex:
 		return m.index.regexScan(out, src, sp.rx, sel, nil)
 	case modeField:
@@ -841,14 +851,22 @@ func (m *Model) fuzzyFrom(sp *spec, old spec, sel int) int {
 	}
 	switch {
 	case q == prev:
+	case prev != "" && strings.HasPrefix(q, prev) && m.history.stale:
+		// The notes are not the shorter query's (a frame that lost its
+		// moved notes was undone): match the whole query again, in the
+		// shorter one's rows; this frame cannot give the notes back.
+		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
+		m.history.lose()
+		m.match, at = m.index.fuzzyScan(m.match[:0], m.match, &sp.fz, m.at, sel, &m.history)
+		m.history.stale = false
 	case prev != "" && strings.HasPrefix(q, prev):
 		was := newFuzzyQuery(prev)
 		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
 		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(was.asc), m.at, sel, &m.history)
-		m.history.trim(len(m.rows))
+		m.history.shed(len(m.rows))
 	default:
 		m.history.reset()
-		m.match, at = m.index.fuzzyScan(m.buf[:0], m.order, &sp.fz, m.at, sel)
+		m.match, at = m.index.fuzzyScan(m.buf[:0], m.order, &sp.fz, m.at, sel, nil)
 		m.buf = m.match[:0]
 	}
 	return at
@@ -861,17 +879,21 @@ func (m *Model) fuzzyFrom(sp *spec, old spec, sel int) int {
 func (m *Model) regexFrom(sp *spec, old spec, sel int) int {
 	x := sp.rx
 	at := m.matchAt(sel, old)
-	if old.mode == modeRegex && old.key != sp.key && strings.HasPrefix(old.key, sp.key) {
-		var prev string
-		prev, at = m.unwind(old.key, len(sp.key), at)
-		if prev == sp.key {
-			return at
+	if old.mode == modeRegex && old.key != sp.key {
+		// Back to the longest regex held that is a prefix of this one and
+		// holds its rows: after a backspace, or a key that widens the
+		// last regex (a. to a.*, whose rows a's hold).
+		prev, rx := old.key, old.rx
+		if prev, at = m.unwind(prev, commonPrefix(sp.key, prev), at); prev != old.key {
+			rx, _ = compileRowRegex(prev)
 		}
-		if prev != old.key { // restored to a shorter regex, which the history held
-			rx, err := compileRowRegex(prev)
-			if err != nil {
-				rx = nil
-			}
+		for prev != sp.key && strings.HasPrefix(sp.key, prev) && (rx == nil || !x.within(rx.seq)) && len(m.history.frames) > 0 {
+			var qlen int
+			m.match, at, qlen = m.history.pop(m.match, m.order, m.at, at)
+			prev = prev[:qlen]
+			rx, _ = compileRowRegex(prev)
+		}
+		if prev != old.key {
 			old = spec{mode: modeRegex, key: prev, rx: rx}
 		}
 	}
