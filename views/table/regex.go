@@ -237,14 +237,28 @@ func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narro
 		selAt = slices.Index(src, sel)
 		return append(out, src...), selAt
 	}
-	text, end := ix.text, ix.end
+	text, end, plain := ix.text, ix.end, ix.plain
 	log := st != nil && !st.frames[len(st.frames)-1].all
+	// The commonest shape, one literal (^app, ios$), without the calls
+	// between.
+	var one *segment
+	var atStart, atEnd bool
+	if len(x.globs) == 1 && len(x.globs[0].segs) == 1 && x.globs[0].segs[0].lit {
+		one, atStart, atEnd = &x.globs[0].segs[0], x.globs[0].start, x.globs[0].end
+	}
 	for i, r := range src {
 		start := 0
 		if r > 0 {
 			start = end[r-1]
 		}
-		if !x.match(text[start:end[r]], ix.plain[r]) {
+		key := text[start:end[r]]
+		var ok bool
+		if one != nil && plain[r] {
+			ok = one.findLiteral(key, atStart, atEnd)
+		} else {
+			ok = x.match(key, plain[r])
+		}
+		if !ok {
 			if log {
 				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
 			}
@@ -279,6 +293,10 @@ type segment struct {
 	sets  []byteSet
 	piece string // the longest run of literal bytes in s, searched for
 	off   int    // where piece is in s
+	// lit: s is all literal; framed is s between two separators, the
+	// edges of a cell (see findLiteral).
+	lit    bool
+	framed string
 }
 
 // byteSet is a set of bytes.
@@ -421,6 +439,14 @@ func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
 		}
 	}
 	g.segs = append(g.segs, newSegment(seg, sets))
+	// A run at either end matches as the empty string does: .*x is x,
+	// ^.*x too, x.* and x.*$ are x.
+	if len(g.segs) > 1 && g.segs[0].s == "" {
+		g.segs, g.start = g.segs[1:], false
+	}
+	if n := len(g.segs); n > 1 && g.segs[n-1].s == "" {
+		g.segs, g.end = g.segs[:n-1], false
+	}
 	return g, true, never
 }
 
@@ -463,7 +489,10 @@ func spliceInto(items *[]*syntax.Regexp, t *syntax.Regexp) {
 func isAny(t *syntax.Regexp) bool { return t.Op == syntax.OpAnyCharNotNL }
 
 func newSegment(b []byte, sets []byteSet) segment {
-	sg := segment{s: string(b), sets: sets}
+	sg := segment{s: string(b), sets: sets, lit: len(sets) == 0}
+	if sg.lit {
+		sg.framed = string(rune(keySep)) + sg.s + string(rune(keySep))
+	}
 	for i := 0; i < len(b); {
 		if b[i] < ' ' {
 			i++
@@ -496,36 +525,63 @@ func (g *glob) matchesAll() bool {
 // segment holds no newline, so one segment alone is looked for in the
 // whole key; segments apart by runs, cell by cell.
 func (g *glob) match(key string) bool {
+	first := &g.segs[0]
 	if len(g.segs) == 1 {
-		return g.segs[0].find(key, 0, g.start, g.end) >= 0
-	}
-	for {
-		i := strings.IndexByte(key, keySep)
-		if i < 0 {
-			return g.matchCell(key)
+		if first.lit {
+			return first.findLiteral(key, g.start, g.end)
 		}
-		if g.matchCell(key[:i]) {
+		return first.find(key, 0, g.start, g.end) >= 0
+	}
+	// The first segment's first place in a cell is the best there: the
+	// rest is looked for after it, in that cell.
+	for p := 0; p <= len(key); {
+		i := first.find(key, p, g.start, false)
+		if i < 0 {
+			return false
+		}
+		cs := strings.LastIndexByte(key[:i], keySep) + 1
+		ce := len(key)
+		if j := strings.IndexByte(key[i:], keySep); j >= 0 {
+			ce = i + j
+		}
+		if g.matchRest(key[cs:ce], i-cs+len(first.s)) {
 			return true
 		}
-		key = key[i+1:]
+		p = ce + 1
 	}
+	return false
 }
 
-// matchCell reports whether g matches cell. Any run may lie between
-// segments, so each is found at its first place after the one before;
-// the last, when it must end the cell, at its first place that does.
-func (g *glob) matchCell(cell string) bool {
-	key := cell
-	pos := 0
-	for i := range g.segs {
+// matchRest reports whether the segments after the first are in cell
+// from pos, the first one's end. Any run may lie between segments, so
+// each is found at its first place after the one before; the last, when
+// it must end the cell, at its first place that does.
+func (g *glob) matchRest(cell string, pos int) bool {
+	for i := 1; i < len(g.segs); i++ {
 		sg := &g.segs[i]
-		at := sg.find(key, pos, i == 0 && g.start, i == len(g.segs)-1 && g.end)
+		at := sg.find(cell, pos, false, i == len(g.segs)-1 && g.end)
 		if at < 0 {
 			return false
 		}
 		pos = at + len(sg.s)
 	}
 	return true
+}
+
+// findLiteral reports whether the segment, all literal, is in key,
+// starting a cell if atStart and ending one if atEnd: a search or two for
+// it with the separators it needs, none for each place it is found.
+func (sg *segment) findLiteral(key string, atStart, atEnd bool) bool {
+	f := sg.framed
+	switch {
+	case atStart && atEnd:
+		return key == sg.s || strings.HasPrefix(key, f[1:]) || strings.HasSuffix(key, f[:len(f)-1]) || strings.Contains(key, f)
+	case atStart:
+		return strings.HasPrefix(key, sg.s) || strings.Contains(key, f[:len(f)-1])
+	case atEnd:
+		return strings.HasSuffix(key, sg.s) || strings.Contains(key, f[1:])
+	}
+	return strings.Contains(key, sg.s)
 }
 
 // find is the first place at or after pos where the segment is in key,
