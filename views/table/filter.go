@@ -8,21 +8,26 @@ import (
 
 // searchIndex holds every row's search key, lower-cased once when the rows
 // arrive, back to back in one string: a keystroke reads the keys in one
-// sweep of memory and lowers nothing. It also notes where each cell ends
-// in its row's key (the field filter reads one column without splitting
-// the key) and whether the key is plain: printable ASCII and the cells'
-// separators. The fuzzy filter's own subsequence test decides a plain
-// row (see fuzzy.go), and so do the string searches of a regex of the
-// common shapes (see glob).
+// sweep of memory and lowers nothing. Each key has a separator before and
+// after it, in its span, so that a regex's ^lit and lit$ are the
+// substrings keySep+lit and lit+keySep of the span (see rowRegex.lit). It
+// also notes where each cell ends in its row's key (the field filter
+// reads one column without splitting the key) and whether the key is
+// plain: printable ASCII and the cells' separators. The fuzzy filter's
+// own subsequence test decides a plain row (see fuzzy.go), and so do the
+// string searches of a regex of the common shapes (see glob).
 type searchIndex struct {
 	text string
-	end  []int // end[r] is where row r's key ends in text; it starts at end[r-1]
+	// end[r] is where row r's span ends in text; it starts at end[r-1].
+	// The span is keySep, the key, keySep.
+	end []int
 	// cellEnd holds, row after row, where each cell of the row ends in the
 	// row's key (cell c starts one byte, the separator, after cell c-1
 	// ends); row r's are cellEnd[cellOf[r]:cellOf[r+1]].
 	cellEnd []int32
 	cellOf  []int32 // one more than the rows: cellOf[0] is 0
 	plain   []bool  // per row: the key is printable ASCII and separators
+	mixed   int     // the rows whose key is not plain
 	// b holds text while rows are appended (AppendRows): text is b's
 	// bytes so far, which later appends never change.
 	b *strings.Builder
@@ -48,6 +53,7 @@ func (ix *searchIndex) append(rows []Row) {
 // writeKey writes row r's search key to b and notes its cells and whether
 // it is plain.
 func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
+	b.WriteByte(keySep)
 	start := b.Len()
 	plain := true
 	if r.Key != "" {
@@ -77,8 +83,12 @@ func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
 			ix.cellEnd = append(ix.cellEnd, int32(b.Len()-start))
 		}
 	}
+	b.WriteByte(keySep)
 	ix.cellOf = append(ix.cellOf, int32(len(ix.cellEnd)))
 	ix.plain = append(ix.plain, plain)
+	if !plain {
+		ix.mixed++
+	}
 }
 
 // newSearchIndex builds the keys of rows: cells lower-cased and joined by
@@ -86,6 +96,7 @@ func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
 func newSearchIndex(rows []Row) searchIndex {
 	size := 0
 	for _, r := range rows {
+		size += 2 // the separators around the key
 		if r.Key != "" {
 			size += len(r.Key)
 			continue
@@ -114,12 +125,12 @@ func newSearchIndex(rows []Row) searchIndex {
 	return ix
 }
 
-// key is row r's search key.
+// key is row r's search key, without the separators around it.
 func (ix *searchIndex) key(r int) string {
 	if r == 0 {
-		return ix.text[:ix.end[0]]
+		return ix.text[1 : ix.end[0]-1]
 	}
-	return ix.text[ix.end[r-1]:ix.end[r]]
+	return ix.text[ix.end[r-1]+1 : ix.end[r]-1]
 }
 
 // cell is row r's cell c as its key holds it (lower-cased) and where it

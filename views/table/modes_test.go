@@ -441,7 +441,7 @@ func TestRegexWithin(t *testing.T) {
 		}
 		var old []*syntax.Regexp
 		if tt.literal {
-			old = literalSeq(strings.ToLower(tt.old))
+			old = spanSeq(strings.ToLower(tt.old))
 		} else {
 			o, err := compileRowRegex(tt.old)
 			if err != nil {
@@ -481,11 +481,14 @@ func TestFilterModeHistory(t *testing.T) {
 			{"type", "ios", 2, false}, {"backspace", "", 1, false}, {"type", "s", 2, false},
 		}},
 		{"regex", []step{
-			{"type", "^app-01", 6, false}, {"type", ".", 7, false}, {"type", "*", 7, false}, {"type", "5", 8, false},
-			{"type", "$", 9, false}, {"backspace", "", 8, false}, {"backspace", "", 7, false},
-			{"backspace", "", 7, false}, // ^app-01.*: back to ^app-01, narrowed to ^app-01.
-			{"backspace", "", 6, false}, {"backspace", "", 5, false}, {"set", "^app-02", 6, false},
-			{"set", "[0-9]+$", 0, false}, {"set", "[0-9]+$|x", 0, false},
+			// ^app-01 is a substring of the rows' spans (\napp-01), with its
+			// own frames; ^app-01. is a regex narrowed from its rows.
+			{"type", "^app-01", 6, false}, {"type", ".", 1, false},
+			{"type", "*", 1, false}, // ^app-01.* holds more than ^app-01.: back to ^app-01, narrowed
+			{"type", "5", 2, false}, {"type", "$", 3, false}, {"backspace", "", 2, false}, {"backspace", "", 1, false},
+			{"backspace", "", 1, false}, // ^app-01.: back to ^app-01, narrowed again
+			{"backspace", "", 0, false}, {"backspace", "", 0, false}, {"set", "^app-02", 1, false},
+			{"set", "[0-9]+$", 0, false}, {"set", "[0-9]+$|x", 0, false}, {"set", "|", 0, false},
 		}},
 	}
 	for _, tt := range tests {
@@ -516,5 +519,30 @@ func TestFilterModeHistory(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A regex of one literal is searched for as a substring of the rows'
+// spans; one whose s stands for s and ſ only while every key is plain
+// (ASCII): when a row with other letters arrives, the regex is run again
+// as a regex, and the row that holds ſ is shown.
+func TestRegexAsSubstringWhileKeysArePlain(t *testing.T) {
+	m, c := newTable(t, []Row{{ID: "1", Cells: []string{"1", "iOS", "x"}}, {ID: "2", Cells: []string{"2", "tvOS", "y"}}}, 80, 10)
+	send(m, viewtest.Key(c.Keys.Table.Filter))
+	typeText(m, "ios$")
+	if !m.cur.litOK || m.cur.lit != "ios\n" {
+		t.Fatalf("ios$ is searched for as %q (%v)", m.cur.lit, m.cur.litOK)
+	}
+	m.AppendRows([]Row{{ID: "3", Cells: []string{"3", "ioſ", "z"}}, {ID: "4", Cells: []string{"4", "io", "z"}}})
+	if got := visibleIDs(m); !slices.Equal(got, []string{"1", "3"}) {
+		t.Fatalf("rows %v, want 1 and 3", got)
+	}
+	if m.cur.litOK {
+		t.Fatal("still searched for as a substring")
+	}
+	typeText(m, "x") // ios$x: nothing
+	m.Update(viewtest.Press("backspace"))
+	if got := visibleIDs(m); !slices.Equal(got, []string{"1", "3"}) {
+		t.Fatalf("after a backspace: rows %v, want 1 and 3", got)
 	}
 }

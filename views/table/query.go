@@ -31,6 +31,10 @@ type spec struct {
 	name string // field: the column's name as typed
 	rx   *rowRegex
 	fz   fuzzyQuery
+	// lit, when litOK, is the substring the row's span must hold: the
+	// substring's key, or a regex that is one (see rowRegex.span).
+	lit   string
+	litOK bool
 	// notRegex: the text has regular expression syntax but is not one,
 	// so it is matched as a substring.
 	notRegex bool
@@ -86,18 +90,50 @@ func (m *Model) readFilter(s string, prev *spec) spec {
 	}
 	sp.mode = modeSubstring
 	if regexp.QuoteMeta(s) != s {
-		if prev.mode == modeRegex && prev.rx.src == s {
-			sp.mode, sp.key, sp.rx = modeRegex, s, prev.rx
-			return sp
+		rx := prev.rx
+		if prev.mode != modeRegex || rx.src != s {
+			rx, _ = compileRowRegex(s)
 		}
-		if rx, err := compileRowRegex(s); err == nil {
+		if rx != nil {
 			sp.mode, sp.key, sp.rx = modeRegex, s, rx
+			if rx.spanOK && rx.span != "" && (!rx.spanFolds || m.index.mixed == 0) {
+				sp.lit, sp.litOK = rx.span, true
+			}
 			return sp
 		}
 		sp.notRegex = true
 	}
 	sp.key = strings.ToLower(s)
+	sp.lit, sp.litOK = sp.key, true
 	return sp
+}
+
+// kind is how the rows of sp are found: specs of one kind narrow from
+// each other's rows and share the typed history. A regex that is a
+// substring (see rowRegex.span) is found as a substring is.
+type kind uint8
+
+// The kinds of spec.
+const (
+	kindNone kind = iota
+	kindSubstring
+	kindFuzzy
+	kindRegex
+	kindField
+)
+
+func (sp *spec) kind() kind {
+	switch {
+	case sp.empty():
+		return kindNone
+	case sp.litOK:
+		return kindSubstring
+	case sp.mode == modeFuzzy:
+		return kindFuzzy
+	case sp.mode == modeRegex:
+		return kindRegex
+	}
+	return kindField
 }
 
 // isColumnName reports whether s may name a column: a letter, then
@@ -184,9 +220,9 @@ func (ix *searchIndex) fieldScan(out, src []int, col int, v string, sel int) ([]
 				continue
 			}
 		} else {
-			start := 0
+			start := 1 // the key's, after the separator before it
 			if r > 0 {
-				start = end[r-1]
+				start += end[r-1]
 			}
 			a, b := start, start+int(cellEnd[first+col])
 			if col > 0 {

@@ -28,9 +28,19 @@ import (
 type rowRegex struct {
 	src string         // the pattern as typed
 	re  *regexp.Regexp // on a lower-cased key
-	// lit is a string every match holds: a key without it is passed over
+	// must is a string every match holds: a key without it is passed over
 	// without running the matcher ("" when the pattern has none).
-	lit string
+	must string
+	// span, when spanOK, is the regex as a substring of a row's span (see
+	// searchIndex): a literal, keySep before it for ^ and after it for $.
+	// Such a regex (^app-01, ios$, 1\.2) is then searched for, narrowed
+	// and restored as the substring filter does, with the notes and the
+	// typed history. spanFolds: it took letters that fold to more than
+	// one lower case (s, ſ) as their ASCII one, which is exact only while
+	// every key is plain.
+	span      string
+	spanOK    bool
+	spanFolds bool
 	seq []*syntax.Regexp // the expression run, as a sequence (see within)
 	// globs, when the regex has one of the common shapes (see glob): it
 	// matches a plain key where one of them does.
@@ -51,7 +61,8 @@ func compileRowRegex(pattern string) (*rowRegex, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &rowRegex{src: pattern, re: re, lit: mustHold(t), seq: sequence(t), globs: globsOf(t)}
+	x := &rowRegex{src: pattern, re: re, must: mustHold(t), seq: sequence(t), globs: globsOf(t)}
+	x.span, x.spanFolds, x.spanOK = spanSubstring(t)
 	for _, g := range x.globs {
 		x.all = x.all || g.matchesAll()
 	}
@@ -184,12 +195,51 @@ func sequence(t *syntax.Regexp) []*syntax.Regexp {
 	return out
 }
 
-// literalSeq is the sequence of a substring query q (lower-cased): the
-// literal q.
-func literalSeq(q string) []*syntax.Regexp {
+// spanSubstring is t (made by forKeys) as a substring of a span, when it
+// is one literal, maybe at a cell's start or end (see rowRegex.span).
+func spanSubstring(t *syntax.Regexp) (s string, folds, ok bool) {
+	var items []*syntax.Regexp
+	spliceInto(&items, t)
+	var b strings.Builder
+	for i, it := range items {
+		switch {
+		case it.Op == syntax.OpBeginLine && i == 0, it.Op == syntax.OpEndLine && i == len(items)-1:
+			b.WriteByte(keySep)
+		case it.Op == syntax.OpLiteral:
+			for _, r := range it.Rune {
+				if it.Flags&syntax.FoldCase != 0 {
+					a, ok := asciiFold(r)
+					if !ok {
+						return "", false, false
+					}
+					b.WriteByte(a)
+					folds = true
+					continue
+				}
+				b.WriteRune(r)
+			}
+		case it.Op == syntax.OpEmptyMatch:
+		default:
+			return "", false, false
+		}
+	}
+	return b.String(), folds, true
+}
+
+// spanSeq is the sequence of a substring of a span (a substring query,
+// lower-cased, or rowRegex.span): its literal, a separator at its start
+// or end being the edge of a cell.
+func spanSeq(q string) []*syntax.Regexp {
 	out := make([]*syntax.Regexp, 0, len(q))
-	for _, r := range q {
-		out = append(out, &syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}})
+	for i, r := range q {
+		switch {
+		case r == keySep && i == 0:
+			out = append(out, &syntax.Regexp{Op: syntax.OpBeginLine})
+		case r == keySep && i == len(q)-1:
+			out = append(out, &syntax.Regexp{Op: syntax.OpEndLine})
+		default:
+			out = append(out, &syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}})
+		}
 	}
 	return out
 }
@@ -220,7 +270,7 @@ func (x *rowRegex) match(key string, plain bool) bool {
 		}
 		return false
 	}
-	if x.lit != "" && !strings.Contains(key, x.lit) {
+	if x.must != "" && !strings.Contains(key, x.must) {
 		return false
 	}
 	return x.re.MatchString(key)
@@ -251,7 +301,7 @@ func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narro
 		if r > 0 {
 			start = end[r-1]
 		}
-		key := text[start:end[r]]
+		key := text[start+1 : end[r]-1]
 		var ok bool
 		if one != nil && plain[r] {
 			ok = one.findLiteral(key, atStart, atEnd)

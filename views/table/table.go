@@ -274,9 +274,16 @@ func (m *Model) AppendRows(rows []Row) {
 	for r := first; r < len(m.rows); r++ {
 		m.order = append(m.order, r)
 	}
-	if m.cur.empty() {
+	switch {
+	case m.cur.empty():
 		m.match, m.visible = m.order, m.order
-	} else {
+	case m.cur.litOK && m.cur.rx != nil && m.cur.rx.spanFolds && m.index.mixed > 0:
+		// The regex was searched for as a substring while every key was
+		// plain; it no longer may be.
+		m.cur = spec{}
+		m.applyFilter()
+		return
+	default:
 		// The new rows narrowed by the filter, after the others; the
 		// backspace history does not know them, so it starts anew.
 		m.history.reset()
@@ -736,7 +743,7 @@ func (m *Model) columnList() string {
 func (m *Model) filterFrom(sel int) int {
 	old := m.cur
 	sp := m.readFilter(m.filter, &old)
-	if sp.mode != old.mode {
+	if sp.kind() != old.kind() {
 		m.history.reset() // a filter of another kind: its frames do not apply
 	}
 	psel := sel // the selected row, for the positive part
@@ -752,8 +759,8 @@ func (m *Model) filterFrom(sel int) int {
 		if psel >= 0 {
 			at = slices.Index(m.order, psel)
 		}
-	case sp.mode == modeSubstring:
-		at = m.substringFrom(sp.key, old, psel)
+	case sp.litOK:
+		at = m.substringFrom(sp.lit, old, psel)
 	case sp.mode == modeFuzzy:
 		at = m.fuzzyFrom(&sp, old, psel)
 	case sp.mode == modeRegex:
@@ -782,9 +789,10 @@ func (sp *spec) unknownColumn() bool { return sp.mode == modeField && sp.col < 0
 // scan appends to out the rows of src that sp (not negated, not empty)
 // selects, noting in at what the next narrowing needs.
 func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
+	if sp.litOK {
+		return m.index.filter(out, src, sp.lit, m.at, sel)
+	}
 	switch sp.mode {
-	case modeSubstring:
-		return m.index.filter(out, src, sp.key, m.at, sel)
 	case modeFuzzy:
 		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel, nil)
 	case modeRegex:
@@ -797,9 +805,9 @@ func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
 	return out, -1
 }
 
-// substringFrom sets match for the substring q (lower-cased, not empty),
-// the previous filter being old, and returns the position of row sel in
-// it (-1: not there).
+// substringFrom sets match for the substring q (lower-cased, not empty;
+// see spec.lit), the previous filter being old, and returns the position
+// of row sel in it (-1: not there).
 //
 // Every row matching a query matches any part of it, so when q contains
 // the query match was computed for, only match is scanned, in place. When
@@ -812,8 +820,8 @@ func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
 // and match never holds more than the rows the filter wrote.
 func (m *Model) substringFrom(q string, old spec, sel int) int {
 	prev := ""
-	if old.mode == modeSubstring {
-		prev = old.key
+	if old.litOK {
+		prev = old.lit
 	}
 	at := m.matchAt(sel, old)
 	if prev != "" && !strings.HasPrefix(q, prev) && !strings.Contains(q, prev) {
@@ -907,7 +915,7 @@ func (m *Model) regexFrom(sp *spec, old spec, sel int) int {
 		// kept for prefixes of the query only.
 		m.history.reset()
 		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
-	case old.mode == modeSubstring && old.key != "" && x.within(literalSeq(old.key)):
+	case old.litOK && old.lit != "" && x.within(spanSeq(old.lit)):
 		m.history.reset()
 		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
 	default:
