@@ -482,12 +482,12 @@ func TestFilterModeHistory(t *testing.T) {
 		}},
 		{"regex", []step{
 			// ^app-01 is a substring of the rows' spans (\napp-01), with its
-			// own frames; ^app-01. is a regex narrowed from its rows.
-			{"type", "^app-01", 6, false}, {"type", ".", 1, false},
-			{"type", "*", 1, false}, // ^app-01.* holds more than ^app-01.: back to ^app-01, narrowed
-			{"type", "5", 2, false}, {"type", "$", 3, false}, {"backspace", "", 2, false}, {"backspace", "", 1, false},
-			{"backspace", "", 1, false}, // ^app-01.: back to ^app-01, narrowed again
-			{"backspace", "", 0, false}, {"backspace", "", 0, false}, {"set", "^app-02", 1, false},
+			// own frames; ^app-01. is a regex narrowed from its rows;
+			// ^app-01.* is ^app-01 again, as a substring.
+			{"type", "^app-01", 5, false}, {"type", ".", 1, false}, {"type", "*", 0, false},
+			{"type", "5", 1, false}, {"type", "$", 2, false}, {"backspace", "", 1, false}, {"backspace", "", 0, false},
+			{"backspace", "", 0, false}, {"backspace", "", 0, false}, {"backspace", "", 0, false},
+			{"set", "^app-02", 1, false},
 			{"set", "[0-9]+$", 0, false}, {"set", "[0-9]+$|x", 0, false}, {"set", "|", 0, false},
 		}},
 	}

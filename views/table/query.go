@@ -96,7 +96,8 @@ func (m *Model) readFilter(s string, prev *spec) spec {
 		}
 		if rx != nil {
 			sp.mode, sp.key, sp.rx = modeRegex, s, rx
-			if rx.spanOK && rx.span != "" && (!rx.spanFolds || m.index.mixed == 0) {
+			// (^ alone, which every row matches, costs no search as a regex.)
+			if rx.spanOK && !rx.all && (!rx.spanFolds || m.index.mixed == 0) {
 				sp.lit, sp.litOK = rx.span, true
 			}
 			return sp

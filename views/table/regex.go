@@ -41,7 +41,7 @@ type rowRegex struct {
 	span      string
 	spanOK    bool
 	spanFolds bool
-	seq []*syntax.Regexp // the expression run, as a sequence (see within)
+	seq       []*syntax.Regexp // the expression run, as a sequence (see within)
 	// globs, when the regex has one of the common shapes (see glob): it
 	// matches a plain key where one of them does.
 	globs []glob
@@ -200,6 +200,15 @@ func sequence(t *syntax.Regexp) []*syntax.Regexp {
 func spanSubstring(t *syntax.Regexp) (s string, folds, ok bool) {
 	var items []*syntax.Regexp
 	spliceInto(&items, t)
+	// A run at either end matches as the empty string does: ^.*x is x,
+	// x.*$ is x.
+	isRun := func(t *syntax.Regexp) bool { return t.Op == syntax.OpStar && isAny(t.Sub[0]) }
+	if i := slices.IndexFunc(items, isRun); i >= 0 && i <= 1 && (i == 0 || items[0].Op == syntax.OpBeginLine) {
+		items = items[i+1:]
+	}
+	if i := slices.IndexFunc(items, isRun); i >= 0 && i >= len(items)-2 && (i == len(items)-1 || items[i+1].Op == syntax.OpEndLine) {
+		items = items[:i]
+	}
 	var b strings.Builder
 	for i, it := range items {
 		switch {
