@@ -288,13 +288,15 @@ func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int
 }
 
 // narrowings is the typed history of the filter: one frame for each
-// extend that led from the oldest query it holds to the current one, so
-// that a backspace restores the previous result instead of searching every
-// row again. Every query it holds is a prefix of the current one, and each
-// result contains the next, so the rows dropped along the way are at most
-// every row once: the history never holds more than len(rows) dropped rows,
-// and moved notes are capped at as many (the oldest frames, the widest
-// results, go first).
+// narrowing that led from the oldest filter it holds to the current one
+// (a substring or fuzzy query extended, a regex narrowed; see
+// Model.narrowTo), each with the filter it started from, so that a
+// backspace restores the previous result instead of searching every row
+// again. Each result contains the next, so the rows dropped along the way
+// are at most every row once: the history never holds more than
+// len(rows) dropped rows, and moved notes are capped at as many (the
+// oldest frames, the widest results, go first; the fuzzy filter sheds
+// their notes and keeps the frames).
 type narrowings struct {
 	frames  []frame
 	dropped []undo // row, and its place in the wider result
@@ -304,14 +306,14 @@ type narrowings struct {
 	stale bool
 }
 
-// frame is one extend: the length of the query it started from, whether
-// that query matched every row (then the frame's rows are those of the
-// order, and it logs no dropped row), and where its entries start in
-// dropped and moved.
+// frame is one narrowing: the filter it started from, whether that filter
+// matched every row (then the frame's rows are those of the order, and it
+// logs no dropped row), and where its entries start in dropped and moved.
 type frame struct {
-	qlen, dropped, moved int
-	all                  bool
-	lost                 bool // its moved notes were shed: undoing it leaves the notes stale
+	from           spec // the filter the narrowing started from
+	dropped, moved int
+	all            bool
+	lost           bool // its moved notes were shed: undoing it leaves the notes stale
 }
 
 // undo is one entry of narrowings: a row and a value to put back.
@@ -351,23 +353,18 @@ func (st *narrowings) shed(limit int) {
 	}
 }
 
-// push opens the frame of an extend from a query of qlen bytes, whose
-// result holds all n rows or not. Room for n dropped rows is made once, so
-// a keystroke does not allocate.
-func (st *narrowings) push(qlen, n int, all bool) {
+// push opens the frame of a narrowing from the filter from, whose result
+// holds all n rows or not. Room for n dropped rows is made once, so a
+// keystroke does not allocate.
+func (st *narrowings) push(from spec, n int, all bool) {
 	if cap(st.dropped) < n {
 		st.dropped = append(make([]undo, 0, n), st.dropped...)
 	}
-	st.frames = append(st.frames, frame{qlen: qlen, dropped: len(st.dropped), moved: len(st.moved), all: all})
+	st.frames = append(st.frames, frame{from: from, dropped: len(st.dropped), moved: len(st.moved), all: all})
 }
 
-// oldest is the length of the oldest query a pop can restore, 0 when none.
-func (st *narrowings) oldest() int {
-	if len(st.frames) == 0 {
-		return 0
-	}
-	return st.frames[0].qlen
-}
+// top is the newest frame.
+func (st *narrowings) top() *frame { return &st.frames[len(st.frames)-1] }
 
 // trim drops the oldest frames until moved holds at most limit entries.
 func (st *narrowings) trim(limit int) {
@@ -392,13 +389,13 @@ func (st *narrowings) trim(limit int) {
 	}
 }
 
-// pop undoes the newest frame: rows, the result of that frame's extend at
-// the start of its array, grows back in place into the result the extend
+// pop undoes the newest frame: rows, the result of that frame's narrowing
+// at the start of its array, grows back in place into the result it
 // started from, which pop returns, and at gets back the notes it had then.
 // order is every row, in order. selAt is the position in rows of the
 // selected row (-1: none) and comes back as its position in the result.
-// The last result is the length of the query the result is for.
-func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, int) {
+// The last result is the filter the result is for.
+func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, spec) {
 	f := st.frames[len(st.frames)-1]
 	st.frames = st.frames[:len(st.frames)-1]
 	st.stale = f.lost
@@ -416,7 +413,7 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 		if sel >= 0 {
 			selAt = slices.Index(rows, sel)
 		}
-		return rows, selAt, f.qlen
+		return rows, selAt, f.from
 	}
 	dropped := st.dropped[f.dropped:]
 	st.dropped = st.dropped[:f.dropped]
@@ -435,7 +432,7 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 		}
 		rows[d] = int(dropped[k].row)
 	}
-	return rows, selAt, f.qlen
+	return rows, selAt, f.from
 }
 
 // noteAt packs where a query starting with c0 first occurs in key (i) and

@@ -481,13 +481,13 @@ func TestFilterModeHistory(t *testing.T) {
 			{"type", "ios", 2, false}, {"backspace", "", 1, false}, {"type", "s", 2, false},
 		}},
 		{"regex", []step{
-			// ^app-01 is a substring of the rows' spans (\napp-01), with its
-			// own frames; ^app-01. is a regex narrowed from its rows;
-			// ^app-01.* is ^app-01 again, as a substring.
-			{"type", "^app-01", 5, false}, {"type", ".", 1, false}, {"type", "*", 0, false},
-			{"type", "5", 1, false}, {"type", "$", 2, false}, {"backspace", "", 1, false}, {"backspace", "", 0, false},
-			{"backspace", "", 0, false}, {"backspace", "", 0, false}, {"backspace", "", 0, false},
-			{"set", "^app-02", 1, false},
+			// ^app-01 is a substring of the rows' spans (\napp-01), a frame a
+			// key; ^app-01. a regex narrowed from its rows, a frame more;
+			// ^app-01.* is ^app-01 again, whose frame is undone.
+			{"type", "^app-01", 5, false}, {"type", ".", 6, false}, {"type", "*", 5, false},
+			{"type", "5", 6, false}, {"type", "$", 7, false}, {"backspace", "", 6, false}, {"backspace", "", 5, false},
+			{"backspace", "", 6, false}, {"backspace", "", 5, false}, {"backspace", "", 4, false},
+			{"set", "^app-02", 5, false},
 			{"set", "[0-9]+$", 0, false}, {"set", "[0-9]+$|x", 0, false}, {"set", "|", 0, false},
 		}},
 	}

@@ -281,6 +281,7 @@ func (m *Model) AppendRows(rows []Row) {
 		// The regex was searched for as a substring while every key was
 		// plain; it no longer may be.
 		m.cur = spec{}
+		m.history.reset()
 		m.applyFilter()
 		return
 	default:
@@ -743,9 +744,6 @@ func (m *Model) columnList() string {
 func (m *Model) filterFrom(sel int) int {
 	old := m.cur
 	sp := m.readFilter(m.filter, &old)
-	if sp.kind() != old.kind() {
-		m.history.reset() // a filter of another kind: its frames do not apply
-	}
 	psel := sel // the selected row, for the positive part
 	if sp.not && !sp.empty() {
 		psel = -1
@@ -759,16 +757,12 @@ func (m *Model) filterFrom(sel int) int {
 		if psel >= 0 {
 			at = slices.Index(m.order, psel)
 		}
-	case sp.litOK:
-		at = m.substringFrom(sp.lit, old, psel)
-	case sp.mode == modeFuzzy:
-		at = m.fuzzyFrom(&sp, old, psel)
-	case sp.mode == modeRegex:
-		at = m.regexFrom(&sp, old, psel)
-	default: // a field: equality does not narrow as the value grows
+	case sp.mode == modeField: // equality does not narrow as the value grows
 		m.history.reset()
 		m.match, at = m.scan(m.buf[:0], m.order, sp, psel)
 		m.buf = m.match[:0]
+	default:
+		at = m.narrowTo(&sp, old, psel)
 	}
 	m.cur = sp
 	m.visible = m.match
@@ -805,141 +799,114 @@ func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
 	return out, -1
 }
 
-// substringFrom sets match for the substring q (lower-cased, not empty;
-// see spec.lit), the previous filter being old, and returns the position
-// of row sel in it (-1: not there).
-//
-// Every row matching a query matches any part of it, so when q contains
-// the query match was computed for, only match is scanned, in place. When
-// it grew at its end (typing), what the narrowing dropped is kept in
-// history; when it shrank to, or was edited after, a prefix held there
-// (backspace), that prefix's result is restored from history and
-// extended if need be. Otherwise (a query replaced) order is scanned into
-// buf and the history starts anew. Either way the rows land in buf's
-// array, which SetRows sized for every row: a keystroke allocates nothing,
-// and match never holds more than the rows the filter wrote.
-func (m *Model) substringFrom(q string, old spec, sel int) int {
-	prev := ""
-	if old.litOK {
-		prev = old.lit
-	}
-	at := m.matchAt(sel, old)
-	if prev != "" && !strings.HasPrefix(q, prev) && !strings.Contains(q, prev) {
-		prev, at = m.unwind(prev, commonPrefix(q, prev), at)
-	}
+// step is how the rows of one filter are found from those of another.
+type step uint8
+
+// The steps from one filter to another.
+const (
+	stepNone     step = iota // not from its rows: search every row
+	stepSame                 // the same rows
+	stepExtend               // a substring that grew at its end: from the notes (searchIndex.extend)
+	stepContains             // a substring that holds the other: search its rows
+	stepFuzzy                // a fuzzy query that grew at its end (fuzzyExtend)
+	stepWithin               // a regex whose rows are among the other's (rowRegex.within)
+)
+
+// stepFrom is how the rows of sp are found from those of cur.
+func stepFrom(cur, sp *spec) step {
 	switch {
-	case q == prev:
-	case prev != "" && strings.HasPrefix(q, prev):
-		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
-		m.match, at = m.index.extend(m.match[:0], m.match, q, len(prev), m.at, sel, &m.history)
+	case cur.empty() || cur.mode == modeField:
+		return stepNone
+	case sp.litOK && cur.litOK:
+		switch {
+		case sp.lit == cur.lit:
+			return stepSame
+		case strings.HasPrefix(sp.lit, cur.lit):
+			return stepExtend
+		case strings.Contains(sp.lit, cur.lit):
+			return stepContains
+		}
+	case sp.mode == modeFuzzy && cur.mode == modeFuzzy:
+		switch {
+		case sp.key == cur.key:
+			return stepSame
+		case strings.HasPrefix(sp.key, cur.key):
+			return stepFuzzy
+		}
+	case sp.mode == modeRegex && !sp.litOK:
+		switch {
+		case cur.mode == modeRegex && !cur.litOK && cur.rx.src == sp.rx.src:
+			return stepSame
+		case cur.litOK && sp.rx.within(spanSeq(cur.lit)), cur.mode == modeRegex && !cur.litOK && sp.rx.within(cur.rx.seq):
+			return stepWithin
+		}
+	}
+	return stepNone
+}
+
+// narrowTo sets match for sp, a substring, a fuzzy query or a regex, the
+// filter match was computed for being cur, and returns the position of
+// row sel in it (-1: not there).
+//
+// Every row matching a filter matches one it narrows (a substring that
+// holds the other, a fuzzy query that extends it, a regex whose sequence
+// starts with the other's), so then only match is scanned, in place. When
+// the query grew at its end (typing), what the narrowing dropped and the
+// notes it moved are kept in history, a frame for each, which also holds
+// the filter it started from; when the new filter does not narrow the
+// current one (a backspace, a regex key that widens it: a. to a.*), the
+// newest frame that started from a filter it narrows, or is, is found,
+// and the frames after it undone: its rows come back without a search,
+// and are narrowed if need be. Otherwise (a query replaced) order is
+// scanned into buf and the history starts anew. Either way the rows land
+// in buf's array, which SetRows sized for every row: a substring's
+// keystroke allocates nothing, and match never holds more than the rows
+// the filter wrote.
+func (m *Model) narrowTo(sp *spec, cur spec, sel int) int {
+	at := m.matchAt(sel, cur)
+	if stepFrom(&cur, sp) == stepNone {
+		k := len(m.history.frames) - 1
+		for ; k >= 0; k-- {
+			if s := stepFrom(&m.history.frames[k].from, sp); s != stepNone && s != stepContains {
+				break
+			}
+		}
+		for k >= 0 && len(m.history.frames) > k {
+			m.match, at, cur = m.history.pop(m.match, m.order, m.at, at)
+		}
+	}
+	all := len(m.match) == len(m.order)
+	switch stepFrom(&cur, sp) {
+	case stepSame:
+	case stepExtend:
+		m.history.push(cur, len(m.rows), all)
+		m.match, at = m.index.extend(m.match[:0], m.match, sp.lit, len(cur.lit), m.at, sel, &m.history)
 		m.history.trim(len(m.rows))
-	case prev != "" && strings.Contains(q, prev):
+	case stepContains:
 		m.history.reset()
-		m.match, at = m.index.filter(m.match[:0], m.match, q, m.at, sel)
+		m.match, at = m.index.filter(m.match[:0], m.match, sp.lit, m.at, sel)
+	case stepFuzzy:
+		m.history.push(cur, len(m.rows), all)
+		if m.history.stale {
+			// The notes are not the shorter query's (a frame that lost its
+			// moved notes was undone): match the whole query again, in the
+			// shorter one's rows; this frame cannot give the notes back.
+			m.history.lose()
+			m.match, at = m.index.fuzzyScan(m.match[:0], m.match, &sp.fz, m.at, sel, &m.history)
+			m.history.stale = false
+			break
+		}
+		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(cur.fz.asc), m.at, sel, &m.history)
+		m.history.shed(len(m.rows))
+	case stepWithin:
+		m.history.push(cur, len(m.rows), all)
+		m.match, at = m.index.regexScan(m.match[:0], m.match, sp.rx, sel, &m.history)
 	default:
 		m.history.reset()
-		m.match, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
+		m.match, at = m.scan(m.buf[:0], m.order, *sp, sel)
 		m.buf = m.match[:0] // the same array, unless it had to grow
 	}
 	return at
-}
-
-// fuzzyFrom is substringFrom for a fuzzy query: a query that grew at its
-// end narrows match from the noted ends of the shorter one's matches, a
-// backspace restores the shorter one's rows and notes from history.
-func (m *Model) fuzzyFrom(sp *spec, old spec, sel int) int {
-	q := sp.key
-	prev := ""
-	if old.mode == modeFuzzy {
-		prev = old.key
-	}
-	at := m.matchAt(sel, old)
-	if prev != "" && !strings.HasPrefix(q, prev) {
-		prev, at = m.unwind(prev, commonPrefix(q, prev), at)
-	}
-	switch {
-	case q == prev:
-	case prev != "" && strings.HasPrefix(q, prev) && m.history.stale:
-		// The notes are not the shorter query's (a frame that lost its
-		// moved notes was undone): match the whole query again, in the
-		// shorter one's rows; this frame cannot give the notes back.
-		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
-		m.history.lose()
-		m.match, at = m.index.fuzzyScan(m.match[:0], m.match, &sp.fz, m.at, sel, &m.history)
-		m.history.stale = false
-	case prev != "" && strings.HasPrefix(q, prev):
-		was := newFuzzyQuery(prev)
-		m.history.push(len(prev), len(m.rows), len(m.match) == len(m.order))
-		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(was.asc), m.at, sel, &m.history)
-		m.history.shed(len(m.rows))
-	default:
-		m.history.reset()
-		m.match, at = m.index.fuzzyScan(m.buf[:0], m.order, &sp.fz, m.at, sel, nil)
-		m.buf = m.match[:0]
-	}
-	return at
-}
-
-// regexFrom sets match for a regex. A regex that only adds to the one
-// match was computed for (see rowRegex.within), or to the substring it
-// was, looks at match's rows alone; a backspace restores the shorter
-// regex's rows from history.
-func (m *Model) regexFrom(sp *spec, old spec, sel int) int {
-	x := sp.rx
-	at := m.matchAt(sel, old)
-	if old.mode == modeRegex && old.key != sp.key {
-		// Back to the longest regex held that is a prefix of this one and
-		// holds its rows: after a backspace, or a key that widens the
-		// last regex (a. to a.*, whose rows a's hold).
-		prev, rx := old.key, old.rx
-		if prev, at = m.unwind(prev, commonPrefix(sp.key, prev), at); prev != old.key {
-			rx, _ = compileRowRegex(prev)
-		}
-		for prev != sp.key && strings.HasPrefix(sp.key, prev) && (rx == nil || !x.within(rx.seq)) && len(m.history.frames) > 0 {
-			var qlen int
-			m.match, at, qlen = m.history.pop(m.match, m.order, m.at, at)
-			prev = prev[:qlen]
-			rx, _ = compileRowRegex(prev)
-		}
-		if prev != old.key {
-			old = spec{mode: modeRegex, key: prev, rx: rx}
-		}
-	}
-	switch {
-	case old.mode == modeRegex && old.key == sp.key:
-	case old.mode == modeRegex && old.rx != nil && x.within(old.rx.seq) && strings.HasPrefix(sp.key, old.key):
-		m.history.push(len(old.key), len(m.rows), len(m.match) == len(m.order))
-		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, &m.history)
-	case old.mode == modeRegex && old.rx != nil && x.within(old.rx.seq):
-		// The same rows, written otherwise ([a]b, ab.): the history is
-		// kept for prefixes of the query only.
-		m.history.reset()
-		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
-	case old.litOK && old.lit != "" && x.within(spanSeq(old.lit)):
-		m.history.reset()
-		m.match, at = m.index.regexScan(m.match[:0], m.match, x, sel, nil)
-	default:
-		m.history.reset()
-		m.match, at = m.index.regexScan(m.buf[:0], m.order, x, sel, nil)
-		m.buf = m.match[:0]
-	}
-	return at
-}
-
-// unwind pops the history while prev, the query match is for, is longer
-// than n bytes, when a frame goes back to at most n: the result of a
-// prefix of the query typed. at is the selected row's position in match
-// and follows it; the query match is for comes back.
-func (m *Model) unwind(prev string, n int, at int) (string, int) {
-	if n == 0 || m.history.oldest() == 0 || m.history.oldest() > n {
-		return prev, at
-	}
-	for len(prev) > n {
-		var qlen int
-		m.match, at, qlen = m.history.pop(m.match, m.order, m.at, at)
-		prev = prev[:qlen]
-	}
-	return prev, at
 }
 
 // matchAt is the position of row r in match, computed for old (-1: not
