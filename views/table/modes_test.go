@@ -250,10 +250,19 @@ var fieldForm = regexp.MustCompile(`^\s*(\pL[\pL\pN _-]*?)\s*(!?)=(.*)$`)
 // Whatever is typed, deleted, pasted, sorted, reloaded or appended, in
 // any mode and from any mode to any other, the rows shown are those the
 // filter selects (see reference), and the selected row stays selected
-// while it is shown.
+// while it is shown: with keys of any letters, and with plain keys only
+// (where a regex's letters are searched for as ASCII).
 func TestFilterModesNeverLeak(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 5))
-	words := []string{"alpha", "beta", "gamma", "ÉCOLE", "école", "ſtraße", "KELVIN", "al", "ph", "alal", "lphal", "ios", "tvos", "a.b", "x\x00y"}
+	t.Run("mixed", func(t *testing.T) {
+		filterModesNeverLeak(t, 11, []string{"alpha", "beta", "gamma", "ÉCOLE", "école", "ſtraße", "KELVIN", "al", "ph", "alal", "lphal", "ios", "tvos", "a.b", "x\x00y"})
+	})
+	t.Run("plain", func(t *testing.T) {
+		filterModesNeverLeak(t, 12, []string{"alpha", "beta", "gamma", "al", "ph", "alal", "lphal", "ios", "tvos", "a.b", "sos", "e1"})
+	})
+}
+
+func filterModesNeverLeak(t *testing.T, seed uint64, words []string) {
+	rng := rand.New(rand.NewPCG(seed, 5))
 	makeRows := func(n int) []Row {
 		rows := make([]Row, n)
 		for i := range rows {
@@ -276,7 +285,7 @@ func TestFilterModesNeverLeak(t *testing.T) {
 	send(m, viewtest.Key(c.Keys.Table.Filter))
 	starts := []string{"", "!", "~", "!~", "os=", "!os=", "n=", "a.", "al|", "!l.h", "x=", "(", "[a-z]"}
 	alphabet := []string{"a", "l", "p", "h", "e", "t", "1", "é", "É", "o", "s", "k", ".", "*", "|", "(", ")", "K", "ſ", "i", "^", "$", "?"}
-	for step := range 5000 {
+	for step := range 4000 {
 		op, sel := "", m.selectedRow()
 		switch n := rng.IntN(26); {
 		case n < 10:
@@ -544,5 +553,48 @@ func TestRegexAsSubstringWhileKeysArePlain(t *testing.T) {
 	m.Update(viewtest.Press("backspace"))
 	if got := visibleIDs(m); !slices.Equal(got, []string{"1", "3"}) {
 		t.Fatalf("after a backspace: rows %v, want 1 and 3", got)
+	}
+}
+
+// How each filter's rows are found from the last one's: typing narrows
+// from the last rows (and their notes) wherever every row the new filter
+// selects is among them.
+func TestStepFrom(t *testing.T) {
+	plain, _ := newTable(t, appRows(10), 80, 10)
+	mixed, _ := newTable(t, append(appRows(10), Row{ID: "x", Cells: []string{"ſ", "é"}}), 80, 10)
+	tests := []struct {
+		from, to string
+		plain    step
+		mixed    step
+	}{
+		{"app", "app-", stepExtend, stepExtend},
+		{"pp-", "app-", stepContains, stepContains},
+		{"app-", "app", stepNone, stepNone},
+		{"~ap", "~ap0", stepFuzzy, stepFuzzy},
+		{"~ap0", "~ap", stepNone, stepNone},
+		{"^app", "^app-", stepExtend, stepExtend}, // \napp to \napp-: substrings of the spans
+		{"app-0", "^app-0", stepContains, stepContains},
+		{"app-0", "app-0.", stepSegment, stepSegment},
+		{"^app-0", "^app-0[12]", stepSegment, stepSegment},
+		{"app-0.", "app-0.1", stepSegment, stepSegment},
+		{"ios", "ios.", stepSegment, stepNone}, // s is also ſ in a regex
+		{"app-0.", "app-0.*", stepNone, stepNone},
+		{"app-0", "app-0.*5", stepWithin, stepWithin},
+		{"app-0.*5", "app-0.*5$", stepWithin, stepWithin},
+		{"(ios|tvos)", "(ios|tvos)$", stepWithin, stepWithin},
+		{"app", "app.*", stepSame, stepSame},
+		{"os=ios", "os=iosx", stepNone, stepNone},
+	}
+	for _, tt := range tests {
+		for _, tc := range []struct {
+			m    *Model
+			want step
+		}{{plain, tt.plain}, {mixed, tt.mixed}} {
+			cur := tc.m.readFilter(tt.from, &spec{})
+			sp := tc.m.readFilter(tt.to, &cur)
+			if got := stepFrom(&cur, &sp, tc.m.index.mixed == 0); got != tc.want {
+				t.Errorf("%q to %q (mixed rows: %v): step %d, want %d", tt.from, tt.to, tc.m.index.mixed > 0, got, tc.want)
+			}
+		}
 	}
 }

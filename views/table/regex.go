@@ -41,6 +41,12 @@ type rowRegex struct {
 	span      string
 	spanOK    bool
 	spanFolds bool
+	// seg, when the regex is one segment with classes or dots (see glob),
+	// maybe anchored, is it as a segment of a plain row's span, keySep
+	// before it for ^ and after it for $: ^app-0[12], app-01.3. Typing
+	// such a regex after the substring or segment it extends narrows from
+	// the notes of where that one was found (searchIndex.segExtend).
+	seg *segment
 	seq       []*syntax.Regexp // the expression run, as a sequence (see within)
 	// globs, when the regex has one of the common shapes (see glob): it
 	// matches a plain key where one of them does.
@@ -63,6 +69,18 @@ func compileRowRegex(pattern string) (*rowRegex, error) {
 	}
 	x := &rowRegex{src: pattern, re: re, must: mustHold(t), seq: sequence(t), globs: globsOf(t)}
 	x.span, x.spanFolds, x.spanOK = spanSubstring(t)
+	if len(x.globs) == 1 && len(x.globs[0].segs) == 1 && !x.globs[0].segs[0].lit {
+		g := x.globs[0]
+		b := []byte(g.segs[0].s)
+		if g.start {
+			b = append([]byte{keySep}, b...)
+		}
+		if g.end {
+			b = append(b, keySep)
+		}
+		sg := newSegment(b, g.segs[0].sets)
+		x.seg = &sg
+	}
 	for _, g := range x.globs {
 		x.all = x.all || g.matchesAll()
 	}
@@ -345,8 +363,9 @@ type glob struct {
 	start, end bool      // the first segment starts a cell; the last ends one
 }
 
-// segment is one glob segment: a byte per character, literal, or below
-// ' ' a mark standing for sets[mark] (a dot or a class).
+// segment is one glob segment: a byte per character, literal (printable,
+// or keySep in a span's segment), or a mark standing for sets[mark] (a dot
+// or a class).
 type segment struct {
 	s     string
 	sets  []byteSet
@@ -357,6 +376,12 @@ type segment struct {
 	lit    bool
 	framed string
 }
+
+// maxMarks is the most marks a segment has: the marks are the bytes below
+// it, and keySep is not one.
+const maxMarks = keySep
+
+func isMark(c byte) bool { return c < maxMarks }
 
 // byteSet is a set of bytes.
 type byteSet [4]uint64
@@ -439,7 +464,7 @@ func globOf(items []*syntax.Regexp) (g glob, ok, never bool) {
 	var seg []byte
 	var sets []byteSet
 	mark := func(set byteSet) bool {
-		if len(sets) == ' ' {
+		if len(sets) == maxMarks {
 			return false
 		}
 		seg = append(seg, byte(len(sets)))
@@ -553,12 +578,12 @@ func newSegment(b []byte, sets []byteSet) segment {
 		sg.framed = string(rune(keySep)) + sg.s + string(rune(keySep))
 	}
 	for i := 0; i < len(b); {
-		if b[i] < ' ' {
+		if isMark(b[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(b) && b[j] >= ' ' {
+		for j < len(b) && !isMark(b[j]) {
 			j++
 		}
 		if j-i > len(sg.piece) {
@@ -691,7 +716,152 @@ func (sg *segment) index(h string) int {
 func (sg *segment) matchAt(h string) bool {
 	for i := 0; i < len(h); i++ {
 		c := sg.s[i]
-		if c < ' ' {
+		if isMark(c) {
+			if !sg.sets[c].has(h[i]) {
+				return false
+			}
+		} else if c != h[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// extends reports whether the segment is prev (a segment, or a substring
+// of a span when lit) with elements added at its end: every place the
+// segment is, prev is.
+func (sg *segment) extends(prev *segment, lit string) bool {
+	if prev == nil {
+		if len(lit) >= len(sg.s) || lit == "" {
+			return false
+		}
+		for i := 0; i < len(lit); i++ {
+			if isMark(sg.s[i]) || sg.s[i] != lit[i] {
+				return false
+			}
+		}
+		return true
+	}
+	if len(prev.s) >= len(sg.s) {
+		return false
+	}
+	for i := 0; i < len(prev.s); i++ {
+		a, b := sg.s[i], prev.s[i]
+		switch {
+		case isMark(a) != isMark(b):
+			return false
+		case isMark(a):
+			if sg.sets[a] != prev.sets[b] {
+				return false
+			}
+		case a != b:
+			return false
+		}
+	}
+	return true
+}
+
+// segNote packs where the segment first is in span (i) and whether it may
+// be there again after: its first byte is there again, or a mark.
+func (sg *segment) segNote(span string, i int) int32 {
+	if isMark(sg.s[0]) || strings.IndexByte(span[i+1:], sg.s[0]) >= 0 {
+		return int32(i)<<1 | 1
+	}
+	return int32(i) << 1
+}
+
+// segScan appends to out the rows of src that x, a regex of one segment
+// (x.seg), matches, in src's order, and returns it with the position of
+// row sel in it (-1: not there). out may share src's array from its start.
+// For each plain row it keeps it notes in at where the segment first is
+// in the row's span, as the substring filter does (the other rows run
+// the regex). With st, each row dropped and each note moved is logged.
+func (ix *searchIndex) segScan(out, src []int, x *rowRegex, at []int32, sel int, st *narrowings) ([]int, int) {
+	selAt := -1
+	text, end, plain, sg := ix.text, ix.end, ix.plain, x.seg
+	log := st != nil && !st.frames[len(st.frames)-1].all
+	for i, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		span := text[start:end[r]]
+		keep := false
+		if plain[r] {
+			if j := sg.index(span); j >= 0 {
+				if st != nil {
+					st.moved = append(st.moved, undo{int32(r), at[r]})
+				}
+				at[r] = sg.segNote(span, j)
+				keep = true
+			}
+		} else {
+			keep = x.match(span[1:len(span)-1], false)
+		}
+		if !keep {
+			if log {
+				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
+			}
+			continue
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// segExtend is segScan when src is the result for the segment or
+// substring of which x's segment adds elements at its end (prev bytes
+// long), and at was noted then: the segment can only first be where the
+// shorter one was, or after it where that one may be again. What it moves
+// and drops is logged on st, whose newest frame push opened for it.
+func (ix *searchIndex) segExtend(out, src []int, x *rowRegex, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	selAt := -1
+	text, end, plain, sg := ix.text, ix.end, ix.plain, x.seg
+	n := len(sg.s)
+	log := !st.frames[len(st.frames)-1].all
+	for i, r := range src {
+		start := 0
+		if r > 0 {
+			start = end[r-1]
+		}
+		keep := false
+		if plain[r] {
+			a := start + int(at[r]>>1) // the shorter one is at text[a:]
+			switch {
+			case a+n <= end[r] && sg.matchFrom(text[a+prev:a+n], prev):
+				keep = true
+			case at[r]&1 != 0:
+				if j := sg.index(text[a+1 : end[r]]); j >= 0 {
+					st.moved = append(st.moved, undo{int32(r), at[r]})
+					at[r] = sg.segNote(text[start:end[r]], a+1+j-start)
+					keep = true
+				}
+			}
+		} else {
+			keep = x.match(text[start+1:end[r]-1], false)
+		}
+		if !keep {
+			if log {
+				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
+			}
+			continue
+		}
+		if r == sel {
+			selAt = len(out)
+		}
+		out = append(out, r)
+	}
+	return out, selAt
+}
+
+// matchFrom reports whether h is the segment's elements from from on.
+func (sg *segment) matchFrom(h string, from int) bool {
+	for i := 0; i < len(h); i++ {
+		c := sg.s[from+i]
+		if isMark(c) {
 			if !sg.sets[c].has(h[i]) {
 				return false
 			}

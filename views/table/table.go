@@ -790,6 +790,9 @@ func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
 	case modeFuzzy:
 		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel, nil)
 	case modeRegex:
+		if sp.rx.seg != nil {
+			return m.index.segScan(out, src, sp.rx, m.at, sel, nil)
+		}
 		return m.index.regexScan(out, src, sp.rx, sel, nil)
 	case modeField:
 		if sp.col >= 0 {
@@ -810,10 +813,13 @@ const (
 	stepContains             // a substring that holds the other: search its rows
 	stepFuzzy                // a fuzzy query that grew at its end (fuzzyExtend)
 	stepWithin               // a regex whose rows are among the other's (rowRegex.within)
+	stepSegment              // a regex of one segment that adds to the other's (searchIndex.segExtend)
 )
 
-// stepFrom is how the rows of sp are found from those of cur.
-func stepFrom(cur, sp *spec) step {
+// stepFrom is how the rows of sp are found from those of cur. plainOnly:
+// every key is plain, so a regex's letters that fold to more than one lower
+// case (s, ſ) are their ASCII one.
+func stepFrom(cur, sp *spec, plainOnly bool) step {
 	switch {
 	case cur.empty() || cur.mode == modeField:
 		return stepNone
@@ -834,9 +840,13 @@ func stepFrom(cur, sp *spec) step {
 			return stepFuzzy
 		}
 	case sp.mode == modeRegex && !sp.litOK:
+		curRegex := cur.mode == modeRegex && !cur.litOK
 		switch {
-		case cur.mode == modeRegex && !cur.litOK && cur.rx.src == sp.rx.src:
+		case curRegex && cur.rx.src == sp.rx.src:
 			return stepSame
+		case sp.rx.seg != nil && cur.litOK && sp.rx.seg.extends(nil, cur.lit) && (plainOnly || sp.rx.within(spanSeq(cur.lit))),
+			sp.rx.seg != nil && curRegex && cur.rx.seg != nil && sp.rx.seg.extends(cur.rx.seg, "") && (plainOnly || sp.rx.within(cur.rx.seq)):
+			return stepSegment
 		case cur.litOK && sp.rx.within(spanSeq(cur.lit)), cur.mode == modeRegex && !cur.litOK && sp.rx.within(cur.rx.seq):
 			return stepWithin
 		}
@@ -864,10 +874,10 @@ func stepFrom(cur, sp *spec) step {
 // the filter wrote.
 func (m *Model) narrowTo(sp *spec, cur spec, sel int) int {
 	at := m.matchAt(sel, cur)
-	if stepFrom(&cur, sp) == stepNone {
+	if stepFrom(&cur, sp, m.index.mixed == 0) == stepNone {
 		k := len(m.history.frames) - 1
 		for ; k >= 0; k-- {
-			if s := stepFrom(&m.history.frames[k].from, sp); s != stepNone && s != stepContains {
+			if s := stepFrom(&m.history.frames[k].from, sp, m.index.mixed == 0); s != stepNone && s != stepContains {
 				break
 			}
 		}
@@ -876,7 +886,7 @@ func (m *Model) narrowTo(sp *spec, cur spec, sel int) int {
 		}
 	}
 	all := len(m.match) == len(m.order)
-	switch stepFrom(&cur, sp) {
+	switch stepFrom(&cur, sp, m.index.mixed == 0) {
 	case stepSame:
 	case stepExtend:
 		m.history.push(cur, len(m.rows), all)
@@ -898,8 +908,21 @@ func (m *Model) narrowTo(sp *spec, cur spec, sel int) int {
 		}
 		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(cur.fz.asc), m.at, sel, &m.history)
 		m.history.shed(len(m.rows))
+	case stepSegment:
+		prev := len(cur.lit)
+		if !cur.litOK {
+			prev = len(cur.rx.seg.s)
+		}
+		m.history.push(cur, len(m.rows), all)
+		m.match, at = m.index.segExtend(m.match[:0], m.match, sp.rx, prev, m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
 	case stepWithin:
 		m.history.push(cur, len(m.rows), all)
+		if sp.rx.seg != nil { // its notes are written, and the old ones logged
+			m.match, at = m.index.segScan(m.match[:0], m.match, sp.rx, m.at, sel, &m.history)
+			m.history.trim(len(m.rows))
+			break
+		}
 		m.match, at = m.index.regexScan(m.match[:0], m.match, sp.rx, sel, &m.history)
 	default:
 		m.history.reset()
