@@ -47,7 +47,7 @@ type rowRegex struct {
 	// such a regex after the substring or segment it extends narrows from
 	// the notes of where that one was found (searchIndex.segExtend).
 	seg *segment
-	seq       []*syntax.Regexp // the expression run, as a sequence (see within)
+	seq []*syntax.Regexp // the expression run, as a sequence (see within)
 	// globs, when the regex has one of the common shapes (see glob): it
 	// matches a plain key where one of them does.
 	globs []glob
