@@ -191,7 +191,7 @@ func (ix *searchIndex) filter(out, src []int, q string, at []int32, sel int) ([]
 		if i < 0 {
 			continue
 		}
-		at[r] = noteAt(key, i, q[0])
+		at[r] = noteAt(key, i, q)
 		if r == sel {
 			selAt = len(out)
 		}
@@ -236,7 +236,7 @@ func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, se
 				continue
 			}
 			st.moved = append(st.moved, undo{int32(r), at[r]})
-			at[r] = noteAt(key, a+1+j-start, q[0])
+			at[r] = noteAt(key, a+1+j-start, q)
 		}
 		if r == sel {
 			selAt = len(out)
@@ -276,7 +276,7 @@ func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int
 				continue
 			}
 			st.moved = append(st.moved, undo{int32(r), at[r]})
-			at[r] = noteAt(key, a+1+j-start, q[0])
+			at[r] = noteAt(key, a+1+j-start, q)
 		}
 		if r == sel {
 			selAt = len(out)
@@ -435,10 +435,18 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 	return rows, selAt, f.from
 }
 
-// noteAt packs where a query starting with c0 first occurs in key (i) and
-// whether c0 occurs after that, so that the query may occur again.
-func noteAt(key string, i int, c0 byte) int32 {
-	if strings.IndexByte(key[i+1:], c0) >= 0 {
+// noteAt packs where the query q first occurs in key (i) and whether its
+// first byte occurs after that, so that the query may occur again. A
+// query that starts with a separator (a regex's ^lit, see rowRegex.span)
+// looks for its first two: a separator follows every cell.
+func noteAt(key string, i int, q string) int32 {
+	if q[0] == keySep && len(q) > 1 {
+		if strings.Index(key[i+1:], q[:2]) >= 0 {
+			return int32(i)<<1 | 1
+		}
+		return int32(i) << 1
+	}
+	if strings.IndexByte(key[i+1:], q[0]) >= 0 {
 		return int32(i)<<1 | 1
 	}
 	return int32(i) << 1

@@ -643,7 +643,11 @@ func (g *glob) match(key string) bool {
 func (g *glob) matchRest(cell string, pos int) bool {
 	for i := 1; i < len(g.segs); i++ {
 		sg := &g.segs[i]
-		at := sg.find(cell, pos, false, i == len(g.segs)-1 && g.end)
+		if i == len(g.segs)-1 && g.end { // only at the end of the cell
+			at := len(cell) - len(sg.s)
+			return at >= pos && sg.matchAt(cell[at:])
+		}
+		at := sg.find(cell, pos, false, false)
 		if at < 0 {
 			return false
 		}
@@ -762,12 +766,13 @@ func (sg *segment) extends(prev *segment, lit string) bool {
 }
 
 // segNote packs where the segment first is in span (i) and whether it may
-// be there again after: its first byte is there again, or a mark.
+// be there again after, as noteAt does; a mark in the bytes noteAt reads
+// may always be.
 func (sg *segment) segNote(span string, i int) int32 {
-	if isMark(sg.s[0]) || strings.IndexByte(span[i+1:], sg.s[0]) >= 0 {
-		return int32(i)<<1 | 1
+	if !isMark(sg.s[0]) && (len(sg.s) == 1 || !isMark(sg.s[1])) {
+		return noteAt(span, i, sg.s)
 	}
-	return int32(i) << 1
+	return int32(i)<<1 | 1
 }
 
 // segScan appends to out the rows of src that x, a regex of one segment
