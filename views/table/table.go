@@ -1330,6 +1330,10 @@ func fuzzySpans(at []int, ka, n int, raw, fitted string, shift int) [][2]int {
 		if o+size > kept {
 			continue
 		}
+		if n := len(out); n > 0 && out[n-1][1] == shift+o { // next to the last: one span, rendered once
+			out[n-1][1] += size
+			continue
+		}
 		out = append(out, [2]int{shift + o, shift + o + size})
 	}
 	return out
