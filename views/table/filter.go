@@ -363,9 +363,6 @@ func (st *narrowings) push(from spec, n int, all bool) {
 	st.frames = append(st.frames, frame{from: from, dropped: len(st.dropped), moved: len(st.moved), all: all})
 }
 
-// top is the newest frame.
-func (st *narrowings) top() *frame { return &st.frames[len(st.frames)-1] }
-
 // trim drops the oldest frames until moved holds at most limit entries.
 func (st *narrowings) trim(limit int) {
 	if len(st.moved) <= limit {
@@ -441,7 +438,7 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 // looks for its first two: a separator follows every cell.
 func noteAt(key string, i int, q string) int32 {
 	if q[0] == keySep && len(q) > 1 {
-		if strings.Index(key[i+1:], q[:2]) >= 0 {
+		if strings.Contains(key[i+1:], q[:2]) {
 			return int32(i)<<1 | 1
 		}
 		return int32(i) << 1

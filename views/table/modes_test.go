@@ -205,7 +205,7 @@ func reference(m *Model, q string) []int {
 		}
 	case fieldForm.MatchString(body):
 		f := fieldForm.FindStringSubmatch(body)
-		name, v := f[1], strings.TrimSpace(f[3])
+		name, v := f[1], strings.ToLower(strings.TrimSpace(f[3]))
 		if f[2] == "!" {
 			not = !not
 		}
@@ -218,7 +218,7 @@ func reference(m *Model, q string) []int {
 			if col < len(cells) {
 				cell = cells[col]
 			}
-			return strings.ToLower(cell) == strings.ToLower(v)
+			return strings.ToLower(cell) == v
 		}
 	case regexp.QuoteMeta(body) != body:
 		// A row matches when one of its cells does.

@@ -109,34 +109,6 @@ func (m *Model) readFilter(s string, prev *spec) spec {
 	return sp
 }
 
-// kind is how the rows of sp are found: specs of one kind narrow from
-// each other's rows and share the typed history. A regex that is a
-// substring (see rowRegex.span) is found as a substring is.
-type kind uint8
-
-// The kinds of spec.
-const (
-	kindNone kind = iota
-	kindSubstring
-	kindFuzzy
-	kindRegex
-	kindField
-)
-
-func (sp *spec) kind() kind {
-	switch {
-	case sp.empty():
-		return kindNone
-	case sp.litOK:
-		return kindSubstring
-	case sp.mode == modeFuzzy:
-		return kindFuzzy
-	case sp.mode == modeRegex:
-		return kindRegex
-	}
-	return kindField
-}
-
 // isColumnName reports whether s may name a column: a letter, then
 // letters, digits, spaces, - and _.
 func isColumnName(s string) bool {
