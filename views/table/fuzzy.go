@@ -14,8 +14,8 @@ import (
 // rather than the library's ranking, as k9s does: the rows do not jump
 // while the query grows, and the cursor stays put.
 //
-// The library takes about 0.3 µs a key: 30 ms for 100 000 rows, every
-// keystroke (BenchmarkFuzzyLibrary100k). Its match is a subsequence
+// The library takes about 0.3 µs a key: 30 to 40 ms for 100 000 rows,
+// every keystroke (BenchmarkFuzzyLibrary100k). Its match is a subsequence
 // match, so for a plain key (printable ASCII; most are) and the query as
 // such a key can hold it, the table decides the row itself: each query
 // byte found after the last with strings.IndexByte. For each row it
