@@ -108,6 +108,8 @@ type TableStyles struct {
 	Empty         lipgloss.Style // "no rows" and "loading"
 	FilterPrompt  lipgloss.Style
 	FilterText    lipgloss.Style
+	FilterMode    lipgloss.Style // the filter's mode beside the prompt (regex, fuzzy, …)
+	FilterWarn    lipgloss.Style // a filter not read as it looks ("not a regex", "no column")
 }
 
 // StatusStyles style the bottom status bar.
@@ -339,6 +341,8 @@ func New(o Options) *Styles {
 		Empty:         p.or(p.fg(n().Italic(true), c.muted), faint),
 		FilterPrompt:  p.fg(n().Bold(true), c.accent),
 		FilterText:    p.fg(n(), c.fg),
+		FilterMode:    p.or(p.fg(n().Italic(true), c.muted), faint),
+		FilterWarn:    p.fg(n().Bold(true), c.warn),
 	}
 	s.Status = StatusStyles{
 		Bar:          n(),

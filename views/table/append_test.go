@@ -22,7 +22,9 @@ func TestAppendRowsMatchesSetRows(t *testing.T) {
 		name   string
 		filter string
 		sort   int
-	}{{"plain", "", -1}, {"filtered", "app-0001", -1}, {"sorted", "", 2}, {"sorted and filtered", "ios", 1}} {
+	}{{"plain", "", -1}, {"filtered", "app-0001", -1}, {"sorted", "", 2}, {"sorted and filtered", "ios", 1},
+		{"inverse", "!ios", -1}, {"fuzzy", "~ap01", -1}, {"regex", "^app-00.*1$", -1}, {"field", "os=android", -1},
+		{"inverse field, sorted", "os!=ios", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			whole, _ := newTable(t, all, 80, 12)
 			parts, _ := newTable(t, all[:1], 80, 12)

@@ -8,10 +8,26 @@ import (
 
 // searchIndex holds every row's search key, lower-cased once when the rows
 // arrive, back to back in one string: a keystroke reads the keys in one
-// sweep of memory and lowers nothing.
+// sweep of memory and lowers nothing. Each key has a separator before and
+// after it, in its span, so that a regex's ^lit and lit$ are the
+// substrings keySep+lit and lit+keySep of the span (see rowRegex.lit). It
+// also notes where each cell ends in its row's key (the field filter
+// reads one column without splitting the key) and whether the key is
+// plain: printable ASCII and the cells' separators. The fuzzy filter's
+// own subsequence test decides a plain row (see fuzzy.go), and so do the
+// string searches of a regex of the common shapes (see glob).
 type searchIndex struct {
 	text string
-	end  []int // end[r] is where row r's key ends in text; it starts at end[r-1]
+	// end[r] is where row r's span ends in text; it starts at end[r-1].
+	// The span is keySep, the key, keySep.
+	end []int
+	// cellEnd holds, row after row, where each cell of the row ends in the
+	// row's key (cell c starts one byte, the separator, after cell c-1
+	// ends); row r's are cellEnd[cellOf[r]:cellOf[r+1]].
+	cellEnd []int32
+	cellOf  []int32 // one more than the rows: cellOf[0] is 0
+	plain   []bool  // per row: the key is printable ASCII and separators
+	mixed   int     // the rows whose key is not plain
 	// b holds text while rows are appended (AppendRows): text is b's
 	// bytes so far, which later appends never change.
 	b *strings.Builder
@@ -24,24 +40,54 @@ func (ix *searchIndex) append(rows []Row) {
 		ix.b.Grow(len(ix.text) * 2)
 		ix.b.WriteString(ix.text)
 	}
+	if len(ix.cellOf) == 0 {
+		ix.cellOf = append(ix.cellOf, 0)
+	}
 	for _, r := range rows {
-		writeKey(ix.b, r)
+		ix.writeKey(ix.b, r)
 		ix.end = append(ix.end, ix.b.Len())
 	}
 	ix.text = ix.b.String()
 }
 
-// writeKey writes row r's search key.
-func writeKey(b *strings.Builder, r Row) {
+// writeKey writes row r's search key to b and notes its cells and whether
+// it is plain.
+func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
+	b.WriteByte(keySep)
+	start := b.Len()
+	plain := true
 	if r.Key != "" {
-		b.WriteString(r.Key)
-		return
-	}
-	for j, c := range r.Cells {
-		if j > 0 {
-			b.WriteByte(keySep)
+		k := r.Key
+		from := 0 // the cell being read
+		for i := 0; i < len(k); i++ {
+			switch c := k[i]; {
+			case c == rowKeySep:
+				b.WriteString(k[from:i])
+				b.WriteByte(keySep)
+				from = i + 1
+				ix.cellEnd = append(ix.cellEnd, int32(i))
+			case c < ' ' || c > '~':
+				plain = false
+			}
 		}
-		writeLower(b, c)
+		b.WriteString(k[from:])
+		ix.cellEnd = append(ix.cellEnd, int32(len(k)))
+	} else {
+		for j, c := range r.Cells {
+			if j > 0 {
+				b.WriteByte(keySep)
+			}
+			if !writeLower(b, c) {
+				plain = false
+			}
+			ix.cellEnd = append(ix.cellEnd, int32(b.Len()-start))
+		}
+	}
+	b.WriteByte(keySep)
+	ix.cellOf = append(ix.cellOf, int32(len(ix.cellEnd)))
+	ix.plain = append(ix.plain, plain)
+	if !plain {
+		ix.mixed++
 	}
 }
 
@@ -50,6 +96,7 @@ func writeKey(b *strings.Builder, r Row) {
 func newSearchIndex(rows []Row) searchIndex {
 	size := 0
 	for _, r := range rows {
+		size += 2 // the separators around the key
 		if r.Key != "" {
 			size += len(r.Key)
 			continue
@@ -58,22 +105,58 @@ func newSearchIndex(rows []Row) searchIndex {
 			size += len(c) + 1
 		}
 	}
+	cells := len(rows) // the rows of a table have as many cells each
+	if len(rows) > 0 {
+		cells *= max(1, len(rows[0].Cells))
+	}
 	var b strings.Builder
 	b.Grow(size)
-	end := make([]int, len(rows))
-	for i, r := range rows {
-		writeKey(&b, r)
-		end[i] = b.Len()
+	ix := searchIndex{
+		end:     make([]int, len(rows)),
+		cellEnd: make([]int32, 0, cells),
+		cellOf:  make([]int32, 1, len(rows)+1),
+		plain:   make([]bool, 0, len(rows)),
 	}
-	return searchIndex{text: b.String(), end: end}
+	for i, r := range rows {
+		ix.writeKey(&b, r)
+		ix.end[i] = b.Len()
+	}
+	ix.text = b.String()
+	return ix
 }
 
-// writeLower writes strings.ToLower(s) without allocating when s is ASCII.
-func writeLower(b *strings.Builder, s string) {
+// key is row r's search key, without the separators around it.
+func (ix *searchIndex) key(r int) string {
+	if r == 0 {
+		return ix.text[1 : ix.end[0]-1]
+	}
+	return ix.text[ix.end[r-1]+1 : ix.end[r]-1]
+}
+
+// cell is row r's cell c as its key holds it (lower-cased) and where it
+// starts in the key; ok is false when the row has no cell c.
+func (ix *searchIndex) cell(r, c int) (s string, at int, ok bool) {
+	ends := ix.cellEnd[ix.cellOf[r]:ix.cellOf[r+1]]
+	if c < 0 || c >= len(ends) {
+		return "", 0, false
+	}
+	if c > 0 {
+		at = int(ends[c-1]) + 1
+	}
+	return ix.key(r)[at:ends[c]], at, true
+}
+
+// writeLower writes strings.ToLower(s) without allocating when s is ASCII,
+// and reports whether s is plain: printable ASCII.
+func writeLower(b *strings.Builder, s string) bool {
+	plain := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			b.WriteString(strings.ToLower(s))
-			return
+			return false
+		}
+		if s[i] < ' ' || s[i] > '~' {
+			plain = false
 		}
 	}
 	for i := 0; i < len(s); i++ {
@@ -83,6 +166,7 @@ func writeLower(b *strings.Builder, s string) {
 		}
 		b.WriteByte(c)
 	}
+	return plain
 }
 
 // filter appends to out the rows of src whose key contains q (lower-cased,
@@ -107,7 +191,7 @@ func (ix *searchIndex) filter(out, src []int, q string, at []int32, sel int) ([]
 		if i < 0 {
 			continue
 		}
-		at[r] = noteAt(key, i, q[0])
+		at[r] = noteAt(key, i, q)
 		if r == sel {
 			selAt = len(out)
 		}
@@ -152,7 +236,7 @@ func (ix *searchIndex) extend(out, src []int, q string, prev int, at []int32, se
 				continue
 			}
 			st.moved = append(st.moved, undo{int32(r), at[r]})
-			at[r] = noteAt(key, a+1+j-start, q[0])
+			at[r] = noteAt(key, a+1+j-start, q)
 		}
 		if r == sel {
 			selAt = len(out)
@@ -192,7 +276,7 @@ func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int
 				continue
 			}
 			st.moved = append(st.moved, undo{int32(r), at[r]})
-			at[r] = noteAt(key, a+1+j-start, q[0])
+			at[r] = noteAt(key, a+1+j-start, q)
 		}
 		if r == sel {
 			selAt = len(out)
@@ -204,26 +288,32 @@ func (ix *searchIndex) extendLogged(out, src []int, q string, prev int, at []int
 }
 
 // narrowings is the typed history of the filter: one frame for each
-// extend that led from the oldest query it holds to the current one, so
-// that a backspace restores the previous result instead of searching every
-// row again. Every query it holds is a prefix of the current one, and each
-// result contains the next, so the rows dropped along the way are at most
-// every row once: the history never holds more than len(rows) dropped rows,
-// and moved notes are capped at as many (the oldest frames, the widest
-// results, go first).
+// narrowing that led from the oldest filter it holds to the current one
+// (a substring or fuzzy query extended, a regex narrowed; see
+// Model.narrowTo), each with the filter it started from, so that a
+// backspace restores the previous result instead of searching every row
+// again. Each result contains the next, so the rows dropped along the way
+// are at most every row once: the history never holds more than
+// len(rows) dropped rows, and moved notes are capped at as many (the
+// oldest frames, the widest results, go first; the fuzzy filter sheds
+// their notes and keeps the frames).
 type narrowings struct {
 	frames  []frame
 	dropped []undo // row, and its place in the wider result
 	moved   []undo // row, and the note at held for it before
+	// stale: the last frame undone had lost its moved notes (see shed),
+	// so the notes are not those of the result restored.
+	stale bool
 }
 
-// frame is one extend: the length of the query it started from, whether
-// that query matched every row (then the frame's rows are those of the
-// order, and it logs no dropped row), and where its entries start in
-// dropped and moved.
+// frame is one narrowing: the filter it started from, whether that filter
+// matched every row (then the frame's rows are those of the order, and it
+// logs no dropped row), and where its entries start in dropped and moved.
 type frame struct {
-	qlen, dropped, moved int
-	all                  bool
+	from           spec // the filter the narrowing started from
+	dropped, moved int
+	all            bool
+	lost           bool // its moved notes were shed: undoing it leaves the notes stale
 }
 
 // undo is one entry of narrowings: a row and a value to put back.
@@ -234,24 +324,43 @@ func (st *narrowings) reset() {
 	st.frames = st.frames[:0]
 	st.dropped = st.dropped[:0]
 	st.moved = st.moved[:0]
+	st.stale = false
 }
 
-// push opens the frame of an extend from a query of qlen bytes, whose
-// result holds all n rows or not. Room for n dropped rows is made once, so
-// a keystroke does not allocate.
-func (st *narrowings) push(qlen, n int, all bool) {
+// lose marks the newest frame as one whose moved notes are not kept.
+func (st *narrowings) lose() { st.frames[len(st.frames)-1].lost = true }
+
+// shed drops the moved notes of the oldest frames, which keep their
+// dropped rows, until moved holds at most limit entries: the fuzzy
+// filter moves a note for every row it keeps, so trimming frames instead
+// would leave few to undo.
+func (st *narrowings) shed(limit int) {
+	for k := 0; len(st.moved) > limit && k < len(st.frames); k++ {
+		f := &st.frames[k]
+		if f.lost {
+			continue
+		}
+		next := len(st.moved)
+		if k+1 < len(st.frames) {
+			next = st.frames[k+1].moved
+		}
+		n := next - f.moved
+		st.moved = st.moved[:f.moved+copy(st.moved[f.moved:], st.moved[next:])]
+		for i := k + 1; i < len(st.frames); i++ {
+			st.frames[i].moved -= n
+		}
+		f.lost = true
+	}
+}
+
+// push opens the frame of a narrowing from the filter from, whose result
+// holds all n rows or not. Room for n dropped rows is made once, so a
+// keystroke does not allocate.
+func (st *narrowings) push(from spec, n int, all bool) {
 	if cap(st.dropped) < n {
 		st.dropped = append(make([]undo, 0, n), st.dropped...)
 	}
-	st.frames = append(st.frames, frame{qlen: qlen, dropped: len(st.dropped), moved: len(st.moved), all: all})
-}
-
-// oldest is the length of the oldest query a pop can restore, 0 when none.
-func (st *narrowings) oldest() int {
-	if len(st.frames) == 0 {
-		return 0
-	}
-	return st.frames[0].qlen
+	st.frames = append(st.frames, frame{from: from, dropped: len(st.dropped), moved: len(st.moved), all: all})
 }
 
 // trim drops the oldest frames until moved holds at most limit entries.
@@ -277,15 +386,16 @@ func (st *narrowings) trim(limit int) {
 	}
 }
 
-// pop undoes the newest frame: rows, the result of that frame's extend at
-// the start of its array, grows back in place into the result the extend
+// pop undoes the newest frame: rows, the result of that frame's narrowing
+// at the start of its array, grows back in place into the result it
 // started from, which pop returns, and at gets back the notes it had then.
 // order is every row, in order. selAt is the position in rows of the
 // selected row (-1: none) and comes back as its position in the result.
-// The last result is the length of the query the result is for.
-func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, int) {
+// The last result is the filter the result is for.
+func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int, spec) {
 	f := st.frames[len(st.frames)-1]
 	st.frames = st.frames[:len(st.frames)-1]
+	st.stale = f.lost
 	moved := st.moved[f.moved:]
 	for k := len(moved) - 1; k >= 0; k-- {
 		at[moved[k].row] = moved[k].v
@@ -300,7 +410,7 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 		if sel >= 0 {
 			selAt = slices.Index(rows, sel)
 		}
-		return rows, selAt, f.qlen
+		return rows, selAt, f.from
 	}
 	dropped := st.dropped[f.dropped:]
 	st.dropped = st.dropped[:f.dropped]
@@ -319,13 +429,21 @@ func (st *narrowings) pop(rows, order []int, at []int32, selAt int) ([]int, int,
 		}
 		rows[d] = int(dropped[k].row)
 	}
-	return rows, selAt, f.qlen
+	return rows, selAt, f.from
 }
 
-// noteAt packs where a query starting with c0 first occurs in key (i) and
-// whether c0 occurs after that, so that the query may occur again.
-func noteAt(key string, i int, c0 byte) int32 {
-	if strings.IndexByte(key[i+1:], c0) >= 0 {
+// noteAt packs where the query q first occurs in key (i) and whether its
+// first byte occurs after that, so that the query may occur again. A
+// query that starts with a separator (a regex's ^lit, see rowRegex.span)
+// looks for its first two: a separator follows every cell.
+func noteAt(key string, i int, q string) int32 {
+	if q[0] == keySep && len(q) > 1 {
+		if strings.Contains(key[i+1:], q[:2]) {
+			return int32(i)<<1 | 1
+		}
+		return int32(i) << 1
+	}
+	if strings.IndexByte(key[i+1:], q[0]) >= 0 {
 		return int32(i)<<1 | 1
 	}
 	return int32(i) << 1

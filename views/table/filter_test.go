@@ -20,7 +20,7 @@ func fullScan(m *Model, q string) []int {
 	q = strings.ToLower(q)
 	out := []int{}
 	for _, r := range m.order {
-		if q == "" || strings.Contains(strings.ToLower(strings.Join(m.rows[r].Cells, "\x1f")), q) {
+		if q == "" || strings.Contains(strings.ToLower(strings.Join(m.rows[r].Cells, "\n")), q) {
 			out = append(out, r)
 		}
 	}
@@ -161,10 +161,10 @@ func TestReusedFilterRowsNeverLeak(t *testing.T) {
 		if len(m.visible) == 0 {
 			return "a"
 		}
-		key := strings.ToLower(strings.Join(m.rows[m.visible[rng.IntN(len(m.visible))]].Cells, "\x1f"))
+		key := strings.ToLower(strings.Join(m.rows[m.visible[rng.IntN(len(m.visible))]].Cells, "\n"))
 		i := strings.Index(key, strings.ToLower(m.Filter()))
 		rest := key[i+len(strings.ToLower(m.Filter())):]
-		if rest == "" || rest[0] == '\x1f' {
+		if rest == "" || rest[0] == '\n' {
 			return "a"
 		}
 		r, _ := utf8.DecodeRuneInString(rest)

@@ -17,6 +17,9 @@ func FuzzTable(f *testing.F) {
 	f.Add("app-1\x1fiOS", "Mobile\x00App\x1fandroid", "ap", "p")
 	f.Add("日本語\x1f1", "\xc7bad\x1f2", "\xc7", "b")
 	f.Add("İstanbul\x1fx", "ıi\x1fy", "i̇", "s")
+	f.Add("app-1\x1fiOS", "tvOS\x1fios", "!~i", "os")
+	f.Add("app-1\x1fiOS", "tvOS\x1fios", "^app", "-1$")
+	f.Add("app-1\x1fiOS", "tvOS\x1fios", "b=i", "os")
 	f.Fuzz(func(t *testing.T, row1, row2, q1, q2 string) {
 		rows := []Row{
 			{ID: "1", Cells: strings.Split(row1, "\x1f")},
@@ -35,8 +38,17 @@ func FuzzTable(f *testing.F) {
 		}
 		m.SetFilter(q1)
 		m.SetFilter(q1 + q2)
-		if want := fullScan(m, q1+q2); !slices.Equal(m.visible, want) {
-			t.Fatalf("narrowed %v, full scan %v", m.visible, want)
+		fresh := New(viewtest.Common(), []Column{{Title: "A", Width: 8}, {Title: "B", Flex: 1}})
+		fresh.SetSize(30, 6)
+		fresh.SetRows(rows)
+		fresh.SetFilter(q1 + q2)
+		if !slices.Equal(m.visible, fresh.visible) {
+			t.Fatalf("narrowed %v, filtered at once %v", m.visible, fresh.visible)
+		}
+		if m.cur.mode == modeSubstring && !m.cur.not {
+			if want := fullScan(m, m.cur.key); !slices.Equal(m.visible, want) {
+				t.Fatalf("narrowed %v, full scan %v", m.visible, want)
+			}
 		}
 		m.sortBy(1, true)
 		for _, l := range strings.Split(m.View().Content, "\n") {

@@ -174,7 +174,7 @@ func (m *Model) ApplyMerge(p *MergePlan) Merged {
 	if len(m.at) < len(m.rows) {
 		m.at = make([]int32, len(m.rows))
 	}
-	m.query = "" // new rows: scan them whole
+	m.cur = spec{} // new rows: scan them whole
 	m.history.reset()
 	m.filterFrom(-1)
 

@@ -13,16 +13,20 @@
 //
 // View renders only the window [offset, offset+page) with lipgloss, so a
 // frame costs the same whatever the row count (bubbles' table rendered every
-// row; see STYLE.md). The filter is a case-insensitive substring match over
-// keys lower-cased once when the rows arrive, back to back in one buffer
-// (cells joined by a separator that cannot be typed, so a match never spans
-// two cells). When the new query contains the previous one, only the
-// previous result is scanned, in place: anything matching the longer query
-// matched the shorter. When it only grew at its end (typing), each row is
-// first checked where the previous query matched it (see filter.go), and
-// what each such narrowing dropped is kept, so that a backspace restores
-// the previous result without a search (narrowings). The filtered rows
-// live in one array reused from keystroke to keystroke.
+// row; see STYLE.md). The filter matches keys lower-cased once when the
+// rows arrive, back to back in one buffer (a row's cells as lines: the
+// separator cannot be typed, so a match never spans two cells). Its text
+// reads as a substring (case-insensitive), !text (the other rows), ~text
+// (fuzzy), a regular expression, or column=value (see readFilter), and the
+// prompt says which. When the new query contains the previous one, only
+// the previous result is scanned, in place: anything matching the longer
+// query matched the shorter. When it only grew at its end (typing), each
+// row is first checked where the previous query matched it (see
+// filter.go), and what each such narrowing dropped is kept, so that a
+// backspace restores the previous result without a search (narrowings);
+// the fuzzy filter and a regex narrow and restore the same way (fuzzy.go,
+// regex.go). The filtered rows live in one array reused from keystroke to
+// keystroke.
 //
 // Sorting is stable and numeric-aware: cells that are numbers compare as
 // numbers, other cells compare in natural order ("app9" < "app10"),
@@ -52,12 +56,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
@@ -159,14 +165,22 @@ type Model struct {
 	want    []int // per column: the width it asks for, within the cap
 	content []int // per column: its widest cell (see layout.go)
 
-	rows    []Row
-	index   searchIndex // lower-cased search key per row
-	order   []int
-	visible []int      // order itself when query is empty, buf's array otherwise
-	buf     []int      // the filtered rows' array, reused from keystroke to keystroke
-	at      []int32    // per row: where query first occurs in its key (see searchIndex.filter)
-	query   string     // lower-cased query that visible was computed for
-	history narrowings // how visible was narrowed from shorter queries, to undo on backspace
+	rows  []Row
+	index searchIndex // lower-cased search key per row
+	order []int
+	// visible is what shows: order when there is no filter, match, or
+	// inv when the filter is negated.
+	visible []int
+	match   []int    // the rows the filter (not negated) selects: order itself, or in buf's array
+	buf     []int    // match's array, reused from keystroke to keystroke
+	inv     []int    // the negated filter's rows' array, made at the first one
+	at      []int32  // per row: where the query matched its key (see searchIndex.filter, fuzzyScan)
+	cur     spec     // the filter match was computed for
+	tag     struct { // the filter's tag, measured (see tagText)
+		text  string
+		width int
+	}
+	history narrowings // how match was narrowed from shorter queries, to undo on backspace
 
 	cursor int
 	offset int
@@ -195,6 +209,7 @@ func New(c views.Common, cols []Column) *Model {
 	m := &Model{common: c, sortCol: -1, emptyText: "No rows."}
 	m.input = textinput.New()
 	m.input.Prompt = "/"
+	m.input.Placeholder = "text, !not, ~fuzzy, regex or column=value"
 	m.input.SetStyles(c.Styles.TextInput())
 	m.SetColumns(cols)
 	return m
@@ -207,6 +222,9 @@ func (m *Model) SetColumns(cols []Column) {
 	if m.sortCol >= len(m.cols) {
 		m.sortCol, m.sortDesc = -1, false
 		m.resort()
+	} else if m.cur.mode == modeField {
+		m.cur = spec{} // the column may have moved: filter anew
+		m.applyFilter()
 	}
 	m.remeasure()
 }
@@ -273,27 +291,46 @@ func (m *Model) AppendRows(rows []Row) {
 		}
 		return
 	}
-	filtered := m.query != ""
 	for r := first; r < len(m.rows); r++ {
 		m.order = append(m.order, r)
 	}
-	if !filtered {
-		m.visible = m.order
-	} else {
-		// The new rows narrowed by the query, after the visible ones; the
+	switch {
+	case m.cur.empty():
+		m.match, m.visible = m.order, m.order
+	case m.cur.litOK && m.cur.rx != nil && m.cur.rx.spanFolds && m.index.mixed > 0:
+		// The regex was searched for as a substring while every key was
+		// plain; it no longer may be.
+		m.cur = spec{}
+		m.history.reset()
+		m.applyFilter()
+		return
+	default:
+		// The new rows narrowed by the filter, after the others; the
 		// backspace history does not know them, so it starts anew.
 		m.history.reset()
 		add := m.order[len(m.order)-len(rows):]
-		m.visible, _ = m.index.filter(m.visible, add, m.query, m.at, -1)
-		m.buf = m.visible[:0]
+		n := len(m.match)
+		m.match, _ = m.scan(m.match, add, m.cur, -1)
+		m.buf = m.match[:0]
+		m.visible = m.match
+		if m.cur.not && !m.cur.unknownColumn() {
+			m.inv, _ = complement(m.inv, add, m.match[n:], -1)
+			m.visible = m.inv
+		}
 	}
 	if m.loading && len(m.visible) > 0 && sel < 0 {
 		m.clamp()
 	}
 }
 
-// keySep joins cells in a search key; it cannot be typed into the filter.
-const keySep = '\x1f'
+// keySep joins cells in the table's search keys: a row's cells are its
+// lines, so a regex's ^ and $ match at a cell's edges. It cannot be typed
+// into the filter (the prompt makes a pasted newline a space).
+// rowKeySep joins them in a Row's Key, made elsewhere.
+const (
+	keySep    = '\n'
+	rowKeySep = '\x1f'
+)
 
 // Rows returns the rows as given.
 func (m *Model) Rows() []Row { return m.rows }
@@ -385,9 +422,7 @@ func (m *Model) SetFilter(q string) {
 // SetSize sets the table's size, including its header and filter lines.
 func (m *Model) SetSize(w, h int) {
 	m.common.SetSize(w, h)
-	// The input draws its prompt, then width cells of text and one more
-	// for the cursor; with the margin that is w-3 cells of text.
-	m.input.SetWidth(max(1, w-3))
+	m.sizeInput()
 	m.layout()
 	m.clamp()
 }
@@ -668,68 +703,268 @@ func (m *Model) applyFilter() {
 		m.cursor = at
 	}
 	m.clamp()
+	m.sizeInput()
 }
 
-// filterFrom sets visible and query for m.filter and returns the position
-// of row sel among the visible rows (-1: filtered out).
-//
-// Every row matching a query matches any part of it, so when the new query
-// contains the one visible was computed for, only visible is scanned, in
-// place. When it grew at its end (typing), what the narrowing dropped is
-// kept in history; when it shrank to, or was edited after, a prefix held
-// there (backspace), that prefix's result is restored from history and
-// extended if need be. Otherwise (a query replaced) order is scanned into
-// buf and the history starts anew. Either way the rows land in buf's array,
-// which SetRows sized for every row: a keystroke allocates nothing, and
-// visible never holds more than the rows the filter wrote.
+// minPromptText is the fewest cells of text the prompt keeps for the
+// query: the filter's tag goes when it would leave fewer.
+const minPromptText = 12
+
+// filterTag is what the prompt line says after the query: the filter's
+// mode, or why it does not do what its form suggests (a warning); "" when
+// there is no filter or no room.
+func (m *Model) filterTag() string {
+	t, warn, w := m.tagText()
+	if w == 0 {
+		return ""
+	}
+	st := m.common.Styles.Table.FilterMode
+	if warn {
+		st = m.common.Styles.Table.FilterWarn
+	}
+	return "  " + st.Render(termtext.Sanitize(t))
+}
+
+// tagText is the filter's tag unstyled, and the cells it takes on the
+// prompt line with the gap before it (0: no tag). The width is kept from
+// the last call for the same text, so a keystroke that keeps the filter's
+// mode measures nothing.
+func (m *Model) tagText() (string, bool, int) {
+	if m.filter == "" {
+		return "", false, 0
+	}
+	t, warn := m.cur.tag(m.cols)
+	if t != m.tag.text {
+		m.tag.text, m.tag.width = t, 2+ansi.StringWidth(termtext.Sanitize(t))
+	}
+	if m.common.Width-3-m.tag.width < minPromptText {
+		return t, warn, 0
+	}
+	return t, warn, m.tag.width
+}
+
+// sizeInput gives the prompt's input the width of the line less the
+// filter's tag. The input draws its prompt, then width cells of text and
+// one more for the cursor; with the margin that is w-3 cells of text.
+func (m *Model) sizeInput() {
+	_, _, w := m.tagText()
+	m.input.SetWidth(max(1, m.common.Width-3-w))
+}
+
+// columnList is the columns' titles, for a message.
+func (m *Model) columnList() string {
+	titles := make([]string, len(m.cols))
+	for i, c := range m.cols {
+		titles[i] = c.Title
+	}
+	return strings.Join(titles, ", ")
+}
+
+// filterFrom sets match, visible and cur for m.filter (see readFilter)
+// and returns the position of row sel among the visible rows (-1:
+// filtered out). A negated filter finds the rows it would select, then
+// shows the others.
 func (m *Model) filterFrom(sel int) int {
-	q := strings.ToLower(m.filter)
-	if q == "" {
-		m.visible, m.query = m.order, ""
-		m.history.reset()
-		if sel < 0 {
-			return -1
-		}
-		return slices.Index(m.order, sel)
+	old := m.cur
+	sp := m.readFilter(m.filter, &old)
+	psel := sel // the selected row, for the positive part
+	if sp.not && !sp.empty() {
+		psel = -1
 	}
-	at := m.visibleAt(sel)
-	if m.query != "" && !strings.HasPrefix(q, m.query) && !strings.Contains(q, m.query) {
-		if n := commonPrefix(q, m.query); n > 0 && m.history.oldest() > 0 && m.history.oldest() <= n {
-			for len(m.query) > n {
-				var qlen int
-				m.visible, at, qlen = m.history.pop(m.visible, m.order, m.at, at)
-				m.query = m.query[:qlen]
-			}
-		}
-	}
+	var at int
 	switch {
-	case q == m.query:
-	case m.query != "" && strings.HasPrefix(q, m.query):
-		m.history.push(len(m.query), len(m.rows), len(m.visible) == len(m.order))
-		m.visible, at = m.index.extend(m.visible[:0], m.visible, q, len(m.query), m.at, sel, &m.history)
-		m.history.trim(len(m.rows))
-	case m.query != "" && strings.Contains(q, m.query):
+	case sp.empty():
+		m.match = m.order
 		m.history.reset()
-		m.visible, at = m.index.filter(m.visible[:0], m.visible, q, m.at, sel)
+		at = -1
+		if psel >= 0 {
+			at = slices.Index(m.order, psel)
+		}
+	case sp.mode == modeField: // equality does not narrow as the value grows
+		m.history.reset()
+		m.match, at = m.scan(m.buf[:0], m.order, sp, psel)
+		m.buf = m.match[:0]
 	default:
-		m.history.reset()
-		m.visible, at = m.index.filter(m.buf[:0], m.order, q, m.at, sel)
-		m.buf = m.visible[:0] // the same array, unless it had to grow
+		at = m.narrowTo(&sp, old, psel)
 	}
-	m.query = q
+	m.cur = sp
+	m.visible = m.match
+	if sp.not && !sp.empty() && !sp.unknownColumn() {
+		if cap(m.inv) < len(m.rows) {
+			m.inv = make([]int, 0, len(m.rows))
+		}
+		m.inv, at = complement(m.inv[:0], m.order, m.match, sel)
+		m.visible = m.inv
+	}
 	return at
 }
 
-// visibleAt is the position of row r among the visible rows (-1: not
+// unknownColumn reports whether sp is a field filter on a column the table
+// does not have: it selects nothing, negated or not.
+func (sp *spec) unknownColumn() bool { return sp.mode == modeField && sp.col < 0 }
+
+// scan appends to out the rows of src that sp (not negated, not empty)
+// selects, noting in at what the next narrowing needs.
+func (m *Model) scan(out, src []int, sp spec, sel int) ([]int, int) {
+	if sp.litOK {
+		return m.index.filter(out, src, sp.lit, m.at, sel)
+	}
+	switch sp.mode {
+	case modeFuzzy:
+		return m.index.fuzzyScan(out, src, &sp.fz, m.at, sel, nil)
+	case modeRegex:
+		if sp.rx.seg != nil {
+			return m.index.segScan(out, src, sp.rx, m.at, sel, nil)
+		}
+		return m.index.regexScan(out, src, sp.rx, sel, nil)
+	case modeField:
+		if sp.col >= 0 {
+			return m.index.fieldScan(out, src, sp.col, sp.key, sel)
+		}
+	}
+	return out, -1
+}
+
+// step is how the rows of one filter are found from those of another.
+type step uint8
+
+// The steps from one filter to another.
+const (
+	stepNone     step = iota // not from its rows: search every row
+	stepSame                 // the same rows
+	stepExtend               // a substring that grew at its end: from the notes (searchIndex.extend)
+	stepContains             // a substring that holds the other: search its rows
+	stepFuzzy                // a fuzzy query that grew at its end (fuzzyExtend)
+	stepWithin               // a regex whose rows are among the other's (rowRegex.within)
+	stepSegment              // a regex of one segment that adds to the other's (searchIndex.segExtend)
+)
+
+// stepFrom is how the rows of sp are found from those of cur. plainOnly:
+// every key is plain, so a regex's letters that fold to more than one lower
+// case (s, ſ) are their ASCII one.
+func stepFrom(cur, sp *spec, plainOnly bool) step {
+	switch {
+	case cur.empty() || cur.mode == modeField:
+		return stepNone
+	case sp.litOK && cur.litOK:
+		switch {
+		case sp.lit == cur.lit:
+			return stepSame
+		case strings.HasPrefix(sp.lit, cur.lit):
+			return stepExtend
+		case strings.Contains(sp.lit, cur.lit):
+			return stepContains
+		}
+	case sp.mode == modeFuzzy && cur.mode == modeFuzzy:
+		switch {
+		case sp.key == cur.key:
+			return stepSame
+		case strings.HasPrefix(sp.key, cur.key):
+			return stepFuzzy
+		}
+	case sp.mode == modeRegex && !sp.litOK:
+		curRegex := cur.mode == modeRegex && !cur.litOK
+		switch {
+		case curRegex && cur.rx.src == sp.rx.src:
+			return stepSame
+		case sp.rx.seg != nil && cur.litOK && sp.rx.seg.extends(nil, cur.lit) && (plainOnly || sp.rx.within(spanSeq(cur.lit))),
+			sp.rx.seg != nil && curRegex && cur.rx.seg != nil && sp.rx.seg.extends(cur.rx.seg, "") && (plainOnly || sp.rx.within(cur.rx.seq)):
+			return stepSegment
+		case cur.litOK && sp.rx.within(spanSeq(cur.lit)), cur.mode == modeRegex && !cur.litOK && sp.rx.within(cur.rx.seq):
+			return stepWithin
+		}
+	}
+	return stepNone
+}
+
+// narrowTo sets match for sp, a substring, a fuzzy query or a regex, the
+// filter match was computed for being cur, and returns the position of
+// row sel in it (-1: not there).
+//
+// Every row matching a filter matches one it narrows (a substring that
+// holds the other, a fuzzy query that extends it, a regex whose sequence
+// starts with the other's), so then only match is scanned, in place. When
+// the query grew at its end (typing), what the narrowing dropped and the
+// notes it moved are kept in history, a frame for each, which also holds
+// the filter it started from; when the new filter does not narrow the
+// current one (a backspace, a regex key that widens it: a. to a.*), the
+// newest frame that started from a filter it narrows, or is, is found,
+// and the frames after it undone: its rows come back without a search,
+// and are narrowed if need be. Otherwise (a query replaced) order is
+// scanned into buf and the history starts anew. Either way the rows land
+// in buf's array, which SetRows sized for every row: a substring's
+// keystroke allocates nothing, and match never holds more than the rows
+// the filter wrote.
+func (m *Model) narrowTo(sp *spec, cur spec, sel int) int {
+	at := m.matchAt(sel, cur)
+	if stepFrom(&cur, sp, m.index.mixed == 0) == stepNone {
+		k := len(m.history.frames) - 1
+		for ; k >= 0; k-- {
+			if s := stepFrom(&m.history.frames[k].from, sp, m.index.mixed == 0); s != stepNone && s != stepContains {
+				break
+			}
+		}
+		for k >= 0 && len(m.history.frames) > k {
+			m.match, at, cur = m.history.pop(m.match, m.order, m.at, at)
+		}
+	}
+	all := len(m.match) == len(m.order)
+	switch stepFrom(&cur, sp, m.index.mixed == 0) {
+	case stepSame:
+	case stepExtend:
+		m.history.push(cur, len(m.rows), all)
+		m.match, at = m.index.extend(m.match[:0], m.match, sp.lit, len(cur.lit), m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
+	case stepContains:
+		m.history.reset()
+		m.match, at = m.index.filter(m.match[:0], m.match, sp.lit, m.at, sel)
+	case stepFuzzy:
+		m.history.push(cur, len(m.rows), all)
+		if m.history.stale {
+			// The notes are not the shorter query's (a frame that lost its
+			// moved notes was undone): match the whole query again, in the
+			// shorter one's rows; this frame cannot give the notes back.
+			m.history.lose()
+			m.match, at = m.index.fuzzyScan(m.match[:0], m.match, &sp.fz, m.at, sel, &m.history)
+			m.history.stale = false
+			break
+		}
+		m.match, at = m.index.fuzzyExtend(m.match[:0], m.match, &sp.fz, len(cur.fz.asc), m.at, sel, &m.history)
+		m.history.shed(len(m.rows))
+	case stepSegment:
+		prev := len(cur.lit)
+		if !cur.litOK {
+			prev = len(cur.rx.seg.s)
+		}
+		m.history.push(cur, len(m.rows), all)
+		m.match, at = m.index.segExtend(m.match[:0], m.match, sp.rx, prev, m.at, sel, &m.history)
+		m.history.trim(len(m.rows))
+	case stepWithin:
+		m.history.push(cur, len(m.rows), all)
+		if sp.rx.seg != nil { // its notes are written, and the old ones logged
+			m.match, at = m.index.segScan(m.match[:0], m.match, sp.rx, m.at, sel, &m.history)
+			m.history.trim(len(m.rows))
+			break
+		}
+		m.match, at = m.index.regexScan(m.match[:0], m.match, sp.rx, sel, &m.history)
+	default:
+		m.history.reset()
+		m.match, at = m.scan(m.buf[:0], m.order, *sp, sel)
+		m.buf = m.match[:0] // the same array, unless it had to grow
+	}
+	return at
+}
+
+// matchAt is the position of row r in match, computed for old (-1: not
 // there); the cursor's row is found without a search.
-func (m *Model) visibleAt(r int) int {
+func (m *Model) matchAt(r int, old spec) int {
 	switch {
 	case r < 0:
 		return -1
-	case m.cursor >= 0 && m.cursor < len(m.visible) && m.visible[m.cursor] == r:
+	case !old.not && m.cursor >= 0 && m.cursor < len(m.match) && m.match[m.cursor] == r:
 		return m.cursor
 	}
-	return slices.Index(m.visible, r)
+	return slices.Index(m.match, r)
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.
@@ -757,7 +992,7 @@ func (m *Model) sortBy(col int, desc bool) {
 // resort recomputes order for the sort and visible for the filter.
 func (m *Model) resort() {
 	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
-	m.query = "" // order changed: scan it whole
+	m.cur = spec{} // order changed: scan it whole
 	m.history.reset()
 	m.filterFrom(-1)
 }
@@ -789,6 +1024,8 @@ func (m *Model) render() string {
 		switch {
 		case m.loading && len(m.rows) == 0:
 			msg = "Loading…"
+		case len(m.rows) > 0 && m.cur.unknownColumn():
+			msg = "No column “" + termtext.Sanitize(m.cur.name) + "”: the columns are " + m.columnList() + ". esc clears the filter."
 		case len(m.rows) > 0:
 			msg = "No rows match “" + termtext.Sanitize(m.filter) + "”. esc clears the filter."
 		}
@@ -799,7 +1036,7 @@ func (m *Model) render() string {
 		end := min(len(m.visible), m.offset+p)
 		for i := m.offset; i < end; i++ {
 			b.WriteByte('\n')
-			m.renderRow(&b, m.rows[m.visible[i]], i == m.cursor, m.query)
+			m.renderRow(&b, m.visible[i], i == m.cursor)
 			lines++
 		}
 	}
@@ -808,13 +1045,20 @@ func (m *Model) render() string {
 			b.WriteByte('\n')
 		}
 		b.WriteByte('\n')
+		tag := m.filterTag()
 		if m.filtering {
-			b.WriteString(text.Truncate(" "+m.input.View(), w))
+			b.WriteString(text.Truncate(" "+m.input.View(), w-ansi.StringWidth(tag)))
+			b.WriteString(tag)
 		} else {
+			hint := "  (esc clears)"
+			if w-ansi.StringWidth(tag+hint) < minPromptText+3 {
+				tag = ""
+			}
 			b.WriteString(" ")
 			b.WriteString(st.FilterPrompt.Render("/"))
-			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20))))
-			b.WriteString(m.common.Styles.Status.Hint.Render("  (esc clears)"))
+			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20-ansi.StringWidth(tag)))))
+			b.WriteString(tag)
+			b.WriteString(m.common.Styles.Status.Hint.Render(hint))
 		}
 	}
 	return b.String()
@@ -879,9 +1123,11 @@ const (
 	moreRightMark = "»"
 )
 
-// renderRow writes one row: plain stretches in the row style, filter matches
-// in the match style, each rendered once.
-func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
+// renderRow writes row ri: plain stretches in the row style, what the
+// filter matched in the match style, each rendered once. A negated filter
+// matched nothing in the rows it shows.
+func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
+	r := m.rows[ri]
 	st := m.common.Styles.Table
 	base, hl := st.Row, st.Match
 	marked := m.IsMarked(r.ID)
@@ -915,6 +1161,12 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 			plain.WriteString("  ")
 		}
 	}
+	sp := &m.cur
+	filtered := !sp.empty() && !sp.not
+	var fz []int // fuzzy: where the library matched, in the row's key
+	if filtered && sp.mode == modeFuzzy {
+		fz = fuzzyMatched(sp.key, m.index.key(ri))
+	}
 	first := true
 	for i, c := range m.cols {
 		cw := m.widths[i]
@@ -926,17 +1178,38 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 			used += gap
 		}
 		first = false
-		cell := ""
+		raw := ""
 		if i < len(r.Cells) {
-			cell = termtext.Sanitize(r.Cells[i])
+			raw = r.Cells[i]
 		}
-		text := align(text.Fit(cell, cw), c.Right)
+		cell := termtext.Sanitize(raw)
+		fitted := text.Fit(cell, cw)
+		text := align(fitted, c.Right)
 		used += cw
-		if q == "" {
+		switch {
+		case !filtered:
 			plain.WriteString(text)
-			continue
+		case sp.mode == modeSubstring:
+			writeMatches(&plain, b, text, sp.key, hl, flush)
+		case sp.mode == modeRegex:
+			writeSpans(&plain, b, text, regexSpans(sp.rx, text), hl, flush)
+		case sp.mode == modeField && i == sp.col:
+			lo, hi := content(text)
+			writeSpans(&plain, b, text, [][2]int{{lo, hi}}, hl, flush)
+		case sp.mode == modeFuzzy && cell == raw:
+			kc, ka, ok := m.index.cell(ri, i)
+			if !ok || len(kc) != len(raw) {
+				plain.WriteString(text)
+				break
+			}
+			shift := 0 // the spaces align put before the cell
+			if c.Right {
+				shift = len(fitted) - len(strings.TrimRight(fitted, " "))
+			}
+			writeSpans(&plain, b, text, fuzzySpans(fz, ka, len(kc), raw, fitted, shift), hl, flush)
+		default:
+			plain.WriteString(text)
 		}
-		writeMatches(&plain, b, text, q, hl, flush)
 	}
 	if used < m.common.Width {
 		pad := m.common.Width - used // the room the columns leave
@@ -949,6 +1222,71 @@ func (m *Model) renderRow(b *strings.Builder, r Row, selected bool, q string) {
 		}
 	}
 	flush()
+}
+
+// content is where a fitted cell's text is, without the padding.
+func content(s string) (lo, hi int) {
+	hi = len(strings.TrimRight(s, " "))
+	return hi - len(strings.TrimLeft(s[:hi], " ")), hi
+}
+
+// regexSpans is where x matches in a fitted cell (not empty matches),
+// when lower-casing it keeps its length.
+func regexSpans(x *rowRegex, s string) [][2]int {
+	lo, hi := content(s)
+	lt := strings.ToLower(s[lo:hi])
+	if len(lt) != hi-lo {
+		return nil
+	}
+	var out [][2]int
+	for _, loc := range x.re.FindAllStringIndex(lt, -1) {
+		if loc[1] > loc[0] {
+			out = append(out, [2]int{lo + loc[0], lo + loc[1]})
+		}
+	}
+	return out
+}
+
+// fuzzySpans is where the characters the library matched (at, byte
+// offsets in the row's key) fall in one cell: the cell, raw, is at ka in
+// the key, n bytes long; fitted is it cut to its column, and shift the
+// spaces align put before it. A character past what the cut kept is not
+// shown.
+func fuzzySpans(at []int, ka, n int, raw, fitted string, shift int) [][2]int {
+	kept := commonPrefix(raw, fitted)
+	var out [][2]int
+	for _, a := range at {
+		o := a - ka
+		if o < 0 || o >= n {
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(raw[o:])
+		if o+size > kept {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1][1] == shift+o { // next to the last: one span, rendered once
+			out[n-1][1] += size
+			continue
+		}
+		out = append(out, [2]int{shift + o, shift + o + size})
+	}
+	return out
+}
+
+// writeSpans writes text, highlighting its spans (in order, apart).
+// Plain parts accumulate in plain; a span flushes plain first.
+func writeSpans(plain, b *strings.Builder, text string, spans [][2]int, hl lipgloss.Style, flush func()) {
+	at := 0
+	for _, sp := range spans {
+		if sp[0] < at || sp[1] > len(text) {
+			continue
+		}
+		plain.WriteString(text[at:sp[0]])
+		flush()
+		b.WriteString(hl.Render(text[sp[0]:sp[1]]))
+		at = sp[1]
+	}
+	plain.WriteString(text[at:])
 }
 
 // writeMatches writes text, highlighting the occurrences of q. Plain parts
