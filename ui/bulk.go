@@ -104,8 +104,8 @@ func (b *bulk) reset() {
 
 // interrupted says what a bulk write under way had done when the session
 // leaves its place (an account switch stops it: reset), "" when none runs:
-// "the account switch stopped the bulk delete in Acme Production (1): 3 of
-// 8 audiences deleted, 1 in flight, 4 not sent".
+// "the switch stopped the bulk delete in Acme Production (1): 3/8
+// audiences deleted, 1 in flight, 4 not sent".
 func (b *bulk) interrupted() string {
 	r := b.run
 	if r == nil {
@@ -115,7 +115,7 @@ func (b *bulk) interrupted() string {
 	if r.op == state.OpUpdate {
 		verb, what = "saved", "edit"
 	}
-	s := fmt.Sprintf("the account switch stopped the bulk %s in %s: %d of %s %s", what, b.h.placeLabel(), r.done, countOf(len(r.todo), r.kind), verb)
+	s := fmt.Sprintf("the switch stopped the bulk %s in %s: %d/%s %s", what, b.h.placeLabel(), r.done, countOf(len(r.todo), r.kind), verb)
 	if n := len(r.failed); n > 0 {
 		s += fmt.Sprintf(", %d failed", n)
 	}

@@ -461,8 +461,8 @@ func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
 	d.typ("use 2")
 	d.key("enter")
 	s := d.waitFor("(2)")
-	if !strings.Contains(lastLine(s), "the account switch stopped the bulk delete in") ||
-		!strings.Contains(lastLine(s), "(1): 0 of 8 audiences deleted, 1 in flight, 7 not sent") {
+	if !strings.Contains(lastLine(s), "the switch stopped the bulk delete in") ||
+		!strings.Contains(lastLine(s), "(1): 0/8 audiences deleted, 1 in flight, 7 not sent") {
 		t.Fatalf("the switch stopped the bulk delete unseen:\n%s", s)
 	}
 	d.release()
