@@ -305,7 +305,7 @@ func kinds() []*Descriptor {
 			Refresh: 15 * time.Second,
 		},
 		{
-			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
+			Name: "calculation", Singular: "calculation", Title: "Calculation status",
 			Aliases: []string{"calculations", "calculationstatus"},
 			Version: V2, Parent: "calculatedattributes", Single: true,
 			Paths: Paths{
