@@ -23,3 +23,17 @@ func TestACalculationStatusIsTitledByItsKind(t *testing.T) {
 		t.Fatalf("the inspector's title is not the kind's singular:\n%s", s)
 	}
 }
+
+// With one row marked the bulk editor's notice speaks of one entity, not
+// of what "the 1 platform all share".
+func TestABulkEditOfOneSaysSo(t *testing.T) {
+	d := start(t, fixture{})
+	openPlatforms(d)
+	d.key("space")
+	d.waitFor("1 marked")
+	d.key("e")
+	s := d.waitFor("1 platform · shared fields")
+	if strings.Contains(s, "all share") || !strings.Contains(s, "the fields of 1 platform") {
+		t.Fatalf("the notice does not speak of one platform:\n%s", s)
+	}
+}
