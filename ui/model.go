@@ -469,7 +469,10 @@ func (m *Model) escDismissesPane() bool {
 // kind has no such operation), rather than ignoring the key silently.
 func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 	f := m.top()
-	if m.overlay != nil || f == nil {
+	if m.overlay != nil {
+		return m.notInOverlay(msg)
+	}
+	if f == nil {
 		return ""
 	}
 	if f.tree != nil {

@@ -128,6 +128,16 @@ func inspectedTitle(e api.Entity) string {
 	return title
 }
 
+// notInOverlay says why a table key does nothing in the overlay in front:
+// x in an inspector, which shows one entity and has no tree of its own.
+func (m *Model) notInOverlay(msg tea.KeyPressMsg) string {
+	if _, ok := m.overlay.comp.(*inspector.Model); ok && key.Matches(msg, m.keys.Table.Tree) {
+		return "the inspector has no tree: " + m.keys.Global.Back.Help().Key + " goes back to the list, where " +
+			m.keys.Table.Tree.Help().Key + " opens the tree of a row"
+	}
+	return ""
+}
+
 // openErrorLog shows every error of the session, newest first.
 func (m *Model) openErrorLog() {
 	m.show(&overlay{comp: m.errs.log, crumb: "errors"})

@@ -37,3 +37,40 @@ func TestABulkEditOfOneSaysSo(t *testing.T) {
 		t.Fatalf("the notice does not speak of one platform:\n%s", s)
 	}
 }
+
+// The sort keys do nothing in the tree, which keeps the API's order, and
+// say so, naming o (which opens a node's table, where rows sort).
+func TestTheTreeSaysItDoesNotSort(t *testing.T) {
+	d := start(t, fixture{})
+	treeOfAcmeShop(t, d)
+	d.settle()
+	before := d.screen()
+	for _, k := range []string{">", "<"} {
+		d.key("/") // another notice first, so the one below is k's
+		d.key(k)
+		s := d.screen()
+		if st := lastLine(s); !strings.Contains(st, "the tree keeps the API's order") || !strings.Contains(st, "o opens") {
+			t.Errorf("%s in the tree: status %q", k, st)
+		}
+		if crumbsOf(s) != crumbsOf(before) {
+			t.Fatalf("%s left the tree:\n%s", k, s)
+		}
+	}
+}
+
+// x in an inspector says the inspector has no tree, and where x opens one.
+func TestXInAnInspectorSaysWhy(t *testing.T) {
+	d := start(t, fixture{})
+	filterApps(d, "acme shop")
+	d.key("i")
+	d.waitFor(`"name": "Acme Shop"`)
+	d.settle()
+	d.key("x")
+	s := d.screen()
+	if st := lastLine(s); !strings.Contains(st, "the inspector has no tree") || !strings.Contains(st, "esc goes back") {
+		t.Fatalf("x in an inspector: status %q\n%s", st, s)
+	}
+	if !strings.Contains(s, `"name": "Acme Shop"`) {
+		t.Fatalf("x left the inspector:\n%s", s)
+	}
+}
