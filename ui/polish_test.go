@@ -74,3 +74,18 @@ func TestXInAnInspectorSaysWhy(t *testing.T) {
 		t.Fatalf("x left the inspector:\n%s", s)
 	}
 }
+
+// The feeds list shows only what the list answer carries (id, name,
+// created): module, OS and debug come with a single feed's read, in its
+// inspector, and columns for them stood empty on every row.
+func TestTheFeedsListShowsNoColumnItCannotFill(t *testing.T) {
+	d := start(t, fixture{})
+	openInTraveller(d, "feeds")
+	d.waitFor("Mailchimp1")
+	s := d.settle()
+	for _, empty := range []string{"MODULE", "DEBUG", " OS "} {
+		if strings.Contains(s, empty) {
+			t.Errorf("the feeds list has a %s column, which its rows never fill:\n%s", strings.TrimSpace(empty), s)
+		}
+	}
+}
