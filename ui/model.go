@@ -425,7 +425,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Back):
 		switch {
 		case m.overlay != nil:
-			m.overlay = nil
+			m.closeFront()
 		case m.top() != nil && m.top().streaming && m.top().cancel != nil:
 			m.cancelLoad(m.top())
 		case len(m.stack) > 1:

@@ -89,3 +89,29 @@ func TestTheFeedsListShowsNoColumnItCannotFill(t *testing.T) {
 		}
 	}
 }
+
+// Help opened over an inspector gives it back when it closes, by esc or by
+// ? again; esc then goes back to the list.
+func TestHelpOverAnInspectorGivesItBack(t *testing.T) {
+	for _, closeKey := range []string{"esc", "?"} {
+		t.Run(closeKey, func(t *testing.T) {
+			d := start(t, fixture{})
+			filterApps(d, "acme shop")
+			d.key("i")
+			d.waitFor(`"name": "Acme Shop"`)
+			d.settle()
+			d.key("?")
+			d.waitFor("help")
+			d.key(closeKey)
+			s := d.screen()
+			if !strings.Contains(s, `"name": "Acme Shop"`) || !strings.HasSuffix(crumbsOf(s), "inspect") {
+				t.Fatalf("%s from help over the inspector did not give it back:\n%s", closeKey, s)
+			}
+			d.key("esc")
+			s = d.screen()
+			if strings.Contains(s, `"name": "Acme Shop"`) || !strings.Contains(s, "1 of 4 rows") {
+				t.Fatalf("esc from the inspector did not go back to the list:\n%s", s)
+			}
+		})
+	}
+}
