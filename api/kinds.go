@@ -157,8 +157,9 @@ func kinds() []*Descriptor {
 				Create: Endpoint{http.MethodPost, "/workspace/{workspace}/partnerfeeds"},
 				Update: Endpoint{http.MethodPut, "/workspace/{workspace}/partnerfeeds/{id}"},
 			},
-			Columns: []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("MODULE", 14, field("module_name")),
-				col("OS", 8, field("os")), col("DEBUG", 5, yesno("is_debug")), col("CREATED", 16, when("created_on"))},
+			// The list answer carries only these: module, os and debug come
+			// with the get, and show in a feed's inspector.
+			Columns:  []Column{col("ID", 8, field("id")), col("NAME", 0, field("name")), col("CREATED", 16, when("created_on"))},
 			Children: []string{"subscriptions"},
 			// Partner (input) feeds of a workspace. The list carries id, name and creation time; get adds module, os, debug and settings. No delete exists.
 			Help: "Data coming into a workspace from partners.",
@@ -305,7 +306,7 @@ func kinds() []*Descriptor {
 			Refresh: 15 * time.Second,
 		},
 		{
-			Name: "calculation", Singular: "cacalculation", Title: "Calculation status",
+			Name: "calculation", Singular: "calculation", Title: "Calculation status",
 			Aliases: []string{"calculations", "calculationstatus"},
 			Version: V2, Parent: "calculatedattributes", Single: true,
 			Paths: Paths{

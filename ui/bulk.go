@@ -332,7 +332,7 @@ func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) {
 	be.layer = &overlay{comp: be.ed, crumb: "bulk edit", help: &b.common.Keys.Editor.Help}
 	b.open = be
 	b.h.show(be.layer)
-	b.h.setNotice(fmt.Sprintf("the fields the %s all share: what you change here is done to each", countOf(len(es), d)))
+	b.h.setNotice(fmt.Sprintf("the fields of %s: what you change here is done to each", countOf(len(es), d)))
 }
 
 // bodies are the entities to save as the text makes them.

@@ -425,7 +425,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Back):
 		switch {
 		case m.overlay != nil:
-			m.overlay = nil
+			m.closeFront()
 		case m.top() != nil && m.top().streaming && m.top().cancel != nil:
 			m.cancelLoad(m.top())
 		case len(m.stack) > 1:
@@ -469,7 +469,10 @@ func (m *Model) escDismissesPane() bool {
 // kind has no such operation), rather than ignoring the key silently.
 func (m *Model) unsupported(msg tea.KeyPressMsg) string {
 	f := m.top()
-	if m.overlay != nil || f == nil {
+	if m.overlay != nil {
+		return m.notInOverlay(msg)
+	}
+	if f == nil {
 		return ""
 	}
 	if f.tree != nil {

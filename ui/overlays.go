@@ -10,6 +10,7 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
+	"github.com/mpconsole/mpconsole/views/helpview"
 	"github.com/mpconsole/mpconsole/views/inspector"
 	"github.com/mpconsole/mpconsole/views/table"
 )
@@ -32,8 +33,9 @@ type overlay struct {
 	// help is the key that opens help while the overlay is in front, when
 	// global.help does not (the editor: ? is text there, f1 is help).
 	help *key.Binding
-	// under is the overlay the palette was opened over; inspected is the
-	// entity an inspector shows (":diff" there compares that entity).
+	// under is the overlay the palette or help was opened over (closing
+	// help brings it back: closeFront); inspected is the entity an
+	// inspector shows (":diff" there compares that entity).
 	under     *overlay
 	inspected *api.Entity
 	// live, for an inspector that reads its entity again while it is in
@@ -54,6 +56,16 @@ func (m *Model) show(o *overlay) {
 func (m *Model) close(o *overlay) {
 	if o != nil && m.overlay == o {
 		m.overlay = nil
+	}
+}
+
+// closeFront closes the overlay in front; help opened over another
+// overlay (an inspector, the editor) gives it back the front.
+func (m *Model) closeFront() {
+	o := m.overlay
+	m.overlay = nil
+	if _, help := o.comp.(*helpview.Model); help && o.under != nil {
+		m.show(o.under)
 	}
 }
 
@@ -98,7 +110,7 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 			return c.Get(ctx, e.Kind, e.Parents, e.ID)
 		},
 		then: func(got api.Entity, err error) tea.Cmd {
-			if m.overlay != ov {
+			if m.overlay != ov && (m.overlay == nil || m.overlay.under != ov) { // closed, not under help
 				return nil
 			}
 			if err != nil {
@@ -126,6 +138,16 @@ func inspectedTitle(e api.Entity) string {
 		title += " · " + e.Name
 	}
 	return title
+}
+
+// notInOverlay says why a table key does nothing in the overlay in front:
+// x in an inspector, which shows one entity and has no tree of its own.
+func (m *Model) notInOverlay(msg tea.KeyPressMsg) string {
+	if _, ok := m.overlay.comp.(*inspector.Model); ok && key.Matches(msg, m.keys.Table.Tree) {
+		return "the inspector has no tree: " + m.keys.Global.Back.Help().Key + " goes back to the list, where " +
+			m.keys.Table.Tree.Help().Key + " opens the tree of a row"
+	}
+	return ""
 }
 
 // openErrorLog shows every error of the session, newest first.

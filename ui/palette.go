@@ -81,6 +81,12 @@ func (m *Model) onPalette(msg palette.SubmitMsg) tea.Cmd {
 
 // openHelp shows the keys of the focused view, then the global ones.
 func (m *Model) openHelp() {
+	if o := m.overlay; o != nil {
+		if _, help := o.comp.(*helpview.Model); help { // ? again closes it, as esc does
+			m.closeFront()
+			return
+		}
+	}
 	what, focused := "", m.focused()
 	switch {
 	case m.overlay != nil:
@@ -105,7 +111,7 @@ func (m *Model) openHelp() {
 		}
 		keys = listHelp{focused, km}
 	}
-	m.show(&overlay{comp: helpview.For(m.common, what, keys), crumb: "help"})
+	m.show(&overlay{comp: helpview.For(m.common, what, keys), crumb: "help", under: m.overlay})
 }
 
 // openPending opens the entity ":apps 3" asked for, once frame f's rows

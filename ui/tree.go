@@ -349,6 +349,8 @@ func (m *Model) notInTree(msg tea.KeyPressMsg) string {
 		return "the tree writes nothing: " + open + " opens a node's table, where its rows are written"
 	case key.Matches(msg, t.Filter):
 		return "the tree has no filter: " + open + " opens a node's table, which filters"
+	case key.Matches(msg, t.SortNext, t.SortPrev, t.SortReverse):
+		return "the tree keeps the API's order: " + open + " opens a node's table, which sorts"
 	}
 	return ""
 }
