@@ -164,8 +164,8 @@ type draftTickMsg struct{ m *Model }
 type mode uint8
 
 const (
-	editing mode = iota
-	preparing // waiting for Options.Review's answer
+	editing   mode = iota
+	preparing      // waiting for Options.Review's answer
 	reviewing
 	saving
 	conflicted
@@ -198,8 +198,8 @@ type Model struct {
 
 	mode     mode
 	review   *diff.Model
-	reviewID int    // the last review asked of Options.Review
-	title    string // the review's title while it is prepared
+	reviewID int           // the last review asked of Options.Review
+	title    string        // the review's title while it is prepared
 	theirs   []diff.Change // the server's changes while merging by hand
 	dialog   *confirm.Model
 	help     *helpview.Model // the editor's keys, open after editor.help
