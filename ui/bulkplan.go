@@ -118,7 +118,7 @@ func planBulk(ctx context.Context, d *api.Descriptor, shared []byte, es []api.En
 			lines = append(lines, fmt.Sprintf("and %d more fields", more))
 		}
 		p.sections = append(p.sections, diff.Section{
-			Title: fmt.Sprintf("%s more, each group's changes its own (%d groups, not listed one by one):", howMany(n, d), len(rest)),
+			Title: fmt.Sprintf("%s, with changes of their own (%d groups, not listed one by one):", others(n, d), len(rest)),
 			Count: n, Note: strings.Join(lines, "\n"),
 		})
 	}
@@ -155,8 +155,16 @@ func howMany(n int, d *api.Descriptor) string {
 	return groupDigits(n) + " " + strings.ToLower(d.Title)
 }
 
-// groupTitle is the heading of entities es: "app 7 · Seven" for one,
-// "48 000 apps: 1 · One, 2 · Two, 3 · Three and 47 997 more".
+// others says "1 other app", "480 other apps".
+func others(n int, d *api.Descriptor) string {
+	if n == 1 {
+		return "1 other " + d.Singular
+	}
+	return groupDigits(n) + " other " + strings.ToLower(d.Title)
+}
+
+// groupTitle is the heading of entities es: `app 7 "Seven"` for one,
+// `48 000 apps: 1 "One", 2 "Two", 3 "Three" and 47 997 more`.
 func groupTitle(d *api.Descriptor, es []api.Entity) string {
 	if len(es) == 1 {
 		return d.Singular + " " + entityLabel(es[0])
