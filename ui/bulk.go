@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,17 @@ type bulk struct {
 	marked *table.Model // the table whose marks are live: the list in front
 	run    *bulkRun     // the writes under way
 	open   *bulkEdit    // the bulk editor, when open
+	// opening is the bulk editor whose fields are being read, in the
+	// background: esc, leaving the view or the account drops it.
+	opening *bulkOpening
+}
+
+// bulkOpening is a bulk editor being opened: the fields the marked
+// entities share are read in a command.
+type bulkOpening struct {
+	view int
+	kind *api.Descriptor
+	n    int
 }
 
 // bulkRun is a bulk delete or update under way: one request in flight at a
@@ -67,6 +79,10 @@ type bulkEdit struct {
 	todo  []api.Entity
 	ed    *editor.Model
 	layer *overlay
+	// plan is what the review on screen was made of: the text it reviewed
+	// and the bodies to send. y sends exactly those; every ctrl+s makes a
+	// new one.
+	plan *bulkPlan
 }
 
 func newBulk(h host, c views.Common, ed *edits) *bulk { return &bulk{h: h, common: c, ed: ed} }
@@ -89,6 +105,7 @@ func (b *bulk) follow(t *table.Model) {
 		b.marked.ClearMarks()
 	}
 	b.marked = t
+	b.opening = nil // its answer, when it comes, is for a view left
 }
 
 // reset forgets everything of the place the session leaves (an account
@@ -99,7 +116,7 @@ func (b *bulk) reset() {
 	if b.marked != nil {
 		b.marked.ClearMarks()
 	}
-	b.run, b.open = nil, nil
+	b.run, b.open, b.opening = nil, nil, nil
 }
 
 // interrupted says what a bulk write under way had done when the session
@@ -129,6 +146,9 @@ func (b *bulk) interrupted() string {
 // 2/7… (esc stops)".
 func (b *bulk) status() string {
 	r := b.run
+	if o := b.opening; r == nil && o != nil {
+		return fmt.Sprintf("reading %s fields… (%s stops)", possessive(o.n, o.kind), b.common.Keys.Global.Back.Help().Key)
+	}
 	if r == nil {
 		return ""
 	}
@@ -140,6 +160,31 @@ func (b *bulk) status() string {
 		return fmt.Sprintf("stopping after the delete in flight (%d/%d)…", n, len(r.todo))
 	}
 	return fmt.Sprintf("deleting %d/%d… (%s stops)", n, len(r.todo), b.common.Keys.Global.Back.Help().Key)
+}
+
+// possessive says "the fields of" n entities of kind d the short way:
+// "1 app's", "50 000 apps'".
+func possessive(n int, d *api.Descriptor) string {
+	if n == 1 {
+		return "1 " + d.Singular + "'s"
+	}
+	s := groupDigits(n) + " " + strings.ToLower(d.Title)
+	if strings.HasSuffix(s, "s") {
+		return s + "'"
+	}
+	return s + "'s"
+}
+
+// stopOpening drops the bulk editor being opened (esc): its fields, when
+// read, open nothing. It reports whether one was being opened.
+func (b *bulk) stopOpening() bool {
+	o := b.opening
+	if o == nil {
+		return false
+	}
+	b.opening = nil
+	b.h.setNotice("stopped: the bulk edit of " + countOf(o.n, o.kind) + " was not opened")
+	return true
 }
 
 // stop stops a bulk delete after the request in flight (esc). It reports
@@ -299,35 +344,93 @@ func (e *bulkError) Error() string {
 // done to each of them (applyFields). The review before sending lists
 // what that does to each entity; each is then sent, one at a time, only if
 // the server still has the version listed (api.UpdateIfUnchanged).
-func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) {
+//
+// Reading the fields of thousands of entities takes a while: it runs in a
+// command, like a request, and the editor opens when it answers, if the
+// frame is still in front with nothing over it; esc, leaving the view or
+// the account drops the answer.
+func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) tea.Cmd {
 	if !d.Ops.Has(api.OpUpdate) {
 		b.h.setNotice(strings.ToLower(d.Title) + " cannot be edited: the API has no update for them")
-		return
+		return nil
 	}
 	if b.busy() {
-		return
+		return nil
 	}
+	if b.opening != nil {
+		b.h.setNotice(b.status())
+		return nil
+	}
+	o := &bulkOpening{view: view, kind: d, n: len(es)}
+	es = slices.Clone(es)
+	cmd := request(b.h, ask[bulkFields]{
+		view: view, what: "bulk-fields", noClient: true,
+		do: func(ctx context.Context, _ *api.Client) (bulkFields, error) {
+			return readFields(ctx, d, es)
+		},
+		then: func(f bulkFields, err error) tea.Cmd {
+			if b.opening != o {
+				return nil // esc, or the view was left
+			}
+			b.opening = nil
+			if b.h.view() != view || b.h.front() != nil {
+				return nil
+			}
+			if err != nil {
+				b.h.setNotice(fmt.Sprintf("%s cannot be edited together: %v", strings.ToLower(d.Title), err))
+				return nil
+			}
+			b.openEditor(view, d, es, f)
+			return nil
+		},
+	})
+	if cmd != nil {
+		b.opening = o
+	}
+	return cmd
+}
+
+// bulkFields is what the bulk editor opens with: the fields the entities
+// share and the protected fields of any of them.
+type bulkFields struct {
+	shared    []byte
+	protected []string
+}
+
+// readFields reads the fields the entities es of kind d share (off the UI
+// thread: it decodes every one).
+func readFields(ctx context.Context, d *api.Descriptor, es []api.Entity) (bulkFields, error) {
 	raws := make([][]byte, len(es))
-	var protected []string
+	seen := map[string]bool{}
+	var f bulkFields
 	for i, e := range es {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return f, ctx.Err()
+		}
 		raws[i] = e.Raw
 		for _, p := range d.Protected(e.Raw) {
-			if !slices.Contains(protected, p) {
-				protected = append(protected, p)
+			if !seen[p] {
+				seen[p] = true
+				f.protected = append(f.protected, p)
 			}
 		}
 	}
 	shared, err := sharedFields(raws)
 	if err != nil {
-		b.h.setNotice(fmt.Sprintf("%s cannot be edited together: %v", strings.ToLower(d.Title), err))
-		return
+		return f, err
 	}
-	slices.Sort(protected)
-	be := &bulkEdit{view: view, kind: d, place: b.h.here(), shared: shared, todo: slices.Clone(es)}
+	slices.Sort(f.protected)
+	f.shared = shared
+	return f, nil
+}
+
+// openEditor opens the bulk editor on es with the fields read.
+func (b *bulk) openEditor(view int, d *api.Descriptor, es []api.Entity, f bulkFields) {
+	be := &bulkEdit{view: view, kind: d, place: b.h.here(), shared: f.shared, todo: es}
 	o := b.ed.editorOptions(d)
 	o.Title = countOf(len(es), d) + " · shared fields"
-	o.Text, o.Original, o.Immutable = pretty(shared), shared, protected
-	o.Review = be.review
+	o.Text, o.Original, o.Immutable = pretty(f.shared), f.shared, f.protected
+	o.Review = func(id int, text []byte) tea.Cmd { return b.review(be, id, text) }
 	be.ed = editor.New(b.common, o)
 	be.layer = &overlay{comp: be.ed, crumb: "bulk edit", help: &b.common.Keys.Editor.Help}
 	b.open = be
@@ -335,34 +438,36 @@ func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) {
 	b.h.setNotice(fmt.Sprintf("the fields of %s: what you change here is done to each", countOf(len(es), d)))
 }
 
-// bodies are the entities to save as the text makes them.
-func (be *bulkEdit) bodies(text []byte) ([][]byte, error) {
-	out := make([][]byte, len(be.todo))
-	for i, e := range be.todo {
-		b, err := applyFields(e.Raw, be.shared, text)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", be.kind.Singular, entityLabel(e), err)
-		}
-		out[i] = b
+// review prepares, in a command, what text does to each entity of be
+// (planBulk) and gives it to the editor, which waits for it (ask id). The
+// entities are those be saves now: a later change to them (a save, a
+// conflict's newer version) is another review's.
+func (b *bulk) review(be *bulkEdit, id int, text []byte) tea.Cmd {
+	be.plan = nil
+	kind, shared, todo := be.kind, be.shared, slices.Clone(be.todo)
+	cmd := request(b.h, ask[*bulkPlan]{
+		view: be.view, what: "bulk-review", noClient: true,
+		do: func(ctx context.Context, _ *api.Client) (*bulkPlan, error) {
+			return planBulk(ctx, kind, shared, todo, text)
+		},
+		then: func(p *bulkPlan, err error) tea.Cmd {
+			if b.open != be {
+				return nil // the editor was closed
+			}
+			var ss []diff.Section
+			if p != nil {
+				ss = p.sections
+			}
+			if be.ed.ShowReview(id, ss, err) && err == nil {
+				be.plan = p
+			}
+			return nil
+		},
+	})
+	if cmd == nil { // not sent: the editor must not wait for it
+		be.ed.ShowReview(id, nil, errors.New("the review could not be prepared"))
 	}
-	return out, nil
-}
-
-// review is what the text does to each entity, one section each.
-func (be *bulkEdit) review(text []byte) ([]diff.Section, error) {
-	bodies, err := be.bodies(text)
-	if err != nil {
-		return nil, err
-	}
-	ss := make([]diff.Section, len(be.todo))
-	for i, e := range be.todo {
-		cs, err := diff.Fields(e.Raw, bodies[i])
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", be.kind.Singular, entityLabel(e), err)
-		}
-		ss[i] = diff.Section{Title: be.kind.Singular + " " + entityLabel(e), Changes: cs}
-	}
-	return ss, nil
+	return cmd
 }
 
 // update handles what the bulk editor asks for. It reports whether msg
@@ -402,8 +507,8 @@ func (b *bulk) close(be *bulkEdit) {
 }
 
 // save sends the bulk edit: each entity whose body changes, one at a
-// time, as a single edit's save does. Nothing is sent when a body fails
-// the kind's check.
+// time, as a single edit's save does, the bodies the review was made of
+// (planBulk refused the edit there when a body failed the kind's check).
 func (b *bulk) save(be *bulkEdit, msg editor.SaveMsg) tea.Cmd {
 	if saveRefused(b.h, be.ed, be.place) {
 		return nil
@@ -412,26 +517,13 @@ func (b *bulk) save(be *bulkEdit, msg editor.SaveMsg) tea.Cmd {
 		be.ed.SaveFailed(errors.New("a bulk write is under way: save when it ends"))
 		return nil
 	}
-	bodies, err := be.bodies(msg.Body)
-	if err != nil {
-		be.ed.SaveFailed(err)
+	p := be.plan
+	be.plan = nil
+	if p == nil || !bytes.Equal(p.text, msg.Body) {
+		be.ed.SaveFailed(errors.New("the review is not of this text: review it again"))
 		return nil
 	}
-	r := &bulkRun{op: state.OpUpdate, kind: be.kind}
-	for i, e := range be.todo {
-		if same, err := api.SameJSON(e.Raw, bodies[i]); err == nil && same {
-			continue // it has these values already
-		}
-		if err := be.kind.CheckBody(bodies[i]); err != nil {
-			be.ed.SaveFailed(fmt.Errorf("%s: %w", entityLabel(e), err)) // refused before sending: the text stays
-			return nil
-		}
-		r.todo, r.bodies = append(r.todo, e), append(r.bodies, bodies[i])
-	}
-	if len(r.todo) == 0 {
-		be.ed.SaveFailed(fmt.Errorf("every one of the %s has these values already", countOf(len(be.todo), be.kind)))
-		return nil
-	}
+	r := &bulkRun{op: state.OpUpdate, kind: be.kind, todo: p.todo, bodies: p.bodies}
 	b.run = r
 	return b.saveNext(be, r)
 }
@@ -591,7 +683,7 @@ func (m *Model) stopKey(msg tea.KeyPressMsg) bool {
 	if f := m.top(); f != nil && f.table.Filtering() {
 		return false
 	}
-	return m.bulk.stop()
+	return m.bulk.stop() || m.bulk.stopOpening()
 }
 
 // unmarkable says why the rows of frame f cannot be marked: a chooser of
@@ -626,10 +718,9 @@ func (m *Model) onMarked(f *frame, a table.Action) (tea.Cmd, bool) {
 	}
 	if a == table.Delete {
 		m.bulk.confirmDelete(f.id, f.kind, es, hidden)
-	} else {
-		m.bulk.edit(f.id, f.kind, es)
+		return nil, true
 	}
-	return nil, true
+	return m.bulk.edit(f.id, f.kind, es), true
 }
 
 // frontTable is the table of the list in front, nil when there is none.

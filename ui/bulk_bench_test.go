@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -22,26 +23,21 @@ func bulkApps(b *testing.B, n int) []api.Entity {
 	return es
 }
 
-// BenchmarkBulkEditOpen10k is what e does on the UI thread with 10 000
-// apps marked: the protected fields and the fields they share.
+// BenchmarkBulkEditOpen10k is what e does, in a command, with 10 000 apps
+// marked: the protected fields and the fields they share.
 func BenchmarkBulkEditOpen10k(b *testing.B) {
 	es := bulkApps(b, 10000)
 	d := es[0].Kind
 	b.ResetTimer()
 	for range b.N {
-		raws := make([][]byte, len(es))
-		for i, e := range es {
-			raws[i] = e.Raw
-			_ = d.Protected(e.Raw)
-		}
-		if _, err := sharedFields(raws); err != nil {
+		if _, err := readFields(context.Background(), d, es); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 // BenchmarkBulkEditReview10k is the review (ctrl+s) of a field added to
-// 10 000 apps.
+// 10 000 apps, made in a command: the bodies and the grouped sections.
 func BenchmarkBulkEditReview10k(b *testing.B) {
 	es := bulkApps(b, 10000)
 	raws := make([][]byte, len(es))
@@ -52,11 +48,10 @@ func BenchmarkBulkEditReview10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	be := &bulkEdit{kind: es[0].Kind, shared: shared, todo: es}
 	text := []byte(`{"data_type":"application","x":1}`)
 	b.ResetTimer()
 	for range b.N {
-		if _, err := be.review(text); err != nil {
+		if _, err := planBulk(context.Background(), es[0].Kind, shared, es, text); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -471,3 +471,126 @@ func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
 		t.Fatalf("%d audiences left in account 1, want 7 (the one in flight deleted, no more)", n)
 	}
 }
+
+// e reads the marked rows' shared fields in the background: the key
+// returns at once, the status bar says what is read, and the editor opens
+// only when the answer is delivered. esc, or leaving the view, drops a
+// late answer: nothing opens over another view.
+func TestTheBulkEditorOpensWhenItsFieldsAreRead(t *testing.T) {
+	d := start(t, fixture{})
+	openPlatforms(d)
+	d.key("space")
+	d.key("space")
+	d.waitFor("2 marked")
+
+	d.holdReplies("bulk-fields")
+	d.key("e")
+	s := d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	if strings.Contains(s, "shared fields") {
+		t.Fatalf("the editor opened before its fields were read:\n%s", s)
+	}
+	d.waitFor("reading 2 platforms' fields… (esc stops)")
+	d.release()
+	d.waitFor("2 platforms · shared fields", `"push_attribution_timer": 30`)
+	d.key("esc")
+	d.waitFor("2 marked")
+	if s := d.settle(); strings.Contains(s, "shared fields") {
+		t.Fatalf("the editor did not close:\n%s", s)
+	}
+
+	// esc drops the answer.
+	d.holdReplies("bulk-fields")
+	d.key("e")
+	d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	d.key("esc")
+	d.waitFor("the bulk edit of 2 platforms was not opened")
+	d.release()
+	s = d.settle()
+	if strings.Contains(s, "shared fields") || !strings.Contains(s, "2 marked") {
+		t.Fatalf("esc: the late answer opened the editor, or esc did more:\n%s", s)
+	}
+
+	// Leaving the view drops it too.
+	d.holdReplies("bulk-fields")
+	d.key("e")
+	d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	d.key(":")
+	d.typ("apps")
+	d.key("enter")
+	d.waitFor("Acme Shop")
+	d.release()
+	s = d.settle()
+	if strings.Contains(s, "shared fields") || strings.Contains(s, "reading") {
+		t.Fatalf("the late answer opened the editor over another view:\n%s", s)
+	}
+}
+
+// ctrl+s in the bulk editor prepares the review in the background: the
+// editor waits with the text as it is, a second ctrl+s asks nothing more,
+// esc stops waiting (the late review is not shown, the text stays), and
+// the review, once delivered, sends each update once.
+func TestTheBulkReviewIsPreparedInTheBackground(t *testing.T) {
+	var log testutil.SyncBuffer
+	d := start(t, fixture{sandbox: sandbox.Options{Log: &log}})
+	openPlatforms(d)
+	d.key("space")
+	d.key("space")
+	d.key("e")
+	s := d.waitFor("2 platforms · shared fields")
+	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+
+	d.holdReplies("bulk-review")
+	d.key("ctrl+s")
+	s = d.until("the review prepared", func(string) bool { return len(d.held) == 1 })
+	if strings.Contains(s, "Changes to 2 platforms") {
+		t.Fatalf("the review showed before it was prepared:\n%s", s)
+	}
+	d.waitFor("Preparing the review", `"push_attribution_timer": 60`)
+	d.key("esc")
+	d.waitFor("Review stopped; your text is unchanged.")
+	d.release()
+	s = d.settle()
+	if strings.Contains(s, "Changes to 2 platforms") || !strings.Contains(s, `"push_attribution_timer": 60`) {
+		t.Fatalf("after esc, the late review showed or the text was lost:\n%s", s)
+	}
+
+	d.holdReplies("bulk-review")
+	d.key("ctrl+s")
+	d.until("the review prepared", func(string) bool { return len(d.held) == 1 })
+	d.key("ctrl+s")
+	d.key("x") // not typed: the text under review does not change
+	d.release()
+	s = d.waitFor("Changes to 2 platforms", "platform ios", "platform android")
+	if n := strings.Count(s, "push_attribution_timer: 30 → 60"); n != 2 {
+		t.Fatalf("the review shows the change %d times, want once per platform:\n%s", n, s)
+	}
+	puts := func() int { return strings.Count(log.String(), "PUT /") }
+	before := puts()
+	d.key("y")
+	d.waitFor("update 2 platforms: saved")
+	d.settle()
+	if n := puts() - before; n != 2 {
+		t.Fatalf("%d updates sent, want 2:\n%s", n, log.String())
+	}
+}
+
+// The review of a large selection groups the apps with the same changes
+// under one heading instead of a section each.
+func TestTheReviewOfManyAppsGroupsThem(t *testing.T) {
+	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:150"}})
+	d.waitFor("App 000001", "150 rows")
+	d.settle()
+	d.key("*")
+	d.waitFor("150 marked")
+	d.key("e")
+	d.waitFor("150 apps · shared fields")
+	d.key("ctrl+home")
+	d.key("down")
+	d.key("home")
+	d.typ(`"x": 1, `)
+	d.key("ctrl+s")
+	s := d.waitFor("Changes to 150 apps", `150 apps: 1 "App 000001", 2 "App 000002", 3 "App 000003" and 147 more`)
+	if !strings.Contains(s, "150 added") || !strings.Contains(s, "+ x: 1") || strings.Count(s, "+ x: 1") != 1 {
+		t.Fatalf("the review of 150 apps:\n%s", s)
+	}
+}

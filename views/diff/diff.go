@@ -241,6 +241,11 @@ func Summary(cs []Change) string {
 	for _, c := range cs {
 		n[c.Kind]++
 	}
+	return counted(n)
+}
+
+// counted is the summary of n changes of each kind.
+func counted(n [3]int) string {
 	var parts []string
 	for _, k := range []Kind{Changed, Added, Removed} {
 		if n[k] > 0 {

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -178,6 +179,12 @@ func Text(cs []Change, width int) string {
 type Section struct {
 	Title   string
 	Changes []Change
+	// Count is how many entities the section stands for, each with these
+	// changes (0 counts as 1): the summary counts its changes that often.
+	Count int
+	// Note, when set, is shown under the heading in place of the changes:
+	// what the section says of entities whose changes it does not list.
+	Note string
 }
 
 // noChange is what a section without changes says.
@@ -188,6 +195,12 @@ func layoutSections(ss []Section, width int) []row {
 	var rows []row
 	for _, s := range ss {
 		rows = append(rows, row{{text.Truncate(termtext.Sanitize(s.Title), max(width, 20)), roleSection}})
+		if s.Note != "" && len(s.Changes) == 0 {
+			for _, l := range strings.Split(s.Note, "\n") {
+				rows = append(rows, row{{"  " + text.Truncate(termtext.Sanitize(l), max(width-2, 18)), rolePlain}})
+			}
+			continue
+		}
 		if len(s.Changes) == 0 {
 			rows = append(rows, row{{noChange, rolePlain}})
 			continue
@@ -205,6 +218,7 @@ type Model struct {
 	title    string
 	changes  []Change
 	sections []Section // nil: the changes alone
+	summary  string    // the sections' summary (SetSections)
 	rows     []row
 	rowsW    int
 	off      int
@@ -213,21 +227,34 @@ type Model struct {
 var _ views.Component = (*Model)(nil)
 
 // New returns an empty diff view.
-func New(c views.Common) *Model { return &Model{common: c} }
+func New(c views.Common) *Model { return &Model{common: c, summary: Summary(nil)} }
 
 // SetChanges shows changes under a title ("Changes to app 4821").
 func (m *Model) SetChanges(title string, cs []Change) {
 	m.title, m.changes, m.sections, m.rows, m.off = title, cs, nil, nil, 0
+	m.summary = Summary(cs)
 }
 
 // SetSections shows changes grouped in sections under a title ("Changes
 // to 2 platforms", one section each); the summary counts them all.
 func (m *Model) SetSections(title string, ss []Section) {
 	var all []Change
+	var n [3]int
+	unlisted := 0
 	for _, s := range ss {
 		all = append(all, s.Changes...)
+		for _, c := range s.Changes {
+			n[c.Kind] += max(1, s.Count)
+		}
+		if len(s.Changes) == 0 && s.Note != "" {
+			unlisted += max(1, s.Count)
+		}
 	}
 	m.title, m.changes, m.sections, m.rows, m.off = title, all, ss, nil, 0
+	m.summary = counted(n)
+	if unlisted > 0 {
+		m.summary += fmt.Sprintf("; %d not itemised", unlisted)
+	}
 }
 
 // Changes are the changes shown (every section's, in order).
@@ -323,7 +350,7 @@ func (m *Model) View() tea.View {
 	if m.title != "" {
 		head += "  "
 	}
-	head += st.Diff.Summary.Render(Summary(m.changes))
+	head += st.Diff.Summary.Render(m.summary)
 	if len(rows) > h-1 {
 		head += st.Diff.Summary.Render(" · " + strconv.Itoa(m.off+1) + "-" + strconv.Itoa(min(len(rows), m.off+h-1)) + " of " + strconv.Itoa(len(rows)) + " lines")
 	}

@@ -187,3 +187,33 @@ func TestModelSections(t *testing.T) {
 		t.Fatalf("SetChanges after sections:\n%s", v)
 	}
 }
+
+// A section standing for many entities counts its changes that often in
+// the summary; a section with a note shows it in place of the changes and
+// is counted as not itemised.
+func TestModelSectionsCountAndNote(t *testing.T) {
+	m := New(viewtest.Common())
+	m.SetSections("Changes to 300 apps", []Section{
+		{Title: "250 apps", Count: 250, Changes: mustFields(t, `{"a":1}`, `{"a":1,"x":1}`)},
+		{Title: "40 more apps", Count: 40, Note: "name changed in 40\nx added in 40"},
+		{Title: "10 apps already have these values", Count: 10},
+	})
+	m.SetSize(60, 12)
+	v := viewtest.Plain(m.View())
+	want := []string{
+		"Changes to 300 apps  250 added; 40 not itemised",
+		"250 apps",
+		"+ x: 1",
+		"40 more apps",
+		"  name changed in 40",
+		"  x added in 40",
+		"10 apps already have these values",
+		"  (no change)",
+	}
+	lines := strings.Split(v, "\n")
+	for i, w := range want {
+		if strings.TrimRight(lines[i], " ") != w {
+			t.Fatalf("line %d is %q, want %q:\n%s", i, lines[i], w, v)
+		}
+	}
+}

@@ -36,8 +36,10 @@
 // changed"; compared structurally with the server's version, the cursor
 // jumps to the field), and text that changes nothing. Otherwise it shows
 // the structural diff (views/diff) from Options.Original to the text,
-// without the protected fields (the API does not change them); y emits
-// SaveMsg. After a conflict a protected field may hold the value the text
+// without the protected fields (the API does not change them), or the
+// review Options.Review prepares in the background (the editor waits in
+// a preparing step, the text kept and not editable, until ShowReview;
+// esc stops waiting); y emits SaveMsg. After a conflict a protected field may hold the value the text
 // came from or the server's newer one (a timestamp the server moved is not
 // the user's change), not a third. The client re-reads the entity first (api.UpdateIfUnchanged): if
 // it differs from SaveMsg.Base it calls Conflict with the server's version,
@@ -117,11 +119,15 @@ type Options struct {
 	ExternalReason string
 	// DraftEvery is the least time between two DraftMsg; default 1 s.
 	DraftEvery time.Duration
-	// Review, when set, makes the review shown before sending, from the
-	// text (valid JSON, changing something, no protected field touched):
-	// a bulk edit shows what it does to each entity, one section each.
-	// An error refuses the save with its text; the text stays.
-	Review func(text []byte) ([]diff.Section, error)
+	// Review, when set, prepares the review shown before sending, from the
+	// text (valid JSON, changing something, no protected field touched),
+	// in the background: a bulk edit shows what it does to each entity,
+	// which takes a while for thousands of them. It returns the command
+	// that prepares it; the root gives the answer to ShowReview with the
+	// same id. Meanwhile the editor shows the text, unchanged and not
+	// editable, and waits; esc stops waiting (a late answer is ignored)
+	// and ctrl+s again does nothing more.
+	Review func(id int, text []byte) tea.Cmd
 }
 
 // SaveMsg asks the root to send the text. Body is the text as typed; Base
@@ -158,7 +164,8 @@ type draftTickMsg struct{ m *Model }
 type mode uint8
 
 const (
-	editing mode = iota
+	editing   mode = iota
+	preparing      // waiting for Options.Review's answer
 	reviewing
 	saving
 	conflicted
@@ -191,6 +198,8 @@ type Model struct {
 
 	mode     mode
 	review   *diff.Model
+	reviewID int           // the last review asked of Options.Review
+	title    string        // the review's title while it is prepared
 	theirs   []diff.Change // the server's changes while merging by hand
 	dialog   *confirm.Model
 	help     *helpview.Model // the editor's keys, open after editor.help
@@ -317,6 +326,36 @@ func (m *Model) Cursor() (line, column int) {
 
 // Reviewing reports whether the diff before sending is shown.
 func (m *Model) Reviewing() bool { return m.mode == reviewing }
+
+// Preparing reports whether the editor waits for the review
+// (Options.Review) to be prepared.
+func (m *Model) Preparing() bool { return m.mode == preparing }
+
+// ShowReview shows the review prepared for id (Options.Review), or, with
+// err, refuses the save with its text; the text stays. It reports whether
+// the editor still waited for it: an answer to a review the user stopped
+// waiting for, or asked again since, is ignored.
+func (m *Model) ShowReview(id int, ss []diff.Section, err error) bool {
+	if m.mode != preparing || id != m.reviewID {
+		return false
+	}
+	if err != nil {
+		m.mode = editing
+		m.say(refusalMsg, "Cannot save: "+termtext.Sanitize(firstLine(err.Error())))
+		m.layout()
+		return true
+	}
+	m.msg = ""
+	m.review.SetSections(m.title, ss)
+	m.mode = reviewing
+	m.layout()
+	return true
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
 
 // Saving reports whether the text was sent and the answer is awaited.
 func (m *Model) Saving() bool { return m.mode == saving }
@@ -445,6 +484,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch m.mode {
 		case editing:
 			return m, m.editKey(msg)
+		case preparing:
+			m.prepareKey(msg)
+			return m, nil
 		case reviewing:
 			return m, m.reviewKey(msg)
 		case conflicted:
@@ -596,18 +638,32 @@ func (m *Model) save() tea.Cmd {
 		title = "Create " + m.opts.Title
 	}
 	if m.opts.Review != nil {
-		ss, err := m.opts.Review([]byte(m.buf.Text()))
-		if err != nil {
-			m.say(refusalMsg, "Cannot save: "+err.Error())
-			return nil
-		}
-		m.review.SetSections(title, ss)
-	} else {
-		m.review.SetChanges(title, cs)
+		m.reviewID++
+		m.title = title
+		m.mode = preparing
+		m.say(infoMsg, "Preparing the review…")
+		return m.opts.Review(m.reviewID, []byte(m.buf.Text()))
 	}
+	m.review.SetChanges(title, cs)
 	m.mode = reviewing
 	m.layout()
 	return nil
+}
+
+// prepareKey handles a key while the review is prepared: esc (or
+// editor.cancel) stops waiting for it, ctrl+s says it is coming; the text
+// does not change (the review is of it).
+func (m *Model) prepareKey(msg tea.KeyPressMsg) {
+	k := m.common.Keys.Editor
+	switch {
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Leave):
+		m.reviewID++ // its answer, when it comes, is ignored
+		m.mode = editing
+		m.say(infoMsg, "Review stopped; your text is unchanged.")
+		m.layout()
+	case key.Matches(msg, k.Save):
+		m.say(infoMsg, "Preparing the review… (it opens when ready; "+k.Leave.Help().Key+" stops waiting)")
+	}
 }
 
 // touched lists the protected fields the user changed: those whose value

@@ -939,27 +939,47 @@ func TestHelpKeyInTheEditor(t *testing.T) {
 	}
 }
 
-// With Options.Review the review before sending is the one it makes (a
-// bulk edit's, entity by entity); an error it returns refuses the save and
-// keeps the text.
+// reviewAnswer is what a test's Options.Review answers with.
+type reviewAnswer struct {
+	id   int
+	text string
+}
+
+// With Options.Review the review before sending is the one it prepares in
+// the background (a bulk edit's, entity by entity): ctrl+s asks for it and
+// waits, the text unchanged and not editable; ShowReview shows it, and an
+// error refuses the save and keeps the text.
 func TestReviewMadeByTheCaller(t *testing.T) {
-	var fail error
-	var seen string
+	asked := 0
 	m := newApp(t, func(o *Options) {
-		o.Review = func(text []byte) ([]diff.Section, error) {
-			seen = string(text)
-			return []diff.Section{
-				{Title: "app 1 · One", Changes: []diff.Change{{Path: "name", Kind: diff.Changed, Old: `"One"`, New: `"Mbile"`}}},
-				{Title: "app 2 · Two"},
-			}, fail
+		o.Review = func(id int, text []byte) tea.Cmd {
+			asked++
+			return func() tea.Msg { return reviewAnswer{id: id, text: string(text)} }
 		}
 	})
 	goTo(t, m, "Mobile App")
 	drive(m, keys("right", "delete")...)
-	drive(m, keys("ctrl+s")...)
+	out := only[reviewAnswer](drive(m, keys("ctrl+s")...))
+	if len(out) != 1 || out[0].text != m.Text() || !m.Preparing() || m.Reviewing() {
+		t.Fatalf("ctrl+s asked %d reviews (preparing %v, reviewing %v)", len(out), m.Preparing(), m.Reviewing())
+	}
+	text := m.Text()
+	if again := drive(m, keys("ctrl+s", "x", "backspace")...); len(again) != 0 || asked != 1 || m.Text() != text || !m.Preparing() {
+		t.Fatalf("keys while preparing: %d messages, %d reviews asked, text changed %v", len(again), asked, m.Text() != text)
+	}
+	if !strings.Contains(status(m), "Preparing the review") || !strings.Contains(plain(m), "Mbile App") {
+		t.Fatalf("while preparing:\n%s", plain(m))
+	}
+	ss := []diff.Section{
+		{Title: "app 1 · One", Changes: []diff.Change{{Path: "name", Kind: diff.Changed, Old: `"One"`, New: `"Mbile"`}}},
+		{Title: "app 2 · Two"},
+	}
+	if !m.ShowReview(out[0].id, ss, nil) {
+		t.Fatal("the answer was not taken")
+	}
 	v := plain(m)
-	if !m.Reviewing() || seen != m.Text() {
-		t.Fatalf("no review from the text:\n%s", v)
+	if !m.Reviewing() {
+		t.Fatalf("no review:\n%s", v)
 	}
 	for _, want := range []string{"app 1 · One", `~ name: "One" → "Mbile"`, "app 2 · Two", "(no change)"} {
 		if !strings.Contains(v, want) {
@@ -969,11 +989,26 @@ func TestReviewMadeByTheCaller(t *testing.T) {
 	if strings.Contains(v, `"Mobile App" →`) {
 		t.Fatalf("the review shows the text's own diff:\n%s", v)
 	}
+	if m.ShowReview(out[0].id, ss, nil) {
+		t.Fatal("the same answer was taken twice")
+	}
+
+	// esc stops waiting: the late answer is ignored, and so is an old one
+	// after ctrl+s asked again.
 	drive(m, keys("n")...)
-	fail = errors.New("app 2: not a JSON object")
-	text := m.Text()
-	drive(m, keys("ctrl+s")...)
-	if m.Reviewing() || m.Text() != text || !strings.Contains(status(m), "Cannot save: app 2: not a JSON object") {
+	first := only[reviewAnswer](drive(m, keys("ctrl+s")...))
+	drive(m, keys("esc")...)
+	if m.Preparing() || m.Text() != text || m.ShowReview(first[0].id, ss, nil) || m.Reviewing() {
+		t.Fatalf("esc while preparing: preparing %v, reviewing %v", m.Preparing(), m.Reviewing())
+	}
+	second := only[reviewAnswer](drive(m, keys("ctrl+s")...))
+	if m.ShowReview(first[0].id, ss, nil) || !m.Preparing() {
+		t.Fatal("an old answer was taken for the new review")
+	}
+	if !m.ShowReview(second[0].id, nil, errors.New("app 2: not a JSON object")) {
+		t.Fatal("the failed review was not taken")
+	}
+	if m.Reviewing() || m.Preparing() || m.Text() != text || !strings.Contains(status(m), "Cannot save: app 2: not a JSON object") {
 		t.Fatalf("a failed review: reviewing %v, status %q", m.Reviewing(), status(m))
 	}
 }

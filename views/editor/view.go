@@ -31,6 +31,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, m.backKey(), k.Help}
 	case saving:
 		return nil
+	case preparing:
+		return []key.Binding{m.backKey(), k.Help}
 	case conflicted:
 		return []key.Binding{k.Overwrite, k.Merge, k.Reload, m.backKey(), k.Help}
 	}
@@ -92,7 +94,7 @@ func (m *Model) View() tea.View {
 	switch {
 	case m.help != nil:
 		body = strings.Split(m.help.View().Content, "\n")
-	case m.mode == editing:
+	case m.mode == editing, m.mode == preparing:
 		body = append(m.textLines(w), m.theirsLines(w)...)
 	default:
 		body = strings.Split(m.review.View().Content, "\n")
@@ -143,6 +145,8 @@ func (m *Model) hintLine(w int) string {
 			hs = append(hs, hint{k.External, "$EDITOR", 2})
 		}
 		hs = append(hs, hint{k.Undo, "undo", 3}, hint{k.Help, "help", 1})
+	case m.mode == preparing:
+		hs = []hint{{k.Leave, "stop waiting", 0}, {k.Help, "help", 1}}
 	case m.mode == reviewing:
 		hs = []hint{{k.Confirm, "send", 0}, {k.Cancel, "back to editing", 0}, {m.common.Keys.Nav.Down, "scroll", 2}, {k.Help, "help", 1}}
 	case m.mode == conflicted:
@@ -358,6 +362,8 @@ func (m *Model) statusLine(w int) string {
 		return st.Message.Render("Nothing is sent until you press " + k.Confirm.Help().Key + ".")
 	case saving:
 		return st.Saving.Render("saving…")
+	case preparing:
+		return st.Saving.Render(m.msg)
 	case conflicted:
 		return st.Message.Render(fmt.Sprintf("%s overwrites the server's version with your text, %s merges by hand, %s reloads the server's version.",
 			k.Overwrite.Help().Key, k.Merge.Help().Key, k.Reload.Help().Key))
