@@ -235,22 +235,76 @@ func (d *Descriptor) Needs() []string {
 	return placeholders(d.Paths.List[len(d.Paths.List)-1], false)
 }
 
-// Row renders the entity's cells for every column: those computed when it
-// was listed, else read from its raw JSON once.
+// Row renders the entity's cells for every column, read from its raw
+// JSON.
 func (d *Descriptor) Row(e Entity) []string {
-	if e.listed && e.Kind == d {
-		return strings.Split(e.cells, cellSep)
+	cells, _ := d.rowKey(e, false)
+	return cells
+}
+
+// rowScratch is what rendering a row reuses: the member index and the
+// buffer the cells are joined in.
+type rowScratch struct {
+	mem []member
+	buf []byte
+}
+
+// rowScratches keeps rowScratch values for reuse between rows.
+var rowScratches = sync.Pool{New: func() any { return new(rowScratch) }}
+
+// rowKey renders the entity's cells and, with key set, its search key:
+// the cells and the key share one allocation (the key is the cells
+// themselves when nothing needs lowering). A listed entity's Raw is known
+// to be valid JSON; any other is checked first.
+func (d *Descriptor) rowKey(e Entity, key bool) ([]string, string) {
+	sc := rowScratches.Get().(*rowScratch)
+	defer rowScratches.Put(sc)
+	raw := e.Raw
+	if !e.listed {
+		raw = bytes.TrimSpace(raw)
 	}
-	var mem [32]member
-	o := index(bytes.TrimSpace(e.Raw), mem[:0], false)
-	if !json.Valid(o.raw) {
+	o := index(raw, sc.mem, true) // strings read from o alias raw: they are copied below
+	if o.mem != nil {
+		sc.mem = o.mem[:0]
+	}
+	if !e.listed && !json.Valid(raw) {
 		o = object{}
 	}
+	b := sc.buf[:0]
 	row := make([]string, len(d.Columns))
+	var at [16]int
+	offs := at[:0]
 	for i, c := range d.Columns {
-		row[i] = cleanText(c.get(o))
+		if i > 0 {
+			b = append(b, cellSep...)
+		}
+		b = append(b, cleanText(c.get(o))...)
+		offs = append(offs, len(b))
 	}
-	return row
+	n := len(b)
+	if key {
+		b = appendLower(b, b)
+	}
+	if cap(b) <= 64<<10 {
+		sc.buf = b[:0]
+	}
+	var cells, search string
+	switch {
+	case !key:
+		cells = string(b)
+	case string(b[:n]) == string(b[n:]):
+		cells = string(b[:n])
+		search = cells
+	default:
+		both := string(b)
+		cells, search = both[:n], both[n:]
+	}
+	from := 0
+	for i, end := range offs {
+		row[i] = cells[from:end]
+		from = end + len(cellSep)
+	}
+	return row, search
 }
 
 // cellSep joins an entity's cells (the table's key separator): cleanText
@@ -260,10 +314,10 @@ const cellSep = "\x1f"
 // Entity is one entity as the console holds it: the raw JSON the server
 // sent, untouched (unknown fields round-trip), plus what the UI needs.
 //
-// A listed entity (List, ListStream) also carries its table row and its
-// search key, computed once while the answer was split: Row, Cell and
-// SearchKey then read them without decoding Raw. Its Raw may share one
-// buffer with the other entities of the answer: never modify it.
+// Its row (Row, Cell, SearchKey, RowKey) is rendered from Raw when asked
+// for, not kept. A listed entity (List, ListStream) is known to be valid
+// JSON; its Raw may share one buffer with the other entities of the
+// answer: never modify it.
 type Entity struct {
 	Kind    *Descriptor
 	ID      string // id or natural key; "" when the kind has none (v2 create answers carry only an id)
@@ -271,9 +325,7 @@ type Entity struct {
 	Parents Ref    // the parent references it was fetched under; shared by the entities of one list: never modify it
 	Raw     json.RawMessage
 
-	cells  string // the row's cells joined by cellSep, when listed
-	search string // cells lower-cased, when listed
-	listed bool
+	listed bool // Raw is a validated list answer's entity
 }
 
 // Ref maps placeholders (app, platform, service, workspace, feed, module,
@@ -320,35 +372,31 @@ func (e Entity) Row() []string {
 	return e.Kind.Row(e)
 }
 
+// RowKey is the entity's table row and its search key (SearchKey), made
+// together: cheaper than Row and SearchKey one after the other.
+func (e Entity) RowKey() ([]string, string) {
+	if e.Kind == nil {
+		return nil, ""
+	}
+	return e.Kind.rowKey(e, true)
+}
+
 // Cell is the text of column i of the entity's row ("" out of range).
 func (e Entity) Cell(i int) string {
 	if e.Kind == nil || i < 0 || i >= len(e.Kind.Columns) {
 		return ""
 	}
-	if !e.listed {
-		return e.Kind.Row(e)[i]
+	if v := e.Kind.Columns[i].Value; v != nil {
+		return v(e)
 	}
-	s := e.cells
-	for ; i > 0; i-- {
-		j := strings.Index(s, cellSep)
-		if j < 0 {
-			return ""
-		}
-		s = s[j+len(cellSep):]
-	}
-	if j := strings.Index(s, cellSep); j >= 0 {
-		s = s[:j]
-	}
-	return s
+	return e.Row()[i]
 }
 
 // SearchKey is what a filter matches: the row's cells lower-cased, joined
 // by the separator "\x1f" (which cannot be typed).
 func (e Entity) SearchKey() string {
-	if e.listed {
-		return e.search
-	}
-	return strings.ToLower(strings.Join(e.Row(), cellSep))
+	_, k := e.RowKey()
+	return k
 }
 
 // entity builds an Entity of kind d from raw JSON.
@@ -517,8 +565,8 @@ func newCatalog(ds []*Descriptor) *Catalog {
 		for i := range d.Columns {
 			g := d.Columns[i].get
 			d.Columns[i].Value = func(e Entity) string {
-				if e.listed && e.Kind == d {
-					return e.Cell(i)
+				if e.listed {
+					return cleanText(g(object{raw: e.Raw}))
 				}
 				raw := bytes.TrimSpace(e.Raw)
 				if !json.Valid(raw) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,23 +26,28 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// Eight bytes at a time: whether a word holds a byte below 0x20, a quote
-// or a backslash (the bytes that end a run of plain string content).
+// Eight bytes at a time: which bytes of a word are below 0x20, a quote or
+// a backslash (the bytes that end a run of plain string content).
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
 )
 
-func special(v uint64) bool {
+// specials has the high bit of each such byte of v set (v read little
+// endian, so the lowest set bit is the first such byte). Bytes after the
+// first may be flagged wrongly (a borrow), never bytes before it.
+func specials(v uint64) uint64 {
 	q, bs := v^(lsb*'"'), v^(lsb*'\\')
-	return ((v-lsb*0x20)&^v|(q-lsb)&^q|(bs-lsb)&^bs)&msb != 0
+	return ((v-lsb*0x20)&^v | (q-lsb)&^q | (bs-lsb)&^bs) & msb
 }
 
 // plainRun returns the index of the first quote, backslash or control
 // byte at or after i (len(b) when there is none).
 func plainRun(b []byte, i int) int {
-	for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
-		i += 8
+	for ; i+8 <= len(b); i += 8 {
+		if m := specials(binary.LittleEndian.Uint64(b[i : i+8 : i+8])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
 	}
 	for i < len(b) {
 		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
@@ -204,8 +210,10 @@ const (
 	nExp                // exponent digits
 )
 
-// span is an entity's place in the body: [start, end).
-type span struct{ start, end int }
+// span is an entity's place in the body, [start, end), and, when the
+// splitter records members, the range [m0, m1) of its top-level members
+// (counted from the body's first recorded member; see take).
+type span struct{ start, end, m0, m1 int }
 
 // member says which top-level member of an object is being read.
 const (
@@ -237,22 +245,32 @@ type splitter struct {
 	err      error
 
 	// what the body is
-	top        byte // first byte of the top-level value; 0 before it
-	topStart   int
-	topEnd     int
-	member     uint8
-	memStart   int
-	sawData    bool
-	sawErrors  bool
-	dataKind   byte // first byte of the current data member's value
-	dataErr    error
-	itemStart  int
-	itemNull   bool
-	spans      []span // completed entities not yet taken
-	handed     int    // entities taken so far
-	dataType   []byte // last "dataType" member, copied
-	dataTypeSn []byte // last "data_type" member, copied
-	errorsRaw  []byte // last "errors" member, copied
+	top       byte // first byte of the top-level value; 0 before it
+	topStart  int
+	topEnd    int
+	member    uint8
+	memStart  int
+	sawData   bool
+	sawErrors bool
+	dataKind  byte // first byte of the current data member's value
+	dataErr   error
+	itemStart int
+	itemNull  bool
+	spans     []span // completed entities not yet taken
+	handed    int    // entities taken so far
+
+	// With members set, the top-level members of every entity that is an
+	// object are recorded while it is validated (offsets into the entity),
+	// so that reading its fields needs no second pass over it.
+	members    bool
+	entDepth   int      // len(stack) inside the entity being read; 0 outside one
+	mems       []member // members of the entities not yet taken (and of the one being read)
+	memBase    int      // the count of members taken before mems[0]
+	entMem     int      // the count of members before the entity being read
+	cur        member   // the member being read
+	dataType   []byte   // last "dataType" member, copied
+	dataTypeSn []byte   // last "data_type" member, copied
+	errorsRaw  []byte   // last "errors" member, copied
 }
 
 func (s *splitter) fail(at int) error {
@@ -264,13 +282,39 @@ func (s *splitter) fail(at int) error {
 
 // take returns the entities completed so far and forgets them.
 func (s *splitter) take() []span {
-	out := s.spans
-	s.spans = s.spans[len(s.spans):]
+	out := s.spans[:len(s.spans):len(s.spans)]
 	s.handed += len(out)
-	if len(s.spans) == 0 && cap(s.spans) > 1024 {
-		s.spans = nil
-	}
+	s.spans = fresh(s.spans, len(out))
 	return out
+}
+
+// fresh is what is left of xs once its first n elements were handed out
+// (the caller's from now on): the rest, in room for about as many more, so
+// that the next chunk of a stream fills one allocation.
+func fresh[T any](xs []T, n int) []T {
+	rest := xs[n:]
+	if cap(rest)-len(rest) >= n {
+		return rest
+	}
+	out := make([]T, len(rest), len(rest)+max(n+n/4, 16))
+	copy(out, rest)
+	return out
+}
+
+// takeMembers is take with the members of the entities taken: spans[i]'s
+// are mems[spans[i].m0-base : spans[i].m1-base]. The slice is the
+// caller's: the splitter never writes to it again.
+func (s *splitter) takeMembers() (spans []span, mems []member, base int) {
+	spans = s.take()
+	base = s.memBase
+	n := s.entMem - s.memBase // members of completed entities (the rest: the one being read)
+	if s.entDepth == 0 {
+		n = len(s.mems)
+	}
+	mems = s.mems[:n:n]
+	s.mems = fresh(s.mems, n)
+	s.memBase += n
+	return spans, mems, base
 }
 
 // feed scans b[s.pos:]: b is everything read so far.
@@ -292,10 +336,13 @@ func (s *splitter) feed(b []byte) error {
 			case c == '"':
 				i++
 				if s.isKey {
-					if len(s.stack) == 1 {
+					switch len(s.stack) {
+					case 1:
 						if err := s.key(b[s.keyStart:i]); err != nil {
 							return err
 						}
+					case s.entDepth:
+						s.cur.k0, s.cur.k1 = int32(s.keyStart-s.itemStart), int32(i-s.itemStart)
 					}
 					s.st = stColon
 				} else {
@@ -522,10 +569,12 @@ func (s *splitter) begin(c byte, i int) error {
 	switch depth {
 	case 0:
 		s.top, s.topStart = c, i
+	case s.entDepth:
+		s.cur.v0 = int32(i - s.itemStart) // a member of the entity being read
 	case 1:
 		switch s.top {
 		case '[':
-			s.itemStart, s.itemNull = i, c == 'n'
+			s.item(c, i)
 		case '{':
 			s.memStart = i
 			if s.member == mData {
@@ -533,7 +582,7 @@ func (s *splitter) begin(c byte, i int) error {
 				switch c {
 				case '[', 'n':
 				case '{':
-					s.itemStart = i
+					s.item(c, i)
 				default:
 					s.dataErr = fmt.Errorf("envelope data is neither an array nor an object")
 				}
@@ -541,13 +590,33 @@ func (s *splitter) begin(c byte, i int) error {
 		}
 	case 2:
 		if s.top == '{' && s.member == mData && s.dataKind == '[' {
-			s.itemStart, s.itemNull = i, c == 'n'
+			s.item(c, i)
 		}
 	}
 	if c == '{' || c == '[' {
 		s.stack = append(s.stack, c)
 	}
 	return nil
+}
+
+// item starts an entity (an element of the list, or an envelope's data
+// object) whose first byte c is at i.
+func (s *splitter) item(c byte, i int) {
+	s.itemStart, s.itemNull = i, c == 'n'
+	if s.members && c == '{' {
+		s.entDepth = len(s.stack) + 1 // its '{' is pushed next
+		s.entMem = s.memBase + len(s.mems)
+	}
+}
+
+// itemEnd appends the entity ending at i to the spans.
+func (s *splitter) itemEnd(i int) {
+	sp := span{start: s.itemStart, end: i, m0: -1, m1: -1}
+	if s.entDepth != 0 {
+		sp.m0, sp.m1 = s.entMem, s.memBase+len(s.mems)
+		s.entDepth = 0
+	}
+	s.spans = append(s.spans, sp)
 }
 
 // end closes the value ending at i (exclusive) at depth len(s.stack).
@@ -562,19 +631,22 @@ func (s *splitter) end(b []byte, i int) {
 	case 0:
 		s.topEnd = i
 		if s.top == '{' && !s.sawData && !s.sawErrors {
-			s.spans = append(s.spans, span{s.topStart, i}) // a bare object
+			s.spans = append(s.spans, span{start: s.topStart, end: i, m0: -1, m1: -1}) // a bare object
 		}
+	case s.entDepth:
+		s.cur.v1 = int32(i - s.itemStart) // a member of the entity being read
+		s.mems = append(s.mems, s.cur)
 	case 1:
 		switch s.top {
 		case '[':
 			if !s.itemNull {
-				s.spans = append(s.spans, span{s.itemStart, i})
+				s.itemEnd(i)
 			}
 		case '{':
 			switch s.member {
 			case mData:
 				if s.dataKind == '{' {
-					s.spans = append(s.spans, span{s.itemStart, i})
+					s.itemEnd(i)
 				}
 			case mDataType:
 				s.dataType = append(s.dataType[:0], b[s.memStart:i]...)
@@ -586,7 +658,7 @@ func (s *splitter) end(b []byte, i int) {
 		}
 	case 2:
 		if s.top == '{' && s.member == mData && s.dataKind == '[' && !s.itemNull {
-			s.spans = append(s.spans, span{s.itemStart, i})
+			s.itemEnd(i)
 		}
 	}
 }
@@ -642,9 +714,11 @@ func (s *splitter) payload(b []byte) Payload {
 	default:
 		return Payload{Shape: ShapeBareScalar, Scalar: b[s.topStart:s.topEnd:s.topEnd]}
 	}
-	for _, sp := range s.take() {
+	for _, sp := range s.spans { // the body is finished: nothing is taken after this
 		p.Items = append(p.Items, json.RawMessage(b[sp.start:sp.end:sp.end]))
 	}
+	s.handed += len(s.spans)
+	s.spans = nil
 	return p
 }
 

@@ -76,7 +76,7 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	resp, err := c.Do(context.WithValue(ctx, bodyReaderKey{}, bodyReader(ls.read)), Request{Version: d.Version, Method: http.MethodGet, Path: p})
 	// The transport may hold on to the request's context (and so to ls)
 	// until the connection's next request: let go of what ls reaches.
-	ls.fn, ls.row = nil, rowScratch{}
+	ls.fn, ls.scratch = nil, listScratch{}
 	if ls.cbErr != nil {
 		return ls.cbErr
 	}
@@ -134,13 +134,7 @@ type listStream struct {
 	errors    []ErrorItem // the envelope's errors[], at the end
 	scalar    []byte      // a bare scalar answer
 
-	row rowScratch
-}
-
-// rowScratch is reused from entity to entity while rows are computed.
-type rowScratch struct {
-	mem []member
-	buf []byte
+	scratch listScratch
 }
 
 // read consumes one 2xx answer (it runs inside Do, once per attempt). The
@@ -186,15 +180,15 @@ func (ls *listStream) read(resp *http.Response) error {
 		}
 		return &streamError{kind: ErrNetwork, err: err}
 	}
-	var sp splitter
+	sp := splitter{members: true}
 	send := func() {
-		spans := sp.take()
+		spans, mems, memBase := sp.takeMembers()
 		src, base := buf, 0
 		if pooled != nil && len(spans) > 0 { // copy the chunk's entities out of the pooled buffer, once
 			base = spans[0].start
 			src = slices.Clone(buf[base:spans[len(spans)-1].end])
 		}
-		q <- chunk{src: src, base: base, spans: spans, bytes: int64(len(buf))}
+		q <- chunk{src: src, base: base, spans: spans, mems: mems, memBase: memBase, bytes: int64(len(buf))}
 	}
 	for !ls.stop.Load() {
 		if len(buf) == cap(buf) {
@@ -248,15 +242,18 @@ func (ls *listStream) read(resp *http.Response) error {
 	return end(nil)
 }
 
-// chunk is the entities one read completed: spans of src, offset by base.
+// chunk is the entities one read completed: spans of src, offset by base,
+// and their members (a span's m0 and m1 are offset by memBase).
 type chunk struct {
-	src   []byte
-	base  int
-	spans []span
-	bytes int64 // read so far
+	src     []byte
+	base    int
+	spans   []span
+	mems    []member
+	memBase int
+	bytes   int64 // read so far
 }
 
-// deliver builds the rows of every chunk and hands them to fn in batches
+// deliver builds the entities of every chunk and hands them to fn in batches
 // (see batchMax). It drains q to its close; once stopped it only discards.
 func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{}) {
 	defer close(done)
@@ -288,7 +285,11 @@ func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{})
 		}
 		for _, s := range c.spans {
 			raw := c.src[s.start-c.base : s.end-c.base : s.end-c.base]
-			pending = append(pending, ls.d.listEntity(raw, ls.parents, &ls.row))
+			var mem []member
+			if s.m0 >= 0 {
+				mem = c.mems[s.m0-c.memBase : s.m1-c.memBase : s.m1-c.memBase]
+			}
+			pending = append(pending, ls.d.listEntity(raw, mem, ls.parents, &ls.scratch))
 		}
 		read = c.bytes
 		flush(false)
@@ -395,33 +396,19 @@ func readAll(r io.Reader, n int64) ([]byte, error) {
 	return out, nil
 }
 
-// listEntity builds a listed Entity from raw JSON of a validated body,
-// computing its row's cells and search key once. raw is kept, not copied,
-// and must never change.
-func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity {
-	o := index(raw, sc.mem, true) // strings read from o alias raw: copy what is kept
-	sc.mem = o.mem
-	b := sc.buf[:0]
-	for i, c := range d.Columns {
-		if i > 0 {
-			b = append(b, cellSep...)
+// listEntity builds a listed Entity from raw JSON of a validated body: its
+// id and name, read through its top-level members mem (as the splitter
+// recorded them; nil: indexed here). raw is kept, not copied, and must
+// never change; the id and the name are copied into the scratch's arena.
+func (d *Descriptor) listEntity(raw []byte, mem []member, parents Ref, sc *listScratch) Entity {
+	o := object{raw: raw, mem: mem, alias: true} // strings read from o alias raw: copy what is kept
+	if mem == nil {
+		o = index(raw, sc.mem, true)
+		if o.mem != nil {
+			sc.mem = o.mem[:0]
 		}
-		b = append(b, cleanText(c.get(o))...)
 	}
-	// The cells and their lower-cased form share one allocation; the form
-	// is the cells themselves when nothing needs lowering.
-	n := len(b)
-	b = appendLower(b, b)
-	sc.buf = b
-	var cells, search string
-	if string(b[:n]) == string(b[n:]) {
-		cells = string(b[:n])
-		search = cells
-	} else {
-		both := string(b)
-		cells, search = both[:n], both[n:]
-	}
-	e := Entity{Kind: d, Parents: parents, Raw: raw, cells: cells, search: search, listed: true}
+	e := Entity{Kind: d, Parents: parents, Raw: raw, listed: true}
 	if d.id != nil {
 		e.ID = d.id(o)
 	} else {
@@ -432,8 +419,36 @@ func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity 
 	} else {
 		e.Name = cleanText(fstr(o, "name"))
 	}
-	e.ID, e.Name = keep(e.ID, cells, raw), keep(e.Name, cells, raw)
+	e.ID, e.Name = sc.keep(e.ID), sc.keep(e.Name)
 	return e
+}
+
+// listScratch is what listing reuses from entity to entity.
+type listScratch struct {
+	mem   []member
+	arena []byte // where ids and names are kept (see keep)
+}
+
+// arenaBlock is the size of the blocks ids and names are copied into:
+// one allocation for a few hundred entities' strings, and a string kept
+// after its entity (a selected row's id) holds one block, never the answer.
+const arenaBlock = 4 << 10
+
+// keep returns a copy of s in the arena. The bytes of a string handed out
+// are never written again.
+func (sc *listScratch) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > cap(sc.arena)-len(sc.arena) {
+		if len(s) > arenaBlock/8 {
+			return strings.Clone(s)
+		}
+		sc.arena = make([]byte, 0, arenaBlock)
+	}
+	n := len(sc.arena)
+	sc.arena = append(sc.arena, s...)
+	return unsafe.String(&sc.arena[n], len(s))
 }
 
 // appendLower appends s lower-cased (as strings.ToLower) to dst.
@@ -448,33 +463,4 @@ func appendLower(dst, s []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// keep returns s as it may be kept: the equal cell of cells when there is
-// one (no new memory), a copy when s aliases raw, else s.
-func keep(s, cells string, raw []byte) string {
-	if s == "" {
-		return ""
-	}
-	for rest, off := cells, 0; ; {
-		j := strings.Index(rest, cellSep)
-		cell := rest
-		if j >= 0 {
-			cell = rest[:j]
-		}
-		if cell == s {
-			return cells[off : off+len(cell)]
-		}
-		if j < 0 {
-			break
-		}
-		rest, off = rest[j+len(cellSep):], off+j+len(cellSep)
-	}
-	if len(raw) > 0 {
-		p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&raw[0]))
-		if p >= lo && p < lo+uintptr(len(raw)) {
-			return strings.Clone(s)
-		}
-	}
-	return s
 }
