@@ -515,9 +515,20 @@ func (c *Catalog) parentKey(k string) (key string, known bool) {
 	return key, false
 }
 
+// normName is the form names are looked up in: lower case, without
+// spaces, dashes and underscores.
 func normName(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s)
+	if !strings.ContainsAny(s, " -_") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '-' && c != '_' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // DefaultCatalog returns the catalogue of every documented kind. It is

@@ -196,6 +196,7 @@ const (
 	stStrHex                // inside \uXXXX
 	stLit                   // inside true, false or null
 	stNum                   // inside a number (numState says where)
+	stBad                   // not a state: no value starts with the byte
 )
 
 // number states.
@@ -256,8 +257,10 @@ type splitter struct {
 	dataErr   error
 	itemStart int
 	itemNull  bool
-	spans     []span // completed entities not yet taken
+	spans     []span // completed entities (the first takenSpans were taken)
 	handed    int    // entities taken so far
+
+	takenSpans, takenMems int // what was taken and is dropped at the next feed
 
 	// With members set, the top-level members of every entity that is an
 	// object are recorded while it is validated (offsets into the entity),
@@ -280,41 +283,41 @@ func (s *splitter) fail(at int) error {
 	return s.err
 }
 
-// take returns the entities completed so far and forgets them.
+// take returns the entities completed since the last take. The slice is
+// valid until the splitter is fed again.
 func (s *splitter) take() []span {
-	out := s.spans[:len(s.spans):len(s.spans)]
+	out := s.spans[s.takenSpans:]
+	s.takenSpans = len(s.spans)
 	s.handed += len(out)
-	s.spans = fresh(s.spans, len(out))
-	return out
-}
-
-// fresh is what is left of xs once its first n elements were handed out
-// (the caller's from now on): the rest, in room for about as many more, so
-// that the next chunk of a stream fills one allocation.
-func fresh[T any](xs []T, n int) []T {
-	rest := xs[n:]
-	if cap(rest)-len(rest) >= n {
-		return rest
-	}
-	out := make([]T, len(rest), len(rest)+max(n+n/4, 16))
-	copy(out, rest)
 	return out
 }
 
 // takeMembers is take with the members of the entities taken: spans[i]'s
-// are mems[spans[i].m0-base : spans[i].m1-base]. The slice is the
-// caller's: the splitter never writes to it again.
+// are mems[spans[i].m0-base : spans[i].m1-base]. Both slices are valid
+// until the splitter is fed again.
 func (s *splitter) takeMembers() (spans []span, mems []member, base int) {
 	spans = s.take()
-	base = s.memBase
-	n := s.entMem - s.memBase // members of completed entities (the rest: the one being read)
-	if s.entDepth == 0 {
-		n = len(s.mems)
+	end := s.memBase + len(s.mems) // members of completed entities end here
+	if s.entDepth != 0 {
+		end = s.entMem // the rest belong to the entity being read
 	}
-	mems = s.mems[:n:n]
-	s.mems = fresh(s.mems, n)
-	s.memBase += n
+	base = s.memBase + s.takenMems
+	mems = s.mems[s.takenMems : end-s.memBase]
+	s.takenMems = end - s.memBase
 	return spans, mems, base
+}
+
+// compact forgets what was taken, so that the next entities reuse its room.
+func (s *splitter) compact() {
+	if s.takenSpans > 0 {
+		s.spans = s.spans[:copy(s.spans, s.spans[s.takenSpans:])]
+		s.takenSpans = 0
+	}
+	if s.takenMems > 0 {
+		s.mems = s.mems[:copy(s.mems, s.mems[s.takenMems:])]
+		s.memBase += s.takenMems
+		s.takenMems = 0
+	}
 }
 
 // feed scans b[s.pos:]: b is everything read so far.
@@ -322,6 +325,7 @@ func (s *splitter) feed(b []byte) error {
 	if s.err != nil {
 		return s.err
 	}
+	s.compact()
 	i := s.pos
 	for i < len(b) {
 		c := b[i]
@@ -344,9 +348,14 @@ func (s *splitter) feed(b []byte) error {
 					case s.entDepth:
 						s.cur.k0, s.cur.k1 = int32(s.keyStart-s.itemStart), int32(i-s.itemStart)
 					}
-					s.st = stColon
+					if i < len(b) && b[i] == ':' { // compact JSON: the colon follows at once
+						s.st = stValue
+						i++
+					} else {
+						s.st = stColon
+					}
 				} else {
-					s.end(b, i)
+					s.ended(b, i)
 				}
 			case c == '\\':
 				s.st = stStrEsc
@@ -373,18 +382,32 @@ func (s *splitter) feed(b []byte) error {
 			}
 			i++
 		case stLit:
+			if rest := s.lit[s.litI:]; i+len(rest) <= len(b) && string(b[i:i+len(rest)]) == rest {
+				i += len(rest) // the whole rest of the literal at once
+				s.ended(b, i)
+				continue
+			}
 			if c != s.lit[s.litI] {
 				return s.fail(i)
 			}
 			i++
 			if s.litI++; s.litI == len(s.lit) {
-				s.end(b, i)
+				s.ended(b, i)
 			}
 		case stNum:
+			if s.num == nInt || s.num == nFrac || s.num == nExp {
+				for i < len(b) && '0' <= b[i] && b[i] <= '9' { // a run of digits at once
+					i++
+				}
+				if i == len(b) {
+					continue
+				}
+				c = b[i]
+			}
 			if ok, done := s.numByte(c); ok {
 				i++
 			} else if done {
-				s.end(b, i) // c is looked at again after the number
+				s.ended(b, i) // c is looked at again after the number
 			} else {
 				return s.fail(i)
 			}
@@ -398,7 +421,7 @@ func (s *splitter) feed(b []byte) error {
 				if c == ']' && s.st == stArrFirst {
 					s.stack = s.stack[:len(s.stack)-1]
 					i++
-					s.end(b, i)
+					s.ended(b, i)
 					continue
 				}
 				if err := s.begin(c, i); err != nil {
@@ -409,7 +432,7 @@ func (s *splitter) feed(b []byte) error {
 				if c == '}' && s.st == stObjFirst {
 					s.stack = s.stack[:len(s.stack)-1]
 					i++
-					s.end(b, i)
+					s.ended(b, i)
 					continue
 				}
 				if c != '"' {
@@ -432,7 +455,7 @@ func (s *splitter) feed(b []byte) error {
 					s.st = stKey
 				case c == ']' && open == '[', c == '}' && open == '{':
 					s.stack = s.stack[:len(s.stack)-1]
-					s.end(b, i+1)
+					s.ended(b, i+1)
 				default:
 					return s.fail(i)
 				}
@@ -538,34 +561,76 @@ func (s *splitter) numByte(c byte) (ok, done bool) {
 	}
 }
 
+// starts is the state a value's first byte starts (stBad: none).
+var starts = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = stBad
+	}
+	t['{'], t['['], t['"'] = stObjFirst, stArrFirst, stStr
+	t['t'], t['f'], t['n'] = stLit, stLit, stLit
+	t['-'] = stNum
+	for c := '0'; c <= '9'; c++ {
+		t[c] = stNum
+	}
+	return t
+}()
+
+// deep reports whether a value at the current depth needs none of
+// begin's and end's bookkeeping: it is below the envelope and its items,
+// and inside one of the members of the entity being read, if any.
+func (s *splitter) deep() bool { return len(s.stack) > 2 && len(s.stack) > s.entDepth }
+
+// ended closes the value ending at i (exclusive).
+func (s *splitter) ended(b []byte, i int) {
+	if s.deep() {
+		s.st = stAfter
+		return
+	}
+	s.end(b, i)
+}
+
 // begin starts the value whose first byte c is at i.
 func (s *splitter) begin(c byte, i int) error {
-	depth := len(s.stack)
-	switch c {
-	case '{':
-		s.st = stObjFirst
-	case '[':
-		s.st = stArrFirst
-	case '"':
-		s.st, s.isKey = stStr, false
-	case 't':
-		s.st, s.lit, s.litI = stLit, "true", 1
-	case 'f':
-		s.st, s.lit, s.litI = stLit, "false", 1
-	case 'n':
-		s.st, s.lit, s.litI = stLit, "null", 1
-	case '-':
-		s.st, s.num = stNum, nMinus
-	default:
-		switch {
-		case c == '0':
-			s.st, s.num = stNum, nZero
-		case '1' <= c && c <= '9':
-			s.st, s.num = stNum, nInt
+	st := starts[c]
+	switch st {
+	case stBad:
+		return s.fail(i)
+	case stStr:
+		s.isKey = false
+	case stLit:
+		s.litI = 1
+		switch c {
+		case 't':
+			s.lit = "true"
+		case 'f':
+			s.lit = "false"
 		default:
-			return s.fail(i)
+			s.lit = "null"
+		}
+	case stNum:
+		switch c {
+		case '-':
+			s.num = nMinus
+		case '0':
+			s.num = nZero
+		default:
+			s.num = nInt
 		}
 	}
+	s.st = st
+	if !s.deep() {
+		s.top1(c, i)
+	}
+	if c == '{' || c == '[' {
+		s.stack = append(s.stack, c)
+	}
+	return nil
+}
+
+// top1 is begin's bookkeeping near the top: the body's shape, the
+// envelope's members, the entities and their members.
+func (s *splitter) top1(c byte, i int) {
+	depth := len(s.stack)
 	switch depth {
 	case 0:
 		s.top, s.topStart = c, i
@@ -593,10 +658,6 @@ func (s *splitter) begin(c byte, i int) error {
 			s.item(c, i)
 		}
 	}
-	if c == '{' || c == '[' {
-		s.stack = append(s.stack, c)
-	}
-	return nil
 }
 
 // item starts an entity (an element of the list, or an envelope's data
@@ -714,11 +775,9 @@ func (s *splitter) payload(b []byte) Payload {
 	default:
 		return Payload{Shape: ShapeBareScalar, Scalar: b[s.topStart:s.topEnd:s.topEnd]}
 	}
-	for _, sp := range s.spans { // the body is finished: nothing is taken after this
+	for _, sp := range s.take() {
 		p.Items = append(p.Items, json.RawMessage(b[sp.start:sp.end:sp.end]))
 	}
-	s.handed += len(s.spans)
-	s.spans = nil
 	return p
 }
 
