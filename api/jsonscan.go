@@ -278,7 +278,7 @@ type splitter struct {
 
 func (s *splitter) fail(at int) error {
 	if s.err == nil {
-		s.err = fmt.Errorf("body is not valid JSON (at byte %d)", at)
+		s.err = &MalformedError{At: int64(at)}
 	}
 	return s.err
 }

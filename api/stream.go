@@ -308,7 +308,7 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 		}
 		seen = b
 		if e := sp.feed(b); e != nil {
-			bad = malformed(e, b, sp.pos)
+			bad = malformed(e, b, ls.delivered)
 			ls.stop.Store(true)
 			ls.cancel() // nothing more is read: a read waiting for bytes gives up now
 			continue
@@ -324,7 +324,7 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 	}
 	if e := sp.finish(seen); e != nil {
 		ls.stop.Store(true)
-		return malformed(e, seen, len(seen))
+		return malformed(e, seen, ls.delivered)
 	}
 	entities()
 	flush(true)
@@ -336,9 +336,16 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 	return nil
 }
 
-// malformed is the error for a body found not to be JSON at byte at,
-// with an excerpt of what came just before.
-func malformed(err error, buf []byte, at int) *streamError {
+// malformed is the error for a body found not to be JSON (err, from the
+// splitter, says where) after n entities were handed on, with an excerpt
+// of what came just before the break.
+func malformed(err error, buf []byte, n int) *streamError {
+	at := len(buf)
+	var me *MalformedError
+	if errors.As(err, &me) {
+		err = &MalformedError{At: me.At, Entities: n}
+		at = int(me.At)
+	}
 	from := max(0, min(at, len(buf))-excerptLen)
 	return &streamError{kind: ErrBadResponse, err: err, excerpt: slices.Clone(buf[from:min(len(buf), at+1)])}
 }
