@@ -89,7 +89,7 @@ func (c *cli) getCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get KIND [ID]",
 		Short: "Print entities, for scripts",
-		Long:  getLong + kindTable(),
+		Long:  getLong, // the kinds table is added when shown: see longKinds
 		Example: `  mpconsole get apps --sandbox
   mpconsole get platforms --parent app=1 -o json
   mpconsole get apps -o name --no-headers
@@ -109,7 +109,7 @@ func (c *cli) getCmd() *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("parent", completeParents)
 	_ = cmd.RegisterFlagCompletionFunc("output", completeOutputs)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
-	return cmd
+	return withKindTable(cmd)
 }
 
 // runGet reads and prints what the options ask for.
@@ -201,6 +201,37 @@ func kindList() string {
 		names = append(names, d.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// longKinds marks a command whose Long ends with the kinds table. The
+// table is added when the text is shown (its help, the man page), not when
+// the command tree is built: it needs the catalogue, which every other
+// start-up (--help, the console's first frame) need not build first.
+const longKinds = "mpconsole/long-kinds"
+
+// withKindTable marks cmd as longKinds and shows its help with the table.
+func withKindTable(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[longKinds] = "pending"
+	cmd.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		completeLong(cmd)
+		cmd.Parent().HelpFunc()(cmd, args)
+	})
+	return cmd
+}
+
+// completeLong adds the kinds table to cmd and its subcommands marked
+// longKinds, once.
+func completeLong(cmd *cobra.Command) {
+	if cmd.Annotations[longKinds] == "pending" {
+		cmd.Long += kindTable()
+		cmd.Annotations[longKinds] = "done"
+	}
+	for _, sub := range cmd.Commands() {
+		completeLong(sub)
+	}
 }
 
 // kindTable lists the kinds, their first aliases and the parents they

@@ -102,6 +102,7 @@ func (c *cli) manCmd() *cobra.Command {
 		Long:  "Print the man page, section 1, generated from the commands and their flags:\n  mpconsole man > mpconsole.1 && man ./mpconsole.1",
 		Args:  usageArgs(0, 0, "no argument"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			completeLong(cmd.Root())
 			page, err := mcobra.NewManPage(1, cmd.Root())
 			if err != nil {
 				return fmt.Errorf("man page: %w", err)

@@ -13,7 +13,7 @@ import (
 
 // term is the built console running in a real pseudo-terminal (tmux).
 type term struct {
-	t    *testing.T
+	t    testing.TB
 	sock string
 	done string // file the exit code is written to
 }
@@ -42,7 +42,7 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 
 // startTerm runs the console on a fresh home directory (nothing configured,
 // so the embedded sandbox), with extra environment variables.
-func startTerm(t *testing.T, env ...string) *term {
+func startTerm(t testing.TB, env ...string) *term {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"os/signal"
@@ -23,6 +24,7 @@ import (
 	"syscall"
 
 	"charm.land/fang/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 )
 
@@ -52,9 +54,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := fang.Execute(ctx, root, fang.WithoutVersion(), fang.WithoutManpage(), fang.WithErrorHandler(c.printError))
+	err := fang.Execute(ctx, root, fang.WithoutVersion(), fang.WithoutManpage(), fang.WithErrorHandler(c.printError),
+		fang.WithColorSchemeFunc(helpColors))
 	c.log.close()
 	return exitCodeOf(err)
+}
+
+// helpColors is fang's default colour scheme with every colour resolved
+// once: its palette's colours look their value up in a table built anew on
+// each use, and styled help uses them thousands of times.
+func helpColors(c lipgloss.LightDarkFunc) fang.ColorScheme {
+	cs := fang.DefaultColorScheme(c)
+	for _, p := range []*color.Color{&cs.Base, &cs.Title, &cs.Description, &cs.Codeblock, &cs.Program, &cs.DimmedArgument,
+		&cs.Comment, &cs.Flag, &cs.FlagDefault, &cs.Command, &cs.QuotedString, &cs.Argument, &cs.Help, &cs.Dash,
+		&cs.ErrorHeader[0], &cs.ErrorHeader[1], &cs.ErrorDetails} {
+		if *p != nil {
+			r, g, b, a := (*p).RGBA()
+			*p = color.RGBA64{R: uint16(r), G: uint16(g), B: uint16(b), A: uint16(a)}
+		}
+	}
+	return cs
 }
 
 // rootCmd builds the command tree. The root command is the console.

@@ -103,7 +103,7 @@ type Column struct {
 	Value func(Entity) string // the cell text for an entity
 	get   func(object) string
 	// note: the cell is the list's note for the lower-cased value get
-	// gives (rowScratch.notes: the custom role a user holds), "" for an
+	// gives (listScratch.notes: the custom role a user holds), "" for an
 	// entity that was not listed.
 	note bool
 }
@@ -252,24 +252,80 @@ func (d *Descriptor) Needs() []string {
 	return placeholders(d.Paths.List[len(d.Paths.List)-1], false)
 }
 
-// Row renders the entity's cells for every column: those computed when it
-// was listed, else read from its raw JSON once.
+// Row renders the entity's cells for every column, read from its raw
+// JSON.
 func (d *Descriptor) Row(e Entity) []string {
-	if e.listed && e.Kind == d {
-		return strings.Split(e.cells, cellSep)
+	cells, _ := d.rowKey(e, false)
+	return cells
+}
+
+// rowScratch is what rendering a row reuses: the member index and the
+// buffer the cells are joined in.
+type rowScratch struct {
+	mem []member
+	buf []byte
+}
+
+// rowScratches keeps rowScratch values for reuse between rows.
+var rowScratches = sync.Pool{New: func() any { return new(rowScratch) }}
+
+// rowKey renders the entity's cells and, with key set, its search key:
+// the cells and the key share one allocation (the key is the cells
+// themselves when nothing needs lowering). A listed entity's Raw is known
+// to be valid JSON; any other is checked first.
+func (d *Descriptor) rowKey(e Entity, key bool) ([]string, string) {
+	sc := rowScratches.Get().(*rowScratch)
+	defer rowScratches.Put(sc)
+	raw := e.Raw
+	if !e.listed {
+		raw = bytes.TrimSpace(raw)
 	}
-	var mem [32]member
-	o := index(bytes.TrimSpace(e.Raw), mem[:0], false)
-	if !json.Valid(o.raw) {
+	o := index(raw, sc.mem, true) // strings read from o alias raw: they are copied below
+	if o.mem != nil {
+		sc.mem = o.mem[:0]
+	}
+	if !e.listed && !json.Valid(raw) {
 		o = object{}
 	}
+	b := sc.buf[:0]
 	row := make([]string, len(d.Columns))
+	var at [16]int
+	offs := at[:0]
 	for i, c := range d.Columns {
-		if !c.note {
-			row[i] = cleanText(c.get(o))
+		if i > 0 {
+			b = append(b, cellSep...)
 		}
+		if c.note {
+			b = append(b, e.note...) // cleaned when listed
+		} else {
+			b = append(b, cleanText(c.get(o))...)
+		}
+		offs = append(offs, len(b))
 	}
-	return row
+	n := len(b)
+	if key {
+		b = appendLower(b, b)
+	}
+	if cap(b) <= 64<<10 {
+		sc.buf = b[:0]
+	}
+	var cells, search string
+	switch {
+	case !key:
+		cells = string(b)
+	case string(b[:n]) == string(b[n:]):
+		cells = string(b[:n])
+		search = cells
+	default:
+		both := string(b)
+		cells, search = both[:n], both[n:]
+	}
+	from := 0
+	for i, end := range offs {
+		row[i] = cells[from:end]
+		from = end + len(cellSep)
+	}
+	return row, search
 }
 
 // cellSep joins an entity's cells (the table's key separator): cleanText
@@ -279,10 +335,10 @@ const cellSep = "\x1f"
 // Entity is one entity as the console holds it: the raw JSON the server
 // sent, untouched (unknown fields round-trip), plus what the UI needs.
 //
-// A listed entity (List, ListStream) also carries its table row and its
-// search key, computed once while the answer was split: Row, Cell and
-// SearchKey then read them without decoding Raw. Its Raw may share one
-// buffer with the other entities of the answer: never modify it.
+// Its row (Row, Cell, SearchKey, RowKey) is rendered from Raw when asked
+// for, not kept. A listed entity (List, ListStream) is known to be valid
+// JSON; its Raw may share one buffer with the other entities of the
+// answer: never modify it.
 type Entity struct {
 	Kind    *Descriptor
 	ID      string // id or natural key; "" when the kind has none (v2 create answers carry only an id)
@@ -290,9 +346,10 @@ type Entity struct {
 	Parents Ref    // the parent references it was fetched under; shared by the entities of one list: never modify it
 	Raw     json.RawMessage
 
-	cells  string // the row's cells joined by cellSep, when listed
-	search string // cells lower-cased, when listed
-	listed bool
+	listed bool // Raw is a validated list answer's entity
+	// note is the cell of the kind's note column (Column.note) as the
+	// list gave it: the custom role a listed user holds.
+	note string
 }
 
 // Ref maps placeholders (app, platform, service, workspace, feed, module,
@@ -339,35 +396,31 @@ func (e Entity) Row() []string {
 	return e.Kind.Row(e)
 }
 
+// RowKey is the entity's table row and its search key (SearchKey), made
+// together: cheaper than Row and SearchKey one after the other.
+func (e Entity) RowKey() ([]string, string) {
+	if e.Kind == nil {
+		return nil, ""
+	}
+	return e.Kind.rowKey(e, true)
+}
+
 // Cell is the text of column i of the entity's row ("" out of range).
 func (e Entity) Cell(i int) string {
 	if e.Kind == nil || i < 0 || i >= len(e.Kind.Columns) {
 		return ""
 	}
-	if !e.listed {
-		return e.Kind.Row(e)[i]
+	if v := e.Kind.Columns[i].Value; v != nil {
+		return v(e)
 	}
-	s := e.cells
-	for ; i > 0; i-- {
-		j := strings.Index(s, cellSep)
-		if j < 0 {
-			return ""
-		}
-		s = s[j+len(cellSep):]
-	}
-	if j := strings.Index(s, cellSep); j >= 0 {
-		s = s[:j]
-	}
-	return s
+	return e.Row()[i]
 }
 
 // SearchKey is what a filter matches: the row's cells lower-cased, joined
 // by the separator "\x1f" (which cannot be typed).
 func (e Entity) SearchKey() string {
-	if e.listed {
-		return e.search
-	}
-	return strings.ToLower(strings.Join(e.Row(), cellSep))
+	_, k := e.RowKey()
+	return k
 }
 
 // entity builds an Entity of kind d from raw JSON.
@@ -486,9 +539,20 @@ func (c *Catalog) parentKey(k string) (key string, known bool) {
 	return key, false
 }
 
+// normName is the form names are looked up in: lower case, without
+// spaces, dashes and underscores.
 func normName(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s)
+	if !strings.ContainsAny(s, " -_") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '-' && c != '_' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // DefaultCatalog returns the catalogue of every documented kind. It is
@@ -536,11 +600,11 @@ func newCatalog(ds []*Descriptor) *Catalog {
 		for i := range d.Columns {
 			g, note := d.Columns[i].get, d.Columns[i].note
 			d.Columns[i].Value = func(e Entity) string {
-				if e.listed && e.Kind == d {
-					return e.Cell(i)
-				}
 				if note {
-					return "" // known only to a list
+					return e.note // known only to a list
+				}
+				if e.listed {
+					return cleanText(g(object{raw: e.Raw}))
 				}
 				raw := bytes.TrimSpace(e.Raw)
 				if !json.Valid(raw) {

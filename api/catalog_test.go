@@ -119,6 +119,7 @@ func TestCatalogLookup(t *testing.T) {
 	tests := map[string]string{
 		"apps": "apps", "App": "apps", " APPLICATIONS ": "apps", "ca": "calculatedattributes",
 		"calculated-attributes": "calculatedattributes", "Calculated attributes": "calculatedattributes",
+		"calculated_ATTRIBUTES": "calculatedattributes", " calculated - attributes ": "calculatedattributes",
 		"ws": "workspaces", "subs": "subscriptions", "dp": "datapoints", "dpf": "filters", "sc": "serviceconfigs",
 		"catalog": "services", "partnerfeeds": "feeds", "oc": "outputs", "acct": "accounts", "users": "users",
 		"filtering": "servicefiltering", "activation": "activation", "calculation": "calculation",

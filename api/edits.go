@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // EditSpec is what the editor needs to know about a writable kind: which
@@ -311,7 +312,7 @@ func (d *Descriptor) dropUnchangedNulls(body, cur []byte) []byte {
 
 // maskedValue is how the API masks a confidential value: every character
 // but the last four replaced by '*' (or all of a short one).
-var maskedValue = regexp.MustCompile(`^\*+[^*]{0,4}$`)
+var maskedValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\*+[^*]{0,4}$`) })
 
 // dropMasked removes the confidential settings that still hold their mask.
 func dropMasked(v json.RawMessage) json.RawMessage {
@@ -325,7 +326,7 @@ func dropMasked(v json.RawMessage) json.RawMessage {
 		var val string
 		_ = json.Unmarshal(st["isConfidential"], &conf)
 		_ = json.Unmarshal(st["value"], &val)
-		if conf && maskedValue.MatchString(val) {
+		if conf && maskedValue().MatchString(val) {
 			continue
 		}
 		kept = append(kept, st)

@@ -100,6 +100,23 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// MalformedError is the cause of an answer that is not valid JSON: where
+// it stopped being so. A streamed list that breaks after its first
+// entities were read (and handed on) says how many: the answer was the
+// API's, broken off, and the list is incomplete; with none it may as well
+// be a page or text from something else.
+type MalformedError struct {
+	At       int64 // the byte of the body where it stopped being valid JSON
+	Entities int   // entities read (and handed on) before that byte
+}
+
+func (e *MalformedError) Error() string {
+	if e.Entities > 0 {
+		return fmt.Sprintf("the answer stopped being valid JSON at byte %d, after %s", e.At, plural(e.Entities, "entity"))
+	}
+	return fmt.Sprintf("body is not valid JSON (at byte %d)", e.At)
+}
+
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what

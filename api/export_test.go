@@ -114,21 +114,41 @@ func MapSearchKey(e Entity) string { return strings.ToLower(strings.Join(MapRow(
 // Listed reports whether the entity carries the cells computed when listed.
 func Listed(e Entity) bool { return e.listed }
 
-// SplitBody runs the splitter over a body already read, and with rows set
-// builds the listed entities too, as ListStream does; it returns how many.
-func SplitBody(d *Descriptor, body []byte, rows bool) int {
-	var s splitter
+// SplitBody runs the splitter over a body already read in 64 KiB pieces,
+// as ListStream reads it; with entities set it also makes the listed
+// entities, and with rows their rows and search keys (as the console
+// does). It returns how many entities the body holds.
+func SplitBody(d *Descriptor, body []byte, entities, rows bool) int {
+	s := splitter{members: true}
+	var sc listScratch
+	n := 0
+	take := func() {
+		spans, mems, base := s.takeMembers()
+		n += len(spans)
+		if !entities {
+			return
+		}
+		for _, sp := range spans {
+			var mem []member
+			if sp.m0 >= 0 {
+				mem = mems[sp.m0-base : sp.m1-base]
+			}
+			e := d.listEntity(body[sp.start:sp.end:sp.end], mem, nil, &sc)
+			if rows {
+				e.RowKey()
+			}
+		}
+	}
+	for at := 0; at < len(body); {
+		at = min(len(body), at+readChunk)
+		if s.feed(body[:at]) != nil {
+			return -1
+		}
+		take()
+	}
 	if s.finish(body) != nil {
 		return -1
 	}
-	spans := s.take()
-	if !rows {
-		return len(spans)
-	}
-	var sc rowScratch
-	out := make([]Entity, 0, len(spans))
-	for _, sp := range spans {
-		out = append(out, d.listEntity(body[sp.start:sp.end:sp.end], nil, &sc))
-	}
-	return len(out)
+	take()
+	return n
 }

@@ -64,7 +64,7 @@ func (c *Client) HeldRoles(ctx context.Context) ([]HeldRole, error) {
 // heldRolesAt is where HeldRoles asks, for its errors' paths.
 var heldRolesAt = &Descriptor{Name: "roleassignments", Version: vSandbox}
 
-// heldRoleNotes are the notes of a users list (rowScratch.notes): each
+// heldRoleNotes are the notes of a users list (listScratch.notes): each
 // holder's lower-cased e-mail to the role's name. A sandbox that cannot
 // say (the request failed) gives every user "?"; any other client, none.
 func (c *Client) heldRoleNotes(ctx context.Context) (notes map[string]string, unknown bool) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,23 +26,28 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// Eight bytes at a time: whether a word holds a byte below 0x20, a quote
-// or a backslash (the bytes that end a run of plain string content).
+// Eight bytes at a time: which bytes of a word are below 0x20, a quote or
+// a backslash (the bytes that end a run of plain string content).
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
 )
 
-func special(v uint64) bool {
+// specials has the high bit of each such byte of v set (v read little
+// endian, so the lowest set bit is the first such byte). Bytes after the
+// first may be flagged wrongly (a borrow), never bytes before it.
+func specials(v uint64) uint64 {
 	q, bs := v^(lsb*'"'), v^(lsb*'\\')
-	return ((v-lsb*0x20)&^v|(q-lsb)&^q|(bs-lsb)&^bs)&msb != 0
+	return ((v-lsb*0x20)&^v | (q-lsb)&^q | (bs-lsb)&^bs) & msb
 }
 
 // plainRun returns the index of the first quote, backslash or control
 // byte at or after i (len(b) when there is none).
 func plainRun(b []byte, i int) int {
-	for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
-		i += 8
+	for ; i+8 <= len(b); i += 8 {
+		if m := specials(binary.LittleEndian.Uint64(b[i : i+8 : i+8])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
 	}
 	for i < len(b) {
 		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
@@ -190,6 +196,7 @@ const (
 	stStrHex                // inside \uXXXX
 	stLit                   // inside true, false or null
 	stNum                   // inside a number (numState says where)
+	stBad                   // not a state: no value starts with the byte
 )
 
 // number states.
@@ -204,8 +211,10 @@ const (
 	nExp                // exponent digits
 )
 
-// span is an entity's place in the body: [start, end).
-type span struct{ start, end int }
+// span is an entity's place in the body, [start, end), and, when the
+// splitter records members, the range [m0, m1) of its top-level members
+// (counted from the body's first recorded member; see take).
+type span struct{ start, end, m0, m1 int }
 
 // member says which top-level member of an object is being read.
 const (
@@ -237,40 +246,78 @@ type splitter struct {
 	err      error
 
 	// what the body is
-	top        byte // first byte of the top-level value; 0 before it
-	topStart   int
-	topEnd     int
-	member     uint8
-	memStart   int
-	sawData    bool
-	sawErrors  bool
-	dataKind   byte // first byte of the current data member's value
-	dataErr    error
-	itemStart  int
-	itemNull   bool
-	spans      []span // completed entities not yet taken
-	handed     int    // entities taken so far
-	dataType   []byte // last "dataType" member, copied
-	dataTypeSn []byte // last "data_type" member, copied
-	errorsRaw  []byte // last "errors" member, copied
+	top       byte // first byte of the top-level value; 0 before it
+	topStart  int
+	topEnd    int
+	member    uint8
+	memStart  int
+	sawData   bool
+	sawErrors bool
+	dataKind  byte // first byte of the current data member's value
+	dataErr   error
+	itemStart int
+	itemNull  bool
+	spans     []span // completed entities (the first takenSpans were taken)
+	handed    int    // entities taken so far
+
+	takenSpans, takenMems int // what was taken and is dropped at the next feed
+
+	// With members set, the top-level members of every entity that is an
+	// object are recorded while it is validated (offsets into the entity),
+	// so that reading its fields needs no second pass over it.
+	members    bool
+	entDepth   int      // len(stack) inside the entity being read; 0 outside one
+	mems       []member // members of the entities not yet taken (and of the one being read)
+	memBase    int      // the count of members taken before mems[0]
+	entMem     int      // the count of members before the entity being read
+	cur        member   // the member being read
+	dataType   []byte   // last "dataType" member, copied
+	dataTypeSn []byte   // last "data_type" member, copied
+	errorsRaw  []byte   // last "errors" member, copied
 }
 
 func (s *splitter) fail(at int) error {
 	if s.err == nil {
-		s.err = fmt.Errorf("body is not valid JSON (at byte %d)", at)
+		s.err = &MalformedError{At: int64(at)}
 	}
 	return s.err
 }
 
-// take returns the entities completed so far and forgets them.
+// take returns the entities completed since the last take. The slice is
+// valid until the splitter is fed again.
 func (s *splitter) take() []span {
-	out := s.spans
-	s.spans = s.spans[len(s.spans):]
+	out := s.spans[s.takenSpans:]
+	s.takenSpans = len(s.spans)
 	s.handed += len(out)
-	if len(s.spans) == 0 && cap(s.spans) > 1024 {
-		s.spans = nil
-	}
 	return out
+}
+
+// takeMembers is take with the members of the entities taken: spans[i]'s
+// are mems[spans[i].m0-base : spans[i].m1-base]. Both slices are valid
+// until the splitter is fed again.
+func (s *splitter) takeMembers() (spans []span, mems []member, base int) {
+	spans = s.take()
+	end := s.memBase + len(s.mems) // members of completed entities end here
+	if s.entDepth != 0 {
+		end = s.entMem // the rest belong to the entity being read
+	}
+	base = s.memBase + s.takenMems
+	mems = s.mems[s.takenMems : end-s.memBase]
+	s.takenMems = end - s.memBase
+	return spans, mems, base
+}
+
+// compact forgets what was taken, so that the next entities reuse its room.
+func (s *splitter) compact() {
+	if s.takenSpans > 0 {
+		s.spans = s.spans[:copy(s.spans, s.spans[s.takenSpans:])]
+		s.takenSpans = 0
+	}
+	if s.takenMems > 0 {
+		s.mems = s.mems[:copy(s.mems, s.mems[s.takenMems:])]
+		s.memBase += s.takenMems
+		s.takenMems = 0
+	}
 }
 
 // feed scans b[s.pos:]: b is everything read so far.
@@ -278,6 +325,7 @@ func (s *splitter) feed(b []byte) error {
 	if s.err != nil {
 		return s.err
 	}
+	s.compact()
 	i := s.pos
 	for i < len(b) {
 		c := b[i]
@@ -292,14 +340,22 @@ func (s *splitter) feed(b []byte) error {
 			case c == '"':
 				i++
 				if s.isKey {
-					if len(s.stack) == 1 {
+					switch len(s.stack) {
+					case 1:
 						if err := s.key(b[s.keyStart:i]); err != nil {
 							return err
 						}
+					case s.entDepth:
+						s.cur.k0, s.cur.k1 = int32(s.keyStart-s.itemStart), int32(i-s.itemStart)
 					}
-					s.st = stColon
+					if i < len(b) && b[i] == ':' { // compact JSON: the colon follows at once
+						s.st = stValue
+						i++
+					} else {
+						s.st = stColon
+					}
 				} else {
-					s.end(b, i)
+					s.ended(b, i)
 				}
 			case c == '\\':
 				s.st = stStrEsc
@@ -326,18 +382,32 @@ func (s *splitter) feed(b []byte) error {
 			}
 			i++
 		case stLit:
+			if rest := s.lit[s.litI:]; i+len(rest) <= len(b) && string(b[i:i+len(rest)]) == rest {
+				i += len(rest) // the whole rest of the literal at once
+				s.ended(b, i)
+				continue
+			}
 			if c != s.lit[s.litI] {
 				return s.fail(i)
 			}
 			i++
 			if s.litI++; s.litI == len(s.lit) {
-				s.end(b, i)
+				s.ended(b, i)
 			}
 		case stNum:
+			if s.num == nInt || s.num == nFrac || s.num == nExp {
+				for i < len(b) && '0' <= b[i] && b[i] <= '9' { // a run of digits at once
+					i++
+				}
+				if i == len(b) {
+					continue
+				}
+				c = b[i]
+			}
 			if ok, done := s.numByte(c); ok {
 				i++
 			} else if done {
-				s.end(b, i) // c is looked at again after the number
+				s.ended(b, i) // c is looked at again after the number
 			} else {
 				return s.fail(i)
 			}
@@ -351,7 +421,7 @@ func (s *splitter) feed(b []byte) error {
 				if c == ']' && s.st == stArrFirst {
 					s.stack = s.stack[:len(s.stack)-1]
 					i++
-					s.end(b, i)
+					s.ended(b, i)
 					continue
 				}
 				if err := s.begin(c, i); err != nil {
@@ -362,7 +432,7 @@ func (s *splitter) feed(b []byte) error {
 				if c == '}' && s.st == stObjFirst {
 					s.stack = s.stack[:len(s.stack)-1]
 					i++
-					s.end(b, i)
+					s.ended(b, i)
 					continue
 				}
 				if c != '"' {
@@ -385,7 +455,7 @@ func (s *splitter) feed(b []byte) error {
 					s.st = stKey
 				case c == ']' && open == '[', c == '}' && open == '{':
 					s.stack = s.stack[:len(s.stack)-1]
-					s.end(b, i+1)
+					s.ended(b, i+1)
 				default:
 					return s.fail(i)
 				}
@@ -491,41 +561,85 @@ func (s *splitter) numByte(c byte) (ok, done bool) {
 	}
 }
 
+// starts is the state a value's first byte starts (stBad: none).
+var starts = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = stBad
+	}
+	t['{'], t['['], t['"'] = stObjFirst, stArrFirst, stStr
+	t['t'], t['f'], t['n'] = stLit, stLit, stLit
+	t['-'] = stNum
+	for c := '0'; c <= '9'; c++ {
+		t[c] = stNum
+	}
+	return t
+}()
+
+// deep reports whether a value at the current depth needs none of
+// begin's and end's bookkeeping: it is below the envelope and its items,
+// and inside one of the members of the entity being read, if any.
+func (s *splitter) deep() bool { return len(s.stack) > 2 && len(s.stack) > s.entDepth }
+
+// ended closes the value ending at i (exclusive).
+func (s *splitter) ended(b []byte, i int) {
+	if s.deep() {
+		s.st = stAfter
+		return
+	}
+	s.end(b, i)
+}
+
 // begin starts the value whose first byte c is at i.
 func (s *splitter) begin(c byte, i int) error {
-	depth := len(s.stack)
-	switch c {
-	case '{':
-		s.st = stObjFirst
-	case '[':
-		s.st = stArrFirst
-	case '"':
-		s.st, s.isKey = stStr, false
-	case 't':
-		s.st, s.lit, s.litI = stLit, "true", 1
-	case 'f':
-		s.st, s.lit, s.litI = stLit, "false", 1
-	case 'n':
-		s.st, s.lit, s.litI = stLit, "null", 1
-	case '-':
-		s.st, s.num = stNum, nMinus
-	default:
-		switch {
-		case c == '0':
-			s.st, s.num = stNum, nZero
-		case '1' <= c && c <= '9':
-			s.st, s.num = stNum, nInt
+	st := starts[c]
+	switch st {
+	case stBad:
+		return s.fail(i)
+	case stStr:
+		s.isKey = false
+	case stLit:
+		s.litI = 1
+		switch c {
+		case 't':
+			s.lit = "true"
+		case 'f':
+			s.lit = "false"
 		default:
-			return s.fail(i)
+			s.lit = "null"
+		}
+	case stNum:
+		switch c {
+		case '-':
+			s.num = nMinus
+		case '0':
+			s.num = nZero
+		default:
+			s.num = nInt
 		}
 	}
+	s.st = st
+	if !s.deep() {
+		s.top1(c, i)
+	}
+	if c == '{' || c == '[' {
+		s.stack = append(s.stack, c)
+	}
+	return nil
+}
+
+// top1 is begin's bookkeeping near the top: the body's shape, the
+// envelope's members, the entities and their members.
+func (s *splitter) top1(c byte, i int) {
+	depth := len(s.stack)
 	switch depth {
 	case 0:
 		s.top, s.topStart = c, i
+	case s.entDepth:
+		s.cur.v0 = int32(i - s.itemStart) // a member of the entity being read
 	case 1:
 		switch s.top {
 		case '[':
-			s.itemStart, s.itemNull = i, c == 'n'
+			s.item(c, i)
 		case '{':
 			s.memStart = i
 			if s.member == mData {
@@ -533,7 +647,7 @@ func (s *splitter) begin(c byte, i int) error {
 				switch c {
 				case '[', 'n':
 				case '{':
-					s.itemStart = i
+					s.item(c, i)
 				default:
 					s.dataErr = fmt.Errorf("envelope data is neither an array nor an object")
 				}
@@ -541,13 +655,29 @@ func (s *splitter) begin(c byte, i int) error {
 		}
 	case 2:
 		if s.top == '{' && s.member == mData && s.dataKind == '[' {
-			s.itemStart, s.itemNull = i, c == 'n'
+			s.item(c, i)
 		}
 	}
-	if c == '{' || c == '[' {
-		s.stack = append(s.stack, c)
+}
+
+// item starts an entity (an element of the list, or an envelope's data
+// object) whose first byte c is at i.
+func (s *splitter) item(c byte, i int) {
+	s.itemStart, s.itemNull = i, c == 'n'
+	if s.members && c == '{' {
+		s.entDepth = len(s.stack) + 1 // its '{' is pushed next
+		s.entMem = s.memBase + len(s.mems)
 	}
-	return nil
+}
+
+// itemEnd appends the entity ending at i to the spans.
+func (s *splitter) itemEnd(i int) {
+	sp := span{start: s.itemStart, end: i, m0: -1, m1: -1}
+	if s.entDepth != 0 {
+		sp.m0, sp.m1 = s.entMem, s.memBase+len(s.mems)
+		s.entDepth = 0
+	}
+	s.spans = append(s.spans, sp)
 }
 
 // end closes the value ending at i (exclusive) at depth len(s.stack).
@@ -562,19 +692,22 @@ func (s *splitter) end(b []byte, i int) {
 	case 0:
 		s.topEnd = i
 		if s.top == '{' && !s.sawData && !s.sawErrors {
-			s.spans = append(s.spans, span{s.topStart, i}) // a bare object
+			s.spans = append(s.spans, span{start: s.topStart, end: i, m0: -1, m1: -1}) // a bare object
 		}
+	case s.entDepth:
+		s.cur.v1 = int32(i - s.itemStart) // a member of the entity being read
+		s.mems = append(s.mems, s.cur)
 	case 1:
 		switch s.top {
 		case '[':
 			if !s.itemNull {
-				s.spans = append(s.spans, span{s.itemStart, i})
+				s.itemEnd(i)
 			}
 		case '{':
 			switch s.member {
 			case mData:
 				if s.dataKind == '{' {
-					s.spans = append(s.spans, span{s.itemStart, i})
+					s.itemEnd(i)
 				}
 			case mDataType:
 				s.dataType = append(s.dataType[:0], b[s.memStart:i]...)
@@ -586,7 +719,7 @@ func (s *splitter) end(b []byte, i int) {
 		}
 	case 2:
 		if s.top == '{' && s.member == mData && s.dataKind == '[' && !s.itemNull {
-			s.spans = append(s.spans, span{s.itemStart, i})
+			s.itemEnd(i)
 		}
 	}
 }

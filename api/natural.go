@@ -86,4 +86,4 @@ func (d *Descriptor) NaturalKeyOf(raw []byte) []string {
 // IsMasked reports whether a setting value has the shape of the API's mask
 // for a confidential value ("*********** Key"): it is never a value to
 // keep or to send.
-func IsMasked(v string) bool { return maskedValue.MatchString(v) }
+func IsMasked(v string) bool { return maskedValue().MatchString(v) }

@@ -166,10 +166,10 @@ func (c *Client) listWithin(ctx context.Context, d *Descriptor, parent Ref, p st
 		return err
 	}
 	parents := parent.Clone()
-	var sc rowScratch
+	var sc listScratch
 	out := make([]Entity, 0, len(items))
 	for _, it := range items {
-		out = append(out, d.listEntity(it, parents, &sc))
+		out = append(out, d.listEntity(it, nil, parents, &sc))
 	}
 	n := int64(len(resp.Body))
 	return fn(out, Progress{Rows: len(out), Bytes: n, Total: n})

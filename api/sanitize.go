@@ -6,19 +6,25 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // excerptLen is the longest excerpt of a non-JSON body an *Error keeps.
 const excerptLen = 160
 
+// The patterns are compiled when first used, not when the program starts.
 var (
-	htmlTitle   = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	htmlDrop    = regexp.MustCompile(`(?is)<(script|style|head)[^>]*>.*?</(script|style|head)>`)
-	htmlTag     = regexp.MustCompile(`(?s)<[^>]*>`)
-	bearerWord  = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+`)
-	secretField = regexp.MustCompile(`(?i)("?(?:client_secret|access_token|refresh_token)"?\s*[:=]\s*"?)[^"&\s,}]+`)
-	spaces      = regexp.MustCompile(`\s+`)
+	htmlTitle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
+	htmlDrop  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)<(script|style|head)[^>]*>.*?</(script|style|head)>`)
+	})
+	htmlTag     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
+	bearerWord  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+`) })
+	secretField = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)("?(?:client_secret|access_token|refresh_token)"?\s*[:=]\s*"?)[^"&\s,}]+`)
+	})
+	spaces = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 )
 
 // Excerpt returns a short, printable, single-line excerpt of a body that is
@@ -32,11 +38,11 @@ func Excerpt(body []byte, n int) string {
 	}
 	if strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<") {
 		title := ""
-		if m := htmlTitle.FindStringSubmatch(s); m != nil {
-			title = strings.TrimSpace(htmlTag.ReplaceAllString(m[1], " "))
+		if m := htmlTitle().FindStringSubmatch(s); m != nil {
+			title = strings.TrimSpace(htmlTag().ReplaceAllString(m[1], " "))
 		}
-		text := htmlTag.ReplaceAllString(htmlDrop.ReplaceAllString(s, " "), " ")
-		text = strings.TrimSpace(spaces.ReplaceAllString(cleanText(text), " "))
+		text := htmlTag().ReplaceAllString(htmlDrop().ReplaceAllString(s, " "), " ")
+		text = strings.TrimSpace(spaces().ReplaceAllString(cleanText(text), " "))
 		switch {
 		case title != "" && text != "" && !strings.HasPrefix(text, title):
 			s = title + ": " + text
@@ -47,7 +53,7 @@ func Excerpt(body []byte, n int) string {
 		}
 		s = unescapeHTML(s)
 	}
-	s = redactShapes(strings.TrimSpace(spaces.ReplaceAllString(cleanText(s), " ")))
+	s = redactShapes(strings.TrimSpace(spaces().ReplaceAllString(cleanText(s), " ")))
 	if utf8.RuneCountInString(s) > n {
 		r := []rune(s)
 		s = strings.TrimSpace(string(r[:n])) + "…"
@@ -62,8 +68,8 @@ func unescapeHTML(s string) string { return htmlEntities.Replace(s) }
 // redactShapes blanks what looks like a credential whatever its value:
 // "Bearer xyz" and client_secret=/access_token= pairs.
 func redactShapes(s string) string {
-	s = bearerWord.ReplaceAllString(s, "$1 [redacted]")
-	return secretField.ReplaceAllString(s, "${1}[redacted]")
+	s = bearerWord().ReplaceAllString(s, "$1 [redacted]")
+	return secretField().ReplaceAllString(s, "${1}[redacted]")
 }
 
 // redactor removes known secret values (the client secret, current and

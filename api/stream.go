@@ -16,10 +16,11 @@ import (
 )
 
 // Streaming lists. ListStream reads a list answer as it arrives: the
-// one-pass splitter (jsonscan.go) validates the bytes and finds the
-// entities, each becomes a listed Entity (its raw bytes, its row's cells
-// and its search key, computed once), and they reach the caller in
-// batches while the rest is still on the way. List collects the batches.
+// one-pass splitter (jsonscan.go) validates the bytes, finds the entities
+// and records their top-level members, each becomes a listed Entity (its
+// raw bytes, its id and its name, read through those members; its row is
+// rendered when asked for), and they reach the caller in batches while the
+// rest is still on the way. List collects them into one slice.
 //
 // Bodies are read with what is known: an answer with a Content-Length is
 // read into one buffer of exactly that size, which the entities then share
@@ -43,7 +44,7 @@ func (p Progress) Done() bool { return p.Total >= 0 && p.Bytes >= p.Total }
 const (
 	batchMax   = 1024
 	batchEvery = 100 * time.Millisecond
-	readChunk  = 64 << 10 // at most this much is read before entities are handed on
+	readChunk  = 1 << 20 // at most this much is read before the splitter is offered it
 )
 
 // ListStream lists every entity of kind d under the parent reference,
@@ -59,6 +60,13 @@ const (
 // and knows the list is incomplete. An envelope carrying errors[] on a 2xx
 // is an *Error (ErrValidation) after its entities.
 func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn func(batch []Entity, p Progress) error) error {
+	return c.listStream(ctx, d, parent, fn, nil)
+}
+
+// listStream is ListStream; with into set the entities of a streamed
+// answer are appended to *into as they are made, instead of being handed to
+// fn in batches (fn still gets an answer read whole, see listWithin).
+func (c *Client) listStream(ctx context.Context, d *Descriptor, parent Ref, fn func([]Entity, Progress) error, into *[]Entity) error {
 	if !d.Ops.Has(OpList) {
 		return unsupported(d, OpList)
 	}
@@ -72,14 +80,14 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, clock: c.clock, cancel: cancel}
+	ls := &listStream{d: d, parents: parent.Clone(), fn: fn, into: into, clock: c.clock, cancel: cancel}
 	if d.HoldsRoles {
-		ls.row.notes, ls.row.unknown = c.heldRoleNotes(ctx)
+		ls.scratch.notes, ls.scratch.unknown = c.heldRoleNotes(ctx)
 	}
 	resp, err := c.Do(context.WithValue(ctx, bodyReaderKey{}, bodyReader(ls.read)), Request{Version: d.Version, Method: http.MethodGet, Path: p})
 	// The transport may hold on to the request's context (and so to ls)
 	// until the connection's next request: let go of what ls reaches.
-	ls.fn, ls.row = nil, rowScratch{}
+	ls.fn, ls.into, ls.scratch = nil, nil, listScratch{}
 	if ls.cbErr != nil {
 		return ls.cbErr
 	}
@@ -98,29 +106,21 @@ func (c *Client) ListStream(ctx context.Context, d *Descriptor, parent Ref, fn f
 	return nil
 }
 
-// List returns every entity of kind d under the parent reference: the
-// batches of ListStream, collected.
+// List returns every entity of kind d under the parent reference: what
+// ListStream delivers, collected (into one slice as the entities are made,
+// sized from the answer's length).
 func (c *Client) List(ctx context.Context, d *Descriptor, parent Ref) ([]Entity, error) {
-	var batches [][]Entity
-	n := 0
-	err := c.ListStream(ctx, d, parent, func(b []Entity, _ Progress) error {
-		batches = append(batches, b)
-		n += len(b)
+	var all []Entity
+	err := c.listStream(ctx, d, parent, func(b []Entity, _ Progress) error {
+		all = append(all, b...)
 		return nil
-	})
-	all := batches
-	batches = nil // the callback may outlive this call (see ListStream)
+	}, &all)
+	out := all
+	all = nil // the callback may outlive this call (see ListStream)
 	if err != nil {
 		return nil, err
 	}
-	if len(all) == 1 {
-		return slices.Clip(all[0]), nil
-	}
-	out := make([]Entity, 0, n)
-	for _, b := range all {
-		out = append(out, b...)
-	}
-	return out, nil
+	return slices.Clip(out), nil
 }
 
 // listStream is the state of one ListStream call.
@@ -128,42 +128,28 @@ type listStream struct {
 	d       *Descriptor
 	parents Ref // shared by every entity of the list
 	fn      func([]Entity, Progress) error
+	into    *[]Entity // List's: where the entities go, in place of fn
 	clock   Clock
 	cancel  context.CancelFunc // ends the request when fn stops the list
 	stop    atomic.Bool        // fn returned an error, or reading failed: no more batches
 
 	delivered int
+	readErr   error       // why reading failed
 	cbErr     error       // what fn returned
 	errors    []ErrorItem // the envelope's errors[], at the end
 	scalar    []byte      // a bare scalar answer
 
-	row rowScratch
+	scratch listScratch
 }
 
-// rowScratch is reused from entity to entity while rows are computed.
-type rowScratch struct {
-	mem []member
-	buf []byte
-	// notes are the cells of the note columns (Column.note), by key;
-	// unknown: the notes could not be read, and those cells say "?".
-	notes   map[string]string
-	unknown bool
-}
-
-// noteOf is the cell of a note column for key.
-func (sc *rowScratch) noteOf(key string) string {
-	if sc.unknown {
-		return "?"
-	}
-	return sc.notes[strings.ToLower(key)]
-}
-
-// read consumes one 2xx answer (it runs inside Do, once per attempt). The
-// bytes are read and split on this goroutine while a second one builds the
-// entities' rows and calls fn, so that reading goes on meanwhile; a queue
-// of a few chunks between them holds the reader back when rows fall behind.
+// read consumes one 2xx answer (it runs inside Do, once per attempt). This
+// goroutine only reads, so that the connection drains as fast as the
+// answer comes; a second one follows the bytes read so far: it splits
+// them, makes the entities and calls fn. The whole answer is kept in one
+// buffer either way (the entities share it, or their bytes are copied out
+// of a pooled one), so reading ahead costs no memory.
 func (ls *listStream) read(resp *http.Response) error {
-	ls.errors, ls.scalar = nil, nil
+	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength
 	var buf []byte
 	var pooled *[]byte
@@ -173,110 +159,100 @@ func (ls *listStream) read(resp *http.Response) error {
 		total = -1
 		pooled = bodyPool.Get().(*[]byte)
 		buf = (*pooled)[:0]
-		defer func() { putBody(pooled, buf) }()
 	}
-	q := make(chan chunk, 8)
-	done := make(chan struct{})
+	// read holds the bytes read so far: each value is a longer prefix of
+	// the answer (after the buffer grew, in a new array). The reader never
+	// waits for the splitter: when a prefix is still waiting, the next one
+	// is sent later, and the last one always is.
+	read := make(chan []byte, 1)
+	done := make(chan error, 1)
 	ls.stop.Store(false)
-	go ls.deliver(q, total, done)
+	go func() { done <- ls.follow(read, total, pooled != nil) }()
 
-	// end stops the rows' goroutine (at once when err is set: entities not
-	// yet handed out are dropped) and says how the attempt ended.
-	end := func(err error) error {
-		if err != nil {
-			ls.stop.Store(true)
-		}
-		close(q)
-		<-done
-		var se *streamError
-		switch {
-		case ls.cbErr != nil:
-			return &streamError{kind: ErrBadResponse, err: fmt.Errorf("listing stopped: %w", ls.cbErr)}
-		case err == nil:
-			return nil
-		case errors.As(err, &se):
-			return se
-		case ls.delivered == 0:
-			return err // nothing handed out: Do may retry
-		}
-		return &streamError{kind: ErrNetwork, err: err}
+	err := ls.readAll(resp, &buf, pooled != nil, total, read)
+	if err != nil {
+		ls.readErr = err
+		ls.stop.Store(true) // entities not yet handed out are dropped
 	}
-	var sp splitter
-	send := func() {
-		spans := sp.take()
-		src, base := buf, 0
-		if pooled != nil && len(spans) > 0 { // copy the chunk's entities out of the pooled buffer, once
-			base = spans[0].start
-			src = slices.Clone(buf[base:spans[len(spans)-1].end])
-		}
-		q <- chunk{src: src, base: base, spans: spans, bytes: int64(len(buf))}
+	close(read)
+	serr := <-done
+	if pooled != nil {
+		putBody(pooled, buf)
 	}
+	var se *streamError
+	switch {
+	case ls.cbErr != nil:
+		return &streamError{kind: ErrBadResponse, err: fmt.Errorf("listing stopped: %w", ls.cbErr)}
+	case serr != nil:
+		return serr
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return se
+	case ls.delivered == 0:
+		return err // nothing handed out: Do may retry
+	}
+	return &streamError{kind: ErrNetwork, err: err}
+}
+
+// readAll reads the answer into *buf, offering each longer prefix on
+// read. It stops early when the list is stopped.
+func (ls *listStream) readAll(resp *http.Response, buf *[]byte, pooled bool, total int64, read chan<- []byte) error {
+	b := *buf
+	defer func() { *buf = b }()
 	for !ls.stop.Load() {
-		if len(buf) == cap(buf) {
-			if pooled == nil {
+		if len(b) == cap(b) {
+			if !pooled {
 				// The announced length is read: the next read must end it.
 				var one [1]byte
 				n, err := resp.Body.Read(one[:])
 				if n > 0 {
-					return end(&streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)})
+					return &streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)}
 				}
 				if err == io.EOF {
 					break
 				}
 				if err != nil {
-					return end(err)
+					return err
 				}
 				continue
 			}
-			if len(buf) > maxBody {
-				return end(&streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)})
+			if len(b) > maxBody {
+				return &streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)}
 			}
-			buf = slices.Grow(buf, max(cap(buf), 32<<10))
+			b = slices.Grow(b, max(cap(b), 32<<10))
 		}
-		n, err := resp.Body.Read(buf[len(buf):min(cap(buf), len(buf)+readChunk)])
-		buf = buf[:len(buf)+n]
+		n, err := resp.Body.Read(b[len(b):min(cap(b), len(b)+readChunk)])
+		b = b[:len(b)+n]
 		if n > 0 {
-			if e := sp.feed(buf); e != nil {
-				return end(malformed(e, buf, sp.pos))
+			select {
+			case read <- b:
+			default: // the splitter has a prefix still waiting: it gets a longer one later
 			}
-			send()
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return end(err)
+			return err
 		}
 	}
-	if ls.stop.Load() {
-		return end(nil) // fn stopped it
+	if !ls.stop.Load() {
+		read <- b // the whole answer
 	}
-	if e := sp.finish(buf); e != nil {
-		return end(malformed(e, buf, len(buf)))
-	}
-	send()
-	p := sp.payload(buf)
-	ls.errors = p.Errors
-	if p.Shape == ShapeBareScalar {
-		ls.scalar = slices.Clone(p.Scalar)
-	}
-	return end(nil)
+	return nil
 }
 
-// chunk is the entities one read completed: spans of src, offset by base.
-type chunk struct {
-	src   []byte
-	base  int
-	spans []span
-	bytes int64 // read so far
-}
-
-// deliver builds the rows of every chunk and hands them to fn in batches
-// (see batchMax). It drains q to its close; once stopped it only discards.
-func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{}) {
-	defer close(done)
+// follow splits the prefixes of the answer it receives, makes the entities
+// and hands them to fn in batches (see batchMax); once read is closed it
+// ends the answer, unless reading failed. Its error is the answer's: a
+// malformed body. It drains read to its close; once stopped it only
+// discards. With copy set the entities' bytes are copied out of the buffer
+// (a pooled one, which serves another answer next).
+func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) error {
+	sp := splitter{members: true}
 	var pending []Entity
-	var read int64
+	var seen []byte
 	last := ls.clock.Now()
 	flush := func(final bool) {
 		if len(pending) == 0 || ls.stop.Load() {
@@ -286,7 +262,7 @@ func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{})
 			return
 		}
 		ls.delivered += len(pending)
-		err := ls.fn(pending, Progress{Rows: ls.delivered, Bytes: read, Total: total})
+		err := ls.fn(pending, Progress{Rows: ls.delivered, Bytes: int64(len(seen)), Total: total})
 		pending, last = nil, ls.clock.Now()
 		if err != nil {
 			ls.cbErr = err
@@ -294,26 +270,85 @@ func (ls *listStream) deliver(q <-chan chunk, total int64, done chan<- struct{})
 			ls.cancel() // a read waiting for bytes gives up now
 		}
 	}
-	for c := range q {
-		if ls.stop.Load() {
+	entities := func() {
+		spans, mems, base := sp.takeMembers()
+		if len(spans) == 0 {
+			return
+		}
+		src, from := seen, 0
+		if copyOut { // copy the entities out of the pooled buffer, once
+			from = spans[0].start
+			src = slices.Clone(seen[from:spans[len(spans)-1].end])
+		}
+		out := &pending
+		switch {
+		case ls.into != nil:
+			out = ls.into
+			if *out == nil && total > 0 {
+				// Room for as many entities as the answer holds at the first
+				// ones' size, counted as at least 64 bytes each: tiny first
+				// entities reserve no more than about the answer's length.
+				each := max(64, (spans[len(spans)-1].end-spans[0].start)/len(spans))
+				*out = make([]Entity, 0, int(total)/each+int(total)/each/32+16)
+			}
+			ls.delivered += len(spans) // handed out: nothing is retried after this
+		case pending == nil:
+			pending = make([]Entity, 0, min(batchMax, max(len(spans), 64)))
+		}
+		for _, s := range spans {
+			raw := src[s.start-from : s.end-from : s.end-from]
+			var mem []member
+			if s.m0 >= 0 {
+				mem = mems[s.m0-base : s.m1-base : s.m1-base]
+			}
+			*out = append(*out, ls.d.listEntity(raw, mem, ls.parents, &ls.scratch))
+		}
+	}
+	var bad error
+	for b := range read {
+		if ls.stop.Load() || bad != nil {
 			continue
 		}
-		if pending == nil && len(c.spans) > 0 {
-			pending = make([]Entity, 0, min(batchMax, max(len(c.spans), 64)))
+		seen = b
+		if e := sp.feed(b); e != nil {
+			bad = malformed(e, b, ls.delivered)
+			ls.stop.Store(true)
+			ls.cancel() // nothing more is read: a read waiting for bytes gives up now
+			continue
 		}
-		for _, s := range c.spans {
-			raw := c.src[s.start-c.base : s.end-c.base : s.end-c.base]
-			pending = append(pending, ls.d.listEntity(raw, ls.parents, &ls.row))
-		}
-		read = c.bytes
+		entities()
 		flush(false)
 	}
+	switch {
+	case bad != nil:
+		return bad
+	case ls.stop.Load() || ls.readErr != nil:
+		return nil // stopped, or the read failed: read says why
+	}
+	if e := sp.finish(seen); e != nil {
+		ls.stop.Store(true)
+		return malformed(e, seen, ls.delivered)
+	}
+	entities()
 	flush(true)
+	p := sp.payload(seen)
+	ls.errors = p.Errors
+	if p.Shape == ShapeBareScalar {
+		ls.scalar = slices.Clone(p.Scalar)
+	}
+	return nil
 }
 
-// malformed is the error for a body found not to be JSON at byte at,
-// with an excerpt of what came just before.
-func malformed(err error, buf []byte, at int) *streamError {
+// malformed is the error for a body found not to be JSON (err, from the
+// splitter, says where) after n entities were handed on, with an excerpt
+// of what came just before the break.
+func malformed(err error, buf []byte, n int) *streamError {
+	at := len(buf)
+	var me *MalformedError
+	if errors.As(err, &me) {
+		err = &MalformedError{At: me.At, Entities: n}
+		at = int(me.At)
+	}
 	from := max(0, min(at, len(buf))-excerptLen)
 	return &streamError{kind: ErrBadResponse, err: err, excerpt: slices.Clone(buf[from:min(len(buf), at+1)])}
 }
@@ -410,37 +445,19 @@ func readAll(r io.Reader, n int64) ([]byte, error) {
 	return out, nil
 }
 
-// listEntity builds a listed Entity from raw JSON of a validated body,
-// computing its row's cells and search key once. raw is kept, not copied,
-// and must never change.
-func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity {
-	o := index(raw, sc.mem, true) // strings read from o alias raw: copy what is kept
-	sc.mem = o.mem
-	b := sc.buf[:0]
-	for i, c := range d.Columns {
-		if i > 0 {
-			b = append(b, cellSep...)
+// listEntity builds a listed Entity from raw JSON of a validated body: its
+// id and name, read through its top-level members mem (as the splitter
+// recorded them; nil: indexed here). raw is kept, not copied, and must
+// never change; the id and the name are copied into the scratch's arena.
+func (d *Descriptor) listEntity(raw []byte, mem []member, parents Ref, sc *listScratch) Entity {
+	o := object{raw: raw, mem: mem, alias: true} // strings read from o alias raw: copy what is kept
+	if mem == nil {
+		o = index(raw, sc.mem, true)
+		if o.mem != nil {
+			sc.mem = o.mem[:0]
 		}
-		if c.note {
-			b = append(b, cleanText(sc.noteOf(c.get(o)))...)
-			continue
-		}
-		b = append(b, cleanText(c.get(o))...)
 	}
-	// The cells and their lower-cased form share one allocation; the form
-	// is the cells themselves when nothing needs lowering.
-	n := len(b)
-	b = appendLower(b, b)
-	sc.buf = b
-	var cells, search string
-	if string(b[:n]) == string(b[n:]) {
-		cells = string(b[:n])
-		search = cells
-	} else {
-		both := string(b)
-		cells, search = both[:n], both[n:]
-	}
-	e := Entity{Kind: d, Parents: parents, Raw: raw, cells: cells, search: search, listed: true}
+	e := Entity{Kind: d, Parents: parents, Raw: raw, listed: true}
 	if d.id != nil {
 		e.ID = d.id(o)
 	} else {
@@ -451,8 +468,55 @@ func (d *Descriptor) listEntity(raw []byte, parents Ref, sc *rowScratch) Entity 
 	} else {
 		e.Name = cleanText(fstr(o, "name"))
 	}
-	e.ID, e.Name = keep(e.ID, cells, raw), keep(e.Name, cells, raw)
+	e.ID, e.Name = sc.keep(e.ID), sc.keep(e.Name)
+	if d.HoldsRoles {
+		for _, c := range d.Columns {
+			if c.note {
+				e.note = cleanText(sc.noteOf(c.get(o)))
+			}
+		}
+	}
 	return e
+}
+
+// listScratch is what listing reuses from entity to entity.
+type listScratch struct {
+	mem   []member
+	arena []byte // where ids and names are kept (see keep)
+	// notes are the cells of the note columns (Column.note), by key;
+	// unknown: the notes could not be read, and those cells say "?".
+	notes   map[string]string
+	unknown bool
+}
+
+// noteOf is the cell of a note column for key.
+func (sc *listScratch) noteOf(key string) string {
+	if sc.unknown {
+		return "?"
+	}
+	return sc.notes[strings.ToLower(key)]
+}
+
+// arenaBlock is the size of the blocks ids and names are copied into:
+// one allocation for a few hundred entities' strings, and a string kept
+// after its entity (a selected row's id) holds one block, never the answer.
+const arenaBlock = 4 << 10
+
+// keep returns a copy of s in the arena. The bytes of a string handed out
+// are never written again.
+func (sc *listScratch) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > cap(sc.arena)-len(sc.arena) {
+		if len(s) > arenaBlock/8 {
+			return strings.Clone(s)
+		}
+		sc.arena = make([]byte, 0, arenaBlock)
+	}
+	n := len(sc.arena)
+	sc.arena = append(sc.arena, s...)
+	return unsafe.String(&sc.arena[n], len(s))
 }
 
 // appendLower appends s lower-cased (as strings.ToLower) to dst.
@@ -467,33 +531,4 @@ func appendLower(dst, s []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// keep returns s as it may be kept: the equal cell of cells when there is
-// one (no new memory), a copy when s aliases raw, else s.
-func keep(s, cells string, raw []byte) string {
-	if s == "" {
-		return ""
-	}
-	for rest, off := cells, 0; ; {
-		j := strings.Index(rest, cellSep)
-		cell := rest
-		if j >= 0 {
-			cell = rest[:j]
-		}
-		if cell == s {
-			return cells[off : off+len(cell)]
-		}
-		if j < 0 {
-			break
-		}
-		rest, off = rest[j+len(cellSep):], off+j+len(cellSep)
-	}
-	if len(raw) > 0 {
-		p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&raw[0]))
-		if p >= lo && p < lo+uintptr(len(raw)) {
-			return strings.Clone(s)
-		}
-	}
-	return s
 }

@@ -143,6 +143,15 @@ func TestListStreamBrokenMidway(t *testing.T) {
 			if got := srv.APIRequests() - before; got != 1 {
 				t.Fatalf("%d requests: a broken stream was retried", got)
 			}
+			// A malformed answer says where it broke and how many entities
+			// came before: the corrupt byte is the middle one.
+			var me *api.MalformedError
+			if tc.fault == sandbox.FaultCorrupt {
+				total := progress[len(progress)-1].Total
+				if !errors.As(err, &me) || me.At != total/2 || me.Entities != n {
+					t.Fatalf("cause %v (%#v), want the break at byte %d after %d entities", ae.Err, me, total/2, n)
+				}
+			}
 			// List never returns part of a list: the error, or (when the
 			// break came before rows were handed on, so it was retried)
 			// every entity.

@@ -15,14 +15,28 @@ import (
 
 // splitInPieces runs the splitter over body fed in pieces (cut at the
 // given offsets), taking the entities after every piece as ListStream
-// does, and returns what it found as a Payload.
+// does, and returns what it found as a Payload. The members it recorded
+// for each entity must be those index finds in the entity.
 func splitInPieces(body []byte, cuts []int) (Payload, error) {
-	var s splitter
+	s := splitter{members: true}
 	var items []json.RawMessage
+	var bad error
 	buf := make([]byte, 0, len(body))
 	take := func() {
-		for _, sp := range s.take() {
-			items = append(items, slices.Clone(buf[sp.start:sp.end]))
+		spans, mems, base := s.takeMembers()
+		for _, sp := range spans {
+			raw := slices.Clone(buf[sp.start:sp.end])
+			items = append(items, raw)
+			want := index(raw, nil, false).mem
+			if sp.m0 < 0 {
+				if raw[0] == '{' && sp.start != s.topStart && bad == nil { // a bare object is indexed when listed
+					bad = fmt.Errorf("entity %q: no members recorded", raw)
+				}
+				continue
+			}
+			if got := mems[sp.m0-base : sp.m1-base]; !slices.Equal(got, want) && bad == nil {
+				bad = fmt.Errorf("entity %q: members %v recorded, %v indexed", raw, got, want)
+			}
 		}
 	}
 	for _, c := range append(cuts, len(body)) {
@@ -35,6 +49,10 @@ func splitInPieces(body []byte, cuts []int) (Payload, error) {
 	}
 	if err := s.finish(buf); err != nil {
 		return Payload{}, err
+	}
+	take()
+	if bad != nil {
+		return Payload{}, bad
 	}
 	p := s.payload(buf)
 	p.Items = append(items, p.Items...)
@@ -101,6 +119,9 @@ func FuzzSplitter(f *testing.F) {
 		sp, serr := splitInPieces(body, cuts)
 		if serr == errDuplicateData {
 			return
+		}
+		if serr != nil && werr == nil {
+			t.Fatalf("stream of %q cut at %v: %v", body, cuts, serr)
 		}
 		if (serr != nil) != (werr != nil) {
 			t.Fatalf("stream of %q cut at %v: error %v, the two-pass decode %v", body, cuts, serr, werr)

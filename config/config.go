@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -272,7 +273,9 @@ func sortErrors(errs Errors) {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 }
 
-var colorName = regexp.MustCompile(`^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[0-9]{1,3}|[a-z]+)$`)
+var colorName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[0-9]{1,3}|[a-z]+)$`)
+})
 
 func (p *Profile) validate(path string, lines lineIndex) Errors {
 	var errs Errors
@@ -310,7 +313,7 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 			add(field, err.Error())
 		}
 	}
-	if p.Skin != "" && !skinName.MatchString(p.Skin) {
+	if p.Skin != "" && !skinName().MatchString(p.Skin) {
 		add("skin", fmt.Sprintf("%q is not a skin name: letters, digits, '.', '_' and '-' (it names skins/NAME.toml)", p.Skin))
 	}
 	if p.Refresh != "" {
@@ -318,7 +321,7 @@ func (p *Profile) validate(path string, lines lineIndex) Errors {
 			add("refresh", err.Error())
 		}
 	}
-	if p.Color != "" && !colorName.MatchString(p.Color) {
+	if p.Color != "" && !colorName().MatchString(p.Color) {
 		add("color", fmt.Sprintf("%q is not a colour: use #rrggbb, an ANSI number or a name", p.Color))
 	}
 	return errs

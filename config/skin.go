@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -24,7 +25,7 @@ import (
 // error of `mpconsole config check`, and is left out with a warning when
 // the console starts: a bad colour never keeps the console from starting.
 
-var skinName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+var skinName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]+$`) })
 
 // SkinPath is the skin file of a profile ("" for the default skin): the
 // profile's skins/NAME.toml, else skin.toml beside the profiles file.

@@ -19,6 +19,7 @@ import (
 	"github.com/mpconsole/mpconsole/views/diff"
 	"github.com/mpconsole/mpconsole/views/editor"
 	"github.com/mpconsole/mpconsole/views/table"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // bulk is what the console does with the marked rows of the list in
@@ -168,7 +169,7 @@ func possessive(n int, d *api.Descriptor) string {
 	if n == 1 {
 		return "1 " + d.Singular + "'s"
 	}
-	s := groupDigits(n) + " " + strings.ToLower(d.Title)
+	s := text.GroupDigits(int64(n)) + " " + strings.ToLower(d.Title)
 	if strings.HasSuffix(s, "s") {
 		return s + "'"
 	}

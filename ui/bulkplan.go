@@ -9,6 +9,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views/diff"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // bulkPlan is what a bulk edit's text does to the entities it edits: the
@@ -35,12 +36,12 @@ const (
 	bulkReviewNames  = 3  // the entities a group's heading names
 )
 
-// planBulk applies text (the bulk editor's, edited from shared) to each
+// planBulk applies edited (the bulk editor's, edited from shared) to each
 // entity of es and makes the review of it. It refuses a text that makes a
 // body the kind's check fails, or that changes none of them. It decodes
 // every entity: it runs in a command, off the UI thread.
-func planBulk(ctx context.Context, d *api.Descriptor, shared []byte, es []api.Entity, text []byte) (*bulkPlan, error) {
-	p := &bulkPlan{text: text}
+func planBulk(ctx context.Context, d *api.Descriptor, shared []byte, es []api.Entity, edited []byte) (*bulkPlan, error) {
+	p := &bulkPlan{text: edited}
 	type group struct {
 		changes []diff.Change
 		members []api.Entity
@@ -53,7 +54,7 @@ func planBulk(ctx context.Context, d *api.Descriptor, shared []byte, es []api.En
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		body, err := applyFields(e.Raw, shared, text)
+		body, err := applyFields(e.Raw, shared, edited)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", d.Singular, entityLabel(e), err)
 		}
@@ -112,7 +113,7 @@ func planBulk(ctx context.Context, d *api.Descriptor, shared []byte, es []api.En
 		slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(tally[b], tally[a]) })
 		var lines []string
 		for _, k := range keys[:min(len(keys), bulkReviewFields)] {
-			lines = append(lines, fmt.Sprintf("%s in %s", k, groupDigits(tally[k])))
+			lines = append(lines, fmt.Sprintf("%s in %s", k, text.GroupDigits(int64(tally[k]))))
 		}
 		if more := len(keys) - bulkReviewFields; more > 0 {
 			lines = append(lines, fmt.Sprintf("and %d more fields", more))
@@ -152,7 +153,7 @@ func howMany(n int, d *api.Descriptor) string {
 	if n == 1 {
 		return "1 " + d.Singular
 	}
-	return groupDigits(n) + " " + strings.ToLower(d.Title)
+	return text.GroupDigits(int64(n)) + " " + strings.ToLower(d.Title)
 }
 
 // others says "1 other app", "480 other apps".
@@ -160,7 +161,7 @@ func others(n int, d *api.Descriptor) string {
 	if n == 1 {
 		return "1 other " + d.Singular
 	}
-	return groupDigits(n) + " other " + strings.ToLower(d.Title)
+	return text.GroupDigits(int64(n)) + " other " + strings.ToLower(d.Title)
 }
 
 // groupTitle is the heading of entities es: `app 7 "Seven"` for one,
@@ -175,7 +176,7 @@ func groupTitle(d *api.Descriptor, es []api.Entity) string {
 	}
 	s := howMany(len(es), d) + ": " + strings.Join(names, ", ")
 	if more := len(es) - len(names); more > 0 {
-		s += fmt.Sprintf(" and %s more", groupDigits(more))
+		s += fmt.Sprintf(" and %s more", text.GroupDigits(int64(more)))
 	}
 	return s
 }

@@ -705,7 +705,8 @@ func (m *Model) load(f *frame) tea.Cmd {
 func batchRows(b []api.Entity, n int) []table.Row {
 	rows := make([]table.Row, len(b))
 	for i, e := range b {
-		rows[i] = table.Row{ID: rowID(e, n+i), Cells: e.Row(), Key: e.SearchKey()}
+		cells, key := e.RowKey()
+		rows[i] = table.Row{ID: rowID(e, n+i), Cells: cells, Key: key}
 	}
 	return rows
 }

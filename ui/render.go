@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -107,7 +106,7 @@ func (m *Model) statusInfo() chrome.Status {
 		case f.streaming:
 			s.Notice = loadingText(f.progress)
 		case f.incomplete != "":
-			s.Notice = "incomplete (" + f.incomplete + "): " + groupDigits(f.table.Total()) + " rows"
+			s.Notice = "incomplete (" + f.incomplete + "): " + text.GroupDigits(int64(f.table.Total())) + " rows"
 		}
 	}
 	s.Live, s.Paused = m.liveText()
@@ -162,14 +161,5 @@ func spinnerFrame(i int) string {
 // loadingText is the status bar's line while a list streams in:
 // "loading… 12 400 rows, 6.1 MB".
 func loadingText(p api.Progress) string {
-	return fmt.Sprintf("loading… %s rows, %.1f MB", groupDigits(p.Rows), float64(p.Bytes)/1e6)
-}
-
-// groupDigits writes n with its thousands apart: 12 400.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + " " + s[i:]
-	}
-	return s
+	return fmt.Sprintf("loading… %s rows, %.1f MB", text.GroupDigits(int64(p.Rows)), float64(p.Bytes)/1e6)
 }

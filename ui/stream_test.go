@@ -142,9 +142,9 @@ func TestBackShowsKeptRowsAtOnce(t *testing.T) {
 // byte in its middle, or the connection dropped after half of it) shows
 // the error pane and keeps the rows shown before, marked incomplete.
 func TestBrokenStreamKeepsRows(t *testing.T) {
-	for _, tt := range []struct{ fault, pane string }{
-		{sandbox.FaultCorrupt, "✗ 200 OK  GET /v1/apps/1/datapoints"},
-		{sandbox.FaultCut, "✗ Connection dropped  GET /v1/apps/1/datapoints"},
+	for _, tt := range []struct{ fault, pane, says string }{
+		{sandbox.FaultCorrupt, "✗ 200 OK  GET /v1/apps/1/datapoints", "was malformed at byte"},
+		{sandbox.FaultCut, "✗ Connection dropped  GET /v1/apps/1/datapoints", "while the answer (200 OK) was arriving"},
 	} {
 		t.Run(tt.fault, func(t *testing.T) {
 			d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:5000"}})
@@ -167,8 +167,8 @@ func TestBrokenStreamKeepsRows(t *testing.T) {
 			if !strings.Contains(s, "Event 000001") {
 				t.Fatalf("the rows shown went away:\n%s", s)
 			}
-			if !strings.Contains(s, tt.pane) {
-				t.Fatalf("no error pane %q:\n%s", tt.pane, s)
+			if !strings.Contains(s, tt.pane) || !strings.Contains(s, tt.says) || strings.Contains(s, "not the API's") {
+				t.Fatalf("no error pane %q saying %q:\n%s", tt.pane, tt.says, s)
 			}
 		})
 	}

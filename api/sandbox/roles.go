@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mpconsole/mpconsole/api/sandbox/internal/jsonbody"
@@ -321,7 +322,7 @@ func parseManifest(body []byte) (manifestInput, error) {
 	return in, nil
 }
 
-var roleIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var roleIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+$`) })
 
 // restricted reports characters a name or description may not hold:
 // control characters and angle brackets.
@@ -353,7 +354,7 @@ func checkRoleText(i int, r *customRole) []string {
 	switch n := len(r.RoleID); {
 	case n > maxRoleIDLen:
 		out = append(out, fmt.Sprintf("%s: role_id has %d characters (at most %d)", who, n, maxRoleIDLen))
-	case n > 0 && !roleIDRE.MatchString(r.RoleID):
+	case n > 0 && !roleIDRE().MatchString(r.RoleID):
 		out = append(out, who+": role_id may hold only letters, digits, '_' and '-'")
 	}
 	return out

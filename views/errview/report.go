@@ -35,6 +35,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/internal/termtext"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Report is an error laid out for a person.
@@ -162,8 +163,12 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 	case errors.Is(cause, syscall.ECONNRESET) || errors.Is(cause, io.ErrUnexpectedEOF) || errors.Is(cause, io.EOF) ||
 		strings.Contains(cause.Error(), "connection reset") || strings.HasSuffix(cause.Error(), "EOF"):
 		r.Title = "Connection dropped"
-		r.Explain = append(r.Explain, fmt.Sprintf("The connection to %s was dropped before the answer arrived. "+
-			"This is often transient; if it persists, check the base URL and any proxy in between.", where))
+		when := "before the answer arrived"
+		if e.Status >= 200 && e.Status < 300 { // a list read as it arrived: part of it came
+			when = fmt.Sprintf("while the answer (%s) was arriving: what came before was read, the rest is missing", statusTitle(e.Status))
+		}
+		r.Explain = append(r.Explain, fmt.Sprintf("The connection to %s was dropped %s. "+
+			"This is often transient; if it persists, check the base URL and any proxy in between.", where, when))
 	default:
 		r.Explain = append(r.Explain, fmt.Sprintf("The request to %s failed before an answer arrived. Check the base URL and the network.", where))
 	}
@@ -177,6 +182,16 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 // answered instead).
 func (r *Report) describeStatus(e *api.Error) {
 	s := e.Status
+	var broken *api.MalformedError
+	if s >= 200 && s < 300 && errors.As(e, &broken) && broken.Entities > 0 {
+		// The API's answer, read as it arrived, broke off: what came
+		// before the break was its own.
+		r.Explain = append(r.Explain,
+			fmt.Sprintf("The answer (%s) was malformed at byte %s: it stopped being valid JSON there.", statusTitle(s), text.GroupDigits(broken.At)),
+			fmt.Sprintf("The %s before that point were read; the rest of the list is missing, so the rows it gave are incomplete. "+
+				"Refresh to load it again.", entities(broken.Entities)))
+		return
+	}
 	notAPI := len(e.Items) == 0 && e.Excerpt != "" || s >= 200 && s < 300 && errors.Is(e, api.ErrBadResponse)
 	lead := "The server answered " + statusTitle(s) + ". "
 	if notAPI {
@@ -242,6 +257,13 @@ func (r *Report) explainBody(e *api.Error) {
 	case e.Status >= 400 || e.Status >= 200 && e.Status < 300 && errors.Is(e, api.ErrBadResponse):
 		r.Explain = append(r.Explain, "The answer had an empty body, with nothing to explain it.")
 	}
+}
+
+func entities(n int) string {
+	if n == 1 {
+		return "1 entity"
+	}
+	return text.GroupDigits(int64(n)) + " entities"
 }
 
 func retryText(e *api.Error) string {

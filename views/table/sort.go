@@ -37,6 +37,50 @@ func sortedOrder(rows []Row, col int, desc bool) []int {
 	return order
 }
 
+// mergeSorted returns order (the indices of rows[:first], sorted by column
+// col) with the rows from first on merged in, as sortedOrder would place
+// them: the new rows are sorted among themselves, then each goes after
+// every row already there that it does not precede, found by a binary
+// search from where the one before it went. Equal cells keep server order
+// (the new rows come after their equals). O(b log b + b log n) comparisons
+// and one copy of order, for b new rows among n.
+func mergeSorted(order []int, rows []Row, first, col int, desc bool) []int {
+	add := sortedOrder(rows[first:], col, desc)
+	key := func(r int) sortKey {
+		if col < len(rows[r].Cells) {
+			return makeSortKey(rows[r].Cells[col])
+		}
+		return makeSortKey("")
+	}
+	out := make([]int, 0, len(order)+len(add))
+	at := 0
+	for _, a := range add {
+		r := first + a
+		k := key(r)
+		n, _ := slices.BinarySearchFunc(order[at:], k, func(o int, k sortKey) int {
+			c := compareKeys(key(o), k)
+			if desc {
+				c = -c
+			}
+			if c == 0 {
+				return -1 // an equal row already there stays before r
+			}
+			return c
+		})
+		out = append(append(out, order[at:at+n]...), r)
+		at += n
+	}
+	return append(out, order[at:]...)
+}
+
+// reorder sets the row order and recomputes visible for the filter.
+func (m *Model) reorder(order []int) {
+	m.order = order
+	m.cur = spec{} // order changed: scan it whole
+	m.history.reset()
+	m.filterFrom(-1)
+}
+
 // sortKey is a cell prepared for comparison.
 type sortKey struct {
 	num   float64

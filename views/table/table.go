@@ -285,7 +285,7 @@ func (m *Model) AppendRows(rows []Row) {
 		m.at = append(m.at, make([]int32, len(m.rows)-len(m.at))...)
 	}
 	if m.sortCol >= 0 {
-		m.resort()
+		m.reorder(mergeSorted(m.order, m.rows, first, m.sortCol, m.sortDesc))
 		if !m.selectRow(sel) {
 			m.clamp()
 		}
@@ -990,12 +990,7 @@ func (m *Model) sortBy(col int, desc bool) {
 }
 
 // resort recomputes order for the sort and visible for the filter.
-func (m *Model) resort() {
-	m.order = sortedOrder(m.rows, m.sortCol, m.sortDesc)
-	m.cur = spec{} // order changed: scan it whole
-	m.history.reset()
-	m.filterFrom(-1)
-}
+func (m *Model) resort() { m.reorder(sortedOrder(m.rows, m.sortCol, m.sortDesc)) }
 
 // --- rendering -------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 package text
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -52,4 +53,14 @@ func Lines(s string, width, height int) string {
 		lines[i] = Truncate(l, width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// GroupDigits writes n with its thousands apart, as counts read in the
+// console: 12 400.
+func GroupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }

@@ -49,3 +49,11 @@ func TestLines(t *testing.T) {
 		t.Fatal("height")
 	}
 }
+
+func TestGroupDigits(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1 000", 12400: "12 400", 13475030: "13 475 030", -1234: "-1 234", -123: "-123"} {
+		if got := GroupDigits(n); got != want {
+			t.Errorf("GroupDigits(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

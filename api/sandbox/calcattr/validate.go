@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -282,13 +283,15 @@ func parseCondition(raw json.RawMessage) (Condition, string) {
 }
 
 // decimal is a plain decimal number, as condition values carry them.
-var decimal = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+var decimal = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+})
 
 // valueValid reports whether s is a valid value of the condition type.
 func valueValid(typ, s string) bool {
 	switch typ {
 	case "number":
-		if !decimal.MatchString(s) {
+		if !decimal().MatchString(s) {
 			return false
 		}
 		_, err := strconv.ParseFloat(s, 64)

@@ -33,6 +33,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -302,13 +303,13 @@ func checkText(p *problems, path, s string, limit int) {
 
 // ---- plans ----
 
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`) })
+var nonSlug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // Slug derives a plan id from a name: lower case, every run of characters
 // outside a-z and 0-9 becomes "_", without leading or trailing "_".
 func Slug(name string) string {
-	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "_"), "_")
+	s := strings.Trim(nonSlug().ReplaceAllString(strings.ToLower(name), "_"), "_")
 	if len([]rune(s)) > MaxIDLen {
 		s = strings.TrimRight(string([]rune(s)[:MaxIDLen]), "_")
 	}
@@ -403,7 +404,7 @@ func checkPlanID(p *problems, id string) {
 	switch {
 	case id == "":
 		p.add("Field 'data_plan_id' must not be empty (it is derived from data_plan_name when left out).")
-	case len(id) > MaxIDLen || !slugRE.MatchString(id):
+	case len(id) > MaxIDLen || !slugRE().MatchString(id):
 		p.add("Field 'data_plan_id' must be 1 to %d characters: a-z, 0-9, '_' and '-', starting with a letter or digit.", MaxIDLen)
 	}
 }
