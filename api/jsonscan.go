@@ -195,7 +195,7 @@ const (
 	stStrEsc                // after a backslash
 	stStrHex                // inside \uXXXX
 	stLit                   // inside true, false or null
-	stNum                   // inside a number (numState says where)
+	stNum                   // inside a number (num says where)
 	stBad                   // not a state: no value starts with the byte
 )
 

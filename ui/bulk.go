@@ -349,7 +349,9 @@ func (e *bulkError) Error() string {
 // Reading the fields of thousands of entities takes a while: it runs in a
 // command, like a request, and the editor opens when it answers, if the
 // frame is still in front with nothing over it; esc, leaving the view or
-// the account drops the answer.
+// the account drops the answer. es becomes the edit's: the caller does
+// not keep it (copying thousands of entities on the UI thread is the cost
+// of opening the editor).
 func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) tea.Cmd {
 	if !d.Ops.Has(api.OpUpdate) {
 		b.h.setNotice(strings.ToLower(d.Title) + " cannot be edited: the API has no update for them")
@@ -363,7 +365,6 @@ func (b *bulk) edit(view int, d *api.Descriptor, es []api.Entity) tea.Cmd {
 		return nil
 	}
 	o := &bulkOpening{view: view, kind: d, n: len(es)}
-	es = slices.Clone(es)
 	cmd := request(b.h, ask[bulkFields]{
 		view: view, what: "bulk-fields", noClient: true,
 		do: func(ctx context.Context, _ *api.Client) (bulkFields, error) {

@@ -160,6 +160,7 @@ func applyFields(doc, shared, text []byte) ([]byte, error) {
 	for _, k := range order {
 		if v, ok := set[k]; ok {
 			out = append(out, field{key: k, val: v})
+			delete(set, k) // a key the text has twice is set once, to its last value
 		}
 	}
 	return writeObject(out), nil

@@ -185,7 +185,7 @@ func TestRevertFromTheJournal(t *testing.T) {
 	}
 }
 
-// drillInto opens app "Acme Shop" and one of its platforms.
+// drillIntoPlatform opens app "Acme Shop" and one of its platforms.
 func drillIntoPlatform(d *driver, os string) {
 	d.waitFor("Acme Shop")
 	d.settle()

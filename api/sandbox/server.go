@@ -459,8 +459,8 @@ type reqInfo struct {
 }
 
 // isAPIPath reports whether a path goes through the API pipeline: the
-// Platform API's /v1 and /platform/v2, and the sandbox's own /sandbox/
-// (sandboxRoutes).
+// Platform API's /v1 and /platform/v2, and the sandbox's own paths under
+// sandboxPrefix.
 func isAPIPath(p string) bool {
 	lp := strings.ToLower(p)
 	return strings.HasPrefix(lp, "/v1/") || lp == "/v1" || strings.HasPrefix(lp, "/platform/v2/") || strings.HasPrefix(lp, "/sandbox/")

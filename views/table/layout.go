@@ -121,7 +121,7 @@ func widthBound(s string) int {
 //
 // left/right (nav) scroll the columns after the first (the id stays), so
 // every column can be read on a narrow terminal; « and » in the header
-// (moreLeft, moreRight) say there is more. They are not the cursor row's ›
+// (moreLeftMark, moreRightMark) say there is more. They are not the cursor row's ›
 // (cursorMark), so the two read apart without colour.
 func (m *Model) layout() {
 	m.colOff = min(m.colOff, max(0, len(m.cols)-2))
