@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/mpconsole/mpconsole/api"
 )
@@ -18,7 +19,8 @@ type field struct {
 	val json.RawMessage
 }
 
-// objectFields reads the top-level members of a JSON object, in order.
+// objectFields reads the top-level members of a JSON object, in order;
+// anything after the object is refused, not dropped.
 func objectFields(doc []byte) ([]field, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
@@ -40,6 +42,9 @@ func objectFields(doc []byte) ([]field, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more after the object's closing brace: one JSON object only")
 	}
 	return out, nil
 }

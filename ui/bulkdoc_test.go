@@ -46,6 +46,7 @@ func TestApplyFields(t *testing.T) {
 		{"an added field replaces a value not shared", `{"merge":false,"timer":30,"mode":"A"}`, `{"timer":30,"mode":"A","merge":true}`, `{"merge":true,"timer":30,"mode":"A"}`, false},
 		{"a removed field is removed", `{"id":1,"timer":30,"mode":"A"}`, `{"timer":30}`, `{"id":1,"timer":30}`, false},
 		{"the text must be an object", `{"id":1}`, `[1]`, "", true},
+		{"a second object is refused, not dropped", `{"id":1,"timer":30,"mode":"A"}`, `{"timer":60} {"mode":"B"}`, "", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := applyFields([]byte(tt.doc), []byte(shared), []byte(tt.text))
