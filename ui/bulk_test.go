@@ -312,12 +312,7 @@ func TestBulkEditOfTwoPlatformsSendsTwoUpdatesAfterOneReview(t *testing.T) {
 // server's version before sending it.
 func TestABulkEditConflictIsReportedAndTheOtherIsSaved(t *testing.T) {
 	d := start(t, fixture{})
-	openPlatforms(d)
-	d.key("space")
-	d.key("space")
-	d.key("e")
-	s := d.waitFor("2 platforms · shared fields")
-	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+	editTwoPlatforms(d)
 
 	platforms, _ := api.Lookup("platforms")
 	if _, err := d.client.Update(context.Background(), platforms, api.Ref{"app": "1"}, "android", []byte(`{"push_attribution_timer": 45}`)); err != nil {
@@ -326,7 +321,7 @@ func TestABulkEditConflictIsReportedAndTheOtherIsSaved(t *testing.T) {
 	d.key("ctrl+s")
 	d.waitFor("Changes to 2 platforms")
 	d.key("y")
-	s = d.waitFor("saved 1 of 2 platforms; 1 failed", "android", "changed on the server")
+	s := d.waitFor("saved 1 of 2 platforms; 1 failed", "android", "changed on the server")
 	if !strings.Contains(s, `"push_attribution_timer": 60`) {
 		t.Fatalf("the editor lost the text:\n%s", s)
 	}
@@ -424,12 +419,7 @@ func TestMarksSurviveFilterAndSortAndBelongToTheView(t *testing.T) {
 // a draft, and "keep editing" brings the editor back as it was.
 func TestQuittingABulkEditAsksFirst(t *testing.T) {
 	d := start(t, fixture{})
-	openPlatforms(d)
-	d.key("space")
-	d.key("space")
-	d.key("e")
-	s := d.waitFor("2 platforms · shared fields")
-	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+	editTwoPlatforms(d)
 	d.key("ctrl+c")
 	d.waitFor("Quit with unsaved changes?", "bulk edit of 2 platforms is lost")
 	d.key("n")
@@ -532,16 +522,11 @@ func TestTheBulkEditorOpensWhenItsFieldsAreRead(t *testing.T) {
 func TestTheBulkReviewIsPreparedInTheBackground(t *testing.T) {
 	var log testutil.SyncBuffer
 	d := start(t, fixture{sandbox: sandbox.Options{Log: &log}})
-	openPlatforms(d)
-	d.key("space")
-	d.key("space")
-	d.key("e")
-	s := d.waitFor("2 platforms · shared fields")
-	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+	editTwoPlatforms(d)
 
 	d.holdReplies("bulk-review")
 	d.key("ctrl+s")
-	s = d.until("the review prepared", func(string) bool { return len(d.held) == 1 })
+	s := d.until("the review prepared", func(string) bool { return len(d.held) == 1 })
 	if strings.Contains(s, "Changes to 2 platforms") {
 		t.Fatalf("the review showed before it was prepared:\n%s", s)
 	}
@@ -593,4 +578,15 @@ func TestTheReviewOfManyAppsGroupsThem(t *testing.T) {
 	if !strings.Contains(s, "150 added") || !strings.Contains(s, "+ x: 1") || strings.Count(s, "+ x: 1") != 1 {
 		t.Fatalf("the review of 150 apps:\n%s", s)
 	}
+}
+
+// editTwoPlatforms marks the first two platforms of app 1, opens their
+// bulk edit and sets the shared push_attribution_timer to 60 (unsaved).
+func editTwoPlatforms(d *driver) {
+	openPlatforms(d)
+	d.key("space")
+	d.key("space")
+	d.key("e")
+	s := d.waitFor("2 platforms · shared fields")
+	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
 }
