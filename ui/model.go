@@ -361,7 +361,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case palette.SubmitMsg:
 		return m, m.onPalette(msg)
 	case palette.CancelMsg:
-		m.overlay = nil
+		m.closeFront()
 		return m, nil
 	}
 	if cmd, ok := m.bulk.update(msg); ok {

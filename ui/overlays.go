@@ -10,7 +10,6 @@ import (
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/views"
 	"github.com/mpconsole/mpconsole/views/confirm"
-	"github.com/mpconsole/mpconsole/views/helpview"
 	"github.com/mpconsole/mpconsole/views/inspector"
 	"github.com/mpconsole/mpconsole/views/table"
 )
@@ -34,7 +33,7 @@ type overlay struct {
 	// global.help does not (the editor: ? is text there, f1 is help).
 	help *key.Binding
 	// under is the overlay the palette or help was opened over (closing
-	// help brings it back: closeFront); inspected is the entity an
+	// either brings it back: closeFront); inspected is the entity an
 	// inspector shows (":diff" there compares that entity).
 	under     *overlay
 	inspected *api.Entity
@@ -59,12 +58,15 @@ func (m *Model) close(o *overlay) {
 	}
 }
 
-// closeFront closes the overlay in front; help opened over another
-// overlay (an inspector, the editor) gives it back the front.
+// closeFront closes the overlay in front; help or the palette opened over
+// another overlay (an inspector, the editor) gives it back the front.
 func (m *Model) closeFront() {
 	o := m.overlay
+	if o == nil {
+		return
+	}
 	m.overlay = nil
-	if _, help := o.comp.(*helpview.Model); help && o.under != nil {
+	if o.under != nil {
 		m.show(o.under)
 	}
 }

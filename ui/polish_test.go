@@ -115,3 +115,20 @@ func TestHelpOverAnInspectorGivesItBack(t *testing.T) {
 		})
 	}
 }
+
+// A palette opened over an inspector and cancelled gives the inspector
+// back, as help does.
+func TestACancelledPaletteGivesBackTheInspector(t *testing.T) {
+	d := start(t, fixture{})
+	filterApps(d, "acme shop")
+	d.key("i")
+	d.waitFor(`"name": "Acme Shop"`)
+	d.settle()
+	d.key(":")
+	d.typ("ap")
+	d.key("esc")
+	s := d.until("the palette closed", func(s string) bool { return !strings.HasSuffix(crumbsOf(s), ":") })
+	if !strings.Contains(s, `"name": "Acme Shop"`) || !strings.HasSuffix(crumbsOf(s), "inspect") {
+		t.Fatalf("esc from the palette over the inspector did not give it back:\n%s", s)
+	}
+}
