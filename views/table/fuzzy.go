@@ -123,8 +123,26 @@ func subsequenceEnd(key string, from int, q string) int {
 // keeps, it notes in at where the match ends. With st, each row dropped
 // is logged with its place in src (see narrowings.pop).
 func (ix *searchIndex) fuzzyScan(out, src []int, fq *fuzzyQuery, at []int32, sel int, st *narrowings) ([]int, int) {
+	return ix.fuzzyFrom(out, src, fq, -1, at, sel, st)
+}
+
+// fuzzyExtend is fuzzyScan when src is the result for a query whose asc
+// was fq.asc[:prev] and at was noted then: the query grew at its end. A
+// plain row's match can only go on from where the shorter one ended, so
+// only the added bytes are looked for, from there. Notes moved and rows
+// dropped go on st, as the substring filter's extend logs them.
+func (ix *searchIndex) fuzzyExtend(out, src []int, fq *fuzzyQuery, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
+	return ix.fuzzyFrom(out, src, fq, prev, at, sel, st)
+}
+
+// fuzzyFrom is fuzzyScan (prev < 0) and fuzzyExtend (prev ≥ 0, st set).
+func (ix *searchIndex) fuzzyFrom(out, src []int, fq *fuzzyQuery, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
 	selAt := -1
 	text, end := ix.text, ix.end
+	q := fq.asc
+	if prev >= 0 {
+		q = fq.asc[prev:]
+	}
 	log := st != nil && !st.frames[len(st.frames)-1].all
 	for i, r := range src {
 		start := 0
@@ -135,49 +153,14 @@ func (ix *searchIndex) fuzzyScan(out, src []int, fq *fuzzyQuery, at []int32, sel
 		keep := false
 		if ix.plain[r] {
 			if !fq.none {
-				if p := subsequenceEnd(key, 0, fq.asc); p >= 0 {
-					at[r] = int32(p)
-					keep = true
+				from := 0
+				if prev >= 0 {
+					from = int(at[r])
 				}
-			}
-		} else {
-			keep = fq.matchKey(key)
-		}
-		if !keep {
-			if log {
-				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
-			}
-			continue
-		}
-		if r == sel {
-			selAt = len(out)
-		}
-		out = append(out, r)
-	}
-	return out, selAt
-}
-
-// fuzzyExtend is fuzzyScan when src is the result for a query whose asc
-// was fq.asc[:prev] and at was noted then: the query grew at its end. A
-// plain row's match can only go on from where the shorter one ended, so
-// only the added bytes are looked for, from there. Notes moved and rows
-// dropped go on st, as the substring filter's extend logs them.
-func (ix *searchIndex) fuzzyExtend(out, src []int, fq *fuzzyQuery, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
-	selAt := -1
-	text, end := ix.text, ix.end
-	add := fq.asc[prev:]
-	log := !st.frames[len(st.frames)-1].all
-	for i, r := range src {
-		start := 0
-		if r > 0 {
-			start = end[r-1]
-		}
-		key := text[start:end[r]]
-		keep := false
-		if ix.plain[r] {
-			if !fq.none {
-				if p := subsequenceEnd(key, int(at[r]), add); p >= 0 {
-					st.moved = append(st.moved, undo{int32(r), at[r]})
+				if p := subsequenceEnd(key, from, q); p >= 0 {
+					if prev >= 0 {
+						st.moved = append(st.moved, undo{int32(r), at[r]})
+					}
 					at[r] = int32(p)
 					keep = true
 				}
