@@ -86,7 +86,12 @@ func start(t *testing.T, fx fixture) *driver {
 }
 
 // run executes a command in the background, as the program would.
-func (d *driver) run(cmd tea.Cmd) {
+func (d *driver) run(cmd tea.Cmd) { runInBackground(d.ctx, d.msgs, cmd) }
+
+// runInBackground runs cmd in a goroutine, as the program would: a batch's
+// commands each in their own, and what they return sent to msgs until ctx
+// ends.
+func runInBackground(ctx context.Context, msgs chan<- tea.Msg, cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
@@ -94,7 +99,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		msg := cmd()
 		if batch, ok := msg.(tea.BatchMsg); ok {
 			for _, c := range batch {
-				d.run(c)
+				runInBackground(ctx, msgs, c)
 			}
 			return
 		}
@@ -102,8 +107,8 @@ func (d *driver) run(cmd tea.Cmd) {
 			return
 		}
 		select {
-		case d.msgs <- msg:
-		case <-d.ctx.Done():
+		case msgs <- msg:
+		case <-ctx.Done():
 		}
 	}()
 }

@@ -45,27 +45,7 @@ func newBenchConsole(b *testing.B, ctx context.Context, srv *sandbox.Server) *be
 	return c
 }
 
-func (c *benchConsole) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		msg := cmd()
-		if batch, ok := msg.(tea.BatchMsg); ok {
-			for _, cmd := range batch {
-				c.run(cmd)
-			}
-			return
-		}
-		if msg == nil {
-			return
-		}
-		select {
-		case c.msgs <- msg:
-		case <-c.ctx.Done():
-		}
-	}()
-}
+func (c *benchConsole) run(cmd tea.Cmd) { runInBackground(c.ctx, c.msgs, cmd) }
 
 // send gives the model msg, timing its Update and the View that follows.
 func (c *benchConsole) send(msg tea.Msg) string {
