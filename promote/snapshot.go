@@ -84,6 +84,15 @@ func Kinds() []string {
 	return out
 }
 
+// Carries is the kind whose entities a create of kind carries in its body
+// (an app's platforms, a data plan's versions), "" for none: comparing
+// kind reads it too, and promoting an entity the target lacks takes its
+// carried children with it.
+func Carries(kind string) string {
+	sp, _, _ := specOf(kind)
+	return sp.carries
+}
+
 func specOf(kind string) (kindSpec, int, bool) {
 	for i, k := range tree {
 		if k.name == kind {

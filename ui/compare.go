@@ -72,11 +72,12 @@ type comparison struct {
 	layers []*overlay // every overlay it opened (diff, plan, questions)
 }
 
-// compareKinds are the kinds read for a comparison of kind: an app is
-// created with its platforms, so comparing apps reads them too.
+// compareKinds are the kinds read for a comparison of kind: a kind whose
+// create carries its children (promote.Carries: an app its platforms)
+// is read with them.
 func compareKinds(kind string) []string {
-	if kind == "apps" {
-		return []string{"apps", "platforms"}
+	if c := promote.Carries(kind); c != "" {
+		return []string{kind, c}
 	}
 	return []string{kind}
 }

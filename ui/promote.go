@@ -124,9 +124,9 @@ func planFor(source, target *promote.Snapshot, picked []promote.Difference) (*pr
 		if err := add(e); err != nil {
 			return nil, err
 		}
-		if d.Kind == "apps" && d.Status == promote.SourceOnly {
+		if c := promote.Carries(d.Kind); c != "" && d.Status == promote.SourceOnly {
 			for _, p := range source.Entries() {
-				if p.Kind == "platforms" && p.Key[0] == d.Key[0] {
+				if p.Kind == c && len(p.Key) == len(d.Key)+1 && slices.Equal(p.Key[:len(d.Key)], d.Key) {
 					if err := add(p); err != nil {
 						return nil, err
 					}
