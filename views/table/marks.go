@@ -78,22 +78,19 @@ func (m *Model) Marked() (rows []Row, hidden int) {
 	if len(m.marks) == 0 {
 		return nil, 0
 	}
-	shown := make(map[int]bool, len(m.marks))
+	shown := 0
 	for _, r := range m.visible {
 		if m.IsMarked(m.rows[r].ID) {
-			shown[r] = true
+			shown++
 		}
 	}
 	rows = make([]Row, 0, len(m.marks))
 	for _, r := range m.order {
 		if m.IsMarked(m.rows[r].ID) {
 			rows = append(rows, m.rows[r])
-			if !shown[r] {
-				hidden++
-			}
 		}
 	}
-	return rows, hidden
+	return rows, len(rows) - shown
 }
 
 // pruneMarks drops the marks of rows that are no longer there (a reload
