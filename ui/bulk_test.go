@@ -188,11 +188,7 @@ func TestABulkDeleteSaysWhatFailedAndWhy(t *testing.T) {
 // count deletes nothing, the right one deletes them all, one request at a
 // time, with progress in the status line.
 func TestBulkDeleteOfMoreThanFiveAsksForTheirNumber(t *testing.T) {
-	dir := t.TempDir()
-	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
-	d.waitFor("Audience 000008")
-	d.settle()
-	d.key("*")
+	d, dir := eightAudiencesMarked(t)
 	d.waitFor("8 marked")
 	d.key("ctrl+d")
 	d.waitFor("Delete 8 audiences", "Audience 000001", "Audience 000008", "Type “8” to confirm")
@@ -230,11 +226,7 @@ func TestBulkDeleteOfMoreThanFiveAsksForTheirNumber(t *testing.T) {
 // esc while a bulk delete runs stops it after the request in flight: that
 // one is done and journaled, the rest are not sent and stay marked.
 func TestEscStopsABulkDeleteAfterTheRequestInFlight(t *testing.T) {
-	dir := t.TempDir()
-	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
-	d.waitFor("Audience 000008")
-	d.settle()
-	d.key("*")
+	d, dir := eightAudiencesMarked(t)
 	d.key("ctrl+d")
 	d.waitFor("Type “8” to confirm")
 	d.typ("8")
@@ -435,11 +427,7 @@ func TestQuittingABulkEditAsksFirst(t *testing.T) {
 // flight lands, the rest are not sent) and says so in the view the switch
 // lands in, naming the account it ran in: it never stops unseen.
 func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
-	dir := t.TempDir()
-	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
-	d.waitFor("Audience 000008")
-	d.settle()
-	d.key("*")
+	d, _ := eightAudiencesMarked(t)
 	d.key("ctrl+d")
 	d.waitFor("Type “8” to confirm")
 	d.typ("8")
@@ -589,4 +577,15 @@ func editTwoPlatforms(d *driver) {
 	d.key("e")
 	s := d.waitFor("2 platforms · shared fields")
 	d.setLine(editorLine(s, "push_attribution_timer"), `  "push_attribution_timer": 60,`)
+}
+
+// eightAudiencesMarked starts a console on a sandbox of 8 audiences, with
+// a state directory (the journal's), and marks them all.
+func eightAudiencesMarked(t *testing.T) (*driver, string) {
+	dir := t.TempDir()
+	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
+	d.waitFor("Audience 000008")
+	d.settle()
+	d.key("*")
+	return d, dir
 }
