@@ -1064,25 +1064,19 @@ func (m *Model) quitKey(msg tea.KeyPressMsg) tea.Cmd {
 // listed. The editor opens when the answer comes, if the user is still on
 // that list.
 func (m *Model) editAsRead(f *frame, e api.Entity) tea.Cmd {
-	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
+	if !readable(e) {
 		m.edits.edit(f.id, f.kind, f.parent, &e)
 		return nil
 	}
-	return request(m, ask[api.Entity]{
-		view: f.id, what: "get",
-		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
-			return c.Get(ctx, e.Kind, e.Parents, e.ID)
-		},
-		then: func(got api.Entity, err error) tea.Cmd {
-			if m.top() != f || m.overlay != nil {
-				return nil
-			}
-			if err != nil {
-				m.fail(fmt.Errorf("reading %s %s to edit it: %w", e.Kind.Singular, e.ID, err))
-				return nil
-			}
-			m.edits.edit(f.id, f.kind, f.parent, &got)
+	return m.read(f, e, func(got api.Entity, err error) tea.Cmd {
+		if m.top() != f || m.overlay != nil {
 			return nil
-		},
+		}
+		if err != nil {
+			m.fail(fmt.Errorf("reading %s %s to edit it: %w", e.Kind.Singular, e.ID, err))
+			return nil
+		}
+		m.edits.edit(f.id, f.kind, f.parent, &got)
+		return nil
 	})
 }

@@ -103,25 +103,34 @@ func (m *Model) inspect(f *frame, e api.Entity) tea.Cmd {
 	if cmd, ok := m.inspectMore(f, ov, in, e); ok {
 		return cmd
 	}
-	if e.Kind == nil || e.Kind.Paths.Get == "" || e.ID == "" {
+	if !readable(e) {
 		return nil
 	}
+	return m.read(f, e, func(got api.Entity, err error) tea.Cmd {
+		if m.overlay != ov && (m.overlay == nil || m.overlay.under != ov) { // closed, not under help
+			return nil
+		}
+		if err != nil {
+			m.fail(err)
+			return nil
+		}
+		setInspected(in, got)
+		return nil
+	})
+}
+
+// readable reports whether e can be read again on its own (its kind has a
+// read and e an id).
+func readable(e api.Entity) bool { return e.Kind != nil && e.Kind.Paths.Get != "" && e.ID != "" }
+
+// read reads e again for frame f, in the background; then gets the answer.
+func (m *Model) read(f *frame, e api.Entity, then func(api.Entity, error) tea.Cmd) tea.Cmd {
 	return request(m, ask[api.Entity]{
 		view: f.id, what: "get",
 		do: func(ctx context.Context, c *api.Client) (api.Entity, error) {
 			return c.Get(ctx, e.Kind, e.Parents, e.ID)
 		},
-		then: func(got api.Entity, err error) tea.Cmd {
-			if m.overlay != ov && (m.overlay == nil || m.overlay.under != ov) { // closed, not under help
-				return nil
-			}
-			if err != nil {
-				m.fail(err)
-				return nil
-			}
-			setInspected(in, got)
-			return nil
-		},
+		then: then,
 	})
 }
 
