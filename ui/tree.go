@@ -238,8 +238,8 @@ func (m *Model) loadTreeNode(tn *treeNode, n *tree.Node) tea.Cmd {
 			return kids, nil
 		},
 		then: func(kids []*tree.Node, err error) tea.Cmd {
-			if tn.seq != seq {
-				return nil // a newer load of the node is on its way
+			if tn.seq != seq || m.frameByID(tv.frame) == nil {
+				return nil // a newer load of the node is on its way, or the tree was left
 			}
 			if err != nil {
 				tv.view.SetError(n, m.treeFailedText(err))

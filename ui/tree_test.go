@@ -434,3 +434,25 @@ func TestTreeSaysWhatItDoesNotDo(t *testing.T) {
 		}
 	}
 }
+
+// A load that answers after its tree was left shows nothing: no error
+// pane for a view that is gone.
+func TestALeftTreesLateFailureShowsNothing(t *testing.T) {
+	d := start(t, fixture{})
+	platforms := treeOfAcmeShop(t, d)
+	d.settle()
+	at, _, _ := withServices(t, d, platforms)
+	for range at {
+		d.key("down")
+	}
+	d.srv.InjectNext(sandbox.Fault500, 1) // a 500 is not retried
+	d.holdReplies("tree")
+	d.key("right")
+	d.until("the load", func(string) bool { return len(d.held) == 1 })
+	d.key("esc")
+	d.until("the apps", func(s string) bool { return crumbsOf(s) == "apps" })
+	d.release()
+	if s := d.settle(); strings.Contains(s, "500 Internal Server Error") {
+		t.Fatalf("the left tree's failure opened a pane:\n%s", s)
+	}
+}
