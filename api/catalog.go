@@ -427,16 +427,7 @@ func (e Entity) SearchKey() string {
 func (d *Descriptor) entity(raw json.RawMessage, parents Ref) Entity {
 	f := object{raw: raw} // raw comes from a validated body
 	e := Entity{Kind: d, Parents: parents.Clone(), Raw: raw}
-	if d.id != nil {
-		e.ID = d.id(f)
-	} else {
-		e.ID = fstr(f, "id")
-	}
-	if d.name != nil {
-		e.Name = cleanText(d.name(f))
-	} else {
-		e.Name = cleanText(fstr(f, "name"))
-	}
+	e.ID, e.Name = d.idName(f)
 	return e
 }
 

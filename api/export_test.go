@@ -152,3 +152,11 @@ func SplitBody(d *Descriptor, body []byte, entities, rows bool) int {
 	take()
 	return n
 }
+
+// DamagePack flips bytes of a pack's compressed data, as memory corrupted
+// or a bug would.
+func DamagePack(p *Pack) {
+	for i := len(p.z) / 2; i < len(p.z); i += 7 {
+		p.z[i] ^= 0x5a
+	}
+}

@@ -458,16 +458,7 @@ func (d *Descriptor) listEntity(raw []byte, mem []member, parents Ref, sc *listS
 		}
 	}
 	e := Entity{Kind: d, Parents: parents, Raw: raw, listed: true}
-	if d.id != nil {
-		e.ID = d.id(o)
-	} else {
-		e.ID = fstr(o, "id")
-	}
-	if d.name != nil {
-		e.Name = cleanText(d.name(o))
-	} else {
-		e.Name = cleanText(fstr(o, "name"))
-	}
+	e.ID, e.Name = d.idName(o)
 	e.ID, e.Name = sc.keep(e.ID), sc.keep(e.Name)
 	if d.HoldsRoles {
 		for _, c := range d.Columns {
@@ -477,6 +468,21 @@ func (d *Descriptor) listEntity(raw []byte, mem []member, parents Ref, sc *listS
 		}
 	}
 	return e
+}
+
+// idName reads an entity's id and display name from its members.
+func (d *Descriptor) idName(o object) (id, name string) {
+	if d.id != nil {
+		id = d.id(o)
+	} else {
+		id = fstr(o, "id")
+	}
+	if d.name != nil {
+		name = cleanText(d.name(o))
+	} else {
+		name = cleanText(fstr(o, "name"))
+	}
+	return id, name
 }
 
 // listScratch is what listing reuses from entity to entity.

@@ -33,7 +33,8 @@ type searchIndex struct {
 	b *strings.Builder
 }
 
-// append adds the keys of rows after those indexed.
+// append adds the keys of rows after those indexed, and clears the rows'
+// Keys (the index holds them now).
 func (ix *searchIndex) append(rows []Row) {
 	if ix.b == nil {
 		ix.b = &strings.Builder{}
@@ -43,9 +44,10 @@ func (ix *searchIndex) append(rows []Row) {
 	if len(ix.cellOf) == 0 {
 		ix.cellOf = append(ix.cellOf, 0)
 	}
-	for _, r := range rows {
-		ix.writeKey(ix.b, r)
+	for i := range rows {
+		ix.writeKey(ix.b, rows[i])
 		ix.end = append(ix.end, ix.b.Len())
+		rows[i].Key = ""
 	}
 	ix.text = ix.b.String()
 }
@@ -92,7 +94,8 @@ func (ix *searchIndex) writeKey(b *strings.Builder, r Row) {
 }
 
 // newSearchIndex builds the keys of rows: cells lower-cased and joined by
-// keySep, so a match never spans two cells.
+// keySep, so a match never spans two cells. It clears the rows' Keys (the
+// index holds them now).
 func newSearchIndex(rows []Row) searchIndex {
 	size := 0
 	for _, r := range rows {
@@ -107,7 +110,7 @@ func newSearchIndex(rows []Row) searchIndex {
 	}
 	cells := len(rows) // the rows of a table have as many cells each
 	if len(rows) > 0 {
-		cells *= max(1, len(rows[0].Cells))
+		cells *= max(1, len(rows[0].Cells), strings.Count(rows[0].Key, string(rowKeySep))+1)
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -117,9 +120,10 @@ func newSearchIndex(rows []Row) searchIndex {
 		cellOf:  make([]int32, 1, len(rows)+1),
 		plain:   make([]bool, 0, len(rows)),
 	}
-	for i, r := range rows {
-		ix.writeKey(&b, r)
+	for i := range rows {
+		ix.writeKey(&b, rows[i])
 		ix.end[i] = b.Len()
+		rows[i].Key = ""
 	}
 	ix.text = b.String()
 	return ix
@@ -144,6 +148,18 @@ func (ix *searchIndex) cell(r, c int) (s string, at int, ok bool) {
 		at = int(ends[c-1]) + 1
 	}
 	return ix.key(r)[at:ends[c]], at, true
+}
+
+// cellCount is the number of cells row r's key holds.
+func (ix *searchIndex) cellCount(r int) int { return int(ix.cellOf[r+1] - ix.cellOf[r]) }
+
+// cells are row r's cells as its key holds them (lower-cased).
+func (ix *searchIndex) cells(r int) []string {
+	out := make([]string, ix.cellCount(r))
+	for c := range out {
+		out[c], _, _ = ix.cell(r, c)
+	}
+	return out
 }
 
 // writeLower writes strings.ToLower(s) without allocating when s is ASCII,

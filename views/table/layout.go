@@ -45,18 +45,27 @@ func (m *Model) remeasure() {
 		m.content = make([]int, len(m.cols))
 	}
 	clear(m.content)
-	m.measure(m.rows)
+	m.measure(0)
 	m.layout()
 }
 
 // measure widens the columns' content widths to the widest cells of rows
 // and reports whether one grew.
-func (m *Model) measure(rows []Row) bool {
+func (m *Model) measure(from int) bool {
 	grew := false
-	for r := range rows {
-		cells := rows[r].Cells
-		for i := range min(len(cells), len(m.content)) {
-			s := cells[i]
+	for r := from; r < len(m.rows); r++ {
+		cells := m.rows[r].Cells
+		n := len(cells)
+		if cells == nil { // a row given without cells: its key's, lower-cased, are as wide
+			n = m.index.cellCount(r)
+		}
+		for i := range min(n, len(m.content)) {
+			var s string
+			if cells != nil {
+				s = cells[i]
+			} else {
+				s, _, _ = m.index.cell(r, i)
+			}
 			if len(s) <= m.content[i] {
 				continue // no cell is wider than its bytes (see widthBound)
 			}

@@ -62,7 +62,8 @@ func (m *Model) MergeBase() MergeBase {
 }
 
 // Plan compares rows, a new full list, with the base: which rows changed
-// (same ID, other cells), were added or removed. It also builds their
+// (same ID, other cells; for rows given without cells, another Sum),
+// were added or removed. It also builds their
 // search index and their order under the base's sort. It reads only the
 // base and rows (which nobody modifies), so it may run in any goroutine.
 //
@@ -70,11 +71,16 @@ func (m *Model) MergeBase() MergeBase {
 // and end (by ID) are compared in place and only what lies between is
 // matched by ID through a map: a row added at the top costs a map of one.
 func (b MergeBase) Plan(rows []Row) *MergePlan {
+	return b.plan(rows, nil)
+}
+
+// plan is Plan with rows' search index already made (nil: made here).
+func (b MergeBase) plan(rows []Row, ix *searchIndex) *MergePlan {
 	p := &MergePlan{base: b.rows, rows: rows, sortCol: b.sortCol, sortDesc: b.sortDesc}
 	old := b.rows
 	n := min(len(old), len(rows))
 	changed := func(o, r Row) {
-		if !slices.Equal(o.Cells, r.Cells) {
+		if o.Cells == nil && r.Cells == nil && o.Sum != r.Sum || !slices.Equal(o.Cells, r.Cells) {
 			p.merged.Changed++
 			p.note(r.ID)
 		}
@@ -117,8 +123,12 @@ func (b MergeBase) Plan(rows []Row) *MergePlan {
 			}
 		}
 	}
-	p.index = newSearchIndex(rows)
-	p.order = sortedOrder(rows, b.sortCol, b.sortDesc)
+	if ix != nil {
+		p.index = *ix
+	} else {
+		p.index = newSearchIndex(rows)
+	}
+	p.order = sortedOrder(rows, &p.index, b.sortCol, b.sortDesc)
 	return p
 }
 
@@ -145,9 +155,9 @@ func (m *Model) MergeRows(rows []Row) Merged {
 // to date first.
 func (m *Model) ApplyMerge(p *MergePlan) Merged {
 	if !sameRows(p.base, m.rows) {
-		p = m.MergeBase().Plan(p.rows)
+		p = m.MergeBase().plan(p.rows, &p.index) // the rows' keys are in p's index
 	} else if p.sortCol != m.sortCol || p.sortDesc != m.sortDesc {
-		p.order = sortedOrder(p.rows, m.sortCol, m.sortDesc)
+		p.order = sortedOrder(p.rows, &p.index, m.sortCol, m.sortDesc)
 	}
 	id := m.wantID
 	if id == "" {

@@ -10,31 +10,47 @@ import (
 
 // sortedOrder returns the row indices sorted by column col (server order
 // when col < 0). The sort is stable: equal cells keep server order, in both
-// directions.
-func sortedOrder(rows []Row, col int, desc bool) []int {
-	order := make([]int, len(rows))
+// directions. ix is the rows' search index (for the rows given without
+// cells: a sort key is lower-cased anyway).
+func sortedOrder(rows []Row, ix *searchIndex, col int, desc bool) []int {
+	return sortedFrom(rows, ix, 0, col, desc)
+}
+
+// sortedFrom is sortedOrder of rows[first:], as indices into rows.
+func sortedFrom(rows []Row, ix *searchIndex, first, col int, desc bool) []int {
+	order := make([]int, len(rows)-first)
 	for i := range order {
-		order[i] = i
+		order[i] = first + i
 	}
-	if col < 0 || len(rows) < 2 {
+	if col < 0 || len(order) < 2 {
 		return order
 	}
-	keys := make([]sortKey, len(rows))
-	for i, r := range rows {
-		c := ""
-		if col < len(r.Cells) {
-			c = r.Cells[col]
-		}
-		keys[i] = makeSortKey(c)
+	keys := make([]sortKey, len(order))
+	for i := range keys {
+		keys[i] = makeSortKey(sortCell(rows, ix, first+i, col))
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		c := compareKeys(keys[a], keys[b])
+		c := compareKeys(keys[a-first], keys[b-first])
 		if desc {
 			return -c
 		}
 		return c
 	})
 	return order
+}
+
+// sortCell is the text row r sorts by in column col: its cell, or for a
+// row given without cells its search key's (lower-cased, as makeSortKey
+// would make it).
+func sortCell(rows []Row, ix *searchIndex, r, col int) string {
+	if cells := rows[r].Cells; cells != nil {
+		if col < len(cells) {
+			return cells[col]
+		}
+		return ""
+	}
+	s, _, _ := ix.cell(r, col)
+	return s
 }
 
 // mergeSorted returns order (the indices of rows[:first], sorted by column
@@ -44,18 +60,12 @@ func sortedOrder(rows []Row, col int, desc bool) []int {
 // search from where the one before it went. Equal cells keep server order
 // (the new rows come after their equals). O(b log b + b log n) comparisons
 // and one copy of order, for b new rows among n.
-func mergeSorted(order []int, rows []Row, first, col int, desc bool) []int {
-	add := sortedOrder(rows[first:], col, desc)
-	key := func(r int) sortKey {
-		if col < len(rows[r].Cells) {
-			return makeSortKey(rows[r].Cells[col])
-		}
-		return makeSortKey("")
-	}
+func mergeSorted(order []int, rows []Row, ix *searchIndex, first, col int, desc bool) []int {
+	add := sortedFrom(rows, ix, first, col, desc)
+	key := func(r int) sortKey { return makeSortKey(sortCell(rows, ix, r, col)) }
 	out := make([]int, 0, len(order)+len(add))
 	at := 0
-	for _, a := range add {
-		r := first + a
+	for _, r := range add {
 		k := key(r)
 		n, _ := slices.BinarySearchFunc(order[at:], k, func(o int, k sortKey) int {
 			c := compareKeys(key(o), k)

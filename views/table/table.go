@@ -89,8 +89,32 @@ type Row struct {
 	Cells []string
 	// Key, when set, is the row's search key already made: the cells
 	// lower-cased and joined by \x1f (a listed entity's SearchKey). The
-	// table builds it from Cells otherwise.
+	// table builds it from Cells otherwise. The table keeps it in its
+	// search index and clears it in the row it holds.
 	Key string
+	// Sum stands for the cells of a row given without them (a Key and no
+	// Cells: the table reads the cells of the rows on screen from its
+	// CellSource): a merge finds such a row changed when its Sum is
+	// another (see SumCells).
+	Sum uint64
+}
+
+// CellSource gives the cells of a row the table was given without them,
+// by its ID (nil when it has none). The table asks only for the rows it
+// draws.
+type CellSource func(id string) []string
+
+// SumCells is a Sum of cells: FNV-1a over the cells and their separators.
+func SumCells(cells []string) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, c := range cells {
+		for i := 0; i < len(c); i++ {
+			h = (h ^ uint64(c[i])) * prime
+		}
+		h = (h ^ rowKeySep) * prime
+	}
+	return h
 }
 
 // Ops says which write actions the table offers for its kind.
@@ -193,6 +217,8 @@ type Model struct {
 	filtering bool
 	input     textinput.Model
 
+	source CellSource // the cells of rows given without them
+
 	ops       Ops
 	loading   bool
 	emptyText string
@@ -228,6 +254,11 @@ func (m *Model) SetColumns(cols []Column) {
 	}
 	m.remeasure()
 }
+
+// SetCellSource sets where the cells of rows given without them (a Key
+// and no Cells) are read from when they are drawn. Without one, such a
+// row shows its search key's cells (lower-cased).
+func (m *Model) SetCellSource(src CellSource) { m.source = src }
 
 // SetOps sets which write actions are offered.
 func (m *Model) SetOps(o Ops) { m.ops = o }
@@ -277,15 +308,15 @@ func (m *Model) AppendRows(rows []Row) {
 	sel := m.selectedRow()
 	first := len(m.rows)
 	m.rows = append(m.rows, rows...)
-	m.index.append(rows)
-	if m.measure(rows) {
+	m.index.append(m.rows[first:])
+	if m.measure(first) {
 		m.layout()
 	}
 	if len(m.at) < len(m.rows) {
 		m.at = append(m.at, make([]int32, len(m.rows)-len(m.at))...)
 	}
 	if m.sortCol >= 0 {
-		m.reorder(mergeSorted(m.order, m.rows, first, m.sortCol, m.sortDesc))
+		m.reorder(mergeSorted(m.order, m.rows, &m.index, first, m.sortCol, m.sortDesc))
 		if !m.selectRow(sel) {
 			m.clamp()
 		}
@@ -990,7 +1021,7 @@ func (m *Model) sortBy(col int, desc bool) {
 }
 
 // resort recomputes order for the sort and visible for the filter.
-func (m *Model) resort() { m.reorder(sortedOrder(m.rows, m.sortCol, m.sortDesc)) }
+func (m *Model) resort() { m.reorder(sortedOrder(m.rows, &m.index, m.sortCol, m.sortDesc)) }
 
 // --- rendering -------------------------------------------------------------
 
@@ -1156,6 +1187,13 @@ func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
 			plain.WriteString("  ")
 		}
 	}
+	cells := r.Cells
+	if cells == nil && m.source != nil {
+		cells = m.source(r.ID)
+	}
+	if cells == nil {
+		cells = m.index.cells(ri)
+	}
 	sp := &m.cur
 	filtered := !sp.empty() && !sp.not
 	var fz []int // fuzzy: where the library matched, in the row's key
@@ -1174,8 +1212,8 @@ func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
 		}
 		first = false
 		raw := ""
-		if i < len(r.Cells) {
-			raw = r.Cells[i]
+		if i < len(cells) {
+			raw = cells[i]
 		}
 		cell := termtext.Sanitize(raw)
 		fitted := text.Fit(cell, cw)

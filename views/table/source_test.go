@@ -1,0 +1,96 @@
+package table
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mpconsole/mpconsole/views/viewtest"
+)
+
+// thinRows are rows as a big list gives them: a search key and a Sum, no
+// cells; cells holds the cells a CellSource gives back for them, by ID.
+func thinRows(first, n int, cells map[string][]string) []Row {
+	oses := []string{"iOS", "Android", "MobileWeb", "tvOS"}
+	rows := make([]Row, n)
+	for i := range rows {
+		id := fmt.Sprint(1000 + first + i)
+		c := []string{id, fmt.Sprintf("App-%06d", first+i), oses[(first+i)%len(oses)]}
+		cells[id] = c
+		rows[i] = Row{ID: id, Key: strings.ToLower(strings.Join(c, "\x1f")), Sum: SumCells(c)}
+	}
+	return rows
+}
+
+// Rows given without cells are drawn from the table's CellSource, only
+// those on screen; they filter, sort, measure and append as rows with
+// cells do, and the table keeps no key of theirs beside its index.
+func TestRowsWithoutCells(t *testing.T) {
+	cells := map[string][]string{}
+	var asked []string
+	m := New(viewtest.Common(), cols)
+	m.SetCellSource(func(id string) []string { asked = append(asked, id); return cells[id] })
+	m.SetSize(80, 11) // header + 10 rows
+	m.SetRows(thinRows(0, 500, cells))
+	m.AppendRows(thinRows(500, 500, cells))
+
+	view := viewtest.Plain(m.View())
+	if !strings.Contains(view, "App-000000") || !strings.Contains(view, "MobileWeb") {
+		t.Fatalf("the cells on screen are not the source's:\n%s", view)
+	}
+	if len(asked) > 10 {
+		t.Errorf("the source was asked for %d rows to draw 10", len(asked))
+	}
+	for i, r := range m.Rows() {
+		if r.Key != "" {
+			t.Fatalf("row %d keeps its key %q beside the index", i, r.Key)
+		}
+	}
+	if w := m.content[1]; w != len("App-000000") {
+		t.Errorf("the name column measured %d wide, want %d", w, len("App-000000"))
+	}
+
+	m.SetFilter("app-0009")
+	if m.Len() != 100 {
+		t.Errorf("filter app-0009 shows %d rows, want 100", m.Len())
+	}
+	m.SetFilter("")
+
+	m.sortBy(1, true)
+	if id := m.rows[m.visible[0]].ID; id != "1999" {
+		t.Errorf("sorted by name descending, the first row is %s, want 1999", id)
+	}
+	m.AppendRows(thinRows(1000, 1, cells))
+	if id := m.rows[m.visible[0]].ID; id != "2000" {
+		t.Errorf("a row appended to the sorted table went elsewhere than the top: the top is %s", id)
+	}
+}
+
+// A merge of rows without cells finds a row changed by its Sum.
+func TestMergeRowsWithoutCells(t *testing.T) {
+	cells := map[string][]string{}
+	m := New(viewtest.Common(), cols)
+	m.SetCellSource(func(id string) []string { return cells[id] })
+	m.SetSize(80, 11)
+	m.SetRows(thinRows(0, 50, cells))
+
+	next := thinRows(0, 50, map[string][]string{})
+	c := []string{"1007", "App-000007 (renamed)", "tvOS"}
+	next[7] = Row{ID: "1007", Key: strings.ToLower(strings.Join(c, "\x1f")), Sum: SumCells(c)}
+	cells["1007"] = c
+	got := m.MergeRows(next)
+	if got != (Merged{Changed: 1}) || !m.Fresh("1007") {
+		t.Fatalf("merge: %+v, 1007 fresh %v; want one row changed, 1007", got, m.Fresh("1007"))
+	}
+	if view := viewtest.Plain(m.View()); !strings.Contains(view, "App-000007 (renamed)") {
+		t.Fatalf("the renamed row is not drawn:\n%s", view)
+	}
+}
+
+// Without a source, a row given without cells shows its key's cells.
+func TestRowsWithoutCellsOrSource(t *testing.T) {
+	m, _ := newTable(t, thinRows(0, 3, map[string][]string{}), 80, 11)
+	if view := viewtest.Plain(m.View()); !strings.Contains(view, "app-000001") {
+		t.Fatalf("the key's cells are not drawn:\n%s", view)
+	}
+}
