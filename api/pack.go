@@ -81,6 +81,9 @@ func (p *Pack) Len() int { return len(p.ends) }
 // Bytes is the memory the pack's compressed bytes take.
 func (p *Pack) Bytes() int { return cap(p.z) }
 
+// Size is the length of the entities' raw JSON, unpacked.
+func (p *Pack) Size() int { return p.size }
+
 // Unpack decompresses the pack into dst when it is large enough, into a
 // new buffer otherwise, and returns the bytes At reads.
 func (p *Pack) Unpack(dst []byte) ([]byte, error) {

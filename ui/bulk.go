@@ -698,7 +698,7 @@ func (m *Model) unmarkable(f *frame) string {
 	if !ok {
 		return ""
 	}
-	if e, ok := f.byID[r.ID]; ok && e.ID == "" {
+	if e, ok := f.ents.get(r.ID); ok && e.ID == "" {
 		return strings.ToLower(f.kind.Title) + " have no id: they cannot be marked"
 	}
 	return ""
@@ -712,12 +712,11 @@ func (m *Model) onMarked(f *frame, a table.Action) (tea.Cmd, bool) {
 		return nil, false
 	}
 	rows, hidden := f.table.Marked()
-	es := make([]api.Entity, 0, len(rows))
-	for _, r := range rows {
-		if e, ok := f.byID[r.ID]; ok {
-			es = append(es, e)
-		}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
 	}
+	es := f.ents.getAll(ids)
 	if a == table.Delete {
 		m.bulk.confirmDelete(f.id, f.kind, es, hidden)
 		return nil, true

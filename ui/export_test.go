@@ -12,5 +12,6 @@ import (
 // (the command Update returns) waits forever; benchmarks do not run it.
 func Rebatch(held tea.Msg, items []api.Entity, n int, p api.Progress) tea.Msg {
 	t := held.(listBatch)
-	return listBatch{view: t.view, gen: t.gen, seq: t.seq, items: items, rows: batchRows(items, n), progress: p}
+	rows := batchRows(items, n)
+	return listBatch{view: t.view, gen: t.gen, seq: t.seq, packed: packBatch(items, rows), rows: rows, progress: p}
 }

@@ -116,12 +116,12 @@ type frame struct {
 	// platforms" reads "apps" once the app is picked).
 	afterPick string
 	table     *table.Model
-	byID      map[string]api.Entity
-	children  []string // chooser frames: the kinds offered
-	then      []string // kinds to drill into next on enter (":feeds" opened from workspaces)
-	pick      string   // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
-	openID    string   // the entity to open when the rows arrive (":apps 3")
-	live      *live    // its refreshes in the background (live.go); nil for a chooser
+	ents      *entities // what the table lists (entities.go); nil until rows arrive
+	children  []string  // chooser frames: the kinds offered
+	then      []string  // kinds to drill into next on enter (":feeds" opened from workspaces)
+	pick      string    // the placeholder enter fills with the chosen entity's id (Descriptor.Pick)
+	openID    string    // the entity to open when the rows arrive (":apps 3")
+	live      *live     // its refreshes in the background (live.go); nil for a chooser
 	// loaded: rows arrived at least once, so the status bar's row count
 	// says something (a list that failed to load, or is loading for the
 	// first time, has no count: not "0 rows").
@@ -652,10 +652,11 @@ func (m *Model) load(f *frame) tea.Cmd {
 				if err != nil {
 					return listedRows{}, err
 				}
-				// Rows, and how they merge into those shown, are made
-				// here, off the UI thread.
+				// Rows, their entities packed, and how they merge into
+				// those shown are made here, off the UI thread.
 				rows := batchRows(items, 0)
-				return listedRows{rows: rows, items: items, plan: base.Plan(rows)}, nil
+				ents := newEntities(items, rows)
+				return listedRows{rows: rows, ents: ents, plan: base.Plan(rows)}, nil
 			},
 			then: func(l listedRows, err error) tea.Cmd {
 				if f.loadSeq != seq {
@@ -675,11 +676,13 @@ func (m *Model) load(f *frame) tea.Cmd {
 		do: func(_ context.Context, c *api.Client) (struct{}, error) {
 			n := 0
 			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
-				// Rows are made here, off the UI thread: Update only appends them.
+				// Rows are made and the entities packed here, off the UI
+				// thread: Update only appends them.
 				rows := batchRows(b, n)
+				packed := packBatch(b, rows)
 				n += len(b)
 				select {
-				case ch <- listBatch{items: b, rows: rows, progress: p}:
+				case ch <- listBatch{packed: packed, rows: rows, progress: p}:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
@@ -700,13 +703,14 @@ func (m *Model) load(f *frame) tea.Cmd {
 	return tea.Batch(req, watch)
 }
 
-// batchRows makes the table rows of a batch of a streamed load, the
-// batch's first entity being the list's n-th.
+// batchRows makes the table rows of a batch of a list, the batch's first
+// entity being the list's n-th: without cells (the table draws those on
+// screen from the frame's entities), their search key and Sum made here.
 func batchRows(b []api.Entity, n int) []table.Row {
 	rows := make([]table.Row, len(b))
 	for i, e := range b {
 		cells, key := e.RowKey()
-		rows[i] = table.Row{ID: rowID(e, n+i), Cells: cells, Key: key}
+		rows[i] = table.Row{ID: rowID(e, n+i), Key: key, Sum: table.SumCells(cells)}
 	}
 	return rows
 }
@@ -714,7 +718,7 @@ func batchRows(b []api.Entity, n int) []table.Row {
 // listBatch is a batch of a streamed first load, for frame view.
 type listBatch struct {
 	view, gen, seq int
-	items          []api.Entity
+	packed         packedBatch
 	rows           []table.Row
 	progress       api.Progress
 	ch             chan listBatch
@@ -746,12 +750,10 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming || f.cancel == nil {
 		return nil
 	}
-	if f.byID == nil {
-		f.byID = make(map[string]api.Entity, len(b.items))
+	if !f.loaded {
+		f.setEntities(&entities{})
 	}
-	for i, e := range b.items {
-		f.byID[b.rows[i].ID] = e
-	}
+	f.ents.add(b.packed)
 	if !f.loaded {
 		f.table.SetEmptyText(emptyText(f.kind))
 		f.table.SetRows(b.rows)
@@ -789,13 +791,13 @@ func (m *Model) streamed(f *frame, seq int, err error) tea.Cmd {
 	case !f.loaded:
 		f.table.SetEmptyText(emptyText(f.kind))
 		f.table.SetRows(nil)
-		f.byID = map[string]api.Entity{}
+		f.setEntities(&entities{})
 		f.loaded = true
 	}
 	if f.openID != "" { // the row asked for may have come in a later batch
 		f.table.SetCursorID(f.openID)
 	}
-	return m.openPending(f)
+	return tea.Batch(m.openPending(f), f.ents.release())
 }
 
 // cancelLoad ends the streamed load of frame f (esc while it loads): the
@@ -805,6 +807,12 @@ func (m *Model) cancelLoad(f *frame) {
 		f.cancel()
 		f.cancel = nil
 	}
+}
+
+// setEntities makes s what frame f lists, and its table's cells.
+func (f *frame) setEntities(s *entities) {
+	f.ents = s
+	f.table.SetCellSource(s.cells)
 }
 
 func (m *Model) frameByID(id int) *frame {
@@ -820,9 +828,9 @@ func (m *Model) frameByID(id int) *frame {
 // listedRows is a whole list and its table rows, made in the request's
 // goroutine.
 type listedRows struct {
-	items []api.Entity
-	rows  []table.Row      // rows[i] is items[i]'s
-	plan  *table.MergePlan // rows merged into those shown when it was asked for
+	ents *entities
+	rows []table.Row      // rows[i] is the list's i-th entity's
+	plan *table.MergePlan // rows merged into those shown when it was asked for
 }
 
 // A refresh the timer started (quiet) puts no failure in the error pane:
@@ -844,14 +852,11 @@ func (m *Model) listed(f *frame, l listedRows, err error, quiet bool) tea.Cmd {
 	f.table.SetEmptyText(emptyText(f.kind))
 	f.loaded = true
 	f.incomplete = "" // the whole list is there now
-	f.byID = make(map[string]api.Entity, len(l.items))
-	for i, e := range l.items {
-		f.byID[l.rows[i].ID] = e
-	}
+	f.setEntities(l.ents)
 	// The rows are merged: the cursor stays on its entity, the rows that
 	// changed are highlighted for a moment.
 	f.table.ApplyMerge(l.plan)
-	return tea.Batch(m.merged(f), m.openPending(f))
+	return tea.Batch(m.merged(f), m.openPending(f), f.ents.release())
 }
 
 // rowID is the entity's id, or its position when the kind has none.
@@ -878,7 +883,7 @@ func (m *Model) onTableAction(msg table.ActionMsg) tea.Cmd {
 		}
 		return m.push(d, f.parent, d.Name, nil)
 	}
-	e, ok := f.byID[msg.Row.ID]
+	e, ok := f.ents.get(msg.Row.ID)
 	switch msg.Action {
 	case table.Open:
 		if !ok {

@@ -122,7 +122,7 @@ func (m *Model) openPending(f *frame) tea.Cmd {
 		return nil
 	}
 	f.openID = ""
-	e, ok := f.byID[id]
+	e, ok := f.ents.get(id)
 	if r, sel := f.table.Selected(); !ok || !sel || r.ID != id {
 		m.setNotice(fmt.Sprintf("no %s %q in this list", f.kind.Singular, id))
 		return nil

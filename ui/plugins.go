@@ -46,7 +46,7 @@ func (m *Model) pluginKey(f *frame, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		r, ok := f.table.Selected()
-		e, found := f.byID[r.ID]
+		e, found := f.ents.get(r.ID)
 		if !ok || !found {
 			m.setNotice("no row for the plugin")
 			return nil, true

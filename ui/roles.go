@@ -25,7 +25,7 @@ func (m *Model) rowBodies(view int) []json.RawMessage {
 	}
 	var out []json.RawMessage
 	for _, r := range f.table.Rows() {
-		if e, ok := f.byID[r.ID]; ok {
+		if e, ok := f.ents.get(r.ID); ok {
 			out = append(out, e.Raw)
 		}
 	}

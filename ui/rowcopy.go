@@ -65,7 +65,7 @@ func (m *Model) selectedEntity(f *frame) (api.Entity, bool) {
 	if !ok || f.kind == nil {
 		return api.Entity{}, false
 	}
-	e, ok := f.byID[r.ID]
+	e, ok := f.ents.get(r.ID)
 	return e, ok
 }
 

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"cmp"
+	"runtime/debug"
+	"slices"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/views/table"
+)
+
+// entities are the entities a frame listed, kept compactly: in packs
+// (api.Pack: their raw JSON compressed, a tenth of the answer for a list of
+// apps), found by row id. The frame's table holds its rows without cells
+// (a search key, then only its index) and draws the rows on screen from
+// here (cells); an entity is read back whole when the user acts on it
+// (get). So a list of 100 000 apps holds neither the answer nor a row of
+// cells per app.
+//
+// Packs are made where the rows are, off the UI thread (packBatch,
+// newEntities); Update only adds them. A refresh builds a new set and the
+// frame swaps it in: a set is never changed but by add, on the UI thread.
+type entities struct {
+	at    map[string]int32 // row id → the entity's place in the list
+	packs []*api.Pack
+	first []int32 // the place of each pack's first entity
+
+	mu    sync.Mutex // the packs read back last: a draw reads a page's rows from one or two
+	cache [2]unpacked
+	next  int
+}
+
+// unpacked is a pack read back.
+type unpacked struct {
+	p    *api.Pack
+	data []byte
+}
+
+// packedBatch is a batch of entities packed, with their rows' ids.
+type packedBatch struct {
+	packs []*api.Pack
+	ids   []string
+}
+
+// packBatch packs a batch of a list, whose rows are rows (rows[i] is
+// items[i]'s). It runs off the UI thread.
+func packBatch(items []api.Entity, rows []table.Row) packedBatch {
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return packedBatch{packs: api.PackEntities(items), ids: ids}
+}
+
+// newEntities is the entities of a whole list, whose rows are rows. It
+// runs off the UI thread.
+func newEntities(items []api.Entity, rows []table.Row) *entities {
+	s := &entities{at: make(map[string]int32, len(items))}
+	s.add(packBatch(items, rows))
+	return s
+}
+
+// add appends a batch packed by packBatch.
+func (s *entities) add(b packedBatch) {
+	if s.at == nil {
+		s.at = make(map[string]int32, len(b.ids))
+	}
+	n := int32(len(s.at))
+	if len(s.first) > 0 {
+		last := len(s.packs) - 1
+		n = s.first[last] + int32(s.packs[last].Len())
+	}
+	for _, p := range b.packs {
+		s.packs = append(s.packs, p)
+		s.first = append(s.first, n)
+		n += int32(p.Len())
+	}
+	base := n - int32(len(b.ids))
+	for i, id := range b.ids {
+		s.at[id] = base + int32(i)
+	}
+}
+
+// releaseAt is the size of a list's JSON from which, once it is loaded and
+// packed, the memory the load went through (the answer's buffer, the
+// batches) is handed back to the system at once (release) rather than
+// kept by the Go runtime for allocations to come.
+const releaseAt = 16 << 20
+
+// release hands the memory a load of s went through back to the system,
+// in a command (a collection and a scavenge: tens of milliseconds), when
+// s is large enough for that to matter.
+func (s *entities) release() tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	size := 0
+	for _, p := range s.packs {
+		size += p.Size()
+	}
+	if size < releaseAt {
+		return nil
+	}
+	return func() tea.Msg {
+		debug.FreeOSMemory()
+		return nil
+	}
+}
+
+// len is the number of entities.
+func (s *entities) len() int {
+	if s == nil || len(s.packs) == 0 {
+		return 0
+	}
+	last := len(s.packs) - 1
+	return int(s.first[last]) + s.packs[last].Len()
+}
+
+// locate is the pack holding row id's entity and its place there.
+func (s *entities) locate(id string) (*api.Pack, int, bool) {
+	if s == nil {
+		return nil, 0, false
+	}
+	at, ok := s.at[id]
+	if !ok {
+		return nil, 0, false
+	}
+	k, found := slices.BinarySearch(s.first, at)
+	if !found {
+		k--
+	}
+	return s.packs[k], int(at - s.first[k]), true
+}
+
+// unpack reads pack p back, from the cache when it was read last. The
+// bytes are the cache's: use them under s.mu.
+func (s *entities) unpack(p *api.Pack) ([]byte, bool) {
+	for _, c := range s.cache {
+		if c.p == p {
+			return c.data, true
+		}
+	}
+	c := &s.cache[s.next]
+	s.next = (s.next + 1) % len(s.cache)
+	data, err := p.Unpack(c.data)
+	if err != nil {
+		c.p = nil
+		return nil, false
+	}
+	c.p, c.data = p, data
+	return data, true
+}
+
+// get is the entity of row id, read back whole (its Raw its own).
+func (s *entities) get(id string) (api.Entity, bool) {
+	p, i, ok := s.locate(id)
+	if !ok {
+		return api.Entity{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, ok := s.unpack(p)
+	if !ok {
+		return api.Entity{}, false
+	}
+	return p.At(data, i), true
+}
+
+// getAll is the entities of the rows ids that are here, in the order of
+// ids: each pack read back once however many of its entities are asked for.
+func (s *entities) getAll(ids []string) []api.Entity {
+	type want struct {
+		p    *api.Pack
+		i, k int   // the place in the pack, in ids
+		at   int32 // the place in the list
+	}
+	ws := make([]want, 0, len(ids))
+	for k, id := range ids {
+		if p, i, ok := s.locate(id); ok {
+			ws = append(ws, want{p, i, k, s.at[id]})
+		}
+	}
+	slices.SortFunc(ws, func(a, b want) int { return cmp.Compare(a.at, b.at) })
+	got, found := make([]api.Entity, len(ids)), make([]bool, len(ids))
+	s.mu.Lock()
+	for _, w := range ws {
+		if data, ok := s.unpack(w.p); ok {
+			got[w.k], found[w.k] = w.p.At(data, w.i), true
+		}
+	}
+	s.mu.Unlock()
+	out := got[:0]
+	for k, e := range got {
+		if found[k] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// cells is the table row of row id's entity (the table's CellSource).
+func (s *entities) cells(id string) []string {
+	p, i, ok := s.locate(id)
+	if !ok {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, ok := s.unpack(p)
+	if !ok {
+		return nil
+	}
+	return p.Row(data, i)
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/mpconsole/mpconsole/api"
+	"github.com/mpconsole/mpconsole/api/sandbox"
+)
+
+// listApps lists the apps of a sandbox seeded seed, streamed in batches as
+// the console's first load gets them.
+func listApps(t *testing.T, seed string) (batches [][]api.Entity) {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := sandbox.Start(ctx, sandbox.Options{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	c, err := api.New(api.Config{ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, AccountID: 1,
+		V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(), CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	d, _ := api.Lookup("apps")
+	err = c.ListStream(ctx, d, nil, func(b []api.Entity, _ api.Progress) error {
+		batches = append(batches, b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return batches
+}
+
+// A frame's entities, packed batch by batch as a load streams them or at
+// once as a refresh brings them, give back each entity as listed (get,
+// getAll in any order) and its row (cells), and nothing for an id not
+// listed.
+func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
+	batches := listApps(t, "large:3000")
+	var all []api.Entity
+	streamed := &entities{}
+	for _, b := range batches {
+		rows := batchRows(b, len(all))
+		streamed.add(packBatch(b, rows))
+		all = append(all, b...)
+	}
+	if len(batches) < 2 || len(all) != 3000 {
+		t.Fatalf("%d apps in %d batches", len(all), len(batches))
+	}
+	whole := newEntities(all, batchRows(all, 0))
+	ids := make([]string, len(all))
+	for i, e := range all {
+		ids[i] = e.ID
+	}
+	for name, s := range map[string]*entities{"streamed": streamed, "whole": whole} {
+		t.Run(name, func(t *testing.T) {
+			if s.len() != len(all) {
+				t.Fatalf("%d entities of %d", s.len(), len(all))
+			}
+			for i, want := range all {
+				got, ok := s.get(want.ID)
+				if !ok || got.ID != want.ID || got.Name != want.Name || !bytes.Equal(got.Raw, want.Raw) {
+					t.Fatalf("entity %d: %v %+v, want %+v", i, ok, got, want)
+				}
+				if cells := s.cells(want.ID); !slices.Equal(cells, want.Row()) {
+					t.Fatalf("entity %d's cells %q, want %q", i, cells, want.Row())
+				}
+			}
+			shuffled := slices.Clone(ids)
+			rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			shuffled = append(shuffled, "no such app")
+			got := s.getAll(shuffled)
+			if len(got) != len(all) {
+				t.Fatalf("getAll gave %d of %d", len(got), len(all))
+			}
+			for i, e := range got {
+				if e.ID != shuffled[i] {
+					t.Fatalf("getAll's %d-th is %s, asked for %s", i, e.ID, shuffled[i])
+				}
+			}
+			if _, ok := s.get("no such app"); ok || s.cells("no such app") != nil {
+				t.Error("an id not listed gave an entity")
+			}
+		})
+	}
+}
