@@ -9,7 +9,7 @@ import (
 )
 
 // bulkApps are n apps as the large seed lists them: one platform each.
-func bulkApps(b *testing.B, n int) []api.Entity {
+func bulkApps(b testing.TB, n int) []api.Entity {
 	b.Helper()
 	d, ok := api.Lookup("apps")
 	if !ok {

@@ -28,10 +28,17 @@ type entities struct {
 	packs []*api.Pack
 	first []int32 // the place of each pack's first entity
 
-	mu    sync.Mutex // the packs read back last: a draw reads a page's rows from one or two
+	// The packs read back last (a page's rows are in one or two), and the
+	// rows drawn last (a page of a filtered list may come from as many
+	// packs as it has rows; it is drawn again on every frame).
+	mu    sync.Mutex
 	cache [2]unpacked
 	next  int
+	drawn map[string][]string
 }
+
+// drawnRows is the most rows entities keep the cells of: a few pages.
+const drawnRows = 512
 
 // unpacked is a pack read back.
 type unpacked struct {
@@ -209,9 +216,17 @@ func (s *entities) cells(id string) []string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if row, ok := s.drawn[id]; ok {
+		return row
+	}
 	data, ok := s.unpack(p)
 	if !ok {
 		return nil
 	}
-	return p.Row(data, i)
+	if len(s.drawn) >= drawnRows || s.drawn == nil {
+		s.drawn = make(map[string][]string, drawnRows)
+	}
+	row := p.Row(data, i)
+	s.drawn[id] = row
+	return row
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/views/table"
+	"github.com/mpconsole/mpconsole/views/viewtest"
 )
 
 // listApps lists the apps of a sandbox seeded seed, streamed in batches as
@@ -87,6 +89,54 @@ func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
 			}
 			if _, ok := s.get("no such app"); ok || s.cells("no such app") != nil {
 				t.Error("an id not listed gave an entity")
+			}
+		})
+	}
+}
+
+// BenchmarkPackedListPage100k: page down through a 120×40 table of 100 000
+// apps, one frame per page: its rows given with their cells (as the
+// console held them before it packed its lists) and without, drawn from
+// the frame's packed entities (a page reads one or two packs back).
+// ns/op is one key and the frame after it. Filtered, the table shows one
+// app in 100 (a page's rows from 16 packs).
+func BenchmarkPackedListPage100k(b *testing.B) {
+	es := bulkApps(b, 100_000)
+	d := es[0].Kind
+	for _, bc := range []struct {
+		name           string
+		packed, sparse bool
+	}{{"cells", false, false}, {"packed", true, false}, {"cells filtered", false, true}, {"packed filtered", true, true}} {
+		packed := bc.packed
+		b.Run(bc.name, func(b *testing.B) {
+			rows := batchRows(es, 0)
+			c := viewtest.Common()
+			t := table.New(c, kindColumns(d))
+			if packed {
+				s := newEntities(es, rows)
+				t.SetCellSource(s.cells)
+			} else {
+				for i := range rows {
+					rows[i].Cells = es[i].Row()
+				}
+			}
+			t.SetSize(120, 40)
+			t.SetRows(rows)
+			if bc.sparse {
+				t.SetFilter(`^app \d*00$`) // one app in 100: a page's rows from 16 packs
+				if t.Len() != 1000 {
+					b.Fatalf("the filter shows %d apps", t.Len())
+				}
+			}
+			down, top := viewtest.Key(c.Keys.Nav.PageDown), viewtest.Key(c.Keys.Nav.Top)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if i%2000 == 0 {
+					t.Update(top)
+				}
+				t.Update(down)
+				_ = t.View()
 			}
 		})
 	}

@@ -514,9 +514,8 @@ func (m *Model) layout() {
 	}
 }
 
-// newFrame makes a table frame for kind d under parent.
-func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame {
-	m.nextID++
+// kindColumns are the table columns of kind d.
+func kindColumns(d *api.Descriptor) []table.Column {
 	cols := make([]table.Column, len(d.Columns))
 	for i, c := range d.Columns {
 		cols[i] = table.Column{Title: c.Title, Width: c.Width}
@@ -524,7 +523,13 @@ func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame
 			cols[i].Width, cols[i].Flex = minFlex, 1
 		}
 	}
-	t := table.New(m.common, cols)
+	return cols
+}
+
+// newFrame makes a table frame for kind d under parent.
+func (m *Model) newFrame(d *api.Descriptor, parent api.Ref, crumb string) *frame {
+	m.nextID++
+	t := table.New(m.common, kindColumns(d))
 	t.SetEmptyText(emptyText(d))
 	f := &frame{id: m.nextID, kind: d, parent: parent.Clone(), crumb: crumb, table: t}
 	f.live = m.newLive(f.id, d, func() tea.Cmd { return m.load(f) }, func() bool { return f.cancel != nil })

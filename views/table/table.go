@@ -41,7 +41,11 @@
 //
 // Rows are given as a slice, not through a provider function: the filter
 // needs every row's search key up front anyway, and the table keeps the
-// caller's slice without copying it (do not modify it after SetRows).
+// caller's slice without copying it (do not modify it after SetRows). A
+// row may come without its cells, as a search key (Key) and a Sum: the
+// table sorts, measures and filters it by its key, which then lives only
+// in the index, and asks its CellSource for the cells of the rows it
+// draws. A big list's rows come so: its cells are not held for every row.
 //
 // The table never acts on rows itself: enter, i, e, c and ctrl+d send an
 // ActionMsg for the root to handle. Edit, create and delete are offered (in
