@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -42,19 +43,22 @@ type Pack struct {
 // es may be dropped, and the answer's buffer with them.
 func PackEntities(es []Entity) []*Pack {
 	out := make([]*Pack, 0, (len(es)+packSize-1)/packSize)
-	var buf []byte
+	var sc packScratch
 	for len(es) > 0 {
 		n := min(len(es), packSize)
-		p, b := pack(es[:n], buf)
-		out, buf, es = append(out, p), b, es[n:]
+		out, es = append(out, sc.pack(es[:n])), es[n:]
 	}
 	return out
 }
 
-// pack packs es, joining their raw bytes in buf (reused, returned).
-func pack(es []Entity, buf []byte) (*Pack, []byte) {
+// packScratch is what packing reuses from pack to pack: the raw bytes
+// joined, and compressed.
+type packScratch struct{ raw, z []byte }
+
+// pack packs es.
+func (sc *packScratch) pack(es []Entity) *Pack {
 	p := &Pack{kind: es[0].Kind, parents: es[0].Parents, listed: true, ends: make([]uint32, len(es))}
-	buf = buf[:0]
+	buf := sc.raw[:0]
 	for i, e := range es {
 		buf = append(buf, e.Raw...)
 		p.ends[i] = uint32(len(buf))
@@ -67,12 +71,12 @@ func pack(es []Entity, buf []byte) (*Pack, []byte) {
 		}
 	}
 	p.size = len(buf)
-	p.z = s2.Encode(make([]byte, s2.MaxEncodedLen(len(buf))), buf)
-	p.z = p.z[:len(p.z):len(p.z)]
-	if cap(p.z) > len(p.z)+len(p.z)/4 { // the bound is far above what JSON needs
-		p.z = append([]byte(nil), p.z...)
+	if n := s2.MaxEncodedLen(len(buf)); cap(sc.z) < n {
+		sc.z = make([]byte, n)
 	}
-	return p, buf
+	p.z = bytes.Clone(s2.Encode(sc.z[:cap(sc.z)], buf)) // the bound is far above what JSON needs
+	sc.raw = buf
+	return p
 }
 
 // Len is the number of entities in the pack.
