@@ -40,7 +40,7 @@ func (p Progress) Done() bool { return p.Total >= 0 && p.Bytes >= p.Total }
 
 // Batching: the first batch goes out as soon as one entity is complete;
 // later ones when batchMax entities are waiting or batchEvery has passed
-// since the last one, and at the end.
+// since the last one, and at the end; no batch holds more than batchMax.
 const (
 	batchMax   = 1024
 	batchEvery = 100 * time.Millisecond
@@ -261,14 +261,21 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 		if !final && ls.delivered > 0 && len(pending) < batchMax && ls.clock.Now().Sub(last) < batchEvery {
 			return
 		}
-		ls.delivered += len(pending)
-		err := ls.fn(pending, Progress{Rows: ls.delivered, Bytes: int64(len(seen)), Total: total})
-		pending, last = nil, ls.clock.Now()
-		if err != nil {
-			ls.cbErr = err
-			ls.stop.Store(true)
-			ls.cancel() // a read waiting for bytes gives up now
+		// At most batchMax at a time: when the splitter got far ahead of
+		// fn (a console busy drawing), the entities waiting go out in
+		// several batches, so that none costs its taker more than
+		// batchMax entities' work at once.
+		for len(pending) > 0 && !ls.stop.Load() {
+			b := pending[:min(len(pending), batchMax):min(len(pending), batchMax)]
+			pending = pending[len(b):]
+			ls.delivered += len(b)
+			if err := ls.fn(b, Progress{Rows: ls.delivered, Bytes: int64(len(seen)), Total: total}); err != nil {
+				ls.cbErr = err
+				ls.stop.Store(true)
+				ls.cancel() // a read waiting for bytes gives up now
+			}
 		}
+		pending, last = nil, ls.clock.Now()
 	}
 	entities := func() {
 		spans, mems, base := sp.takeMembers()
