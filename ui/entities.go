@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -62,12 +63,36 @@ func packBatch(items []api.Entity, rows []table.Row) packedBatch {
 	return packedBatch{packs: api.PackEntities(items), ids: ids}
 }
 
+// expected is how many entities a list of total bytes (-1: unknown) holds,
+// judged from the size of b's: 0 when it cannot be told yet (b has too
+// few to judge by).
+func (b packedBatch) expected(total int64) int {
+	n, size := 0, 0
+	for _, p := range b.packs {
+		n, size = n+p.Len(), size+p.Size()
+	}
+	if total <= 0 || n < 64 || size == 0 {
+		return 0
+	}
+	return int(total * int64(n) / int64(size) * 11 / 10)
+}
+
 // newEntities is the entities of a whole list, whose rows are rows. It
 // runs off the UI thread.
 func newEntities(items []api.Entity, rows []table.Row) *entities {
 	s := &entities{at: make(map[string]int32, len(items))}
 	s.add(packBatch(items, rows))
 	return s
+}
+
+// reserve makes room for about n entities in all.
+func (s *entities) reserve(n int) {
+	if n <= len(s.at) {
+		return
+	}
+	at := make(map[string]int32, n)
+	maps.Copy(at, s.at)
+	s.at = at
 }
 
 // add appends a batch packed by packBatch.

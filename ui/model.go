@@ -136,6 +136,7 @@ type frame struct {
 	streaming  bool
 	progress   api.Progress
 	incomplete string
+	reserved   bool // the table has room for the rows the load expects
 	// tree, when set, is what the frame shows instead of its table: an
 	// entity and what lies under it (tree.go).
 	tree *treeView
@@ -672,7 +673,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 			},
 		})
 	}
-	f.streaming, f.progress, f.incomplete = true, api.Progress{}, ""
+	f.streaming, f.progress, f.incomplete, f.reserved = true, api.Progress{}, "", false
 	ch := make(chan listBatch, 1)
 	drained := make(chan struct{})
 	watch := watchList(listBatch{view: f.id, gen: m.gen, seq: seq, ch: ch, drained: drained})
@@ -766,6 +767,15 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 		f.loaded = true
 	} else {
 		f.table.AppendRows(b.rows)
+	}
+	if !f.reserved {
+		// The answer's length and the entities' size so far tell how many
+		// rows are coming: room for them all at once.
+		if n := b.packed.expected(b.progress.Total); n > 0 {
+			f.table.Reserve(n)
+			f.ents.reserve(n)
+			f.reserved = true
+		}
 	}
 	f.progress = b.progress
 	return watchList(b)

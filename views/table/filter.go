@@ -33,6 +33,29 @@ type searchIndex struct {
 	b *strings.Builder
 }
 
+// reserve makes room for about n rows' keys in all, as long on average as
+// those already indexed.
+func (ix *searchIndex) reserve(n int) {
+	rows := len(ix.end)
+	if rows == 0 || n <= rows {
+		return
+	}
+	perRow := (len(ix.text) + rows - 1) / rows
+	if ix.b == nil {
+		ix.b = &strings.Builder{}
+		ix.b.Grow(perRow * n)
+		ix.b.WriteString(ix.text)
+		ix.text = ix.b.String()
+	} else if more := perRow*n - ix.b.Len(); more > 0 {
+		ix.b.Grow(more)
+	}
+	cells := (len(ix.cellEnd) + rows - 1) / rows
+	ix.end = slices.Grow(ix.end, n-rows)
+	ix.cellEnd = slices.Grow(ix.cellEnd, cells*(n-rows))
+	ix.cellOf = slices.Grow(ix.cellOf, n-rows)
+	ix.plain = slices.Grow(ix.plain, n-rows)
+}
+
 // append adds the keys of rows after those indexed, and clears the rows'
 // Keys (the index holds them now).
 func (ix *searchIndex) append(rows []Row) {

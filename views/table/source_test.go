@@ -94,3 +94,38 @@ func TestRowsWithoutCellsOrSource(t *testing.T) {
 		t.Fatalf("the key's cells are not drawn:\n%s", view)
 	}
 }
+
+// A table that reserved room for its rows shows, filters and sorts the
+// rows appended to it as one that did not.
+func TestReserveChangesNothingShown(t *testing.T) {
+	for _, tt := range []struct {
+		name, filter string
+		sort         int
+	}{{"plain", "", -1}, {"filtered", "ios", -1}, {"sorted", "", 1}, {"negated", "!android", -1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var views [2]string
+			var shown [2][]int
+			for k, reserve := range []bool{false, true} {
+				cells := map[string][]string{}
+				m := New(viewtest.Common(), cols)
+				m.SetCellSource(func(id string) []string { return cells[id] })
+				m.SetSize(80, 11)
+				m.SetRows(thinRows(0, 100, cells))
+				m.SetFilter(tt.filter)
+				if tt.sort >= 0 {
+					m.sortBy(tt.sort, true)
+				}
+				if reserve {
+					m.Reserve(1000)
+				}
+				for first := 100; first < 1000; first += 300 {
+					m.AppendRows(thinRows(first, 300, cells))
+				}
+				views[k], shown[k] = viewtest.Plain(m.View()), m.visible
+			}
+			if views[0] != views[1] || fmt.Sprint(shown[0]) != fmt.Sprint(shown[1]) {
+				t.Fatalf("reserved:\n%s\nnot:\n%s", views[1], views[0])
+			}
+		})
+	}
+}

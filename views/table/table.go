@@ -358,6 +358,34 @@ func (m *Model) AppendRows(rows []Row) {
 	}
 }
 
+// Reserve readies the table for about n rows in all (a list still
+// arriving, whose size is known), so that appending them does not grow its
+// arrays step by step: each growth copies everything so far, inside an
+// Update. Reserving more than comes costs only the room.
+func (m *Model) Reserve(n int) {
+	if n <= cap(m.rows) || len(m.rows) == 0 {
+		return
+	}
+	m.rows = slices.Grow(m.rows, n-len(m.rows))
+	aliased := sameInts(m.visible, m.order)
+	m.order = slices.Grow(m.order, n-len(m.order))
+	if aliased { // no filter: the rows shown are the order itself
+		m.visible = m.order
+		if sameInts(m.match, m.visible) || m.cur.empty() {
+			m.match = m.order
+		}
+	}
+	if len(m.at) < n {
+		m.at = append(m.at, make([]int32, n-len(m.at))...)
+	}
+	m.index.reserve(n)
+}
+
+// sameInts reports whether a and b are the same slice.
+func sameInts(a, b []int) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // keySep joins cells in the table's search keys: a row's cells are its
 // lines, so a regex's ^ and $ match at a cell's edges. It cannot be typed
 // into the filter (the prompt makes a pasted newline a space).
