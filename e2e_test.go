@@ -44,6 +44,15 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 // so the embedded sandbox), with extra environment variables.
 func startTerm(t testing.TB, env ...string) *term {
 	t.Helper()
+	tm, script := newTerm(t, env...)
+	tm.tmux("new-session", "-d", "-s", "e2e", "-x", "110", "-y", "30", script)
+	return tm
+}
+
+// newTerm is startTerm before the terminal is launched: the shell command
+// that runs the console, and the term it will run in.
+func newTerm(t testing.TB, env ...string) (*term, string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -69,9 +78,8 @@ func startTerm(t testing.TB, env ...string) *term {
 		quoted[i] = "'" + strings.ReplaceAll(e, "'", `'\''`) + "'"
 	}
 	script := "env -i " + strings.Join(quoted, " ") + " " + bin + "; echo $? > " + tm.done + "; sleep 60"
-	tm.tmux("new-session", "-d", "-s", "e2e", "-x", "110", "-y", "30", script)
 	t.Cleanup(func() { exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
-	return tm
+	return tm, script
 }
 
 func (tm *term) tmux(args ...string) string {

@@ -99,6 +99,12 @@ func startSandboxProcess(b *testing.B, bin, seed string) string {
 
 // appsAnswerSize is the length of the sandbox's answer to GET /v1/apps.
 func appsAnswerSize(b *testing.B, base string) int {
+	return getApps(b, base, sandboxToken(b, base))
+}
+
+// sandboxToken is an access token from the sandbox at base, for its
+// default client.
+func sandboxToken(b *testing.B, base string) string {
 	form := fmt.Sprintf(`{"client_id":%q,"client_secret":%q,"audience":"https://api.mparticle.com","grant_type":"client_credentials"}`,
 		sandbox.DefaultClientID, sandbox.DefaultClientSecret)
 	res, err := http.Post(base+"/oauth/token", "application/json", strings.NewReader(form))
@@ -112,19 +118,29 @@ func appsAnswerSize(b *testing.B, base string) int {
 		b.Fatalf("no token: %s", tok)
 	}
 	tok = tok[i+len(`"access_token":"`):]
-	tok = tok[:bytes.IndexByte(tok, '"')]
-	req, _ := http.NewRequest("GET", base+"/v1/apps?accountId=1", nil)
-	req.Header.Set("Authorization", "Bearer "+string(tok))
-	res, err = http.DefaultClient.Do(req)
+	return string(tok[:bytes.IndexByte(tok, '"')])
+}
+
+// getApps reads the whole answer to GET /v1/apps?accountId=1 over a
+// connection of its own, as a fresh process (curl, the console) does, and
+// returns its length.
+func getApps(b *testing.B, base, tok string) int {
+	req, err := http.NewRequest("GET", base+"/v1/apps?accountId=1", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	n, err := io.Copy(io.Discard, res.Body)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil || res.StatusCode != 200 {
 		b.Fatalf("GET apps: %d %v", res.StatusCode, err)
 	}
-	return int(n)
+	return len(body)
 }
 
 // consolePID is the console's process: the child of the terminal's shell.
