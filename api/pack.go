@@ -58,6 +58,13 @@ type packScratch struct{ raw, z []byte }
 // pack packs es.
 func (sc *packScratch) pack(es []Entity) *Pack {
 	p := &Pack{kind: es[0].Kind, parents: es[0].Parents, listed: true, ends: make([]uint32, len(es))}
+	size := 0
+	for _, e := range es {
+		size += len(e.Raw)
+	}
+	if cap(sc.raw) < size {
+		sc.raw = make([]byte, 0, size+size/4) // the next pack's may be a little longer
+	}
 	buf := sc.raw[:0]
 	for i, e := range es {
 		buf = append(buf, e.Raw...)

@@ -44,7 +44,8 @@ func (p Progress) Done() bool { return p.Total >= 0 && p.Bytes >= p.Total }
 const (
 	batchMax   = 1024
 	batchEvery = 100 * time.Millisecond
-	readChunk  = 1 << 20 // at most this much is read before the splitter is offered it
+	readChunk  = 1 << 20   // at most this much is read before the splitter is offered it
+	feedChunk  = 256 << 10 // the splitter scans this much at a time (see follow)
 )
 
 // ListStream lists every entity of kind d under the parent reference,
@@ -300,7 +301,7 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 			}
 			ls.delivered += len(spans) // handed out: nothing is retried after this
 		case pending == nil:
-			pending = make([]Entity, 0, min(batchMax, max(len(spans), 64)))
+			pending = make([]Entity, 0, max(len(spans), 64))
 		}
 		for _, s := range spans {
 			raw := src[s.start-from : s.end-from : s.end-from]
@@ -317,14 +318,21 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 			continue
 		}
 		seen = b
-		if e := sp.feed(b); e != nil {
-			bad = malformed(e, b, ls.delivered)
-			ls.stop.Store(true)
-			ls.cancel() // nothing more is read: a read waiting for bytes gives up now
-			continue
+		// The new bytes are split feedChunk at a time, each piece's
+		// entities made before the next is scanned: however far the
+		// reader got ahead, the entities waiting and the splitter's
+		// records of them stay few (no array of them grows and is copied).
+		for end := sp.pos; end < len(b) && !ls.stop.Load(); {
+			end = min(len(b), end+feedChunk)
+			if e := sp.feed(b[:end]); e != nil {
+				bad = malformed(e, b[:end], ls.delivered)
+				ls.stop.Store(true)
+				ls.cancel() // nothing more is read: a read waiting for bytes gives up now
+				break
+			}
+			entities()
+			flush(false)
 		}
-		entities()
-		flush(false)
 	}
 	switch {
 	case bad != nil:
