@@ -1,21 +1,18 @@
 package api_test
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/benchsandbox"
 )
 
 // Benchmarks of listing a big account, each against its anchor measured in
@@ -23,32 +20,11 @@ import (
 // answer (what curl does). docs/performance.md has the numbers. Run with a
 // small -benchtime (e.g. -benchtime=5x): each iteration moves megabytes.
 //
-// The sandbox serves from a child process (this test binary, re-run with
-// benchSeedEnv set), as a remote API would: in this process its heap (a
-// large seed holds hundreds of megabytes) would make every garbage
-// collection of the client's long, and land its cycles on the client's
-// measurements.
-const benchSeedEnv = "MPCONSOLE_API_BENCH_SEED"
-
+// The sandbox serves from a child process (internal/benchsandbox), as a
+// remote API would.
 func TestMain(m *testing.M) {
-	if seed := os.Getenv(benchSeedEnv); seed != "" {
-		os.Exit(benchSandbox(seed))
-	}
+	benchsandbox.ServeIfChild()
 	os.Exit(m.Run())
-}
-
-// benchSandbox serves a sandbox seeded seed, prints its v1, v2 and token
-// URLs on one line and stops at the end of its input.
-func benchSandbox(seed string) int {
-	srv, err := sandbox.Start(context.Background(), sandbox.Options{Seed: seed})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer srv.Close()
-	fmt.Println(srv.V1URL(), srv.V2URL(), srv.TokenURL())
-	io.Copy(io.Discard, os.Stdin)
-	return 0
 }
 
 // bareGet fetches the apps list as curl would: one GET, the body read
@@ -71,37 +47,18 @@ func bareGet(b *testing.B, hc *http.Client, url, token string) int {
 // bigAccount starts a sandbox seeded large:n in a child process and
 // returns its apps URL, a client of it and the client's token.
 func bigAccount(b *testing.B, n string) (appsURL string, c *api.Client, token string) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), benchSeedEnv+"=large:"+n)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	urls := strings.Fields(line)
-	if err != nil || len(urls) != 3 {
-		b.Fatalf("sandbox child: %q %v", line, err)
-	}
+	srv := benchsandbox.Start(b, "large:"+n)
 	cfg := api.Config{
 		ClientID: sandbox.DefaultClientID, ClientSecret: sandbox.DefaultClientSecret, AccountID: 1,
-		V1BaseURL: urls[0], V2BaseURL: urls[1], TokenURL: urls[2], CacheDir: b.TempDir(), Retry: fastRetry,
+		V1BaseURL: srv.V1URL(), V2BaseURL: srv.V2URL(), TokenURL: srv.TokenURL(), CacheDir: b.TempDir(), Retry: fastRetry,
 	}
 	cfg.Retry.MaxElapsed = 10 * time.Minute // a busy machine reads 50 MB slowly: no attempt deadline in the way
 	c = newClient(b, cfg)
-	token, err = c.Tokens().Token(context.Background())
+	token, err := c.Tokens().Token(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
-	return urls[0] + "/apps?accountId=1", c, token
+	return srv.V1URL() + "/apps?accountId=1", c, token
 }
 
 // BenchmarkListApps50k: List of 50 000 apps against the bare GET (metric

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/benchsandbox"
 	"github.com/mpconsole/mpconsole/ui"
 	"github.com/mpconsole/mpconsole/views/viewtest"
 )
@@ -35,7 +37,14 @@ type benchConsole struct {
 	held []tea.Msg
 }
 
-func newBenchConsole(b *testing.B, ctx context.Context, srv *sandbox.Server) *benchConsole {
+// The big sandboxes of the benchmarks below serve from a child process
+// (internal/benchsandbox), as a remote API would.
+func TestMain(m *testing.M) {
+	benchsandbox.ServeIfChild()
+	os.Exit(m.Run())
+}
+
+func newBenchConsole(b *testing.B, ctx context.Context, srv accounts.Sandbox) *benchConsole {
 	mgr := accounts.New(accounts.Options{Sandbox: srv, NoCache: true})
 	b.Cleanup(mgr.Close)
 	c := &benchConsole{b: b, ctx: ctx, msgs: make(chan tea.Msg, 64)}
@@ -171,17 +180,13 @@ func BenchmarkStreamFeedLongestUpdate(b *testing.B) {
 }
 
 // BenchmarkStreamLoadLongestUpdate loads 100 000 apps as the console does
-// (the batches of a real streamed load from the sandbox) and reports the
-// longest single Update among them, and the longest View after one: the
-// time the UI is not answering keys. Goal: at most 16 ms.
+// (the batches of a real streamed load from a sandbox in a child process)
+// and reports the longest single Update among them, and the longest View
+// after one: the time the UI is not answering keys. Goal: at most 16 ms.
 func BenchmarkStreamLoadLongestUpdate(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Seed: "large:100000"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv := benchsandbox.Start(b, "large:100000")
 	var maxUpd, maxView time.Duration
 	updates := 0
 	b.ResetTimer()
@@ -209,11 +214,7 @@ func BenchmarkStreamLoadLongestUpdate(b *testing.B) {
 func BenchmarkBackToLargeList(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Seed: "large:100000"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	srv := benchsandbox.Start(b, "large:100000")
 	c := newBenchConsole(b, ctx, srv)
 	c.until("100 000 apps", func(s string) bool {
 		return strings.Contains(s, "100000 rows") && !strings.Contains(lastLine(s), "loading")
