@@ -85,12 +85,25 @@ func newEntities(items []api.Entity, rows []table.Row) *entities {
 	return s
 }
 
-// reserve makes room for about n entities in all.
-func (s *entities) reserve(n int) {
-	if n <= len(s.at) {
-		return
+// loadRoom is room made ahead, off the UI thread, for the rows and the
+// entities a streamed load expects (table.Room).
+type loadRoom struct {
+	table *table.Room
+	at    map[string]int32
+}
+
+// newLoadRoom makes room for n rows like rows (nil when n is 0: the load
+// cannot tell yet).
+func newLoadRoom(n int, rows []table.Row) *loadRoom {
+	if n <= 0 {
+		return nil
 	}
-	at := make(map[string]int32, n)
+	return &loadRoom{table: table.NewRoom(n, rows), at: make(map[string]int32, n)}
+}
+
+// adopt takes at, a map made with room for the entities to come, as the
+// entities' places.
+func (s *entities) adopt(at map[string]int32) {
 	maps.Copy(at, s.at)
 	s.at = at
 }

@@ -136,7 +136,6 @@ type frame struct {
 	streaming  bool
 	progress   api.Progress
 	incomplete string
-	reserved   bool // the table has room for the rows the load expects
 	// tree, when set, is what the frame shows instead of its table: an
 	// entity and what lies under it (tree.go).
 	tree *treeView
@@ -673,22 +672,27 @@ func (m *Model) load(f *frame) tea.Cmd {
 			},
 		})
 	}
-	f.streaming, f.progress, f.incomplete, f.reserved = true, api.Progress{}, "", false
+	f.streaming, f.progress, f.incomplete = true, api.Progress{}, ""
 	ch := make(chan listBatch, 1)
 	drained := make(chan struct{})
 	watch := watchList(listBatch{view: f.id, gen: m.gen, seq: seq, ch: ch, drained: drained})
 	req := request(m, ask[struct{}]{
 		view: f.id, what: "list", origin: loadOrigin(f),
 		do: func(_ context.Context, c *api.Client) (struct{}, error) {
-			n := 0
+			n, roomed := 0, false
 			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
 				// Rows are made and the entities packed here, off the UI
 				// thread: Update only appends them.
 				rows := batchRows(b, n)
 				packed := packBatch(b, rows)
 				n += len(b)
+				var room *loadRoom
+				if !roomed {
+					room = newLoadRoom(packed.expected(p.Total), rows)
+					roomed = room != nil
+				}
 				select {
-				case ch <- listBatch{packed: packed, rows: rows, progress: p}:
+				case ch <- listBatch{packed: packed, rows: rows, progress: p, room: room}:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
@@ -727,6 +731,7 @@ type listBatch struct {
 	packed         packedBatch
 	rows           []table.Row
 	progress       api.Progress
+	room           *loadRoom // made once the load can tell how many rows come
 	ch             chan listBatch
 	drained        chan struct{}
 }
@@ -768,14 +773,9 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 	} else {
 		f.table.AppendRows(b.rows)
 	}
-	if !f.reserved {
-		// The answer's length and the entities' size so far tell how many
-		// rows are coming: room for them all at once.
-		if n := b.packed.expected(b.progress.Total); n > 0 {
-			f.table.Reserve(n)
-			f.ents.reserve(n)
-			f.reserved = true
-		}
+	if b.room != nil {
+		f.table.Reserve(b.room.table)
+		f.ents.adopt(b.room.at)
 	}
 	f.progress = b.progress
 	return watchList(b)

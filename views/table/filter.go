@@ -33,27 +33,18 @@ type searchIndex struct {
 	b *strings.Builder
 }
 
-// reserve makes room for about n rows' keys in all, as long on average as
-// those already indexed.
-func (ix *searchIndex) reserve(n int) {
-	rows := len(ix.end)
-	if rows == 0 || n <= rows {
-		return
+// adopt moves the index into the room of r (see Room): its keys and
+// notes copied to the start of r's arrays.
+func (ix *searchIndex) adopt(r *searchIndex) {
+	r.b.WriteString(ix.text)
+	ix.b, ix.text = r.b, r.b.String()
+	ix.end = append(r.end, ix.end...)
+	ix.cellEnd = append(r.cellEnd, ix.cellEnd...)
+	if len(ix.cellOf) == 0 {
+		ix.cellOf = append(ix.cellOf, 0)
 	}
-	perRow := (len(ix.text) + rows - 1) / rows
-	if ix.b == nil {
-		ix.b = &strings.Builder{}
-		ix.b.Grow(perRow * n)
-		ix.b.WriteString(ix.text)
-		ix.text = ix.b.String()
-	} else if more := perRow*n - ix.b.Len(); more > 0 {
-		ix.b.Grow(more)
-	}
-	cells := (len(ix.cellEnd) + rows - 1) / rows
-	ix.end = slices.Grow(ix.end, n-rows)
-	ix.cellEnd = slices.Grow(ix.cellEnd, cells*(n-rows))
-	ix.cellOf = slices.Grow(ix.cellOf, n-rows)
-	ix.plain = slices.Grow(ix.plain, n-rows)
+	ix.cellOf = append(r.cellOf, ix.cellOf...)
+	ix.plain = append(r.plain, ix.plain...)
 }
 
 // append adds the keys of rows after those indexed, and clears the rows'

@@ -95,8 +95,8 @@ func TestRowsWithoutCellsOrSource(t *testing.T) {
 	}
 }
 
-// A table that reserved room for its rows shows, filters and sorts the
-// rows appended to it as one that did not.
+// A table that reserved room for its rows keeps them where they are as
+// they come, and shows, filters and sorts them as one that did not.
 func TestReserveChangesNothingShown(t *testing.T) {
 	for _, tt := range []struct {
 		name, filter string
@@ -115,11 +115,16 @@ func TestReserveChangesNothingShown(t *testing.T) {
 				if tt.sort >= 0 {
 					m.sortBy(tt.sort, true)
 				}
+				var at *Row
 				if reserve {
-					m.Reserve(1000)
+					m.Reserve(NewRoom(1000, thinRows(0, 10, map[string][]string{})))
+					at = &m.rows[0]
 				}
 				for first := 100; first < 1000; first += 300 {
 					m.AppendRows(thinRows(first, 300, cells))
+				}
+				if reserve && at != &m.rows[0] {
+					t.Error("the rows were moved though room was reserved for them")
 				}
 				views[k], shown[k] = viewtest.Plain(m.View()), m.visible
 			}

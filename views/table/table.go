@@ -358,27 +358,58 @@ func (m *Model) AppendRows(rows []Row) {
 	}
 }
 
-// Reserve readies the table for about n rows in all (a list still
-// arriving, whose size is known), so that appending them does not grow its
-// arrays step by step: each growth copies everything so far, inside an
-// Update. Reserving more than comes costs only the room.
-func (m *Model) Reserve(n int) {
-	if n <= cap(m.rows) || len(m.rows) == 0 {
+// Room is room for a table's rows made ahead (NewRoom), in any goroutine,
+// for Reserve to take on the UI thread: a list still arriving, whose size
+// is known, is appended without its arrays growing step by step (each
+// growth a copy of everything so far, inside an Update), and their
+// allocation (and clearing) happens outside Update too.
+type Room struct {
+	n     int
+	rows  []Row
+	order []int
+	at    []int32
+	index searchIndex // its arrays' room
+}
+
+// NewRoom makes room for about n rows like sample (rows of the same list,
+// with their keys: the room for keys is sized from theirs).
+func NewRoom(n int, sample []Row) *Room {
+	if n <= 0 || len(sample) == 0 {
+		return nil
+	}
+	keyBytes, cells := 0, 0
+	for _, r := range sample {
+		keyBytes += len(r.Key) + 2
+		cells += max(len(r.Cells), strings.Count(r.Key, string(rowKeySep))+1)
+	}
+	per, perCells := keyBytes/len(sample)+1, cells/len(sample)+1
+	b := &strings.Builder{}
+	b.Grow(per * n)
+	return &Room{n: n, rows: make([]Row, 0, n), order: make([]int, 0, n), at: make([]int32, n),
+		index: searchIndex{b: b, end: make([]int, 0, n), cellEnd: make([]int32, 0, perCells*n),
+			cellOf: make([]int32, 0, n+1), plain: make([]bool, 0, n)}}
+}
+
+// Reserve takes room r for the rows to come (nil, or room for no more
+// rows than the table has room for, changes nothing). The rows held are
+// copied into it: reserve while there are few.
+func (m *Model) Reserve(r *Room) {
+	if r == nil || r.n <= cap(m.rows) || len(m.rows) == 0 {
 		return
 	}
-	m.rows = slices.Grow(m.rows, n-len(m.rows))
+	m.rows = append(r.rows, m.rows...)
 	aliased := sameInts(m.visible, m.order)
-	m.order = slices.Grow(m.order, n-len(m.order))
+	matched := sameInts(m.match, m.order)
+	m.order = append(r.order, m.order...)
 	if aliased { // no filter: the rows shown are the order itself
 		m.visible = m.order
-		if sameInts(m.match, m.visible) || m.cur.empty() {
-			m.match = m.order
-		}
 	}
-	if len(m.at) < n {
-		m.at = append(m.at, make([]int32, n-len(m.at))...)
+	if matched {
+		m.match = m.order
 	}
-	m.index.reserve(n)
+	copy(r.at, m.at)
+	m.at = r.at
+	m.index.adopt(&r.index)
 }
 
 // sameInts reports whether a and b are the same slice.
