@@ -217,6 +217,9 @@ func (s *entities) get(id string) (api.Entity, bool) {
 // getAll is the entities of the rows ids that are here, in the order of
 // ids: each pack read back once however many of its entities are asked for.
 func (s *entities) getAll(ids []string) []api.Entity {
+	if s == nil {
+		return nil
+	}
 	type want struct {
 		p    *api.Pack
 		i, k int   // the place in the pack, in ids
