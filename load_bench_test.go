@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mpconsole/mpconsole/api/sandbox"
 )
 
 // loadPoll is how often BenchmarkConsoleLoad50k reads the terminal's
@@ -72,8 +70,7 @@ func BenchmarkConsoleLoad50k(b *testing.B) {
 		if curl != "" {
 			viaCurl = append(viaCurl, curlApps(b, curl, base, tok))
 		}
-		tm, script := newTerm(b, "MPARTICLE_CLIENT_ID="+sandbox.DefaultClientID, "MPARTICLE_CLIENT_SECRET="+sandbox.DefaultClientSecret,
-			"MPARTICLE_ACCOUNT_ID=1", "MPARTICLE_BASE_URL="+base, "MPARTICLE_TOKEN_URL="+base+"/oauth/token")
+		tm, script := newTerm(b, sandboxProcessEnv(base)...)
 		start = time.Now()
 		ctl := launchControlled(b, tm, script)
 		deadline := start.Add(time.Minute)

@@ -44,8 +44,7 @@ func BenchmarkConsoleRSS100k(b *testing.B) {
 	var rss, hwm float64
 	b.ResetTimer()
 	for range b.N {
-		tm := startTerm(b, "MPARTICLE_CLIENT_ID="+sandbox.DefaultClientID, "MPARTICLE_CLIENT_SECRET="+sandbox.DefaultClientSecret,
-			"MPARTICLE_ACCOUNT_ID=1", "MPARTICLE_BASE_URL="+base, "MPARTICLE_TOKEN_URL="+base+"/oauth/token")
+		tm := startTerm(b, sandboxProcessEnv(base)...)
 		deadline := time.Now().Add(3 * time.Minute)
 		for s := tm.screen(); !strings.Contains(s, "100000 rows") || strings.Contains(s, "loading"); s = tm.screen() {
 			if time.Now().After(deadline) {
@@ -70,6 +69,13 @@ func BenchmarkConsoleRSS100k(b *testing.B) {
 	b.ReportMetric(rss/n/1e3, "MB-rss")
 	b.ReportMetric(rss/n*1e3/float64(body), "rss/body")
 	b.ReportMetric(hwm/n*1e3/float64(body), "hwm/body")
+}
+
+// sandboxProcessEnv configures the console, by the MPARTICLE_* variables,
+// for the sandbox serving at base (startSandboxProcess).
+func sandboxProcessEnv(base string) []string {
+	return []string{"MPARTICLE_CLIENT_ID=" + sandbox.DefaultClientID, "MPARTICLE_CLIENT_SECRET=" + sandbox.DefaultClientSecret,
+		"MPARTICLE_ACCOUNT_ID=1", "MPARTICLE_BASE_URL=" + base, "MPARTICLE_TOKEN_URL=" + base + "/oauth/token"}
 }
 
 // startSandboxProcess runs `bin sandbox` seeded seed on a free port until
