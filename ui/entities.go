@@ -23,7 +23,8 @@ import (
 //
 // Packs are made where the rows are, off the UI thread (packBatch,
 // newEntities); Update only adds them. A refresh builds a new set and the
-// frame swaps it in: a set is never changed but by add, on the UI thread.
+// frame swaps it in: a set is never changed but by add and adopt, on the
+// UI thread.
 type entities struct {
 	at    map[string]int32 // row id → the entity's place in the list
 	packs []*api.Pack
@@ -113,11 +114,7 @@ func (s *entities) add(b packedBatch) {
 	if s.at == nil {
 		s.at = make(map[string]int32, len(b.ids))
 	}
-	n := int32(len(s.at))
-	if len(s.first) > 0 {
-		last := len(s.packs) - 1
-		n = s.first[last] + int32(s.packs[last].Len())
-	}
+	n := int32(s.len())
 	for _, p := range b.packs {
 		s.packs = append(s.packs, p)
 		s.first = append(s.first, n)

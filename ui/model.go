@@ -763,9 +763,6 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 	}
 	if !f.loaded {
 		f.setEntities(&entities{})
-	}
-	f.ents.add(b.packed)
-	if !f.loaded {
 		f.table.SetEmptyText(emptyText(f.kind))
 		f.table.SetRows(b.rows)
 		f.table.SetLoading(true)
@@ -773,6 +770,7 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 	} else {
 		f.table.AppendRows(b.rows)
 	}
+	f.ents.add(b.packed)
 	if b.room != nil {
 		f.table.Reserve(b.room.table)
 		f.ents.adopt(b.room.at)
