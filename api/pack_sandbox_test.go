@@ -67,8 +67,10 @@ func TestPackedEntitiesReadBackAsListed(t *testing.T) {
 	}
 }
 
-// A pack whose bytes were damaged says so; it never panics or gives
-// wrong entities.
+// A pack whose structure was damaged reads back as an error, never a
+// panic. (The block format has no checksum: a changed literal byte would
+// read back changed. A pack lives in the console's own memory, so none is
+// kept.)
 func TestDamagedPackIsAnError(t *testing.T) {
 	srv := startSandbox(t, sandbox.Options{})
 	c := newClient(t, sandboxConfig(t, srv))

@@ -140,7 +140,11 @@ func (s *edits) edit(view int, d *api.Descriptor, parent api.Ref, e *api.Entity)
 		o.Text, o.Original, o.Immutable = pretty(e.Raw), e.Raw, d.Protected(e.Raw)
 	} else {
 		o.Title = "new " + d.Singular
-		o.Text = d.CreateTemplate(s.h.rowBodies(view))
+		var listed []json.RawMessage // read back only for a kind that seeds its template from them
+		if d.Edit.Seed != nil {
+			listed = s.h.rowBodies(view)
+		}
+		o.Text = d.CreateTemplate(listed)
 	}
 	ed.key = s.draftKey(d, parent, ed.id)
 	ed.opts = o

@@ -36,7 +36,7 @@ type entities struct {
 	mu    sync.Mutex
 	cache [2]unpacked
 	next  int
-	drawn map[string][]string
+	drawn map[int][]string // by place
 }
 
 // drawnRows is the most rows entities keep the cells of: a few pages.
@@ -170,11 +170,19 @@ func (s *entities) locate(id string) (*api.Pack, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	k, found := slices.BinarySearch(s.first, at)
+	return s.byPlace(int(at))
+}
+
+// byPlace is the pack holding the entity at place at, and its place there.
+func (s *entities) byPlace(at int) (*api.Pack, int, bool) {
+	if s == nil || at < 0 || at >= s.len() {
+		return nil, 0, false
+	}
+	k, found := slices.BinarySearch(s.first, int32(at))
 	if !found {
 		k--
 	}
-	return s.packs[k], int(at - s.first[k]), true
+	return s.packs[k], at - int(s.first[k]), true
 }
 
 // unpack reads pack p back, from the cache when it was read last. The
@@ -211,60 +219,80 @@ func (s *entities) get(id string) (api.Entity, bool) {
 	return p.At(data, i), true
 }
 
-// getAll is the entities of the rows ids that are here, in the order of
-// ids: each pack read back once however many of its entities are asked for.
-func (s *entities) getAll(ids []string) []api.Entity {
+// packedAt is where an entity is: its pack, its place in it, in the list.
+type packedAt struct {
+	p  *api.Pack
+	i  int
+	at int32
+}
+
+// locateAll is where the entities of the rows ids are, those that are
+// here, in the order of ids. Packs never change, so what it gives may be
+// read (readAll) in any goroutine.
+func (s *entities) locateAll(ids []string) []packedAt {
 	if s == nil {
 		return nil
 	}
-	type want struct {
-		p    *api.Pack
-		i, k int   // the place in the pack, in ids
-		at   int32 // the place in the list
-	}
-	ws := make([]want, 0, len(ids))
-	for k, id := range ids {
+	out := make([]packedAt, 0, len(ids))
+	for _, id := range ids {
 		if p, i, ok := s.locate(id); ok {
-			ws = append(ws, want{p, i, k, s.at[id]})
-		}
-	}
-	slices.SortFunc(ws, func(a, b want) int { return cmp.Compare(a.at, b.at) })
-	got, found := make([]api.Entity, len(ids)), make([]bool, len(ids))
-	s.mu.Lock()
-	for _, w := range ws {
-		if data, ok := s.unpack(w.p); ok {
-			got[w.k], found[w.k] = w.p.At(data, w.i), true
-		}
-	}
-	s.mu.Unlock()
-	out := got[:0]
-	for k, e := range got {
-		if found[k] {
-			out = append(out, e)
+			out = append(out, packedAt{p, i, s.at[id]})
 		}
 	}
 	return out
 }
 
-// cells is the table row of row id's entity (the table's CellSource).
-func (s *entities) cells(id string) []string {
-	p, i, ok := s.locate(id)
+// readAll reads the entities at places back, in their order: each pack
+// once however many of its entities are asked for. It touches nothing
+// but the packs.
+func readAll(places []packedAt) []api.Entity {
+	order := make([]int, len(places))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(places[a].at, places[b].at) })
+	out := make([]api.Entity, len(places))
+	var data []byte
+	var last *api.Pack
+	for _, k := range order {
+		pl := places[k]
+		if pl.p != last {
+			var err error
+			if data, err = pl.p.Unpack(data); err != nil {
+				last = nil
+				continue
+			}
+			last = pl.p
+		}
+		out[k] = pl.p.At(data, pl.i)
+	}
+	return slices.DeleteFunc(out, func(e api.Entity) bool { return e.Kind == nil }) // a pack that did not read back
+}
+
+// cells is the table row of the entity at place row (the table's
+// CellSource: the table's rows are the entities, in their order, so two
+// rows of one id show their own cells), by its id when row is not a place.
+func (s *entities) cells(row int, id string) []string {
+	p, i, ok := s.byPlace(row)
 	if !ok {
-		return nil
+		if p, i, ok = s.locate(id); !ok {
+			return nil
+		}
+		row = int(s.at[id])
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if row, ok := s.drawn[id]; ok {
-		return row
+	if cells, ok := s.drawn[row]; ok {
+		return cells
 	}
 	data, ok := s.unpack(p)
 	if !ok {
 		return nil
 	}
 	if len(s.drawn) >= drawnRows || s.drawn == nil {
-		s.drawn = make(map[string][]string, drawnRows)
+		s.drawn = make(map[int][]string, drawnRows)
 	}
-	row := p.Row(data, i)
-	s.drawn[id] = row
-	return row
+	cells := p.Row(data, i)
+	s.drawn[row] = cells
+	return cells
 }

@@ -42,7 +42,7 @@ func listApps(t *testing.T, seed string) (batches [][]api.Entity) {
 
 // A frame's entities, packed batch by batch as a load streams them or at
 // once as a refresh brings them, give back each entity as listed (get,
-// getAll in any order) and its row (cells), and nothing for an id not
+// readAll in any order) and its row (cells), and nothing for an id not
 // listed.
 func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
 	batches := listApps(t, "large:3000")
@@ -71,23 +71,23 @@ func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
 				if !ok || got.ID != want.ID || got.Name != want.Name || !bytes.Equal(got.Raw, want.Raw) {
 					t.Fatalf("entity %d: %v %+v, want %+v", i, ok, got, want)
 				}
-				if cells := s.cells(want.ID); !slices.Equal(cells, want.Row()) {
+				if cells := s.cells(i, want.ID); !slices.Equal(cells, want.Row()) {
 					t.Fatalf("entity %d's cells %q, want %q", i, cells, want.Row())
 				}
 			}
 			shuffled := slices.Clone(ids)
 			rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 			shuffled = append(shuffled, "no such app")
-			got := s.getAll(shuffled)
+			got := readAll(s.locateAll(shuffled))
 			if len(got) != len(all) {
-				t.Fatalf("getAll gave %d of %d", len(got), len(all))
+				t.Fatalf("readAll gave %d of %d", len(got), len(all))
 			}
 			for i, e := range got {
 				if e.ID != shuffled[i] {
-					t.Fatalf("getAll's %d-th is %s, asked for %s", i, e.ID, shuffled[i])
+					t.Fatalf("readAll's %d-th is %s, asked for %s", i, e.ID, shuffled[i])
 				}
 			}
-			if _, ok := s.get("no such app"); ok || s.cells("no such app") != nil {
+			if _, ok := s.get("no such app"); ok || s.cells(-1, "no such app") != nil {
 				t.Error("an id not listed gave an entity")
 			}
 		})
@@ -139,5 +139,18 @@ func BenchmarkPackedListPage100k(b *testing.B) {
 				_ = t.View()
 			}
 		})
+	}
+}
+
+// Two rows of one id (a list that repeats an id) each draw their own
+// entity's cells: the table's rows are the entities, in their order.
+func TestRowsOfOneIDDrawTheirOwnCells(t *testing.T) {
+	es := bulkApps(t, 3)
+	es[1].ID = es[0].ID
+	s := newEntities(es, batchRows(es, 0))
+	for i, e := range es {
+		if got := s.cells(i, e.ID); !slices.Equal(got, e.Row()) {
+			t.Errorf("row %d (id %s) draws %q, want %q", i, e.ID, got, e.Row())
+		}
 	}
 }

@@ -311,6 +311,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case listBatch:
 		return m, m.onBatch(msg)
+	case markedRead:
+		return m, m.onMarkedRead(msg)
 	case liveTick:
 		return m, m.onLiveTick(msg)
 	case fadeMsg:

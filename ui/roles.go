@@ -23,11 +23,15 @@ func (m *Model) rowBodies(view int) []json.RawMessage {
 	if f == nil {
 		return nil
 	}
-	var out []json.RawMessage
-	for _, r := range f.table.Rows() {
-		if e, ok := f.ents.get(r.ID); ok {
-			out = append(out, e.Raw)
-		}
+	rows := f.table.Rows()
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	es := readAll(f.ents.locateAll(ids))
+	out := make([]json.RawMessage, len(es))
+	for i, e := range es {
+		out[i] = e.Raw
 	}
 	return out
 }

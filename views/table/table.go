@@ -103,10 +103,11 @@ type Row struct {
 	Sum uint64
 }
 
-// CellSource gives the cells of a row the table was given without them,
-// by its ID (nil when it has none). The table asks only for the rows it
-// draws.
-type CellSource func(id string) []string
+// CellSource gives the cells of a row the table was given without them:
+// row is its place among the rows given (SetRows, then each AppendRows
+// after them, or the rows of a merge), id its ID; nil when it has none.
+// The table asks only for the rows it draws.
+type CellSource func(row int, id string) []string
 
 // SumCells is a Sum of cells: FNV-1a over the cells and their separators.
 func SumCells(cells []string) uint64 {
@@ -1252,7 +1253,7 @@ func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
 	}
 	cells := r.Cells
 	if cells == nil && m.source != nil {
-		cells = m.source(r.ID)
+		cells = m.source(ri, r.ID)
 	}
 	if cells == nil {
 		cells = m.index.cells(ri)
