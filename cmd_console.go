@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	xterm "github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -151,7 +152,14 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 		uo.Skins = skins
 		uo.Plugins = s.File.Plugins
 	}
-	p := tea.NewProgram(ui.New(uo), tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout))
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout)}
+	if stdout == io.Writer(os.Stdout) {
+		// lipgloss read standard output's colour profile as the program
+		// started (under tmux by running `tmux info`: tens of milliseconds
+		// before the first request): Bubble Tea would ask the same again.
+		opts = append(opts, tea.WithColorProfile(lipgloss.Writer.Profile))
+	}
+	p := tea.NewProgram(ui.New(uo), opts...)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 1

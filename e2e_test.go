@@ -231,3 +231,29 @@ func TestEndToEndTerminalPlugin(t *testing.T) {
 		t.Fatalf("exit code %s", code)
 	}
 }
+
+// TestEndToEndAsksTmuxOnce: under tmux the colour profile is read by
+// running `tmux info`, a process of its own; the console starts having
+// run it once (as the program starts), not once more for Bubble Tea.
+func TestEndToEndAsksTmuxOnce(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it)")
+	}
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	wrapper := "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + tmux + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "tmux"), []byte(wrapper), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTerm(t, "TMUX=/tmp/tmux-test,1,0", "PATH="+dir+":"+os.Getenv("PATH"))
+	tm.waitFor("Acme Shop", "4 rows")
+	tm.keys("C-c")
+	if code := tm.exitCode(); code != "0" {
+		t.Fatalf("exit code %s", code)
+	}
+	got, _ := os.ReadFile(calls)
+	if n := strings.Count(string(got), "info"); n != 1 {
+		t.Fatalf("tmux was asked %d times for its colours:\n%s", n, got)
+	}
+}
