@@ -681,25 +681,25 @@ func (m *Model) load(f *frame) tea.Cmd {
 	req := request(m, ask[struct{}]{
 		view: f.id, what: "list", origin: loadOrigin(f),
 		do: func(_ context.Context, c *api.Client) (struct{}, error) {
-			n, roomed := 0, false
+			// The splitter hands its batches to a goroutine of their own,
+			// which makes their rows and packs them: the two run side by
+			// side rather than one after the other. Update only appends.
+			work := make(chan listedBatch, 2)
+			made := make(chan struct{})
+			go func() {
+				defer close(made)
+				makeBatches(ctx, work, ch)
+			}()
 			err := c.ListStream(ctx, kind, parent, func(b []api.Entity, p api.Progress) error {
-				// Rows are made and the entities packed here, off the UI
-				// thread: Update only appends them.
-				rows := batchRows(b, n)
-				packed := packBatch(b, rows)
-				n += len(b)
-				var room *loadRoom
-				if !roomed {
-					room = newLoadRoom(packed.expected(p.Total), rows)
-					roomed = room != nil
-				}
 				select {
-				case ch <- listBatch{packed: packed, rows: rows, progress: p, room: room}:
+				case work <- listedBatch{b, p}:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
 				}
 			})
+			close(work)
+			<-made
 			// The reply goes out once every batch sent was shown (the
 			// watcher closes drained when it finds ch closed), so that it
 			// never overtakes one.
@@ -713,6 +713,35 @@ func (m *Model) load(f *frame) tea.Cmd {
 		then: func(_ struct{}, err error) tea.Cmd { return m.streamed(f, seq, err) },
 	})
 	return tea.Batch(req, watch)
+}
+
+// listedBatch is a batch of entities as ListStream gives them.
+type listedBatch struct {
+	items    []api.Entity
+	progress api.Progress
+}
+
+// makeBatches makes the rows of the batches of a streamed load as they
+// come on work, packs their entities, makes room for the rows the load
+// expects once it can tell, and sends each on ch, in order, until work
+// is closed or ctx is done.
+func makeBatches(ctx context.Context, work <-chan listedBatch, ch chan<- listBatch) {
+	n, roomed := 0, false
+	for w := range work {
+		rows := batchRows(w.items, n)
+		packed := packBatch(w.items, rows)
+		n += len(w.items)
+		var room *loadRoom
+		if !roomed {
+			room = newLoadRoom(packed.expected(w.progress.Total), rows)
+			roomed = room != nil
+		}
+		select {
+		case ch <- listBatch{packed: packed, rows: rows, progress: w.progress, room: room}:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // batchRows makes the table rows of a batch of a list, the batch's first
