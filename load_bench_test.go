@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mpconsole/mpconsole/internal/benchsandbox"
 )
 
 // loadPoll is how often BenchmarkConsoleLoad50k reads the terminal's
@@ -165,18 +167,8 @@ type controlled struct {
 // attached without being sent the pane's output.
 func launchControlled(b *testing.B, tm *term, script string) *controlled {
 	cmd := exec.Command("tmux", "-L", tm.sock, "-C", "new-session", "-f", "no-output", "-s", "e2e", "-x", "110", "-y", "30", script)
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatalf("tmux control client: %v", err)
-	}
-	c := &controlled{b: b, cmd: cmd, in: in, out: bufio.NewReader(out)}
+	in, out := benchsandbox.StartPiped(b, cmd)
+	c := &controlled{b: b, cmd: cmd, in: in, out: out}
 	c.answer() // new-session's own
 	return c
 }

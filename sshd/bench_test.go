@@ -20,6 +20,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/benchsandbox"
 )
 
 // The benchmark measures the server alone, in a child process (this test
@@ -125,19 +126,8 @@ func benchIdle(b *testing.B, fps int, park bool) {
 		cmd.Env = append(cmd.Env, noParkEnv+"=1")
 	}
 	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
+	stdin, out := benchsandbox.StartPiped(b, cmd)
 	defer func() { stdin.Close(); cmd.Wait() }()
-	out := bufio.NewReader(stdout)
 	line, err := out.ReadString('\n')
 	if err != nil {
 		b.Fatalf("server: %v", err)

@@ -5,7 +5,8 @@
 // its cycles on what is measured.
 //
 // A package whose benchmarks use it calls ServeIfChild first in its
-// TestMain.
+// TestMain. StartPiped starts any other child a benchmark talks to over
+// its standard input and output.
 package benchsandbox
 
 import (
@@ -54,6 +55,20 @@ func Start(tb testing.TB, seed string) *Server {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), seedEnv+"="+seed)
 	cmd.Stderr = os.Stderr
+	stdin, stdout := StartPiped(tb, cmd)
+	tb.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := stdout.ReadString('\n')
+	urls := strings.Fields(line)
+	if err != nil || len(urls) != 3 {
+		tb.Fatalf("sandbox child: %q %v", line, err)
+	}
+	return &Server{v1: urls[0], v2: urls[1], token: urls[2]}
+}
+
+// StartPiped starts cmd with its standard input and output piped to the
+// caller, who closes the input and waits for cmd.
+func StartPiped(tb testing.TB, cmd *exec.Cmd) (io.WriteCloser, *bufio.Reader) {
+	tb.Helper()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -63,15 +78,9 @@ func Start(tb testing.TB, seed string) *Server {
 		tb.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("%s: %v", cmd.Path, err)
 	}
-	tb.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	urls := strings.Fields(line)
-	if err != nil || len(urls) != 3 {
-		tb.Fatalf("sandbox child: %q %v", line, err)
-	}
-	return &Server{v1: urls[0], v2: urls[1], token: urls[2]}
+	return stdin, bufio.NewReader(stdout)
 }
 
 // V1URL is the sandbox's v1 base URL.
