@@ -197,7 +197,7 @@ func TestErrorPaneClosesWhenItsRequestSucceeds(t *testing.T) {
 		d.key("ctrl+s")
 		d.key("y")
 		s := d.waitFor("create platform android: saved")
-		if strings.Contains(s, "503") {
+		if strings.Contains(s, "503 Service Unavailable") {
 			t.Fatalf("the 503 of the create that has since succeeded is still shown:\n%s", s)
 		}
 	})
@@ -216,7 +216,7 @@ func TestErrorPaneClosesWhenItsRequestSucceeds(t *testing.T) {
 		d.key("ctrl+r")
 		d.waitFor("iOS", "MobileWeb")
 		s = d.settle()
-		if strings.Contains(s, "503") || strings.Contains(s, "couldn't load") {
+		if strings.Contains(s, "503 Service Unavailable") || strings.Contains(s, "✗ 503") || strings.Contains(s, "couldn't load") {
 			t.Fatalf("the failure of the load that has since succeeded is still shown:\n%s", s)
 		}
 	})
