@@ -490,7 +490,7 @@ func TestErrorPaneOverSSH(t *testing.T) {
 	tm.key("ctrl+r")
 	tm.waitFor("504 Gateway Timeout", "GET /v1/apps")
 	tm.key("esc")
-	s := tm.until("the pane dismissed", func(s string) bool { return !strings.Contains(s, "504") })
+	s := tm.until("the pane dismissed", func(s string) bool { return !strings.Contains(s, "504 Gateway") })
 	if !strings.Contains(s, "Acme Shop") {
 		t.Errorf("the table is gone after the error:\n%s", s)
 	}

@@ -100,7 +100,7 @@ func TestErrorsRenderInThePaneAndTheConsoleKeepsWorking(t *testing.T) {
 	d.key("esc") // dismiss
 	d.key("ctrl+r")
 	s = d.settle()
-	if strings.Contains(s, "504") {
+	if strings.Contains(s, "504 Gateway") {
 		t.Fatalf("pane not dismissed or error persists:\n%s", s)
 	}
 
