@@ -716,27 +716,35 @@ func (m *Model) onMarked(f *frame, a table.Action) (tea.Cmd, bool) {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	// The marked entities are read back in a command (every one of 100 000
-	// takes a tenth of a second): their places are taken here.
-	places, view, gen := f.ents.locateAll(ids), f.id, m.gen
+	// The marked entities are read back in a command (100 000 of them take
+	// about a tenth of a second): their places are taken here.
+	places, view, gen, seq := f.ents.locateAll(ids), f.id, m.gen, f.table.MarkSeq()
 	return func() tea.Msg {
-		return markedRead{view: view, gen: gen, action: a, es: readAll(places), hidden: hidden}
+		return markedRead{view: view, gen: gen, seq: seq, action: a, es: readAll(places), hidden: hidden}
 	}, true
 }
 
 // markedRead is the marked entities of frame view read back, for action.
 type markedRead struct {
 	view, gen int
+	seq       int // the table's MarkSeq when they were read
 	action    table.Action
 	es        []api.Entity
 	hidden    int // marked rows the filter hides
 }
 
 // onMarkedRead asks about the action on the marked entities read back,
-// when their frame is still in front.
+// while their frame is still in front, with the same marks, and nothing
+// else (a prompt, an overlay) took the keys meanwhile.
 func (m *Model) onMarkedRead(r markedRead) tea.Cmd {
 	f := m.top()
-	if f == nil || f.id != r.view || r.gen != m.gen || m.overlay != nil {
+	if f == nil || f.id != r.view || r.gen != m.gen || m.overlay != nil || f.table.Filtering() {
+		return nil
+	}
+	if f.table.MarkSeq() != r.seq {
+		if f.table.MarkCount() > 0 {
+			m.setNotice("the marks changed while the marked rows were read: nothing done, press the key again")
+		}
 		return nil
 	}
 	if r.action == table.Delete {

@@ -589,3 +589,33 @@ func eightAudiencesMarked(t *testing.T) (*driver, string) {
 	d.key("*")
 	return d, dir
 }
+
+// The marked entities are read back in a command: what the user does
+// before they are in decides. Marks cleared meanwhile: no question. A
+// prompt opened meanwhile: no question over it, its keys stay its own.
+func TestMarkedRowsReadBackAfterTheUserMovedOn(t *testing.T) {
+	for _, tt := range []struct {
+		name, then, screen string
+	}{
+		{"marks cleared", "ctrl+u", "4 rows"},
+		{"filter prompt opened", "/", "text, !not"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := start(t, fixture{})
+			d.waitFor("Acme Shop")
+			d.settle()
+			d.key("space")
+			d.key("space")
+			d.waitFor("2 marked")
+			d.holdTypes("ui.markedRead")
+			d.key("ctrl+d")
+			d.until("the marked apps read back", func(string) bool { return len(d.held) == 1 })
+			d.key(tt.then)
+			d.waitFor(tt.screen)
+			d.release()
+			if s := d.settle(); strings.Contains(s, "Delete 2 apps") {
+				t.Fatalf("the question came after the user moved on:\n%s", s)
+			}
+		})
+	}
+}

@@ -113,7 +113,7 @@ func (m *Model) goToView(h *viewHistory, i int) tea.Cmd {
 	}
 	v := h.views[i]
 	h.last, h.at = h.at, i
-	m.stack = slices.Clone(v.stack)
+	m.setStack(slices.Clone(v.stack))
 	f := m.top()
 	f.table.Restore(v.state)
 	m.errs.clear()

@@ -562,7 +562,7 @@ func (m *Model) openRoot(d *api.Descriptor) tea.Cmd {
 		}
 		chain = append([]*api.Descriptor{p}, chain...)
 	}
-	m.stack = nil
+	m.setStack(nil)
 	m.errs.clear()
 	f := m.newFrame(chain[0], nil, rootCrumb(chain))
 	if len(chain) > 1 {
@@ -609,6 +609,19 @@ func (m *Model) push(d *api.Descriptor, parent api.Ref, crumb string, then []str
 	return m.load(f)
 }
 
+// setStack makes stack the frames shown. A frame it leaves out stops its
+// load, whose batches would find no frame to go to (one kept in the view
+// history loads again when it is shown).
+func (m *Model) setStack(stack []*frame) {
+	for _, f := range m.stack {
+		if f.cancel != nil && !slices.Contains(stack, f) {
+			f.cancel()
+			f.cancel = nil
+		}
+	}
+	m.stack = stack
+}
+
 // pop goes back one level; the table below keeps its cursor, filter and
 // sort (it was never destroyed) and is refreshed in the background, so a
 // write made further down (a platform created under an app) shows in it.
@@ -616,10 +629,7 @@ func (m *Model) pop() tea.Cmd {
 	if len(m.stack) <= 1 {
 		return nil
 	}
-	if f := m.top(); f.cancel != nil {
-		f.cancel()
-	}
-	m.stack = m.stack[:len(m.stack)-1]
+	m.setStack(m.stack[:len(m.stack)-1])
 	m.errs.clear()
 	m.layout()
 	m.enteredView()
@@ -707,6 +717,12 @@ func (m *Model) load(f *frame) tea.Cmd {
 			select {
 			case <-drained:
 			case <-ctx.Done():
+			}
+			if err == nil {
+				// Cancelled once the answer was read but before its last
+				// batches were shown: they were dropped, the list is not
+				// whole.
+				err = ctx.Err()
 			}
 			return struct{}{}, err
 		},

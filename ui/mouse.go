@@ -112,7 +112,7 @@ func (m *Model) clickCrumb(x int) tea.Cmd {
 			if j == len(m.stack)-1 {
 				return nil
 			}
-			m.stack = m.stack[:j+2]
+			m.setStack(m.stack[:j+2])
 			return m.pop()
 		}
 	}

@@ -173,3 +173,35 @@ func TestBrokenStreamKeepsRows(t *testing.T) {
 		})
 	}
 }
+
+// TestLeavingAStreamingListEndsItsLoad: a list left while it streams, by
+// a jump that puts other frames in front (":apps"), stops loading: its
+// request ends rather than waiting for ever on batches nobody shows (the
+// spinner stops once the new list is in).
+func TestLeavingAStreamingListEndsItsLoad(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000001") && streaming(s)
+	})
+	d.key(":")
+	d.typ("apps")
+	d.key("enter")
+	d.until("the new list whole", func(s string) bool { return strings.Contains(s, "5000 rows") && !streaming(s) })
+	d.settle()
+}
+
+// TestEscWhileTheLastBatchesWait: esc while batches of a load are still
+// on their way to the table, the answer read whole (a list of one batch:
+// the list was read as soon as the batch was handed on), marks the rows
+// shown incomplete: the batches dropped are not in the list.
+func TestEscWhileTheLastBatchesWait(t *testing.T) {
+	d := start(t, fixture{})
+	d.holdTypes("ui.listBatch")
+	d.until("the first batch on its way", func(string) bool { return len(d.held) == 1 })
+	d.key("esc")
+	d.release()
+	s := d.settle()
+	if m := incompleteRows.FindStringSubmatch(lastLine(s)); m == nil || m[1] != "cancelled" {
+		t.Fatalf("status bar after esc: %q", lastLine(s))
+	}
+}

@@ -114,13 +114,23 @@ func (m *Model) pruneMarks() {
 	m.marksChanged(before)
 }
 
-// marksChanged lays the columns out again when the mark column comes or
-// goes (the first mark made, the last one dropped).
+// marksChanged counts a change of the marks and lays the columns out
+// again when the mark column comes or goes (the first mark made, the last
+// one dropped). Marks are only added or only dropped at once, so their
+// number tells whether they changed.
 func (m *Model) marksChanged(before int) {
+	if before != len(m.marks) {
+		m.markSeq++
+	}
 	if (before == 0) != (len(m.marks) == 0) {
 		m.layout()
 	}
 }
+
+// MarkSeq counts the changes of the marks: a root acting on the marked
+// rows later (once their entities are read) acts only while it is the
+// same.
+func (m *Model) MarkSeq() int { return m.markSeq }
 
 // markCells is the width of the mark column: the glyph and a space while
 // a row is marked, nothing otherwise.

@@ -229,8 +229,9 @@ type Model struct {
 	emptyText string
 	wantID    string // cursor to restore when rows arrive
 
-	marks map[string]struct{} // the marked rows' IDs (marks.go)
-	fresh map[string]struct{} // rows the last merge changed or added, by ID (merge.go)
+	marks   map[string]struct{} // the marked rows' IDs (marks.go)
+	markSeq int                 // changes of marks (MarkSeq)
+	fresh   map[string]struct{} // rows the last merge changed or added, by ID (merge.go)
 }
 
 var _ views.Component = (*Model)(nil)
