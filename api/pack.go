@@ -15,8 +15,8 @@ import (
 // its JSON; a pack of packSize apps decompresses in tens of microseconds,
 // so the rows on screen, and the entity the user acts on, are read back
 // when they are asked for (docs/performance.md has the measures, and why
-// S2 rather than the standard library's flate: five to ten times faster to
-// compress, for a somewhat larger pack).
+// S2 rather than the standard library's flate: about four times faster to
+// pack and eight times faster to read back, for a somewhat larger pack).
 //
 // A pack keeps what rebuilds its entities exactly as they were listed: the
 // kind, the parents the list was fetched under (shared, as the list's
