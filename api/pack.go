@@ -98,10 +98,19 @@ func (p *Pack) Size() int { return p.size }
 // Unpack decompresses the pack into dst when it is large enough, into a
 // new buffer otherwise, and returns the bytes At reads.
 func (p *Pack) Unpack(dst []byte) ([]byte, error) {
+	// The length the compressed bytes announce is checked first: damaged,
+	// they could announce gigabytes, which Decode would allocate.
+	n, err := s2.DecodedLen(p.z)
+	if err == nil && n != p.size {
+		err = fmt.Errorf("%d bytes announced where %d were packed", n, p.size)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("api: reading back %d packed %s: %w", p.Len(), p.kind.Name, err)
+	}
 	if cap(dst) < p.size {
 		dst = make([]byte, p.size)
 	}
-	out, err := s2.Decode(dst[:cap(dst)], p.z)
+	out, err := s2.Decode(dst[:p.size], p.z)
 	if err == nil && len(out) != p.size {
 		err = fmt.Errorf("%d bytes where %d were packed", len(out), p.size)
 	}
