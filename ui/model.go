@@ -673,7 +673,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 				// those shown are made here, off the UI thread.
 				rows := batchRows(items, 0)
 				ents := newEntities(items, rows)
-				return listedRows{rows: rows, ents: ents, plan: base.Plan(rows)}, nil
+				return listedRows{ents: ents, plan: base.Plan(rows)}, nil
 			},
 			then: func(l listedRows, err error) tea.Cmd {
 				if f.loadSeq != seq {
@@ -884,16 +884,15 @@ func (m *Model) frameByID(id int) *frame {
 	return nil
 }
 
-// listed shows the rows of frame f, if it is still on the stack.
-// listedRows is a whole list and its table rows, made in the request's
-// goroutine.
+// listedRows is a whole list, packed, and its table rows merged into those
+// shown, made in the request's goroutine.
 type listedRows struct {
-	ents *entities
-	rows []table.Row      // rows[i] is the list's i-th entity's
-	plan *table.MergePlan // rows merged into those shown when it was asked for
+	ents *entities        // the list's entities, the rows' in their order
+	plan *table.MergePlan // the rows merged into those shown when the list was asked for
 }
 
-// A refresh the timer started (quiet) puts no failure in the error pane:
+// listed shows the rows of frame f, if it is still on the stack. A
+// refresh the timer started (quiet) puts no failure in the error pane:
 // the status bar says the refreshes are paused (liveRead).
 func (m *Model) listed(f *frame, l listedRows, err error, quiet bool) tea.Cmd {
 	if m.frameByID(f.id) != f {

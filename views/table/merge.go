@@ -154,7 +154,7 @@ func (m *Model) MergeRows(rows []Row) Merged {
 // maxFresh. A plan made against other rows or another sort is brought up
 // to date first.
 func (m *Model) ApplyMerge(p *MergePlan) Merged {
-	if !sameRows(p.base, m.rows) {
+	if !sameSlice(p.base, m.rows) {
 		p = m.MergeBase().plan(p.rows, &p.index) // the rows' keys are in p's index
 	} else if p.sortCol != m.sortCol || p.sortDesc != m.sortDesc {
 		p.order = sortedOrder(p.rows, &p.index, m.sortCol, m.sortDesc)
@@ -208,8 +208,9 @@ func (m *Model) ApplyMerge(p *MergePlan) Merged {
 	return p.merged
 }
 
-// sameRows reports whether a and b are the same slice of rows.
-func sameRows(a, b []Row) bool {
+// sameSlice reports whether a and b are the same slice: the same array
+// from the same start, as long.
+func sameSlice[E any](a, b []E) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 

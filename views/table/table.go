@@ -400,8 +400,8 @@ func (m *Model) Reserve(r *Room) {
 		return
 	}
 	m.rows = append(r.rows, m.rows...)
-	aliased := sameInts(m.visible, m.order)
-	matched := sameInts(m.match, m.order)
+	aliased := sameSlice(m.visible, m.order)
+	matched := sameSlice(m.match, m.order)
 	m.order = append(r.order, m.order...)
 	if aliased { // no filter: the rows shown are the order itself
 		m.visible = m.order
@@ -412,11 +412,6 @@ func (m *Model) Reserve(r *Room) {
 	copy(r.at, m.at)
 	m.at = r.at
 	m.index.adopt(&r.index)
-}
-
-// sameInts reports whether a and b are the same slice.
-func sameInts(a, b []int) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // keySep joins cells in the table's search keys: a row's cells are its
