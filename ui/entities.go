@@ -271,14 +271,11 @@ func readAll(places []packedAt) []api.Entity {
 
 // cells is the table row of the entity at place row (the table's
 // CellSource: the table's rows are the entities, in their order, so two
-// rows of one id show their own cells), by its id when row is not a place.
-func (s *entities) cells(row int, id string) []string {
+// rows of one id show their own cells).
+func (s *entities) cells(row int) []string {
 	p, i, ok := s.byPlace(row)
 	if !ok {
-		if p, i, ok = s.locate(id); !ok {
-			return nil
-		}
-		row = int(s.at[id])
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

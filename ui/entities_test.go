@@ -71,7 +71,7 @@ func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
 				if !ok || got.ID != want.ID || got.Name != want.Name || !bytes.Equal(got.Raw, want.Raw) {
 					t.Fatalf("entity %d: %v %+v, want %+v", i, ok, got, want)
 				}
-				if cells := s.cells(i, want.ID); !slices.Equal(cells, want.Row()) {
+				if cells := s.cells(i); !slices.Equal(cells, want.Row()) {
 					t.Fatalf("entity %d's cells %q, want %q", i, cells, want.Row())
 				}
 			}
@@ -87,7 +87,7 @@ func TestEntitiesGiveBackWhatWasListed(t *testing.T) {
 					t.Fatalf("readAll's %d-th is %s, asked for %s", i, e.ID, shuffled[i])
 				}
 			}
-			if _, ok := s.get("no such app"); ok || s.cells(-1, "no such app") != nil {
+			if _, ok := s.get("no such app"); ok || s.cells(-1) != nil || s.cells(len(all)) != nil {
 				t.Error("an id not listed gave an entity")
 			}
 		})
@@ -149,7 +149,7 @@ func TestRowsOfOneIDDrawTheirOwnCells(t *testing.T) {
 	es[1].ID = es[0].ID
 	s := newEntities(es, batchRows(es, 0))
 	for i, e := range es {
-		if got := s.cells(i, e.ID); !slices.Equal(got, e.Row()) {
+		if got := s.cells(i); !slices.Equal(got, e.Row()) {
 			t.Errorf("row %d (id %s) draws %q, want %q", i, e.ID, got, e.Row())
 		}
 	}

@@ -29,7 +29,7 @@ func TestRowsWithoutCells(t *testing.T) {
 	cells := map[string][]string{}
 	var asked []string
 	m := New(viewtest.Common(), cols)
-	m.SetCellSource(func(_ int, id string) []string { asked = append(asked, id); return cells[id] })
+	m.SetCellSource(func(row int) []string { id := m.Rows()[row].ID; asked = append(asked, id); return cells[id] })
 	m.SetSize(80, 11) // header + 10 rows
 	m.SetRows(thinRows(0, 500, cells))
 	m.AppendRows(thinRows(500, 500, cells))
@@ -70,7 +70,7 @@ func TestRowsWithoutCells(t *testing.T) {
 func TestMergeRowsWithoutCells(t *testing.T) {
 	cells := map[string][]string{}
 	m := New(viewtest.Common(), cols)
-	m.SetCellSource(func(_ int, id string) []string { return cells[id] })
+	m.SetCellSource(func(row int) []string { return cells[m.Rows()[row].ID] })
 	m.SetSize(80, 11)
 	m.SetRows(thinRows(0, 50, cells))
 
@@ -108,7 +108,7 @@ func TestReserveChangesNothingShown(t *testing.T) {
 			for k, reserve := range []bool{false, true} {
 				cells := map[string][]string{}
 				m := New(viewtest.Common(), cols)
-				m.SetCellSource(func(_ int, id string) []string { return cells[id] })
+				m.SetCellSource(func(row int) []string { return cells[m.Rows()[row].ID] })
 				m.SetSize(80, 11)
 				m.SetRows(thinRows(0, 100, cells))
 				m.SetFilter(tt.filter)

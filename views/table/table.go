@@ -103,11 +103,11 @@ type Row struct {
 	Sum uint64
 }
 
-// CellSource gives the cells of a row the table was given without them:
-// row is its place among the rows given (SetRows, then each AppendRows
-// after them, or the rows of a merge), id its ID; nil when it has none.
-// The table asks only for the rows it draws.
-type CellSource func(row int, id string) []string
+// CellSource gives the cells of a row the table was given without them,
+// by its place among the rows given (SetRows, then each AppendRows after
+// them, or the rows of a merge); nil when it has none. The table asks
+// only for the rows it draws.
+type CellSource func(row int) []string
 
 // SumCells is a Sum of cells: FNV-1a over the cells and their separators.
 func SumCells(cells []string) uint64 {
@@ -1249,7 +1249,7 @@ func (m *Model) renderRow(b *strings.Builder, ri int, selected bool) {
 	}
 	cells := r.Cells
 	if cells == nil && m.source != nil {
-		cells = m.source(ri, r.ID)
+		cells = m.source(ri)
 	}
 	if cells == nil {
 		cells = m.index.cells(ri)
