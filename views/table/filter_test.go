@@ -211,12 +211,7 @@ func TestReusedFilterRowsNeverLeak(t *testing.T) {
 			}
 		}
 		want := fullScan(m, m.Filter())
-		if !slices.Equal(m.visible, want) {
-			t.Fatalf("step %d (%s), query %q: %d rows visible, %d match", step, op, m.Filter(), len(m.visible), len(want))
-		}
-		if m.Len() != len(want) || (len(want) > 0 && (m.Cursor() < 0 || m.Cursor() >= len(want))) {
-			t.Fatalf("step %d (%s): Len %d, cursor %d of %d", step, op, m.Len(), m.Cursor(), len(want))
-		}
+		checkShown(t, m, step, op, want)
 		if r, ok := m.Selected(); ok && !slices.Contains(want, slices.IndexFunc(m.rows, func(x Row) bool { return &x.Cells[0] == &r.Cells[0] })) {
 			t.Fatalf("step %d (%s): selected row %s does not match %q", step, op, r.ID, m.Filter())
 		}
@@ -374,5 +369,17 @@ func TestFilterHistory(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkShown fails a step of a random walk over the table when it shows
+// other rows than want, in another order, or its cursor is off them.
+func checkShown(t *testing.T, m *Model, step int, op string, want []int) {
+	t.Helper()
+	if !slices.Equal(m.visible, want) {
+		t.Fatalf("step %d (%s), query %q: %d rows visible, %d match", step, op, m.Filter(), len(m.visible), len(want))
+	}
+	if m.Len() != len(want) || (len(want) > 0 && (m.Cursor() < 0 || m.Cursor() >= len(want))) {
+		t.Fatalf("step %d (%s): Len %d, cursor %d of %d", step, op, m.Len(), m.Cursor(), len(want))
 	}
 }

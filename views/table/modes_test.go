@@ -320,12 +320,7 @@ func filterModesNeverLeak(t *testing.T, seed uint64, words []string) {
 			}
 		}
 		want := reference(m, m.Filter())
-		if !slices.Equal(m.visible, want) {
-			t.Fatalf("step %d (%s), query %q: %d rows visible, %d selected", step, op, m.Filter(), len(m.visible), len(want))
-		}
-		if m.Len() != len(want) || (len(want) > 0 && (m.Cursor() < 0 || m.Cursor() >= len(want))) {
-			t.Fatalf("step %d (%s): Len %d, cursor %d of %d", step, op, m.Len(), m.Cursor(), len(want))
-		}
+		checkShown(t, m, step, op, want)
 		if op != "reload" && op != "point" && op != "sort" && sel >= 0 && slices.Contains(want, sel) && m.selectedRow() != sel {
 			t.Fatalf("step %d (%s), query %q: row %d was selected and is shown, row %d is selected", step, op, m.Filter(), sel, m.selectedRow())
 		}
