@@ -61,10 +61,7 @@ func TestTheTreeSaysItDoesNotSort(t *testing.T) {
 // x in an inspector says the inspector has no tree, and where x opens one.
 func TestXInAnInspectorSaysWhy(t *testing.T) {
 	d := start(t, fixture{})
-	filterApps(d, "acme shop")
-	d.key("i")
-	d.waitFor(`"name": "Acme Shop"`)
-	d.settle()
+	inspectAcmeShop(d)
 	d.key("x")
 	s := d.screen()
 	if st := lastLine(s); !strings.Contains(st, "the inspector has no tree") || !strings.Contains(st, "esc goes back") {
@@ -96,10 +93,7 @@ func TestHelpOverAnInspectorGivesItBack(t *testing.T) {
 	for _, closeKey := range []string{"esc", "?"} {
 		t.Run(closeKey, func(t *testing.T) {
 			d := start(t, fixture{})
-			filterApps(d, "acme shop")
-			d.key("i")
-			d.waitFor(`"name": "Acme Shop"`)
-			d.settle()
+			inspectAcmeShop(d)
 			d.key("?")
 			d.waitFor("help")
 			d.key(closeKey)
@@ -120,10 +114,7 @@ func TestHelpOverAnInspectorGivesItBack(t *testing.T) {
 // back, as help does.
 func TestACancelledPaletteGivesBackTheInspector(t *testing.T) {
 	d := start(t, fixture{})
-	filterApps(d, "acme shop")
-	d.key("i")
-	d.waitFor(`"name": "Acme Shop"`)
-	d.settle()
+	inspectAcmeShop(d)
 	d.key(":")
 	d.typ("ap")
 	d.key("esc")
@@ -131,4 +122,13 @@ func TestACancelledPaletteGivesBackTheInspector(t *testing.T) {
 	if !strings.Contains(s, `"name": "Acme Shop"`) || !strings.HasSuffix(crumbsOf(s), "inspect") {
 		t.Fatalf("esc from the palette over the inspector did not give it back:\n%s", s)
 	}
+}
+
+// inspectAcmeShop opens the inspector of the app Acme Shop and waits for
+// the console to settle.
+func inspectAcmeShop(d *driver) {
+	filterApps(d, "acme shop")
+	d.key("i")
+	d.waitFor(`"name": "Acme Shop"`)
+	d.settle()
 }
