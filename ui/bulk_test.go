@@ -461,9 +461,13 @@ func TestTheBulkEditorOpensWhenItsFieldsAreRead(t *testing.T) {
 	d.key("space")
 	d.waitFor("2 marked")
 
-	d.holdReplies("bulk-fields")
-	d.key("e")
-	s := d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	// e, its fields read and their answer held.
+	edit := func() string {
+		d.holdReplies("bulk-fields")
+		d.key("e")
+		return d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	}
+	s := edit()
 	if strings.Contains(s, "shared fields") {
 		t.Fatalf("the editor opened before its fields were read:\n%s", s)
 	}
@@ -477,9 +481,7 @@ func TestTheBulkEditorOpensWhenItsFieldsAreRead(t *testing.T) {
 	}
 
 	// esc drops the answer.
-	d.holdReplies("bulk-fields")
-	d.key("e")
-	d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	edit()
 	d.key("esc")
 	d.waitFor("the bulk edit of 2 platforms was not opened")
 	d.release()
@@ -489,9 +491,7 @@ func TestTheBulkEditorOpensWhenItsFieldsAreRead(t *testing.T) {
 	}
 
 	// Leaving the view drops it too.
-	d.holdReplies("bulk-fields")
-	d.key("e")
-	d.until("the fields read", func(string) bool { return len(d.held) == 1 })
+	edit()
 	d.key(":")
 	d.typ("apps")
 	d.key("enter")
