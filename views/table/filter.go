@@ -478,3 +478,27 @@ func noteAt(key string, i int, q string) int32 {
 	}
 	return int32(i) << 1
 }
+
+// sieve collects the rows a filter's scan keeps, in src's order: where
+// row sel went among them, and, when log, the rows dropped with their
+// place in src, on st (the backspace history, see narrowings.pop).
+type sieve struct {
+	out        []int
+	selAt, sel int
+	st         *narrowings
+	log        bool
+}
+
+// put keeps row r, the i-th of src, or drops it.
+func (v *sieve) put(r, i int, keep bool) {
+	if !keep {
+		if v.log {
+			v.st.dropped = append(v.st.dropped, undo{int32(r), int32(i)})
+		}
+		return
+	}
+	if r == v.sel {
+		v.selAt = len(v.out)
+	}
+	v.out = append(v.out, r)
+}

@@ -137,13 +137,12 @@ func (ix *searchIndex) fuzzyExtend(out, src []int, fq *fuzzyQuery, prev int, at 
 
 // fuzzyFrom is fuzzyScan (prev < 0) and fuzzyExtend (prev ≥ 0, st set).
 func (ix *searchIndex) fuzzyFrom(out, src []int, fq *fuzzyQuery, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
-	selAt := -1
 	text, end := ix.text, ix.end
 	q := fq.asc
 	if prev >= 0 {
 		q = fq.asc[prev:]
 	}
-	log := st != nil && !st.frames[len(st.frames)-1].all
+	v := sieve{out: out, selAt: -1, sel: sel, st: st, log: st != nil && !st.frames[len(st.frames)-1].all}
 	for i, r := range src {
 		start := 0
 		if r > 0 {
@@ -168,18 +167,9 @@ func (ix *searchIndex) fuzzyFrom(out, src []int, fq *fuzzyQuery, prev int, at []
 		} else {
 			keep = fq.matchKey(key)
 		}
-		if !keep {
-			if log {
-				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
-			}
-			continue
-		}
-		if r == sel {
-			selAt = len(out)
-		}
-		out = append(out, r)
+		v.put(r, i, keep)
 	}
-	return out, selAt
+	return v.out, v.selAt
 }
 
 // fuzzyMatched is where, in key, the library matches the characters of q

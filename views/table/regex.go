@@ -309,13 +309,11 @@ func (x *rowRegex) match(key string, plain bool) bool {
 // place). With st, each row dropped is logged with its place in src, for
 // a backspace to restore (see narrowings.pop).
 func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narrowings) ([]int, int) {
-	selAt := -1
 	if x.all {
-		selAt = slices.Index(src, sel)
-		return append(out, src...), selAt
+		return append(out, src...), slices.Index(src, sel)
 	}
 	text, end, plain := ix.text, ix.end, ix.plain
-	log := st != nil && !st.frames[len(st.frames)-1].all
+	v := sieve{out: out, selAt: -1, sel: sel, st: st, log: st != nil && !st.frames[len(st.frames)-1].all}
 	// The commonest shape, one literal (^app, ios$), without the calls
 	// between.
 	var one *segment
@@ -335,18 +333,9 @@ func (ix *searchIndex) regexScan(out, src []int, x *rowRegex, sel int, st *narro
 		} else {
 			ok = x.match(key, plain[r])
 		}
-		if !ok {
-			if log {
-				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
-			}
-			continue
-		}
-		if r == sel {
-			selAt = len(out)
-		}
-		out = append(out, r)
+		v.put(r, i, ok)
 	}
-	return out, selAt
+	return v.out, v.selAt
 }
 
 // glob is a regex of the common shapes, decided on a plain key by string
@@ -782,9 +771,8 @@ func (sg *segment) segNote(span string, i int) int32 {
 // in the row's span, as the substring filter does (the other rows run
 // the regex). With st, each row dropped and each note moved is logged.
 func (ix *searchIndex) segScan(out, src []int, x *rowRegex, at []int32, sel int, st *narrowings) ([]int, int) {
-	selAt := -1
 	text, end, plain, sg := ix.text, ix.end, ix.plain, x.seg
-	log := st != nil && !st.frames[len(st.frames)-1].all
+	v := sieve{out: out, selAt: -1, sel: sel, st: st, log: st != nil && !st.frames[len(st.frames)-1].all}
 	for i, r := range src {
 		start := 0
 		if r > 0 {
@@ -803,18 +791,9 @@ func (ix *searchIndex) segScan(out, src []int, x *rowRegex, at []int32, sel int,
 		} else {
 			keep = x.match(span[1:len(span)-1], false)
 		}
-		if !keep {
-			if log {
-				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
-			}
-			continue
-		}
-		if r == sel {
-			selAt = len(out)
-		}
-		out = append(out, r)
+		v.put(r, i, keep)
 	}
-	return out, selAt
+	return v.out, v.selAt
 }
 
 // segExtend is segScan when src is the result for the segment or
@@ -823,10 +802,9 @@ func (ix *searchIndex) segScan(out, src []int, x *rowRegex, at []int32, sel int,
 // shorter one was, or after it where that one may be again. What it moves
 // and drops is logged on st, whose newest frame push opened for it.
 func (ix *searchIndex) segExtend(out, src []int, x *rowRegex, prev int, at []int32, sel int, st *narrowings) ([]int, int) {
-	selAt := -1
 	text, end, plain, sg := ix.text, ix.end, ix.plain, x.seg
 	n := len(sg.s)
-	log := !st.frames[len(st.frames)-1].all
+	v := sieve{out: out, selAt: -1, sel: sel, st: st, log: !st.frames[len(st.frames)-1].all}
 	for i, r := range src {
 		start := 0
 		if r > 0 {
@@ -848,18 +826,9 @@ func (ix *searchIndex) segExtend(out, src []int, x *rowRegex, prev int, at []int
 		} else {
 			keep = x.match(text[start+1:end[r]-1], false)
 		}
-		if !keep {
-			if log {
-				st.dropped = append(st.dropped, undo{int32(r), int32(i)})
-			}
-			continue
-		}
-		if r == sel {
-			selAt = len(out)
-		}
-		out = append(out, r)
+		v.put(r, i, keep)
 	}
-	return out, selAt
+	return v.out, v.selAt
 }
 
 // matchFrom reports whether h is the segment's elements from from on.
