@@ -634,7 +634,7 @@ func (g *glob) matchRest(cell string, pos int) bool {
 		sg := &g.segs[i]
 		if i == len(g.segs)-1 && g.end { // only at the end of the cell
 			at := len(cell) - len(sg.s)
-			return at >= pos && sg.matchAt(cell[at:])
+			return at >= pos && sg.matchFrom(cell[at:], 0)
 		}
 		at := sg.find(cell, pos, false, false)
 		if at < 0 {
@@ -697,27 +697,12 @@ func (sg *segment) index(h string) int {
 		if at+n > len(h) {
 			return -1
 		}
-		if sg.matchAt(h[at : at+n]) {
+		if sg.matchFrom(h[at:at+n], 0) {
 			return at
 		}
 		q = at + 1
 	}
 	return -1
-}
-
-// matchAt reports whether h (as long as the segment) is the segment.
-func (sg *segment) matchAt(h string) bool {
-	for i := 0; i < len(h); i++ {
-		c := sg.s[i]
-		if isMark(c) {
-			if !sg.sets[c].has(h[i]) {
-				return false
-			}
-		} else if c != h[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // extends reports whether the segment is prev (a segment, or a substring
