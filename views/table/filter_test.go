@@ -344,18 +344,12 @@ func TestFilterHistory(t *testing.T) {
 			send(m, viewtest.Key(c.Keys.Table.Filter))
 			for i, st := range tt.steps {
 				switch st.do {
-				case "type":
-					for _, k := range viewtest.Type(st.arg) {
-						m.Update(k)
-					}
-				case "backspace":
-					m.Update(viewtest.Press("backspace"))
-				case "set":
-					m.SetFilter(st.arg)
 				case "rows":
 					m.SetRows(named[st.arg])
 				case "sort":
 					m.sortBy(0, !m.sortDesc)
+				default:
+					filterStep(m, st.do, st.arg)
 				}
 				if want := fullScan(m, m.Filter()); !slices.Equal(m.visible, want) {
 					t.Fatalf("step %d (%s %q), query %q: rows %v, want %v", i, st.do, st.arg, m.Filter(), m.visible, want)
@@ -381,5 +375,20 @@ func checkShown(t *testing.T, m *Model, step int, op string, want []int) {
 	}
 	if m.Len() != len(want) || (len(want) > 0 && (m.Cursor() < 0 || m.Cursor() >= len(want))) {
 		t.Fatalf("step %d (%s): Len %d, cursor %d of %d", step, op, m.Len(), m.Cursor(), len(want))
+	}
+}
+
+// filterStep is a step of a scripted filter: "type" arg into the open
+// prompt, "backspace" once, or "set" the filter to arg.
+func filterStep(m *Model, do, arg string) {
+	switch do {
+	case "type":
+		for _, k := range viewtest.Type(arg) {
+			m.Update(k)
+		}
+	case "backspace":
+		m.Update(viewtest.Press("backspace"))
+	case "set":
+		m.SetFilter(arg)
 	}
 }

@@ -500,16 +500,7 @@ func TestFilterModeHistory(t *testing.T) {
 			m, c := newTable(t, appRows(300), 80, 10)
 			send(m, viewtest.Key(c.Keys.Table.Filter))
 			for i, st := range tt.steps {
-				switch st.do {
-				case "type":
-					for _, k := range viewtest.Type(st.arg) {
-						m.Update(k)
-					}
-				case "backspace":
-					m.Update(viewtest.Press("backspace"))
-				case "set":
-					m.SetFilter(st.arg)
-				}
+				filterStep(m, st.do, st.arg)
 				if want := reference(m, m.Filter()); !slices.Equal(m.visible, want) {
 					t.Fatalf("step %d (%s %q), query %q: %d rows, want %d", i, st.do, st.arg, m.Filter(), len(m.visible), len(want))
 				}
