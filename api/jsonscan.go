@@ -231,7 +231,8 @@ var errDuplicateData = errors.New("envelope has two data members")
 
 // splitter is the incremental validating reader of one body. The buffer it
 // is fed must keep the bytes already fed (it may move, e.g. grow: only
-// offsets are kept).
+// offsets are kept), except those before keepFrom once rebase dropped
+// them: a stream reads its answer through a window that slides.
 type splitter struct {
 	// scanner state
 	stack    []byte // '{' or '[' per open container
@@ -243,6 +244,7 @@ type splitter struct {
 	isKey    bool
 	keyStart int
 	pos      int // bytes scanned
+	base     int // bytes of the body dropped before the buffer's first (see rebase)
 	err      error
 
 	// what the body is
@@ -257,6 +259,7 @@ type splitter struct {
 	dataErr   error
 	itemStart int
 	itemNull  bool
+	inItem    bool   // an entity is being read: it starts at itemStart
 	spans     []span // completed entities (the first takenSpans were taken)
 	handed    int    // entities taken so far
 
@@ -278,7 +281,7 @@ type splitter struct {
 
 func (s *splitter) fail(at int) error {
 	if s.err == nil {
-		s.err = &MalformedError{At: int64(at)}
+		s.err = &MalformedError{At: int64(s.base + at)}
 	}
 	return s.err
 }
@@ -320,7 +323,55 @@ func (s *splitter) compact() {
 	}
 }
 
-// feed scans b[s.pos:]: b is everything read so far.
+// keepFrom is the first byte of the buffer the splitter may still read
+// (an entity, a top-level key, a member it copies, or a bare value being
+// read, and the entities not yet taken); the bytes before it may be
+// dropped (see rebase).
+func (s *splitter) keepFrom() int {
+	k := s.pos
+	if s.inItem {
+		k = min(k, s.itemStart)
+	}
+	if s.isKey && len(s.stack) == 1 && (s.st == stStr || s.st == stStrEsc || s.st == stStrHex) {
+		k = min(k, s.keyStart)
+	}
+	switch s.top {
+	case 0, '[':
+	case '{':
+		if !s.sawData && !s.sawErrors { // a bare object, so far
+			k = min(k, s.topStart)
+		}
+		if (s.member == mDataType || s.member == mDataTypeSnake || s.member == mErrors) && s.memStart >= 0 {
+			k = min(k, s.memStart)
+		}
+	default: // a bare scalar
+		k = min(k, s.topStart)
+	}
+	if s.takenSpans < len(s.spans) {
+		k = min(k, s.spans[s.takenSpans].start)
+	}
+	return k
+}
+
+// rebase tells the splitter that the buffer's first d bytes were dropped
+// (d at most keepFrom): the next feed's buffer starts with what was its
+// d-th byte. Errors still say where in the whole body they are.
+func (s *splitter) rebase(d int) {
+	s.base += d
+	s.pos -= d
+	s.keyStart -= d
+	s.topStart -= d
+	s.topEnd -= d
+	s.memStart -= d
+	s.itemStart -= d
+	for i := s.takenSpans; i < len(s.spans); i++ {
+		s.spans[i].start -= d
+		s.spans[i].end -= d
+	}
+}
+
+// feed scans b[s.pos:]: b is everything read so far (since the last
+// rebase).
 func (s *splitter) feed(b []byte) error {
 	if s.err != nil {
 		return s.err
@@ -663,7 +714,7 @@ func (s *splitter) top1(c byte, i int) {
 // item starts an entity (an element of the list, or an envelope's data
 // object) whose first byte c is at i.
 func (s *splitter) item(c byte, i int) {
-	s.itemStart, s.itemNull = i, c == 'n'
+	s.itemStart, s.itemNull, s.inItem = i, c == 'n', true
 	if s.members && c == '{' {
 		s.entDepth = len(s.stack) + 1 // its '{' is pushed next
 		s.entMem = s.memBase + len(s.mems)
@@ -700,12 +751,14 @@ func (s *splitter) end(b []byte, i int) {
 	case 1:
 		switch s.top {
 		case '[':
+			s.inItem = false
 			if !s.itemNull {
 				s.itemEnd(i)
 			}
 		case '{':
 			switch s.member {
 			case mData:
+				s.inItem = false
 				if s.dataKind == '{' {
 					s.itemEnd(i)
 				}
@@ -718,8 +771,11 @@ func (s *splitter) end(b []byte, i int) {
 			}
 		}
 	case 2:
-		if s.top == '{' && s.member == mData && s.dataKind == '[' && !s.itemNull {
-			s.itemEnd(i)
+		if s.top == '{' && s.member == mData && s.dataKind == '[' {
+			s.inItem = false
+			if !s.itemNull {
+				s.itemEnd(i)
+			}
 		}
 	}
 }
@@ -733,6 +789,7 @@ func (s *splitter) key(raw []byte) error {
 			k = []byte(str)
 		}
 	}
+	s.memStart = -1 // set when the member's value starts
 	switch string(k) {
 	case "data":
 		if s.sawData {

@@ -22,11 +22,11 @@ import (
 // rendered when asked for), and they reach the caller in batches while the
 // rest is still on the way. List collects them into one slice.
 //
-// Bodies are read with what is known: an answer with a Content-Length is
-// read into one buffer of exactly that size, which the entities then share
-// (nothing is copied after the read); one without is read into a pooled
-// buffer and each batch's bytes are copied out once into a buffer of the
-// batch's own, so the pooled one can serve the next request.
+// A list answer is read in chunks through a window that slides (see
+// follow): however long the answer, reading it holds a few chunks and the
+// entity being split, and each piece's entities are copied out once into
+// a buffer of their own. The Content-Length, when given, is checked, and
+// sizes List's slice.
 
 // Progress is how far a streamed list has got.
 type Progress struct {
@@ -44,7 +44,7 @@ func (p Progress) Done() bool { return p.Total >= 0 && p.Bytes >= p.Total }
 const (
 	batchMax   = 1024
 	batchEvery = 100 * time.Millisecond
-	readChunk  = 1 << 20   // at most this much is read before the splitter is offered it
+	readChunk  = 256 << 10 // the reader's chunks
 	feedChunk  = 256 << 10 // the splitter scans this much at a time (see follow)
 )
 
@@ -144,42 +144,34 @@ type listStream struct {
 }
 
 // read consumes one 2xx answer (it runs inside Do, once per attempt). This
-// goroutine only reads, so that the connection drains as fast as the
-// answer comes; a second one follows the bytes read so far: it splits
-// them, makes the entities and calls fn. The whole answer is kept in one
-// buffer either way (the entities share it, or their bytes are copied out
-// of a pooled one), so reading ahead costs no memory.
+// goroutine only reads, into chunks, so that the connection drains as fast
+// as the answer comes; a second one follows the chunks: it splits them,
+// makes the entities and calls fn. The answer is never held whole: the
+// follower keeps a window of the bytes its splitter may still read, and
+// copies each piece's entities out of it (see follow), so a list costs the
+// memory of what its caller keeps, not of the answer.
 func (ls *listStream) read(resp *http.Response) error {
 	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength
-	var buf []byte
-	var pooled *[]byte
-	if total >= 0 && total <= maxBody {
-		buf = make([]byte, 0, total)
-	} else {
-		total = -1
-		pooled = bodyPool.Get().(*[]byte)
-		buf = (*pooled)[:0]
+	if total > maxBody {
+		total = -1 // read until it is found too large
 	}
-	// read holds the bytes read so far: each value is a longer prefix of
-	// the answer (after the buffer grew, in a new array). The reader never
-	// waits for the splitter: when a prefix is still waiting, the next one
-	// is sent later, and the last one always is.
-	read := make(chan []byte, 1)
+	// filled carries the chunks read; free brings them back for reuse. The
+	// reader never waits for the follower but when its chunk is full and
+	// one is still waiting in filled; at most three are in use.
+	filled := make(chan []byte, 1)
+	free := make(chan []byte, 3)
 	done := make(chan error, 1)
 	ls.stop.Store(false)
-	go func() { done <- ls.follow(read, total, pooled != nil) }()
+	go func() { done <- ls.follow(filled, free, total) }()
 
-	err := ls.readAll(resp, &buf, pooled != nil, total, read)
+	err := ls.readAll(resp, total, filled, free)
 	if err != nil {
 		ls.readErr = err
 		ls.stop.Store(true) // entities not yet handed out are dropped
 	}
-	close(read)
+	close(filled)
 	serr := <-done
-	if pooled != nil {
-		putBody(pooled, buf)
-	}
 	var se *streamError
 	switch {
 	case ls.cbErr != nil:
@@ -196,39 +188,58 @@ func (ls *listStream) read(resp *http.Response) error {
 	return &streamError{kind: ErrNetwork, err: err}
 }
 
-// readAll reads the answer into *buf, offering each longer prefix on
-// read. It stops early when the list is stopped.
-func (ls *listStream) readAll(resp *http.Response, buf *[]byte, pooled bool, total int64, read chan<- []byte) error {
-	b := *buf
-	defer func() { *buf = b }()
+// readAll reads the answer in chunks of readChunk bytes, sending each on
+// filled as soon as the follower is free to take it, or once it is full.
+// It stops early when the list is stopped.
+func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []byte, free <-chan []byte) error {
+	var c []byte // the chunk being filled
+	var n int64  // bytes read
 	for !ls.stop.Load() {
-		if len(b) == cap(b) {
-			if !pooled {
-				// The announced length is read: the next read must end it.
-				var one [1]byte
-				n, err := resp.Body.Read(one[:])
-				if n > 0 {
-					return &streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)}
-				}
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return err
-				}
-				continue
+		if total >= 0 && n == total {
+			// The announced length is read: the next read must end it.
+			var one [1]byte
+			m, err := resp.Body.Read(one[:])
+			if m > 0 {
+				return &streamError{kind: ErrBadResponse, err: fmt.Errorf("the answer is longer than its Content-Length %d", total)}
 			}
-			if len(b) > maxBody {
-				return &streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)}
+			if err == io.EOF {
+				break
 			}
-			b = slices.Grow(b, max(cap(b), 32<<10))
+			if err != nil {
+				return err
+			}
+			continue
 		}
-		n, err := resp.Body.Read(b[len(b):min(cap(b), len(b)+readChunk)])
-		b = b[:len(b)+n]
-		if n > 0 {
+		if c == nil {
 			select {
-			case read <- b:
-			default: // the splitter has a prefix still waiting: it gets a longer one later
+			case c = <-free:
+				c = c[:0]
+			default: // a short answer gets a chunk its size
+				c = make([]byte, 0, readChunk)
+				if total >= 0 && total < readChunk {
+					c = make([]byte, 0, max(total, 512))
+				}
+			}
+		}
+		want := cap(c) - len(c)
+		if total >= 0 {
+			want = int(min(int64(want), total-n))
+		}
+		m, err := resp.Body.Read(c[len(c) : len(c)+want])
+		c, n = c[:len(c)+m], n+int64(m)
+		if n > maxBody {
+			return &streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)}
+		}
+		if m > 0 {
+			if len(c) == cap(c) {
+				filled <- c // the follower drains filled to its close
+				c = nil
+			} else {
+				select {
+				case filled <- c:
+					c = nil
+				default: // the follower has a chunk still waiting: this one fills up meanwhile
+				}
 			}
 		}
 		if err == io.EOF {
@@ -238,22 +249,29 @@ func (ls *listStream) readAll(resp *http.Response, buf *[]byte, pooled bool, tot
 			return err
 		}
 	}
-	if !ls.stop.Load() {
-		read <- b // the whole answer
+	if len(c) > 0 && !ls.stop.Load() {
+		filled <- c
 	}
 	return nil
 }
 
-// follow splits the prefixes of the answer it receives, makes the entities
-// and hands them to fn in batches (see batchMax); once read is closed it
+// follow splits the chunks of the answer it receives, makes the entities
+// and hands them to fn in batches (see batchMax); once filled is closed it
 // ends the answer, unless reading failed. Its error is the answer's: a
-// malformed body. It drains read to its close; once stopped it only
-// discards. With copy set the entities' bytes are copied out of the buffer
-// (a pooled one, which serves another answer next).
-func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) error {
+// malformed body. It drains filled to its close; once stopped it only
+// discards.
+//
+// The splitter reads a window: the bytes it may still need (from
+// keepFrom: an entity it is in the middle of, and an excerpt's length
+// before where it stopped, for the error of a body that breaks there)
+// followed by each new chunk, copied in. Each piece's entities are copied
+// out of the window into one buffer of their own before it slides: the
+// entities keep their bytes (and whoever keeps an entity keeps only its
+// piece's), while the window's memory is reused from chunk to chunk.
+func (ls *listStream) follow(filled <-chan []byte, free chan<- []byte, total int64) error {
 	sp := splitter{members: true}
 	var pending []Entity
-	var seen []byte
+	var win []byte // the answer's bytes from sp.base on
 	last := ls.clock.Now()
 	flush := func(final bool) {
 		if len(pending) == 0 || ls.stop.Load() {
@@ -266,11 +284,12 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 		// fn (a console busy drawing), the entities waiting go out in
 		// several batches, so that none costs its taker more than
 		// batchMax entities' work at once.
+		read := int64(sp.base + len(win))
 		for len(pending) > 0 && !ls.stop.Load() {
 			b := pending[:min(len(pending), batchMax):min(len(pending), batchMax)]
 			pending = pending[len(b):]
 			ls.delivered += len(b)
-			if err := ls.fn(b, Progress{Rows: ls.delivered, Bytes: int64(len(seen)), Total: total}); err != nil {
+			if err := ls.fn(b, Progress{Rows: ls.delivered, Bytes: read, Total: total}); err != nil {
 				ls.cbErr = err
 				ls.stop.Store(true)
 				ls.cancel() // a read waiting for bytes gives up now
@@ -283,11 +302,8 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 		if len(spans) == 0 {
 			return
 		}
-		src, from := seen, 0
-		if copyOut { // copy the entities out of the pooled buffer, once
-			from = spans[0].start
-			src = slices.Clone(seen[from:spans[len(spans)-1].end])
-		}
+		from := spans[0].start
+		src := slices.Clone(win[from:spans[len(spans)-1].end])
 		out := &pending
 		switch {
 		case ls.into != nil:
@@ -313,19 +329,27 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 		}
 	}
 	var bad error
-	for b := range read {
+	for c := range filled {
 		if ls.stop.Load() || bad != nil {
 			continue
 		}
-		seen = b
+		if k := min(sp.keepFrom(), sp.pos-excerptLen); k > 0 {
+			win = win[:copy(win, win[k:])]
+			sp.rebase(k)
+		}
+		win = append(win, c...)
+		select {
+		case free <- c:
+		default:
+		}
 		// The new bytes are split feedChunk at a time, each piece's
 		// entities made before the next is scanned: however far the
 		// reader got ahead, the entities waiting and the splitter's
 		// records of them stay few (no array of them grows and is copied).
-		for end := sp.pos; end < len(b) && !ls.stop.Load(); {
-			end = min(len(b), end+feedChunk)
-			if e := sp.feed(b[:end]); e != nil {
-				bad = malformed(e, b[:end], ls.delivered)
+		for end := sp.pos; end < len(win) && !ls.stop.Load(); {
+			end = min(len(win), end+feedChunk)
+			if e := sp.feed(win[:end]); e != nil {
+				bad = malformed(e, win[:end], sp.base, ls.delivered)
 				ls.stop.Store(true)
 				ls.cancel() // nothing more is read: a read waiting for bytes gives up now
 				break
@@ -340,13 +364,13 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 	case ls.stop.Load() || ls.readErr != nil:
 		return nil // stopped, or the read failed: read says why
 	}
-	if e := sp.finish(seen); e != nil {
+	if e := sp.finish(win); e != nil {
 		ls.stop.Store(true)
-		return malformed(e, seen, ls.delivered)
+		return malformed(e, win, sp.base, ls.delivered)
 	}
 	entities()
 	flush(true)
-	p := sp.payload(seen)
+	p := sp.payload(win)
 	ls.errors = p.Errors
 	if p.Shape == ShapeBareScalar {
 		ls.scalar = slices.Clone(p.Scalar)
@@ -356,13 +380,14 @@ func (ls *listStream) follow(read <-chan []byte, total int64, copyOut bool) erro
 
 // malformed is the error for a body found not to be JSON (err, from the
 // splitter, says where) after n entities were handed on, with an excerpt
-// of what came just before the break.
-func malformed(err error, buf []byte, n int) *streamError {
+// of what came just before the break; buf holds the body's bytes from
+// base on.
+func malformed(err error, buf []byte, base, n int) *streamError {
 	at := len(buf)
 	var me *MalformedError
 	if errors.As(err, &me) {
 		err = &MalformedError{At: me.At, Entities: n}
-		at = int(me.At)
+		at = int(me.At) - base
 	}
 	from := max(0, min(at, len(buf))-excerptLen)
 	return &streamError{kind: ErrBadResponse, err: err, excerpt: slices.Clone(buf[from:min(len(buf), at+1)])}

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,12 +17,28 @@ import (
 // splitInPieces runs the splitter over body fed in pieces (cut at the
 // given offsets), taking the entities after every piece as ListStream
 // does, and returns what it found as a Payload. The members it recorded
-// for each entity must be those index finds in the entity.
-func splitInPieces(body []byte, cuts []int) (Payload, error) {
+// for each entity must be those index finds in the entity. With slide
+// set, the bytes before keepFrom are dropped after every take, as
+// ListStream's window does: the rest moves to a new buffer and the old
+// one is overwritten, so that a read of a dropped byte shows.
+func splitInPieces(body []byte, cuts []int, slide bool) (Payload, error) {
 	s := splitter{members: true}
 	var items []json.RawMessage
 	var bad error
 	buf := make([]byte, 0, len(body))
+	read := 0 // bytes of body fed so far
+	drop := func() {
+		k := s.keepFrom()
+		if !slide || k <= 0 {
+			return
+		}
+		rest := append(make([]byte, 0, len(body)), buf[k:]...)
+		for i := range buf {
+			buf[i] = 0x01
+		}
+		buf = rest
+		s.rebase(k)
+	}
 	take := func() {
 		spans, mems, base := s.takeMembers()
 		for _, sp := range spans {
@@ -40,12 +57,14 @@ func splitInPieces(body []byte, cuts []int) (Payload, error) {
 		}
 	}
 	for _, c := range append(cuts, len(body)) {
-		c = min(max(c, len(buf)), len(body))
-		buf = append(buf, body[len(buf):c]...)
+		c = min(max(c, read), len(body))
+		buf = append(buf, body[read:c]...)
+		read = c
 		if err := s.feed(buf); err != nil {
 			return Payload{}, err
 		}
 		take()
+		drop()
 	}
 	if err := s.finish(buf); err != nil {
 		return Payload{}, err
@@ -116,7 +135,14 @@ func FuzzSplitter(f *testing.F) {
 			return
 		}
 		cuts := []int{int(a) % (len(body) + 1), int(a)%(len(body)+1) + int(b)%(len(body)+1)}
-		sp, serr := splitInPieces(body, cuts)
+		sp, serr := splitInPieces(body, cuts, false)
+		slid, slerr := splitInPieces(body, cuts, true)
+		if !sameFailure(serr, slerr) {
+			t.Fatalf("stream of %q cut at %v: error %v, through a sliding window %v", body, cuts, serr, slerr)
+		}
+		if slerr == nil {
+			samePayload(t, "stream through a sliding window", body, slid, sp)
+		}
 		if serr == errDuplicateData {
 			return
 		}
@@ -132,26 +158,66 @@ func FuzzSplitter(f *testing.F) {
 	})
 }
 
-// TestSplitterEveryCut feeds a list answer cut at every byte: the entities
-// are the same wherever the pieces end.
+// sameFailure reports whether two splitter errors are the same: both nil,
+// or the same error at the same byte of the body.
+func sameFailure(a, b error) bool {
+	var ma, mb *MalformedError
+	if errors.As(a, &ma) && errors.As(b, &mb) {
+		return *ma == *mb
+	}
+	return a == b || (a != nil && b != nil && a.Error() == b.Error())
+}
+
+// TestSplitterEveryCut feeds list answers cut at every byte, the bytes
+// read kept or dropped as a sliding window drops them: the entities are
+// the same wherever the pieces end, and a break is found at the same
+// byte.
 func TestSplitterEveryCut(t *testing.T) {
-	body := []byte(`{"data":[{"id":1,"name":"a\"]}","n":-1.5e3},null,{"id":2,"platforms":[{"os":"iOS"}],"ok":true}],"dataType":"application","errors":null}`)
-	want, err := decodeBodyTwoPass(body)
-	if err != nil || len(want.Items) != 2 {
-		t.Fatalf("reference: %v %v", want, err)
+	bodies := []string{
+		`{"data":[{"id":1,"name":"a\"]}","n":-1.5e3},null,{"id":2,"platforms":[{"os":"iOS"}],"ok":true}],"dataType":"application","errors":null}`,
+		`{"dataType":"application","errors":[{"code":"X","message":"m"}],"data":[{"id":1},{"id":2,"x":[true,false,null]}],"data_type":"a"}`,
+		`[{"id":1},null,"s",12.5,{"id":2,"name":"b"}]`,
+		`{"id":5,"name":"one bare object","n":{"deep":[1,2,{"x":"y"}]}}`,
+		`{"data":{"id":9,"name":"one"},"dataType":"application"}`,
+		` -12.5e+3 `, ` "a bare \"string\"" `, ` true `,
 	}
-	for i := 0; i <= len(body); i++ {
-		got, err := splitInPieces(body, []int{i})
+	for _, b := range bodies {
+		body := []byte(b)
+		want, err := decodeBodyTwoPass(body)
 		if err != nil {
-			t.Fatalf("cut at %d: %v", i, err)
+			t.Fatalf("reference of %s: %v", body, err)
 		}
-		samePayload(t, "stream", body, got, want)
-	}
-	for i := 1; i < len(body); i++ { // a body broken at byte i is refused wherever it is cut
-		bad := slices.Clone(body)
-		bad[i] = 0x01
-		if _, err := splitInPieces(bad, []int{i / 2}); err == nil {
-			t.Fatalf("control byte at %d accepted: %q", i, bad)
+		every := make([]int, len(body)) // a piece per byte
+		for i := range every {
+			every[i] = i + 1
+		}
+		for _, slide := range []bool{false, true} {
+			got, err := splitInPieces(body, every, slide)
+			if err != nil {
+				t.Fatalf("%s a byte at a time (slide %v): %v", body, slide, err)
+			}
+			samePayload(t, "stream", body, got, want)
+			for i := 0; i <= len(body); i++ {
+				got, err := splitInPieces(body, []int{i}, slide)
+				if err != nil {
+					t.Fatalf("%s cut at %d (slide %v): %v", body, i, slide, err)
+				}
+				samePayload(t, "stream", body, got, want)
+			}
+			for i := 1; i < len(body); i++ { // a body broken at byte i is refused wherever it is cut
+				bad := slices.Clone(body)
+				bad[i] = 0x01
+				_, whole := splitInPieces(bad, nil, false)
+				for _, cuts := range [][]int{{i / 2}, every} {
+					_, err := splitInPieces(bad, cuts, slide)
+					if err == nil {
+						t.Fatalf("control byte at %d accepted (slide %v): %q", i, slide, bad)
+					}
+					if !sameFailure(err, whole) {
+						t.Fatalf("control byte at %d of %q (slide %v): %v, fed whole %v", i, bad, slide, err, whole)
+					}
+				}
+			}
 		}
 	}
 }
@@ -252,9 +318,8 @@ func TestReadUnknownLength(t *testing.T) {
 		b.WriteString(`],"dataType":"application","errors":null}`)
 		return b.String()
 	}
-	// Small answers fit the pooled buffer as it comes: the next read is
-	// handed the very buffer the first one used (most of the time; the
-	// pool is per P, hence ten reads), and writes the same offsets.
+	// The entities of a read keep their bytes after other reads (and a
+	// read's own window, sliding over them).
 	first := list(body("First", 100))
 	want, _ := DecodeBody([]byte(body("First", 100)))
 	for i := range 10 {
@@ -268,6 +333,42 @@ func TestReadUnknownLength(t *testing.T) {
 	for i, e := range first {
 		if string(e.Raw) != string(want.Items[i]) || e.Name != fmt.Sprintf("First %d", i) || e.Cell(2) != "iOS" {
 			t.Fatalf("entity %d after a second read: %s, name %q", i, e.Raw, e.Name)
+		}
+	}
+}
+
+// TestListStreamBatchesStaySmall: however many entities one piece of the
+// answer completes (here tiny ones, tens of thousands in a chunk), they
+// come in batches of at most batchMax.
+func TestListStreamBatchesStaySmall(t *testing.T) {
+	d, _ := Lookup("apps")
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range 60000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d}`, i)
+	}
+	b.WriteByte(']')
+	var sizes []int
+	total := 0
+	ls := &listStream{d: d, parents: Ref{}, clock: clockOr(nil), cancel: func() {},
+		fn: func(b []Entity, p Progress) error {
+			sizes = append(sizes, len(b))
+			total += len(b)
+			return nil
+		}}
+	resp := &http.Response{StatusCode: 200, ContentLength: int64(b.Len()), Body: io.NopCloser(strings.NewReader(b.String()))}
+	if err := ls.read(resp); err != nil {
+		t.Fatal(err)
+	}
+	if total != 60000 {
+		t.Fatalf("%d entities in batches %v", total, sizes)
+	}
+	for _, n := range sizes {
+		if n > batchMax {
+			t.Fatalf("a batch of %d entities; batches: %v", n, sizes)
 		}
 	}
 }
