@@ -136,10 +136,15 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 	}
 	// Resolve the first profile's secret now, on the terminal, before the
 	// screen is taken (a password manager may prompt).
-	if _, err := s.Accounts.Client(ctx, s.Profile, 0); err != nil {
+	client, err := s.Accounts.Client(ctx, s.Profile, 0)
+	if err != nil {
 		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
 		return 1
 	}
+	// The first token (unless the disk cache holds one) is asked for now,
+	// while the terminal is set up and the first screen drawn: the first
+	// list's request needs it.
+	client.Tokens().Start()
 	uo := ui.Options{Context: ctx, Accounts: s.Accounts, Profile: s.Profile, ReadOnly: readonly,
 		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.StateDir, StateTemporary: s.StateTemporary}
 	if s.File != nil {

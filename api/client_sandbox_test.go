@@ -333,6 +333,7 @@ func TestTokenCacheOnDisk(t *testing.T) {
 	if _, err := c3.List(ctx, apps, nil); err != nil {
 		t.Fatal(err)
 	}
+	c3.Close() // the new token is written after the requests that waited for it went on
 	if n := srv.TokenRequests(); n != 2 {
 		t.Fatalf("corrupt cache: %d token requests, want 2", n)
 	}

@@ -170,6 +170,11 @@ type Refresher struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
+	// storeMu orders the disk cache's writes and removals: a token is
+	// written only while it is still the current one, and one refused
+	// meanwhile is removed after it was written.
+	storeMu sync.Mutex
+
 	mu       sync.Mutex
 	started  bool
 	closed   bool
@@ -290,17 +295,20 @@ func (r *Refresher) Token(ctx context.Context) (string, error) {
 // callers saw the refusal).
 func (r *Refresher) Invalidate(access string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if access == "" || r.tok.access != access {
+		r.mu.Unlock()
 		return
 	}
 	r.log.Info("token refused by the API; renewing")
 	r.tok = token{}
-	if r.cache != nil {
-		r.cache.remove(access)
-	}
 	r.publishLocked()
+	r.mu.Unlock()
 	r.wakeLoop()
+	if r.cache != nil {
+		r.storeMu.Lock()
+		r.cache.remove(access)
+		r.storeMu.Unlock()
+	}
 }
 
 // State is the current state.
@@ -502,13 +510,10 @@ func (r *Refresher) startFetchLocked() *flight {
 	return f
 }
 
-// finish records a token request's outcome and wakes its waiters.
+// finish records a token request's outcome and wakes its waiters, then
+// writes a new token to the disk cache (the requests waiting for it do
+// not wait for the disk), unless it was refused meanwhile.
 func (r *Refresher) finish(f *flight, tok token, err error) {
-	if err == nil && r.cache != nil {
-		if cerr := r.cache.store(tok); cerr != nil {
-			r.log.Warn("token cache not written", "err", cerr)
-		}
-	}
 	r.mu.Lock()
 	now := r.clock.Now()
 	if err == nil {
@@ -536,6 +541,19 @@ func (r *Refresher) finish(f *flight, tok token, err error) {
 	r.publishLocked()
 	r.mu.Unlock()
 	r.wakeLoop()
+	if err == nil && r.cache != nil {
+		r.storeMu.Lock()
+		defer r.storeMu.Unlock()
+		r.mu.Lock()
+		current := r.tok.access == tok.access
+		r.mu.Unlock()
+		if !current {
+			return
+		}
+		if cerr := r.cache.store(tok); cerr != nil {
+			r.log.Warn("token cache not written", "err", cerr)
+		}
+	}
 }
 
 // retryDelay is the background backoff after n consecutive failures:
