@@ -337,8 +337,8 @@ const cellSep = "\x1f"
 //
 // Its row (Row, Cell, SearchKey, RowKey) is rendered from Raw when asked
 // for, not kept. A listed entity (List, ListStream) is known to be valid
-// JSON; its Raw may share one buffer with the other entities of the
-// answer: never modify it.
+// JSON; its Raw may share one buffer with the other entities of its
+// piece of the answer: never modify it.
 type Entity struct {
 	Kind    *Descriptor
 	ID      string // id or natural key; "" when the kind has none (v2 create answers carry only an id)

@@ -40,7 +40,7 @@ type Pack struct {
 
 // PackEntities packs es, entities of one list (one kind, one parent), in
 // order, in packs of up to packSize. It reads es and copies what it keeps:
-// es may be dropped, and the answer's buffer with them.
+// es may be dropped, and the buffers of their raw bytes with them.
 func PackEntities(es []Entity) []*Pack {
 	out := make([]*Pack, 0, (len(es)+packSize-1)/packSize)
 	var sc packScratch

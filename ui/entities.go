@@ -127,8 +127,8 @@ func (s *entities) add(b packedBatch) {
 }
 
 // releaseAt is the size of a list's JSON from which, once it is loaded and
-// packed, the memory the load went through (the answer's buffer, the
-// batches) is handed back to the system at once (release) rather than
+// packed, the memory the load went through (the pieces of the answer,
+// the batches) is handed back to the system at once (release) rather than
 // kept by the Go runtime for allocations to come.
 const releaseAt = 16 << 20
 
