@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	xterm "github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -145,6 +146,13 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 	// while the terminal is set up and the first screen drawn: the first
 	// list's request needs it.
 	client.Tokens().Start()
+	// The cell widths of runes past U+02FF come from a table of 2 MB that
+	// go-runewidth fills on first use; the renderer measures that way on
+	// terminals that do not report grapheme clustering (tmux among them),
+	// and would fill it inside the first frame's flush (about 10 ms here,
+	// most of it faulting the table's pages in). Filled now, beside the
+	// token request, it is ready before the first frame.
+	go ansi.StringWidthWc("⠋")
 	uo := ui.Options{Context: ctx, Accounts: s.Accounts, Profile: s.Profile, ReadOnly: readonly,
 		NoColor: theme.NoColorEnv(os.Environ()), StateDir: s.StateDir, StateTemporary: s.StateTemporary}
 	if s.File != nil {
