@@ -22,11 +22,11 @@ import (
 // rendered when asked for), and they reach the caller in batches while the
 // rest is still on the way. List collects them into one slice.
 //
-// A list answer is read in chunks through a window that slides (see
-// follow): however long the answer, reading it holds a few chunks and the
-// entity being split, and each piece's entities are copied out once into
-// a buffer of their own. The Content-Length, when given, is checked, and
-// sizes List's slice.
+// A list answer is read in chunks and split through a window that slides
+// (see follow): splitting holds the entity being split, and each piece's
+// entities are copied out once into a buffer of their own; only chunks
+// read faster than they are split wait whole. The Content-Length, when
+// given, is checked, and sizes List's slice.
 
 // Progress is how far a streamed list has got.
 type Progress struct {
@@ -145,22 +145,22 @@ type listStream struct {
 
 // read consumes one 2xx answer (it runs inside Do, once per attempt). This
 // goroutine only reads, into chunks, so that the connection drains as fast
-// as the answer comes; a second one follows the chunks: it splits them,
-// makes the entities and calls fn. The answer is never held whole: the
-// follower keeps a window of the bytes its splitter may still read, and
-// copies each piece's entities out of it (see follow), so a list costs the
-// memory of what its caller keeps, not of the answer.
+// as the answer comes (the attempt's deadline covers the transfer, never
+// the caller's work); a second one follows the chunks: it splits them,
+// makes the entities and calls fn. The follower keeps a window of the
+// bytes its splitter may still read and copies each piece's entities out
+// of it (see follow): an answer that arrives no faster than it is split is
+// never held whole, only the chunks still waiting for the follower are.
 func (ls *listStream) read(resp *http.Response) error {
 	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength
 	if total > maxBody {
 		total = -1 // read until it is found too large
 	}
-	// filled carries the chunks read; free brings them back for reuse. The
-	// reader never waits for the follower but when its chunk is full and
-	// one is still waiting in filled; at most three are in use.
-	filled := make(chan []byte, 1)
-	free := make(chan []byte, 3)
+	// filled carries the chunks read, in order, to the follower; free
+	// brings them back for reuse. The reader never waits for the follower.
+	filled := make(chan [][]byte, 1)
+	free := make(chan []byte, 4)
 	done := make(chan error, 1)
 	ls.stop.Store(false)
 	go func() { done <- ls.follow(filled, free, total) }()
@@ -188,12 +188,24 @@ func (ls *listStream) read(resp *http.Response) error {
 	return &streamError{kind: ErrNetwork, err: err}
 }
 
-// readAll reads the answer in chunks of readChunk bytes, sending each on
-// filled as soon as the follower is free to take it, or once it is full.
-// It stops early when the list is stopped.
-func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []byte, free <-chan []byte) error {
-	var c []byte // the chunk being filled
-	var n int64  // bytes read
+// readAll reads the answer in chunks of readChunk bytes. Whenever filled
+// is empty it sends what was read since its last send (the full chunks
+// and the one being filled); otherwise the chunks wait here, and reading
+// goes on. It stops early when the list is stopped.
+func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- [][]byte, free <-chan []byte) error {
+	var ready [][]byte // read, not yet sent: full chunks, then the one being filled
+	var n int64        // bytes read
+	chunk := func() []byte {
+		select {
+		case c := <-free:
+			return c[:0]
+		default: // a short answer gets a chunk its size
+			if total >= 0 && total < readChunk {
+				return make([]byte, 0, max(total, 512))
+			}
+			return make([]byte, 0, readChunk)
+		}
+	}
 	for !ls.stop.Load() {
 		if total >= 0 && n == total {
 			// The announced length is read: the next read must end it.
@@ -210,36 +222,24 @@ func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []
 			}
 			continue
 		}
-		if c == nil {
-			select {
-			case c = <-free:
-				c = c[:0]
-			default: // a short answer gets a chunk its size
-				c = make([]byte, 0, readChunk)
-				if total >= 0 && total < readChunk {
-					c = make([]byte, 0, max(total, 512))
-				}
-			}
+		if len(ready) == 0 || len(ready[len(ready)-1]) == cap(ready[len(ready)-1]) {
+			ready = append(ready, chunk())
 		}
+		c := ready[len(ready)-1]
 		want := cap(c) - len(c)
 		if total >= 0 {
 			want = int(min(int64(want), total-n))
 		}
 		m, err := resp.Body.Read(c[len(c) : len(c)+want])
-		c, n = c[:len(c)+m], n+int64(m)
+		ready[len(ready)-1], n = c[:len(c)+m], n+int64(m)
 		if n > maxBody {
 			return &streamError{kind: ErrBadResponse, err: fmt.Errorf("answer larger than %d MiB", maxBody>>20)}
 		}
 		if m > 0 {
-			if len(c) == cap(c) {
-				filled <- c // the follower drains filled to its close
-				c = nil
-			} else {
-				select {
-				case filled <- c:
-					c = nil
-				default: // the follower has a chunk still waiting: this one fills up meanwhile
-				}
+			select {
+			case filled <- ready:
+				ready = nil
+			default: // the follower is busy: what was read waits for it
 			}
 		}
 		if err == io.EOF {
@@ -249,8 +249,11 @@ func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []
 			return err
 		}
 	}
-	if len(c) > 0 && !ls.stop.Load() {
-		filled <- c
+	if len(ready) > 0 && len(ready[len(ready)-1]) == 0 {
+		ready = ready[:len(ready)-1]
+	}
+	if len(ready) > 0 && !ls.stop.Load() {
+		filled <- ready // the follower drains filled to its close
 	}
 	return nil
 }
@@ -268,7 +271,7 @@ func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []
 // out of the window into one buffer of their own before it slides: the
 // entities keep their bytes (and whoever keeps an entity keeps only its
 // piece's), while the window's memory is reused from chunk to chunk.
-func (ls *listStream) follow(filled <-chan []byte, free chan<- []byte, total int64) error {
+func (ls *listStream) follow(filled <-chan [][]byte, free chan<- []byte, total int64) error {
 	sp := splitter{members: true}
 	var pending []Entity
 	var win []byte // the answer's bytes from sp.base on
@@ -329,33 +332,35 @@ func (ls *listStream) follow(filled <-chan []byte, free chan<- []byte, total int
 		}
 	}
 	var bad error
-	for c := range filled {
-		if ls.stop.Load() || bad != nil {
-			continue
-		}
-		if k := min(sp.keepFrom(), sp.pos-excerptLen); k > 0 {
-			win = win[:copy(win, win[k:])]
-			sp.rebase(k)
-		}
-		win = append(win, c...)
-		select {
-		case free <- c:
-		default:
-		}
-		// The new bytes are split feedChunk at a time, each piece's
-		// entities made before the next is scanned: however far the
-		// reader got ahead, the entities waiting and the splitter's
-		// records of them stay few (no array of them grows and is copied).
-		for end := sp.pos; end < len(win) && !ls.stop.Load(); {
-			end = min(len(win), end+feedChunk)
-			if e := sp.feed(win[:end]); e != nil {
-				bad = malformed(e, win[:end], sp.base, ls.delivered)
-				ls.stop.Store(true)
-				ls.cancel() // nothing more is read: a read waiting for bytes gives up now
+	for cs := range filled {
+		for _, c := range cs {
+			if ls.stop.Load() || bad != nil {
 				break
 			}
-			entities()
-			flush(false)
+			if k := min(sp.keepFrom(), sp.pos-excerptLen); k > 0 {
+				win = win[:copy(win, win[k:])]
+				sp.rebase(k)
+			}
+			win = append(win, c...)
+			select {
+			case free <- c:
+			default:
+			}
+			// The new bytes are split feedChunk at a time, each piece's
+			// entities made before the next is scanned: however far the
+			// reader got ahead, the entities waiting and the splitter's
+			// records of them stay few (no array of them grows and is copied).
+			for end := sp.pos; end < len(win) && !ls.stop.Load(); {
+				end = min(len(win), end+feedChunk)
+				if e := sp.feed(win[:end]); e != nil {
+					bad = malformed(e, win[:end], sp.base, ls.delivered)
+					ls.stop.Store(true)
+					ls.cancel() // nothing more is read: a read waiting for bytes gives up now
+					break
+				}
+				entities()
+				flush(false)
+			}
 		}
 	}
 	switch {

@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -222,5 +224,71 @@ func TestListStreamMissingParent(t *testing.T) {
 	var me *api.MissingRefError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), "app") {
 		t.Fatalf("missing parent: %v", err)
+	}
+}
+
+// countingBody closes full once its reader has taken want bytes.
+type countingBody struct {
+	io.ReadCloser
+	got, want int64
+	full      chan struct{}
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.got += int64(n); b.got >= b.want && b.want > 0 {
+		select {
+		case <-b.full:
+		default:
+			close(b.full)
+		}
+	}
+	return n, err
+}
+
+type readTracker struct {
+	base http.RoundTripper
+	full chan struct{}
+}
+
+func (t readTracker) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err == nil && strings.HasSuffix(r.URL.Path, "/apps") {
+		res.Body = &countingBody{ReadCloser: res.Body, want: res.ContentLength, full: t.full}
+	}
+	return res, err
+}
+
+// TestListStreamBatchesStaySmall: when the taker of the first batch holds
+// it until the whole answer has been read (a console busy drawing), the
+// answer is read meanwhile (the transfer never waits for the taker, whose
+// work its deadline does not cover), and the thousands of entities then
+// waiting come in batches of at most 1 024.
+func TestListStreamBatchesStaySmall(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Seed: "large:5000"})
+	cfg := sandboxConfig(t, srv)
+	full := make(chan struct{})
+	cfg.HTTPClient = &http.Client{Transport: readTracker{base: http.DefaultTransport, full: full}}
+	c := newClient(t, cfg)
+	var sizes []int
+	err := c.ListStream(context.Background(), kind(t, "apps"), nil, func(b []api.Entity, _ api.Progress) error {
+		if len(sizes) == 0 {
+			<-full
+		}
+		sizes = append(sizes, len(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range sizes {
+		total += n
+		if n > 1024 {
+			t.Fatalf("a batch of %d entities; batches: %v", n, sizes)
+		}
+	}
+	if total != 5000 || len(sizes) < 5 {
+		t.Fatalf("%d entities in batches %v", total, sizes)
 	}
 }

@@ -336,39 +336,3 @@ func TestReadUnknownLength(t *testing.T) {
 		}
 	}
 }
-
-// TestListStreamBatchesStaySmall: however many entities one piece of the
-// answer completes (here tiny ones, tens of thousands in a chunk), they
-// come in batches of at most batchMax.
-func TestListStreamBatchesStaySmall(t *testing.T) {
-	d, _ := Lookup("apps")
-	var b strings.Builder
-	b.WriteByte('[')
-	for i := range 60000 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":%d}`, i)
-	}
-	b.WriteByte(']')
-	var sizes []int
-	total := 0
-	ls := &listStream{d: d, parents: Ref{}, clock: clockOr(nil), cancel: func() {},
-		fn: func(b []Entity, p Progress) error {
-			sizes = append(sizes, len(b))
-			total += len(b)
-			return nil
-		}}
-	resp := &http.Response{StatusCode: 200, ContentLength: int64(b.Len()), Body: io.NopCloser(strings.NewReader(b.String()))}
-	if err := ls.read(resp); err != nil {
-		t.Fatal(err)
-	}
-	if total != 60000 {
-		t.Fatalf("%d entities in batches %v", total, sizes)
-	}
-	for _, n := range sizes {
-		if n > batchMax {
-			t.Fatalf("a batch of %d entities; batches: %v", n, sizes)
-		}
-	}
-}
