@@ -712,13 +712,9 @@ func (m *Model) onMarked(f *frame, a table.Action) (tea.Cmd, bool) {
 		return nil, false
 	}
 	rows, hidden := f.table.Marked()
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
 	// The marked entities are read back in a command (100 000 of them take
 	// about a tenth of a second): their places are taken here.
-	places, view, gen, seq := f.ents.locateAll(ids), f.id, m.gen, f.table.MarkSeq()
+	places, view, gen, seq := f.ents.locateAll(rowIDs(rows)), f.id, m.gen, f.table.MarkSeq()
 	return func() tea.Msg {
 		return markedRead{view: view, gen: gen, seq: seq, action: a, es: readAll(places), hidden: hidden}
 	}, true

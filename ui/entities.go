@@ -57,11 +57,16 @@ type packedBatch struct {
 // packBatch packs a batch of a list, whose rows are rows (rows[i] is
 // items[i]'s). It runs off the UI thread.
 func packBatch(items []api.Entity, rows []table.Row) packedBatch {
+	return packedBatch{packs: api.PackEntities(items), ids: rowIDs(rows)}
+}
+
+// rowIDs is the ids of rows, in their order.
+func rowIDs(rows []table.Row) []string {
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	return packedBatch{packs: api.PackEntities(items), ids: ids}
+	return ids
 }
 
 // expected is how many entities a list of total bytes (-1: unknown) holds,

@@ -23,12 +23,7 @@ func (m *Model) rowBodies(view int) []json.RawMessage {
 	if f == nil {
 		return nil
 	}
-	rows := f.table.Rows()
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	es := readAll(f.ents.locateAll(ids))
+	es := readAll(f.ents.locateAll(rowIDs(f.table.Rows())))
 	out := make([]json.RawMessage, len(es))
 	for i, e := range es {
 		out[i] = e.Raw
