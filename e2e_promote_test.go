@@ -21,13 +21,7 @@ func startCommand(t *testing.T, env []string, args ...string) *term {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (.ci/run installs it)")
-	}
-	bin, err := buildOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := tmuxConsole(t)
 	dir := t.TempDir()
 	tm := &term{t: t, sock: fmt.Sprintf("mpc-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), done: filepath.Join(dir, "exit-code")}
 	env = append(cliEnv(t, "TERM=xterm-256color"), env...)

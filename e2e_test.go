@@ -49,13 +49,10 @@ func startTerm(t testing.TB, env ...string) *term {
 	return tm
 }
 
-// newTerm is startTerm before the terminal is launched: the shell command
-// that runs the console, and the term it will run in.
-func newTerm(t testing.TB, env ...string) (*term, string) {
+// tmuxConsole is the console's binary, built once, for a test or a
+// benchmark that runs it in tmux; it skips when tmux is not installed.
+func tmuxConsole(t testing.TB) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
@@ -63,6 +60,17 @@ func newTerm(t testing.TB, env ...string) (*term, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return bin
+}
+
+// newTerm is startTerm before the terminal is launched: the shell command
+// that runs the console, and the term it will run in.
+func newTerm(t testing.TB, env ...string) (*term, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := tmuxConsole(t)
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {

@@ -55,13 +55,7 @@ func BenchmarkConsoleLoad50k(b *testing.B) {
 	if runtime.GOOS != "linux" {
 		b.Skip("times processes in tmux")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		b.Skip("tmux is not installed (.ci/run installs it)")
-	}
-	bin, err := buildOnce()
-	if err != nil {
-		b.Fatal(err)
-	}
+	bin := tmuxConsole(b)
 	base := startSandboxProcess(b, bin, "large:50000")
 	tok := sandboxToken(b, base)
 	getApps(b, base, tok)

@@ -35,10 +35,7 @@ func BenchmarkConsoleRSS100k(b *testing.B) {
 	if runtime.GOOS != "linux" {
 		b.Skip("reads /proc")
 	}
-	bin, err := buildOnce()
-	if err != nil {
-		b.Fatal(err)
-	}
+	bin := tmuxConsole(b)
 	base := startSandboxProcess(b, bin, "large:100000")
 	body := appsAnswerSize(b, base)
 	var rss, hwm float64
