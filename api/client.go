@@ -368,8 +368,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 }
 
 // attempt makes attempt number n under its own deadline, its share of the
-// retry budget left after elapsed. An attempt that runs out of it while
-// ctx is still live is marked timedOut, its cause saying how long it had.
+// retry budget left after elapsed (paused while a list's reader waits for
+// its caller: see attemptCtx). An attempt that runs out of it while ctx is
+// still live is marked timedOut, its cause saying how long it had.
 func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path string, renewed *bool, n int, elapsed time.Duration) (*Response, *Error) {
 	limit := c.retry.attemptTimeout(n, elapsed)
 	if limit <= 0 {
@@ -377,7 +378,7 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path stri
 		return nil, &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Attempts: n, timedOut: true,
 			Err: &attemptTimeoutError{limit: 0, err: context.DeadlineExceeded}, notSent: true}
 	}
-	actx, cancel := context.WithTimeout(ctx, limit)
+	actx, cancel := withAttemptDeadline(ctx, limit)
 	defer cancel()
 	resp, e := c.once(actx, req, u, path, renewed, n)
 	if e == nil || actx.Err() == nil || ctx.Err() != nil {

@@ -160,3 +160,7 @@ func DamagePack(p *Pack) {
 		p.z[i] ^= 0x5a
 	}
 }
+
+// ReadAheadBytes is how far a list's reader reads ahead of a follower that
+// does not take what it read before it waits for it.
+const ReadAheadBytes = readAhead * readChunk

@@ -24,9 +24,9 @@ import (
 //
 // A list answer is read in chunks and split through a window that slides
 // (see follow): splitting holds the entity being split, and each piece's
-// entities are copied out once into a buffer of their own; only chunks
-// read faster than they are split wait whole. The Content-Length, when
-// given, is checked, and sizes List's slice.
+// entities are copied out once into a buffer of their own; at most
+// readAhead chunks read faster than they are split wait whole. The
+// Content-Length, when given, is checked, and sizes List's slice.
 
 // Progress is how far a streamed list has got.
 type Progress struct {
@@ -45,6 +45,7 @@ const (
 	batchMax   = 1024
 	batchEvery = 100 * time.Millisecond
 	readChunk  = 256 << 10 // the reader's chunks
+	readAhead  = 4         // full chunks read beyond the follower's before the reader waits for it
 	feedChunk  = 256 << 10 // the splitter scans this much at a time (see follow)
 )
 
@@ -145,12 +146,12 @@ type listStream struct {
 
 // read consumes one 2xx answer (it runs inside Do, once per attempt). This
 // goroutine only reads, into chunks, so that the connection drains as fast
-// as the answer comes (the attempt's deadline covers the transfer, never
-// the caller's work); a second one follows the chunks: it splits them,
+// as the answer comes; a second one follows the chunks: it splits them,
 // makes the entities and calls fn. The follower keeps a window of the
 // bytes its splitter may still read and copies each piece's entities out
-// of it (see follow): an answer that arrives no faster than it is split is
-// never held whole, only the chunks still waiting for the follower are.
+// of it (see follow), so the answer is never held whole: once readAhead
+// chunks wait for the follower, the reader waits too, and the attempt's
+// deadline with it (it covers the transfer, never the caller's work).
 func (ls *listStream) read(resp *http.Response) error {
 	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength
@@ -158,14 +159,18 @@ func (ls *listStream) read(resp *http.Response) error {
 		total = -1 // read until it is found too large
 	}
 	// filled carries the chunks read, in order, to the follower; free
-	// brings them back for reuse. The reader never waits for the follower.
+	// brings them back for reuse.
 	filled := make(chan [][]byte, 1)
 	free := make(chan []byte, 4)
 	done := make(chan error, 1)
 	ls.stop.Store(false)
 	go func() { done <- ls.follow(filled, free, total) }()
 
-	err := ls.readAll(resp, total, filled, free)
+	ctx := context.Background()
+	if resp.Request != nil {
+		ctx = resp.Request.Context() // the attempt's
+	}
+	err := ls.readAll(ctx, resp, total, filled, free)
 	if err != nil {
 		ls.readErr = err
 		ls.stop.Store(true) // entities not yet handed out are dropped
@@ -190,9 +195,11 @@ func (ls *listStream) read(resp *http.Response) error {
 
 // readAll reads the answer in chunks of readChunk bytes. Whenever filled
 // is empty it sends what was read since its last send (the full chunks
-// and the one being filled); otherwise the chunks wait here, and reading
-// goes on. It stops early when the list is stopped.
-func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- [][]byte, free <-chan []byte) error {
+// and the one being filled); otherwise the chunks wait here and reading
+// goes on, until readAhead full chunks wait: then it waits for the
+// follower, the deadline of the attempt (ctx's) paused meanwhile. It stops
+// early when the list is stopped.
+func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total int64, filled chan<- [][]byte, free <-chan []byte) error {
 	var ready [][]byte // read, not yet sent: full chunks, then the one being filled
 	var n int64        // bytes read
 	chunk := func() []byte {
@@ -240,6 +247,19 @@ func (ls *listStream) readAll(resp *http.Response, total int64, filled chan<- []
 			case filled <- ready:
 				ready = nil
 			default: // the follower is busy: what was read waits for it
+				if len(ready) < readAhead || len(ready[len(ready)-1]) < cap(ready[len(ready)-1]) {
+					break
+				}
+				resume := pauseAttempt(ctx)
+				select {
+				case filled <- ready:
+					ready = nil
+				case <-ctx.Done():
+				}
+				resume()
+				if ready != nil {
+					return ctx.Err()
+				}
 			}
 		}
 		if err == io.EOF {

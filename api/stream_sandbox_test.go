@@ -248,27 +248,31 @@ func (b *countingBody) Read(p []byte) (int, error) {
 
 type readTracker struct {
 	base http.RoundTripper
+	want int64 // bytes of the answer read before full is closed; 0: all of it
 	full chan struct{}
 }
 
 func (t readTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := t.base.RoundTrip(r)
 	if err == nil && strings.HasSuffix(r.URL.Path, "/apps") {
-		res.Body = &countingBody{ReadCloser: res.Body, want: res.ContentLength, full: t.full}
+		want := t.want
+		if want == 0 {
+			want = res.ContentLength
+		}
+		res.Body = &countingBody{ReadCloser: res.Body, want: want, full: t.full}
 	}
 	return res, err
 }
 
 // TestListStreamBatchesStaySmall: when the taker of the first batch holds
-// it until the whole answer has been read (a console busy drawing), the
-// answer is read meanwhile (the transfer never waits for the taker, whose
-// work its deadline does not cover), and the thousands of entities then
+// it (a console busy drawing) until the reader has read as far ahead as it
+// goes before it waits for the taker, the thousands of entities then
 // waiting come in batches of at most 1 024.
 func TestListStreamBatchesStaySmall(t *testing.T) {
 	srv := startSandbox(t, sandbox.Options{Seed: "large:5000"})
 	cfg := sandboxConfig(t, srv)
 	full := make(chan struct{})
-	cfg.HTTPClient = &http.Client{Transport: readTracker{base: http.DefaultTransport, full: full}}
+	cfg.HTTPClient = &http.Client{Transport: readTracker{base: http.DefaultTransport, want: api.ReadAheadBytes, full: full}}
 	c := newClient(t, cfg)
 	var sizes []int
 	err := c.ListStream(context.Background(), kind(t, "apps"), nil, func(b []api.Entity, _ api.Progress) error {
