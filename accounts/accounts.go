@@ -249,6 +249,22 @@ func (m *Manager) Client(ctx context.Context, profile string, account int64) (*a
 	}
 }
 
+// Made returns the client of a profile in an account (0: the profile's
+// own account) when it is made already; it never makes one.
+func (m *Manager) Made(profile string, account int64) (*api.Client, bool) {
+	e, ok := m.profiles[profile]
+	if !ok {
+		return nil, false
+	}
+	if account == 0 {
+		account = e.info.AccountID
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.clients[key{profile, account}]
+	return c, ok
+}
+
 // sandboxOrgID is the embedded sandbox's one organization (its
 // SeedOrgID), which role and task paths name.
 const sandboxOrgID = 1

@@ -59,8 +59,8 @@ func (m *Model) baseURL(p place) string {
 
 // connect switches the session to a profile and account. The generation
 // changes at once, so every reply still in flight for the old account is
-// dropped when it arrives (and no longer counted in flight); the client is
-// resolved in the background (a secret command may take a while).
+// dropped when it arrives (and no longer counted in flight); a client not
+// made yet is made in the background (a secret command may take a while).
 func (m *Model) connect(profile string, account int64) tea.Cmd {
 	if !allowed(&m.opts, profile) {
 		m.fail(fmt.Errorf("this session may not use profile %q", profile))
@@ -78,6 +78,23 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	m.inflight = 0
 	mgr, cat := m.accts, m.cat
 	p, _ := mgr.Profile(profile)
+	then := func(c connected, err error) tea.Cmd {
+		cmd := m.onConnected(c, err)
+		m.enteredView() // another account's view, or the same one after a failed switch
+		if stopped != "" {
+			m.setNotice(stopped)
+		}
+		return cmd
+	}
+	if account == 0 || account == p.AccountID {
+		if c, ok := mgr.Made(profile, account); ok {
+			// Nothing to wait for (the first profile's client is made
+			// before the program starts): the session connects now, and
+			// the first view's list is asked for without a trip through
+			// a command and the messages queued before its answer.
+			return then(connected{profile: p, account: c.AccountID(), client: c}, nil)
+		}
+	}
 	return request(m, ask[connected]{
 		what: "connect", noClient: true,
 		do: func(ctx context.Context, _ *api.Client) (connected, error) {
@@ -99,14 +116,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 			}
 			return connected{profile: p, account: acct, client: c}, err
 		},
-		then: func(c connected, err error) tea.Cmd {
-			cmd := m.onConnected(c, err)
-			m.enteredView() // another account's view, or the same one after a failed switch
-			if stopped != "" {
-				m.setNotice(stopped)
-			}
-			return cmd
-		},
+		then: then,
 	})
 }
 

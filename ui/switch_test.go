@@ -105,3 +105,27 @@ func TestAllowedProfilesRestrictSwitching(t *testing.T) {
 	d.key("enter")
 	d.waitFor(`may not use profile "sandbox-viewer"`)
 }
+
+// TestStartConnectsAtOnceWhenTheClientIsMade: a profile whose client is
+// made already (the first one is made before the program starts, its
+// secret read on the terminal) is connected to in Init itself: the first
+// view is open and its list asked for before any message comes back. One
+// whose client is still to be made is connected to once it is.
+func TestStartConnectsAtOnceWhenTheClientIsMade(t *testing.T) {
+	for _, tc := range []struct {
+		profile string
+		atOnce  bool
+	}{
+		{accounts.SandboxProfile, true}, // start makes it, for changes behind the console's back
+		{accounts.ViewerProfile, false},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			d := start(t, fixture{ui: ui.Options{Profile: tc.profile}})
+			s := d.screen()
+			if open := strings.Contains(s, "Loading…") && strings.Contains(s, "loading… 0 rows"); open != tc.atOnce {
+				t.Fatalf("the first view open and loading before any answer: %v, want %v:\n%s", open, tc.atOnce, s)
+			}
+			d.waitFor("Acme Shop", tc.profile)
+		})
+	}
+}
