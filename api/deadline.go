@@ -11,36 +11,38 @@ import (
 // time does not run while the attempt is paused: a list's reader that waits
 // for its caller to take what was read (see readAll) is not waiting for the
 // remote, which is not late meanwhile. Like every network deadline it goes
-// by the wall clock; the tests replace now and after.
+// by the wall clock (see Clock); the tests give it one they move.
 type attemptCtx struct {
 	context.Context // the parent, for its values
 
-	now   func() time.Time
-	after func(time.Duration, func()) (stop func() bool)
-
+	clock      Clock
 	done       chan struct{}
 	stopParent func() bool
 
-	mu        sync.Mutex
-	err       error
-	left      time.Duration // the time left, as of since
-	since     time.Time     // when left was taken
-	paused    int           // pauses not yet resumed
-	stopTimer func() bool   // the running timer's stop; nil while paused or done
+	mu     sync.Mutex
+	err    error
+	left   time.Duration // the time left, as of since
+	since  time.Time     // when left was taken
+	paused int           // pauses not yet resumed
+	timer  int           // the running timer's number; 0 while paused or done
+	stop   func() bool   // stops the running timer
+	timers int           // timers armed so far
 }
 
 type attemptCtxKey struct{}
 
-// withAttemptDeadline returns a context that is done after d (not counting
-// pauses), or when parent is done, or when the returned cancel is called.
+// withAttemptDeadline returns a context that is done after d of the wall
+// clock (not counting pauses), or when parent is done, or when the returned
+// cancel is called.
 func withAttemptDeadline(parent context.Context, d time.Duration) (*attemptCtx, context.CancelFunc) {
-	return newAttemptCtx(parent, d, time.Now, func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop })
+	return newAttemptCtx(parent, d, wallClock{})
 }
 
-func newAttemptCtx(parent context.Context, d time.Duration, now func() time.Time, after func(time.Duration, func()) func() bool) (*attemptCtx, context.CancelFunc) {
-	c := &attemptCtx{Context: parent, now: now, after: after, done: make(chan struct{}), left: d, since: now()}
+func newAttemptCtx(parent context.Context, d time.Duration, clock Clock) (*attemptCtx, context.CancelFunc) {
+	c := &attemptCtx{Context: parent, clock: clock, done: make(chan struct{}), left: d}
 	c.mu.Lock()
-	c.stopTimer = c.after(d, c.expire)
+	c.since = clock.Now()
+	c.arm()
 	c.mu.Unlock()
 	stop := context.AfterFunc(parent, func() { c.end(parent.Err()) })
 	c.mu.Lock()
@@ -53,7 +55,34 @@ func newAttemptCtx(parent context.Context, d time.Duration, now func() time.Time
 	return c, func() { c.end(context.Canceled) }
 }
 
-func (c *attemptCtx) expire() { c.end(context.DeadlineExceeded) }
+// arm starts a timer for the time left; c.mu is held.
+func (c *attemptCtx) arm() {
+	fired, stop := c.clock.NewTimer(c.left)
+	c.timers++
+	n, quit := c.timers, make(chan struct{})
+	c.timer = n
+	c.stop = func() bool { close(quit); return stop() }
+	go func() {
+		select {
+		case <-fired:
+			c.mu.Lock()
+			current := c.timer == n // not stopped since
+			c.mu.Unlock()
+			if current {
+				c.end(context.DeadlineExceeded)
+			}
+		case <-quit:
+		}
+	}()
+}
+
+// disarm stops the running timer, if one runs; c.mu is held.
+func (c *attemptCtx) disarm() {
+	if c.timer != 0 {
+		c.stop()
+		c.timer, c.stop = 0, nil
+	}
+}
 
 // end makes the context done with err, unless it already is.
 func (c *attemptCtx) end(err error) {
@@ -63,10 +92,7 @@ func (c *attemptCtx) end(err error) {
 		return
 	}
 	c.err = err
-	if c.stopTimer != nil {
-		c.stopTimer()
-		c.stopTimer = nil
-	}
+	c.disarm()
 	close(c.done)
 	if c.stopParent != nil {
 		c.stopParent()
@@ -87,7 +113,7 @@ func (c *attemptCtx) Deadline() (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.paused > 0 {
-		return c.now().Add(c.left), true
+		return c.clock.Now().Add(c.left), true
 	}
 	return c.since.Add(c.left), true
 }
@@ -99,14 +125,14 @@ func (c *attemptCtx) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// pause stops the attempt's time until the returned resume is called (once).
+// pause stops the attempt's time until the returned resume is called
+// (more calls of it do nothing).
 func (c *attemptCtx) pause() (resume func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.paused++; c.paused == 1 && c.stopTimer != nil {
-		now := c.now()
-		c.stopTimer()
-		c.stopTimer = nil
+	if c.paused++; c.paused == 1 && c.timer != 0 {
+		now := c.clock.Now()
+		c.disarm()
 		c.left, c.since = c.left-now.Sub(c.since), now
 	}
 	var once sync.Once
@@ -119,8 +145,8 @@ func (c *attemptCtx) resume() {
 	if c.paused--; c.paused > 0 || c.err != nil {
 		return
 	}
-	c.since = c.now()
-	c.stopTimer = c.after(c.left, c.expire)
+	c.since = c.clock.Now()
+	c.arm()
 }
 
 // pauseAttempt pauses the deadline of the attempt ctx belongs to, if any,

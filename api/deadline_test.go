@@ -6,194 +6,134 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
-// fakeTimers is the time of an attemptCtx under test: now moves only when
-// the test says so, and the armed timer fires only when the test fires it.
-type fakeTimers struct {
-	mu      sync.Mutex
-	t       time.Time
-	armed   []time.Duration    // every duration a timer was armed with
-	fire    func()             // the running timer's; nil when none runs
-	arms    chan time.Duration // gets each duration a timer is armed with
-	stopped chan struct{}      // gets a value when a running timer is stopped
-}
+// clockStart is where the fake clocks of these tests start.
+var clockStart = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func newFakeTimers() *fakeTimers {
-	return &fakeTimers{t: time.Unix(1_000_000, 0), arms: make(chan time.Duration, 1), stopped: make(chan struct{}, 1)}
-}
-
-func (f *fakeTimers) now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.t
-}
-
-func (f *fakeTimers) advance(d time.Duration) {
-	f.mu.Lock()
-	f.t = f.t.Add(d)
-	f.mu.Unlock()
-}
-
-func (f *fakeTimers) after(d time.Duration, fn func()) func() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.armed = append(f.armed, d)
-	select {
-	case f.arms <- d:
-	default: // the test does not wait for this one
-	}
-	var once sync.Once
-	run := func() { once.Do(fn) }
-	f.fire = run
-	return func() bool {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if f.fire == nil {
-			return false
-		}
-		f.fire = nil
-		select {
-		case f.stopped <- struct{}{}:
-		default:
-		}
-		return true
-	}
-}
-
-// expire fires the running timer, if one runs.
-func (f *fakeTimers) expire() {
-	f.mu.Lock()
-	fn := f.fire
-	f.fire = nil
-	f.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-}
-
-func (f *fakeTimers) lastArmed() time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.armed[len(f.armed)-1]
-}
+// waitLimit bounds every wait for the code under test to react. It is a
+// deadlock detector, not a timing assertion.
+const waitLimit = 10 * time.Second
 
 func TestAttemptCtx(t *testing.T) {
 	const limit = 10 * time.Second
 	for _, tc := range []struct {
 		name    string
-		run     func(ft *fakeTimers, c *attemptCtx, cancel, cancelParent context.CancelFunc)
+		run     func(clk *testutil.FakeClock, c *attemptCtx, cancel, cancelParent context.CancelFunc)
 		want    error         // Err at the end; nil: not done
-		armed   time.Duration // what the last timer was armed with
-		timerOn bool          // a timer runs at the end
+		pending time.Duration // when the running timer is due, from the start; 0: none runs
 	}{
-		{name: "runs out", run: func(ft *fakeTimers, c *attemptCtx, _, _ context.CancelFunc) {
-			ft.advance(limit)
-			ft.expire()
-		}, want: context.DeadlineExceeded, armed: limit},
-		{name: "paused, time passes without ending it", run: func(ft *fakeTimers, c *attemptCtx, _, _ context.CancelFunc) {
-			ft.advance(3 * time.Second)
+		{name: "runs out", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(limit)
+		}, want: context.DeadlineExceeded},
+		{name: "not yet", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(limit - time.Nanosecond)
+		}, pending: limit},
+		{name: "paused, time passes without ending it", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(3 * time.Second)
 			c.pause()
-			ft.advance(time.Hour)
-		}, armed: limit},
-		{name: "resumed with the time it had left", run: func(ft *fakeTimers, c *attemptCtx, _, _ context.CancelFunc) {
-			ft.advance(3 * time.Second)
+			clk.Advance(time.Hour)
+		}},
+		{name: "resumed with the time it had left", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(3 * time.Second)
 			resume := c.pause()
-			ft.advance(time.Hour)
+			clk.Advance(time.Hour)
 			resume()
 			resume() // a second call does nothing
-		}, armed: 7 * time.Second, timerOn: true},
-		{name: "nested pauses: the time runs once both resumed", run: func(ft *fakeTimers, c *attemptCtx, _, _ context.CancelFunc) {
-			ft.advance(time.Second)
+		}, pending: time.Hour + limit},
+		{name: "nested pauses: the time runs once both resumed", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(time.Second)
 			r1 := c.pause()
 			r2 := c.pause()
-			ft.advance(time.Minute)
+			clk.Advance(time.Minute)
 			r1()
-			ft.advance(time.Minute)
+			clk.Advance(time.Minute)
 			r2()
-		}, armed: 9 * time.Second, timerOn: true},
-		{name: "resumed, then runs out", run: func(ft *fakeTimers, c *attemptCtx, _, _ context.CancelFunc) {
-			ft.advance(4 * time.Second)
+		}, pending: 2*time.Minute + limit},
+		{name: "resumed, then runs out", run: func(clk *testutil.FakeClock, c *attemptCtx, _, _ context.CancelFunc) {
+			clk.Advance(4 * time.Second)
 			resume := c.pause()
-			ft.advance(time.Minute)
+			clk.Advance(time.Minute)
 			resume()
-			ft.advance(6 * time.Second)
-			ft.expire()
-		}, want: context.DeadlineExceeded, armed: 6 * time.Second},
-		{name: "cancelled", run: func(ft *fakeTimers, c *attemptCtx, cancel, _ context.CancelFunc) {
+			clk.Advance(6 * time.Second)
+		}, want: context.DeadlineExceeded},
+		{name: "cancelled", run: func(clk *testutil.FakeClock, c *attemptCtx, cancel, _ context.CancelFunc) {
 			cancel()
-		}, want: context.Canceled, armed: limit},
-		{name: "cancelled while paused, not resumed again", run: func(ft *fakeTimers, c *attemptCtx, cancel, _ context.CancelFunc) {
+		}, want: context.Canceled},
+		{name: "cancelled while paused, not resumed again", run: func(clk *testutil.FakeClock, c *attemptCtx, cancel, _ context.CancelFunc) {
 			resume := c.pause()
 			cancel()
 			resume()
-		}, want: context.Canceled, armed: limit},
-		{name: "the parent ends", run: func(ft *fakeTimers, c *attemptCtx, _, cancelParent context.CancelFunc) {
+		}, want: context.Canceled},
+		{name: "the parent ends", run: func(clk *testutil.FakeClock, c *attemptCtx, _, cancelParent context.CancelFunc) {
 			cancelParent()
-			<-c.Done()
-		}, want: context.Canceled, armed: limit},
+		}, want: context.Canceled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ft := newFakeTimers()
+			clk := testutil.NewFakeClock(clockStart)
 			parent, cancelParent := context.WithCancel(context.Background())
 			defer cancelParent()
-			c, cancel := newAttemptCtx(parent, limit, ft.now, ft.after)
+			c, cancel := newAttemptCtx(parent, limit, clk)
 			defer cancel()
-			tc.run(ft, c, cancel, cancelParent)
-			if err := c.Err(); err != tc.want {
-				t.Fatalf("Err() = %v, want %v", err, tc.want)
-			}
-			select {
-			case <-c.Done():
-				if tc.want == nil {
-					t.Fatal("done, with no error")
-				}
-			default:
-				if tc.want != nil {
+			tc.run(clk, c, cancel, cancelParent)
+			if tc.want != nil {
+				select {
+				case <-c.Done():
+				case <-time.After(waitLimit):
 					t.Fatal("not done")
 				}
 			}
-			if got := ft.lastArmed(); got != tc.armed {
-				t.Errorf("last timer armed with %v, want %v", got, tc.armed)
+			if err := c.Err(); err != tc.want {
+				t.Fatalf("Err() = %v, want %v", err, tc.want)
 			}
-			ft.mu.Lock()
-			on := ft.fire != nil
-			ft.mu.Unlock()
-			if on != tc.timerOn {
-				t.Errorf("a timer runs: %v, want %v", on, tc.timerOn)
+			if tc.want == nil {
+				select {
+				case <-c.Done():
+					t.Fatal("done, with no error")
+				default:
+				}
+			}
+			var want []time.Time
+			if tc.pending != 0 {
+				want = []time.Time{clockStart.Add(tc.pending)}
+			}
+			if got := clk.Pending(); !slices.Equal(got, want) {
+				t.Errorf("timers pending %v, want %v", got, want)
 			}
 		})
 	}
 }
 
 func TestAttemptCtxDeadlineAndValues(t *testing.T) {
-	ft := newFakeTimers()
+	clk := testutil.NewFakeClock(clockStart)
 	type key struct{}
 	parent := context.WithValue(context.Background(), key{}, "v")
-	c, cancel := newAttemptCtx(parent, 10*time.Second, ft.now, ft.after)
+	c, cancel := newAttemptCtx(parent, 10*time.Second, clk)
 	defer cancel()
-	start := ft.now()
-	if d, ok := c.Deadline(); !ok || !d.Equal(start.Add(10*time.Second)) {
+	if d, ok := c.Deadline(); !ok || !d.Equal(clockStart.Add(10*time.Second)) {
 		t.Fatalf("Deadline() = %v, %v", d, ok)
 	}
-	ft.advance(2 * time.Second)
+	clk.Advance(2 * time.Second)
 	resume := c.pause()
-	ft.advance(time.Minute)
+	clk.Advance(time.Minute)
 	// Paused: 8 s left, counted from now.
-	if d, _ := c.Deadline(); !d.Equal(start.Add(time.Minute + 10*time.Second)) {
-		t.Fatalf("paused: Deadline() = %v", d.Sub(start))
+	if d, _ := c.Deadline(); !d.Equal(clockStart.Add(time.Minute + 10*time.Second)) {
+		t.Fatalf("paused: Deadline() = %v", d.Sub(clockStart))
 	}
 	resume()
-	if d, _ := c.Deadline(); !d.Equal(start.Add(time.Minute + 10*time.Second)) {
-		t.Fatalf("resumed: Deadline() = %v", d.Sub(start))
+	if d, _ := c.Deadline(); !d.Equal(clockStart.Add(time.Minute + 10*time.Second)) {
+		t.Fatalf("resumed: Deadline() = %v", d.Sub(clockStart))
 	}
 	if c.Value(key{}) != "v" {
 		t.Fatal("the parent's values are lost")
 	}
-	if pauseAttempt(context.WithValue(c, key{}, "w")) == nil || ft.lastArmed() != 8*time.Second {
+	pauseAttempt(context.WithValue(c, key{}, "w"))
+	if len(clk.Pending()) != 0 {
 		t.Fatal("pauseAttempt does not find the attempt under a derived context")
 	}
 	pauseAttempt(context.Background())() // no attempt: nothing to pause
@@ -244,9 +184,9 @@ func (b *endlessList) Close() error { return nil }
 // the attempt had left.
 func TestReaderWaitsForItsTaker(t *testing.T) {
 	d, _ := Lookup("apps")
-	ft := newFakeTimers()
+	clk := testutil.NewFakeClock(clockStart)
 	const limit = 9 * time.Second
-	actx, cancel := newAttemptCtx(context.Background(), limit, ft.now, ft.after)
+	actx, cancel := newAttemptCtx(context.Background(), limit, clk)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, "http://127.0.0.1/v1/apps", nil)
 	if err != nil {
@@ -266,33 +206,32 @@ func TestReaderWaitsForItsTaker(t *testing.T) {
 			}
 			return nil
 		}}
-	<-ft.arms // the attempt's own, at its start
 	done := make(chan error, 1)
 	go func() {
 		done <- ls.read(&http.Response{StatusCode: 200, ContentLength: -1, Body: body, Request: req})
 	}()
 	<-held
+	paused := make(chan bool, 1)
+	go func() { paused <- clk.WaitForNoTimer(waitLimit) }()
 	select {
-	case <-ft.stopped: // the reader paused the attempt's deadline: it waits
+	case ok := <-paused: // the reader paused the attempt's deadline: it waits
+		if !ok {
+			t.Fatal("the attempt's deadline still runs while the reader waits")
+		}
 	case <-body.over:
 		t.Fatalf("the reader went on past %d bytes while the taker held its first batch", bound)
 	case err := <-done:
 		t.Fatalf("the read ended: %v", err)
 	}
-	ft.advance(time.Hour)
+	clk.Advance(time.Hour)
 	if err := actx.Err(); err != nil {
 		t.Fatalf("the attempt ended while its reader waited for the taker: %v", err)
 	}
 	close(release)
 	// The reader goes on with the whole deadline still ahead of it (the
 	// fake clock did not move before the pause).
-	select {
-	case d := <-ft.arms:
-		if d != limit {
-			t.Fatalf("the deadline resumed with %v left, want %v", d, limit)
-		}
-	case err := <-done:
-		t.Fatalf("the read ended: %v", err)
+	if !clk.WaitForTimer(clockStart.Add(time.Hour+limit), waitLimit) {
+		t.Fatalf("the deadline did not resume with %v left: timers pending %v", limit, clk.Pending())
 	}
 	close(body.stop)
 	if err := <-done; err == nil {

@@ -15,7 +15,7 @@ type FakeClock struct {
 	mu      sync.Mutex
 	now     time.Time
 	timers  []*fakeTimer
-	changed chan struct{} // closed and replaced whenever a timer is set
+	changed chan struct{} // closed and replaced whenever a timer is set or stopped
 }
 
 type fakeTimer struct {
@@ -57,6 +57,8 @@ func (c *FakeClock) NewTimer(d time.Duration) (<-chan time.Time, func() bool) {
 			return false
 		}
 		c.timers = slices.Delete(c.timers, i, i+1)
+		close(c.changed)
+		c.changed = make(chan struct{})
 		return true
 	}
 }
@@ -104,11 +106,23 @@ func (c *FakeClock) Pending() []time.Time {
 // sleep on, so advancing the clock to at now wakes it. It reports whether
 // the timer was seen.
 func (c *FakeClock) WaitForTimer(at time.Time, timeout time.Duration) bool {
+	return c.waitFor(func() bool { return slices.ContainsFunc(c.timers, func(t *fakeTimer) bool { return t.at.Equal(at) }) }, timeout)
+}
+
+// WaitForNoTimer waits, up to timeout of real time, until no timer is
+// pending (every one fired or stopped). It reports whether that was seen.
+func (c *FakeClock) WaitForNoTimer(timeout time.Duration) bool {
+	return c.waitFor(func() bool { return len(c.timers) == 0 }, timeout)
+}
+
+// waitFor waits, up to timeout of real time, until cond (called with the
+// clock locked) holds.
+func (c *FakeClock) waitFor(cond func() bool, timeout time.Duration) bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
 		c.mu.Lock()
-		found := slices.ContainsFunc(c.timers, func(t *fakeTimer) bool { return t.at.Equal(at) })
+		found := cond()
 		changed := c.changed
 		c.mu.Unlock()
 		if found {

@@ -77,6 +77,21 @@ func TestFakeClockWaitForTimer(t *testing.T) {
 	}
 }
 
+func TestFakeClockWaitForNoTimer(t *testing.T) {
+	c := NewFakeClock(t0)
+	if !c.WaitForNoTimer(10 * time.Second) {
+		t.Fatal("a clock with no timer has one pending")
+	}
+	_, stop := c.NewTimer(time.Second)
+	if c.WaitForNoTimer(10 * time.Millisecond) {
+		t.Fatal("did not see the pending timer")
+	}
+	go stop()
+	if !c.WaitForNoTimer(10 * time.Second) {
+		t.Fatal("did not see the timer stopped")
+	}
+}
+
 func TestPoll(t *testing.T) {
 	n := 0
 	if err := Poll(10*time.Second, func() bool { n++; return n == 3 }); err != nil || n != 3 {
