@@ -21,12 +21,14 @@ type attemptCtx struct {
 
 	mu     sync.Mutex
 	err    error
-	left   time.Duration // the time left, as of since
-	since  time.Time     // when left was taken
-	paused int           // pauses not yet resumed
-	timer  int           // the running timer's number; 0 while paused or done
-	stop   func() bool   // stops the running timer
-	timers int           // timers armed so far
+	left   time.Duration  // the time left, as of since
+	since  time.Time      // when left was taken
+	paused int            // pauses not yet resumed
+	timer  int            // the running timer's number; 0 while paused or done
+	stop   func() bool    // stops the running timer
+	timers int            // timers armed so far
+	afters map[int]func() // what runs once done (AfterFunc), by number
+	nafter int            // AfterFunc calls so far
 }
 
 type attemptCtxKey struct{}
@@ -46,7 +48,7 @@ func newAttemptCtx(parent context.Context, d time.Duration, clock Clock) (*attem
 	c.mu.Unlock()
 	stop := context.AfterFunc(parent, func() { c.end(parent.Err()) })
 	c.mu.Lock()
-	if c.err != nil { // the parent was done already
+	if c.err != nil { // done meanwhile: its time ran out, or the parent is done
 		stop()
 	} else {
 		c.stopParent = stop
@@ -97,6 +99,35 @@ func (c *attemptCtx) end(err error) {
 	if c.stopParent != nil {
 		c.stopParent()
 	}
+	for _, f := range c.afters {
+		go f()
+	}
+	c.afters = nil
+}
+
+// AfterFunc runs f in a goroutine of its own once c is done. The
+// contexts derived from c (net/http derives one for every request) find
+// it, and need no goroutine of their own to follow c.
+func (c *attemptCtx) AfterFunc(f func()) (stop func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	if c.afters == nil {
+		c.afters = map[int]func(){}
+	}
+	c.nafter++
+	n := c.nafter
+	c.afters[n] = f
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, waiting := c.afters[n]
+		delete(c.afters, n)
+		return waiting
+	}
 }
 
 func (c *attemptCtx) Done() <-chan struct{} { return c.done }
@@ -108,7 +139,9 @@ func (c *attemptCtx) Err() error {
 }
 
 // Deadline is when the attempt's time runs out if it is not paused again
-// (counted from now while it is paused).
+// (counted from now while it is paused): unlike a context.WithTimeout's, it
+// moves while the attempt is paused. net/http reads it only to bound a
+// dial, which comes before any pause.
 func (c *attemptCtx) Deadline() (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

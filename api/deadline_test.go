@@ -179,66 +179,145 @@ func (b *endlessList) Close() error { return nil }
 
 // TestReaderWaitsForItsTaker: while the taker of a list holds a batch, the
 // reader reads a bounded amount ahead and then waits, its attempt's
-// deadline paused (the time that passes meanwhile is not the remote's);
-// once the taker goes on, so do the reader and the deadline, with the time
-// the attempt had left.
+// deadline paused (the time that passes meanwhile is not the remote's).
+// Once the taker goes on, so do the reader and the deadline, with the time
+// the attempt had left; a taker that holds on for readWaitMax leaves the
+// reader reading on into memory.
 func TestReaderWaitsForItsTaker(t *testing.T) {
-	d, _ := Lookup("apps")
-	clk := testutil.NewFakeClock(clockStart)
-	const limit = 9 * time.Second
-	actx, cancel := newAttemptCtx(context.Background(), limit, clk)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, "http://127.0.0.1/v1/apps", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The follower holds the batch it is in (at most readAhead chunks and
-	// the one being filled), filled one more, the reader readAhead more.
-	bound := 3 * (readAhead + 1) * readChunk
-	body := &endlessList{limit: bound, over: make(chan struct{}), stop: make(chan struct{})}
-	held, release := make(chan struct{}), make(chan struct{})
-	batches := 0
-	ls := &listStream{d: d, parents: Ref{}, clock: clockOr(nil), cancel: func() {},
-		fn: func(b []Entity, p Progress) error {
-			if batches++; batches == 1 {
-				close(held)
-				<-release
+	for _, holdsOn := range []bool{false, true} {
+		t.Run(fmt.Sprintf("taker holds on past the wait: %v", holdsOn), func(t *testing.T) {
+			d, _ := Lookup("apps")
+			clk := testutil.NewFakeClock(clockStart)
+			const limit = 9 * time.Second
+			actx, cancel := newAttemptCtx(context.Background(), limit, clk)
+			defer cancel()
+			// The follower holds the batch it is in (at most readAhead
+			// chunks and the one being filled), filled one more, the
+			// reader readAhead more.
+			bound := 3 * (readAhead + 1) * readChunk
+			body := &endlessList{limit: bound, over: make(chan struct{}), stop: make(chan struct{})}
+			held, release := make(chan struct{}), make(chan struct{})
+			batches := 0
+			ls := &listStream{d: d, parents: Ref{}, clock: clk, cancel: func() {},
+				fn: func(b []Entity, p Progress) error {
+					if batches++; batches == 1 {
+						close(held)
+						<-release
+					}
+					return nil
+				}}
+			done := make(chan error, 1)
+			go func() {
+				done <- ls.read(actx, &http.Response{StatusCode: 200, ContentLength: -1, Body: body})
+			}()
+			<-held
+			waiting := make(chan bool, 1)
+			go func() { waiting <- clk.WaitForTimer(clockStart.Add(readWaitMax), waitLimit) }()
+			select {
+			case ok := <-waiting:
+				if !ok {
+					t.Fatalf("the reader does not wait for its taker: timers pending %v", clk.Pending())
+				}
+			case <-body.over:
+				t.Fatalf("the reader went on past %d bytes while the taker held its first batch", bound)
+			case err := <-done:
+				t.Fatalf("the read ended: %v", err)
 			}
-			return nil
-		}}
-	done := make(chan error, 1)
-	go func() {
-		done <- ls.read(&http.Response{StatusCode: 200, ContentLength: -1, Body: body, Request: req})
-	}()
-	<-held
-	paused := make(chan bool, 1)
-	go func() { paused <- clk.WaitForNoTimer(waitLimit) }()
-	select {
-	case ok := <-paused: // the reader paused the attempt's deadline: it waits
-		if !ok {
-			t.Fatal("the attempt's deadline still runs while the reader waits")
+			// Only the wait's timer runs: the attempt's deadline is paused.
+			if got := clk.Pending(); !slices.Equal(got, []time.Time{clockStart.Add(readWaitMax)}) {
+				t.Fatalf("timers pending %v while the reader waits", got)
+			}
+			if holdsOn {
+				clk.Advance(readWaitMax)
+				select {
+				case <-body.over: // reading on, into memory
+				case err := <-done:
+					t.Fatalf("the read ended: %v", err)
+				case <-time.After(waitLimit):
+					t.Fatal("the reader still waits for a taker that held on past readWaitMax")
+				}
+				// The deadline resumed with the time it had left.
+				if !clk.WaitForTimer(clockStart.Add(readWaitMax+limit), waitLimit) {
+					t.Fatalf("the deadline did not resume with %v left: timers pending %v", limit, clk.Pending())
+				}
+				if err := actx.Err(); err != nil {
+					t.Fatalf("the attempt ended while its reader waited for the taker: %v", err)
+				}
+				close(body.stop)
+				close(release)
+			} else {
+				clk.Advance(readWaitMax - time.Millisecond)
+				if err := actx.Err(); err != nil {
+					t.Fatalf("the attempt ended while its reader waited for the taker: %v", err)
+				}
+				close(release)
+				// The reader goes on with the whole deadline still ahead of
+				// it (the fake clock did not move before the pause).
+				if !clk.WaitForTimer(clockStart.Add(readWaitMax-time.Millisecond+limit), waitLimit) {
+					t.Fatalf("the deadline did not resume with %v left: timers pending %v", limit, clk.Pending())
+				}
+				close(body.stop)
+			}
+			if err := <-done; err == nil {
+				t.Fatal("an answer cut off read as whole")
+			}
+			if batches < 2 {
+				t.Fatalf("%d batches: the list did not go on", batches)
+			}
+		})
+	}
+}
+
+// TestAttemptCtxLetsGoOfItsParent: an attempt registers with its parent
+// until it is done, and the contexts derived from it (net/http's for every
+// request) register with it the same way, not through a goroutine of
+// their own; none stays registered once done.
+func TestAttemptCtxLetsGoOfItsParent(t *testing.T) {
+	registered := func(c *attemptCtx) int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return len(c.afters)
+	}
+	clk := testutil.NewFakeClock(clockStart)
+	parent, cancelParent := newAttemptCtx(context.Background(), time.Hour, clk)
+	defer cancelParent()
+	for _, end := range []string{"cancelled", "runs out"} {
+		c, cancel := newAttemptCtx(parent, time.Second, clk)
+		if n := registered(parent); n != 1 {
+			t.Fatalf("%d registered with the parent", n)
 		}
-	case <-body.over:
-		t.Fatalf("the reader went on past %d bytes while the taker held its first batch", bound)
-	case err := <-done:
-		t.Fatalf("the read ended: %v", err)
+		derived, cancelDerived := context.WithCancel(c)
+		if n := registered(c); n != 1 {
+			t.Fatalf("a derived context: %d registered", n)
+		}
+		switch end {
+		case "cancelled":
+			cancel()
+		case "runs out":
+			clk.Advance(time.Second)
+		}
+		select {
+		case <-derived.Done():
+		case <-time.After(waitLimit):
+			t.Fatalf("%s: the derived context is not done", end)
+		}
+		if n := registered(parent); n != 0 {
+			t.Fatalf("%s: %d still registered with the parent", end, n)
+		}
+		cancelDerived()
+		cancel()
 	}
-	clk.Advance(time.Hour)
-	if err := actx.Err(); err != nil {
-		t.Fatalf("the attempt ended while its reader waited for the taker: %v", err)
+	// Registered once done: runs at once.
+	ran := make(chan struct{})
+	parent.AfterFunc(func() {})()
+	cancelParent()
+	if parent.AfterFunc(func() { close(ran) })() {
+		t.Fatal("stopped an AfterFunc of a context done already")
 	}
-	close(release)
-	// The reader goes on with the whole deadline still ahead of it (the
-	// fake clock did not move before the pause).
-	if !clk.WaitForTimer(clockStart.Add(time.Hour+limit), waitLimit) {
-		t.Fatalf("the deadline did not resume with %v left: timers pending %v", limit, clk.Pending())
-	}
-	close(body.stop)
-	if err := <-done; err == nil {
-		t.Fatal("an answer cut off read as whole")
-	}
-	if batches < 2 {
-		t.Fatalf("%d batches: the list did not go on", batches)
+	select {
+	case <-ran:
+	case <-time.After(waitLimit):
+		t.Fatal("an AfterFunc of a context done already did not run")
 	}
 }
 

@@ -164,3 +164,15 @@ func DamagePack(p *Pack) {
 // ReadAheadBytes is how far a list's reader reads ahead of a follower that
 // does not take what it read before it waits for it.
 const ReadAheadBytes = readAhead * readChunk
+
+// AttemptPaused reports whether ctx belongs to an attempt whose deadline
+// is paused (see attemptCtx).
+func AttemptPaused(ctx context.Context) bool {
+	c, ok := ctx.Value(attemptCtxKey{}).(*attemptCtx)
+	if !ok {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.paused > 0
+}

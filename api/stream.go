@@ -24,8 +24,9 @@ import (
 //
 // A list answer is read in chunks and split through a window that slides
 // (see follow): splitting holds the entity being split, and each piece's
-// entities are copied out once into a buffer of their own; at most
-// readAhead chunks read faster than they are split wait whole. The
+// entities are copied out once into a buffer of their own; the reader
+// holds at most readAhead chunks beyond those handed to the splitter,
+// unless the caller holds the list back for longer than readWaitMax. The
 // Content-Length, when given, is checked, and sizes List's slice.
 
 // Progress is how far a streamed list has got.
@@ -46,7 +47,11 @@ const (
 	batchEvery = 100 * time.Millisecond
 	readChunk  = 256 << 10 // the reader's chunks
 	readAhead  = 4         // full chunks read beyond the follower's before the reader waits for it
-	feedChunk  = 256 << 10 // the splitter scans this much at a time (see follow)
+	// readWaitMax bounds how long the reader waits for the follower:
+	// past it, it reads on into memory, as a connection left unread
+	// that long may be cut by the remote or a proxy on the way.
+	readWaitMax = 5 * time.Second
+	feedChunk   = 256 << 10 // the splitter scans this much at a time (see follow)
 )
 
 // ListStream lists every entity of kind d under the parent reference,
@@ -144,7 +149,8 @@ type listStream struct {
 	scratch listScratch
 }
 
-// read consumes one 2xx answer (it runs inside Do, once per attempt). This
+// read consumes one 2xx answer (it runs inside Do, once per attempt, with
+// the attempt's context). This
 // goroutine only reads, into chunks, so that the connection drains as fast
 // as the answer comes; a second one follows the chunks: it splits them,
 // makes the entities and calls fn. The follower keeps a window of the
@@ -152,7 +158,7 @@ type listStream struct {
 // of it (see follow), so the answer is never held whole: once readAhead
 // chunks wait for the follower, the reader waits too, and the attempt's
 // deadline with it (it covers the transfer, never the caller's work).
-func (ls *listStream) read(resp *http.Response) error {
+func (ls *listStream) read(ctx context.Context, resp *http.Response) error {
 	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength
 	if total > maxBody {
@@ -166,10 +172,6 @@ func (ls *listStream) read(resp *http.Response) error {
 	ls.stop.Store(false)
 	go func() { done <- ls.follow(filled, free, total) }()
 
-	ctx := context.Background()
-	if resp.Request != nil {
-		ctx = resp.Request.Context() // the attempt's
-	}
 	err := ls.readAll(ctx, resp, total, filled, free)
 	if err != nil {
 		ls.readErr = err
@@ -197,11 +199,13 @@ func (ls *listStream) read(resp *http.Response) error {
 // is empty it sends what was read since its last send (the full chunks
 // and the one being filled); otherwise the chunks wait here and reading
 // goes on, until readAhead full chunks wait: then it waits for the
-// follower, the deadline of the attempt (ctx's) paused meanwhile. It stops
-// early when the list is stopped.
+// follower, the deadline of the attempt (ctx's) paused meanwhile, for at
+// most readWaitMax on the list's clock; once it waited that long it never
+// waits again. It stops early when the list is stopped.
 func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total int64, filled chan<- [][]byte, free <-chan []byte) error {
 	var ready [][]byte // read, not yet sent: full chunks, then the one being filled
 	var n int64        // bytes read
+	waits := true      // false once a wait ran out
 	chunk := func() []byte {
 		select {
 		case c := <-free:
@@ -247,18 +251,22 @@ func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total in
 			case filled <- ready:
 				ready = nil
 			default: // the follower is busy: what was read waits for it
-				if len(ready) < readAhead || len(ready[len(ready)-1]) < cap(ready[len(ready)-1]) {
+				if !waits || len(ready) < readAhead || len(ready[len(ready)-1]) < cap(ready[len(ready)-1]) {
 					break
 				}
 				resume := pauseAttempt(ctx)
+				timeout, stop := ls.clock.NewTimer(readWaitMax)
 				select {
 				case filled <- ready:
 					ready = nil
+				case <-timeout: // the caller holds the list back: read on into memory
+					waits = false
 				case <-ctx.Done():
 				}
+				stop()
 				resume()
-				if ready != nil {
-					return ctx.Err()
+				if err := ctx.Err(); ready != nil && err != nil {
+					return err
 				}
 			}
 		}
@@ -440,8 +448,8 @@ func (e *streamError) apiError(method, path string, status, attempt int, red red
 }
 
 // bodyReader consumes a 2xx answer's body as it arrives, in place of
-// reading it whole.
-type bodyReader func(*http.Response) error
+// reading it whole; ctx is the attempt's.
+type bodyReader func(ctx context.Context, resp *http.Response) error
 
 type bodyReaderKey struct{}
 
@@ -449,7 +457,7 @@ type bodyReaderKey struct{}
 // there is one (Body nil), else whole, sized by Content-Length when known.
 func (c *Client) readBody(ctx context.Context, resp *http.Response) ([]byte, error) {
 	if f, ok := ctx.Value(bodyReaderKey{}).(bodyReader); ok && resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil, f(resp)
+		return nil, f(ctx, resp)
 	}
 	return readAll(resp.Body, resp.ContentLength)
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
 // streamAll lists through ListStream, returning the batches as delivered
@@ -250,11 +252,15 @@ type readTracker struct {
 	base http.RoundTripper
 	want int64 // bytes of the answer read before full is closed; 0: all of it
 	full chan struct{}
+	ctx  chan context.Context // when set, gets the list request's context
 }
 
 func (t readTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := t.base.RoundTrip(r)
 	if err == nil && strings.HasSuffix(r.URL.Path, "/apps") {
+		if t.ctx != nil {
+			t.ctx <- r.Context()
+		}
 		want := t.want
 		if want == 0 {
 			want = res.ContentLength
@@ -265,19 +271,27 @@ func (t readTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // TestListStreamBatchesStaySmall: when the taker of the first batch holds
-// it (a console busy drawing) until the reader has read as far ahead as it
-// goes before it waits for the taker, the thousands of entities then
-// waiting come in batches of at most 1 024.
+// it (a console busy drawing), the reader reads as far ahead as it goes
+// and then waits, the deadline of its attempt paused; the thousands of
+// entities then waiting come in batches of at most 1 024.
 func TestListStreamBatchesStaySmall(t *testing.T) {
-	srv := startSandbox(t, sandbox.Options{Seed: "large:5000"})
+	srv := startSandbox(t, sandbox.Options{Seed: "large:5000"}) // 2.7 MB: more than the reader reads ahead
 	cfg := sandboxConfig(t, srv)
-	full := make(chan struct{})
-	cfg.HTTPClient = &http.Client{Transport: readTracker{base: http.DefaultTransport, want: api.ReadAheadBytes, full: full}}
+	full, reqCtx := make(chan struct{}), make(chan context.Context, 1)
+	cfg.HTTPClient = &http.Client{Transport: readTracker{base: http.DefaultTransport, want: api.ReadAheadBytes, full: full, ctx: reqCtx}}
 	c := newClient(t, cfg)
 	var sizes []int
 	err := c.ListStream(context.Background(), kind(t, "apps"), nil, func(b []api.Entity, _ api.Progress) error {
 		if len(sizes) == 0 {
-			<-full
+			select {
+			case <-full:
+			case <-time.After(waitLimit):
+				return fmt.Errorf("the reader did not read %d bytes ahead of a held taker", api.ReadAheadBytes)
+			}
+			ctx := <-reqCtx
+			if err := testutil.Poll(waitLimit, func() bool { return api.AttemptPaused(ctx) }); err != nil {
+				return fmt.Errorf("the attempt's deadline still runs while the reader waits for the taker: %w", err)
+			}
 		}
 		sizes = append(sizes, len(b))
 		return nil

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -301,7 +302,7 @@ func TestReadUnknownLength(t *testing.T) {
 				return nil
 			}}
 		resp := &http.Response{StatusCode: 200, ContentLength: -1, Body: io.NopCloser(iotest.HalfReader(strings.NewReader(body)))}
-		if err := ls.read(resp); err != nil {
+		if err := ls.read(context.Background(), resp); err != nil {
 			t.Fatal(err)
 		}
 		return got

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
 	"github.com/mpconsole/mpconsole/internal/testutil"
@@ -425,28 +426,45 @@ func TestQuittingABulkEditAsksFirst(t *testing.T) {
 
 // An account switch while a bulk delete runs stops it (the delete in
 // flight lands, the rest are not sent) and says so in the view the switch
-// lands in, naming the account it ran in: it never stops unseen.
+// lands in, naming the account it ran in: it never stops unseen. So does
+// a switch to a profile whose client is made already, which connects at
+// once rather than through a request.
 func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
-	d, _ := eightAudiencesMarked(t)
-	d.key("ctrl+d")
-	d.waitFor("Type “8” to confirm")
-	d.typ("8")
-	d.holdReplies("delete")
-	d.key("enter")
-	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
-	d.waitFor("deleting 1/8…")
-	d.key(":")
-	d.typ("use 2")
-	d.key("enter")
-	s := d.waitFor("(2)")
-	if !strings.Contains(lastLine(s), "the switch stopped the bulk delete in") ||
-		!strings.Contains(lastLine(s), "(1): 0/8 audiences deleted, 1 in flight, 7 not sent") {
-		t.Fatalf("the switch stopped the bulk delete unseen:\n%s", s)
-	}
-	d.release()
-	d.settle()
-	if n := len(listOf(t, d, "audiences", nil)); n != 7 {
-		t.Fatalf("%d audiences left in account 1, want 7 (the one in flight deleted, no more)", n)
+	for _, tc := range []struct {
+		use, lands string // lands: what the header says once the switch is made
+		made       bool   // the client of the place switched to is made before the switch
+	}{
+		{use: "use 2", lands: "(2)"},
+		{use: "use " + accounts.ViewerProfile, lands: accounts.ViewerProfile, made: true},
+	} {
+		t.Run(tc.use, func(t *testing.T) {
+			d, _ := eightAudiencesMarked(t)
+			if tc.made {
+				if _, err := d.mgr.Client(d.ctx, accounts.ViewerProfile, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d.key("ctrl+d")
+			d.waitFor("Type “8” to confirm")
+			d.typ("8")
+			d.holdReplies("delete")
+			d.key("enter")
+			d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+			d.waitFor("deleting 1/8…")
+			d.key(":")
+			d.typ(tc.use)
+			d.key("enter")
+			s := d.until("the switch", func(s string) bool { return strings.Contains(strings.SplitN(s, "\n", 2)[0], tc.lands) })
+			if !strings.Contains(lastLine(s), "the switch stopped the bulk delete in") ||
+				!strings.Contains(lastLine(s), "(1): 0/8 audiences deleted, 1 in flight, 7 not sent") {
+				t.Fatalf("the switch stopped the bulk delete unseen:\n%s", s)
+			}
+			d.release()
+			d.settle()
+			if n := len(listOf(t, d, "audiences", nil)); n != 7 {
+				t.Fatalf("%d audiences left in account 1, want 7 (the one in flight deleted, no more)", n)
+			}
+		})
 	}
 }
 

@@ -75,7 +75,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	m.gen++
 	m.cancel()
 	m.genCtx, m.cancel = context.WithCancel(api.WithRetryObserver(m.ctx, m.observeRetry))
-	m.inflight = 0
+	m.inflight, m.retry = 0, nil // what was in flight, and retrying, went with the old generation
 	mgr, cat := m.accts, m.cat
 	p, _ := mgr.Profile(profile)
 	then := func(c connected, err error) tea.Cmd {

@@ -15,7 +15,7 @@ type FakeClock struct {
 	mu      sync.Mutex
 	now     time.Time
 	timers  []*fakeTimer
-	changed chan struct{} // closed and replaced whenever a timer is set or stopped
+	changed chan struct{} // closed and replaced whenever a timer is set, stopped or fired
 }
 
 type fakeTimer struct {
@@ -86,6 +86,10 @@ func (c *FakeClock) AdvanceTo(t time.Time) {
 		n++
 	}
 	c.timers = slices.Delete(c.timers, 0, n)
+	if n > 0 {
+		close(c.changed)
+		c.changed = make(chan struct{})
+	}
 }
 
 // Pending is the deadlines of the timers not yet fired or stopped,
@@ -131,7 +135,9 @@ func (c *FakeClock) waitFor(cond func() bool, timeout time.Duration) bool {
 		select {
 		case <-changed:
 		case <-deadline.C:
-			return false
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			return cond()
 		}
 	}
 }

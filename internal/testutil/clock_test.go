@@ -90,6 +90,11 @@ func TestFakeClockWaitForNoTimer(t *testing.T) {
 	if !c.WaitForNoTimer(10 * time.Second) {
 		t.Fatal("did not see the timer stopped")
 	}
+	c.NewTimer(time.Second)
+	go c.Advance(time.Second)
+	if !c.WaitForNoTimer(10 * time.Second) {
+		t.Fatal("did not see the timer fire")
+	}
 }
 
 func TestPoll(t *testing.T) {
