@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/theme"
@@ -55,7 +54,7 @@ func (m *Model) View() tea.View {
 		parts = append(parts, m.errs.pane.View())
 	}
 	parts = append(parts, m.statusInfo().View(m.styles, m.width))
-	v.Content = lipgloss.JoinVertical(lipgloss.Left, parts...)
+	v.Content = text.JoinLeft(parts...)
 	return v
 }
 

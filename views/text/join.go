@@ -1,0 +1,54 @@
+package text
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// JoinLeft puts blocks of text one under another, each line padded with
+// spaces to the widest line: what lipgloss.JoinVertical(lipgloss.Left, ...)
+// makes, byte for byte (tabs as four spaces, CRLF as LF), measuring each
+// line once rather than twice. The root view joins a whole screen this
+// way on every frame (BenchmarkJoinLeft: about half the time).
+func JoinLeft(blocks ...string) string {
+	switch len(blocks) {
+	case 0:
+		return ""
+	case 1:
+		return blocks[0]
+	}
+	var lines []string
+	var widths []int
+	widest, size := 0, 0
+	for _, s := range blocks {
+		s = strings.ReplaceAll(s, "\t", "    ")
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		for l := range strings.SplitSeq(s, "\n") {
+			w := ansi.StringWidth(l)
+			widest = max(widest, w)
+			lines, widths = append(lines, l), append(widths, w)
+			size += len(l) + 1
+		}
+	}
+	var b strings.Builder
+	b.Grow(size + len(lines)*widest - sum(widths))
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		for range widest - widths[i] {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func sum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
+}
