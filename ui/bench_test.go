@@ -58,3 +58,17 @@ func BenchmarkStartToFirstList(b *testing.B) {
 		mgr.Close()
 	}
 }
+
+// BenchmarkView draws the whole screen of a console showing a list of
+// apps, 120 × 40, as Bubble Tea does after every message: a batch of a
+// load, a key, a tick.
+func BenchmarkView(b *testing.B) {
+	d := start(b, fixture{sandbox: sandbox.Options{Seed: "large:2000"}})
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.waitFor("App 000001", "2000 rows")
+	d.settle()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = d.m.View()
+	}
+}

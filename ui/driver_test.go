@@ -23,7 +23,7 @@ import (
 // goroutines, their messages come back through a channel, and the test
 // reads the rendered screen after each one.
 type driver struct {
-	t      *testing.T
+	t      testing.TB
 	m      tea.Model
 	msgs   chan tea.Msg
 	srv    *sandbox.Server
@@ -44,7 +44,7 @@ type fixture struct {
 	file string
 }
 
-func start(t *testing.T, fx fixture) *driver {
+func start(t testing.TB, fx fixture) *driver {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

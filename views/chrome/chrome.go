@@ -85,7 +85,7 @@ func TooSmallView(st *theme.Styles, width, height int, hint string) string {
 		out = append(out, blank)
 	}
 	for _, l := range lines {
-		lw := ansi.StringWidth(l.text)
+		lw := text.Width(l.text)
 		left := (width - lw) / 2
 		out = append(out, strings.Repeat(" ", left)+l.style.Render(l.text)+strings.Repeat(" ", width-lw-left))
 	}
@@ -145,7 +145,7 @@ func (h Header) View(st *theme.Styles, width int) string {
 	if h.Host != "" {
 		// The host is the first to go on a narrow terminal: the profile
 		// and the account say where the session works.
-		if wh := strings.Join(append(left, hs.Host.Render(termtext.Sanitize(h.Host))), sep); 2+ansi.StringWidth(wh)+ansi.StringWidth(right) <= width {
+		if wh := strings.Join(append(left, hs.Host.Render(termtext.Sanitize(h.Host))), sep); 2+text.Width(wh)+text.Width(right) <= width {
 			l = wh
 		}
 	}
@@ -177,7 +177,7 @@ func (h Header) CrumbAt(width, x int) int {
 	}
 	at := 0
 	for _, d := range fitCrumbs(h.Breadcrumbs, width) {
-		w := ansi.StringWidth(d.text)
+		w := text.Width(d.text)
 		if x >= at && x < at+w {
 			return d.crumb
 		}
@@ -189,7 +189,7 @@ func (h Header) CrumbAt(width, x int) int {
 // crumbSep separates the breadcrumbs.
 const crumbSep = " › "
 
-var crumbSepW = ansi.StringWidth(crumbSep)
+var crumbSepW = text.Width(crumbSep)
 
 // crumbMin is the fewest cells a shortened breadcrumb keeps, its ellipsis
 // included.
@@ -239,7 +239,7 @@ func shortenCrumbs(crumbs []drawnCrumb, width int) ([]drawnCrumb, bool) {
 	n := len(crumbs)
 	ws := make([]int, n)
 	for i, c := range crumbs {
-		ws[i] = ansi.StringWidth(c.text)
+		ws[i] = text.Width(c.text)
 	}
 	cut := slices.Clone(ws)
 	least := func(i int) int { return min(ws[i], crumbMin) }
@@ -294,7 +294,7 @@ func shortenCrumbs(crumbs []drawnCrumb, width int) ([]drawnCrumb, bool) {
 func crumbsWidth(crumbs []drawnCrumb) int {
 	w := crumbSepW * max(0, len(crumbs)-1)
 	for _, c := range crumbs {
-		w += ansi.StringWidth(c.text)
+		w += text.Width(c.text)
 	}
 	return w
 }
@@ -359,7 +359,7 @@ func (s Status) View(st *theme.Styles, width int) string {
 		if l != "" && r != "" {
 			gap = 1
 		}
-		if 1+ansi.StringWidth(l)+gap+ansi.StringWidth(r) <= width {
+		if 1+text.Width(l)+gap+text.Width(r) <= width {
 			return joinLR(l, r, width)
 		}
 	}
@@ -434,10 +434,10 @@ func tokenStyle(st *theme.Styles, t api.TokenState) lipgloss.Style {
 // joinLR puts left and right on one line of exactly width cells, right
 // aligned right; left is truncated first, then right.
 func joinLR(left, right string, width int) string {
-	rw := ansi.StringWidth(right)
+	rw := text.Width(right)
 	if rw > width {
 		right = text.Truncate(right, width)
-		rw = ansi.StringWidth(right)
+		rw = text.Width(right)
 	}
 	room := width - rw
 	if right != "" && room > 0 {
@@ -445,6 +445,6 @@ func joinLR(left, right string, width int) string {
 	}
 	left = " " + left
 	left = text.Truncate(left, max(0, room))
-	pad := width - ansi.StringWidth(left) - rw
+	pad := width - text.Width(left) - rw
 	return left + strings.Repeat(" ", max(0, pad)) + right
 }

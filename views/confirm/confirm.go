@@ -141,7 +141,7 @@ func (m *Model) contentWidth() int {
 	}
 	w := 0
 	for _, l := range lines {
-		w = max(w, ansi.StringWidth(termtext.Sanitize(l)))
+		w = max(w, text.Width(termtext.Sanitize(l)))
 	}
 	return w
 }

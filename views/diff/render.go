@@ -109,7 +109,7 @@ func appendValue(rows []row, lead, v string, r role, width int) []row {
 func rowWidth(r row) int {
 	w := 0
 	for _, s := range r {
-		w += ansi.StringWidth(s.text)
+		w += text.Width(s.text)
 	}
 	return w
 }

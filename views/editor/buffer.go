@@ -5,9 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/mpconsole/mpconsole/internal/termtext"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // pos is a place in the text: a line and a byte offset in it, always on a
@@ -425,7 +424,7 @@ func (b *buffer) WordRight() { b.moveTo(b.wordRight(b.cur), false) }
 func displayWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return ansi.StringWidth(termtext.Sanitize(s))
+			return text.Width(termtext.Sanitize(s))
 		}
 	}
 	return len(s)
@@ -442,7 +441,7 @@ func colAt(line string, want int) int {
 		if r < utf8.RuneSelf {
 			w++
 		} else {
-			w += ansi.StringWidth(termtext.Sanitize(string(r)))
+			w += text.Width(termtext.Sanitize(string(r)))
 		}
 	}
 	return len(line)

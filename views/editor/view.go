@@ -163,7 +163,7 @@ func (m *Model) hintLine(w int) string {
 		for _, x := range hs {
 			kn := x.key.Help().Key
 			parts = append(parts, st.Key.Render(kn)+" "+st.Desc.Render(x.desc))
-			width += ansi.StringWidth(kn) + 1 + ansi.StringWidth(x.desc)
+			width += text.Width(kn) + 1 + text.Width(x.desc)
 		}
 		width += 3 * max(0, len(hs)-1)
 		worst := -1
@@ -187,8 +187,8 @@ func (m *Model) titleLine(w int) string {
 	}
 	l, c := m.Cursor()
 	right := st.Position.Render(fmt.Sprintf("Ln %d, Col %d · %d lines", l, c, len(m.buf.lines)))
-	left = text.Truncate(left, max(1, w-ansi.StringWidth(right)-1))
-	pad := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	left = text.Truncate(left, max(1, w-text.Width(right)-1))
+	pad := w - text.Width(left) - text.Width(right)
 	if pad < 1 {
 		return left
 	}
@@ -321,7 +321,7 @@ func (m *Model) renderLine(n, cw int, p *paints) string {
 	s := b.String()
 	if m.left > 0 || width > cw {
 		s = ansi.Cut(s, m.left, m.left+cw)
-		if ansi.StringWidth(s) > cw { // a wide character across the left edge
+		if text.Width(s) > cw { // a wide character across the left edge
 			s = ansi.Truncate(s, cw, "")
 		}
 	}
@@ -389,10 +389,10 @@ func (m *Model) statusLine(w int) string {
 	if right == "" {
 		return left
 	}
-	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	lw, rw := text.Width(left), text.Width(right)
 	if lw+2+rw > w {
 		right = text.Truncate(right, max(0, w-lw-2))
-		rw = ansi.StringWidth(right)
+		rw = text.Width(right)
 		if rw == 0 {
 			return left
 		}
@@ -413,7 +413,7 @@ func (m *Model) hasMarks() bool {
 func overlay(lines, box []string, w int) []string {
 	bw := 0
 	for _, l := range box {
-		bw = max(bw, ansi.StringWidth(l))
+		bw = max(bw, text.Width(l))
 	}
 	x := max(0, (w-bw)/2)
 	y := max(0, (len(lines)-len(box))/2)
@@ -425,12 +425,12 @@ func overlay(lines, box []string, w int) []string {
 		}
 		base := out[j]
 		left := ansi.Cut(base, 0, x)
-		if lw := ansi.StringWidth(left); lw < x {
+		if lw := text.Width(left); lw < x {
 			left += strings.Repeat(" ", x-lw)
 		}
 		bl = text.Truncate(bl, w-x)
 		right := ""
-		if end := x + ansi.StringWidth(bl); end < w {
+		if end := x + text.Width(bl); end < w {
 			right = ansi.Cut(base, end, w)
 		}
 		out[j] = left + bl + right

@@ -101,11 +101,11 @@ func (p *Pane) body() []string {
 	if r.Request != "" {
 		title += "  " + st.Request.Render(termtext.Sanitize(r.Request))
 	}
-	room := w - ansi.StringWidth(dismiss) - 1
+	room := w - text.Width(dismiss) - 1
 	var head string
 	if room >= 10 {
 		title = text.Truncate(title, room)
-		head = title + strings.Repeat(" ", max(1, w-ansi.StringWidth(title)-ansi.StringWidth(dismiss))) + dismiss
+		head = title + strings.Repeat(" ", max(1, w-text.Width(title)-text.Width(dismiss))) + dismiss
 	} else {
 		head = text.Truncate(title, w)
 	}

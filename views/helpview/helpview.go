@@ -20,7 +20,6 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
@@ -183,7 +182,7 @@ func (m *Model) column(g []key.Binding) string {
 			continue
 		}
 		keep = append(keep, b)
-		kw = max(kw, ansi.StringWidth(b.Help().Key))
+		kw = max(kw, text.Width(b.Help().Key))
 	}
 	lines := make([]string, len(keep))
 	for i, b := range keep {

@@ -306,8 +306,8 @@ func (m *Model) show() {
 		return
 	}
 	mt := m.matches[m.cur]
-	col := ansi.StringWidth(m.lines[mt.line][:mt.start])
-	end := col + ansi.StringWidth(m.lines[mt.line][mt.start:mt.end])
+	col := text.Width(m.lines[mt.line][:mt.start])
+	end := col + text.Width(m.lines[mt.line][mt.start:mt.end])
 	m.vp.EnsureVisible(mt.line, col, end)
 }
 
@@ -340,9 +340,9 @@ func (m *Model) View() tea.View {
 	if len(m.lines) > 0 {
 		pos = fmt.Sprintf(" %d/%d", min(m.vp.YOffset()+m.vp.Height(), len(m.lines)), len(m.lines))
 	}
-	title := text.Truncate(termtext.Sanitize(m.title), max(1, w-ansi.StringWidth(pos)-1))
+	title := text.Truncate(termtext.Sanitize(m.title), max(1, w-text.Width(pos)-1))
 	b.WriteString(st.Title.Render(title))
-	if pad := w - ansi.StringWidth(title) - ansi.StringWidth(pos); pad > 0 {
+	if pad := w - text.Width(title) - text.Width(pos); pad > 0 {
 		b.WriteString(strings.Repeat(" ", pad))
 	}
 	b.WriteString(st.Info.Render(pos))
@@ -358,7 +358,7 @@ func (m *Model) View() tea.View {
 		}
 		b.WriteString(st.LineNo.Render(fmt.Sprintf("%*d ", gw-1, n+1)))
 		line := m.renderLine(n)
-		if x > 0 || ansi.StringWidth(m.lines[n]) > cw {
+		if x > 0 || text.Width(m.lines[n]) > cw {
 			line = ansi.Cut(line, x, x+cw)
 		}
 		b.WriteString(line)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/views/text"
 )
@@ -51,7 +49,7 @@ func Matrix(title string, rows []MatrixRow, notes []string, width int) []string 
 	width = max(width, 20)
 	area := len("AREA")
 	for _, r := range rows {
-		area = max(area, ansi.StringWidth(r.Area))
+		area = max(area, text.Width(r.Area))
 	}
 	area = min(area, max(8, width-16))
 	mark := func(b bool) string {
@@ -62,7 +60,7 @@ func Matrix(title string, rows []MatrixRow, notes []string, width int) []string 
 	}
 	cell := func(s string, w int) string {
 		s = text.Truncate(s, w)
-		return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
+		return s + strings.Repeat(" ", max(0, w-text.Width(s)))
 	}
 	out := []string{text.Truncate(title, width), cell("AREA", area) + "  READ  WRITE"}
 	for _, r := range rows {
@@ -86,7 +84,7 @@ func wrap(s string, width int) []string {
 		switch {
 		case line == "":
 			line = w
-		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+		case text.Width(line)+1+text.Width(w) <= width:
 			line += " " + w
 		default:
 			out = append(out, text.Truncate(line, width))

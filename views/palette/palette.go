@@ -520,7 +520,7 @@ func (m *Model) View() tea.View {
 	}
 	nameW := 0
 	for _, c := range m.cands {
-		nameW = max(nameW, ansi.StringWidth(c.label))
+		nameW = max(nameW, text.Width(c.label))
 	}
 	nameW = min(nameW, inner/2)
 	for i := first; i < min(len(m.cands), first+room); i++ {

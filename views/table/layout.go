@@ -4,9 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/mpconsole/mpconsole/internal/termtext"
+	"github.com/mpconsole/mpconsole/views/text"
 )
 
 // Column widths
@@ -87,7 +86,7 @@ func widthOver(s string, least int) int {
 	if b := widthBound(s); b <= least {
 		return b
 	}
-	return ansi.StringWidth(termtext.Sanitize(s))
+	return text.Width(termtext.Sanitize(s))
 }
 
 // cellWidth is the width of a cell as renderRow draws it (sanitized).
@@ -95,7 +94,7 @@ func cellWidth(s string) int {
 	if ascii(s) {
 		return len(s)
 	}
-	return ansi.StringWidth(termtext.Sanitize(s))
+	return text.Width(termtext.Sanitize(s))
 }
 
 // ascii reports whether s is printable ASCII only.
@@ -183,14 +182,14 @@ func wantWidth(c Column) int {
 	if c.Width > 0 {
 		return c.Width
 	}
-	return ansi.StringWidth(c.Title) + 2
+	return text.Width(c.Title) + 2
 }
 
 // titleWidth is the least width of a column holding rows: its title with
 // room for a sort arrow, unless the column was declared narrower (a mark
 // column one cell wide).
 func titleWidth(c Column) int {
-	t := ansi.StringWidth(c.Title)
+	t := text.Width(c.Title)
 	if c.Width > 0 {
 		return min(t+2, max(c.Width, t))
 	}

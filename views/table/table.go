@@ -67,7 +67,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/charmbracelet/x/ansi"
 	"github.com/mpconsole/mpconsole/internal/termtext"
 	"github.com/mpconsole/mpconsole/keymap"
 	"github.com/mpconsole/mpconsole/views"
@@ -828,7 +827,7 @@ func (m *Model) tagText() (string, bool, int) {
 	}
 	t, warn := m.cur.tag(m.cols)
 	if t != m.tag.text {
-		m.tag.text, m.tag.width = t, 2+ansi.StringWidth(termtext.Sanitize(t))
+		m.tag.text, m.tag.width = t, 2+text.Width(termtext.Sanitize(t))
 	}
 	if m.common.Width-3-m.tag.width < minPromptText {
 		return t, warn, 0
@@ -1135,16 +1134,16 @@ func (m *Model) render() string {
 		b.WriteByte('\n')
 		tag := m.filterTag()
 		if m.filtering {
-			b.WriteString(text.Truncate(" "+m.input.View(), w-ansi.StringWidth(tag)))
+			b.WriteString(text.Truncate(" "+m.input.View(), w-text.Width(tag)))
 			b.WriteString(tag)
 		} else {
 			hint := "  (esc clears)"
-			if w-ansi.StringWidth(tag+hint) < minPromptText+3 {
+			if w-text.Width(tag+hint) < minPromptText+3 {
 				tag = ""
 			}
 			b.WriteString(" ")
 			b.WriteString(st.FilterPrompt.Render("/"))
-			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20-ansi.StringWidth(tag)))))
+			b.WriteString(st.FilterText.Render(text.Truncate(termtext.Sanitize(m.filter), max(1, w-20-text.Width(tag)))))
 			b.WriteString(tag)
 			b.WriteString(m.common.Styles.Status.Hint.Render(hint))
 		}

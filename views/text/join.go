@@ -2,8 +2,6 @@ package text
 
 import (
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // JoinLeft puts blocks of text one under another, each line padded with
@@ -25,7 +23,7 @@ func JoinLeft(blocks ...string) string {
 		s = strings.ReplaceAll(s, "\t", "    ")
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		for l := range strings.SplitSeq(s, "\n") {
-			w := ansi.StringWidth(l)
+			w := Width(l)
 			widest = max(widest, w)
 			lines, widths = append(lines, l), append(widths, w)
 			size += len(l) + 1

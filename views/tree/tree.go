@@ -690,7 +690,7 @@ func (m *Model) renderLine(b *strings.Builder, l line, selected bool) {
 			break
 		}
 		t := s.text
-		if sw := ansi.StringWidth(t); sw > left {
+		if sw := text.Width(t); sw > left {
 			t = ansi.Truncate(t, left, "…")
 			left = 0
 		} else {
