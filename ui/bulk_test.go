@@ -206,12 +206,7 @@ func TestBulkDeleteOfMoreThanFiveAsksForTheirNumber(t *testing.T) {
 		t.Fatal("a wrong count journaled a delete")
 	}
 
-	d.key("ctrl+d")
-	d.waitFor("Type “8” to confirm")
-	d.holdReplies("delete")
-	d.typ("8")
-	d.key("enter")
-	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+	confirmEightHeld(d)
 	d.waitFor("deleting 1/8…")
 	d.release()
 	d.waitFor("deleted 8 audiences")
@@ -228,12 +223,7 @@ func TestBulkDeleteOfMoreThanFiveAsksForTheirNumber(t *testing.T) {
 // one is done and journaled, the rest are not sent and stay marked.
 func TestEscStopsABulkDeleteAfterTheRequestInFlight(t *testing.T) {
 	d, dir := eightAudiencesMarked(t)
-	d.key("ctrl+d")
-	d.waitFor("Type “8” to confirm")
-	d.typ("8")
-	d.holdReplies("delete")
-	d.key("enter")
-	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+	confirmEightHeld(d)
 	d.key("esc")
 	d.waitFor("stopping after the delete in flight (1/8)")
 	d.release()
@@ -444,12 +434,7 @@ func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			d.key("ctrl+d")
-			d.waitFor("Type “8” to confirm")
-			d.typ("8")
-			d.holdReplies("delete")
-			d.key("enter")
-			d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+			confirmEightHeld(d)
 			d.waitFor("deleting 1/8…")
 			d.key(":")
 			d.typ(tc.use)
@@ -599,6 +584,18 @@ func editTwoPlatforms(d *driver) {
 
 // eightAudiencesMarked starts a console on a sandbox of 8 audiences, with
 // a state directory (the journal's), and marks them all.
+// confirmEightHeld deletes the eight marked audiences (ctrl+d, the count
+// typed, enter), holding the answers to the deletes: it returns once the
+// first is held.
+func confirmEightHeld(d *driver) {
+	d.key("ctrl+d")
+	d.waitFor("Type “8” to confirm")
+	d.holdReplies("delete")
+	d.typ("8")
+	d.key("enter")
+	d.until("the first delete", func(string) bool { return len(d.held) == 1 })
+}
+
 func eightAudiencesMarked(t *testing.T) (*driver, string) {
 	dir := t.TempDir()
 	d := start(t, fixture{sandbox: sandbox.Options{Seed: "large:8"}, ui: ui.Options{StateDir: dir, StartKind: "audiences"}})
