@@ -149,15 +149,15 @@ type listStream struct {
 	scratch listScratch
 }
 
-// read consumes one 2xx answer (it runs inside Do, once per attempt, with
-// the attempt's context). This
-// goroutine only reads, into chunks, so that the connection drains as fast
-// as the answer comes; a second one follows the chunks: it splits them,
-// makes the entities and calls fn. The follower keeps a window of the
-// bytes its splitter may still read and copies each piece's entities out
-// of it (see follow), so the answer is never held whole: once readAhead
-// chunks wait for the follower, the reader waits too, and the attempt's
-// deadline with it (it covers the transfer, never the caller's work).
+// read consumes one 2xx answer (it runs inside Do, once per attempt, ctx
+// being the attempt's). This goroutine only reads, into chunks, so that the
+// connection drains as fast as the answer comes; a second one follows the
+// chunks: it splits them, makes the entities and calls fn. The follower
+// keeps a window of the bytes its splitter may still read and copies each
+// piece's entities out of it (see follow), so the answer is never held
+// whole: once readAhead chunks wait for the follower, the reader waits
+// too, and the attempt's deadline with it (it covers the transfer, never
+// the caller's work).
 func (ls *listStream) read(ctx context.Context, resp *http.Response) error {
 	ls.errors, ls.scalar, ls.readErr = nil, nil, nil
 	total := resp.ContentLength

@@ -439,7 +439,7 @@ func TestAnAccountSwitchSaysItStoppedABulkDelete(t *testing.T) {
 			d.key(":")
 			d.typ(tc.use)
 			d.key("enter")
-			s := d.until("the switch", func(s string) bool { return strings.Contains(strings.SplitN(s, "\n", 2)[0], tc.lands) })
+			s := d.until("the switch", func(s string) bool { return strings.Contains(header(s), tc.lands) })
 			if !strings.Contains(lastLine(s), "the switch stopped the bulk delete in") ||
 				!strings.Contains(lastLine(s), "(1): 0/8 audiences deleted, 1 in flight, 7 not sent") {
 				t.Fatalf("the switch stopped the bulk delete unseen:\n%s", s)

@@ -211,6 +211,9 @@ func (d *driver) settle() string {
 	return d.until("no request in flight", func(s string) bool { return !strings.ContainsAny(lastLine(s), "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏") })
 }
 
+// header is the screen's first line: the profile, the account, the host.
+func header(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+
 func lastLine(s string) string {
 	s = strings.TrimRight(s, "\n")
 	return s[strings.LastIndex(s, "\n")+1:]

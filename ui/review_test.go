@@ -91,7 +91,7 @@ func TestRenamingTheCurrentAccountUpdatesTheHeader(t *testing.T) {
 	d.key("y")
 	d.waitFor("update account 1: saved")
 	s := d.settle()
-	if h := strings.SplitN(s, "\n", 2)[0]; !strings.Contains(h, "Acme Renamed (1)") {
+	if h := header(s); !strings.Contains(h, "Acme Renamed (1)") {
 		t.Fatalf("header after renaming the current account: %q", h)
 	}
 }
