@@ -206,6 +206,7 @@ func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total in
 	var ready [][]byte // read, not yet sent: full chunks, then the one being filled
 	var n int64        // bytes read
 	waits := true      // false once a wait ran out
+	lastFull := func() bool { c := ready[len(ready)-1]; return len(c) == cap(c) }
 	chunk := func() []byte {
 		select {
 		case c := <-free:
@@ -233,7 +234,7 @@ func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total in
 			}
 			continue
 		}
-		if len(ready) == 0 || len(ready[len(ready)-1]) == cap(ready[len(ready)-1]) {
+		if len(ready) == 0 || lastFull() {
 			ready = append(ready, chunk())
 		}
 		c := ready[len(ready)-1]
@@ -251,22 +252,16 @@ func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total in
 			case filled <- ready:
 				ready = nil
 			default: // the follower is busy: what was read waits for it
-				if !waits || len(ready) < readAhead || len(ready[len(ready)-1]) < cap(ready[len(ready)-1]) {
-					break
-				}
-				resume := pauseAttempt(ctx)
-				timeout, stop := ls.clock.NewTimer(readWaitMax)
-				select {
-				case filled <- ready:
-					ready = nil
-				case <-timeout: // the caller holds the list back: read on into memory
-					waits = false
-				case <-ctx.Done():
-				}
-				stop()
-				resume()
-				if err := ctx.Err(); ready != nil && err != nil {
-					return err
+				if waits && len(ready) >= readAhead && lastFull() {
+					taken, err := ls.handOn(ctx, filled, ready)
+					if err != nil {
+						return err
+					}
+					if taken {
+						ready = nil
+					} else { // the caller holds the list back: read on into memory
+						waits = false
+					}
 				}
 			}
 		}
@@ -284,6 +279,25 @@ func (ls *listStream) readAll(ctx context.Context, resp *http.Response, total in
 		filled <- ready // the follower drains filled to its close
 	}
 	return nil
+}
+
+// handOn waits for the follower to take ready, for at most readWaitMax
+// on the list's clock, the deadline of the attempt (ctx's) paused
+// meanwhile. It reports whether ready was taken; ctx's error when ctx
+// ended first.
+func (ls *listStream) handOn(ctx context.Context, filled chan<- [][]byte, ready [][]byte) (bool, error) {
+	resume := pauseAttempt(ctx)
+	defer resume()
+	timeout, stop := ls.clock.NewTimer(readWaitMax)
+	defer stop()
+	select {
+	case filled <- ready:
+		return true, nil
+	case <-timeout:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // follow splits the chunks of the answer it receives, makes the entities
