@@ -78,6 +78,9 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 	m.inflight, m.retry = 0, nil // what was in flight, and retrying, went with the old generation
 	mgr, cat := m.accts, m.cat
 	p, _ := mgr.Profile(profile)
+	// An account typed by hand (":use 99"): the credential must be seen
+	// to reach it before the current one is left.
+	typed := account != 0 && account != p.AccountID
 	then := func(c connected, err error) tea.Cmd {
 		cmd := m.onConnected(c, err)
 		m.enteredView() // another account's view, or the same one after a failed switch
@@ -86,7 +89,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 		}
 		return cmd
 	}
-	if account == 0 || account == p.AccountID {
+	if !typed {
 		if c, ok := mgr.Made(profile, account); ok {
 			// Nothing to wait for (the first profile's client is made
 			// before the program starts): the session connects now, and
@@ -103,9 +106,7 @@ func (m *Model) connect(profile string, account int64) tea.Cmd {
 			if c != nil {
 				acct = c.AccountID()
 			}
-			if err == nil && account != 0 && account != p.AccountID {
-				// An account typed by hand (":use 99"): make sure the
-				// credential reaches it before leaving the current one.
+			if err == nil && typed {
 				d := accountsKind(cat)
 				if d == nil {
 					return connected{profile: p, account: acct, client: c}, fmt.Errorf("account %d: the catalogue has no accounts", account)
