@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mpconsole/mpconsole/accounts"
-	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/ui"
 )
 
@@ -136,12 +135,7 @@ func TestStartConnectsAtOnceWhenTheClientIsMade(t *testing.T) {
 // in the place switched to, also when the switch connects at once (the
 // client of the place switched to is made already).
 func TestASwitchLeavesTheRetryBehind(t *testing.T) {
-	d := start(t, fixture{retry: api.RetryPolicy{MaxAttempts: 3, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}})
-	d.waitFor("Acme Shop")
-	d.settle()
-	d.srv.InjectNext("503", 1)
-	d.key("ctrl+r")
-	d.waitFor("retrying GET /v1/apps", "attempt 1: 503")
+	d := retryingApps(t, 10*time.Second)
 	// Made once the 503 was taken (its token request must not take it).
 	if _, err := d.mgr.Client(d.ctx, accounts.ViewerProfile, 0); err != nil {
 		t.Fatal(err)

@@ -242,13 +242,21 @@ func TestReadOnlyWriteKeysSendNothing(t *testing.T) {
 	}
 }
 
-func TestRetryStateShowsInTheStatusBar(t *testing.T) {
-	d := start(t, fixture{retry: api.RetryPolicy{MaxAttempts: 3, BaseDelay: 300 * time.Millisecond, MaxDelay: 300 * time.Millisecond}})
+// retryingApps is a console whose refresh of the apps list got a 503 and
+// waits backoff before it tries again: the status bar says so.
+func retryingApps(t *testing.T, backoff time.Duration) *driver {
+	t.Helper()
+	d := start(t, fixture{retry: api.RetryPolicy{MaxAttempts: 3, BaseDelay: backoff, MaxDelay: backoff}})
 	d.waitFor("Acme Shop")
 	d.settle()
 	d.srv.InjectNext("503", 1)
 	d.key("ctrl+r")
 	d.waitFor("retrying GET /v1/apps", "attempt 1: 503")
+	return d
+}
+
+func TestRetryStateShowsInTheStatusBar(t *testing.T) {
+	d := retryingApps(t, 300*time.Millisecond)
 	s := d.settle()
 	if strings.Contains(s, "retrying") || !strings.Contains(s, "Acme Shop") {
 		t.Fatalf("after the retry succeeded:\n%s", s)
