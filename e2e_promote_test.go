@@ -18,9 +18,6 @@ import (
 // home).
 func startCommand(t *testing.T, env []string, args ...string) *term {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := tmuxConsole(t)
 	dir := t.TempDir()
 	tm := &term{t: t, sock: fmt.Sprintf("mpc-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), done: filepath.Join(dir, "exit-code")}

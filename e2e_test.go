@@ -50,9 +50,13 @@ func startTerm(t testing.TB, env ...string) *term {
 }
 
 // tmuxConsole is the console's binary, built once, for a test or a
-// benchmark that runs it in tmux; it skips when tmux is not installed.
+// benchmark that runs it in tmux; it skips under -short (it builds the
+// binary) and when tmux is not installed.
 func tmuxConsole(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
@@ -67,9 +71,6 @@ func tmuxConsole(t testing.TB) string {
 // that runs the console, and the term it will run in.
 func newTerm(t testing.TB, env ...string) (*term, string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := tmuxConsole(t)
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
