@@ -19,7 +19,7 @@ func JoinLeft(blocks ...string) string {
 	}
 	var lines []string
 	var widths []int
-	widest, size := 0, 0
+	widest, size, cells := 0, 0, 0
 	for _, s := range blocks {
 		s = strings.ReplaceAll(s, "\t", "    ")
 		s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -27,11 +27,11 @@ func JoinLeft(blocks ...string) string {
 			w := Width(l)
 			widest = max(widest, w)
 			lines, widths = append(lines, l), append(widths, w)
-			size += len(l) + 1
+			size, cells = size+len(l)+1, cells+w
 		}
 	}
 	var b strings.Builder
-	b.Grow(size - 1 + len(lines)*widest - sum(widths))
+	b.Grow(size - 1 + len(lines)*widest - cells)
 	for i, l := range lines {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -42,12 +42,4 @@ func JoinLeft(blocks ...string) string {
 		}
 	}
 	return b.String()
-}
-
-func sum(ns []int) int {
-	t := 0
-	for _, n := range ns {
-		t += n
-	}
-	return t
 }
