@@ -167,7 +167,7 @@ func (ls *listStream) read(ctx context.Context, resp *http.Response) error {
 	// filled carries the chunks read, in order, to the follower; free
 	// brings them back for reuse.
 	filled := make(chan [][]byte, 1)
-	free := make(chan []byte, 4)
+	free := make(chan []byte, readAhead) // as many as the reader holds before it waits
 	done := make(chan error, 1)
 	ls.stop.Store(false)
 	go func() { done <- ls.follow(filled, free, total) }()
