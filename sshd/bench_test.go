@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 // fpsEnv passes Options.FPS to the benchmark's server; noParkEnv turns
-// parking off there (see idleGate).
+// parking off there (see package idle).
 const (
 	fpsEnv    = "MPCONSOLE_SSHD_BENCH_FPS"
 	noParkEnv = "MPCONSOLE_SSHD_BENCH_NOPARK"

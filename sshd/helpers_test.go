@@ -17,7 +17,6 @@ import (
 
 	"github.com/mpconsole/mpconsole/internal/testutil"
 
-	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/mpconsole/mpconsole/accounts"
@@ -191,7 +190,7 @@ type term struct {
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.WriteCloser
-	vt     *screen
+	vt     *testutil.Screen
 	stderr *testutil.SyncBuffer
 	raw    *testutil.SyncBuffer // everything the session sent to stdout
 	exit   chan error
@@ -228,7 +227,7 @@ func startTerm(t testing.TB, c *gossh.Client, w, ht int, env map[string]string) 
 // newTerm opens a session on a client, for a terminal of w×ht; start asks
 // for the PTY and the shell.
 func newTerm(t testing.TB, c *gossh.Client, w, ht int) (*term, error) {
-	tm := &term{t: t, client: c, vt: newScreen(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
+	tm := &term{t: t, client: c, vt: testutil.NewScreen(w, ht), stderr: &testutil.SyncBuffer{}, raw: &testutil.SyncBuffer{}, exit: make(chan error, 1)}
 	var err error
 	if tm.sess, err = c.NewSession(); err != nil {
 		c.Close()
@@ -260,7 +259,7 @@ func (tm *term) start(w, ht int, env map[string]string) error {
 	if err != nil {
 		return err
 	}
-	go tm.vt.answer(tm.stdin)
+	go tm.vt.Answer(tm.stdin)
 	tm.copied.Add(2)
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.raw), stdout) }()
 	go func() { defer tm.copied.Done(); io.Copy(io.MultiWriter(tm.vt, tm.stderr), stderr) }()
@@ -274,76 +273,7 @@ func (tm *term) start(w, ht int, env map[string]string) error {
 func (tm *term) close() {
 	tm.sess.Close()
 	tm.client.Close()
-	tm.vt.close()
-}
-
-// screen is a terminal emulator the session's output is applied to, so a
-// test reads the screen a person would see. Like a terminal, it answers the
-// queries the program sends (device attributes, cursor position, background
-// colour); answer sends the replies to the session's input.
-type screen struct {
-	mu      sync.Mutex // the emulator is not safe for concurrent use
-	em      *vt.Emulator
-	changed chan struct{} // signalled after each write
-}
-
-func newScreen(w, h int) *screen {
-	return &screen{em: vt.NewEmulator(w, h), changed: make(chan struct{}, 1)}
-}
-
-// Write feeds output from the session.
-func (s *screen) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	n, err := s.em.Write(b)
-	s.mu.Unlock()
-	select {
-	case s.changed <- struct{}{}:
-	default:
-	}
-	return n, err
-}
-
-// Screen is the screen as text, one line per row, trailing spaces trimmed.
-func (s *screen) Screen() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.em.String()
-}
-
-// Styled is the screen with its colours and attributes as escape sequences.
-func (s *screen) Styled() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.em.Render()
-}
-
-// Resize changes the size as a terminal window would.
-func (s *screen) Resize(w, h int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.em.Resize(w, h)
-}
-
-// answer copies the emulator's replies to in until close. It keeps
-// reading after in fails: the emulator writes its replies to a pipe, and
-// an unread reply would hold Write.
-func (s *screen) answer(in io.Writer) {
-	buf := make([]byte, 256)
-	for {
-		n, err := s.em.Read(buf)
-		if err != nil {
-			return
-		}
-		in.Write(buf[:n])
-	}
-}
-
-// close ends answer. Closing the reply pipe rather than the emulator
-// leaves the emulator's own state to Write, which may still run.
-func (s *screen) close() {
-	if c, ok := s.em.InputPipe().(io.Closer); ok {
-		c.Close()
-	}
+	tm.vt.Close()
 }
 
 // keys the tests type, as a terminal sends them.
@@ -383,22 +313,7 @@ func (tm *term) resize(w, ht int) {
 // until waits for the screen to satisfy cond.
 func (tm *term) until(what string, cond func(screen string) bool) string {
 	tm.t.Helper()
-	deadline := time.NewTimer(20 * time.Second)
-	defer deadline.Stop()
-	poll := time.NewTicker(50 * time.Millisecond)
-	defer poll.Stop()
-	for {
-		s := tm.vt.Screen()
-		if cond(s) {
-			return s
-		}
-		select {
-		case <-tm.vt.changed:
-		case <-poll.C:
-		case <-deadline.C:
-			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-		}
-	}
+	return tm.vt.Until(tm.t, what, cond)
 }
 
 // waitRaw waits until the raw output (escape sequences and all) satisfies
@@ -441,7 +356,7 @@ func (tm *term) waitExit() int {
 			tm.t.Fatalf("session ended without a status: %v", err)
 		}
 	case <-time.After(20 * time.Second):
-		tm.t.Fatalf("session did not end; screen:\n%s", tm.vt.Screen())
+		tm.t.Fatalf("session did not end; screen:\n%s", tm.vt.String())
 	}
 	return -1
 }

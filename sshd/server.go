@@ -276,13 +276,13 @@ func (s *Server) Sessions() int {
 }
 
 // parkedSessions is the number of sessions whose renderer is parked
-// (see idleGate).
+// (see package idle).
 func (s *Server) parkedSessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for _, st := range s.sessions {
-		if st.idle.parked() {
+		if st.idle.Parked() {
 			n++
 		}
 	}
@@ -602,10 +602,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	opts := append(bm.MakeOptions(sess),
 		tea.WithInput(st.input()),
 		// The session's output and the filter park the renderer while the
-		// session is idle (see idleGate); the filter also does what wish's
-		// did (a suspend resumes at once).
-		tea.WithOutput(st.idle.writer(sess, st.ctx.Done(), st.killCtx.Done())),
-		tea.WithFilter(st.idle.filter),
+		// session is idle (see package idle); the filter also does what
+		// wish's did (a suspend resumes at once).
+		tea.WithOutput(st.idle.Writer(sess, st.ctx.Done(), st.killCtx.Done())),
+		tea.WithFilter(st.filter),
 		tea.WithoutSignalHandler(),
 		tea.WithContext(st.killCtx),
 		tea.WithFPS(s.o.FPS),

@@ -437,7 +437,7 @@ func TestThemeFollowsTheClientsBackground(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tm.vt.em.SetDefaultBackgroundColor(bg) // before start: nothing writes to it yet
+		tm.vt.SetDefaultBackgroundColor(bg) // before start: nothing writes to it yet
 		if err := tm.start(100, 30, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -448,10 +448,10 @@ func TestThemeFollowsTheClientsBackground(t *testing.T) {
 	light.waitFor("Acme Shop", "4 rows", "token valid")
 	// The same text in other colours: the answer may come after the first frame.
 	differ := func() bool {
-		return dark.vt.Screen() == light.vt.Screen() && dark.vt.Styled() != light.vt.Styled()
+		return dark.vt.String() == light.vt.String() && dark.vt.Styled() != light.vt.Styled()
 	}
 	if err := testutil.Poll(20*time.Second, differ); err != nil {
-		t.Fatalf("a light terminal shows the dark theme's colours (%v); screen:\n%s", err, light.vt.Screen())
+		t.Fatalf("a light terminal shows the dark theme's colours (%v); screen:\n%s", err, light.vt.String())
 	}
 }
 

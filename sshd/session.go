@@ -9,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+
+	"github.com/mpconsole/mpconsole/internal/idle"
 )
 
 // session is one open SSH session: its rights, its program and why it
@@ -33,7 +35,7 @@ type session struct {
 
 	lastInput atomic.Int64 // unix nanoseconds of the last byte typed
 	done      chan struct{}
-	idle      *idleGate // parks the renderer while the session is idle
+	idle      *idle.Gate // parks the renderer while the session is idle
 
 	mu      sync.Mutex
 	prog    *tea.Program
@@ -42,10 +44,8 @@ type session struct {
 }
 
 func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []string, readOnly, park bool) *session {
-	gate := newIdleGate()
-	gate.parks = park
 	st := &session{sess: sess, conn: c, id: id, profile: profile, allowed: allowed, readOnly: readOnly,
-		start: time.Now(), done: make(chan struct{}), idle: gate}
+		start: time.Now(), done: make(chan struct{}), idle: idle.New(park)}
 	st.ctx, st.cancel = context.WithCancel(sess.Context())
 	st.killCtx, st.kill = context.WithCancel(context.Background())
 	st.lastInput.Store(st.start.UnixNano())
@@ -55,9 +55,7 @@ func newSession(sess ssh.Session, c *conn, id int, profile string, allowed []str
 // setProgram records the session's program; a stop that came first quits
 // it at once.
 func (st *session) setProgram(p *tea.Program) {
-	st.idle.mu.Lock()
-	st.idle.send = p.Send
-	st.idle.mu.Unlock()
+	st.idle.Start(p.Send)
 	st.mu.Lock()
 	st.prog = p
 	stopped := st.stopped
@@ -90,9 +88,19 @@ func (st *session) why() string {
 	return st.reason
 }
 
+// filter is the program's message filter: the idle gate's, and a suspend
+// (ctrl+z) must not suspend the server, so it resumes at once (as wish's
+// own filter does).
+func (st *session) filter(m tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(tea.SuspendMsg); ok {
+		msg = tea.ResumeMsg{}
+	}
+	return st.idle.Filter(m, msg)
+}
+
 // end releases the session's contexts once its handler is done.
 func (st *session) end() {
-	st.idle.close()
+	st.idle.Close()
 	close(st.done)
 	st.cancel()
 	st.kill()
@@ -135,7 +143,7 @@ func (r activityReader) Read(p []byte) (int, error) {
 	if err != nil {
 		// The program stops on a read error: its renderer must not be
 		// parked then.
-		r.st.idle.close()
+		r.st.idle.Close()
 	}
 	return n, err
 }
