@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,6 +20,7 @@ import (
 	"github.com/mpconsole/mpconsole/accounts"
 	"github.com/mpconsole/mpconsole/api"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/internal/idle"
 	"github.com/mpconsole/mpconsole/theme"
 	"github.com/mpconsole/mpconsole/ui"
 )
@@ -165,7 +167,34 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 		uo.Skins = skins
 		uo.Plugins = s.File.Plugins
 	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(stdout)}
+	p, gate := consoleProgram(ctx, uo, stdin, stdout)
+	defer gate.Close()
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// consoleProgram is the console's program on the terminal stdin and
+// stdout, with the gate that parks its renderer while nothing happens (see
+// package idle): a console left open costs no CPU. The gate's output
+// still shows the program a terminal; external processes (the editor, a
+// terminal plugin) get the terminal itself, not the gate's writer, which
+// they would see as a pipe.
+func consoleProgram(ctx context.Context, uo ui.Options, stdin io.Reader, stdout io.Writer) (*tea.Program, *idle.Gate) {
+	gate := idle.New(true)
+	out := gate.Writer(stdout, ctx.Done(), nil)
+	if f, ok := stdout.(xterm.File); ok {
+		out = gate.Terminal(f, ctx.Done(), nil)
+	}
+	uo.ExecProcess = func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd {
+		if c.Stdout == nil {
+			c.Stdout = stdout
+		}
+		return tea.ExecProcess(c, fn)
+	}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(stdin), tea.WithOutput(out), tea.WithFilter(gate.Filter)}
 	if stdout == io.Writer(os.Stdout) {
 		// lipgloss read standard output's colour profile as the program
 		// started (under tmux by running `tmux info`: tens of milliseconds
@@ -173,11 +202,8 @@ func runConsole(ctx context.Context, sf sessionFlags, readonly bool, stdin io.Re
 		opts = append(opts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
 	p := tea.NewProgram(ui.New(uo), opts...)
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && ctx.Err() == nil {
-		fmt.Fprintf(stderr, "mpconsole: %v\n", err)
-		return 1
-	}
-	return 0
+	gate.Start(p.Send)
+	return p, gate
 }
 
 // isTerminal reports whether v is a file open on a terminal; the console

@@ -204,14 +204,15 @@ func TestEndToEndExternalEditor(t *testing.T) {
 }
 
 // TestEndToEndTerminalPlugin: a terminal plugin is handed the terminal
-// (it prints, reads what is typed), sees the row's values in its args and
+// (its input and output are the terminal itself; it prints, reads what is
+// typed), sees the row's values in its args and
 // the entity's JSON in $MPCONSOLE_ENTITY, and the console comes back when
 // it ends.
 func TestEndToEndTerminalPlugin(t *testing.T) {
 	dir := t.TempDir()
 	got := filepath.Join(dir, "got")
 	script := filepath.Join(dir, "plugin.sh")
-	body := "#!/bin/sh\necho \"plugin in terminal: $1\"\nread line\nprintf '%s\\n%s\\n' \"$line\" \"$MPCONSOLE_ENTITY\" > " + got + "\n"
+	body := "#!/bin/sh\n[ -t 0 ] && [ -t 1 ] && tty=on || tty=off\necho \"plugin in terminal: $1, tty $tty\"\nread line\nprintf '%s\\n%s\\n' \"$line\" \"$MPCONSOLE_ENTITY\" > " + got + "\n"
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestEndToEndTerminalPlugin(t *testing.T) {
 	tm := startTerm(t, "MPCONSOLE_CONFIG="+cfg)
 	tm.waitFor("Acme Shop", "4 rows")
 	tm.keys("C-o")
-	tm.waitFor("plugin in terminal: Acme Shop")
+	tm.waitFor("plugin in terminal: Acme Shop, tty on")
 	tm.keys("-l", "typed in the plugin")
 	tm.keys("Enter")
 	tm.waitFor("Acme Shop", "4 rows")
