@@ -11,8 +11,8 @@ import (
 	"github.com/mpconsole/mpconsole/internal/testutil"
 )
 
-// The filter replaces wish's: a suspend (ctrl+z) resumes at once, and
-// counts as activity for the idle gate.
+// The filter replaces wish's: a suspend (ctrl+z) resumes at once; other
+// messages go through the idle gate unchanged.
 func TestSuspendResumesAtOnce(t *testing.T) {
 	st := &session{idle: idle.New(true)}
 	if _, ok := st.filter(nil, tea.SuspendMsg{}).(tea.ResumeMsg); !ok {

@@ -25,14 +25,18 @@
 //
 // The renderer had After worth of ticks to draw the last frame before it
 // is parked, and the message that releases it comes before any new frame,
-// so no frame is lost or delayed by more than a tick. A parked renderer is
-// also released after MaxPark, in case the program ends by a way that
-// sends no message (a command's panic cancels it silently): the program's
-// shutdown waits for the renderer.
+// so no frame is lost or delayed by more than a tick. (The one frame that
+// would wait is the one the marker's own Update draws; a model that does
+// not know the message leaves its frame as it was.)
 //
-// Everything that stops the renderer comes as a message first, so it never
-// waits on a parked one: a suspend (ctrl+z) and an external process
-// (tea.ExecProcess) release it on their way through the filter.
+// Bubble Tea stops the renderer, and waits for it, on a suspend (ctrl+z),
+// for an external process (tea.ExecProcess) and when the program ends. The
+// first two come as messages, which release it on their way through the
+// filter; so do a quit and an interrupt, which also close the gate. A
+// cancelled context releases it through the done channels given to
+// Writer. What remains ends a program without a message: an input that
+// fails, a command that panics. For those a parked renderer is released
+// after MaxPark at the latest, then parked again while nothing happens.
 package idle
 
 import (
@@ -49,8 +53,11 @@ const (
 	// After is how long a program goes without a message before its
 	// renderer is parked.
 	After = 250 * time.Millisecond
-	// MaxPark is the longest a renderer stays parked without a message.
-	MaxPark = 30 * time.Second
+	// MaxPark is the longest a renderer stays parked without a message:
+	// how long a program ended without one (its input failed, a command
+	// panicked) may wait for its renderer. Each time it passes, an idle
+	// program wakes for a frame and parks again.
+	MaxPark = 10 * time.Second
 )
 
 // marker is queued for output when the program turns idle. The gate's
@@ -175,7 +182,9 @@ func (g *Gate) Parked() bool {
 
 // park holds the calling goroutine (the renderer's) while the program
 // stays idle since the marker was queued: until a message, the program's
-// end, either done channel closing, or MaxPark.
+// end, either done channel closing, or MaxPark. After MaxPark with no
+// message the idle message is sent again, so the renderer parks again
+// once it has drawn (or the program, if it ended, ignores it).
 func (g *Gate) park(done1, done2 <-chan struct{}) {
 	g.mu.Lock()
 	if g.closed || !g.idle || g.gen != g.idleGen {
@@ -187,17 +196,25 @@ func (g *Gate) park(done1, done2 <-chan struct{}) {
 	g.mu.Unlock()
 	timeout, stop := g.newTimer(MaxPark)
 	defer stop()
+	timedOut := false
 	select {
 	case <-wake:
 	case <-done1:
 	case <-done2:
 	case <-timeout:
+		timedOut = true
 	}
 	g.mu.Lock()
 	if g.wake == wake {
 		g.wake = nil
 	}
+	gen, send, again := g.gen, g.send, timedOut && !g.closed && g.idle && g.gen == g.idleGen
 	g.mu.Unlock()
+	if again && send != nil {
+		// Not from here: Send waits for the program's loop, which may be
+		// waiting for this renderer.
+		go send(idleMsg{gen})
+	}
 }
 
 // Writer returns w as the program's output (tea.WithOutput): the marker is
@@ -208,8 +225,9 @@ func (g *Gate) Writer(w io.Writer, done1, done2 <-chan struct{}) io.Writer {
 }
 
 // Terminal is Writer for a terminal's file: the program still sees a
-// terminal (its descriptor, to set raw mode and read the size) and reads
-// and closes the file itself; only writes go through the gate. Nothing
+// terminal (its descriptor, for the window's size, the colour profile and,
+// on Windows, the console's mode) and reads and closes the file itself;
+// only writes go through the gate. Nothing
 // else of the file shows (an *os.File's WriteString or ReadFrom would
 // write past the gate).
 func (g *Gate) Terminal(f term.File, done1, done2 <-chan struct{}) term.File {

@@ -179,3 +179,30 @@ func TestTerminalWritesThroughTheGate(t *testing.T) {
 		t.Fatalf("the file got %q (%v), want the frame without the marker", got, err)
 	}
 }
+
+// A renderer released by MaxPark, with no message since, parks again: the
+// gate sends the idle message anew.
+func TestMaxParkParksAgain(t *testing.T) {
+	clk := testutil.NewFakeClock(time.Now())
+	g := parkedGate(t, clk)
+	sent := make(chan tea.Msg, 1)
+	g.Start(func(msg tea.Msg) { sent <- msg })
+	var out bytes.Buffer
+	returned := writeAsync(&out, g, nil, nil, marker)
+	waitParked(t, g)
+	clk.Advance(MaxPark)
+	waitReturned(t, returned, "MaxPark")
+	var msg tea.Msg
+	select {
+	case msg = <-sent:
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing was sent after MaxPark")
+	}
+	if raw, ok := g.Filter(nil, msg).(tea.RawMsg); !ok || raw.Msg != marker {
+		t.Fatalf("after MaxPark the gate sent %#v, which the filter did not make the marker", msg)
+	}
+	returned = writeAsync(&out, g, nil, nil, marker)
+	waitParked(t, g)
+	g.Close()
+	waitReturned(t, returned, "close")
+}
