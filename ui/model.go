@@ -129,12 +129,14 @@ type frame struct {
 	// A load in progress: loadSeq tells its batches and reply from those
 	// of an earlier one, cancel ends it. While the first load streams
 	// (streaming) its rows are shown as they arrive; progress is how far
-	// it got. incomplete says why the rows shown are not the whole list
-	// (the load was cancelled or failed midway).
+	// it got, and shown what the status bar says meanwhile (see
+	// loadCounts). incomplete says why the rows shown are not the whole
+	// list (the load was cancelled or failed midway).
 	loadSeq    int
 	cancel     context.CancelFunc
 	streaming  bool
 	progress   api.Progress
+	shown      loadCounts
 	incomplete string
 	// tree, when set, is what the frame shows instead of its table: an
 	// entity and what lies under it (tree.go).
@@ -280,6 +282,11 @@ func (m *Model) top() *frame {
 // (syncLive).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
+	if _, batch := msg.(listBatch); !batch {
+		if f := m.top(); f != nil && f.streaming && f.loaded {
+			f.shown = f.counts()
+		}
+	}
 	live := m.syncLive()
 	if _, ok := msg.(tickMsg); ok {
 		return m, tea.Batch(cmd, live)
@@ -684,7 +691,7 @@ func (m *Model) load(f *frame) tea.Cmd {
 			},
 		})
 	}
-	f.streaming, f.progress, f.incomplete = true, api.Progress{}, ""
+	f.streaming, f.progress, f.shown, f.incomplete = true, api.Progress{}, loadCounts{}, ""
 	ch := make(chan listBatch, 1)
 	drained := make(chan struct{})
 	watch := watchList(listBatch{view: f.id, gen: m.gen, seq: seq, ch: ch, drained: drained})
@@ -808,12 +815,14 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 	if f == nil || b.gen != m.gen || f.loadSeq != b.seq || !f.streaming || f.cancel == nil {
 		return nil
 	}
+	f.progress = b.progress
 	if !f.loaded {
 		f.setEntities(&entities{})
 		f.table.SetEmptyText(emptyText(f.kind))
 		f.table.SetRows(b.rows)
 		f.table.SetLoading(true)
 		f.loaded = true
+		f.shown = f.counts()
 	} else {
 		f.table.AppendRows(b.rows)
 	}
@@ -822,8 +831,24 @@ func (m *Model) onBatch(b listBatch) tea.Cmd {
 		f.table.Reserve(b.room.table)
 		f.ents.adopt(b.room.at)
 	}
-	f.progress = b.progress
 	return watchList(b)
+}
+
+// loadCounts is what the status bar says of a load that streams in: how
+// far it got, and the rows it shows (the filter's) of those that came. It
+// is taken from the frame with the first batch and then after every
+// message but a batch: the spinner's ticks (8 a second while loading),
+// keys, replies. A batch alone changes the frame only where its rows show
+// on screen, so Bubble Tea's renderer, which redraws a frame that changed
+// at each of its 60 ticks a second, redraws a long load's frames about 8
+// times a second.
+type loadCounts struct {
+	progress    api.Progress
+	rows, total int
+}
+
+func (f *frame) counts() loadCounts {
+	return loadCounts{progress: f.progress, rows: f.table.Len(), total: f.table.Total()}
 }
 
 // streamed ends a streamed load: the rows shown stay; an error (or a

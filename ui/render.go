@@ -103,7 +103,7 @@ func (m *Model) statusInfo() chrome.Status {
 	if f := m.top(); f != nil && m.overlay == nil && s.Notice == "" {
 		switch {
 		case f.streaming:
-			s.Notice = loadingText(f.progress)
+			s.Notice = loadingText(f.shown.progress)
 		case f.incomplete != "":
 			s.Notice = "incomplete (" + f.incomplete + "): " + text.GroupDigits(int64(f.table.Total())) + " rows"
 		}
@@ -112,6 +112,9 @@ func (m *Model) statusInfo() chrome.Status {
 	if f := m.top(); f != nil && m.overlay == nil && f.loaded {
 		s.ShowRows = true
 		s.Rows, s.Total = f.table.Len(), f.table.Total()
+		if f.streaming {
+			s.Rows, s.Total = f.shown.rows, f.shown.total
+		}
 		s.Filter = f.table.Filter()
 		s.Marked = f.table.MarkCount()
 	}

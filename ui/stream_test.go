@@ -2,12 +2,15 @@ package ui_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/mpconsole/mpconsole/api/sandbox"
+	"github.com/mpconsole/mpconsole/ui"
 )
 
 // A slow large list: 5 000 apps sent in 16 KiB pieces, a pause after each.
@@ -72,6 +75,48 @@ func TestStreamedListNavigableWhileLoading(t *testing.T) {
 	}
 }
 
+// TestLoadingCountMovesWithTheTicks: while a list streams in, the status
+// bar's counts move with the spinner's tick, not with each batch: a batch
+// of rows below the screen leaves the frame as it was (so Bubble Tea's
+// renderer has nothing to redraw at 60 frames a second), and the next tick
+// shows every row that arrived.
+func TestLoadingCountMovesWithTheTicks(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("a screen of apps while loading", func(s string) bool {
+		return statusCount(s, loadingRows) >= 100 // the screen holds fewer
+	})
+	d.holdTypes("ui.listBatch", "ui.tickMsg")
+	d.until("a batch on its way", func(string) bool {
+		return slices.ContainsFunc(d.held, ui.IsBatch)
+	})
+	before := d.screen()
+	shown := statusCount(before, loadingRows)
+	var ticks []tea.Msg
+	for _, msg := range d.held {
+		if ui.IsBatch(msg) {
+			d.send(msg)
+		} else {
+			ticks = append(ticks, msg)
+		}
+	}
+	d.held = ticks
+	rows, streams := ui.FrontRows(d.m)
+	if rows <= shown || !streams {
+		t.Fatalf("the batch brought no rows (%d, %d shown) or ended the load", rows, shown)
+	}
+	if after := d.screen(); after != before {
+		t.Fatalf("a batch changed the frame before the tick:\n%s\nafter:\n%s", before, after)
+	}
+	d.holdTypes("ui.listBatch")
+	for _, msg := range ticks {
+		d.send(msg)
+	}
+	s := d.until("the next tick", func(s string) bool { return statusCount(s, loadingRows) != shown })
+	if got := statusCount(s, loadingRows); got != rows {
+		t.Fatalf("after the tick the status bar says %d rows, the table has %d:\n%s", got, rows, lastLine(s))
+	}
+}
+
 // TestEscCancelsStreamedLoad: esc during a load ends it; the rows shown
 // stay, marked incomplete, and a batch already on its way when esc was
 // pressed is not shown.
@@ -83,16 +128,15 @@ func TestEscCancelsStreamedLoad(t *testing.T) {
 	// Keep the next batch from the model until esc was pressed.
 	d.holdTypes("ui.listBatch")
 	d.until("a batch on its way", func(string) bool { return len(d.held) > 0 })
-	s := d.screen()
-	shown := statusCount(s, loadingRows)
+	shown, _ := ui.FrontRows(d.m)
 	d.key("esc")
 	d.release()
-	s = d.until("the load cancelled", func(s string) bool { return statusCount(s, incompleteRows) >= 0 })
+	s := d.until("the load cancelled", func(s string) bool { return statusCount(s, incompleteRows) >= 0 })
 	if m := incompleteRows.FindStringSubmatch(lastLine(s)); m[1] != "cancelled" {
 		t.Fatalf("status bar after esc: %q", lastLine(s))
 	}
 	if got := statusCount(s, incompleteRows); got != shown {
-		t.Fatalf("after esc %d rows, %d were shown when esc was pressed", got, shown)
+		t.Fatalf("after esc %d rows, %d were in the table when esc was pressed", got, shown)
 	}
 	if !strings.Contains(s, "App 000001") {
 		t.Fatalf("the rows shown went away:\n%s", s)
