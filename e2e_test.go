@@ -205,9 +205,8 @@ func TestEndToEndExternalEditor(t *testing.T) {
 
 // TestEndToEndTerminalPlugin: a terminal plugin is handed the terminal
 // (its input and output are the terminal itself; it prints, reads what is
-// typed), sees the row's values in its args and
-// the entity's JSON in $MPCONSOLE_ENTITY, and the console comes back when
-// it ends.
+// typed), sees the row's values in its args and the entity's JSON in
+// $MPCONSOLE_ENTITY, and the console comes back when it ends.
 func TestEndToEndTerminalPlugin(t *testing.T) {
 	dir := t.TempDir()
 	got := filepath.Join(dir, "got")

@@ -227,9 +227,8 @@ func (g *Gate) Writer(w io.Writer, done1, done2 <-chan struct{}) io.Writer {
 // Terminal is Writer for a terminal's file: the program still sees a
 // terminal (its descriptor, for the window's size, the colour profile and,
 // on Windows, the console's mode) and reads and closes the file itself;
-// only writes go through the gate. Nothing
-// else of the file shows (an *os.File's WriteString or ReadFrom would
-// write past the gate).
+// only writes go through the gate. Nothing else of the file shows (an
+// *os.File's WriteString or ReadFrom would write past the gate).
 func (g *Gate) Terminal(f term.File, done1, done2 <-chan struct{}) term.File {
 	return terminal{File: f, w: &writer{w: f, g: g, done1: done1, done2: done2}}
 }
