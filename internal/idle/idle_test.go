@@ -45,6 +45,13 @@ func waitParked(t *testing.T, g *Gate) {
 	}
 }
 
+// advancePastMaxPark moves clk to the parked renderer's MaxPark, once the
+// renderer has set its timer (it does so just after it shows as parked).
+func advancePastMaxPark(clk *testutil.FakeClock) {
+	clk.WaitForTimer(clk.Now().Add(MaxPark), 5*time.Second)
+	clk.Advance(MaxPark)
+}
+
 func waitReturned(t *testing.T, returned <-chan struct{}, why string) {
 	t.Helper()
 	select {
@@ -75,7 +82,7 @@ func TestParkedRendererIsReleased(t *testing.T) {
 		{"quit", func(g *Gate, _ *testutil.FakeClock, _ chan struct{}) { g.Filter(nil, tea.QuitMsg{}) }, false},
 		{"the program's end (a done channel)", func(_ *Gate, _ *testutil.FakeClock, done chan struct{}) { close(done) }, true},
 		{"a read error (close)", func(g *Gate, _ *testutil.FakeClock, _ chan struct{}) { g.Close() }, false},
-		{"MaxPark", func(_ *Gate, clk *testutil.FakeClock, _ chan struct{}) { clk.Advance(MaxPark) }, true},
+		{"MaxPark", func(_ *Gate, clk *testutil.FakeClock, _ chan struct{}) { advancePastMaxPark(clk) }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,7 +197,7 @@ func TestMaxParkParksAgain(t *testing.T) {
 	var out bytes.Buffer
 	returned := writeAsync(&out, g, nil, nil, marker)
 	waitParked(t, g)
-	clk.Advance(MaxPark)
+	advancePastMaxPark(clk)
 	waitReturned(t, returned, "MaxPark")
 	var msg tea.Msg
 	select {
