@@ -640,6 +640,9 @@ func (m *Model) pop() tea.Cmd {
 	m.errs.clear()
 	m.layout()
 	m.enteredView()
+	if f := m.top(); f != nil && f.streaming && f.cancel != nil {
+		return nil // its first load goes on: what it brings is as new as a refresh
+	}
 	return m.load(m.top())
 }
 
@@ -661,6 +664,17 @@ func (m *Model) load(f *frame) tea.Cmd {
 	}
 	if f.cancel != nil {
 		f.cancel()
+	}
+	if f.streaming {
+		// A first load that still streams (ctrl+r, a live view's interval)
+		// or was stopped when its frame left the stack: it ends here, and
+		// its rows, if any came, stay marked incomplete until the whole
+		// list below replaces them. Its reply is another load's now and
+		// is dropped (loadSeq).
+		f.streaming = false
+		if f.loaded {
+			f.incomplete = "cancelled"
+		}
 	}
 	ctx, cancel := context.WithCancel(m.genCtx)
 	f.loadSeq++

@@ -234,6 +234,48 @@ func TestLeavingAStreamingListEndsItsLoad(t *testing.T) {
 	d.settle()
 }
 
+// TestAStreamOutlivesAVisitBelow: going into a row and back while the
+// list streams leaves its load going: the rows keep coming, and the
+// status bar says so until the whole list is in.
+func TestAStreamOutlivesAVisitBelow(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000002") && streaming(s)
+	})
+	d.key("enter") // App 000001: its child kinds
+	d.waitFor("Platforms", "Data points")
+	d.key("esc")
+	s := d.screen()
+	if !streaming(s) {
+		t.Fatalf("back on the list, its load no longer shows:\n%s", lastLine(s))
+	}
+	wholeList(t, d)
+}
+
+// TestReloadingAStreamingListEnds: a list whose first load is ended by
+// another (ctrl+r while it streams) says "loading…" no longer: its rows
+// are marked incomplete until the whole list is in.
+func TestReloadingAStreamingListEnds(t *testing.T) {
+	d := start(t, slowLarge())
+	d.until("the first apps while loading", func(s string) bool {
+		return strings.Contains(s, "App 000002") && streaming(s)
+	})
+	d.key("ctrl+r")
+	wholeList(t, d)
+}
+
+// wholeList waits for the 5 000 apps of slowLarge and every request
+// answered; the list must not be marked incomplete or still loading (the
+// frame's own state: a notice may cover the status bar's).
+func wholeList(t *testing.T, d *driver) {
+	t.Helper()
+	d.until("the whole list", func(s string) bool { return strings.Contains(lastLine(s), "5000 rows") && !streaming(s) })
+	s := d.settle()
+	if _, streams := ui.FrontRows(d.m); streams || strings.Contains(lastLine(s), "incomplete") || strings.Contains(lastLine(s), "loading") {
+		t.Fatalf("the whole list is in; the list still streams (%v), the status bar says %q", streams, lastLine(s))
+	}
+}
+
 // TestEscWhileTheLastBatchesWait: esc while batches of a load are still
 // on their way to the table, the answer read whole (a list of one batch:
 // the list was read as soon as the batch was handed on), marks the rows
