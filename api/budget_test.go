@@ -228,3 +228,69 @@ func TestTokenEndpointRefusedIsANetworkFailure(t *testing.T) {
 		t.Fatalf("token state: %v", s)
 	}
 }
+
+// TestAnAnswerArrivingIsNotCutAtItsShare: an attempt's share of the budget
+// bounds the wait for an answer and then the silences between its bytes,
+// not the whole answer: a list coming steadily over a slow link, longer
+// than a share, arrives whole (read whole, and streamed); one still
+// arriving when the whole budget runs out ends then, saying so.
+func TestAnAnswerArrivingIsNotCutAtItsShare(t *testing.T) {
+	// About 540 KB in 16 KB pieces 50 ms apart: some 1.7 s.
+	srv := startSandbox(t, sandbox.Options{Seed: "large:1000", Trickle: 50 * time.Millisecond})
+	slow := api.RetryPolicy{MaxAttempts: 5, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+	apps := kind(t, "apps")
+	for _, tt := range []struct {
+		name   string
+		budget time.Duration // the first attempt's share is a fifth
+		whole  bool          // the list arrives
+	}{
+		{"within the budget", 5 * time.Second, true},
+		{"past the budget", time.Second, false},
+	} {
+		for _, stream := range []bool{false, true} {
+			name := tt.name + ", read whole"
+			if stream {
+				name = tt.name + ", streamed"
+			}
+			t.Run(name, func(t *testing.T) {
+				cfg := sandboxConfig(t, srv)
+				cfg.Retry = slow
+				cfg.Retry.MaxElapsed = tt.budget
+				c := newClient(t, cfg)
+				if _, err := c.Tokens().Token(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				start := time.Now()
+				var err error
+				if stream {
+					err = c.ListStream(context.Background(), apps, nil, func(b []api.Entity, _ api.Progress) error {
+						n += len(b)
+						return nil
+					})
+				} else {
+					var items []api.Entity
+					items, err = c.List(context.Background(), apps, nil)
+					n = len(items)
+				}
+				took := time.Since(start)
+				if tt.whole {
+					if err != nil || n != 1000 {
+						t.Fatalf("%d apps, err %v; want the 1000, in %v of a %v budget", n, err, took, tt.budget)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatalf("the whole list came in %v, past a budget of %v: make the answer slower", took, tt.budget)
+				}
+				if _, overrun := api.ArrivingTimeout(err); !overrun || !strings.Contains(err.Error(), "the answer was still arriving when the time budget of 1s ran out") {
+					t.Errorf("overrun %v, error %v", overrun, err)
+				}
+				// The budget bounds the call; a little slack for the scheduler.
+				if took > tt.budget+300*time.Millisecond {
+					t.Errorf("took %v, budget %v", took, tt.budget)
+				}
+			})
+		}
+	}
+}

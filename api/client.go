@@ -378,14 +378,20 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path stri
 		return nil, &Error{Method: req.Method, Path: path, Kind: ErrNetwork, Attempts: n, timedOut: true,
 			Err: &attemptTimeoutError{limit: 0, err: context.DeadlineExceeded}, notSent: true}
 	}
-	actx, cancel := withAttemptDeadline(ctx, limit)
+	actx, cancel := withAttemptDeadline(ctx, limit, c.retry.MaxElapsed-elapsed)
 	defer cancel()
 	resp, e := c.once(actx, req, u, path, renewed, n)
 	if e == nil || actx.Err() == nil || ctx.Err() != nil {
 		return resp, e
 	}
 	e.timedOut = true
-	e.Err = &attemptTimeoutError{limit: limit, err: e.Err}
+	te := &attemptTimeoutError{limit: limit, err: e.Err}
+	if overrun, stalled := actx.ran(); overrun {
+		te.budget = c.retry.MaxElapsed
+	} else {
+		te.stalled = stalled
+	}
+	e.Err = te
 	if e.tokenWait {
 		// The attempt never got past the token request.
 		e.TokenEndpoint = true
@@ -456,6 +462,9 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 				e.MaybeApplied = true
 			}
 			return nil, e
+		}
+		if a, ok := ctx.Value(attemptCtxKey{}).(*attemptCtx); ok {
+			hresp.Body = arrivingBody{hresp.Body, a}
 		}
 		b, rerr := c.readBody(ctx, hresp)
 		hresp.Body.Close()

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"sync"
 	"time"
 )
@@ -12,38 +13,52 @@ import (
 // for its caller to take what was read (see readAll) is not waiting for the
 // remote, which is not late meanwhile. Like every network deadline it goes
 // by the wall clock (see Clock); the tests give it one they move.
+//
+// Once the answer's bytes arrive (arrived), the share bounds the silences
+// between them rather than the whole answer: a long list coming steadily
+// over a slow link is not cut at its share. The call's budget still bounds
+// it (budgetEnd), so the budget stays the promise it is.
 type attemptCtx struct {
 	context.Context // the parent, for its values
 
 	clock      Clock
 	done       chan struct{}
 	stopParent func() bool
+	share      time.Duration // the attempt's share of the budget
 
-	mu     sync.Mutex
-	err    error
-	left   time.Duration  // the time left, as of since
-	since  time.Time      // when left was taken
-	paused int            // pauses not yet resumed
-	timer  int            // the running timer's number; 0 while paused or done
-	stop   func() bool    // stops the running timer
-	timers int            // timers armed so far
-	afters map[int]func() // what runs once done (AfterFunc), by number
-	nafter int            // AfterFunc calls so far
+	mu        sync.Mutex
+	err       error
+	budgetEnd time.Time      // when the call's budget runs out (moved on by pauses)
+	flowing   bool           // bytes of the answer arrived
+	last      time.Time      // when they last did
+	pausedAt  time.Time      // when the pause under way began
+	overrun   bool           // it ended at budgetEnd with the answer arriving
+	stalled   bool           // it ended a share after the answer's last bytes
+	left      time.Duration  // the time left, as of since
+	since     time.Time      // when left was taken
+	paused    int            // pauses not yet resumed
+	timer     int            // the running timer's number; 0 while paused or done
+	stop      func() bool    // stops the running timer
+	timers    int            // timers armed so far
+	afters    map[int]func() // what runs once done (AfterFunc), by number
+	nafter    int            // AfterFunc calls so far
 }
 
 type attemptCtxKey struct{}
 
 // withAttemptDeadline returns a context that is done after d of the wall
 // clock (not counting pauses), or when parent is done, or when the returned
-// cancel is called.
-func withAttemptDeadline(parent context.Context, d time.Duration) (*attemptCtx, context.CancelFunc) {
-	return newAttemptCtx(parent, d, wallClock{})
+// cancel is called. Once the answer arrives, d bounds the silences between
+// its bytes, and budget, the call's time left, the whole.
+func withAttemptDeadline(parent context.Context, d, budget time.Duration) (*attemptCtx, context.CancelFunc) {
+	return newAttemptCtx(parent, d, budget, wallClock{})
 }
 
-func newAttemptCtx(parent context.Context, d time.Duration, clock Clock) (*attemptCtx, context.CancelFunc) {
-	c := &attemptCtx{Context: parent, clock: clock, done: make(chan struct{}), left: d}
+func newAttemptCtx(parent context.Context, d, budget time.Duration, clock Clock) (*attemptCtx, context.CancelFunc) {
+	now := clock.Now()
+	c := &attemptCtx{Context: parent, clock: clock, done: make(chan struct{}), left: d, share: d, budgetEnd: now.Add(max(budget, d))}
 	c.mu.Lock()
-	c.since = clock.Now()
+	c.since = now
 	c.arm()
 	c.mu.Unlock()
 	stop := context.AfterFunc(parent, func() { c.end(parent.Err()) })
@@ -67,15 +82,70 @@ func (c *attemptCtx) arm() {
 	go func() {
 		select {
 		case <-fired:
-			c.mu.Lock()
-			current := c.timer == n // not stopped since
-			c.mu.Unlock()
-			if current {
-				c.end(context.DeadlineExceeded)
-			}
+			c.expire(n)
 		case <-quit:
 		}
 	}()
+}
+
+// expire is timer n firing: the attempt's time is out, unless bytes of
+// the answer came less than a share ago and the budget is not spent: then
+// the time runs on to a share after them (or the budget's end).
+func (c *attemptCtx) expire(n int) {
+	c.mu.Lock()
+	if c.timer != n { // stopped since
+		c.mu.Unlock()
+		return
+	}
+	if c.flowing {
+		now := c.clock.Now()
+		due := c.last.Add(c.share)
+		if !due.Before(c.budgetEnd) {
+			due = c.budgetEnd
+		}
+		if now.Before(due) {
+			c.left, c.since = due.Sub(now), now
+			c.arm()
+			c.mu.Unlock()
+			return
+		}
+		c.overrun = due.Equal(c.budgetEnd)
+		c.stalled = !c.overrun
+	}
+	c.mu.Unlock()
+	c.end(context.DeadlineExceeded)
+}
+
+// arrived notes bytes of the answer arriving (see attemptCtx); it only
+// notes the time, for the timer to look at when it fires.
+func (c *attemptCtx) arrived() {
+	c.mu.Lock()
+	c.flowing, c.last = true, c.clock.Now()
+	c.mu.Unlock()
+}
+
+// ran says how a deadline that ran out ended: with the answer still
+// arriving at the budget's end (overrun), or a share after its last bytes
+// (stalled); neither when no byte of it came in time.
+func (c *attemptCtx) ran() (overrun, stalled bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.overrun, c.stalled
+}
+
+// arrivingBody is an answer's body noting each read that brings bytes on
+// its attempt's deadline.
+type arrivingBody struct {
+	io.ReadCloser
+	c *attemptCtx
+}
+
+func (b arrivingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.c.arrived()
+	}
+	return n, err
 }
 
 // disarm stops the running timer, if one runs; c.mu is held.
@@ -159,14 +229,19 @@ func (c *attemptCtx) Value(key any) any {
 }
 
 // pause stops the attempt's time until the returned resume is called
-// (more calls of it do nothing).
+// (more calls of it do nothing). The budget's end and the time since the
+// answer's last bytes move on by the pause too: the caller, not the
+// remote, held the attempt meanwhile.
 func (c *attemptCtx) pause() (resume func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.paused++; c.paused == 1 && c.timer != 0 {
+	if c.paused++; c.paused == 1 {
 		now := c.clock.Now()
-		c.disarm()
-		c.left, c.since = c.left-now.Sub(c.since), now
+		c.pausedAt = now
+		if c.timer != 0 {
+			c.disarm()
+			c.left, c.since = c.left-now.Sub(c.since), now
+		}
 	}
 	var once sync.Once
 	return func() { once.Do(c.resume) }
@@ -178,7 +253,13 @@ func (c *attemptCtx) resume() {
 	if c.paused--; c.paused > 0 || c.err != nil {
 		return
 	}
-	c.since = c.clock.Now()
+	now := c.clock.Now()
+	held := now.Sub(c.pausedAt)
+	c.budgetEnd = c.budgetEnd.Add(held)
+	if c.flowing {
+		c.last = c.last.Add(held)
+	}
+	c.since = now
 	c.arm()
 }
 

@@ -78,7 +78,7 @@ func TestAttemptCtx(t *testing.T) {
 			clk := testutil.NewFakeClock(clockStart)
 			parent, cancelParent := context.WithCancel(context.Background())
 			defer cancelParent()
-			c, cancel := newAttemptCtx(parent, limit, clk)
+			c, cancel := newAttemptCtx(parent, limit, limit, clk)
 			defer cancel()
 			tc.run(clk, c, cancel, cancelParent)
 			if tc.want != nil {
@@ -113,7 +113,7 @@ func TestAttemptCtxDeadlineAndValues(t *testing.T) {
 	clk := testutil.NewFakeClock(clockStart)
 	type key struct{}
 	parent := context.WithValue(context.Background(), key{}, "v")
-	c, cancel := newAttemptCtx(parent, 10*time.Second, clk)
+	c, cancel := newAttemptCtx(parent, 10*time.Second, 10*time.Second, clk)
 	defer cancel()
 	if d, ok := c.Deadline(); !ok || !d.Equal(clockStart.Add(10*time.Second)) {
 		t.Fatalf("Deadline() = %v, %v", d, ok)
@@ -189,7 +189,7 @@ func TestReaderWaitsForItsTaker(t *testing.T) {
 			d, _ := Lookup("apps")
 			clk := testutil.NewFakeClock(clockStart)
 			const limit = 9 * time.Second
-			actx, cancel := newAttemptCtx(context.Background(), limit, clk)
+			actx, cancel := newAttemptCtx(context.Background(), limit, limit, clk)
 			defer cancel()
 			// The follower holds the batch it is in (at most readAhead
 			// chunks and the one being filled), filled one more, the
@@ -279,10 +279,10 @@ func TestAttemptCtxLetsGoOfItsParent(t *testing.T) {
 		return len(c.afters)
 	}
 	clk := testutil.NewFakeClock(clockStart)
-	parent, cancelParent := newAttemptCtx(context.Background(), time.Hour, clk)
+	parent, cancelParent := newAttemptCtx(context.Background(), time.Hour, time.Hour, clk)
 	defer cancelParent()
 	for _, end := range []string{"cancelled", "runs out"} {
-		c, cancel := newAttemptCtx(parent, time.Second, clk)
+		c, cancel := newAttemptCtx(parent, time.Second, time.Second, clk)
 		if n := registered(parent); n != 1 {
 			t.Fatalf("%d registered with the parent", n)
 		}
@@ -322,3 +322,94 @@ func TestAttemptCtxLetsGoOfItsParent(t *testing.T) {
 }
 
 var _ io.ReadCloser = (*endlessList)(nil)
+
+// TestAttemptCtxWhileTheAnswerArrives: once bytes of the answer arrive, the
+// share bounds the silences between them, and the budget the whole; a
+// pause moves both on.
+func TestAttemptCtxWhileTheAnswerArrives(t *testing.T) {
+	const share, budget = 10 * time.Second, 45 * time.Second
+	for _, tc := range []struct {
+		name             string
+		run              func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx)
+		stalled, overrun bool // how it ended; neither: not done
+	}{
+		{name: "bytes keep coming", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+			for range 3 { // at 8, 16, 24 s: each within a share of the last
+				clk.Advance(8 * time.Second)
+				c.arrived()
+			}
+			advanceTo(t, clk, clockStart.Add(24*time.Second+share-time.Nanosecond))
+		}},
+		{name: "a silence of a share after the last bytes", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+			clk.Advance(8 * time.Second)
+			c.arrived()
+			advanceTo(t, clk, clockStart.Add(8*time.Second+share))
+		}, stalled: true},
+		{name: "still arriving at the budget's end", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+			for range 5 { // every 9 s up to 45 s
+				clk.Advance(9 * time.Second)
+				c.arrived()
+			}
+			advanceTo(t, clk, clockStart.Add(budget))
+		}, overrun: true},
+		{name: "a pause moves the silence and the budget on", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+			clk.Advance(8 * time.Second)
+			c.arrived()
+			clk.Advance(time.Second)
+			resume := c.pause()
+			clk.Advance(time.Hour)
+			resume()
+			advanceTo(t, clk, clockStart.Add(time.Hour+8*time.Second+share-time.Nanosecond))
+		}},
+		{name: "resumed, then silent for a share", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+			clk.Advance(8 * time.Second)
+			c.arrived()
+			resume := c.pause()
+			clk.Advance(time.Hour)
+			resume()
+			advanceTo(t, clk, clockStart.Add(time.Hour+8*time.Second+share))
+		}, stalled: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := testutil.NewFakeClock(clockStart)
+			c, cancel := newAttemptCtx(context.Background(), share, budget, clk)
+			defer cancel()
+			tc.run(t, clk, c)
+			done := tc.stalled || tc.overrun
+			if done {
+				select {
+				case <-c.Done():
+				case <-time.After(waitLimit):
+					t.Fatal("not done")
+				}
+			} else if c.Err() != nil {
+				t.Fatalf("done: %v", c.Err())
+			}
+			if overrun, stalled := c.ran(); stalled != tc.stalled || overrun != tc.overrun {
+				t.Errorf("stalled %v, overrun %v; want %v, %v", stalled, overrun, tc.stalled, tc.overrun)
+			}
+		})
+	}
+}
+
+// advanceTo moves clk to at a timer at a time, waiting at each for the
+// attempt's timer to be set again after it fired (it re-arms from a
+// goroutine of its own).
+func advanceTo(t *testing.T, clk *testutil.FakeClock, at time.Time) {
+	t.Helper()
+	for {
+		pending := clk.Pending()
+		if len(pending) == 0 || pending[0].After(at) {
+			clk.AdvanceTo(at)
+			return
+		}
+		next := pending[0]
+		clk.AdvanceTo(next)
+		// The timer that fired is gone; wait for the one set in its place,
+		// or for none when the attempt ended.
+		testutil.Eventually(t, waitLimit, func() bool {
+			p := clk.Pending()
+			return len(p) == 0 || p[0].After(next)
+		}, "the attempt's timer was not set again after %v", next)
+	}
+}

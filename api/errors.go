@@ -125,18 +125,44 @@ func plural(n int, what string) string {
 }
 
 // attemptTimeoutError is the cause of an attempt that ran out of its share
-// of the retry budget. It unwraps to what the transport reported (a
-// context.DeadlineExceeded), so errors.Is still finds the deadline.
+// of the retry budget: no answer came within it, or the answer that was
+// arriving stopped for that long (stalled), or was still arriving when the
+// call's budget ran out (budget, the whole budget). It unwraps to what the
+// transport reported (a context.DeadlineExceeded), so errors.Is still
+// finds the deadline.
 type attemptTimeoutError struct {
-	limit time.Duration
-	err   error
+	limit   time.Duration
+	err     error
+	stalled bool
+	budget  time.Duration
 }
 
 func (e *attemptTimeoutError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("no answer within %s", roundDur(e.limit))
+	var s string
+	switch {
+	case e.budget > 0:
+		s = fmt.Sprintf("the answer was still arriving when the time budget of %s ran out", roundDur(e.budget))
+	case e.stalled:
+		s = fmt.Sprintf("the answer stopped arriving for %s", roundDur(e.limit))
+	default:
+		s = fmt.Sprintf("no answer within %s", roundDur(e.limit))
 	}
-	return fmt.Sprintf("no answer within %s: %v", roundDur(e.limit), e.err)
+	if e.err == nil {
+		return s
+	}
+	return s + ": " + e.err.Error()
+}
+
+// ArrivingTimeout reports how err timed out when it did while an answer
+// was arriving: its bytes stopped for an attempt's share of the budget
+// (stalled), or were still coming when the whole budget ran out (overrun,
+// which a longer request timeout would have let finish).
+func ArrivingTimeout(err error) (stalled, overrun bool) {
+	var te *attemptTimeoutError
+	if !errors.As(err, &te) {
+		return false, false
+	}
+	return te.stalled, te.budget > 0
 }
 
 func (e *attemptTimeoutError) Unwrap() error { return e.err }

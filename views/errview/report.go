@@ -159,7 +159,16 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 		r.Explain = append(r.Explain, fmt.Sprintf("Nothing is listening at %s. Check the base URL, and that the API (or the sandbox) is running.", where))
 	case errors.Is(cause, context.DeadlineExceeded) || errors.As(cause, &ne) && ne.Timeout():
 		r.Title = "Timed out"
-		r.Explain = append(r.Explain, fmt.Sprintf("No answer came from %s in time. Check the network and the base URL.", where))
+		switch stalled, overrun := api.ArrivingTimeout(cause); {
+		case overrun:
+			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s was still arriving when the request's time budget ran out: "+
+				"what came before was read, the rest is missing. A list this large over this link needs a longer --request-timeout.", where))
+		case stalled:
+			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s stopped arriving midway: what came before was read, "+
+				"the rest is missing. Check the network and any proxy in between.", where))
+		default:
+			r.Explain = append(r.Explain, fmt.Sprintf("No answer came from %s in time. Check the network and the base URL.", where))
+		}
 	case errors.Is(cause, syscall.ECONNRESET) || errors.Is(cause, io.ErrUnexpectedEOF) || errors.Is(cause, io.EOF) ||
 		strings.Contains(cause.Error(), "connection reset") || strings.HasSuffix(cause.Error(), "EOF"):
 		r.Title = "Connection dropped"

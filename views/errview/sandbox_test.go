@@ -92,6 +92,19 @@ func TestPaneRendersRealFailures(t *testing.T) {
 			return err
 		}, []string{"500 Internal Server Error", "The server answered 500 Internal Server Error. The server failed"}, []string{"may or may not"}},
 		// 2. The connection failed before an answer.
+		{"a list still arriving when the budget ran out", func(t *testing.T) error {
+			slow, err := sandbox.Start(ctx, sandbox.Options{Seed: "large:1000", Trickle: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer slow.Close()
+			_, err = client(t, func(c *api.Config) {
+				c.V1BaseURL, c.V2BaseURL, c.TokenURL = slow.V1URL(), slow.V2URL(), slow.TokenURL()
+				c.Retry.MaxElapsed = 500 * time.Millisecond
+			}).List(ctx, apps, api.Ref{})
+			return err
+		}, []string{"Timed out", "was still arriving when the request's time budget ran out", "needs a longer",
+			"the answer was still arriving when the time budget of 500ms ran out"}, []string{"No answer came"}},
 		{"a create whose connection drops", func(t *testing.T) error {
 			srv.InjectNext(sandbox.FaultReset, 1)
 			return create("err-reset")
