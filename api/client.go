@@ -386,7 +386,7 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path stri
 	}
 	e.timedOut = true
 	te := &attemptTimeoutError{limit: limit, err: e.Err}
-	if overrun, stalled := actx.ran(); overrun {
+	if stalled, overrun := actx.ran(); overrun {
 		te.budget = c.retry.MaxElapsed
 	} else {
 		te.stalled = stalled
@@ -463,7 +463,10 @@ func (c *Client) once(ctx context.Context, req Request, u *url.URL, path string,
 			}
 			return nil, e
 		}
-		if a, ok := ctx.Value(attemptCtxKey{}).(*attemptCtx); ok {
+		if a, ok := ctx.Value(attemptCtxKey{}).(*attemptCtx); ok && hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
+			// Only an answer's bytes move its deadline on: an error page (a
+			// 401 renewed and repeated within the attempt, a slow 5xx page)
+			// keeps the share it had.
 			hresp.Body = arrivingBody{hresp.Body, a}
 		}
 		b, rerr := c.readBody(ctx, hresp)

@@ -124,13 +124,13 @@ func (c *attemptCtx) arrived() {
 	c.mu.Unlock()
 }
 
-// ran says how a deadline that ran out ended: with the answer still
-// arriving at the budget's end (overrun), or a share after its last bytes
-// (stalled); neither when no byte of it came in time.
-func (c *attemptCtx) ran() (overrun, stalled bool) {
+// ran says how a deadline that ran out ended: a share after the answer's
+// last bytes (stalled), or with the answer still arriving at the budget's
+// end (overrun); neither when no byte of it came in time.
+func (c *attemptCtx) ran() (stalled, overrun bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.overrun, c.stalled
+	return c.stalled, c.overrun
 }
 
 // arrivingBody is an answer's body noting each read that brings bytes on

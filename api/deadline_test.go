@@ -330,51 +330,52 @@ func TestAttemptCtxWhileTheAnswerArrives(t *testing.T) {
 	const share, budget = 10 * time.Second, 45 * time.Second
 	for _, tc := range []struct {
 		name             string
-		run              func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx)
+		run              func(c *attemptCtx, step func(time.Duration), to func(time.Time))
 		stalled, overrun bool // how it ended; neither: not done
 	}{
-		{name: "bytes keep coming", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+		{name: "bytes keep coming", run: func(c *attemptCtx, step func(time.Duration), to func(time.Time)) {
 			for range 3 { // at 8, 16, 24 s: each within a share of the last
-				clk.Advance(8 * time.Second)
+				step(8 * time.Second)
 				c.arrived()
 			}
-			advanceTo(t, clk, clockStart.Add(24*time.Second+share-time.Nanosecond))
+			to(clockStart.Add(24*time.Second + share - time.Nanosecond))
 		}},
-		{name: "a silence of a share after the last bytes", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
-			clk.Advance(8 * time.Second)
+		{name: "a silence of a share after the last bytes", run: func(c *attemptCtx, step func(time.Duration), to func(time.Time)) {
+			step(8 * time.Second)
 			c.arrived()
-			advanceTo(t, clk, clockStart.Add(8*time.Second+share))
+			to(clockStart.Add(8*time.Second + share))
 		}, stalled: true},
-		{name: "still arriving at the budget's end", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
+		{name: "still arriving at the budget's end", run: func(c *attemptCtx, step func(time.Duration), to func(time.Time)) {
 			for range 5 { // every 9 s up to 45 s
-				clk.Advance(9 * time.Second)
+				step(9 * time.Second)
 				c.arrived()
 			}
-			advanceTo(t, clk, clockStart.Add(budget))
+			to(clockStart.Add(budget))
 		}, overrun: true},
-		{name: "a pause moves the silence and the budget on", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
-			clk.Advance(8 * time.Second)
+		{name: "a pause moves the silence and the budget on", run: func(c *attemptCtx, step func(time.Duration), to func(time.Time)) {
+			step(8 * time.Second)
 			c.arrived()
-			clk.Advance(time.Second)
+			step(time.Second)
 			resume := c.pause()
-			clk.Advance(time.Hour)
+			step(time.Hour)
 			resume()
-			advanceTo(t, clk, clockStart.Add(time.Hour+8*time.Second+share-time.Nanosecond))
+			to(clockStart.Add(time.Hour + 8*time.Second + share - time.Nanosecond))
 		}},
-		{name: "resumed, then silent for a share", run: func(t *testing.T, clk *testutil.FakeClock, c *attemptCtx) {
-			clk.Advance(8 * time.Second)
+		{name: "resumed, then silent for a share", run: func(c *attemptCtx, step func(time.Duration), to func(time.Time)) {
+			step(8 * time.Second)
 			c.arrived()
 			resume := c.pause()
-			clk.Advance(time.Hour)
+			step(time.Hour)
 			resume()
-			advanceTo(t, clk, clockStart.Add(time.Hour+8*time.Second+share))
+			to(clockStart.Add(time.Hour + 8*time.Second + share))
 		}, stalled: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := testutil.NewFakeClock(clockStart)
 			c, cancel := newAttemptCtx(context.Background(), share, budget, clk)
 			defer cancel()
-			tc.run(t, clk, c)
+			to := func(at time.Time) { advanceTo(t, clk, c, at) }
+			tc.run(c, func(d time.Duration) { to(clk.Now().Add(d)) }, to)
 			done := tc.stalled || tc.overrun
 			if done {
 				select {
@@ -385,17 +386,17 @@ func TestAttemptCtxWhileTheAnswerArrives(t *testing.T) {
 			} else if c.Err() != nil {
 				t.Fatalf("done: %v", c.Err())
 			}
-			if overrun, stalled := c.ran(); stalled != tc.stalled || overrun != tc.overrun {
+			if stalled, overrun := c.ran(); stalled != tc.stalled || overrun != tc.overrun {
 				t.Errorf("stalled %v, overrun %v; want %v, %v", stalled, overrun, tc.stalled, tc.overrun)
 			}
 		})
 	}
 }
 
-// advanceTo moves clk to at a timer at a time, waiting at each for the
-// attempt's timer to be set again after it fired (it re-arms from a
-// goroutine of its own).
-func advanceTo(t *testing.T, clk *testutil.FakeClock, at time.Time) {
+// advanceTo moves clk to at a timer at a time, waiting at each for c to
+// react (its timer fires on a goroutine of its own, which sets the next
+// one or ends c) before moving on.
+func advanceTo(t *testing.T, clk *testutil.FakeClock, c *attemptCtx, at time.Time) {
 	t.Helper()
 	for {
 		pending := clk.Pending()
@@ -405,11 +406,9 @@ func advanceTo(t *testing.T, clk *testutil.FakeClock, at time.Time) {
 		}
 		next := pending[0]
 		clk.AdvanceTo(next)
-		// The timer that fired is gone; wait for the one set in its place,
-		// or for none when the attempt ended.
 		testutil.Eventually(t, waitLimit, func() bool {
 			p := clk.Pending()
-			return len(p) == 0 || p[0].After(next)
-		}, "the attempt's timer was not set again after %v", next)
+			return c.Err() != nil || len(p) > 0 && p[0].After(next)
+		}, "the attempt did not react to its timer at %v", next)
 	}
 }

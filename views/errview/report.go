@@ -161,11 +161,11 @@ func (r *Report) describeNetwork(e *api.Error, where string) {
 		r.Title = "Timed out"
 		switch stalled, overrun := api.ArrivingTimeout(cause); {
 		case overrun:
-			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s was still arriving when the request's time budget ran out: "+
-				"what came before was read, the rest is missing. A list this large over this link needs a longer --request-timeout.", where))
+			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s was still arriving when the request's time budget ran out. "+
+				"An answer this large over this link needs a longer --request-timeout.", where))
 		case stalled:
-			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s stopped arriving midway: what came before was read, "+
-				"the rest is missing. Check the network and any proxy in between.", where))
+			r.Explain = append(r.Explain, fmt.Sprintf("The answer from %s stopped arriving midway. "+
+				"Check the network and any proxy in between.", where))
 		default:
 			r.Explain = append(r.Explain, fmt.Sprintf("No answer came from %s in time. Check the network and the base URL.", where))
 		}

@@ -92,6 +92,7 @@ func TestPaneRendersRealFailures(t *testing.T) {
 			return err
 		}, []string{"500 Internal Server Error", "The server answered 500 Internal Server Error. The server failed"}, []string{"may or may not"}},
 		// 2. The connection failed before an answer.
+		// An answer that came too slowly.
 		{"a list still arriving when the budget ran out", func(t *testing.T) error {
 			slow, err := sandbox.Start(ctx, sandbox.Options{Seed: "large:1000", Trickle: 50 * time.Millisecond})
 			if err != nil {
