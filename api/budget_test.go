@@ -5,10 +5,12 @@ package api_test
 // real listeners on 127.0.0.1.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -316,7 +318,10 @@ func TestASlowErrorPageKeepsItsShare(t *testing.T) {
 			}
 			go func() {
 				defer c.Close()
-				go io.Copy(io.Discard, c)
+				// The answer follows its request, as a server's does.
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+					return
+				}
 				io.WriteString(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
 				tick := time.NewTicker(20 * time.Millisecond) // a byte of the page each time: never a silence
 				defer tick.Stop()
