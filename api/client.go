@@ -385,12 +385,8 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, path stri
 		return resp, e
 	}
 	e.timedOut = true
-	te := &attemptTimeoutError{limit: limit, err: e.Err}
-	if stalled, overrun := actx.ran(); overrun {
-		te.budget = c.retry.MaxElapsed
-	} else {
-		te.stalled = stalled
-	}
+	te := &attemptTimeoutError{limit: limit, budget: c.retry.MaxElapsed, err: e.Err}
+	te.stalled, te.overrun = actx.ran()
 	e.Err = te
 	if e.tokenWait {
 		// The attempt never got past the token request.

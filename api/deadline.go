@@ -29,8 +29,7 @@ type attemptCtx struct {
 	mu        sync.Mutex
 	err       error
 	budgetEnd time.Time      // when the call's budget runs out (moved on by pauses)
-	flowing   bool           // bytes of the answer arrived
-	last      time.Time      // when they last did
+	last      time.Time      // when bytes of the answer last arrived; zero: none did
 	pausedAt  time.Time      // when the pause under way began
 	overrun   bool           // it ended at budgetEnd with the answer arriving
 	stalled   bool           // it ended a share after the answer's last bytes
@@ -97,7 +96,7 @@ func (c *attemptCtx) expire(n int) {
 		c.mu.Unlock()
 		return
 	}
-	if c.flowing {
+	if !c.last.IsZero() {
 		now := c.clock.Now()
 		due := c.last.Add(c.share)
 		if !due.Before(c.budgetEnd) {
@@ -120,7 +119,7 @@ func (c *attemptCtx) expire(n int) {
 // notes the time, for the timer to look at when it fires.
 func (c *attemptCtx) arrived() {
 	c.mu.Lock()
-	c.flowing, c.last = true, c.clock.Now()
+	c.last = c.clock.Now()
 	c.mu.Unlock()
 }
 
@@ -256,7 +255,7 @@ func (c *attemptCtx) resume() {
 	now := c.clock.Now()
 	held := now.Sub(c.pausedAt)
 	c.budgetEnd = c.budgetEnd.Add(held)
-	if c.flowing {
+	if !c.last.IsZero() {
 		c.last = c.last.Add(held)
 	}
 	c.since = now

@@ -125,22 +125,21 @@ func plural(n int, what string) string {
 }
 
 // attemptTimeoutError is the cause of an attempt that ran out of its share
-// of the retry budget: no answer came within it, or the answer that was
-// arriving stopped for that long (stalled), or was still arriving when the
-// call's budget ran out (budget, the whole budget). It unwraps to what the
-// transport reported (a context.DeadlineExceeded), so errors.Is still
-// finds the deadline.
+// of the retry budget (limit): no answer came within it, or the answer that
+// was arriving stopped for that long (stalled), or was still arriving when
+// the call's budget ran out (overrun). It unwraps to what the transport
+// reported (a context.DeadlineExceeded), so errors.Is still finds the
+// deadline.
 type attemptTimeoutError struct {
-	limit   time.Duration
-	err     error
-	stalled bool
-	budget  time.Duration
+	limit, budget    time.Duration
+	err              error
+	stalled, overrun bool
 }
 
 func (e *attemptTimeoutError) Error() string {
 	var s string
 	switch {
-	case e.budget > 0:
+	case e.overrun:
 		s = fmt.Sprintf("the answer was still arriving when the time budget of %s ran out", roundDur(e.budget))
 	case e.stalled:
 		s = fmt.Sprintf("the answer stopped arriving for %s", roundDur(e.limit))
@@ -162,7 +161,7 @@ func ArrivingTimeout(err error) (stalled, overrun bool) {
 	if !errors.As(err, &te) {
 		return false, false
 	}
-	return te.stalled, te.budget > 0
+	return te.stalled, te.overrun
 }
 
 func (e *attemptTimeoutError) Unwrap() error { return e.err }
